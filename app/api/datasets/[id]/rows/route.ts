@@ -1,0 +1,9 @@
+import { getRows, MAX_ROWS_PAGE } from "@/lib/data/server/datasets";
+import { handle, json, queryInt } from "@/lib/shared/http";
+
+export const GET = handle<{ id: string }>((req, { id }) => {
+  const url = new URL(req.url);
+  const offset = queryInt(url, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = queryInt(url, "limit", 50, 1, MAX_ROWS_PAGE);
+  return json(getRows(id, offset, limit));
+});

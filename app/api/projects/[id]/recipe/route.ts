@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { getLatestRecipe, saveRecipe } from "@/lib/prepare/server/recipes";
+import { handle, json, readJson } from "@/lib/shared/http";
+
+type P = { id: string };
+
+export const GET = handle<P>((_req, { id }) => json(getLatestRecipe(id)));
+
+export const PUT = handle<P>(async (req, { id }) => json(await saveRecipe(id, await readJson(req, z.unknown())), { status: 201 }));

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { deleteProject, getProject, updateProject } from "@/lib/define/server/projects";
+import { handle, json, readJson } from "@/lib/shared/http";
+
+type P = { id: string };
+
+export const GET = handle<P>((_req, { id }) => json(getProject(id)));
+
+export const PATCH = handle<P>(async (req, { id }) => json(updateProject(id, await readJson(req, z.unknown()))));
+
+export const DELETE = handle<P>((_req, { id }) => {
+  deleteProject(id);
+  return new Response(null, { status: 204 });
+});

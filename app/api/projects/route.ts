@@ -1,0 +1,7 @@
+import { createProject, listProjects } from "@/lib/define/server/projects";
+import { handle, json, readJson } from "@/lib/shared/http";
+import { z } from "zod";
+
+export const GET = handle(() => json({ items: listProjects() }));
+
+export const POST = handle(async (req) => json(createProject(await readJson(req, z.unknown())), { status: 201 }));

@@ -1,0 +1,34 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { env } from "@/lib/shared/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const MIGRATIONS_DIR = path.join(process.cwd(), "db", "migrations");
+
+function open(): Db {
+  fs.mkdirSync(env.dataDir, { recursive: true });
+  const sqlite = new Database(env.databaseFile);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
+  // Fails loudly: a database we cannot migrate is not one to serve from.
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return db;
+}
+
+/** The one database client, cached on globalThis so hot reload does not reopen it. */
+const g = globalThis as unknown as { __workbenchDb?: Db };
+
+export function getDb(): Db {
+  if (!g.__workbenchDb) g.__workbenchDb = open();
+  return g.__workbenchDb;
+}
+
+export { schema };

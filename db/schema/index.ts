@@ -1,0 +1,3 @@
+export * from "./projects";
+export * from "./datasets";
+export * from "./recipes";

@@ -1,0 +1,135 @@
+import type { Cell, Row } from "@/lib/data/types";
+import type { SplitSpec } from "./recipe-schema";
+
+/**
+ * Train / validation / test splits. Pure and isomorphic: the recipe builder previews the
+ * split sizes in the browser with the same code the server fits with.
+ */
+
+export const DEFAULT_SPLIT_SEED = 42;
+
+export interface SplitIndices {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+/**
+ * A tiny seeded PRNG (mulberry32): uniform floats in [0, 1). Deterministic across engines,
+ * so a split made in the browser equals the one made on the server.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** ISO date-times without a zone ("2024-03-01T10:00" or "2024-03-01 10:00") are read as UTC, not local time. */
+const NAIVE_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * Milliseconds since the epoch of a time cell (ISO string or number), or null when missing
+ * or unreadable. Numbers are taken as they are, so a numeric time column orders naturally.
+ */
+export function toTimestamp(cell: Cell | undefined): number | null {
+  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
+  if (typeof cell !== "string") return null;
+  const text = cell.trim();
+  if (!text) return null;
+  const ms = Date.parse(NAIVE_DATETIME.test(text) ? `${text.replace(" ", "T")}Z` : text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * How many rows go to validation and test: rounded fractions, at least one row for each
+ * requested part once there are 3 rows, and never all rows (train keeps at least one).
+ */
+export function splitSizes(n: number, validation: number, test: number): { train: number; validation: number; test: number } {
+  let nValidation = Math.round(n * validation);
+  let nTest = Math.round(n * test);
+  if (n >= 3) {
+    if (validation > 0) nValidation = Math.max(1, nValidation);
+    if (test > 0) nTest = Math.max(1, nTest);
+  }
+  // Trim the larger held-out part first (test on a tie: validation is what early stopping needs).
+  while (n > 0 && nValidation + nTest > n - 1) {
+    if (nTest >= nValidation) nTest--;
+    else nValidation--;
+  }
+  return { train: n - nValidation - nTest, validation: nValidation, test: nTest };
+}
+
+/** Splits row indices into train / validation / test; each part lists its indices in ascending order. */
+export function splitIndices(rows: Row[], split: SplitSpec): SplitIndices {
+  return split.method === "time" ? splitByTime(rows, split) : splitRandomly(rows, split);
+}
+
+function splitRandomly(rows: Row[], split: SplitSpec): SplitIndices {
+  const sizes = splitSizes(rows.length, split.validation, split.test ?? 0);
+  const order = shuffledIndices(rows.length, split.seed ?? DEFAULT_SPLIT_SEED);
+  const test = order.slice(0, sizes.test);
+  const validation = order.slice(sizes.test, sizes.test + sizes.validation);
+  const train = order.slice(sizes.test + sizes.validation);
+  return { train: sortAscending(train), validation: sortAscending(validation), test: sortAscending(test) };
+}
+
+/** Fisher–Yates with the seeded PRNG. */
+export function shuffledIndices(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const random = mulberry32(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/**
+ * The latest rows are the test part and the ones before them validation, so a model is
+ * judged on the future it has not seen. Cuts only fall between different timestamps:
+ * rows sharing a timestamp (e.g. every series on one date) always land in the same part.
+ * Rows without a time come first and so stay in train.
+ */
+function splitByTime(rows: Row[], split: SplitSpec): SplitIndices {
+  const timeColumn = split.timeColumn;
+  if (!timeColumn) throw new Error("a time split needs timeColumn");
+  const n = rows.length;
+  const times = rows.map((row) => toTimestamp(row[timeColumn]) ?? Number.NEGATIVE_INFINITY);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
+  const boundaries = timeBoundaries(order.map((i) => times[i]));
+  const sizes = splitSizes(n, split.validation, split.test ?? 0);
+
+  const testCut = sizes.test > 0 ? nearestBoundary(boundaries, n - sizes.test, 1, n - 1) ?? n : n;
+  const validationCut = sizes.validation > 0 ? nearestBoundary(boundaries, testCut - sizes.validation, 1, testCut - 1) ?? testCut : testCut;
+  return {
+    train: sortAscending(order.slice(0, validationCut)),
+    validation: sortAscending(order.slice(validationCut, testCut)),
+    test: sortAscending(order.slice(testCut)),
+  };
+}
+
+/** Positions in a sorted list where the timestamp changes: the only places a cut may fall. */
+function timeBoundaries(sortedTimes: number[]): number[] {
+  const cuts: number[] = [];
+  for (let i = 1; i < sortedTimes.length; i++) if (sortedTimes[i] !== sortedTimes[i - 1]) cuts.push(i);
+  return cuts;
+}
+
+/** The boundary within [lo, hi] closest to target; on a tie the later one, which keeps more rows in train. */
+function nearestBoundary(boundaries: number[], target: number, lo: number, hi: number): number | null {
+  let best: number | null = null;
+  for (const b of boundaries) {
+    if (b < lo || b > hi) continue;
+    if (best === null || Math.abs(b - target) < Math.abs(best - target) || (Math.abs(b - target) === Math.abs(best - target) && b > best)) best = b;
+  }
+  return best;
+}
+
+function sortAscending(indices: number[]): number[] {
+  return indices.sort((a, b) => a - b);
+}

@@ -1,0 +1,173 @@
+import type { z } from "zod";
+import { AppError, type ErrorCode, type FieldError } from "./errors";
+
+/** The one table from error code to HTTP status. */
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 422,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  UPSTREAM: 502,
+  UPSTREAM_TIMEOUT: 504,
+  INTERNAL: 500,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  VALIDATION: "Invalid input",
+  BAD_REQUEST: "Bad request",
+  UNAUTHORIZED: "Authentication required",
+  FORBIDDEN: "Forbidden",
+  NOT_FOUND: "Not found",
+  CONFLICT: "Conflict",
+  TOO_LARGE: "Payload too large",
+  UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
+  TOO_MANY_REQUESTS: "Too many requests",
+  UPSTREAM: "Upstream failure",
+  UPSTREAM_TIMEOUT: "Upstream timed out",
+  INTERNAL: "Internal error",
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+/** Builds every error answer: RFC 9457 problem details. */
+export function problem(code: ErrorCode, detail: string, errors: FieldError[] = []): Response {
+  const status = STATUS[code];
+  const body: Problem = {
+    type: `https://ml-workbench.dev/problems/${code.toLowerCase().replace(/_/g, "-")}`,
+    title: TITLE[code],
+    status,
+    detail,
+    ...(errors.length ? { errors } : {}),
+  };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/problem+json" },
+  });
+}
+
+export function errorResponse(e: unknown): Response {
+  if (e instanceof AppError) return problem(e.code, e.message, e.errors);
+  // Internal messages are logged, not sent.
+  console.error("[workbench] unhandled error", e);
+  return problem("INTERNAL", "Something went wrong on the server; it has been logged.");
+}
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, init);
+}
+
+type Ctx<P> = { params: Promise<P> };
+
+/** Wraps a route handler so every thrown error becomes a problem answer. */
+export function handle<P = Record<string, string>>(
+  fn: (req: Request, params: P) => Promise<Response> | Response,
+) {
+  return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+    try {
+      const params = ctx?.params ? await ctx.params : ({} as P);
+      return await fn(req, params);
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}
+
+/** zod issues → field errors with dotted paths ("steps.1.columns"). */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((i) => ({
+    field: i.path.length ? i.path.map(String).join(".") : "body",
+    message: i.message,
+  }));
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what = "body"): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    const first = errors[0];
+    throw new AppError(
+      "VALIDATION",
+      first ? `${what === "body" ? "" : what + ": "}${first.field}: ${first.message}` : "Invalid input.",
+      errors,
+    );
+  }
+  return parsed.data;
+}
+
+/** Largest JSON body a route reads (1 MiB); uploads use multipart instead. */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+/** Reads a JSON body: 415 for another content type, 413 when too big, 400 when malformed, 422 when invalid. */
+export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  const type = (req.headers.get("content-type") ?? "").toLowerCase();
+  if (type && !type.includes("json")) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Expected application/json, got ${type.split(";")[0]}.`, [
+      { field: "content-type", message: "must be application/json" },
+    ]);
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw tooLargeJson();
+  const text = await readTextLimited(req, MAX_JSON_BYTES);
+  if (!text.trim()) throw new AppError("BAD_REQUEST", "The request body is empty; send a JSON object.", [{ field: "body", message: "required" }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new AppError("BAD_REQUEST", `The request body is not valid JSON: ${(e as Error).message}`, [
+      { field: "body", message: "invalid JSON" },
+    ]);
+  }
+  return parseWith(schema, value);
+}
+
+const tooLargeJson = () =>
+  new AppError("TOO_LARGE", `JSON bodies are limited to ${MAX_JSON_BYTES} bytes.`, [{ field: "body", message: "too large" }]);
+
+async function readTextLimited(req: Request, limit: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLargeJson();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Parses a query-string integer with bounds; names the field on failure. */
+export function queryInt(url: URL, name: string, def: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return def;
+  if (!/^-?\d+$/.test(raw)) throw new AppError("VALIDATION", `${name} must be an integer.`, [{ field: name, message: "must be an integer" }]);
+  const n = Number(raw);
+  if (n < min || n > max)
+    throw new AppError("VALIDATION", `${name} must be between ${min} and ${max}.`, [{ field: name, message: `must be between ${min} and ${max}` }]);
+  return n;
+}
+
+/** Like readJson, but an empty body reads as `undefined` (for routes whose body is optional). */
+export async function readJsonOptional<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T> | undefined> {
+  const declared = req.headers.get("content-length");
+  if (declared === "0" || !req.body) return undefined;
+  const text = await readTextLimited(req, MAX_JSON_BYTES);
+  if (!text.trim()) return undefined;
+  return readJson(new Request("http://local/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), schema);
+}
