@@ -1,0 +1,33 @@
+import { connection } from "next/server";
+import { listProjects } from "@/lib/define/server/projects";
+import { NewProjectForm } from "@/components/new-project-form";
+import { ProjectList } from "@/components/project-list";
+import { cardClass } from "@/components/styles";
+
+export default async function HomePage() {
+  await connection();
+  const projects = listProjects();
+  return (
+    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <section aria-labelledby="projects-heading">
+        <div className="mb-5">
+          <h1 id="projects-heading" className="text-2xl font-semibold tracking-tight">
+            Projects
+          </h1>
+          <p className="mt-1 text-sm text-slate-600">
+            Each project walks the loop: define, get data, prepare, train, integrate, monitor — and back to new data.
+          </p>
+        </div>
+        <ProjectList initialProjects={projects} />
+      </section>
+      <aside aria-labelledby="new-project-heading" className="lg:pt-[3.75rem]">
+        <div className={`${cardClass} p-5 lg:sticky lg:top-20`}>
+          <h2 id="new-project-heading" className="mb-4 text-base font-semibold">
+            New project
+          </h2>
+          <NewProjectForm />
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { getDataset } from "@/lib/data/server/datasets";
+import { DefineForm } from "@/components/define-form";
+import { loadProject } from "../load-project";
+
+export const metadata: Metadata = { title: "Define" };
+
+export default async function DefinePage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const { id } = await params;
+  const project = loadProject(id);
+  const dataset = project.datasetId ? getDataset(project.datasetId) : null;
+  return <DefineForm initialProject={project} initialDataset={dataset} />;
+}

@@ -1,0 +1,28 @@
+/**
+ * Shapes of the REST answers the browser reads, as type-only imports from the lib modules
+ * that own them (erased at compile time, so no server code reaches the browser bundle).
+ */
+import type { DatasetVersion, Row } from "@/lib/data/types";
+import type { RecipePreview as ServerRecipePreview, Recipe } from "@/lib/prepare/server/recipes";
+import type { StoredProfile } from "@/lib/prepare/server/profile";
+
+export type { Project } from "@/lib/define/server/projects";
+export type { Cell, ColumnInfo, ColumnType, DatasetVersion, Row } from "@/lib/data/types";
+export type { RecipeSpec, RecipeStep, SplitSpec } from "@/lib/prepare/recipe-schema";
+export type { FeatureColumn } from "@/lib/prepare/recipe";
+export type { ColumnProfile } from "@/lib/prepare/profile";
+export type { Recipe };
+
+export interface DatasetDetail extends DatasetVersion {
+  versions: { id: string; version: number; rowCount: number; createdAt: string }[];
+}
+
+export interface RowsPage {
+  rows: Row[];
+  total: number;
+}
+
+/** The preview as the browser uses it (the fitted recipe it also carries is not shown). */
+export type RecipePreview = Omit<ServerRecipePreview, "fitted">;
+
+export type DatasetProfile = StoredProfile;

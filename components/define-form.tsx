@@ -1,0 +1,161 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { DELIVERIES, TASKS, TASK_LABELS, type Delivery, type Task } from "@/lib/define/tasks";
+import type { DatasetDetail, Project } from "./api-types";
+import { Button } from "./button";
+import { ErrorNotice } from "./error-notice";
+import { Field, fieldA11y } from "./field";
+import { metricForTask, MetricFields, parseThreshold } from "./metric-fields";
+import { Notice } from "./notice";
+import { DELIVERY_LABELS } from "./project-card";
+import { ApiError, datasetQuery, invalidateProjects, sendJson } from "./queries";
+import { StepIntro } from "./step-intro";
+import { cardClass, inputClass, selectClass } from "./styles";
+import { useProject } from "./use-project";
+
+export interface DefineFormProps {
+  initialProject: Project;
+  initialDataset: DatasetDetail | null;
+}
+
+const SHOWN_FIELDS = ["name", "description", "task", "target", "delivery", "successMetric", "successThreshold"];
+
+/** Step 1: what to predict, how it is delivered and when it counts as a success. */
+export function DefineForm({ initialProject, initialDataset }: DefineFormProps) {
+  const qc = useQueryClient();
+  const project = useProject(initialProject);
+  const [name, setName] = useState(initialProject.name);
+  const [description, setDescription] = useState(initialProject.description);
+  const [task, setTask] = useState<Task>(initialProject.task);
+  const [target, setTarget] = useState(initialProject.target ?? "");
+  const [delivery, setDelivery] = useState<Delivery>(initialProject.delivery);
+  const [metric, setMetric] = useState(initialProject.successMetric ?? "");
+  const [threshold, setThreshold] = useState(initialProject.successThreshold === null ? "" : String(initialProject.successThreshold));
+
+  const datasetId = project.datasetId;
+  const { data: dataset } = useQuery({
+    ...datasetQuery(datasetId ?? ""),
+    enabled: !!datasetId,
+    initialData: initialDataset && initialDataset.id === datasetId ? initialDataset : undefined,
+  });
+  const columns = datasetId ? (dataset?.columns ?? []) : [];
+  const targetMissing = !!target && columns.length > 0 && !columns.some((c) => c.name === target);
+
+  const save = useMutation({
+    mutationFn: () =>
+      sendJson<Project>("PATCH", `/api/projects/${encodeURIComponent(project.id)}`, {
+        name,
+        description,
+        task,
+        target: target || null,
+        delivery,
+        successMetric: metric || null,
+        successThreshold: metric ? parseThreshold(threshold) : null,
+      }),
+    onSuccess: () => invalidateProjects(qc),
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const targetError = errors.target ?? (targetMissing ? `"${target}" is not a column of the attached data.` : undefined);
+
+  function changeTask(next: Task) {
+    setTask(next);
+    setMetric((m) => metricForTask(next, m));
+    save.reset();
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    save.mutate();
+  }
+
+  const touch = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    if (save.isSuccess) save.reset();
+  };
+
+  return (
+    <section aria-labelledby="define-heading">
+      <StepIntro id="define-heading" title="Define the problem">
+        What to predict, for whom, and when a model is good enough to use.
+      </StepIntro>
+      <form onSubmit={submit} noValidate className={`${cardClass} max-w-3xl space-y-5 p-6`} aria-label="Project definition">
+        <Field id="define-name" label="Name" error={errors.name}>
+          <input {...fieldA11y("define-name", errors.name)} className={inputClass} value={name} onChange={(e) => touch(setName)(e.target.value)} />
+        </Field>
+        <Field id="define-description" label="Description" optional error={errors.description}>
+          <textarea {...fieldA11y("define-description", errors.description)} rows={3} className={inputClass} value={description} onChange={(e) => touch(setDescription)(e.target.value)} />
+        </Field>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field id="define-task" label="Task" error={errors.task}>
+            <select {...fieldA11y("define-task", errors.task)} className={selectClass} value={task} onChange={(e) => changeTask(e.target.value as Task)}>
+              {TASKS.map((t) => (
+                <option key={t} value={t}>
+                  {TASK_LABELS[t]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="define-delivery" label="Delivery" error={errors.delivery} hint="Real-time answers each request at once; batch scores files on a schedule.">
+            <select {...fieldA11y("define-delivery", errors.delivery, true)} className={selectClass} value={delivery} onChange={(e) => touch(setDelivery)(e.target.value as Delivery)}>
+              {DELIVERIES.map((d) => (
+                <option key={d} value={d}>
+                  {DELIVERY_LABELS[d]}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field
+          id="define-target"
+          label={task === "recommendation" ? "Item column" : "Target column"}
+          error={targetError}
+          hint={
+            datasetId ? (
+              "The column the model learns to predict."
+            ) : (
+              <>
+                Attach a dataset in <Link href={`/projects/${encodeURIComponent(project.id)}/data`} className="font-medium text-indigo-700 hover:underline">Get data</Link> to choose the target from its columns.
+              </>
+            )
+          }
+        >
+          <select
+            {...fieldA11y("define-target", targetError, true)}
+            className={selectClass}
+            value={target}
+            disabled={!datasetId}
+            onChange={(e) => touch(setTarget)(e.target.value)}
+          >
+            <option value="">{datasetId ? "Choose a column…" : "No data attached"}</option>
+            {targetMissing && <option value={target}>{target} (not in the data)</option>}
+            {columns.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name} — {c.type}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <MetricFields
+          idPrefix="define"
+          task={task}
+          metric={metric}
+          threshold={threshold}
+          onMetricChange={touch(setMetric)}
+          onThresholdChange={touch(setThreshold)}
+          errors={errors}
+        />
+        {save.error && <ErrorNotice error={save.error} shownFields={SHOWN_FIELDS} />}
+        {save.isSuccess && <Notice tone="success">Saved. The project definition is up to date.</Notice>}
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save"}
+          </Button>
+          {project.steps.define !== "done" && project.stepNotes.define && <p className="text-sm text-slate-500">Still to do: {project.stepNotes.define}</p>}
+        </div>
+      </form>
+    </section>
+  );
+}

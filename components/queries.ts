@@ -1,0 +1,158 @@
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
+import type {
+  DatasetDetail,
+  DatasetProfile,
+  DatasetVersion,
+  Project,
+  Recipe,
+  RecipePreview,
+  RecipeSpec,
+  RowsPage,
+} from "./api-types";
+
+/** An RFC 9457 problem as the API sends it. */
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+/** Thrown by every fetcher when a response is not ok; carries the problem details. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = "ApiError";
+    this.status = problem.status;
+    this.problem = problem;
+  }
+
+  /** Field-level messages keyed by field path ("name", "steps.2.columns"). */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) out[e.field] ??= e.message;
+    return out;
+  }
+}
+
+/** Reads a problem body, or makes one up when the server sent something else. */
+export async function problemFrom(res: Response): Promise<Problem> {
+  const text = await res.text().catch(() => "");
+  try {
+    const body = JSON.parse(text) as Partial<Problem>;
+    if (body && typeof body === "object" && (body.title || body.detail)) {
+      return { title: body.title ?? res.statusText, status: body.status ?? res.status, detail: body.detail, errors: body.errors, type: body.type };
+    }
+  } catch {
+    // Not JSON: fall through to a generic problem.
+  }
+  return { title: res.statusText || "Request failed", status: res.status, detail: `The server answered ${res.status}.` };
+}
+
+export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
+  if (!res.ok) throw new ApiError(await problemFrom(res));
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** A JSON request with a body (POST, PUT, PATCH). */
+export function sendJson<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return fetchJson<T>(url, {
+    method,
+    signal,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** Every key starts with its resource, so a mutation invalidates by prefix. */
+export const keys = {
+  projects: ["projects"] as const,
+  projectList: () => ["projects", "list"] as const,
+  project: (id: string) => ["projects", "detail", id] as const,
+  recipe: (projectId: string) => ["projects", "detail", projectId, "recipe"] as const,
+  recipeVersions: (projectId: string) => ["projects", "detail", projectId, "recipe", "versions"] as const,
+  recipePreview: (projectId: string, spec: RecipeSpec) => ["projects", "detail", projectId, "recipe", "preview", spec] as const,
+  datasets: ["datasets"] as const,
+  datasetList: () => ["datasets", "list"] as const,
+  dataset: (id: string) => ["datasets", "detail", id] as const,
+  datasetRows: (id: string, offset: number, limit: number) => ["datasets", "detail", id, "rows", offset, limit] as const,
+  datasetProfile: (id: string) => ["datasets", "detail", id, "profile"] as const,
+};
+
+const enc = encodeURIComponent;
+
+export const projectListQuery = () =>
+  queryOptions({
+    queryKey: keys.projectList(),
+    queryFn: ({ signal }) => fetchJson<{ items: Project[] }>("/api/projects", { signal }).then((r) => r.items),
+  });
+
+export const projectQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.project(id),
+    queryFn: ({ signal }) => fetchJson<Project>(`/api/projects/${enc(id)}`, { signal }),
+  });
+
+/** The latest saved recipe, or null when the project has none yet (the API answers 404). */
+export const recipeQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: keys.recipe(projectId),
+    queryFn: async ({ signal }) => {
+      try {
+        return await fetchJson<Recipe>(`/api/projects/${enc(projectId)}/recipe`, { signal });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+  });
+
+export const recipeVersionsQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: keys.recipeVersions(projectId),
+    queryFn: ({ signal }) => fetchJson<{ items: Recipe[] }>(`/api/projects/${enc(projectId)}/recipe/versions`, { signal }).then((r) => r.items),
+  });
+
+export const recipePreviewQuery = (projectId: string, spec: RecipeSpec, limit = 20) =>
+  queryOptions({
+    queryKey: keys.recipePreview(projectId, spec),
+    queryFn: ({ signal }) => sendJson<RecipePreview>("POST", `/api/projects/${enc(projectId)}/recipe/preview`, { ...spec, limit }, signal),
+    retry: false,
+    staleTime: 60_000,
+  });
+
+export const datasetListQuery = () =>
+  queryOptions({
+    queryKey: keys.datasetList(),
+    queryFn: ({ signal }) => fetchJson<{ items: DatasetVersion[] }>("/api/datasets", { signal }).then((r) => r.items),
+  });
+
+export const datasetQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.dataset(id),
+    queryFn: ({ signal }) => fetchJson<DatasetDetail>(`/api/datasets/${enc(id)}`, { signal }),
+  });
+
+export const datasetRowsQuery = (id: string, offset: number, limit: number) =>
+  queryOptions({
+    queryKey: keys.datasetRows(id, offset, limit),
+    queryFn: ({ signal }) => fetchJson<RowsPage>(`/api/datasets/${enc(id)}/rows?offset=${offset}&limit=${limit}`, { signal }),
+    staleTime: 5 * 60_000,
+  });
+
+export const datasetProfileQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.datasetProfile(id),
+    queryFn: ({ signal }) => fetchJson<DatasetProfile>(`/api/datasets/${enc(id)}/profile`, { signal }),
+    staleTime: 5 * 60_000,
+  });
+
+/** After a project changes: its list, detail, recipe and preview all refetch. */
+export const invalidateProjects = (qc: QueryClient) => qc.invalidateQueries({ queryKey: keys.projects });
+export const invalidateDatasets = (qc: QueryClient) => qc.invalidateQueries({ queryKey: keys.datasets });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { AppError } from "./errors";
+import { errorResponse, handle, MAX_JSON_BYTES, queryInt, readJson } from "./http";
+
+const post = (body: BodyInit, type = "application/json") =>
+  new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
+
+describe("problem details", () => {
+  it("maps typed errors to their status with RFC 9457 fields", async () => {
+    const res = errorResponse(new AppError("NOT_FOUND", "Project \"p\" does not exist."));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    const body = await res.json();
+    expect(body).toMatchObject({ title: "Not found", status: 404, detail: 'Project "p" does not exist.' });
+    expect(body.type).toMatch(/not-found$/);
+  });
+
+  it("hides internal messages of unexpected errors", async () => {
+    const res = errorResponse(new Error("secret path /etc/x"));
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(await res.json())).not.toContain("secret");
+  });
+
+  it("turns a throwing handler into a problem answer", async () => {
+    const h = handle(() => {
+      throw new AppError("CONFLICT", "busy", [{ field: "name", message: "taken" }]);
+    });
+    const res = await h(new Request("http://x/"), { params: Promise.resolve({}) });
+    expect(res.status).toBe(409);
+    expect((await res.json()).errors).toEqual([{ field: "name", message: "taken" }]);
+  });
+});
+
+describe("readJson", () => {
+  const schema = z.object({ name: z.string(), steps: z.array(z.object({ op: z.string() })) });
+
+  it("parses a valid body", async () => {
+    expect(await readJson(post('{"name":"a","steps":[]}'), schema)).toEqual({ name: "a", steps: [] });
+  });
+
+  it("answers malformed JSON with 400 naming the body", async () => {
+    const e = await readJson(post("{nope"), schema).catch((x) => x);
+    expect(e).toBeInstanceOf(AppError);
+    expect(e.code).toBe("BAD_REQUEST");
+    expect(e.errors[0].field).toBe("body");
+  });
+
+  it("names nested fields of invalid input", async () => {
+    const e = await readJson(post('{"name":"a","steps":[{"op":1}]}'), schema).catch((x) => x);
+    expect(e.code).toBe("VALIDATION");
+    expect(e.errors[0].field).toBe("steps.0.op");
+  });
+
+  it("refuses other content types and oversized bodies", async () => {
+    expect((await readJson(post("a,b", "text/csv"), schema).catch((x) => x)).code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const big = JSON.stringify({ name: "x".repeat(MAX_JSON_BYTES), steps: [] });
+    expect((await readJson(post(big), schema).catch((x) => x)).code).toBe("TOO_LARGE");
+  });
+
+  it("refuses an empty body", async () => {
+    expect((await readJson(post(""), schema).catch((x) => x)).code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("queryInt", () => {
+  const url = new URL("http://x/?offset=5&limit=abc&big=99999");
+  it("reads, defaults and bounds integers", () => {
+    expect(queryInt(url, "offset", 0, 0, 10)).toBe(5);
+    expect(queryInt(url, "missing", 7, 0, 10)).toBe(7);
+    expect(() => queryInt(url, "limit", 1, 1, 10)).toThrow(/limit must be an integer/);
+    expect(() => queryInt(url, "big", 1, 1, 10)).toThrow(/between/);
+  });
+});

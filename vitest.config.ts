@@ -1,6 +1,0 @@
-import path from "node:path";
-import { defineConfig } from "vitest/config";
-export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname) } },
-  test: { include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node", testTimeout: 30000 },
-});
