@@ -15,7 +15,7 @@ import {
   type Dataset,
 } from "./helpers";
 
-const LONG = "is a long free-text remark, written by a person, well over sixty characters";
+const LONG = "is a long free-text remark written by a person and well over sixty characters";
 
 /** Headers with spaces, brackets and non-ASCII; one column of each type, with missing values. */
 const SHOP_CSV = [

@@ -1,0 +1,121 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { getDataset } from "@/lib/data/server/datasets";
+import { isAppError } from "@/lib/shared/errors";
+import { ColumnSchemaTable } from "@/components/column-schema-table";
+import { DatasetRows } from "@/components/dataset-rows";
+import { formatBytes, formatCount, formatDate } from "@/components/format";
+import { ProfileView } from "@/components/profile-view";
+import { cardClass, sectionTitleClass } from "@/components/styles";
+
+export const metadata: Metadata = { title: "Dataset" };
+
+const SOURCE_LABELS = { upload: "Uploaded file", url: "Imported from URL", sample: "Bundled sample" } as const;
+
+function load(id: string) {
+  try {
+    return getDataset(id);
+  } catch (e) {
+    if (isAppError(e) && e.code === "NOT_FOUND") notFound();
+    throw e;
+  }
+}
+
+export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const d = load((await params).id);
+  const facts: [string, React.ReactNode][] = [
+    ["Source", <>{SOURCE_LABELS[d.sourceKind]}: <span className="break-all">{d.source}</span></>],
+    ["Format", d.format.toUpperCase()],
+    ["Size", formatBytes(d.sizeBytes)],
+    ["Rows", formatCount(d.rowCount)],
+    ["Columns", String(d.columns.length)],
+    ["Created", formatDate(d.createdAt)],
+    ["Content hash", <span key="hash" className="font-mono text-xs break-all">{d.contentHash || "–"}</span>],
+  ];
+  return (
+    <div className="space-y-8">
+      <header>
+        <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+          <Link href="/datasets" className="hover:text-slate-800 hover:underline">
+            Datasets
+          </Link>
+          <span aria-hidden className="mx-1.5">
+            /
+          </span>
+          <span className="text-slate-700">{d.name}</span>
+        </nav>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          {d.name} <span className="font-normal text-slate-500">v{d.version}</span>
+        </h1>
+        <nav aria-label="On this page" className="mt-3 flex gap-4 text-sm">
+          <a href="#schema" className="text-indigo-700 hover:underline">Schema</a>
+          <a href="#profile" className="text-indigo-700 hover:underline">Profile</a>
+          <a href="#rows" className="text-indigo-700 hover:underline">Rows</a>
+        </nav>
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
+        <section aria-labelledby="meta-heading" className={`${cardClass} p-5`}>
+          <h2 id="meta-heading" className={`${sectionTitleClass} mb-3`}>
+            About this version
+          </h2>
+          <dl className="grid gap-x-8 gap-y-2 text-sm sm:grid-cols-2">
+            {facts.map(([label, value]) => (
+              <div key={label} className={label === "Content hash" || label === "Source" ? "sm:col-span-2" : ""}>
+                <dt className="text-xs text-slate-500">{label}</dt>
+                <dd className="text-slate-900">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <section aria-labelledby="versions-heading" className={`${cardClass} p-5`}>
+          <h2 id="versions-heading" className={`${sectionTitleClass} mb-3`}>
+            Versions
+          </h2>
+          <ol className="space-y-1 text-sm">
+            {d.versions.map((v) => (
+              <li key={v.id}>
+                {v.id === d.id ? (
+                  <span aria-current="page" className="flex justify-between rounded-md bg-indigo-50 px-2 py-1 font-medium text-indigo-900">
+                    <span>v{v.version} (this one)</span>
+                    <span className="tabular-nums">{formatCount(v.rowCount)} rows</span>
+                  </span>
+                ) : (
+                  <Link href={`/datasets/${encodeURIComponent(v.id)}`} className="flex justify-between rounded-md px-2 py-1 text-indigo-700 hover:bg-slate-50">
+                    <span>v{v.version}</span>
+                    <span className="tabular-nums text-slate-500">{formatCount(v.rowCount)} rows</span>
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+
+      <section id="schema" aria-labelledby="schema-heading" className="scroll-mt-20">
+        <h2 id="schema-heading" className={`${sectionTitleClass} mb-1`}>
+          Schema
+        </h2>
+        <p className="mb-3 text-sm text-slate-500">Change a column&apos;s type to read its values differently; the stored values stay as they were.</p>
+        <ColumnSchemaTable initialDataset={d} />
+      </section>
+
+      <section id="profile" aria-labelledby="dprofile-heading" className="scroll-mt-20">
+        <h2 id="dprofile-heading" className={`${sectionTitleClass} mb-3`}>
+          Profile
+        </h2>
+        <ProfileView datasetId={d.id} />
+      </section>
+
+      <section id="rows" aria-labelledby="drows-heading" className="scroll-mt-20">
+        <h2 id="drows-heading" className={`${sectionTitleClass} mb-3`}>
+          Rows
+        </h2>
+        <DatasetRows initialDataset={d} />
+      </section>
+    </div>
+  );
+}
