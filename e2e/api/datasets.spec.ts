@@ -8,6 +8,7 @@ import {
   multipartBody,
   postFile,
   raw,
+  sendChunked,
   sha256,
   uniq,
   upload,
@@ -172,9 +173,8 @@ test.describe("uploads", () => {
     expect(v2).toMatchObject({ name, version: 2, rowCount: 3 });
 
     const v1After = await expectJson<Dataset & { versions: unknown[] }>(await request.get(`/api/datasets/${v1.id}`), 200);
-    const { versions: _ignored, ...v1AfterFields } = v1After;
-    const { versions: _ignored2, ...v1ReadFields } = v1Read as Dataset & { versions?: unknown[] };
-    expect(v1AfterFields).toEqual(v1ReadFields);
+    // Only the sibling list grows; every field of version 1 itself is as it was.
+    expect({ ...v1After, versions: undefined }).toEqual({ ...v1Read, versions: undefined });
     expect(v1After).toMatchObject({ version: 1, rowCount: 2, contentHash: sha256(v1Bytes) });
     expect((await getRows(request, v1.id)).rows).toEqual([
       { a: 1, b: "x" },
@@ -205,6 +205,26 @@ test.describe("uploads", () => {
     ]);
   });
 
+  test("raw JSON array and JSON Lines bodies with ?name=", async ({ request }) => {
+    const jsonName = uniq("Raw JSON");
+    const json = await request.post(`/api/datasets?name=${encodeURIComponent(jsonName)}`, {
+      headers: { "content-type": "application/json" },
+      data: raw(JSON.stringify(ORDERS)),
+    });
+    const a = await expectJson<Dataset>(json, 201);
+    expect(a).toMatchObject({ name: jsonName, format: "json", rowCount: 3 });
+    expect((await getRows(request, a.id)).rows).toEqual(ORDER_ROWS);
+
+    const ndName = uniq("Raw NDJSON");
+    const nd = await request.post(`/api/datasets?name=${encodeURIComponent(ndName)}`, {
+      headers: { "content-type": "application/x-ndjson" },
+      data: raw(ORDERS.map((o) => JSON.stringify(o)).join("\n")),
+    });
+    const b = await expectJson<Dataset>(nd, 201);
+    expect(b).toMatchObject({ name: ndName, format: "jsonl", rowCount: 3 });
+    expect((await getRows(request, b.id)).rows).toEqual(ORDER_ROWS);
+  });
+
   test("a multipart upload as browsers send it (mixed-case boundary, file part first)", async ({ request }) => {
     // Playwright's own multipart encoding, like Chromium's FormData: boundary "----WebKitFormBoundary…".
     const name = uniq("Browser upload");
@@ -220,6 +240,47 @@ test.describe("uploads", () => {
     const ds = await expectJson<Dataset>(await postFile(request, undefined, "q,v\n1,2\n", `${base}.csv`), 201);
     expect(ds.name).toBe(base);
     expect(ds.version).toBe(1);
+  });
+});
+
+test.describe("names, versions and deletion", () => {
+  test("a UTF-8 file name (as browsers send it) names the dataset and its source exactly", async ({ request }) => {
+    const base = uniq("Umsätze Größe €");
+    const ds = await expectJson<Dataset>(await postFile(request, undefined, "q,v\n1,2\n", `${base}.csv`), 201);
+    expect(ds.source).toBe(`${base}.csv`);
+    expect(ds.name).toBe(base);
+  });
+
+  test("a UTF-8 name field is kept exactly", async ({ request }) => {
+    const name = uniq("Verkäufe (Größe) 東京 €");
+    const ds = await upload(request, name, "q,v\n1,2\n");
+    expect(ds.name).toBe(name);
+    expect(await versionsOf(request, name)).toHaveLength(1);
+  });
+
+  test("concurrent uploads under one name get distinct, consecutive versions", async ({ request }) => {
+    const name = uniq("Concurrent");
+    const results = await Promise.all([1, 2, 3, 4].map((i) => postFile(request, name, `a,b\n${i},x\n`)));
+    const created = await Promise.all(results.map((r) => expectJson<Dataset>(r, 201)));
+    expect(created.map((d) => d.version).sort()).toEqual([1, 2, 3, 4]);
+    expect((await versionsOf(request, name)).map((d) => d.version).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  test("DELETE removes an unused version (204, then 404); a version a project uses → 409 and stays", async ({ request }) => {
+    const name = uniq("Deletable");
+    const v1 = await upload(request, name, "a,b\n1,2\n");
+    const v2 = await upload(request, name, "a,b\n1,2\n3,4\n");
+    const del = await request.delete(`/api/datasets/${v1.id}`);
+    expect(del.status()).toBe(204);
+    await expectProblem(await request.get(`/api/datasets/${v1.id}`), 404);
+    await expectProblem(await request.get(`/api/datasets/${v1.id}/rows`), 404);
+    await expectProblem(await request.delete(`/api/datasets/${v1.id}`), 404);
+    expect((await versionsOf(request, name)).map((d) => d.id)).toEqual([v2.id]);
+
+    const project = await expectJson<{ id: string }>(await request.post("/api/projects", { data: { name: uniq("Uses v2"), task: "regression", datasetId: v2.id } }), 201);
+    await expectProblem(await request.delete(`/api/datasets/${v2.id}`), 409, "id");
+    expect((await getRows(request, v2.id)).total).toBe(2);
+    expect((await expectJson<{ datasetId: string }>(await request.get(`/api/projects/${project.id}`), 200)).datasetId).toBe(v2.id);
   });
 });
 
@@ -392,6 +453,19 @@ test.describe("refused uploads: a problem naming the field, nothing created", ()
     const big = Buffer.alloc(9 * 1024 * 1024, "1,2\n");
     const res = await request.post(`/api/datasets?name=${encodeURIComponent(name)}`, { headers: { "content-type": "text/csv" }, data: big });
     await expectProblem(res, 413, "file");
+    await expectNothingCreated(request, name, 1);
+  });
+
+  test("a chunked raw body over the limit, with no content-length → 413", async ({ request, baseURL }) => {
+    const name = uniq("Too big chunked");
+    await withVersion1(request, name);
+    const row = "1234567890,abcdefghij\n";
+    const csv = Buffer.from("a,b\n" + row.repeat(Math.ceil((9 * 1024 * 1024) / row.length)));
+    const chunks = [csv.subarray(0, 64 * 1024), csv.subarray(64 * 1024)];
+    const res = await sendChunked(baseURL!, `/api/datasets?name=${encodeURIComponent(name)}`, "POST", { "content-type": "text/csv" }, chunks);
+    expect(res.status, res.body.slice(0, 300)).toBe(413);
+    expect(res.contentType).toContain("application/problem+json");
+    expect(JSON.parse(res.body).errors).toEqual([expect.objectContaining({ field: "file" })]);
     await expectNothingCreated(request, name, 1);
   });
 

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { createProject, expectJson, expectProblem, getProject, raw, uniq, upload, type Project } from "./helpers";
+import { createProject, expectJson, expectProblem, getProject, raw, sendChunked, uniq, upload, type Project } from "./helpers";
 
 const STEP_KEYS = ["define", "data", "prepare", "train", "deploy", "monitor"];
 
@@ -127,6 +127,10 @@ test.describe("create, read, update, delete", () => {
     expect(targeted.criterion).toBe("MAE ≤ 3");
     expect(targeted.steps.define).toBe("done");
     expect(await getProject(request, p.id)).toEqual(targeted);
+
+    const detached = await expectJson<Project>(await request.patch(`/api/projects/${p.id}`, { data: { datasetId: null } }), 200);
+    expect(detached).toMatchObject({ datasetId: null, dataset: null, target: "price" });
+    expect(detached.steps.data).toBe("not-started");
   });
 
   test("DELETE answers 204, then the project is gone (404)", async ({ request }) => {
@@ -144,6 +148,7 @@ test.describe("bad input on create: a problem answer, nothing stored", () => {
   const cases: { what: string; body: (name: string) => unknown; status: number; field: string | RegExp }[] = [
     { what: "missing name", body: () => ({ task: "regression" }), status: 422, field: "name" },
     { what: "blank name", body: () => ({ name: "   ", task: "regression" }), status: 422, field: "name" },
+    { what: "name over 200 characters", body: (name) => ({ name: name + "x".repeat(200), task: "regression" }), status: 422, field: "name" },
     { what: "wrong-typed task", body: (name) => ({ name, task: 5 }), status: 422, field: "task" },
     { what: "wrong-typed name", body: () => ({ name: 42, task: "regression" }), status: 422, field: "name" },
     { what: "wrong-typed threshold", body: (name) => ({ name, task: "regression", successMetric: "rmse", successThreshold: "low" }), status: 422, field: "successThreshold" },
@@ -207,6 +212,15 @@ test.describe("bad input on create: a problem answer, nothing stored", () => {
     await expectProblem(res, 415, "content-type");
     const form = await request.post("/api/projects", { form: { name, task: "regression" } });
     await expectProblem(form, 415, "content-type");
+    await expectNoProjectNamed(request, name);
+  });
+
+  test("a chunked body over 1 MiB, with no content-length → 413", async ({ request, baseURL }) => {
+    const name = uniq("Huge chunked");
+    const body = JSON.stringify({ name, task: "regression", description: "x".repeat(1100 * 1024) });
+    const res = await sendChunked(baseURL!, "/api/projects", "POST", { "content-type": "application/json" }, [body.slice(0, 4096), body.slice(4096)]);
+    expect(res.status, res.body.slice(0, 300)).toBe(413);
+    expect(res.contentType).toContain("application/problem+json");
     await expectNoProjectNamed(request, name);
   });
 

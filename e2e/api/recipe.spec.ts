@@ -108,11 +108,38 @@ test.describe("saving recipes", () => {
     await expectProblem(await preview(request, id, spec), 404);
   });
 
-  test("deleting a project deletes its recipes", async ({ request }) => {
+  test("deleting a project deletes its recipes, which then no longer hold on to their dataset", async ({ request }) => {
     const { project, ds } = await setup(request);
     await expectJson(await put(request, project.id, { datasetId: ds.id, target: "sales", steps: [], split: { method: "random", validation: 0.2 } }), 201);
     expect((await request.delete(`/api/projects/${project.id}`)).status()).toBe(204);
     await expectProblem(await request.get(`/api/projects/${project.id}/recipe/versions`), 404);
+    await expectProblem(await request.get(`/api/projects/${project.id}/recipe`), 404);
+    // Neither the project nor a recipe uses the dataset any more.
+    expect((await request.delete(`/api/datasets/${ds.id}`)).status()).toBe(204);
+  });
+});
+
+test.describe("recipes and the project's state", () => {
+  test("prepare needs attention when the attached dataset is not the one the recipe was built on", async ({ request }) => {
+    const { project, ds } = await setup(request);
+    await expectJson(await put(request, project.id, { datasetId: ds.id, target: "sales", steps: [], split: TIME_SPLIT }), 201);
+    expect((await getProject(request, project.id)).steps.prepare).toBe("done");
+    const v2 = await upload(request, ds.name, SALES_CSV + "\n2024-01-11,A,red,11,11.5,200\n", "sales.csv");
+    expect(v2.version).toBe(2);
+    const moved = await expectJson<Project>(await request.patch(`/api/projects/${project.id}`, { data: { datasetId: v2.id } }), 200);
+    expect(moved.steps.prepare).toBe("attention");
+    expect(moved.stepNotes.prepare).toBeTruthy();
+  });
+
+  test("a dataset version a saved recipe uses cannot be deleted (409), so the recipe keeps working", async ({ request }) => {
+    const { project, ds } = await setup(request);
+    const v1 = await expectJson<Recipe>(await put(request, project.id, { datasetId: ds.id, target: "sales", steps: [], split: TIME_SPLIT }), 201);
+    // The project moves on to another dataset; only the recipe still names the first one.
+    const other = await upload(request, uniq("Other sales"), SALES_CSV, "sales.csv");
+    await expectJson(await request.patch(`/api/projects/${project.id}`, { data: { datasetId: other.id } }), 200);
+    await expectProblem(await request.delete(`/api/datasets/${ds.id}`), 409);
+    expect(await versions(request, project.id)).toEqual([v1]);
+    await expectJson<Preview>(await preview(request, project.id), 200);
   });
 });
 
@@ -278,6 +305,32 @@ test.describe("preview", () => {
     await expectProblem(await preview(request, project.id, { limit: 0 }), 422, "limit");
     // A preview never stores a version.
     expect(await versions(request, project.id)).toHaveLength(1);
+  });
+
+  test("preview with a text/plain body → 415, like every JSON route", async ({ request }) => {
+    const { project, ds } = await setup(request);
+    const spec = { datasetId: ds.id, target: "sales", steps: [], split: TIME_SPLIT };
+    const url = `/api/projects/${project.id}/recipe/preview`;
+    await expectProblem(await request.post(url, { headers: { "content-type": "text/plain" }, data: raw(JSON.stringify(spec)) }), 415, "content-type");
+  });
+
+  test("preview with a JSON scalar body → 400/422 naming body, never a 500", async ({ request }) => {
+    const { project, ds } = await setup(request);
+    await expectJson(await put(request, project.id, { datasetId: ds.id, target: "sales", steps: [], split: TIME_SPLIT }), 201);
+    const url = `/api/projects/${project.id}/recipe/preview`;
+    for (const scalar of ['"steps"', "42", "true"]) {
+      await expectProblem(await request.post(url, { headers: { "content-type": "application/json" }, data: raw(scalar) }), [400, 422], "body");
+    }
+    expect(await versions(request, project.id)).toHaveLength(1);
+  });
+
+  test("preview with malformed JSON → 400; a limit over 500 → 422", async ({ request }) => {
+    const { project, ds } = await setup(request);
+    const spec = { datasetId: ds.id, target: "sales", steps: [], split: TIME_SPLIT };
+    const url = `/api/projects/${project.id}/recipe/preview`;
+    await expectProblem(await request.post(url, { headers: { "content-type": "application/json" }, data: raw("{\"steps\": [") }), 400, "body");
+    await expectProblem(await preview(request, project.id, { ...spec, limit: 501 }), 422, "limit");
+    expect(await versions(request, project.id)).toEqual([]);
   });
 
   test("a body with a recipe and a limit previews that many rows", async ({ request }) => {

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "TOO_MANY_REQUESTS"
+  | "METHOD_NOT_ALLOWED"
   | "UPSTREAM"
   | "UPSTREAM_TIMEOUT"
   | "INTERNAL";

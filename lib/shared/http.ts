@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
+  METHOD_NOT_ALLOWED: 405,
   UPSTREAM: 502,
   UPSTREAM_TIMEOUT: 504,
   INTERNAL: 500,
@@ -27,6 +28,7 @@ const TITLE: Record<ErrorCode, string> = {
   TOO_LARGE: "Payload too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
   TOO_MANY_REQUESTS: "Too many requests",
+  METHOD_NOT_ALLOWED: "Method not allowed",
   UPSTREAM: "Upstream failure",
   UPSTREAM_TIMEOUT: "Upstream timed out",
   INTERNAL: "Internal error",
@@ -107,15 +109,21 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what =
 
 /** Largest JSON body a route reads (1 MiB); uploads use multipart instead. */
 export const MAX_JSON_BYTES = 1024 * 1024;
+/** How much of an oversized body is read and discarded so the client still sees its 413. */
+const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Reads a JSON body: 415 for another content type, 413 when too big, 400 when malformed, 422 when invalid. */
-export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+function requireJsonType(req: Request) {
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   if (type && !type.includes("json")) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Expected application/json, got ${type.split(";")[0]}.`, [
       { field: "content-type", message: "must be application/json" },
     ]);
   }
+}
+
+export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  requireJsonType(req);
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BYTES) throw tooLargeJson();
   const text = await readTextLimited(req, MAX_JSON_BYTES);
@@ -144,7 +152,13 @@ async function readTextLimited(req: Request, limit: number): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      // Read on (discarding) so the client gets the 413 instead of a reset; give up past a cap.
+      while (size <= DRAIN_MAX_BYTES) {
+        const more = await reader.read();
+        if (more.done) break;
+        size += more.value.byteLength;
+      }
+      if (size > DRAIN_MAX_BYTES) await reader.cancel();
       throw tooLargeJson();
     }
     chunks.push(value);
@@ -167,7 +181,23 @@ export function queryInt(url: URL, name: string, def: number, min: number, max: 
 export async function readJsonOptional<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T> | undefined> {
   const declared = req.headers.get("content-length");
   if (declared === "0" || !req.body) return undefined;
+  requireJsonType(req);
   const text = await readTextLimited(req, MAX_JSON_BYTES);
   if (!text.trim()) return undefined;
   return readJson(new Request("http://local/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), schema);
+}
+
+/**
+ * Handlers for the methods a route does not serve, so a 405 is a problem answer with an
+ * `Allow` header like every other error: `export const { PUT, DELETE } = otherMethods("GET", "POST")`.
+ */
+export function otherMethods(...allowed: string[]) {
+  const answer = (req: Request) => {
+    const res = problem("METHOD_NOT_ALLOWED", `${req.method} is not allowed here; use ${allowed.join(" or ")}.`, [
+      { field: "method", message: `allowed: ${allowed.join(", ")}` },
+    ]);
+    res.headers.set("allow", allowed.join(", "));
+    return res;
+  };
+  return { GET: answer, POST: answer, PUT: answer, PATCH: answer, DELETE: answer };
 }

@@ -1,4 +1,6 @@
 import { checkHealth } from "@/lib/shared/server/health";
-import { handle, json } from "@/lib/shared/http";
+import { handle, json, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle(() => json(checkHealth()));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,7 +1,9 @@
 import { createProject, listProjects } from "@/lib/define/server/projects";
-import { handle, json, readJson } from "@/lib/shared/http";
+import { handle, json, readJson, otherMethods } from "@/lib/shared/http";
 import { z } from "zod";
 
 export const GET = handle(() => json({ items: listProjects() }));
 
 export const POST = handle(async (req) => json(createProject(await readJson(req, z.unknown())), { status: 201 }));
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -104,10 +104,12 @@ export interface RecipePreview {
  */
 export async function previewRecipe(projectId: string, input: unknown): Promise<RecipePreview> {
   requireProject(projectId);
-  const body = (input ?? {}) as Record<string, unknown>;
-  const { limit = PREVIEW_DEFAULT_ROWS } = parseWith(previewOptions, { limit: body.limit });
-  const specInput = "steps" in body || "datasetId" in body ? { ...body, limit: undefined } : getLatestRecipe(projectId).spec;
-  delete (specInput as Record<string, unknown>).limit;
+  if (input !== undefined && input !== null && (typeof input !== "object" || Array.isArray(input))) {
+    throw new AppError("VALIDATION", "The body must be a JSON object: a recipe, or {limit}.", [{ field: "body", message: "must be an object" }]);
+  }
+  const { limit, ...rest } = (input ?? {}) as Record<string, unknown>;
+  const options = parseWith(previewOptions, { limit });
+  const specInput = Object.keys(rest).length > 0 ? rest : getLatestRecipe(projectId).spec;
   const { spec } = await checkSpec(specInput);
 
   const data = await readTypedRows(spec.datasetId, PREVIEW_MAX_ROWS);
@@ -115,12 +117,15 @@ export async function previewRecipe(projectId: string, input: unknown): Promise<
   const pick = (idx: number[]) => idx.map((i) => data.rows[i]);
   const fitted = fitRecipe(spec, pick(parts.train), data.columns);
   const out = applyRecipe(fitted, data.rows, { mode: "train" });
+  // Sizes after the recipe's filters: the rows each part really contributes.
+  const kept = (idx: number[]) => applyRecipe(fitted, pick(idx), { mode: "train" }).rows.length;
+  const train = kept(parts.train);
   return {
-    rows: out.rows.slice(0, limit),
+    rows: out.rows.slice(0, options.limit ?? PREVIEW_DEFAULT_ROWS),
     columns: out.columns,
     target: spec.target,
-    split: { train: parts.train.length, validation: parts.validation.length, test: parts.test.length },
-    fittedOnRows: parts.train.length,
+    split: { train, validation: kept(parts.validation), test: kept(parts.test) },
+    fittedOnRows: train,
     sampled: data.rows.length >= PREVIEW_MAX_ROWS,
     fitted,
   };

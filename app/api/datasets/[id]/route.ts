@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { deleteDataset, getDataset, overrideColumnTypes } from "@/lib/data/server/datasets";
-import { handle, json, readJson } from "@/lib/shared/http";
+import { handle, json, readJson, otherMethods } from "@/lib/shared/http";
 
 type P = { id: string };
 
@@ -13,3 +13,5 @@ export const DELETE = handle<P>((_req, { id }) => {
   deleteDataset(id);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT } = otherMethods("GET", "PATCH", "DELETE");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { deleteProject, getProject, updateProject } from "@/lib/define/server/projects";
-import { handle, json, readJson } from "@/lib/shared/http";
+import { handle, json, readJson, otherMethods } from "@/lib/shared/http";
 
 type P = { id: string };
 
@@ -12,3 +12,5 @@ export const DELETE = handle<P>((_req, { id }) => {
   deleteProject(id);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT } = otherMethods("GET", "PATCH", "DELETE");

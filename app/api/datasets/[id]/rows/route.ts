@@ -1,5 +1,5 @@
 import { getRows, MAX_ROWS_PAGE } from "@/lib/data/server/datasets";
-import { handle, json, queryInt } from "@/lib/shared/http";
+import { handle, json, queryInt, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle<{ id: string }>((req, { id }) => {
   const url = new URL(req.url);
@@ -7,3 +7,5 @@ export const GET = handle<{ id: string }>((req, { id }) => {
   const limit = queryInt(url, "limit", 50, 1, MAX_ROWS_PAGE);
   return json(getRows(id, offset, limit));
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

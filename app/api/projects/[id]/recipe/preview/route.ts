@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { previewRecipe } from "@/lib/prepare/server/recipes";
-import { handle, json, readJsonOptional } from "@/lib/shared/http";
+import { handle, json, readJsonOptional, otherMethods } from "@/lib/shared/http";
 
 export const POST = handle<{ id: string }>(async (req, { id }) =>
   json(await previewRecipe(id, await readJsonOptional(req, z.unknown()))),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,4 +1,6 @@
 import { listRecipeVersions } from "@/lib/prepare/server/recipes";
-import { handle, json } from "@/lib/shared/http";
+import { handle, json, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle<{ id: string }>((_req, { id }) => json({ items: listRecipeVersions(id) }));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
