@@ -18,8 +18,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur">
-          <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-6">
-            <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-900">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:gap-8 sm:px-6">
+            <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight whitespace-nowrap text-slate-900">
               <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">
                 ML
               </span>
@@ -29,7 +29,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </div>
         </header>
         <Providers>
-          <main id="main" className="mx-auto max-w-7xl px-6 py-8">
+          <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
             {children}
           </main>
         </Providers>

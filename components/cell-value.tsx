@@ -2,6 +2,8 @@ import type { Cell } from "./api-types";
 
 export interface CellValueProps {
   value: Cell | undefined;
+  /** The column type; datetimes read shorter than their ISO form. */
+  type?: string;
   /** Round long decimals (for transformed values); raw data is shown as stored. */
   round?: boolean;
 }
@@ -9,10 +11,18 @@ export interface CellValueProps {
 const ROUNDED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4, useGrouping: false });
 
 /** One table cell's content: missing values are marked, not left blank. */
-export function CellValue({ value, round }: CellValueProps) {
+/** "2024-01-31T00:00:00.000Z" → "2024-01-31"; other times keep their clock, in UTC. */
+export function shortDatetime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?Z$/.exec(iso);
+  if (!m) return iso;
+  return m[2] === "00:00" || m[2] === "00:00:00" ? m[1] : `${m[1]} ${m[2]}`;
+}
+
+export function CellValue({ value, type, round }: CellValueProps) {
   if (value === null || value === undefined) return <span className="text-xs italic text-slate-400">null</span>;
   if (typeof value === "boolean") return <span className="font-mono text-xs">{String(value)}</span>;
   if (typeof value === "number") return <>{round && !Number.isInteger(value) ? ROUNDED.format(value) : String(value)}</>;
+  if (type === "datetime") return <span title={value}>{shortDatetime(value)}</span>;
   return <>{value}</>;
 }
 

@@ -7,7 +7,7 @@ import { ErrorNotice } from "./error-notice";
 import { formatCount } from "./format";
 import { Notice } from "./notice";
 import { datasetQuery, invalidateDatasets, sendJson } from "./queries";
-import { selectClass } from "./styles";
+import { controlClass } from "./styles";
 
 export interface ColumnSchemaTableProps {
   initialDataset: DatasetDetail;
@@ -46,7 +46,7 @@ export function ColumnSchemaTable({ initialDataset }: ColumnSchemaTableProps) {
                 <td className="px-4 py-1.5">
                   <select
                     aria-label={`Type of ${c.name}`}
-                    className={`${selectClass} w-36 py-1`}
+                    className={`${controlClass} w-36 py-1 pr-8`}
                     value={c.type}
                     disabled={override.isPending}
                     onChange={(e) => override.mutate({ name: c.name, type: e.target.value as ColumnType })}

@@ -11,6 +11,9 @@ function cellStyle(r: number | null) {
   return { background: `rgba(${rgb},${alpha * 0.85})`, color: alpha > 0.5 ? "white" : "#0f172a" };
 }
 
+/** Two decimals, without the "-0.00" that rounding a tiny negative gives. */
+const twoDecimals = (r: number) => (Math.abs(r) < 0.005 ? 0 : r).toFixed(2);
+
 /** Pearson correlations of the numeric columns, as a grid of coloured cells with their values. */
 export function CorrelationHeatmap({ columns, matrix }: CorrelationHeatmapProps) {
   return (
@@ -39,7 +42,7 @@ export function CorrelationHeatmap({ columns, matrix }: CorrelationHeatmapProps)
                 const r = matrix[i]?.[j] ?? null;
                 return (
                   <td key={col} title={`${row} × ${col}: ${r === null ? "n/a" : r.toFixed(3)}`} style={cellStyle(r)} className="size-10 min-w-10 rounded text-center tabular-nums">
-                    {r === null ? "–" : r.toFixed(2)}
+                    {r === null ? "–" : twoDecimals(r)}
                   </td>
                 );
               })}

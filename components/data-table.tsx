@@ -52,7 +52,7 @@ export function DataTable({ columns, rows, caption, firstRowNumber = 1, round, b
                   key={c.name}
                   className={`max-w-xs truncate border-b border-slate-100 px-3 py-1.5 whitespace-nowrap ${isNumericType(c.type) ? "text-right tabular-nums" : ""}`}
                 >
-                  <CellValue value={row[c.name]} round={round} />
+                  <CellValue value={row[c.name]} type={c.type} round={round} />
                 </td>
               ))}
             </tr>

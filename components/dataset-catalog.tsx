@@ -44,8 +44,16 @@ export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
               </p>
             </header>
             <div className="overflow-x-auto">
-              <table className="min-w-full text-sm">
+              <table className="w-full min-w-[40rem] table-fixed text-sm">
                 <caption className="sr-only">Versions of {name}</caption>
+                <colgroup>
+                  <col className="w-20" />
+                  <col className="w-24" />
+                  <col className="w-24" />
+                  <col className="w-24" />
+                  <col />
+                  <col className="w-56" />
+                </colgroup>
                 <thead className="bg-slate-50 text-left text-xs text-slate-500">
                   <tr>
                     <th scope="col" className="px-5 py-2 font-medium">Version</th>
@@ -67,7 +75,7 @@ export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
                       <td className="px-3 py-2 text-right tabular-nums">{formatCount(v.rowCount)}</td>
                       <td className="px-3 py-2 text-right tabular-nums">{v.columns.length}</td>
                       <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
-                      <td className="max-w-72 truncate px-3 py-2 text-slate-600" title={v.source}>
+                      <td className="truncate px-3 py-2 text-slate-600" title={v.source}>
                         <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">{SOURCE_LABELS[v.sourceKind]}</span>
                         {v.source}
                       </td>

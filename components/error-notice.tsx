@@ -19,7 +19,16 @@ export function ErrorNotice({ error, shownFields = [], className }: ErrorNoticeP
       </Notice>
     );
   }
-  const rest = (error.problem.errors ?? []).filter((e) => !shownFields.includes(e.field));
+  const all = error.problem.errors ?? [];
+  const rest = all.filter((e) => !shownFields.includes(e.field));
+  // Every problem is already shown beside its field: the detail would only repeat one of them.
+  if (all.length > 0 && rest.length === 0) {
+    return (
+      <Notice tone="error" className={className}>
+        {all.length === 1 ? "Please correct the marked field." : "Please correct the marked fields."}
+      </Notice>
+    );
+  }
   return (
     <Notice tone="error" title={error.problem.title} className={className}>
       {error.problem.detail && <p>{error.problem.detail}</p>}

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useEffect, useRef } from "react";
 import { STEPS } from "@/lib/define/tasks";
 import type { Project } from "./api-types";
 import { STEP_STATE_META } from "./step-state";
@@ -21,6 +22,11 @@ const CIRCLE: Record<string, string> = {
 export function ProjectStepNav({ initialProject }: ProjectStepNavProps) {
   const p = useProject(initialProject);
   const pathname = usePathname() ?? "";
+  const activeRef = useRef<HTMLAnchorElement>(null);
+  // On narrow screens the strip scrolls sideways: keep the current step in view.
+  useEffect(() => {
+    activeRef.current?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [pathname]);
   const base = `/projects/${encodeURIComponent(p.id)}`;
   const attention = STEPS.filter((s) => p.steps[s.key] === "attention" && p.stepNotes[s.key]);
   return (
@@ -42,6 +48,7 @@ export function ProjectStepNav({ initialProject }: ProjectStepNavProps) {
               )}
               <Link
                 href={href}
+                ref={active ? activeRef : undefined}
                 aria-current={active ? "page" : undefined}
                 title={`${s.label}: ${meta.label}${note ? ` — ${note}` : ""}\n${s.blurb}`}
                 className={`flex items-center gap-2.5 rounded-lg px-3 py-2 transition-colors ${active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-50"}`}

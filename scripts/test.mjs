@@ -10,6 +10,7 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
+run(bin("tsc"), ["--noEmit", "-p", "."]);
 run(bin("vitest"), ["run"]);
 buildIfNeeded();
 run(bin("playwright"), ["test", ...process.argv.slice(2)]);

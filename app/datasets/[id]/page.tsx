@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getDataset } from "@/lib/data/server/datasets";
@@ -26,7 +27,7 @@ function load(id: string) {
 export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const d = load((await params).id);
-  const facts: [string, React.ReactNode][] = [
+  const facts: [string, ReactNode][] = [
     ["Source", <>{SOURCE_LABELS[d.sourceKind]}: <span className="break-all">{d.source}</span></>],
     ["Format", d.format.toUpperCase()],
     ["Size", formatBytes(d.sizeBytes)],
