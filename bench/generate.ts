@@ -1,22 +1,12 @@
 import fs from "node:fs";
 import { once } from "node:events";
+import { mulberry32 } from "@/lib/prepare/split";
 
 /** Column kinds of the generated file: 20 columns covering every inferred type. */
 const HEADER = [
   "id", "store", "brand", "week", "price", "qty", "promo", "temp (°C)", "score", "region",
   "units", "ratio", "flag", "day", "cost", "margin", "segment", "note", "visits", "rating",
 ];
-
-/** A seeded PRNG, so every run benchmarks the same bytes. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BRANDS = ["tropicana", "minute.maid", "dominicks"];
 const REGIONS = ["north", "south", "east", "west", "central"];

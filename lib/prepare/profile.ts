@@ -4,6 +4,7 @@
  * path allocates nothing per cell (typed arrays and counters only).
  */
 import type { Cell, ColumnType } from "@/lib/data/types";
+import { mulberry32 as createRandom } from "./split";
 
 export interface NumericStats {
   min: number;
@@ -262,18 +263,6 @@ function countDigits(keys: Uint32Array, shift: number, offsets: Uint32Array): bo
     position += count;
   }
   return true;
-}
-
-/** mulberry32: a tiny, fast, seedable generator; statistical quality is ample for sampling. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class NumericAccumulator implements ColumnAccumulator {
