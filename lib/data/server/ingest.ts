@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { and, eq, max } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { datasetProfiles, datasetRows, datasetVersions } from "@/db/schema";
+import { AppError } from "@/lib/shared/errors";
+import { newId } from "@/lib/shared/ids";
+import { createTypeInferrer } from "../infer";
+import type { DatasetFormat, DatasetVersion } from "../types";
+import { detectFormat, parseRecords } from "./parse";
+import { presentVersion } from "./datasets";
+
+/** Bytes read before the format is decided (and binary content is sniffed). */
+const SNIFF_BYTES = 64 * 1024;
+export const DATASET_NAME_MAX_CHARS = 200;
+
+export interface IngestSource {
+  sourceKind: "upload" | "url" | "sample";
+  /** File name of an upload, the URL of an import, the path of a sample. */
+  source: string;
+  fileName?: string;
+  contentType?: string;
+  /** Forces a format instead of detecting it. */
+  format?: DatasetFormat;
+  stream: AsyncIterable<Buffer | Uint8Array | string>;
+  maxBytes: number;
+  /** The field to name when the body is too large or unreadable: "file" or "url". */
+  field?: string;
+}
+
+export interface IngestedData {
+  /** Gives the version its name and number and makes it visible. */
+  finalize(name: string): DatasetVersion;
+  /** Removes everything stored so far. */
+  discard(): void;
+}
+
+export function checkDatasetName(name: string | undefined | null): string {
+  const n = (name ?? "").trim();
+  if (!n) throw new AppError("VALIDATION", "name is required.", [{ field: "name", message: "required" }]);
+  if (n.length > DATASET_NAME_MAX_CHARS)
+    throw new AppError("VALIDATION", `name must be at most ${DATASET_NAME_MAX_CHARS} characters.`, [
+      { field: "name", message: "too long" },
+    ]);
+  return n;
+}
+
+/**
+ * Streams a file into a new, hidden dataset version: parse in batches, insert each batch in
+ * its own transaction and yield to the event loop between them, so other requests keep being
+ * served while a 100 MB file goes in. Nothing is visible until `finalize`; any failure
+ * removes what was written.
+ */
+export async function ingestData(src: IngestSource): Promise<IngestedData> {
+  const db = getDb();
+  const id = newId("ds");
+  const field = src.field ?? "file";
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+
+  const counted = countBytes(src.stream, (chunk) => {
+    sizeBytes += chunk.byteLength;
+    if (sizeBytes > src.maxBytes) {
+      throw new AppError("TOO_LARGE", `The data is larger than the limit of ${src.maxBytes} bytes.`, [
+        { field, message: `larger than ${src.maxBytes} bytes` },
+      ]);
+    }
+    hash.update(chunk);
+  });
+  const { head, rest } = await peek(counted, SNIFF_BYTES);
+  const format = src.format ?? detectFormat(src.fileName, src.contentType, head);
+
+  db.insert(datasetVersions)
+    .values({
+      id,
+      name: `\u0000pending/${id}`,
+      version: 0,
+      status: "ingesting",
+      sourceKind: src.sourceKind,
+      source: src.source,
+      format,
+      columns: [],
+      createdAt: new Date(),
+    })
+    .run();
+
+  const discard = () => {
+    db.transaction((tx) => {
+      tx.delete(datasetRows).where(eq(datasetRows.versionId, id)).run();
+      tx.delete(datasetVersions).where(eq(datasetVersions.id, id)).run();
+    });
+  };
+
+  const insert = db.$client.prepare("INSERT INTO dataset_rows (version_id, idx, data) VALUES (?, ?, ?)");
+  const insertBatch = db.$client.transaction((rows: unknown[][], start: number) => {
+    for (let i = 0; i < rows.length; i++) insert.run(id, start + i, JSON.stringify(rows[i]));
+  });
+  const inferrer = createTypeInferrer();
+  let rowCount = 0;
+  let columns: string[] = [];
+  try {
+    for await (const batch of parseRecords(rest, format)) {
+      columns = batch.columns;
+      for (const row of batch.rows) inferrer.add(columns, row);
+      insertBatch(batch.rows, rowCount);
+      rowCount += batch.rows.length;
+      await yieldToEventLoop();
+    }
+    if (rowCount === 0) {
+      throw new AppError("VALIDATION", "The file has no data rows.", [{ field, message: "no data rows" }]);
+    }
+  } catch (e) {
+    discard();
+    throw e;
+  }
+  const info = inferrer.finish(columns, rowCount);
+  const contentHash = `sha256:${hash.digest("hex")}`;
+
+  return {
+    discard,
+    finalize(rawName: string) {
+      const name = checkDatasetName(rawName);
+      return db.transaction((tx) => {
+        const last = tx
+          .select({ v: max(datasetVersions.version) })
+          .from(datasetVersions)
+          .where(and(eq(datasetVersions.name, name), eq(datasetVersions.status, "ready")))
+          .get();
+        const version = (last?.v ?? 0) + 1;
+        tx.update(datasetVersions)
+          .set({ name, version, status: "ready", columns: info, rowCount, sizeBytes, contentHash })
+          .where(eq(datasetVersions.id, id))
+          .run();
+        tx.delete(datasetProfiles).where(eq(datasetProfiles.versionId, id)).run();
+        const row = tx.select().from(datasetVersions).where(eq(datasetVersions.id, id)).get();
+        return presentVersion(row!);
+      });
+    },
+  };
+}
+
+/** Ingests and names in one go (URL imports, samples, uploads whose name is known up front). */
+export async function ingestDataset(name: string, src: IngestSource): Promise<DatasetVersion> {
+  checkDatasetName(name);
+  const data = await ingestData(src);
+  try {
+    return data.finalize(name);
+  } catch (e) {
+    data.discard();
+    throw e;
+  }
+}
+
+async function* countBytes(
+  stream: AsyncIterable<Buffer | Uint8Array | string>,
+  onChunk: (chunk: Buffer) => void,
+): AsyncGenerator<Buffer> {
+  for await (const c of stream) {
+    const chunk = typeof c === "string" ? Buffer.from(c) : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    onChunk(chunk);
+    yield chunk;
+  }
+}
+
+/** Reads up to `bytes` from the front of a stream and gives back a stream that still starts there. */
+async function peek(stream: AsyncGenerator<Buffer>, bytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const buffered: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < bytes) {
+    const next = await stream.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    buffered.push(next.value);
+    size += next.value.byteLength;
+  }
+  const head = Buffer.concat(buffered).subarray(0, bytes);
+  async function* rest() {
+    yield* buffered;
+    if (!done) yield* stream;
+  }
+  return { head, rest: rest() };
+}
