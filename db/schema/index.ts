@@ -1,3 +1,4 @@
 export * from "./projects";
 export * from "./datasets";
 export * from "./recipes";
+export * from "./runs";

@@ -1,0 +1,36 @@
+import { sqliteTable, text, integer, index } from "drizzle-orm/sqlite-core";
+
+/** One training run: what was trained on what, how it went, and what it scored. */
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: text().primaryKey(),
+    projectId: text().notNull(),
+    algorithm: text().notNull(),
+    /** The params as resolved (defaults filled in), so a run can be repeated exactly. */
+    params: text({ mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    status: text({ enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+    location: text({ enum: ["server", "browser"] }).notNull(),
+    backend: text(),
+    datasetId: text().notNull(),
+    recipeId: text().notNull(),
+    recipeVersion: integer().notNull(),
+    seed: integer().notNull(),
+    epoch: integer().notNull().default(0),
+    totalEpochs: integer().notNull().default(0),
+    history: text({ mode: "json" }).notNull().$type<unknown[]>(),
+    /** `{validation: {...}, test?: {...}}` in DESIGN.md metric names. */
+    metrics: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    baseline: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    /** Task-specific extras: confusion matrix, per-horizon errors, stopped early, best epoch. */
+    details: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    error: text(),
+    cancelRequested: integer({ mode: "boolean" }).notNull().default(false),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    startedAt: integer({ mode: "timestamp_ms" }),
+    finishedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("runs_project").on(t.projectId, t.createdAt), index("runs_status").on(t.status, t.createdAt)],
+);
+
+export type RunRow = typeof runs.$inferSelect;

@@ -1,0 +1,161 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { createProject, expectJson, expectProblem, uniq, upload } from "./helpers";
+
+interface Run {
+  id: string;
+  status: string;
+  algorithm: string;
+  params: Record<string, unknown>;
+  backend: string | null;
+  recipeVersion: number;
+  progress: { epoch: number; totalEpochs: number };
+  history: { epoch: number; loss: number; valLoss?: number }[];
+  metrics: { validation: Record<string, number>; test?: Record<string, number> } | null;
+  baseline: { name: string; validation: Record<string, number>; test?: Record<string, number> } | null;
+  details: Record<string, unknown> | null;
+  error: string | null;
+}
+
+/** A seeded linear problem: y = 3a − 2b + 1 + small noise, with a category that does not matter. */
+function linearCsv(rows: number): string {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = ["a,b,colour,y"];
+  for (let i = 0; i < rows; i++) {
+    const a = rand() * 4 - 2;
+    const b = rand() * 4 - 2;
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${["red", "blue"][i % 2]},${(3 * a - 2 * b + 1 + (rand() - 0.5) * 0.1).toFixed(4)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Two well separated classes from the sign of a + b. */
+function classesCsv(rows: number): string {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = ["a,b,label"];
+  for (let i = 0; i < rows; i++) {
+    const a = rand() * 4 - 2;
+    const b = rand() * 4 - 2;
+    lines.push(`${a.toFixed(3)},${b.toFixed(3)},${a + b > 0 ? "yes-buy" : "no-buy"}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function projectWithRecipe(request: APIRequestContext, task: "regression" | "classification", csv: string, target: string) {
+  const ds = await upload(request, uniq("train data"), csv);
+  const project = await createProject(request, { name: uniq("train"), task, datasetId: ds.id, target });
+  await expectJson(
+    await request.put(`/api/projects/${project.id}/recipe`, {
+      data: {
+        datasetId: ds.id,
+        target,
+        steps: task === "regression" ? [{ op: "onehot", columns: ["colour"] }] : [],
+        split: { method: "random", validation: 0.2, test: 0.2, seed: 3 },
+      },
+    }),
+    201,
+  );
+  return project;
+}
+
+async function waitForRun(request: APIRequestContext, id: string, statuses: string[]): Promise<Run> {
+  let run: Run | undefined;
+  await expect
+    .poll(
+      async () => {
+        run = await expectJson<Run>(await request.get(`/api/runs/${id}`), 200);
+        return run.status;
+      },
+      { timeout: 90_000, intervals: [250, 500, 1000] },
+    )
+    .toMatch(new RegExp(`^(${statuses.join("|")})$`));
+  return run!;
+}
+
+test("a linear run trains on the server, reports history, metrics and the mean baseline", async ({ request }) => {
+  const project = await projectWithRecipe(request, "regression", linearCsv(300), "y");
+  const res = await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 60, seed: 5 } } });
+  const queued = await expectJson<Run>(res, 202);
+  expect(queued.status).toBe("queued");
+  expect(res.headers()["location"]).toBe(`/api/runs/${queued.id}`);
+  expect(queued.params).toMatchObject({ epochs: 60, seed: 5, learningRate: 0.01 });
+
+  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
+  expect(run.error).toBeNull();
+  expect(run.status).toBe("succeeded");
+  expect(run.backend).toMatch(/wasm|cpu/);
+  expect(run.recipeVersion).toBe(1);
+  expect(run.history.length).toBeGreaterThan(3);
+  expect(run.history[0]).toMatchObject({ epoch: 1 });
+  expect(typeof run.history[0].valLoss).toBe("number");
+  expect(run.metrics!.validation.r2).toBeGreaterThan(0.95);
+  expect(run.metrics!.test!.r2).toBeGreaterThan(0.95);
+  expect(run.baseline!.name).toBe("mean");
+  expect(run.baseline!.validation.r2).toBeLessThan(0.05);
+  expect([...(run.details!.features as string[])].sort()).toEqual(["a", "b", "colour=blue", "colour=red"]);
+
+  const list = await expectJson<{ items: Run[] }>(await request.get(`/api/projects/${project.id}/runs`), 200);
+  expect(list.items.map((r) => r.id)).toContain(run.id);
+});
+
+test("a logistic run separates two classes better than the majority class and gives a confusion matrix", async ({ request }) => {
+  const project = await projectWithRecipe(request, "classification", classesCsv(300), "label");
+  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "logistic" } }), 202);
+  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
+  expect(run.error).toBeNull();
+  expect(run.metrics!.validation.accuracy).toBeGreaterThan(0.9);
+  expect(run.metrics!.validation.accuracy).toBeGreaterThan(run.baseline!.validation.accuracy);
+  const cm = run.details!.confusionMatrix as { labels: string[]; counts: number[][] };
+  expect(cm.labels.sort()).toEqual(["no-buy", "yes-buy"]);
+  expect(cm.counts.flat().reduce((a, b) => a + b, 0)).toBe((run.details!.rows as { test: number }).test);
+});
+
+test("a running run can be cancelled; a finished one cannot", async ({ request }) => {
+  const project = await projectWithRecipe(request, "regression", linearCsv(2000), "y");
+  const queued = await expectJson<Run>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "mlp", params: { epochs: 1000, earlyStoppingPatience: 0, batchSize: 8 } } }),
+    202,
+  );
+  await waitForRun(request, queued.id, ["running"]);
+  await expectJson<Run>(await request.post(`/api/runs/${queued.id}/cancel`), 200);
+  const run = await waitForRun(request, queued.id, ["cancelled", "failed", "succeeded"]);
+  expect(run.status).toBe("cancelled");
+  expect(run.progress.epoch).toBeLessThan(1000);
+  await expectProblem(await request.post(`/api/runs/${queued.id}/cancel`), 409, "status");
+});
+
+test.describe("bad run requests: a problem answer naming the field, nothing queued", () => {
+  let projectId = "";
+  test.beforeAll(async ({ request }) => {
+    projectId = (await projectWithRecipe(request, "regression", linearCsv(60), "y")).id;
+  });
+
+  const cases: [string, unknown, number, string][] = [
+    ["unknown algorithm", { algorithm: "xgboost" }, 422, "algorithm"],
+    ["missing algorithm", {}, 422, "algorithm"],
+    ["an algorithm of another task", { algorithm: "logistic" }, 422, "algorithm"],
+    ["a param of the wrong type", { algorithm: "linear", params: { epochs: "many" } }, 422, "params.epochs"],
+    ["a param out of range", { algorithm: "mlp", params: { learningRate: 5 } }, 422, "params.learningRate"],
+    ["an unknown param", { algorithm: "mlp", params: { epoch: 3 } }, 422, "params.epoch"],
+    ["params not an object", { algorithm: "mlp", params: [1] }, 422, "params"],
+  ];
+  for (const [what, body, status, field] of cases) {
+    test(what, async ({ request }) => {
+      await expectProblem(await request.post(`/api/projects/${projectId}/runs`, { data: body }), status, field);
+      const list = await expectJson<{ items: Run[] }>(await request.get(`/api/projects/${projectId}/runs`), 200);
+      expect(list.items).toEqual([]);
+    });
+  }
+
+  test("a project without a recipe → 409", async ({ request }) => {
+    const p = await createProject(request, { name: uniq("no recipe"), task: "regression" });
+    await expectProblem(await request.post(`/api/projects/${p.id}/runs`, { data: { algorithm: "linear" } }), 409, "recipe");
+  });
+
+  test("unknown project and run → 404", async ({ request }) => {
+    await expectProblem(await request.post(`/api/projects/prj_nope/runs`, { data: { algorithm: "linear" } }), 404);
+    await expectProblem(await request.get(`/api/runs/run_nope`), 404);
+    await expectProblem(await request.post(`/api/runs/run_nope/cancel`), 404);
+  });
+});

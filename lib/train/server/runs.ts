@@ -1,0 +1,178 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { projects, recipes, runs, type RunRow } from "@/db/schema";
+import type { Task } from "@/lib/define/tasks";
+import { AppError, notFound, validation } from "@/lib/shared/errors";
+import { newId } from "@/lib/shared/ids";
+import { parseWith } from "@/lib/shared/http";
+import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "../tabular";
+import { ALGORITHMS, type Algorithm } from "../types";
+
+/** Which algorithms serve which task. */
+const ALGORITHMS_BY_TASK: Record<Task, Algorithm[]> = {
+  regression: ["linear", "mlp"],
+  classification: ["logistic", "mlp"],
+  forecasting: ["forecaster"],
+  recommendation: ["recommender"],
+};
+
+/** Algorithms whose server-side training is wired up in this build. */
+const SERVER_ALGORITHMS: readonly Algorithm[] = TABULAR_ALGORITHMS;
+
+export interface Run {
+  id: string;
+  projectId: string;
+  algorithm: string;
+  params: Record<string, unknown>;
+  status: RunRow["status"];
+  location: RunRow["location"];
+  backend: string | null;
+  datasetId: string;
+  recipeId: string;
+  recipeVersion: number;
+  seed: number;
+  progress: { epoch: number; totalEpochs: number };
+  history: unknown[];
+  metrics: Record<string, unknown> | null;
+  baseline: Record<string, unknown> | null;
+  details: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export function presentRun(r: RunRow): Run {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    algorithm: r.algorithm,
+    params: r.params,
+    status: r.status,
+    location: r.location,
+    backend: r.backend,
+    datasetId: r.datasetId,
+    recipeId: r.recipeId,
+    recipeVersion: r.recipeVersion,
+    seed: r.seed,
+    progress: { epoch: r.epoch, totalEpochs: r.totalEpochs },
+    history: r.history,
+    metrics: r.metrics ?? null,
+    baseline: r.baseline ?? null,
+    details: r.details ?? null,
+    error: r.error,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+  };
+}
+
+const createRunSchema = z
+  .object({
+    algorithm: z.enum(ALGORITHMS, { message: `must be one of ${ALGORITHMS.join(", ")}` }),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/**
+ * Queues a server-side training run of the project's latest recipe on its dataset version.
+ * The worker process picks it up; this only validates and records it.
+ */
+export function createRun(projectId: string, input: unknown): Run {
+  const body = parseWith(createRunSchema, input);
+  const db = getDb();
+  const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
+  if (!project) throw notFound("Project", projectId);
+  const allowed = ALGORITHMS_BY_TASK[project.task];
+  if (!allowed.includes(body.algorithm)) {
+    throw validation("algorithm", `${body.algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
+  }
+  if (!SERVER_ALGORITHMS.includes(body.algorithm)) {
+    throw validation("algorithm", `${body.algorithm} training is not available on the server in this build yet.`);
+  }
+  const recipe = db.select().from(recipes).where(eq(recipes.projectId, projectId)).orderBy(desc(recipes.version)).limit(1).get();
+  if (!recipe) {
+    throw new AppError("CONFLICT", "The project has no recipe yet: attach data and save a recipe (step 3) before training.", [
+      { field: "recipe", message: "required" },
+    ]);
+  }
+  const params: Record<string, unknown> = { ...resolveTabularParams(body.algorithm as TabularAlgorithm, body.params ?? {}) };
+  const row: RunRow = {
+    id: newId("run"),
+    projectId,
+    algorithm: body.algorithm,
+    params,
+    status: "queued",
+    location: "server",
+    backend: null,
+    datasetId: recipe.datasetId,
+    recipeId: recipe.id,
+    recipeVersion: recipe.version,
+    seed: Number(params.seed ?? 42),
+    epoch: 0,
+    totalEpochs: Number(params.epochs ?? 0),
+    history: [],
+    metrics: null,
+    baseline: null,
+    details: null,
+    error: null,
+    cancelRequested: false,
+    createdAt: new Date(),
+    startedAt: null,
+    finishedAt: null,
+  };
+  db.insert(runs).values(row).run();
+  return presentRun(row);
+}
+
+export function getRun(id: string): Run {
+  const row = getDb().select().from(runs).where(eq(runs.id, id)).get();
+  if (!row) throw notFound("Run", id);
+  return presentRun(row);
+}
+
+export function listRuns(projectId: string): Run[] {
+  const p = getDb().select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get();
+  if (!p) throw notFound("Project", projectId);
+  return getDb().select().from(runs).where(eq(runs.projectId, projectId)).orderBy(desc(runs.createdAt)).all().map(presentRun);
+}
+
+/** Asks a run to stop: a queued run is cancelled at once, a running one at its next epoch. */
+export function cancelRun(id: string): Run {
+  const db = getDb();
+  const row = db.select().from(runs).where(eq(runs.id, id)).get();
+  if (!row) throw notFound("Run", id);
+  if (row.status === "queued") {
+    db.update(runs).set({ status: "cancelled", finishedAt: new Date(), cancelRequested: true }).where(and(eq(runs.id, id), eq(runs.status, "queued"))).run();
+  } else if (row.status === "running") {
+    db.update(runs).set({ cancelRequested: true }).where(eq(runs.id, id)).run();
+  } else {
+    throw new AppError("CONFLICT", `The run has already ${row.status}; there is nothing to cancel.`, [{ field: "status", message: row.status }]);
+  }
+  return getRun(id);
+}
+
+/** Claims the oldest queued run for a worker, atomically. */
+export function claimNextRun(): RunRow | undefined {
+  const db = getDb();
+  return db.transaction((tx) => {
+    const next = tx.select().from(runs).where(eq(runs.status, "queued")).orderBy(asc(runs.createdAt)).limit(1).get();
+    if (!next) return undefined;
+    const startedAt = new Date();
+    tx.update(runs).set({ status: "running", startedAt }).where(eq(runs.id, next.id)).run();
+    return { ...next, status: "running" as const, startedAt };
+  });
+}
+
+/** Runs a dead worker left "running" can never finish: say so instead of leaving them hanging. */
+export function failInterruptedRuns(): number {
+  const res = getDb()
+    .update(runs)
+    .set({ status: "failed", error: "interrupted: the worker stopped while this run was training; start it again", finishedAt: new Date() })
+    .where(eq(runs.status, "running"))
+    .run();
+  return res.changes;
+}

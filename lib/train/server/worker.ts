@@ -1,0 +1,35 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { claimNextRun, failInterruptedRuns } from "./runs";
+import { executeRun } from "./execute";
+
+const POLL_MS = 300;
+
+/**
+ * The training worker: a process of its own started beside the web server (`npm start`), so
+ * a long run never blocks a request. It claims queued runs one at a time, oldest first.
+ */
+export async function runWorker(signal: AbortSignal): Promise<void> {
+  const interrupted = await withStartupRetry(failInterruptedRuns);
+  if (interrupted) console.log(`[worker] marked ${interrupted} interrupted run(s) failed`);
+  console.log("[worker] ready");
+  while (!signal.aborted) {
+    const run = claimNextRun();
+    if (run) await executeRun(run);
+    else await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+const STARTUP_RETRY_MS = 30_000;
+
+/** The web server migrates the database as it starts; wait for it rather than race it. */
+async function withStartupRetry<T>(fn: () => T): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return fn();
+    } catch (e) {
+      if (Date.now() - started > STARTUP_RETRY_MS) throw e;
+      await sleep(500);
+    }
+  }
+}
