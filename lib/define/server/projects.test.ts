@@ -1,5 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { runs } from "@/db/schema";
 import { ingestDataset } from "@/lib/data/server/ingest";
 import { createProject, deleteProject, getProject, listProjects, updateProject } from "./projects";
 
@@ -41,6 +43,20 @@ describe("projects", () => {
 
   it("refuses thresholds outside the metric's range", () => {
     expect(() => createProject({ name: "a", task: "classification", successMetric: "accuracy", successThreshold: 3 })).toThrow(/between 0 and 1/);
+  });
+
+  it("marks Train done after a succeeded run and needing attention when the latest run failed", () => {
+    const p = createProject({ name: "runs", task: "regression" });
+    const run = (id: string, status: "succeeded" | "failed", at: number) => ({
+      id, projectId: p.id, algorithm: "linear", params: {}, status, location: "server" as const, datasetId: "ds", recipeId: "r",
+      recipeVersion: 1, seed: 1, history: [], error: status === "failed" ? "training diverged" : null, createdAt: new Date(at),
+    });
+    getDb().insert(runs).values(run(`run_a_${p.id}`, "succeeded", 1000)).run();
+    expect(getProject(p.id).steps.train).toBe("done");
+    getDb().insert(runs).values(run(`run_b_${p.id}`, "failed", 2000)).run();
+    const after = getProject(p.id);
+    expect(after.steps.train).toBe("attention");
+    expect(after.stepNotes.train).toContain("training diverged");
   });
 
   it("deletes a project", () => {

@@ -1,6 +1,6 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { projects, recipes, datasetVersions, type ProjectRow } from "@/db/schema";
+import { projects, recipes, datasetVersions, runs, type ProjectRow } from "@/db/schema";
 import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
@@ -99,6 +99,24 @@ function assessSteps(p: ProjectRow, dataset: DatasetBrief | null) {
       notes.prepare = `The recipe predicts "${target}" but the project's target is "${p.target}".`;
     } else steps.prepare = "done";
   }
+
+  const latestRun = getDb()
+    .select({ status: runs.status, error: runs.error })
+    .from(runs)
+    .where(eq(runs.projectId, p.id))
+    .orderBy(desc(runs.createdAt))
+    .limit(1)
+    .get();
+  const anySucceeded = getDb()
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.projectId, p.id), eq(runs.status, "succeeded")))
+    .limit(1)
+    .get();
+  if (latestRun?.status === "failed") {
+    steps.train = "attention";
+    notes.train = `The latest run failed: ${latestRun.error ?? "unknown error"}`;
+  } else if (anySucceeded) steps.train = "done";
   return { steps, notes };
 }
 
@@ -209,6 +227,7 @@ export function deleteProject(id: string): void {
   const db = getDb();
   db.transaction((tx) => {
     tx.delete(recipes).where(eq(recipes.projectId, id)).run();
+    tx.delete(runs).where(eq(runs.projectId, id)).run();
     tx.delete(projects).where(eq(projects.id, id)).run();
   });
 }
