@@ -2,3 +2,4 @@ export * from "./projects";
 export * from "./datasets";
 export * from "./recipes";
 export * from "./runs";
+export * from "./models";

@@ -126,6 +126,7 @@ export async function executeRun(run: RunRow): Promise<void> {
     }
 
     await saveArtifacts(run.id, model, fitted);
+    writeReference(run.id, pick(parts.train), model.predict(validation.x));
     db.update(runs)
       .set({
         status: cancelled ? "cancelled" : "succeeded",
@@ -163,4 +164,15 @@ async function saveArtifacts(runId: string, model: TabularModel, fitted: FittedR
   fs.writeFileSync(path.join(dir, "weights.bin"), Buffer.from(art.weightData));
   fs.writeFileSync(path.join(dir, "extras.json"), JSON.stringify(art.extras));
   fs.writeFileSync(path.join(dir, "recipe.json"), JSON.stringify(fitted));
+}
+
+/** Rows of raw training inputs and of predictions kept with the model, for monitoring to compare with. */
+export const REFERENCE_SAMPLE_ROWS = 500;
+
+function writeReference(runId: string, trainRows: Row[], predictions: unknown[]) {
+  const step = Math.max(1, Math.floor(trainRows.length / REFERENCE_SAMPLE_ROWS));
+  const inputs = trainRows.filter((_, i) => i % step === 0).slice(0, REFERENCE_SAMPLE_ROWS);
+  const predStep = Math.max(1, Math.floor(predictions.length / REFERENCE_SAMPLE_ROWS));
+  const preds = predictions.filter((_, i) => i % predStep === 0).slice(0, REFERENCE_SAMPLE_ROWS);
+  fs.writeFileSync(path.join(runArtifactsDir(runId), "reference.json"), JSON.stringify({ inputs, predictions: preds }));
 }

@@ -1,0 +1,6 @@
+import { getModel } from "@/lib/train/server/models";
+import { handle, json, otherMethods } from "@/lib/shared/http";
+
+export const GET = handle<{ id: string }>((_req, { id }) => json(getModel(id)));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,76 @@
+/** Shared by the training and registry specs: data with a known answer, a project with a recipe, polling a run. */
+import { expect, type APIRequestContext } from "@playwright/test";
+import { createProject, expectJson, uniq, upload } from "./helpers";
+
+export interface Run {
+  id: string;
+  status: string;
+  algorithm: string;
+  params: Record<string, unknown>;
+  backend: string | null;
+  recipeVersion: number;
+  progress: { epoch: number; totalEpochs: number };
+  history: { epoch: number; loss: number; valLoss?: number }[];
+  metrics: { validation: Record<string, number>; test?: Record<string, number> } | null;
+  baseline: { name: string; validation: Record<string, number>; test?: Record<string, number> } | null;
+  details: Record<string, unknown> | null;
+  error: string | null;
+}
+
+/** A seeded linear problem: y = 3a − 2b + 1 + small noise, with a category that does not matter. */
+export function linearCsv(rows: number): string {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = ["a,b,colour,y"];
+  for (let i = 0; i < rows; i++) {
+    const a = rand() * 4 - 2;
+    const b = rand() * 4 - 2;
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${["red", "blue"][i % 2]},${(3 * a - 2 * b + 1 + (rand() - 0.5) * 0.1).toFixed(4)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Two well separated classes from the sign of a + b. */
+export function classesCsv(rows: number): string {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = ["a,b,label"];
+  for (let i = 0; i < rows; i++) {
+    const a = rand() * 4 - 2;
+    const b = rand() * 4 - 2;
+    lines.push(`${a.toFixed(3)},${b.toFixed(3)},${a + b > 0 ? "yes-buy" : "no-buy"}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function projectWithRecipe(request: APIRequestContext, task: "regression" | "classification", csv: string, target: string) {
+  const ds = await upload(request, uniq("train data"), csv);
+  const project = await createProject(request, { name: uniq("train"), task, datasetId: ds.id, target });
+  await expectJson(
+    await request.put(`/api/projects/${project.id}/recipe`, {
+      data: {
+        datasetId: ds.id,
+        target,
+        steps: task === "regression" ? [{ op: "onehot", columns: ["colour"] }] : [],
+        split: { method: "random", validation: 0.2, test: 0.2, seed: 3 },
+      },
+    }),
+    201,
+  );
+  return project;
+}
+
+export async function waitForRun(request: APIRequestContext, id: string, statuses: string[]): Promise<Run> {
+  let run: Run | undefined;
+  await expect
+    .poll(
+      async () => {
+        run = await expectJson<Run>(await request.get(`/api/runs/${id}`), 200);
+        return run.status;
+      },
+      { timeout: 90_000, intervals: [250, 500, 1000] },
+    )
+    .toMatch(new RegExp(`^(${statuses.join("|")})$`));
+  return run!;
+}
+
