@@ -18,6 +18,11 @@ function open(): Db {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
+  // Two processes write (web server and worker). A deferred transaction that reads and then
+  // writes can fail at once with SQLITE_BUSY when the other one wrote in between; an immediate
+  // one takes the write lock up front and waits its turn (busy_timeout) instead.
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((fn, config) => deferred(fn, { behavior: "immediate", ...config })) as typeof db.transaction;
   // Fails loudly: a database we cannot migrate is not one to serve from.
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;

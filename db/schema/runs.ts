@@ -26,11 +26,29 @@ export const runs = sqliteTable(
     details: text({ mode: "json" }).$type<Record<string, unknown>>(),
     error: text(),
     cancelRequested: integer({ mode: "boolean" }).notNull().default(false),
+    /** The sweep this run is a trial of, if any. */
+    sweepId: text(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     startedAt: integer({ mode: "timestamp_ms" }),
     finishedAt: integer({ mode: "timestamp_ms" }),
   },
-  (t) => [index("runs_project").on(t.projectId, t.createdAt), index("runs_status").on(t.status, t.createdAt)],
+  (t) => [index("runs_project").on(t.projectId, t.createdAt), index("runs_status").on(t.status, t.createdAt), index("runs_sweep").on(t.sweepId)],
 );
+
+/** A hyperparameter search: N trials of one algorithm, run one after another by the worker. */
+export const sweeps = sqliteTable("sweeps", {
+  id: text().primaryKey(),
+  projectId: text().notNull(),
+  algorithm: text().notNull(),
+  method: text({ enum: ["grid", "random"] }).notNull(),
+  /** Param name → the values to try. */
+  space: text({ mode: "json" }).notNull().$type<Record<string, unknown[]>>(),
+  /** Params every trial shares. */
+  baseParams: text({ mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  metric: text().notNull(),
+  createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+export type SweepRow = typeof sweeps.$inferSelect;
 
 export type RunRow = typeof runs.$inferSelect;

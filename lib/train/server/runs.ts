@@ -83,15 +83,22 @@ const createRunSchema = z
  */
 export function createRun(projectId: string, input: unknown): Run {
   const body = parseWith(createRunSchema, input);
+  const row = newRunRow(projectId, body.algorithm, body.params ?? {});
+  getDb().insert(runs).values(row).run();
+  return presentRun(row);
+}
+
+/** Checks a project can train `algorithm` and resolves its params; the row is not stored yet. */
+export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Record<string, unknown>, sweepId: string | null = null): RunRow {
   const db = getDb();
   const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) throw notFound("Project", projectId);
   const allowed = ALGORITHMS_BY_TASK[project.task];
-  if (!allowed.includes(body.algorithm)) {
-    throw validation("algorithm", `${body.algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
+  if (!allowed.includes(algorithm)) {
+    throw validation("algorithm", `${algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
   }
-  if (!SERVER_ALGORITHMS.includes(body.algorithm)) {
-    throw validation("algorithm", `${body.algorithm} training is not available on the server in this build yet.`);
+  if (!SERVER_ALGORITHMS.includes(algorithm)) {
+    throw validation("algorithm", `${algorithm} training is not available on the server in this build yet.`);
   }
   const recipe = db.select().from(recipes).where(eq(recipes.projectId, projectId)).orderBy(desc(recipes.version)).limit(1).get();
   if (!recipe) {
@@ -99,11 +106,11 @@ export function createRun(projectId: string, input: unknown): Run {
       { field: "recipe", message: "required" },
     ]);
   }
-  const params: Record<string, unknown> = { ...resolveTabularParams(body.algorithm as TabularAlgorithm, body.params ?? {}) };
-  const row: RunRow = {
+  const params: Record<string, unknown> = { ...resolveTabularParams(algorithm as TabularAlgorithm, rawParams) };
+  return {
     id: newId("run"),
     projectId,
-    algorithm: body.algorithm,
+    algorithm,
     params,
     status: "queued",
     location: "server",
@@ -120,12 +127,11 @@ export function createRun(projectId: string, input: unknown): Run {
     details: null,
     error: null,
     cancelRequested: false,
+    sweepId,
     createdAt: new Date(),
     startedAt: null,
     finishedAt: null,
   };
-  db.insert(runs).values(row).run();
-  return presentRun(row);
 }
 
 export function getRun(id: string): Run {

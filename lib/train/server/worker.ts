@@ -13,9 +13,17 @@ export async function runWorker(signal: AbortSignal): Promise<void> {
   if (interrupted) console.log(`[worker] marked ${interrupted} interrupted run(s) failed`);
   console.log("[worker] ready");
   while (!signal.aborted) {
-    const run = claimNextRun();
-    if (run) await executeRun(run);
-    else await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
+    try {
+      const run = claimNextRun();
+      if (run) {
+        await executeRun(run);
+        continue;
+      }
+    } catch (e) {
+      // A locked database or a bad row must not end the worker: log, wait, go on.
+      console.error("[worker] poll failed", e);
+    }
+    await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
   }
 }
 
