@@ -8,6 +8,7 @@ import type {
   RecipePreview,
   RecipeSpec,
   RowsPage,
+  Run,
 } from "./api-types";
 
 /** An RFC 9457 problem as the API sends it. */
@@ -83,6 +84,9 @@ export const keys = {
   dataset: (id: string) => ["datasets", "detail", id] as const,
   datasetRows: (id: string, offset: number, limit: number) => ["datasets", "detail", id, "rows", offset, limit] as const,
   datasetProfile: (id: string) => ["datasets", "detail", id, "profile"] as const,
+  projectRuns: (projectId: string) => ["projects", "detail", projectId, "runs"] as const,
+  runs: ["runs"] as const,
+  run: (id: string) => ["runs", "detail", id] as const,
 };
 
 const enc = encodeURIComponent;
@@ -152,6 +156,36 @@ export const datasetProfileQuery = (id: string) =>
     queryFn: ({ signal }) => fetchJson<DatasetProfile>(`/api/datasets/${enc(id)}/profile`, { signal }),
     staleTime: 5 * 60_000,
   });
+
+/** Whether a run may still change (the runs list is polled while one is). */
+export const isActiveRun = (r: Pick<Run, "status">) => r.status === "queued" || r.status === "running";
+
+/** POLL_ACTIVE_RUNS_MS while any run is queued or running; no polling otherwise. */
+const POLL_ACTIVE_RUNS_MS = 1000;
+
+/** A project's runs, newest first; polls every second while one of them is queued or running. */
+export const projectRunsQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: keys.projectRuns(projectId),
+    queryFn: ({ signal }) => fetchJson<{ items: Run[] }>(`/api/projects/${enc(projectId)}/runs`, { signal }).then((r) => r.items),
+    refetchInterval: (query) => (query.state.data?.some(isActiveRun) ? POLL_ACTIVE_RUNS_MS : false),
+  });
+
+export const runQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.run(id),
+    queryFn: ({ signal }) => fetchJson<Run>(`/api/runs/${enc(id)}`, { signal }),
+  });
+
+/** `{algorithm, params?}` → the queued run (202). */
+export const createRun = (projectId: string, body: { algorithm: string; params?: Record<string, unknown> }) =>
+  sendJson<Run>("POST", `/api/projects/${enc(projectId)}/runs`, body);
+
+export const cancelRun = (id: string) => sendJson<Run>("POST", `/api/runs/${enc(id)}/cancel`);
+
+/** After a run is started or cancelled: the project's runs list and every single run refetch. */
+export const invalidateRuns = (qc: QueryClient, projectId: string) =>
+  Promise.all([qc.invalidateQueries({ queryKey: keys.projectRuns(projectId) }), qc.invalidateQueries({ queryKey: keys.runs })]);
 
 /** After a project changes: its list, detail, recipe and preview all refetch. */
 export const invalidateProjects = (qc: QueryClient) => qc.invalidateQueries({ queryKey: keys.projects });

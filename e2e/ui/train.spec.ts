@@ -1,0 +1,89 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+
+/** y = 2a + 1 with a little noise: a linear model fits it almost perfectly (R² ≈ 1). */
+function linearCsv(rows: number): string {
+  let seed = 17;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const lines = ["a,y"];
+  for (let i = 0; i < rows; i++) {
+    const a = rand() * 10 - 5;
+    lines.push(`${a.toFixed(4)},${(2 * a + 1 + (rand() - 0.5) * 0.2).toFixed(4)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function json<T>(res: Awaited<ReturnType<APIRequestContext["get"]>>, status: number): Promise<T> {
+  expect(res.status(), await res.text()).toBe(status);
+  return (await res.json()) as T;
+}
+
+/** A regression project on its own fresh dataset, with a saved recipe: ready to train. */
+async function regressionProjectWithRecipe(request: APIRequestContext) {
+  const tag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+  const dataset = await json<{ id: string }>(
+    await request.post("/api/datasets", {
+      multipart: { name: `train line ${tag}`, file: { name: "line.csv", mimeType: "text/csv", buffer: Buffer.from(linearCsv(200)) } },
+    }),
+    201,
+  );
+  const project = await json<{ id: string; name: string }>(
+    await request.post("/api/projects", {
+      data: { name: `Train ${tag}`, task: "regression", datasetId: dataset.id, target: "y", successMetric: "r2", successThreshold: 0.9 },
+    }),
+    201,
+  );
+  await json(
+    await request.put(`/api/projects/${project.id}/recipe`, {
+      data: { datasetId: dataset.id, target: "y", steps: [], split: { method: "random", validation: 0.2, seed: 1 } },
+    }),
+    201,
+  );
+  return project;
+}
+
+test("a person trains a linear model and reads its curve, metrics and verdict", async ({ page, request }) => {
+  // The run may wait behind other tests' runs in the one training worker.
+  test.setTimeout(150_000);
+  const project = await regressionProjectWithRecipe(request);
+
+  await page.goto(`/projects/${project.id}/define`);
+  await page.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: /^Train/ }).click();
+  await expect(page).toHaveURL(/\/train$/);
+
+  const form = page.getByRole("form", { name: "New run" });
+  await form.getByLabel("Algorithm").selectOption("linear");
+  await expect(form.getByLabel(/^Hidden units/)).toHaveCount(0);
+  await form.getByLabel(/^Epochs/).fill("40");
+  await form.getByRole("button", { name: "Start run" }).click();
+
+  const runs = page.getByRole("table", { name: "Runs" });
+  const row = runs.getByRole("row").filter({ has: page.getByRole("button", { name: /^Details of linear/ }) });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByText("Succeeded")).toBeVisible({ timeout: 90_000 });
+  await expect(row.getByText("best")).toBeVisible();
+  await expect(row.getByRole("button", { name: /^Cancel/ })).toHaveCount(0);
+
+  const curves = page.getByRole("region", { name: "Learning curves" });
+  await expect(curves.getByRole("figure", { name: "Learning curves chart" }).locator("svg").first()).toBeVisible();
+  await expect(curves.locator(".recharts-line").first()).toBeVisible();
+
+  const detail = page.getByRole("region", { name: /^Run details/ });
+  const metrics = detail.getByRole("table", { name: "Metrics of the model and its baseline" });
+  await expect(metrics.getByRole("rowheader", { name: /^R²/ })).toBeVisible();
+  await expect(metrics.getByRole("columnheader", { name: "Baseline (val.)" })).toBeVisible();
+  await expect(detail.getByText("Baseline: mean.", { exact: false })).toBeVisible();
+  await expect(detail.getByText(/Beats its baseline: R² on validation/)).toBeVisible();
+  await expect(detail.getByText(/It meets the success criterion R² ≥ 0\.9/)).toBeVisible();
+  await expect(detail.getByRole("list", { name: "Features used" }).getByText("a", { exact: true })).toBeVisible();
+});
+
+test("a bad hyperparameter is named next to its field", async ({ page, request }) => {
+  const project = await regressionProjectWithRecipe(request);
+  await page.goto(`/projects/${project.id}/train`);
+  const form = page.getByRole("form", { name: "New run" });
+  await form.getByLabel("Algorithm").selectOption("mlp");
+  await form.getByLabel(/^Learning rate/).fill("5");
+  await form.getByRole("button", { name: "Start run" }).click();
+  await expect(form.getByLabel(/^Learning rate/)).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("No runs yet")).toBeVisible();
+});
