@@ -120,8 +120,8 @@ function isMissing(cell: Cell | undefined): boolean {
   return cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
 }
 
-/** A finite number from a cell; numeric strings count so a loosely typed serving request still works. */
-function toNumber(cell: Cell | undefined): number | null {
+/** A finite number from a cell (booleans as 0/1); numeric strings count so a loosely typed serving request still works. */
+export function toNumber(cell: Cell | undefined): number | null {
   if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
   if (typeof cell === "boolean") return cell ? 1 : 0;
   if (typeof cell === "string" && cell.trim() !== "") {

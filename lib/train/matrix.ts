@@ -1,5 +1,6 @@
 import type { Cell, Row } from "@/lib/data/types";
 import { AppError } from "@/lib/shared/errors";
+import { toNumber } from "@/lib/prepare/recipe";
 
 /**
  * From the rows a fitted recipe produced to the dense numbers a model eats. Pure and
@@ -17,15 +18,7 @@ export interface Matrix {
 export const emptyMatrix = (cols: number): Matrix => ({ data: new Float32Array(0), rows: 0, cols });
 
 /** A finite number from a cell: numbers, booleans as 0/1, and numeric strings; else null. */
-export function cellToNumber(cell: Cell | undefined): number | null {
-  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
-  if (typeof cell === "boolean") return cell ? 1 : 0;
-  if (typeof cell === "string" && cell.trim() !== "") {
-    const n = Number(cell);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
+export const cellToNumber = toNumber;
 
 function readCell(row: Row, name: string): Cell | undefined {
   return Object.hasOwn(row, name) ? row[name] : undefined;
