@@ -190,3 +190,27 @@ export const invalidateRuns = (qc: QueryClient, projectId: string) =>
 /** After a project changes: its list, detail, recipe and preview all refetch. */
 export const invalidateProjects = (qc: QueryClient) => qc.invalidateQueries({ queryKey: keys.projects });
 export const invalidateDatasets = (qc: QueryClient) => qc.invalidateQueries({ queryKey: keys.datasets });
+
+/** Rows per page when the train page reads a whole dataset for browser training. */
+export const BROWSER_TRAIN_PAGE_ROWS = 1000;
+
+/** Every row of a dataset version, page by page; `onPage(loaded, total)` after each page. */
+export async function fetchAllRows(datasetId: string, onPage?: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<RowsPage["rows"]> {
+  const rows: RowsPage["rows"] = [];
+  let total = Infinity;
+  while (rows.length < total) {
+    const page = await fetchJson<RowsPage>(`/api/datasets/${enc(datasetId)}/rows?offset=${rows.length}&limit=${BROWSER_TRAIN_PAGE_ROWS}`, { signal });
+    total = page.total;
+    rows.push(...page.rows);
+    onPage?.(rows.length, total);
+    if (page.rows.length === 0) break;
+  }
+  return rows;
+}
+
+/** A model trained in the browser, as multipart (`meta` + its artifact files) → the stored run (201). */
+export async function saveBrowserRun(projectId: string, form: FormData): Promise<Run> {
+  const res = await fetch(`/api/projects/${enc(projectId)}/runs/browser`, { method: "POST", body: form, headers: { accept: "application/json" } });
+  if (!res.ok) throw new ApiError(await problemFrom(res));
+  return (await res.json()) as Run;
+}

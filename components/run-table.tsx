@@ -130,6 +130,11 @@ export function RunTable({ projectId, runs, yardstick, bestId, charted, onToggle
                       {run.algorithm}
                     </button>
                     <span className="ml-1.5 font-mono text-xs text-slate-400">#{run.id.slice(-4)}</span>
+                    {run.location === "browser" && (
+                      <span className="ml-2 rounded-full bg-sky-50 px-1.5 py-0.5 text-[11px] font-medium text-sky-700" title={`Trained in the browser (${run.backend ?? "unknown backend"})`}>
+                        browser
+                      </span>
+                    )}
                     {run.id === bestId && (
                       <span className="ml-2 inline-flex items-center gap-0.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-800" title={`Best succeeded run by validation ${metric.label}`}>
                         <span aria-hidden>★</span> best

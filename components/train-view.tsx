@@ -8,6 +8,7 @@ import { ErrorNotice } from "./error-notice";
 import { isActiveRun, keys, projectRunsQuery } from "./queries";
 import { RunDetail } from "./run-detail";
 import { RunLearningCurves } from "./run-learning-curves";
+import { BrowserTrainPanel } from "./browser-train-panel";
 import { bestRunId, runLabel, runYardstick } from "./run-metrics";
 import { RunTable } from "./run-table";
 import { cardClass, sectionTitleClass } from "./styles";
@@ -65,6 +66,10 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
           </h3>
           <TrainRunForm projectId={project.id} algorithms={form.algorithms} activations={form.activations} onStarted={onStarted} />
         </section>
+      )}
+
+      {form && (project.task === "regression" || project.task === "classification") && (
+        <BrowserTrainPanel projectId={project.id} task={project.task} algorithms={form.algorithms} onSaved={onStarted} />
       )}
 
       <section aria-labelledby="runs-heading">

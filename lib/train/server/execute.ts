@@ -11,34 +11,19 @@ import { splitIndices } from "@/lib/prepare/split";
 import { env } from "@/lib/shared/env";
 import { AppError } from "@/lib/shared/errors";
 import { majorityBaseline, meanBaseline } from "../baselines";
+import { modelFeatures } from "../features";
 import { targetVector, toMatrix, type Matrix } from "../matrix";
 import { confusionMatrix } from "../metrics";
 import { evaluateTabular, serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "../tabular";
 import type { EpochLog } from "../types";
 import { initServerBackend } from "./backend";
 
-/** Feature types a model reads as numbers; datetimes reach models through datepart or lag steps. */
-const NUMERIC_TYPES = new Set(["number", "integer", "boolean"]);
 const PROGRESS_WRITE_MS = 250;
+
+export { modelFeatures };
 
 export function runArtifactsDir(runId: string): string {
   return path.join(env.dataDir, "artifacts", "runs", runId);
-}
-
-/** Which of the recipe's output columns a model reads; a category left unencoded is an error. */
-export function modelFeatures(fitted: FittedRecipe): string[] {
-  const features: string[] = [];
-  for (const c of fitted.outputColumns) {
-    if (c.name === fitted.target) continue;
-    if (NUMERIC_TYPES.has(c.type)) features.push(c.name);
-    else if (c.type === "category" || c.type === "text") {
-      throw new AppError("VALIDATION", `Feature "${c.name}" is a ${c.type} column: add a onehot step for it or drop it in the recipe.`, [
-        { field: "recipe.steps", message: `"${c.name}" needs encoding` },
-      ]);
-    }
-  }
-  if (features.length === 0) throw new AppError("VALIDATION", "The recipe leaves no numeric feature to train on.", [{ field: "recipe.features", message: "none numeric" }]);
-  return features;
 }
 
 interface Part {
