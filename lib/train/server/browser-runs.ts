@@ -7,9 +7,9 @@ import { projects, recipes, runs, type RunRow } from "@/db/schema";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { fieldErrors } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { resolveTabularParams, type TabularAlgorithm } from "../tabular";
+import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "../tabular";
 import { runArtifactsDir } from "./execute";
-import { presentRun, type Run } from "./runs";
+import { ALGORITHMS_BY_TASK, presentRun, type Run } from "./runs";
 
 /**
  * `POST /api/projects/{id}/runs/browser`: a model trained on the train page (tfjs in the browser)
@@ -24,10 +24,6 @@ export const MAX_BROWSER_RUN_BYTES = 64 * 1024 * 1024;
 export const BROWSER_RUN_FILES = ["model.json", "weights.bin", "extras.json", "recipe.json", "reference.json"] as const;
 const JSON_FILES = new Set<string>(["model.json", "extras.json", "recipe.json", "reference.json"]);
 
-const ALGORITHMS_BY_TASK: Record<string, TabularAlgorithm[]> = {
-  regression: ["linear", "mlp"],
-  classification: ["logistic", "mlp"],
-};
 
 const epochSchema = z.object({ epoch: z.number().int().min(0), loss: z.number(), valLoss: z.number().optional(), metrics: z.record(z.string(), z.number()).optional() });
 
@@ -91,8 +87,9 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
   const recipe = db.select().from(recipes).where(and(eq(recipes.id, meta.recipeId), eq(recipes.projectId, projectId))).get();
   if (!recipe) throw validation("meta.recipeId", `Recipe ${JSON.stringify(meta.recipeId)} is not one of this project's recipes.`);
 
-  const allowed = ALGORITHMS_BY_TASK[project.task];
-  if (!allowed) throw validation("meta.algorithm", `${project.task} projects are not trained in the browser.`);
+  // Only the tabular algorithms train in the browser.
+  const allowed = ALGORITHMS_BY_TASK[project.task].filter((a): a is TabularAlgorithm => (TABULAR_ALGORITHMS as readonly string[]).includes(a));
+  if (!allowed.length) throw validation("meta.algorithm", `${project.task} projects are not trained in the browser.`);
   if (!(allowed as string[]).includes(meta.algorithm)) {
     throw validation("meta.algorithm", `${meta.algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
   }

@@ -10,7 +10,7 @@ import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from 
 import { ALGORITHMS, type Algorithm } from "../types";
 
 /** Which algorithms serve which task. */
-const ALGORITHMS_BY_TASK: Record<Task, Algorithm[]> = {
+export const ALGORITHMS_BY_TASK: Record<Task, Algorithm[]> = {
   regression: ["linear", "mlp"],
   classification: ["logistic", "mlp"],
   forecasting: ["forecaster"],
