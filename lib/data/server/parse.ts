@@ -13,7 +13,7 @@ import { AppError, validation } from "@/lib/shared/errors";
 import type { DatasetFormat, RawCell } from "@/lib/data/types";
 
 /** Rows per yielded batch: large enough to amortise the per-batch work, small enough to stream. */
-export const PARSE_BATCH_ROWS = 1_000;
+export const PARSE_BATCH_ROWS = 250;
 /** A NUL byte this early means a binary file (a spreadsheet, an archive), not text. */
 const BINARY_SNIFF_BYTES = 64 * 1024;
 /**
