@@ -1125,7 +1125,7 @@ async function saveArtifacts(model: tf.LayersModel): Promise<{ modelTopology: ob
   return {
     modelTopology: saved.modelTopology as object,
     weightSpecs: saved.weightSpecs,
-    weightData: data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data),
+    weightData: Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data,
   };
 }
 
