@@ -302,7 +302,7 @@ test.describe("bad input on update: a problem answer, the stored project unchang
   });
 });
 
-// Seen once in a loaded CI run: the connection closed before the 413 reached the client
+// Seen in loaded CI runs: the connection closed before the 413 reached the client
 // (15 of 15 passes alone). One retry keeps CI honest about the answer while that race is open.
 test.describe("chunked oversized JSON", () => {
   test.describe.configure({ retries: 1 });
