@@ -5,20 +5,13 @@
  * train, score model and baseline, then upload the bundle's artifacts as a "browser" run.
  */
 import type { Row } from "@/lib/data/types";
-import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
-import { splitIndices } from "@/lib/prepare/split";
 import { chooseBackend } from "@/lib/train/backend";
-import { majorityBaseline, meanBaseline } from "@/lib/train/baselines";
-import { modelFeatures } from "@/lib/train/features";
-import { targetVector, toMatrix, type Matrix } from "@/lib/train/matrix";
-import { confusionMatrix } from "@/lib/train/metrics";
-import { evaluateTabular, serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "@/lib/train/tabular";
+import { prepareTrainingParts, sampleEvenly, scoreTabularRun } from "@/lib/train/features";
+import { serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "@/lib/train/tabular";
 import type { EpochLog } from "@/lib/train/types";
 import type { DatasetDetail, Recipe, Run } from "./api-types";
 import { fetchAllRows, fetchJson, saveBrowserRun } from "./queries";
 
-/** Raw training rows and validation predictions kept with the model (as the server keeps). */
-const REFERENCE_SAMPLE_ROWS = 500;
 /** Browser backends in order of preference; wasm is not registered in the browser bundle. */
 const BROWSER_BACKENDS = ["webgl", "cpu"] as const;
 
@@ -46,16 +39,6 @@ export interface BrowserTrainResult {
   stopped: boolean;
 }
 
-interface Part {
-  x: Matrix;
-  y: number[] | string[];
-}
-
-function sample<T>(items: readonly T[], n: number): T[] {
-  const step = Math.max(1, Math.floor(items.length / n));
-  return items.filter((_, i) => i % step === 0).slice(0, n);
-}
-
 export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserTrainResult> {
   const { projectId, task, signal } = input;
   const enc = encodeURIComponent;
@@ -66,20 +49,7 @@ export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserT
   const rows = (await fetchAllRows(recipe.datasetId, (loaded, total) => input.onStage({ kind: "loading", loaded, total }), signal)) as Row[];
 
   input.onStage({ kind: "preparing" });
-  const parts = splitIndices(rows, recipe.spec.split);
-  const pick = (idx: number[]): Row[] => idx.map((i) => rows[i]);
-  const trainRows = pick(parts.train);
-  const fitted: FittedRecipe = fitRecipe(recipe.spec, trainRows, dataset.columns);
-  const features = modelFeatures(fitted);
-  const prepare = (part: Row[]): Part | null => {
-    const out = applyRecipe(fitted, part, { mode: "train" }).rows.filter((r) => r[fitted.target] !== null && r[fitted.target] !== undefined);
-    if (out.length === 0) return null;
-    return { x: toMatrix(out, features), y: targetVector(out, fitted.target, task) };
-  };
-  const train = prepare(trainRows);
-  const validation = prepare(pick(parts.validation));
-  const test = prepare(pick(parts.test));
-  if (!train || !validation) throw new Error("The split leaves no training or validation rows with a target value.");
+  const { fitted, features, trainRows, train, validation, test } = prepareTrainingParts(recipe.spec, rows, dataset.columns, task);
 
   const backend = await chooseBackend(BROWSER_BACKENDS);
   input.onStage({ kind: "training", backend });
@@ -102,25 +72,7 @@ export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserT
     input.onStage({ kind: "saving", backend });
 
     const m = model;
-    const metrics: Record<string, unknown> = { validation: evaluateTabular(m, validation.x, validation.y) };
-    const baselineOf = (p: Part) =>
-      task === "regression" ? meanBaseline(train.y as number[], p.y as number[]).metrics : majorityBaseline(train.y as string[], p.y as string[], m.labels).metrics;
-    const baseline: Record<string, unknown> = { name: task === "regression" ? "mean" : "majority class", validation: baselineOf(validation) };
-    if (test) {
-      metrics.test = evaluateTabular(m, test.x, test.y);
-      baseline.test = baselineOf(test);
-    }
-    const details: Record<string, unknown> = {
-      bestEpoch: m.bestEpoch,
-      stoppedEarly: m.stoppedEarly,
-      features,
-      rows: { train: train.x.rows, validation: validation.x.rows, test: test?.x.rows ?? 0 },
-    };
-    if (task === "classification" && m.labels) {
-      const evalPart = test ?? validation;
-      const predicted = (m.predict(evalPart.x) as { label: string }[]).map((p) => p.label);
-      details.confusionMatrix = { on: test ? "test" : "validation", ...confusionMatrix(evalPart.y as string[], predicted, m.labels) };
-    }
+    const { metrics, baseline, details } = scoreTabularRun(m, task, { features, train, validation, test });
 
     const art = await serializeTabular(m);
     // The resolved params, in the API's schema (a model without hidden layers sends none).
@@ -144,7 +96,7 @@ export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserT
       modelTopology: art.modelTopology,
       weightsManifest: [{ paths: ["weights.bin"], weights: art.weightSpecs }],
     };
-    const reference = { inputs: sample(trainRows, REFERENCE_SAMPLE_ROWS), predictions: sample(m.predict(validation.x) as unknown[], REFERENCE_SAMPLE_ROWS) };
+    const reference = { inputs: sampleEvenly(trainRows), predictions: sampleEvenly(m.predict(validation.x) as unknown[]) };
     const jsonBlob = (v: unknown) => new Blob([JSON.stringify(v)], { type: "application/json" });
     const form = new FormData();
     form.append("meta", JSON.stringify(meta));

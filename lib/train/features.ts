@@ -1,5 +1,12 @@
-import type { FittedRecipe } from "@/lib/prepare/recipe";
+import type { ColumnInfo, Row } from "@/lib/data/types";
+import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
+import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
+import { splitIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
+import { majorityBaseline, meanBaseline } from "./baselines";
+import { targetVector, toMatrix, type Matrix } from "./matrix";
+import { confusionMatrix } from "./metrics";
+import { evaluateTabular, type TabularModel } from "./tabular";
 
 /**
  * Which of a fitted recipe's output columns a tabular model reads (browser-safe: the train page
@@ -23,4 +30,76 @@ export function modelFeatures(fitted: Pick<FittedRecipe, "outputColumns" | "targ
   }
   if (features.length === 0) throw new AppError("VALIDATION", "The recipe leaves no numeric feature to train on.", [{ field: "recipe.features", message: "none numeric" }]);
   return features;
+}
+
+export interface TrainingPart {
+  x: Matrix;
+  y: number[] | string[];
+}
+
+/**
+ * The recipe's training data, the same in the worker and the browser: split, fit the recipe on
+ * the training rows only, apply it to each part, keep rows with a target, build the matrices.
+ */
+export function prepareTrainingParts(
+  spec: Pick<RecipeSpec, "target" | "features" | "steps" | "split">,
+  rows: Row[],
+  columns: ColumnInfo[],
+  task: "regression" | "classification",
+) {
+  const parts = splitIndices(rows, spec.split);
+  const pick = (idx: number[]): Row[] => idx.map((i) => rows[i]);
+  const trainRows = pick(parts.train);
+  const fitted = fitRecipe(spec, trainRows, columns);
+  const features = modelFeatures(fitted);
+  const prepare = (part: Row[]): TrainingPart | null => {
+    const out = applyRecipe(fitted, part, { mode: "train" }).rows.filter((r) => r[fitted.target] !== null && r[fitted.target] !== undefined);
+    if (out.length === 0) return null;
+    return { x: toMatrix(out, features), y: targetVector(out, fitted.target, task) };
+  };
+  const train = prepare(trainRows);
+  const validation = prepare(pick(parts.validation));
+  if (!train || !validation) {
+    throw new AppError("VALIDATION", "The split leaves no training or validation rows with a target value.", [{ field: "split", message: "empty part" }]);
+  }
+  return { fitted, features, trainRows, train, validation, test: prepare(pick(parts.test)) };
+}
+
+/** A run's metrics, naive baseline and details (confusion matrix for classes), on validation and test. */
+export function scoreTabularRun(
+  model: TabularModel,
+  task: "regression" | "classification",
+  p: { features: string[]; train: TrainingPart; validation: TrainingPart; test: TrainingPart | null },
+) {
+  const baselineOf = (part: TrainingPart) =>
+    task === "regression"
+      ? meanBaseline(p.train.y as number[], part.y as number[]).metrics
+      : majorityBaseline(p.train.y as string[], part.y as string[], model.labels).metrics;
+  const metrics: Record<string, unknown> = { validation: evaluateTabular(model, p.validation.x, p.validation.y) };
+  const baseline: Record<string, unknown> = { name: task === "regression" ? "mean" : "majority class", validation: baselineOf(p.validation) };
+  if (p.test) {
+    metrics.test = evaluateTabular(model, p.test.x, p.test.y);
+    baseline.test = baselineOf(p.test);
+  }
+  const details: Record<string, unknown> = {
+    bestEpoch: model.bestEpoch,
+    stoppedEarly: model.stoppedEarly,
+    features: p.features,
+    rows: { train: p.train.x.rows, validation: p.validation.x.rows, test: p.test?.x.rows ?? 0 },
+  };
+  if (task === "classification" && model.labels) {
+    const evalPart = p.test ?? p.validation;
+    const predicted = (model.predict(evalPart.x) as { label: string }[]).map((x) => x.label);
+    details.confusionMatrix = { on: p.test ? "test" : "validation", ...confusionMatrix(evalPart.y as string[], predicted, model.labels) };
+  }
+  return { metrics, baseline, details };
+}
+
+/** Raw training rows and predictions kept with a model for monitoring to compare traffic with. */
+export const REFERENCE_SAMPLE_ROWS = 500;
+
+/** An evenly spread sample of at most `n` items. */
+export function sampleEvenly<T>(items: readonly T[], n = REFERENCE_SAMPLE_ROWS): T[] {
+  const step = Math.max(1, Math.floor(items.length / n));
+  return items.filter((_, i) => i % step === 0).slice(0, n);
 }

@@ -5,16 +5,12 @@ import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
 import { readTypedRows } from "@/lib/data/server/datasets";
 import type { Row } from "@/lib/data/types";
-import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
+import type { FittedRecipe } from "@/lib/prepare/recipe";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
-import { splitIndices } from "@/lib/prepare/split";
 import { env } from "@/lib/shared/env";
 import { AppError } from "@/lib/shared/errors";
-import { majorityBaseline, meanBaseline } from "../baselines";
-import { modelFeatures } from "../features";
-import { targetVector, toMatrix, type Matrix } from "../matrix";
-import { confusionMatrix } from "../metrics";
-import { evaluateTabular, serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "../tabular";
+import { modelFeatures, prepareTrainingParts, sampleEvenly, scoreTabularRun } from "../features";
+import { serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "../tabular";
 import type { EpochLog } from "../types";
 import { initServerBackend } from "./backend";
 
@@ -24,11 +20,6 @@ export { modelFeatures };
 
 export function runArtifactsDir(runId: string): string {
   return path.join(env.dataDir, "artifacts", "runs", runId);
-}
-
-interface Part {
-  x: Matrix;
-  y: number[] | string[];
 }
 
 /**
@@ -51,19 +42,7 @@ export async function executeRun(run: RunRow): Promise<void> {
     if (task !== "regression" && task !== "classification") throw new AppError("VALIDATION", `${task} runs are not trained by this executor.`);
 
     const data = await readTypedRows(run.datasetId);
-    const parts = splitIndices(data.rows, spec.split);
-    const pick = (idx: number[]): Row[] => idx.map((i) => data.rows[i]);
-    const fitted = fitRecipe(spec, pick(parts.train), data.columns);
-    const features = modelFeatures(fitted);
-    const prepare = (rows: Row[]): Part | null => {
-      const out = applyRecipe(fitted, rows, { mode: "train" }).rows.filter((r) => r[fitted.target] !== null && r[fitted.target] !== undefined);
-      if (out.length === 0) return null;
-      return { x: toMatrix(out, features), y: targetVector(out, fitted.target, task) };
-    };
-    const train = prepare(pick(parts.train));
-    const validation = prepare(pick(parts.validation));
-    const test = prepare(pick(parts.test));
-    if (!train || !validation) throw new AppError("VALIDATION", "The split leaves no training or validation rows with a target value.", [{ field: "split", message: "empty part" }]);
+    const { fitted, features, trainRows, train, validation, test } = prepareTrainingParts(spec, data.rows, data.columns, task);
 
     const params = run.params as unknown as TabularParams;
     let lastWrite = 0;
@@ -89,29 +68,10 @@ export async function executeRun(run: RunRow): Promise<void> {
     });
     const cancelled = db.select({ c: runs.cancelRequested }).from(runs).where(eq(runs.id, run.id)).get()?.c === true;
 
-    const metrics: Record<string, unknown> = { validation: evaluateTabular(model, validation.x, validation.y) };
-    const trainY = train.y;
-    const baselineOf = (p: Part) =>
-      task === "regression" ? meanBaseline(trainY as number[], p.y as number[]).metrics : majorityBaseline(trainY as string[], p.y as string[], model!.labels).metrics;
-    const baseline: Record<string, unknown> = { name: task === "regression" ? "mean" : "majority class", validation: baselineOf(validation) };
-    if (test) {
-      metrics.test = evaluateTabular(model, test.x, test.y);
-      baseline.test = baselineOf(test);
-    }
-    const details: Record<string, unknown> = {
-      bestEpoch: model.bestEpoch,
-      stoppedEarly: model.stoppedEarly,
-      features,
-      rows: { train: train.x.rows, validation: validation.x.rows, test: test?.x.rows ?? 0 },
-    };
-    if (task === "classification" && model.labels) {
-      const evalPart = test ?? validation;
-      const predicted = (model.predict(evalPart.x) as { label: string }[]).map((p) => p.label);
-      details.confusionMatrix = { on: test ? "test" : "validation", ...confusionMatrix(evalPart.y as string[], predicted, model.labels) };
-    }
+    const { metrics, baseline, details } = scoreTabularRun(model, task, { features, train, validation, test });
 
     await saveArtifacts(run.id, model, fitted);
-    writeReference(run.id, pick(parts.train), model.predict(validation.x));
+    writeReference(run.id, trainRows, model.predict(validation.x));
     db.update(runs)
       .set({
         status: cancelled ? "cancelled" : "succeeded",
@@ -151,13 +111,7 @@ async function saveArtifacts(runId: string, model: TabularModel, fitted: FittedR
   fs.writeFileSync(path.join(dir, "recipe.json"), JSON.stringify(fitted));
 }
 
-/** Rows of raw training inputs and of predictions kept with the model, for monitoring to compare with. */
-export const REFERENCE_SAMPLE_ROWS = 500;
-
+/** Raw training inputs and predictions kept with the model, for monitoring to compare with. */
 function writeReference(runId: string, trainRows: Row[], predictions: unknown[]) {
-  const step = Math.max(1, Math.floor(trainRows.length / REFERENCE_SAMPLE_ROWS));
-  const inputs = trainRows.filter((_, i) => i % step === 0).slice(0, REFERENCE_SAMPLE_ROWS);
-  const predStep = Math.max(1, Math.floor(predictions.length / REFERENCE_SAMPLE_ROWS));
-  const preds = predictions.filter((_, i) => i % predStep === 0).slice(0, REFERENCE_SAMPLE_ROWS);
-  fs.writeFileSync(path.join(runArtifactsDir(runId), "reference.json"), JSON.stringify({ inputs, predictions: preds }));
+  fs.writeFileSync(path.join(runArtifactsDir(runId), "reference.json"), JSON.stringify({ inputs: sampleEvenly(trainRows), predictions: sampleEvenly(predictions) }));
 }
