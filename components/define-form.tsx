@@ -3,17 +3,17 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { DELIVERIES, TASKS, TASK_LABELS, type Delivery, type Task } from "@/lib/define/tasks";
+import { type Delivery, type Task } from "@/lib/define/tasks";
 import type { DatasetDetail, Project } from "./api-types";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
 import { metricForTask, MetricFields, parseThreshold } from "./metric-fields";
 import { Notice } from "./notice";
-import { DELIVERY_LABELS } from "./project-card";
 import { ApiError, datasetQuery, invalidateProjects, sendJson } from "./queries";
 import { StepIntro } from "./step-intro";
 import { cardClass, inputClass, selectClass } from "./styles";
+import { TaskDeliveryFields } from "./task-delivery-fields";
 import { useProject } from "./use-project";
 
 export interface DefineFormProps {
@@ -88,26 +88,15 @@ export function DefineForm({ initialProject, initialDataset }: DefineFormProps) 
         <Field id="define-description" label="Description" optional error={errors.description}>
           <textarea {...fieldA11y("define-description", errors.description)} rows={3} className={inputClass} value={description} onChange={(e) => touch(setDescription)(e.target.value)} />
         </Field>
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field id="define-task" label="Task" error={errors.task}>
-            <select {...fieldA11y("define-task", errors.task)} className={selectClass} value={task} onChange={(e) => changeTask(e.target.value as Task)}>
-              {TASKS.map((t) => (
-                <option key={t} value={t}>
-                  {TASK_LABELS[t]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="define-delivery" label="Delivery" error={errors.delivery} hint="Real-time answers each request at once; batch scores files on a schedule.">
-            <select {...fieldA11y("define-delivery", errors.delivery, true)} className={selectClass} value={delivery} onChange={(e) => touch(setDelivery)(e.target.value as Delivery)}>
-              {DELIVERIES.map((d) => (
-                <option key={d} value={d}>
-                  {DELIVERY_LABELS[d]}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
+        <TaskDeliveryFields
+          idPrefix="define"
+          task={task}
+          delivery={delivery}
+          onTaskChange={changeTask}
+          onDeliveryChange={touch(setDelivery)}
+          errors={errors}
+          deliveryHint="Real-time answers each request at once; batch scores files on a schedule."
+        />
         <Field
           id="define-target"
           label={task === "recommendation" ? "Item column" : "Target column"}

@@ -3,15 +3,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { DELIVERIES, TASKS, TASK_LABELS, type Delivery, type Task } from "@/lib/define/tasks";
+import { type Delivery, type Task } from "@/lib/define/tasks";
 import type { Project } from "./api-types";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
 import { metricForTask, MetricFields, parseThreshold } from "./metric-fields";
-import { DELIVERY_LABELS } from "./project-card";
 import { ApiError, invalidateProjects, sendJson } from "./queries";
-import { inputClass, selectClass } from "./styles";
+import { inputClass } from "./styles";
+import { TaskDeliveryFields } from "./task-delivery-fields";
 
 const SHOWN_FIELDS = ["name", "task", "description", "delivery", "successMetric", "successThreshold"];
 
@@ -63,34 +63,17 @@ export function NewProjectForm() {
       <Field id="new-name" label="Name" error={errors.name}>
         <input {...fieldA11y("new-name", errors.name)} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Weekly demand forecast" autoComplete="off" />
       </Field>
-      <div className="grid grid-cols-2 gap-3">
-        <Field id="new-task" label="Task" error={errors.task}>
-          <select {...fieldA11y("new-task", errors.task)} className={selectClass} value={task} onChange={(e) => changeTask(e.target.value as Task)}>
-            {TASKS.map((t) => (
-              <option key={t} value={t}>
-                {TASK_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="new-delivery" label="Delivery" error={errors.delivery}>
-          <select
-            {...fieldA11y("new-delivery", errors.delivery)}
-            className={selectClass}
-            value={delivery}
-            onChange={(e) => {
-              setDelivery(e.target.value as Delivery);
-              setDeliveryTouched(true);
-            }}
-          >
-            {DELIVERIES.map((d) => (
-              <option key={d} value={d}>
-                {DELIVERY_LABELS[d]}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
+      <TaskDeliveryFields
+        idPrefix="new"
+        task={task}
+        delivery={delivery}
+        onTaskChange={changeTask}
+        onDeliveryChange={(d) => {
+          setDelivery(d);
+          setDeliveryTouched(true);
+        }}
+        errors={errors}
+      />
       <Field id="new-description" label="Description" optional error={errors.description}>
         <textarea
           {...fieldA11y("new-description", errors.description)}
