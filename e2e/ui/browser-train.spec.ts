@@ -1,45 +1,5 @@
-import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-
-/** y = 2a − b + 1 with a little noise: a linear model fits it almost perfectly (R² ≈ 1). */
-function planeCsv(rows: number): string {
-  let seed = 23;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines = ["a,b,y"];
-  for (let i = 0; i < rows; i++) {
-    const a = rand() * 10 - 5;
-    const b = rand() * 10 - 5;
-    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${(2 * a - b + 1 + (rand() - 0.5) * 0.2).toFixed(4)}`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-async function json<T>(res: APIResponse, status: number): Promise<T> {
-  expect(res.status(), await res.text()).toBe(status);
-  return (await res.json()) as T;
-}
-
-async function regressionProject(request: APIRequestContext) {
-  const tag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-  const dataset = await json<{ id: string }>(
-    await request.post("/api/datasets", {
-      multipart: { name: `browser plane ${tag}`, file: { name: "plane.csv", mimeType: "text/csv", buffer: Buffer.from(planeCsv(200)) } },
-    }),
-    201,
-  );
-  const project = await json<{ id: string }>(
-    await request.post("/api/projects", {
-      data: { name: `Browser train ${tag}`, task: "regression", datasetId: dataset.id, target: "y", successMetric: "r2", successThreshold: 0.9 },
-    }),
-    201,
-  );
-  await json(
-    await request.put(`/api/projects/${project.id}/recipe`, {
-      data: { datasetId: dataset.id, target: "y", steps: [], split: { method: "random", validation: 0.2, seed: 1 } },
-    }),
-    201,
-  );
-  return project;
-}
+import { expect, test } from "@playwright/test";
+import { json, regressionProjectWithRecipe } from "./fixtures";
 
 interface ApiRun {
   id: string;
@@ -51,7 +11,7 @@ interface ApiRun {
 
 test("a person trains a linear model in the browser, watches it learn and finds the saved run", async ({ page, request }) => {
   test.setTimeout(120_000);
-  const project = await regressionProject(request);
+  const project = await regressionProjectWithRecipe(request, "Browser train");
 
   await page.goto(`/projects/${project.id}/train`);
   const panel = page.getByRole("region", { name: "Train in this browser" });

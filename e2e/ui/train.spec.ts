@@ -1,50 +1,10 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-
-/** y = 2a + 1 with a little noise: a linear model fits it almost perfectly (R² ≈ 1). */
-function linearCsv(rows: number): string {
-  let seed = 17;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines = ["a,y"];
-  for (let i = 0; i < rows; i++) {
-    const a = rand() * 10 - 5;
-    lines.push(`${a.toFixed(4)},${(2 * a + 1 + (rand() - 0.5) * 0.2).toFixed(4)}`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-async function json<T>(res: Awaited<ReturnType<APIRequestContext["get"]>>, status: number): Promise<T> {
-  expect(res.status(), await res.text()).toBe(status);
-  return (await res.json()) as T;
-}
-
-/** A regression project on its own fresh dataset, with a saved recipe: ready to train. */
-async function regressionProjectWithRecipe(request: APIRequestContext) {
-  const tag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-  const dataset = await json<{ id: string }>(
-    await request.post("/api/datasets", {
-      multipart: { name: `train line ${tag}`, file: { name: "line.csv", mimeType: "text/csv", buffer: Buffer.from(linearCsv(200)) } },
-    }),
-    201,
-  );
-  const project = await json<{ id: string; name: string }>(
-    await request.post("/api/projects", {
-      data: { name: `Train ${tag}`, task: "regression", datasetId: dataset.id, target: "y", successMetric: "r2", successThreshold: 0.9 },
-    }),
-    201,
-  );
-  await json(
-    await request.put(`/api/projects/${project.id}/recipe`, {
-      data: { datasetId: dataset.id, target: "y", steps: [], split: { method: "random", validation: 0.2, seed: 1 } },
-    }),
-    201,
-  );
-  return project;
-}
+import { expect, test } from "@playwright/test";
+import { regressionProjectWithRecipe } from "./fixtures";
 
 test("a person trains a linear model and reads its curve, metrics and verdict", async ({ page, request }) => {
   // The run may wait behind other tests' runs in the one training worker.
   test.setTimeout(150_000);
-  const project = await regressionProjectWithRecipe(request);
+  const project = await regressionProjectWithRecipe(request, "Train");
 
   await page.goto(`/projects/${project.id}/define`);
   await page.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: /^Train/ }).click();
@@ -78,7 +38,7 @@ test("a person trains a linear model and reads its curve, metrics and verdict", 
 });
 
 test("a bad hyperparameter is named next to its field", async ({ page, request }) => {
-  const project = await regressionProjectWithRecipe(request);
+  const project = await regressionProjectWithRecipe(request, "Train");
   await page.goto(`/projects/${project.id}/train`);
   const form = page.getByRole("form", { name: "New run" });
   await form.getByLabel("Algorithm").selectOption("mlp");
