@@ -49,14 +49,9 @@ async function seedOrangeJuice() {
     datasetId: sales.id,
     target: "Quantity",
     features: ["WeekStarting", "Store", "Brand", "Advert", "Price"],
-    steps: [
-      { op: "lag", columns: ["Quantity"], lags: [1, 2, 3], timeColumn: "WeekStarting", groupBy: ["Store", "Brand"] },
-      { op: "impute", columns: ["Quantity_lag1", "Quantity_lag2", "Quantity_lag3"], strategy: "median" },
-      { op: "log", columns: ["Quantity_lag1", "Quantity_lag2", "Quantity_lag3"] },
-      { op: "datepart", columns: ["WeekStarting"], parts: ["year", "week"] },
-      { op: "onehot", columns: ["Store", "Brand"] },
-      { op: "scale", columns: ["Price"], method: "standard" },
-    ],
+    // The forecaster builds its own lags, rolling statistics, calendar and series features from
+    // these raw columns; the recipe only fills a missing price.
+    steps: [{ op: "impute", columns: ["Price"], strategy: "median" }],
     split: { method: "time", validation: 0.1, test: 0.1, timeColumn: "WeekStarting" },
   });
 }

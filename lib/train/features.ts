@@ -65,6 +65,25 @@ export function prepareTrainingParts(
   return { fitted, features, trainRows, train, validation, test: prepare(pick(parts.test)) };
 }
 
+/** Recipe steps that keep a row's columns as they are (they drop rows or fill and bound values). */
+const ROW_STEP_OPS = new Set(["filter", "impute", "clip"]);
+
+/**
+ * The rows a forecaster or a recommender trains on. They build their own features (lags, calendar,
+ * series identity; item ids) from raw columns and hold out data their own way (the last periods;
+ * whole baskets), so of the recipe only the feature selection and the row steps on raw columns
+ * apply: filters, imputation, clipping. Column-making steps (onehot, lag, scale…) are skipped and
+ * named, so the run can say so.
+ */
+export function prepareRawRows(spec: Pick<RecipeSpec, "target" | "features" | "steps">, rows: Row[], columns: ColumnInfo[]) {
+  const raw = new Set(columns.map((c) => c.name));
+  const readsRawOnly = (step: RecipeSpec["steps"][number]) => ("columns" in step ? step.columns : [step.column]).every((c) => raw.has(c));
+  const kept = spec.steps.filter((s) => ROW_STEP_OPS.has(s.op) && readsRawOnly(s));
+  const skippedSteps = spec.steps.filter((s) => !kept.includes(s)).map((s) => s.op);
+  const fitted = fitRecipe({ ...spec, steps: kept }, rows, columns);
+  return { fitted, rows: applyRecipe(fitted, rows, { mode: "train" }).rows, skippedSteps };
+}
+
 /** A run's metrics, naive baseline and details (confusion matrix for classes), on validation and test. */
 export function scoreTabularRun(
   model: TabularModel,

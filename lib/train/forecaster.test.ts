@@ -1,33 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "@/lib/data/types";
 import { mulberry32 } from "@/lib/prepare/split";
-import { type ForecasterInputParams, loadForecaster, seriesKey, trainForecaster } from "./forecaster";
+import { loadForecaster, seriesKey, trainForecaster } from "./forecaster";
+import { QUICK_FORECASTER as QUICK, promoRows, weekIso, WEEK_MS, START_MS } from "./test-fixtures";
 import { initServerBackend } from "./server/backend";
-
-const WEEK_MS = 7 * 86_400_000;
-const START_MS = Date.UTC(2020, 0, 2);
-const weekIso = (t: number) => new Date(START_MS + t * WEEK_MS).toISOString();
-/** Small and quick: one network, few units, few epochs (the real data's defaults are larger). */
-const QUICK = { ensembleSize: 1, hiddenUnits: [32], epochs: 40, batchSize: 128, learningRate: 0.005, earlyStoppingPatience: 6 } satisfies Partial<ForecasterInputParams>;
-
-/**
- * Weekly sales of a few store series: a yearly season, and promotions (price 2 instead of 3)
- * on pseudo-random weeks that multiply sales by 2.5. Last value cannot know the promotions;
- * a model that reads the price can.
- */
-function promoRows(weeks: number, stores: number, seed = 7): Row[] {
-  const random = mulberry32(seed);
-  const rows: Row[] = [];
-  for (let s = 0; s < stores; s++) {
-    for (let t = 0; t < weeks; t++) {
-      const promo = random() < 0.25;
-      const season = 1 + 0.4 * Math.sin((2 * Math.PI * t) / 52);
-      const quantity = Math.round(100 * (s + 1) * season * (promo ? 2.5 : 1) * (1 + 0.05 * (random() - 0.5)));
-      rows.push({ Week: weekIso(t), Store: `s${s}`, Quantity: quantity, Price: promo ? 2 : 3 });
-    }
-  }
-  return rows;
-}
 
 const wape = (actual: number[], predicted: number[]) =>
   actual.reduce((sum, a, i) => sum + Math.abs(a - predicted[i]), 0) / actual.reduce((sum, a) => sum + Math.abs(a), 0);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
 import type { Cell, Row } from "@/lib/data/types";
 import { mulberry32, toTimestamp } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
@@ -64,6 +65,32 @@ export const FORECASTER_DEFAULTS = {
   refit: false,
 } satisfies Partial<ForecasterParams>;
 
+/**
+ * A forecaster's params as a run takes them (partial, strict, with ranges); the target is the
+ * project's, not a param. Column names are checked against the data by `resolveRunParams`.
+ */
+export const forecasterParamsSchema = z
+  .object({
+    horizon: z.number().int().min(1).max(520),
+    timeColumn: z.string().min(1),
+    seriesColumns: z.array(z.string().min(1)).max(5),
+    exogenous: z.array(z.string().min(1)).max(50),
+    lags: z.array(z.number().int().min(1).max(520)).min(1).max(16),
+    seasonLength: z.number().int().min(-1).max(520),
+    epochs: z.number().int().min(1).max(500),
+    batchSize: z.number().int().min(1).max(8192),
+    learningRate: z.number().gt(0).max(1),
+    hiddenUnits: z.array(z.number().int().min(1).max(1024)).min(1).max(8),
+    dropout: z.number().min(0).max(0.9),
+    l2: z.number().min(0).max(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    earlyStoppingPatience: z.number().int().min(0).max(100),
+    ensembleSize: z.number().int().min(1).max(10),
+    refit: z.boolean(),
+  })
+  .partial()
+  .strict();
+
 /** The level a series is measured against: the mean log value over this many periods up to the origin. */
 const LEVEL_WINDOW_PERIODS = 26;
 /** Rolling mean and standard deviation of the log values over these windows (periods up to the origin). */
@@ -100,6 +127,15 @@ export interface HorizonError {
   mape: number;
   wape: number;
   rows: number;
+}
+
+/** One row of the backtest window: what happened and what the model forecast for it. */
+export interface BacktestForecast {
+  series: string;
+  time: string;
+  step: number;
+  actual: number;
+  forecast: number;
 }
 
 export interface ForecastBacktest {
@@ -147,6 +183,8 @@ export interface Forecaster {
   params: ForecasterParams;
   history: EpochLog[];
   backtest: ForecastBacktest;
+  /** Every row of the backtest window with its forecast (only on a freshly trained forecaster, not a loaded one). */
+  backtestForecasts?: BacktestForecast[];
   /** Per series key (see `seriesKey`), the last periods of history the features need, oldest first. */
   seriesTails: Record<string, TailPoint[]>;
   featureNames: string[];
@@ -969,12 +1007,18 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
     featureStd: scaling.std,
     featureNames,
   };
-  const backtest = await runBacktest(network.model, windowRows(series, cutoff, params.horizon), params, state, siblings);
-  return makeForecaster(network.model, params, state, buildTails(series, params, state), backtest, history);
+  const { backtest, forecasts } = await runBacktest(network.model, windowRows(series, cutoff, params.horizon), params, state, siblings);
+  return { ...makeForecaster(network.model, params, state, buildTails(series, params, state), backtest, history), backtestForecasts: forecasts };
 }
 
 /** The model against last value and seasonal naive on exactly the same rows. */
-async function runBacktest(model: tf.LayersModel, rows: WindowRow[], params: ForecasterParams, state: ForecasterState, siblings: SiblingIndex): Promise<ForecastBacktest> {
+async function runBacktest(
+  model: tf.LayersModel,
+  rows: WindowRow[],
+  params: ForecasterParams,
+  state: ForecasterState,
+  siblings: SiblingIndex,
+): Promise<{ backtest: ForecastBacktest; forecasts: BacktestForecast[] }> {
   if (rows.length === 0) throw invalid("rows", "no rows in the backtest window");
   const set = windowExamples(rows, params, state, siblings);
   standardise(set, state.featureMean, state.featureStd);
@@ -998,12 +1042,20 @@ async function runBacktest(model: tf.LayersModel, rows: WindowRow[], params: For
     );
     perHorizon.push({ step, mape: m.mape, wape: m.wape, rows: at.length });
   }
-  return {
+  const backtest: ForecastBacktest = {
     rows: rows.length,
     metrics: forecastMetrics(actual, predicted),
     baselines: { lastValue: forecastMetrics(actual, lastValue), seasonalNaive: forecastMetrics(actual, seasonal) },
     perHorizon,
   };
+  const forecasts = rows.map((r, i) => ({
+    series: r.series.key,
+    time: new Date(r.series.timeMs.get(r.target) ?? state.originMs + r.target * state.periodMs).toISOString(),
+    step: r.step,
+    actual: actual[i],
+    forecast: predicted[i],
+  }));
+  return { backtest, forecasts };
 }
 
 /** The periods the features need before a series' last period: lags, rolling and level windows, season. */

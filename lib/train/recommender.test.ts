@@ -3,23 +3,9 @@ import type { Row } from "@/lib/data/types";
 import { mulberry32 } from "@/lib/prepare/split";
 import { basketsOf, loadRecommender, trainRecommender } from "./recommender";
 import { initServerBackend } from "./server/backend";
+import { plantedBaskets } from "./test-fixtures";
 
 const QUICK = { embeddingDim: 16, epochs: 15, batchSize: 256, earlyStoppingPatience: 5 };
-
-/**
- * Baskets with planted pairs: item aN is always bought with its partner bN, plus two random
- * filler items (f0 … f39), so the partner is the one item that goes with aN.
- */
-function plantedBaskets(basketCount: number, pairs: number, seed = 3): Row[] {
-  const random = mulberry32(seed);
-  const rows: Row[] = [];
-  for (let b = 0; b < basketCount; b++) {
-    const pair = b % pairs;
-    const items = [`a${pair}`, `b${pair}`, `f${Math.floor(random() * 40)}`, `f${Math.floor(random() * 40)}`];
-    for (const item of items) rows.push({ InvoiceNo: `inv${b}`, StockCode: item, Quantity: 1 });
-  }
-  return rows;
-}
 
 beforeAll(async () => {
   await initServerBackend();

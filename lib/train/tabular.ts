@@ -4,6 +4,7 @@ import { mulberry32 } from "@/lib/prepare/split";
 import { AppError, type FieldError } from "@/lib/shared/errors";
 import { type Matrix, encodeLabels, sortLabels } from "./matrix";
 import { argmax, classificationMetrics, regressionMetrics } from "./metrics";
+import { parseParams } from "./params";
 import type { ClassPrediction, EpochLog, Metrics, TrainCallbacks } from "./types";
 
 /**
@@ -88,16 +89,7 @@ export const tabularParamsSchema = z
 
 /** The defaults of an algorithm overlaid with valid params; a bad param throws VALIDATION on `params.<name>`. */
 export function resolveTabularParams(algorithm: TabularAlgorithm, params: unknown = {}): TabularParams {
-  const parsed = tabularParamsSchema.safeParse(params ?? {});
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => {
-      const key = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".");
-      return { field: key ? `params.${key}` : "params", message: issue.message };
-    });
-    throw new AppError("VALIDATION", `invalid params: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, errors);
-  }
-  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
-  return { ...TABULAR_DEFAULTS[algorithm], ...defined };
+  return { ...TABULAR_DEFAULTS[algorithm], ...parseParams(tabularParamsSchema, params) };
 }
 
 /**

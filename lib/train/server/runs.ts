@@ -6,7 +6,9 @@ import type { Task } from "@/lib/define/tasks";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
-import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "../tabular";
+import { getDataset } from "@/lib/data/server/datasets";
+import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
+import { resolveRunParams, type RunContext } from "../run-params";
 import { ALGORITHMS, type Algorithm } from "../types";
 
 /** Which algorithms serve which task. */
@@ -16,9 +18,6 @@ export const ALGORITHMS_BY_TASK: Record<Task, Algorithm[]> = {
   forecasting: ["forecaster"],
   recommendation: ["recommender"],
 };
-
-/** Algorithms whose server-side training is wired up in this build. */
-const SERVER_ALGORITHMS: readonly Algorithm[] = TABULAR_ALGORITHMS;
 
 export interface Run {
   id: string;
@@ -97,16 +96,13 @@ export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Re
   if (!allowed.includes(algorithm)) {
     throw validation("algorithm", `${algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
   }
-  if (!SERVER_ALGORITHMS.includes(algorithm)) {
-    throw validation("algorithm", `${algorithm} training is not available on the server in this build yet.`);
-  }
   const recipe = db.select().from(recipes).where(eq(recipes.projectId, projectId)).orderBy(desc(recipes.version)).limit(1).get();
   if (!recipe) {
     throw new AppError("CONFLICT", "The project has no recipe yet: attach data and save a recipe (step 3) before training.", [
       { field: "recipe", message: "required" },
     ]);
   }
-  const params: Record<string, unknown> = { ...resolveTabularParams(algorithm as TabularAlgorithm, rawParams) };
+  const params = resolveRunParams(algorithm, rawParams, runContext(recipe.datasetId, recipe.spec as RecipeSpec));
   return {
     id: newId("run"),
     projectId,
@@ -132,6 +128,20 @@ export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Re
     startedAt: null,
     finishedAt: null,
   };
+}
+
+/** The recipe's raw columns and types, which a forecaster's and a recommender's params are resolved against. */
+export function runContext(datasetId: string, spec: RecipeSpec): RunContext {
+  const dataset = getDataset(datasetId);
+  const byName = new Map(dataset.columns.map((c) => [c.name, c]));
+  const names = spec.features ?? dataset.columns.map((c) => c.name);
+  const columns = [...new Set(names)].flatMap((name) => {
+    const c = byName.get(name);
+    return c && name !== spec.target ? [{ name, type: c.type }] : [];
+  });
+  const target = byName.get(spec.target);
+  if (!target) throw validation("target", `the recipe's target "${spec.target}" is not a column of the dataset`);
+  return { target: spec.target, targetType: target.type, columns, splitTimeColumn: spec.split.method === "time" ? spec.split.timeColumn : undefined };
 }
 
 export function getRun(id: string): Run {

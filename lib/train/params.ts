@@ -1,0 +1,18 @@
+import type { z } from "zod";
+import { AppError } from "@/lib/shared/errors";
+
+/**
+ * A run's params checked against a model's schema (partial, strict: a typo is refused rather than
+ * ignored); every problem becomes a VALIDATION error on `params.<name>`. Undefined values drop out.
+ */
+export function parseParams<T extends z.ZodType>(schema: T, params: unknown): Partial<z.infer<T>> {
+  const parsed = schema.safeParse(params ?? {});
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const key = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".");
+      return { field: key ? `params.${key}` : "params", message: issue.message };
+    });
+    throw new AppError("VALIDATION", `invalid params: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, errors);
+  }
+  return Object.fromEntries(Object.entries(parsed.data as object).filter(([, v]) => v !== undefined)) as Partial<z.infer<T>>;
+}
