@@ -6,6 +6,8 @@ import type { DatasetVersion, Row } from "@/lib/data/types";
 import type { RecipePreview as ServerRecipePreview, Recipe } from "@/lib/prepare/server/recipes";
 import type { StoredProfile } from "@/lib/prepare/server/profile";
 import type { Run as ServerRun } from "@/lib/train/server/runs";
+import type { ModelVersion } from "@/lib/train/server/models";
+import type { Sweep as ServerSweep } from "@/lib/train/server/sweeps";
 
 export type { Project } from "@/lib/define/server/projects";
 export type { Cell, ColumnInfo, ColumnType, DatasetVersion, Row } from "@/lib/data/types";
@@ -45,19 +47,53 @@ export interface RunEpoch {
   metrics?: MetricValues;
 }
 
+/** One row of a forecaster's backtest window. */
+export interface BacktestForecast {
+  series: string;
+  time: string;
+  step: number;
+  actual: number;
+  forecast: number;
+}
+
 export interface RunDetails {
   bestEpoch: number;
   stoppedEarly: boolean;
-  features: string[];
-  rows: { train: number; validation: number; test: number };
+  /** How the metrics were measured, in a sentence (forecaster: backtest; recommender: leave-one-item-out). */
+  evaluation?: string;
+  /** Tabular models and the forecaster: the features read. */
+  features?: string[];
+  rows?: { train: number; validation?: number; test?: number; backtest?: number };
   /** Classification only: counts[true][predicted], measured on `on`. */
   confusionMatrix?: { on: "validation" | "test"; labels: string[]; counts: number[][] };
+  /** Forecasting: the series trained on, the error per horizon step, and the backtest rows of the first series. */
+  series?: number;
+  perHorizon?: { step: number; mape: number; wape: number; rows: number }[];
+  backtestForecasts?: BacktestForecast[];
+  /** Recommendation: k, the held-out queries, the catalog, and the single-item (product page) queries. */
+  k?: number;
+  queries?: number;
+  heldOutBaskets?: number;
+  items?: number;
+  singleItem?: { model: MetricValues; popularity: MetricValues; cooccurrence: MetricValues };
+  /** Recipe steps a forecaster or recommender does not apply (it builds its own features). */
+  skippedSteps?: string[];
 }
 
 /** A training run as the API answers it, with the loosely typed parts of the server shape spelled out. */
 export interface Run extends Omit<ServerRun, "history" | "metrics" | "baseline" | "details"> {
   history: RunEpoch[];
   metrics: { validation: MetricValues; test?: MetricValues } | null;
-  baseline: { name: string; validation: MetricValues; test?: MetricValues } | null;
+  baseline: { name: string; validation: MetricValues; test?: MetricValues; others?: { name: string; validation: MetricValues }[] } | null;
   details: RunDetails | null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Train: sweeps and the model registry
+
+/** A sweep as the API answers it: its trials are runs, in trial order. */
+export interface Sweep extends Omit<ServerSweep, "trials"> {
+  trials: Run[];
+}
+
+export type { ModelVersion };

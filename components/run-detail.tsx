@@ -6,6 +6,8 @@ import type { MetricValues, Run, RunDetails } from "./api-types";
 import { formatCount, formatDate, formatStat, plural } from "./format";
 import { Notice } from "./notice";
 import { isActiveRun } from "./queries";
+import { RegisterModelButton } from "./register-model-button";
+import { ForecastDetails, OtherBaselines, SingleItemTable } from "./run-task-details";
 import { RunStatusBadge, formatDuration, isBetter, metricLabel, runLabel, runVerdict, type RunYardstick } from "./run-metrics";
 
 export interface RunDetailProps {
@@ -47,6 +49,7 @@ export function RunDetail({ run, yardstick }: RunDetailProps) {
         </Notice>
       )}
       {run.status === "cancelled" && !run.metrics && <Notice tone="warning">This run was cancelled before it finished.</Notice>}
+      {run.status === "succeeded" && <RegisterModelButton run={run} />}
 
       {run.metrics && (
         <>
@@ -106,6 +109,7 @@ export function RunDetail({ run, yardstick }: RunDetailProps) {
               <p className="mt-2 text-xs text-slate-500">
                 Baseline: {run.baseline?.name ?? "none"}. ↑ higher is better, ↓ lower is better; green where the model beats the baseline.
               </p>
+              {run.baseline?.others && run.baseline.others.length > 0 && <OtherBaselines task={task} names={names} model={run.metrics.validation} others={run.baseline.others} />}
             </div>
             <ModelVsBaselineBars run={run} names={names} yardstick={yardstick} />
           </div>
@@ -114,6 +118,8 @@ export function RunDetail({ run, yardstick }: RunDetailProps) {
 
       {run.details && <TrainingFacts details={run.details} />}
       {run.details?.confusionMatrix && <ConfusionMatrixTable matrix={run.details.confusionMatrix} />}
+      {run.details?.perHorizon && <ForecastDetails details={run.details} />}
+      {run.details?.singleItem && <SingleItemTable details={run.details} />}
     </div>
   );
 }
@@ -192,29 +198,56 @@ function ModelVsBaselineBars({ run, names, yardstick }: { run: Run; names: strin
   );
 }
 
-/** How training went: the epoch kept, early stopping, the rows of each split and the features used. */
+/** How training went: the epoch kept, early stopping, how it was evaluated, the rows and the features used. */
 function TrainingFacts({ details }: { details: RunDetails }) {
+  const rows = details.rows
+    ? (["train", "validation", "test", "backtest"] as const).flatMap((part) => (details.rows?.[part] === undefined ? [] : [`${formatCount(details.rows[part])} ${part}`])).join(" · ")
+    : null;
   return (
     <div className="grid gap-4 text-sm md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
-      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+      <dl className="grid grid-cols-[auto_1fr] content-start gap-x-4 gap-y-1">
         <dt className="text-slate-500">Best epoch</dt>
         <dd className="tabular-nums">{details.bestEpoch}</dd>
         <dt className="text-slate-500">Stopped early</dt>
         <dd>{details.stoppedEarly ? "yes" : "no"}</dd>
-        <dt className="text-slate-500">Rows</dt>
-        <dd className="tabular-nums">
-          {formatCount(details.rows.train)} train · {formatCount(details.rows.validation)} validation · {formatCount(details.rows.test)} test
-        </dd>
+        {rows && (
+          <>
+            <dt className="text-slate-500">Rows</dt>
+            <dd className="tabular-nums">{rows}</dd>
+          </>
+        )}
+        {details.series !== undefined && (
+          <>
+            <dt className="text-slate-500">Series</dt>
+            <dd className="tabular-nums">{formatCount(details.series)}</dd>
+          </>
+        )}
+        {details.items !== undefined && (
+          <>
+            <dt className="text-slate-500">Catalog</dt>
+            <dd className="tabular-nums">{plural(details.items, "item")}</dd>
+          </>
+        )}
       </dl>
-      <div>
-        <p className="text-slate-500">Features used ({plural(details.features.length, "column")})</p>
-        <ul aria-label="Features used" className="mt-1 flex flex-wrap gap-1">
-          {details.features.map((f) => (
-            <li key={f} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs whitespace-pre text-slate-700">
-              {f}
-            </li>
-          ))}
-        </ul>
+      <div className="space-y-2">
+        {details.evaluation && <p className="text-slate-600">{details.evaluation}</p>}
+        {details.skippedSteps && details.skippedSteps.length > 0 && (
+          <p className="text-xs text-slate-500">
+            This model builds its own features from the raw columns, so the recipe&apos;s {details.skippedSteps.join(", ")} steps were not applied.
+          </p>
+        )}
+        {details.features && (
+          <>
+            <p className="text-slate-500">Features used ({plural(details.features.length, "column")})</p>
+            <ul aria-label="Features used" className="mt-1 flex flex-wrap gap-1">
+              {details.features.map((f) => (
+                <li key={f} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs whitespace-pre text-slate-700">
+                  {f}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </div>
     </div>
   );

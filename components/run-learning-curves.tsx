@@ -15,6 +15,13 @@ export interface RunLearningCurvesProps {
 }
 
 const CHART_HEIGHT_PX = 280;
+/** What each task's loss is, in a sentence under the chart. */
+const LOSS_CAPTIONS: Record<string, string> = {
+  regression: " Mean squared error on the standardised target (1.0 is the mean predictor).",
+  classification: " Cross-entropy.",
+  forecasting: " Volume-weighted absolute error of log(1 + sales) against the series' level; validation is the window before the backtest.",
+  recommendation: " Skip-gram negative-sampling loss; early stopping watches the validation hit rate.",
+};
 /** One colour per run; its training loss is solid, its validation loss dashed. */
 const RUN_COLOURS = ["#6366f1", "#0ea5e9", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#14b8a6", "#ec4899"];
 
@@ -101,7 +108,7 @@ export function RunLearningCurves({ runs, task }: RunLearningCurvesProps) {
       <figcaption className="mt-2 flex flex-wrap items-center justify-between gap-3 text-xs text-slate-500">
         <span>
           Solid: training loss · dashed: validation loss.
-          {task === "regression" ? " Mean squared error on the standardised target (1.0 is the mean predictor)." : " Cross-entropy."}
+          {LOSS_CAPTIONS[task] ?? ""}
         </span>
         <label htmlFor={logId} className="inline-flex items-center gap-1.5 text-slate-600">
           <input id={logId} type="checkbox" className={checkboxClass} checked={logScale} onChange={(e) => setLogScale(e.target.checked)} disabled={!canLog} />

@@ -1,89 +1,52 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
+import { formatParamValue, PARAM_FIELDS, parseParamDraft, type ParamField } from "@/lib/train/param-fields";
+import type { Algorithm } from "@/lib/train/types";
 import type { Run } from "./api-types";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
+import { Notice } from "./notice";
 import { ApiError, createRun, invalidateRuns, keys } from "./queries";
 import { cardClass, inputClass, selectClass } from "./styles";
 
-/** The defaults of one algorithm as the server applies them (shown as placeholders). */
-export interface TrainParamDefaults {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  hiddenUnits: number[];
-  activation: string;
-  dropout: number;
-  l2: number;
-  seed: number;
-  earlyStoppingPatience: number;
+/** The params of one algorithm as the server resolves them for this project (shown as placeholders). */
+export type TrainParamDefaults = Record<string, unknown>;
+
+export interface TrainAlgorithmOption {
+  name: Algorithm;
+  label: string;
+  defaults: TrainParamDefaults;
+  /** Why the server cannot fill in every default for this project (a forecaster without a datetime column…), if so. */
+  defaultsError?: string;
 }
 
 export interface TrainRunFormProps {
   projectId: string;
   /** The algorithms that fit the project's task, each with its defaults. */
-  algorithms: { name: string; label: string; defaults: TrainParamDefaults }[];
-  activations: readonly string[];
+  algorithms: TrainAlgorithmOption[];
+  /** The recipe's input columns, offered in column fields. */
+  columns: string[];
   onStarted: (run: Run) => void;
 }
 
-type NumberParam = "epochs" | "batchSize" | "learningRate" | "dropout" | "l2" | "seed" | "earlyStoppingPatience";
-
-const NUMBER_FIELDS: { name: NumberParam; label: string; hint: string; integer: boolean; mlpOnly?: boolean }[] = [
-  { name: "epochs", label: "Epochs", hint: "Ceiling; early stopping decides.", integer: true },
-  { name: "batchSize", label: "Batch size", hint: "Rows per gradient step.", integer: true },
-  { name: "learningRate", label: "Learning rate", hint: "Adam step size.", integer: false },
-  { name: "l2", label: "L2 penalty", hint: "Weight decay on the kernels.", integer: false },
-  { name: "dropout", label: "Dropout", hint: "0 to 0.9, after each hidden layer.", integer: false, mlpOnly: true },
-  { name: "earlyStoppingPatience", label: "Early-stopping patience", hint: "Epochs without a better validation loss; 0 turns it off.", integer: true },
-  { name: "seed", label: "Seed", hint: "Same seed, same run.", integer: true },
-];
-
-type Draft = Record<NumberParam | "hiddenUnits" | "activation", string>;
-const EMPTY_DRAFT: Draft = { epochs: "", batchSize: "", learningRate: "", hiddenUnits: "", activation: "", dropout: "", l2: "", seed: "", earlyStoppingPatience: "" };
-
-/** The params the person filled in; empty fields are left out so the server defaults apply. */
-function toParams(draft: Draft, mlp: boolean): { params: Record<string, unknown>; errors: Record<string, string> } {
-  const params: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
-  for (const f of NUMBER_FIELDS) {
-    if (f.mlpOnly && !mlp) continue;
-    const text = draft[f.name].trim();
-    if (text === "") continue;
-    const n = Number(text);
-    if (!Number.isFinite(n)) errors[f.name] = "Enter a number, or leave empty for the default.";
-    else if (f.integer && !Number.isInteger(n)) errors[f.name] = "Enter a whole number.";
-    else params[f.name] = n;
-  }
-  if (mlp) {
-    const units = draft.hiddenUnits.trim();
-    if (units !== "") {
-      const list = units.split(/[,\s]+/).filter(Boolean).map(Number);
-      if (list.some((u) => !Number.isInteger(u))) errors.hiddenUnits = "List whole numbers separated by commas, such as 64, 32.";
-      else params.hiddenUnits = list;
-    }
-    if (draft.activation) params.activation = draft.activation;
-  }
-  return { params, errors };
-}
-
 /** The first server message for `params.<name>` or anything below it (`params.hiddenUnits.1`). */
-function serverError(fieldErrors: Record<string, string>, name: string): string | undefined {
+export function paramServerError(fieldErrors: Record<string, string>, name: string): string | undefined {
   const key = Object.keys(fieldErrors).find((k) => k === `params.${name}` || k.startsWith(`params.${name}.`));
   return key ? fieldErrors[key] : undefined;
 }
 
 /** Starts a server-side training run: an algorithm that fits the task and the params that differ from its defaults. */
-export function TrainRunForm({ projectId, algorithms, activations, onStarted }: TrainRunFormProps) {
+export function TrainRunForm({ projectId, algorithms, columns, onStarted }: TrainRunFormProps) {
   const qc = useQueryClient();
-  const [algorithm, setAlgorithm] = useState(algorithms[0]?.name ?? "");
-  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
+  const columnListId = useId();
+  const [algorithm, setAlgorithm] = useState<Algorithm>(algorithms[0]?.name ?? "linear");
+  const [draft, setDraft] = useState<Record<string, string>>({});
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const chosen = algorithms.find((a) => a.name === algorithm) ?? algorithms[0];
-  const mlp = algorithm === "mlp";
+  const fields = PARAM_FIELDS[chosen?.name ?? "linear"];
 
   const start = useMutation({
     mutationFn: (body: { algorithm: string; params?: Record<string, unknown> }) => createRun(projectId, body),
@@ -95,36 +58,72 @@ export function TrainRunForm({ projectId, algorithms, activations, onStarted }: 
   });
 
   const serverErrors = start.error instanceof ApiError ? start.error.fieldErrors : {};
-  const errorOf = (name: string) => localErrors[name] ?? serverError(serverErrors, name);
-  const shownFields = Object.keys(serverErrors).filter(
-    (k) => k === "algorithm" || [...NUMBER_FIELDS.map((f) => f.name), "hiddenUnits", "activation"].some((n) => k === `params.${n}` || k.startsWith(`params.${n}.`)),
-  );
+  const errorOf = (name: string) => localErrors[name] ?? paramServerError(serverErrors, name);
+  const shownFields = Object.keys(serverErrors).filter((k) => k === "algorithm" || fields.some((f) => k === `params.${f.name}` || k.startsWith(`params.${f.name}.`)));
 
-  const set = (name: keyof Draft, value: string) => {
+  const set = (name: string, value: string) => {
     setDraft((d) => ({ ...d, [name]: value }));
-    setLocalErrors((e) => {
-      const { [name]: _, ...rest } = e;
-      return rest;
-    });
+    setLocalErrors(({ [name]: _, ...rest }) => rest);
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const { params, errors } = toParams(draft, mlp);
+    const { params, errors } = parseParamDraft(fields, draft);
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
     start.mutate({ algorithm, ...(Object.keys(params).length > 0 ? { params } : {}) });
   };
 
   if (!chosen) return null;
-  const d = chosen.defaults;
-  const visible = NUMBER_FIELDS.filter((f) => !f.mlpOnly || mlp);
+  const control = (f: ParamField) => {
+    const id = `run-${f.name}`;
+    const error = errorOf(f.name);
+    const shown = formatParamValue(chosen.defaults[f.name]);
+    return (
+      <Field key={f.name} id={id} label={f.label} optional error={error} hint={f.hint}>
+        {f.kind === "choice" ? (
+          <select {...fieldA11y(id, error, true)} className={selectClass} value={draft[f.name] ?? ""} onChange={(e) => set(f.name, e.target.value)}>
+            <option value="">Default ({shown})</option>
+            {f.options?.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            {...fieldA11y(id, error, true)}
+            type="text"
+            inputMode={f.kind === "int" ? "numeric" : f.kind === "number" ? "decimal" : undefined}
+            list={f.kind === "column" ? columnListId : undefined}
+            className={inputClass}
+            placeholder={shown === "" ? (f.kind === "columnList" ? "none" : "") : shown}
+            value={draft[f.name] ?? ""}
+            onChange={(e) => set(f.name, e.target.value)}
+          />
+        )}
+      </Field>
+    );
+  };
 
   return (
     <form aria-label="New run" onSubmit={submit} noValidate className={`${cardClass} space-y-5 p-5`}>
+      <datalist id={columnListId}>
+        {columns.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id="run-algorithm" label="Algorithm" error={serverErrors.algorithm} hint={algorithmHint(algorithm)}>
-          <select {...fieldA11y("run-algorithm", serverErrors.algorithm, true)} className={selectClass} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>
+        <Field id="run-algorithm" label="Algorithm" error={serverErrors.algorithm} hint={ALGORITHM_HINTS[algorithm]}>
+          <select
+            {...fieldA11y("run-algorithm", serverErrors.algorithm, true)}
+            className={selectClass}
+            value={algorithm}
+            onChange={(e) => {
+              setAlgorithm(e.target.value as Algorithm);
+              setLocalErrors({});
+            }}
+          >
             {algorithms.map((a) => (
               <option key={a.name} value={a.name}>
                 {a.label}
@@ -132,51 +131,18 @@ export function TrainRunForm({ projectId, algorithms, activations, onStarted }: 
             ))}
           </select>
         </Field>
-        {mlp && (
-          <>
-            <Field id="run-hiddenUnits" label="Hidden units" optional error={errorOf("hiddenUnits")} hint="Units per hidden layer, comma-separated.">
-              <input
-                {...fieldA11y("run-hiddenUnits", errorOf("hiddenUnits"), true)}
-                className={inputClass}
-                placeholder={d.hiddenUnits.join(", ")}
-                value={draft.hiddenUnits}
-                onChange={(e) => set("hiddenUnits", e.target.value)}
-              />
-            </Field>
-            <Field id="run-activation" label="Activation" optional error={errorOf("activation")}>
-              <select {...fieldA11y("run-activation", errorOf("activation"))} className={selectClass} value={draft.activation} onChange={(e) => set("activation", e.target.value)}>
-                <option value="">Default ({d.activation})</option>
-                {activations.map((a) => (
-                  <option key={a} value={a}>
-                    {a}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          </>
-        )}
+        {fields.filter((f) => f.group === "model").map(control)}
       </div>
+      {chosen.defaultsError && (
+        <Notice tone="warning" title="Some defaults cannot be filled in for this project">
+          {chosen.defaultsError}
+        </Notice>
+      )}
       <fieldset className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <legend className="mb-3 text-sm font-semibold text-slate-900">
           Hyperparameters <span className="font-normal text-slate-500">· leave a field empty to use the default shown</span>
         </legend>
-        {visible.map((f) => {
-          const id = `run-${f.name}`;
-          const error = errorOf(f.name);
-          return (
-            <Field key={f.name} id={id} label={f.label} optional error={error} hint={f.hint}>
-              <input
-                {...fieldA11y(id, error, true)}
-                type="text"
-                inputMode={f.integer ? "numeric" : "decimal"}
-                className={inputClass}
-                placeholder={String(d[f.name])}
-                value={draft[f.name]}
-                onChange={(e) => set(f.name, e.target.value)}
-              />
-            </Field>
-          );
-        })}
+        {fields.filter((f) => f.group === "training").map(control)}
       </fieldset>
       <ErrorNotice error={start.error} shownFields={shownFields} />
       <div className="flex items-center gap-3">
@@ -189,15 +155,10 @@ export function TrainRunForm({ projectId, algorithms, activations, onStarted }: 
   );
 }
 
-function algorithmHint(algorithm: string): string {
-  switch (algorithm) {
-    case "linear":
-      return "Ridge regression: a fast, strong first baseline.";
-    case "logistic":
-      return "Softmax regression over the classes.";
-    case "mlp":
-      return "A small neural network for non-linear relations.";
-    default:
-      return "";
-  }
-}
+const ALGORITHM_HINTS: Record<Algorithm, string> = {
+  linear: "Ridge regression: a fast, strong first baseline.",
+  logistic: "Softmax regression over the classes.",
+  mlp: "A small neural network for non-linear relations.",
+  forecaster: "One global network over every series: lags, rolling statistics, calendar, known-ahead columns.",
+  recommender: "Item embeddings learned from baskets, blended with bought-together counts.",
+};

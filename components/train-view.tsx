@@ -11,6 +11,7 @@ import { RunLearningCurves } from "./run-learning-curves";
 import { BrowserTrainPanel } from "./browser-train-panel";
 import { bestRunId, runLabel, runYardstick } from "./run-metrics";
 import { RunTable } from "./run-table";
+import { SweepPanel } from "./sweep-panel";
 import { cardClass, sectionTitleClass } from "./styles";
 import { TrainRunForm, type TrainRunFormProps } from "./train-run-form";
 
@@ -18,7 +19,7 @@ export interface TrainViewProps {
   project: { id: string; task: Task; successMetric: string | null; successThreshold: number | null };
   initialRuns: Run[];
   /** The form's algorithms and their defaults; null when the project cannot train here (no recipe, or a task this build does not train). */
-  form: Pick<TrainRunFormProps, "algorithms" | "activations"> | null;
+  form: (Pick<TrainRunFormProps, "algorithms" | "columns"> & { activations: readonly string[] }) | null;
 }
 
 /** The interactive part of the Train step: start runs, follow and compare them, inspect one. */
@@ -64,13 +65,20 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
           <h3 id="new-run-heading" className={`${sectionTitleClass} mb-3`}>
             New run
           </h3>
-          <TrainRunForm projectId={project.id} algorithms={form.algorithms} activations={form.activations} onStarted={onStarted} />
+          <TrainRunForm projectId={project.id} algorithms={form.algorithms} columns={form.columns} onStarted={onStarted} />
         </section>
       )}
 
       {form && (project.task === "regression" || project.task === "classification") && (
-        <BrowserTrainPanel projectId={project.id} task={project.task} algorithms={form.algorithms} onSaved={onStarted} />
+        <BrowserTrainPanel
+          projectId={project.id}
+          task={project.task}
+          algorithms={form.algorithms.map((a) => ({ ...a, defaults: { epochs: Number(a.defaults.epochs), learningRate: Number(a.defaults.learningRate) } }))}
+          onSaved={onStarted}
+        />
       )}
+
+      {form && <SweepPanel projectId={project.id} task={project.task} algorithms={form.algorithms} activations={form.activations} />}
 
       <section aria-labelledby="runs-heading">
         <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">

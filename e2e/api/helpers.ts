@@ -93,6 +93,14 @@ export async function createProject(request: APIRequestContext, body: Record<str
   return expectJson<Project>(await request.post("/api/projects", { data: body }), 201);
 }
 
+/** A bundled sample project, found by its name (the samples are seeded when the server first starts on an empty data folder). */
+export async function sampleProject(request: APIRequestContext, name: string): Promise<Project> {
+  const { items } = await expectJson<{ items: Project[] }>(await request.get("/api/projects"), 200);
+  const matches = items.filter((p) => p.name === name);
+  expect(matches, `exactly one project named ${name}`).toHaveLength(1);
+  return matches[0];
+}
+
 export async function getProject(request: APIRequestContext, id: string): Promise<Project> {
   return expectJson<Project>(await request.get(`/api/projects/${id}`), 200);
 }

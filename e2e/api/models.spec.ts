@@ -1,11 +1,7 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { expect, test } from "@playwright/test";
 import { expectJson, expectProblem, raw, uniq } from "./helpers";
-import { linearCsv, projectWithRecipe, waitForRun, type Run } from "./train-helpers";
+import { linearCsv, projectWithRecipe, untar, waitForRun, type Run } from "./train-helpers";
 
 interface ModelVersion {
   id: string;
@@ -13,16 +9,6 @@ interface ModelVersion {
   version: number;
   runId: string | null;
   manifest: Record<string, unknown>;
-}
-
-function untar(bytes: Buffer): Record<string, Buffer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
-  fs.writeFileSync(path.join(dir, "b.tar"), bytes);
-  execFileSync("tar", ["-xf", "b.tar"], { cwd: dir });
-  const out: Record<string, Buffer> = {};
-  for (const f of fs.readdirSync(dir)) if (f !== "b.tar") out[f] = fs.readFileSync(path.join(dir, f));
-  fs.rmSync(dir, { recursive: true, force: true });
-  return out;
 }
 
 test("a succeeded run is registered, downloaded as a bundle tfjs loads, and imported back without loss", async ({ request }) => {

@@ -1,14 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { expectJson, getRows, type Dataset, type Project } from "./helpers";
+import { expectJson, getRows, sampleProject, type Dataset, type Project } from "./helpers";
 
 /** The bundled samples are seeded when the server first starts on an empty data folder. */
-
-async function sampleProject(request: import("@playwright/test").APIRequestContext, name: string): Promise<Project> {
-  const { items } = await expectJson<{ items: Project[] }>(await request.get("/api/projects"), 200);
-  const matches = items.filter((p) => p.name === name);
-  expect(matches, `exactly one project named ${name}`).toHaveLength(1);
-  return matches[0];
-}
 
 test("Orange juice sales: forecasting Quantity on 996 rows, with a saved recipe", async ({ request }) => {
   const p = await sampleProject(request, "Orange juice sales");

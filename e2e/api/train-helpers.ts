@@ -1,4 +1,8 @@
 /** Shared by the training and registry specs: data with a known answer, a project with a recipe, polling a run. */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { createProject, expectJson, uniq, upload } from "./helpers";
 
@@ -74,3 +78,14 @@ export async function waitForRun(request: APIRequestContext, id: string, statuse
   return run!;
 }
 
+
+/** The files of a bundle (a tar), unpacked with the system's tar as a user would. */
+export function untar(bytes: Buffer): Record<string, Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
+  fs.writeFileSync(path.join(dir, "b.tar"), bytes);
+  execFileSync("tar", ["-xf", "b.tar"], { cwd: dir });
+  const out: Record<string, Buffer> = {};
+  for (const f of fs.readdirSync(dir)) if (f !== "b.tar") out[f] = fs.readFileSync(path.join(dir, f));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}

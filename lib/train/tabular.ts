@@ -5,7 +5,7 @@ import { AppError, type FieldError } from "@/lib/shared/errors";
 import { type Matrix, encodeLabels, sortLabels } from "./matrix";
 import { argmax, classificationMetrics, regressionMetrics } from "./metrics";
 import { parseParams } from "./params";
-import type { ClassPrediction, EpochLog, Metrics, TrainCallbacks } from "./types";
+import { ACTIVATIONS, type Activation, type ClassPrediction, type EpochLog, type Metrics, type TrainCallbacks } from "./types";
 
 /**
  * The tabular models of the "train" step — `linear` (ridge), `logistic` and `mlp` — as stock
@@ -22,8 +22,7 @@ import type { ClassPrediction, EpochLog, Metrics, TrainCallbacks } from "./types
 export const TABULAR_ALGORITHMS = ["linear", "logistic", "mlp"] as const;
 export type TabularAlgorithm = (typeof TABULAR_ALGORITHMS)[number];
 export type TabularTask = "regression" | "classification";
-export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+export { ACTIVATIONS, type Activation } from "./types";
 
 export interface TabularParams {
   epochs: number;

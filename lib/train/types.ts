@@ -5,6 +5,10 @@
 export const ALGORITHMS = ["linear", "logistic", "mlp", "forecaster", "recommender"] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
+/** Activations of an mlp's hidden layers. */
+export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
 /** One line of a learning curve. */
 export interface EpochLog {
   epoch: number;

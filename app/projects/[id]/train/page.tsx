@@ -4,8 +4,11 @@ import Link from "next/link";
 import { connection } from "next/server";
 import type { Task } from "@/lib/define/tasks";
 import { listRecipeVersions } from "@/lib/prepare/server/recipes";
-import { listRuns } from "@/lib/train/server/runs";
-import { ACTIVATIONS, TABULAR_DEFAULTS, type TabularAlgorithm } from "@/lib/train/tabular";
+import { AppError } from "@/lib/shared/errors";
+import { resolveRunParams, type RunContext } from "@/lib/train/run-params";
+import { listRuns, runContext } from "@/lib/train/server/runs";
+import { ACTIVATIONS, type Algorithm } from "@/lib/train/types";
+import type { TrainAlgorithmOption } from "@/components/train-run-form";
 import type { Run } from "@/components/api-types";
 import { buttonClass } from "@/components/button";
 import { Notice } from "@/components/notice";
@@ -16,8 +19,8 @@ import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Train" };
 
-/** The algorithms this build trains on the server, per task (the API refuses the rest). */
-const TRAINABLE: Partial<Record<Task, { name: TabularAlgorithm; label: string }[]>> = {
+/** The algorithms that train each task, in the order the form offers them. */
+const TRAINABLE: Record<Task, { name: Algorithm; label: string }[]> = {
   regression: [
     { name: "linear", label: "Linear (ridge) regression" },
     { name: "mlp", label: "MLP (neural network)" },
@@ -26,7 +29,22 @@ const TRAINABLE: Partial<Record<Task, { name: TabularAlgorithm; label: string }[
     { name: "logistic", label: "Logistic regression" },
     { name: "mlp", label: "MLP (neural network)" },
   ],
+  forecasting: [{ name: "forecaster", label: "Forecaster (global neural network)" }],
+  recommendation: [{ name: "recommender", label: "Recommender (item embeddings)" }],
 };
+
+/** Each algorithm with the params the server would train it with here, so the form shows real defaults. */
+function algorithmOptions(task: Task, ctx: RunContext | null, contextError: string | null): TrainAlgorithmOption[] {
+  return TRAINABLE[task].map((a) => {
+    if (!ctx) return { ...a, defaults: {}, defaultsError: contextError ?? undefined };
+    try {
+      return { ...a, defaults: resolveRunParams(a.name, {}, ctx) };
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      return { ...a, defaults: {}, defaultsError: e.message };
+    }
+  });
+}
 
 export default async function TrainPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
@@ -35,7 +53,16 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
   // The server's Run keeps history, metrics and details loosely typed; the browser type spells out what the worker stores.
   const runs = listRuns(project.id) as unknown as Run[];
   const latestRecipe = listRecipeVersions(project.id)[0] ?? null;
-  const algorithms = TRAINABLE[project.task];
+  let ctx: RunContext | null = null;
+  let contextError: string | null = null;
+  if (latestRecipe) {
+    try {
+      ctx = runContext(latestRecipe.datasetId, latestRecipe.spec);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      contextError = e.message;
+    }
+  }
 
   const intro = (
     <StepIntro title="Train" actions={<StepStateBadge state={project.steps.train} />}>
@@ -44,14 +71,7 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
   );
 
   let blocker: ReactNode = null;
-  if (!algorithms) {
-    blocker = (
-      <Notice tone="info" title={`Training ${project.task} models arrives in a later build`}>
-        This build trains regression and classification models (linear, logistic, MLP) on the server. The {project.task === "forecasting" ? "forecaster" : "recommender"} is not
-        available on the server yet, so there is nothing to start here for this project.
-      </Notice>
-    );
-  } else if (!latestRecipe) {
+  if (!latestRecipe) {
     blocker = (
       <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
         <p className="font-medium">No recipe yet</p>
@@ -63,13 +83,9 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
     );
   }
 
-  const form =
-    algorithms && latestRecipe
-      ? {
-          algorithms: algorithms.map((a) => ({ ...a, defaults: { ...TABULAR_DEFAULTS[a.name], hiddenUnits: [...TABULAR_DEFAULTS[a.name].hiddenUnits] } })),
-          activations: ACTIVATIONS,
-        }
-      : null;
+  const form = latestRecipe
+    ? { algorithms: algorithmOptions(project.task, ctx, contextError), columns: ctx?.columns.map((c) => c.name) ?? [], activations: ACTIVATIONS }
+    : null;
 
   return (
     <div>
