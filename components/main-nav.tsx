@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/", label: "Projects", match: (p: string) => p === "/" || p.startsWith("/projects") },
   { href: "/datasets", label: "Datasets", match: (p: string) => p.startsWith("/datasets") },
+  { href: "/models", label: "Models", match: (p: string) => p.startsWith("/models") },
 ];
 
 /** The header's sections, the current one marked for sight and for screen readers. */

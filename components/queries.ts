@@ -3,12 +3,14 @@ import type {
   DatasetDetail,
   DatasetProfile,
   DatasetVersion,
+  ModelVersion,
   Project,
   Recipe,
   RecipePreview,
   RecipeSpec,
   RowsPage,
   Run,
+  Sweep,
 } from "./api-types";
 
 /** An RFC 9457 problem as the API sends it. */
@@ -213,4 +215,83 @@ export async function saveBrowserRun(projectId: string, form: FormData): Promise
   const res = await fetch(`/api/projects/${enc(projectId)}/runs/browser`, { method: "POST", body: form, headers: { accept: "application/json" } });
   if (!res.ok) throw new ApiError(await problemFrom(res));
   return (await res.json()) as Run;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweeps and the model registry
+
+/** Keys of sweeps (under their project, so a project's prefix covers them) and of model versions. */
+export const sweepKeys = {
+  project: (projectId: string) => ["projects", "detail", projectId, "sweeps"] as const,
+};
+export const modelKeys = {
+  all: ["models"] as const,
+  list: (filter: { projectId?: string } = {}) => ["models", "list", filter] as const,
+};
+
+/** A project's sweeps, newest first; polls while any of them still has trials queued or running. */
+export const projectSweepsQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: sweepKeys.project(projectId),
+    queryFn: ({ signal }) => fetchJson<{ items: Sweep[] }>(`/api/projects/${enc(projectId)}/sweeps`, { signal }).then((r) => r.items),
+    refetchInterval: (query) => (query.state.data?.some((s) => s.status === "running") ? POLL_ACTIVE_RUNS_MS : false),
+  });
+
+export interface SweepRequest {
+  algorithm: string;
+  method: "grid" | "random";
+  space: Record<string, unknown[]>;
+  trials?: number;
+  seed?: number;
+  params?: Record<string, unknown>;
+}
+
+/** Queues every trial of a sweep (202), or refuses them all with a problem naming the field. */
+export const createSweep = (projectId: string, body: SweepRequest) => sendJson<Sweep>("POST", `/api/projects/${enc(projectId)}/sweeps`, body);
+
+/** Model versions, newest first (optionally of one project). */
+export const modelListQuery = (filter: { projectId?: string } = {}) =>
+  queryOptions({
+    queryKey: modelKeys.list(filter),
+    queryFn: ({ signal }) =>
+      fetchJson<{ items: ModelVersion[] }>(`/api/models${filter.projectId ? `?projectId=${enc(filter.projectId)}` : ""}`, { signal }).then((r) => r.items),
+  });
+
+/** `{runId, name?}` → the new model version (201). */
+export const registerModel = (body: { runId: string; name?: string }) => sendJson<ModelVersion>("POST", "/api/models", body);
+
+export const invalidateModels = (qc: QueryClient) => qc.invalidateQueries({ queryKey: modelKeys.all });
+
+export const modelBundleUrl = (id: string) => `/api/models/${enc(id)}/bundle`;
+
+/**
+ * POSTs a multipart form with XMLHttpRequest, whose upload events give real progress (fetch has
+ * none); `onSent` fires once the body is out and the server is working. Rejects with an ApiError.
+ */
+export function postFormWithProgress<T>(url: string, body: FormData, onProgress: (percent: number) => void, onSent?: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.responseType = "text";
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+    };
+    if (onSent) xhr.upload.onload = onSent;
+    xhr.onerror = () => reject(new Error("Failed to fetch"));
+    xhr.onload = async () => {
+      const res = new Response(xhr.responseText, { status: xhr.status, statusText: xhr.statusText });
+      if (res.ok) resolve((await res.json()) as T);
+      else reject(new ApiError(await problemFrom(res)));
+    };
+    xhr.send(body);
+  });
+}
+
+/** A downloaded bundle back in (multipart `file`, optional `name`) → the new model version (201). */
+export function importModelBundle(file: File, name: string, onProgress: (percent: number) => void, onSent?: () => void): Promise<ModelVersion> {
+  const body = new FormData();
+  body.append("file", file);
+  if (name) body.append("name", name);
+  return postFormWithProgress<ModelVersion>("/api/models/import", body, onProgress, onSent);
 }

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { listProjects } from "@/lib/define/server/projects";
+import { listModels } from "@/lib/train/server/models";
+import { ModelImportForm } from "@/components/model-import-form";
+import { ModelRegistry } from "@/components/model-registry";
+import { cardClass, sectionTitleClass } from "@/components/styles";
+
+export const metadata: Metadata = { title: "Models" };
+
+export default async function ModelsPage() {
+  await connection();
+  const items = listModels();
+  const projectNames = Object.fromEntries(listProjects().map((p) => [p.id, p.name]));
+  return (
+    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <section aria-labelledby="models-heading">
+        <div className="mb-5">
+          <h1 id="models-heading" className="text-2xl font-semibold tracking-tight">
+            Models
+          </h1>
+          <p className="mt-1 text-sm text-slate-600">
+            Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere.
+          </p>
+        </div>
+        <ModelRegistry initialItems={items} projectNames={projectNames} />
+      </section>
+      <aside className="lg:pt-[3.75rem]" aria-labelledby="import-heading">
+        <div className={`${cardClass} p-5`}>
+          <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
+            Import a bundle
+          </h2>
+          <ModelImportForm />
+        </div>
+      </aside>
+    </div>
+  );
+}

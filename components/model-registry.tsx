@@ -1,0 +1,144 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { METRICS, TASKS, TASK_LABELS, type Task } from "@/lib/define/tasks";
+import type { ModelVersion } from "./api-types";
+import { buttonClass } from "./button";
+import { ErrorNotice } from "./error-notice";
+import { formatDate, formatStat } from "./format";
+import { modelBundleUrl, modelListQuery } from "./queries";
+import { metricLabel } from "./run-metrics";
+
+export interface ModelRegistryProps {
+  initialItems: ModelVersion[];
+  /** Project id → name, for the links of versions registered from a project. */
+  projectNames: Record<string, string>;
+}
+
+const VERSION_COLUMNS = ["Version", "Algorithm", "Task", "Validation metrics", "Source", "Created"] as const;
+
+/** What the registry shows of a manifest, read defensively: an imported bundle may come from anywhere. */
+interface ManifestFacts {
+  task: Task | null;
+  algorithm: string | null;
+  /** Validation metrics in the task's usual order, then any others. */
+  validation: [string, number][];
+  importedFrom: { name: string; version: number } | null;
+}
+
+function manifestFacts(manifest: Record<string, unknown>): ManifestFacts {
+  const task = (TASKS as readonly unknown[]).includes(manifest.task) ? (manifest.task as Task) : null;
+  const metrics = manifest.metrics && typeof manifest.metrics === "object" ? (manifest.metrics as { validation?: unknown }) : null;
+  const raw = metrics?.validation && typeof metrics.validation === "object" ? (metrics.validation as Record<string, unknown>) : {};
+  const numbers = Object.entries(raw).filter((e): e is [string, number] => typeof e[1] === "number");
+  const order = task ? METRICS[task].map((m) => m.name) : [];
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  const from = manifest.importedFrom as { name?: unknown; version?: unknown } | undefined;
+  return {
+    task,
+    algorithm: typeof manifest.algorithm === "string" ? manifest.algorithm : null,
+    validation: numbers.sort((a, b) => rank(a[0]) - rank(b[0])),
+    importedFrom: from && typeof from.name === "string" && typeof from.version === "number" ? { name: from.name, version: from.version } : null,
+  };
+}
+
+/** Every registered model version, grouped by name (the most recently changed name first), newest version first. */
+export function ModelRegistry({ initialItems, projectNames }: ModelRegistryProps) {
+  const { data: items = [], error } = useQuery({ ...modelListQuery(), initialData: initialItems });
+  if (error) return <ErrorNotice error={error} />;
+  if (items.length === 0) {
+    return (
+      <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+        <p className="font-medium">No models yet</p>
+        <p className="mt-1 text-sm text-slate-500">Register a succeeded run from a project&apos;s Train step, or import a bundle.</p>
+      </div>
+    );
+  }
+  // The list arrives newest first, so each name's first appearance orders the groups.
+  const groups = new Map<string, ModelVersion[]>();
+  for (const m of items) groups.set(m.name, [...(groups.get(m.name) ?? []), m]);
+  return (
+    <div className="space-y-5">
+      {[...groups].map(([name, versions]) => {
+        const sorted = [...versions].sort((a, b) => b.version - a.version);
+        return (
+          <section key={name} aria-label={name} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
+            <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-100 px-5 py-3">
+              <h2 className="font-semibold">{name}</h2>
+              <p className="text-xs text-slate-500">
+                {versions.length} {versions.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
+              </p>
+            </header>
+            <div className="overflow-x-auto">
+              <table className="w-full min-w-[48rem] text-sm">
+                <caption className="sr-only">Versions of {name}</caption>
+                <thead className="bg-slate-50 text-left text-xs text-slate-500">
+                  <tr>
+                    {VERSION_COLUMNS.map((c, i) => (
+                      <th key={c} scope="col" className={`${i === 0 ? "px-5" : "px-3"} py-2 font-medium`}>
+                        {c}
+                      </th>
+                    ))}
+                    <th scope="col" className="px-5 py-2 text-right font-medium">
+                      <span className="sr-only">Download</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {sorted.map((m) => (
+                    <ModelVersionRow key={m.id} model={m} projectName={m.projectId ? projectNames[m.projectId] : undefined} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+function ModelVersionRow({ model: m, projectName }: { model: ModelVersion; projectName?: string }) {
+  const facts = manifestFacts(m.manifest);
+  return (
+    <tr id={m.id} className="scroll-mt-20 target:bg-indigo-50/70">
+      <th scope="row" className="px-5 py-2.5 text-left font-semibold tabular-nums">
+        v{m.version}
+      </th>
+      <td className="px-3 py-2.5">{facts.algorithm ?? "–"}</td>
+      <td className="px-3 py-2.5 text-slate-600">{facts.task ? TASK_LABELS[facts.task] : "–"}</td>
+      <td className="px-3 py-2.5">
+        {facts.validation.length === 0 ? (
+          "–"
+        ) : (
+          <dl className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs">
+            {facts.validation.map(([name, value]) => (
+              <div key={name} className="flex gap-1">
+                <dt className="text-slate-500">{facts.task ? metricLabel(facts.task, name) : name}</dt>
+                <dd className="font-medium tabular-nums text-slate-900">{formatStat(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </td>
+      <td className="px-3 py-2.5 text-slate-600">
+        {m.projectId ? (
+          <Link href={`/projects/${encodeURIComponent(m.projectId)}/train`} className="font-medium text-indigo-700 hover:underline">
+            {projectName ?? "Open project"}
+          </Link>
+        ) : facts.importedFrom ? (
+          `Imported from ${facts.importedFrom.name} v${facts.importedFrom.version}`
+        ) : (
+          "Imported"
+        )}
+      </td>
+      <td className="px-3 py-2.5 whitespace-nowrap text-slate-600">{formatDate(m.createdAt)}</td>
+      <td className="px-5 py-2.5 text-right">
+        <a href={modelBundleUrl(m.id)} download className={buttonClass("secondary", "sm")} aria-label={`Download bundle of ${m.name} v${m.version}`}>
+          Download bundle
+        </a>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The sweep form's text fields as a search space: each field lists the values one param takes,
+ * comma-separated ("0.001, 0.01"); hidden-unit architectures are separated by "|" ("64,32 | 32").
+ */
+
+export type SweepParam = "learningRate" | "epochs" | "batchSize" | "l2" | "hiddenUnits" | "dropout" | "activation";
+
+export interface SweepParamField {
+  name: SweepParam;
+  label: string;
+  hint: string;
+  kind: "integer" | "number" | "units" | "activation";
+  /** The algorithms whose params schema takes it (tabular.ts, forecaster.ts, recommender.ts). */
+  algorithms: readonly string[];
+}
+
+const ALL = ["linear", "logistic", "mlp", "forecaster", "recommender"] as const;
+
+/** The searchable params, in the order the form shows them; the ranges are the server's to check. */
+export const SWEEP_PARAM_FIELDS: SweepParamField[] = [
+  { name: "learningRate", label: "Learning rates", hint: "Above 0, at most 1.", kind: "number", algorithms: ALL },
+  { name: "epochs", label: "Epochs", hint: "Whole numbers; a ceiling, early stopping decides.", kind: "integer", algorithms: ALL },
+  { name: "batchSize", label: "Batch sizes", hint: "Whole numbers.", kind: "integer", algorithms: ALL },
+  { name: "l2", label: "L2 penalties", hint: "0 to 1.", kind: "number", algorithms: ["linear", "logistic", "mlp", "forecaster"] },
+  { name: "hiddenUnits", label: "Hidden units", hint: "Architectures separated by |, layers by commas: 64,32 | 32.", kind: "units", algorithms: ["mlp", "forecaster"] },
+  { name: "dropout", label: "Dropout rates", hint: "0 to 0.9.", kind: "number", algorithms: ["mlp", "forecaster"] },
+  { name: "activation", label: "Activations", hint: "", kind: "activation", algorithms: ["mlp"] },
+];
+
+/**
+ * The most trials a sweep may queue; mirrors MAX_SWEEP_TRIALS in lib/train/server/sweeps.ts, which
+ * the browser cannot import (it opens the database). The server remains the judge.
+ */
+export const MAX_SWEEP_TRIALS = 50;
+
+export type SweepDraft = Record<SweepParam, string>;
+export const EMPTY_SWEEP_DRAFT: SweepDraft = { learningRate: "", epochs: "", batchSize: "", l2: "", hiddenUnits: "", dropout: "", activation: "" };
+
+const splitList = (text: string, separator: RegExp) =>
+  text
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** One field's values, or a message saying what is wrong with the text. */
+export function parseSweepValues(field: SweepParamField, text: string, activations: readonly string[]): { values: unknown[] } | { error: string } {
+  if (field.kind === "units") {
+    const values: number[][] = [];
+    for (const arch of splitList(text, /\|/)) {
+      const layers = splitList(arch, /[,\s]+/).map(Number);
+      if (layers.some((u) => !Number.isInteger(u))) return { error: `"${arch}" is not a list of whole numbers; write architectures like 64,32 | 32.` };
+      values.push(layers);
+    }
+    return { values };
+  }
+  const items = splitList(text, /[,\s]+/);
+  if (field.kind === "activation") {
+    const unknown = items.find((a) => !activations.includes(a));
+    return unknown ? { error: `"${unknown}" is not one of ${activations.join(", ")}.` } : { values: items };
+  }
+  const values: number[] = [];
+  for (const item of items) {
+    const n = Number(item);
+    if (!Number.isFinite(n)) return { error: `"${item}" is not a number.` };
+    if (field.kind === "integer" && !Number.isInteger(n)) return { error: `"${item}" is not a whole number.` };
+    values.push(n);
+  }
+  return { values };
+}
+
+/** The space the filled-in fields make, with a message per field that does not parse; empty fields are left out. */
+export function buildSweepSpace(
+  draft: SweepDraft,
+  fields: SweepParamField[],
+  activations: readonly string[],
+): { space: Partial<Record<SweepParam, unknown[]>>; errors: Partial<Record<SweepParam, string>> } {
+  const space: Partial<Record<SweepParam, unknown[]>> = {};
+  const errors: Partial<Record<SweepParam, string>> = {};
+  for (const f of fields) {
+    const parsed = parseSweepValues(f, draft[f.name], activations);
+    if ("error" in parsed) errors[f.name] = parsed.error;
+    else if (parsed.values.length > 0) space[f.name] = parsed.values;
+  }
+  return { space, errors };
+}
+
+/** How many trials a grid over the space makes: the product of its lists' lengths (0 for an empty space). */
+export function gridSize(space: Partial<Record<string, unknown[]>>): number {
+  const lengths = Object.values(space).map((v) => v?.length ?? 0);
+  return lengths.length === 0 ? 0 : lengths.reduce((a, b) => a * b, 1);
+}
+
+/** A space value as the trials table shows it: architectures as "64, 32". */
+export function formatSweepValue(value: unknown): string {
+  if (Array.isArray(value)) return value.join(", ");
+  if (value === undefined || value === null) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
