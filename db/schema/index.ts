@@ -3,3 +3,4 @@ export * from "./datasets";
 export * from "./recipes";
 export * from "./runs";
 export * from "./models";
+export * from "./endpoints";

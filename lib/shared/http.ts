@@ -139,10 +139,13 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
   return parseWith(schema, value);
 }
 
-const tooLargeJson = () =>
-  new AppError("TOO_LARGE", `JSON bodies are limited to ${MAX_JSON_BYTES} bytes.`, [{ field: "body", message: "too large" }]);
+const tooLarge = (limit: number) => new AppError("TOO_LARGE", `Request bodies here are limited to ${limit} bytes.`, [{ field: "body", message: "too large" }]);
+const tooLargeJson = () => tooLarge(MAX_JSON_BYTES);
 
-async function readTextLimited(req: Request, limit: number): Promise<string> {
+/** The body as text, at most `limit` bytes: 413 past it (after draining, so the client reads the answer). */
+export async function readTextLimited(req: Request, limit: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(limit);
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -159,7 +162,7 @@ async function readTextLimited(req: Request, limit: number): Promise<string> {
         size += more.value.byteLength;
       }
       if (size > DRAIN_MAX_BYTES) await reader.cancel();
-      throw tooLargeJson();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }

@@ -36,7 +36,7 @@ const present = (m: ModelRow): ModelVersion => ({
   createdAt: m.createdAt.toISOString(),
 });
 
-const modelDir = (id: string) => path.join(env.dataDir, "artifacts", "models", id);
+export const modelDir = (id: string) => path.join(env.dataDir, "artifacts", "models", id);
 
 const registerSchema = z.object({ runId: z.string().min(1), name: z.string().trim().min(1).max(200).optional() }).strict();
 

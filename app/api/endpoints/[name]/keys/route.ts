@@ -1,0 +1,8 @@
+import { z } from "zod";
+import { rotateKey } from "@/lib/integrate/server/endpoints";
+import { handle, json, otherMethods, readJsonOptional } from "@/lib/shared/http";
+
+/** `{slot?: "primary" | "secondary"}` (default secondary) → 201 with the new key of that slot, shown this once. */
+export const POST = handle<{ name: string }>(async (req, { name }) => json(rotateKey(name, await readJsonOptional(req, z.unknown())), { status: 201 }));
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

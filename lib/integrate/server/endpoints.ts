@@ -1,0 +1,327 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { endpointKeys, endpoints, models, type EndpointRow } from "@/db/schema";
+import { AppError, notFound } from "@/lib/shared/errors";
+import { parseWith } from "@/lib/shared/http";
+import { getModel } from "@/lib/train/server/models";
+import { compilePredictor, type Predictor } from "./predictors";
+
+/** Rows one request may carry unless the endpoint says otherwise. */
+export const DEFAULT_MAX_ROWS = 1000;
+export const MAX_ROWS_LIMIT = 10_000;
+/** How long a serving process trusts its cached endpoint row and keys before reading them again. */
+const REFRESH_MS = 1000;
+const KEY_PREFIX = "wbk_";
+const SLOTS = ["primary", "secondary"] as const;
+export type KeySlot = (typeof SLOTS)[number];
+
+const nameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use 1–63 lower-case letters, digits and dashes, starting with a letter or digit");
+const originsSchema = z
+  .array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'an origin such as "https://shop.example.com", or "*"'))
+  .max(50);
+
+const createSchema = z
+  .object({
+    name: nameSchema,
+    modelId: z.string().min(1),
+    mode: z.enum(["realtime", "batch"]).default("realtime"),
+    corsOrigins: originsSchema.optional(),
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    maxRows: z.number().int().min(1).max(MAX_ROWS_LIMIT).optional(),
+  })
+  .strict();
+
+const patchSchema = z
+  .object({
+    modelId: z.string().min(1).optional(),
+    /** A second version answering `percent` of the requests; null ends the split. */
+    split: z.object({ modelId: z.string().min(1), percent: z.number().int().min(0).max(100) }).strict().nullable().optional(),
+    corsOrigins: originsSchema.optional(),
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    maxRows: z.number().int().min(1).max(MAX_ROWS_LIMIT).optional(),
+  })
+  .strict();
+
+export interface EndpointKeyInfo {
+  slot: KeySlot;
+  prefix: string;
+  createdAt: string;
+}
+
+export interface Endpoint {
+  name: string;
+  mode: "realtime" | "batch";
+  url: string;
+  model: { id: string; name: string; version: number };
+  split: { model: { id: string; name: string; version: number }; percent: number } | null;
+  projectId: string | null;
+  corsOrigins: string[];
+  rateLimitPerMinute: number | null;
+  maxRows: number;
+  keys: EndpointKeyInfo[];
+  inputSchema: { name: string; type: string }[];
+  task: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
+const newKey = () => KEY_PREFIX + randomBytes(24).toString("base64url");
+export const scorePath = (name: string) => `/api/endpoints/${encodeURIComponent(name)}/score`;
+
+function modelRef(id: string) {
+  const m = getModel(id);
+  return { id: m.id, name: m.name, version: m.version };
+}
+
+function present(row: EndpointRow): Endpoint {
+  const keys = getDb().select().from(endpointKeys).where(eq(endpointKeys.endpointName, row.name)).orderBy(asc(endpointKeys.slot)).all();
+  const manifest = getModel(row.modelId).manifest;
+  const schema = ready.get(row.modelId)?.inputSchema ?? (manifest.inputSchema as { name: string; type: string }[] | undefined) ?? [];
+  return {
+    name: row.name,
+    mode: row.mode,
+    url: scorePath(row.name),
+    model: modelRef(row.modelId),
+    split: row.splitModelId && row.splitPercent > 0 ? { model: modelRef(row.splitModelId), percent: row.splitPercent } : null,
+    projectId: row.projectId,
+    corsOrigins: row.corsOrigins,
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    maxRows: row.maxRows,
+    keys: keys.map((k) => ({ slot: k.slot, prefix: k.prefix, createdAt: k.createdAt.toISOString() })),
+    inputSchema: schema.map((c) => ({ name: c.name, type: c.type })),
+    task: String(manifest.task ?? ""),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function getRow(name: string): EndpointRow {
+  const row = getDb().select().from(endpoints).where(eq(endpoints.name, name)).get();
+  if (!row) throw notFound("Endpoint", name);
+  return row;
+}
+
+/** A model version must exist and compile before any traffic is sent to it. */
+async function requireServable(modelId: string, field: string): Promise<Predictor> {
+  const exists = getDb().select({ id: models.id }).from(models).where(eq(models.id, modelId)).get();
+  if (!exists) throw new AppError("VALIDATION", `Model version "${modelId}" does not exist.`, [{ field, message: "unknown model version" }]);
+  return predictorFor(modelId);
+}
+
+/**
+ * Deploys a model version under a name with two fresh keys. The keys are in this answer only;
+ * the database keeps their SHA-256.
+ */
+export async function createEndpoint(input: unknown): Promise<Endpoint & { key: string; secondaryKey: string }> {
+  const body = parseWith(createSchema, input);
+  await requireServable(body.modelId, "modelId");
+  const db = getDb();
+  const now = new Date();
+  const keys = { primary: newKey(), secondary: newKey() };
+  db.transaction((tx) => {
+    if (tx.select({ n: endpoints.name }).from(endpoints).where(eq(endpoints.name, body.name)).get()) {
+      throw new AppError("CONFLICT", `An endpoint named "${body.name}" exists already.`, [{ field: "name", message: "taken" }]);
+    }
+    tx.insert(endpoints)
+      .values({
+        name: body.name,
+        mode: body.mode,
+        modelId: body.modelId,
+        splitModelId: null,
+        splitPercent: 0,
+        projectId: getModel(body.modelId).projectId,
+        corsOrigins: body.corsOrigins ?? [],
+        rateLimitPerMinute: body.rateLimitPerMinute ?? null,
+        maxRows: body.maxRows ?? DEFAULT_MAX_ROWS,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    for (const slot of SLOTS) tx.insert(endpointKeys).values({ endpointName: body.name, slot, hash: hashKey(keys[slot]), prefix: keys[slot].slice(0, 10), createdAt: now }).run();
+  });
+  serving.delete(body.name);
+  return { ...present(getRow(body.name)), key: keys.primary, secondaryKey: keys.secondary };
+}
+
+export function listEndpoints(opts: { projectId?: string } = {}): Endpoint[] {
+  const rows = getDb()
+    .select()
+    .from(endpoints)
+    .where(opts.projectId ? eq(endpoints.projectId, opts.projectId) : undefined)
+    .orderBy(asc(endpoints.name))
+    .all();
+  return rows.map(present);
+}
+
+export function getEndpoint(name: string): Endpoint {
+  return present(getRow(name));
+}
+
+/**
+ * Switches the model version (or the split) atomically: the new version is compiled first, then
+ * one row update swaps it in. Requests in flight hold the predictor they started with and finish
+ * on it; the next request reads the new row.
+ */
+export async function updateEndpoint(name: string, input: unknown): Promise<Endpoint> {
+  const body = parseWith(patchSchema, input);
+  const current = getRow(name);
+  if (body.modelId) await requireServable(body.modelId, "modelId");
+  if (body.split) await requireServable(body.split.modelId, "split.modelId");
+  const set: Partial<EndpointRow> = { updatedAt: new Date() };
+  if (body.modelId) set.modelId = body.modelId;
+  if (body.split !== undefined) {
+    set.splitModelId = body.split && body.split.percent > 0 ? body.split.modelId : null;
+    set.splitPercent = body.split?.percent ?? 0;
+  }
+  if (body.corsOrigins) set.corsOrigins = body.corsOrigins;
+  if (body.rateLimitPerMinute !== undefined) set.rateLimitPerMinute = body.rateLimitPerMinute;
+  if (body.maxRows) set.maxRows = body.maxRows;
+  getDb().update(endpoints).set(set).where(eq(endpoints.name, current.name)).run();
+  refresh(name, true);
+  return getEndpoint(name);
+}
+
+/** A new key for one slot (default: the secondary, so clients on the primary keep working); the old key of that slot stops at once. */
+export function rotateKey(name: string, input: unknown): EndpointKeyInfo & { key: string } {
+  const body = parseWith(z.object({ slot: z.enum(SLOTS).default("secondary") }).strict(), input ?? {});
+  getRow(name);
+  const key = newKey();
+  const now = new Date();
+  getDb()
+    .update(endpointKeys)
+    .set({ hash: hashKey(key), prefix: key.slice(0, 10), createdAt: now })
+    .where(and(eq(endpointKeys.endpointName, name), eq(endpointKeys.slot, body.slot)))
+    .run();
+  refresh(name, true);
+  return { slot: body.slot, prefix: key.slice(0, 10), createdAt: now.toISOString(), key };
+}
+
+export function deleteEndpoint(name: string): void {
+  getRow(name);
+  getDb().transaction((tx) => {
+    tx.delete(endpointKeys).where(eq(endpointKeys.endpointName, name)).run();
+    tx.delete(endpoints).where(eq(endpoints.name, name)).run();
+  });
+  serving.delete(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serving state: per endpoint, its row, its key hashes and its compiled predictors, in memory.
+
+interface Serving {
+  row: EndpointRow;
+  keyHashes: Set<string>;
+  predictors: Map<string, Predictor>;
+  checkedAt: number;
+}
+
+/** Compiled predictors by model id, shared by every endpoint that serves the version. */
+const compiled = new Map<string, Promise<Predictor>>();
+/** The same, once compiled (what the endpoint's description reads its input schema from). */
+const ready = new Map<string, Predictor>();
+const serving = new Map<string, Serving>();
+
+export function predictorFor(modelId: string): Promise<Predictor> {
+  let p = compiled.get(modelId);
+  if (!p) {
+    p = compilePredictor(modelId);
+    compiled.set(modelId, p);
+    p.then(
+      (done) => ready.set(modelId, done),
+      () => compiled.delete(modelId),
+    );
+  }
+  return p;
+}
+
+function refresh(name: string, force = false): Serving | undefined {
+  const cached = serving.get(name);
+  if (cached && !force && performance.now() - cached.checkedAt < REFRESH_MS) return cached;
+  const row = getDb().select().from(endpoints).where(eq(endpoints.name, name)).get();
+  if (!row) {
+    serving.delete(name);
+    return undefined;
+  }
+  const keys = getDb().select({ hash: endpointKeys.hash }).from(endpointKeys).where(eq(endpointKeys.endpointName, name)).all();
+  const next: Serving = { row, keyHashes: new Set(keys.map((k) => k.hash)), predictors: cached?.predictors ?? new Map(), checkedAt: performance.now() };
+  serving.set(name, next);
+  return next;
+}
+
+/** The endpoint as the serving path sees it (cached for a second); 404 when there is none. */
+export function servingEndpoint(name: string): Serving {
+  const s = refresh(name);
+  if (!s) throw notFound("Endpoint", name);
+  return s;
+}
+
+/** 401 unless `authorization` carries one of the endpoint's two current keys as a bearer token. */
+export function authenticate(s: Serving, authorization: string | null): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  if (!match) throw new AppError("UNAUTHORIZED", "Send the endpoint's key as 'Authorization: Bearer <key>'.", [{ field: "authorization", message: "missing" }]);
+  const hash = hashKey(match[1]);
+  if (!s.keyHashes.has(hash)) throw new AppError("UNAUTHORIZED", "The key is not valid for this endpoint (rotated or mistyped?).", [{ field: "authorization", message: "invalid key" }]);
+  return hash;
+}
+
+/** The version that answers this request: the split's share of requests goes to the second version. */
+export async function pickPredictor(s: Serving): Promise<Predictor> {
+  const { row } = s;
+  const modelId = row.splitModelId && row.splitPercent > 0 && Math.random() * 100 < row.splitPercent ? row.splitModelId : row.modelId;
+  const ready = s.predictors.get(modelId);
+  if (ready) return ready;
+  const p = await predictorFor(modelId);
+  s.predictors.set(modelId, p);
+  return p;
+}
+
+/** The compiled predictor of the endpoint's main version (for schemas and the V2 metadata). */
+export async function mainPredictor(s: Serving): Promise<Predictor> {
+  const ready = s.predictors.get(s.row.modelId);
+  if (ready) return ready;
+  const p = await predictorFor(s.row.modelId);
+  s.predictors.set(s.row.modelId, p);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limit: a token bucket per key, refilled continuously.
+
+const buckets = new Map<string, { tokens: number; at: number }>();
+
+/** 429 when the key has used its requests of the last minute. */
+export function takeToken(s: Serving, keyHash: string): void {
+  const limit = s.row.rateLimitPerMinute;
+  if (!limit) return;
+  const now = performance.now();
+  const b = buckets.get(keyHash) ?? { tokens: limit, at: now };
+  b.tokens = Math.min(limit, b.tokens + ((now - b.at) / 60_000) * limit);
+  b.at = now;
+  if (b.tokens < 1) {
+    buckets.set(keyHash, b);
+    const retry = Math.ceil(((1 - b.tokens) / limit) * 60);
+    throw new AppError("TOO_MANY_REQUESTS", `This key may send ${limit} requests a minute; retry in ${retry} s.`, [{ field: "authorization", message: "rate limited" }]);
+  }
+  b.tokens -= 1;
+  buckets.set(keyHash, b);
+}
+
+/** CORS headers for a request from `origin`, when the endpoint allows it. */
+export function corsHeaders(s: Serving | undefined, origin: string | null): Record<string, string> {
+  if (!s || !origin) return {};
+  const allowed = s.row.corsOrigins;
+  if (!allowed.includes("*") && !allowed.includes(origin)) return {};
+  return {
+    "access-control-allow-origin": allowed.includes("*") ? "*" : origin,
+    "access-control-allow-methods": "POST, OPTIONS",
+    "access-control-allow-headers": "authorization, content-type",
+    "access-control-expose-headers": "x-request-id, x-model-version",
+    "access-control-max-age": "600",
+    vary: "origin",
+  };
+}

@@ -1,0 +1,60 @@
+import { getDb } from "@/db/client";
+import { requestLogs } from "@/db/schema";
+
+export type RequestLogEntry = typeof requestLogs.$inferInsert;
+
+/** Entries are written together every this many ms, or sooner when this many wait. */
+const FLUSH_MS = 200;
+const FLUSH_ENTRIES = 500;
+/** Rows of a request's inputs and outputs kept in the log (monitoring samples; a 10,000-row request is not copied whole). */
+export const LOGGED_ROWS = 100;
+
+/**
+ * The request log of the scoring path: `logRequest` only pushes to an array; a timer writes the
+ * array in one transaction off the request's path, and a clean shutdown (SIGTERM, SIGINT, exit)
+ * writes what is left, synchronously, so nothing is lost.
+ */
+const state = globalThis as unknown as { __requestLog?: { pending: RequestLogEntry[]; timer: NodeJS.Timeout | null; hooked: boolean } };
+const log = (state.__requestLog ??= { pending: [], timer: null, hooked: false });
+
+export function logRequest(entry: RequestLogEntry): void {
+  if (entry.inputs && entry.inputs.length > LOGGED_ROWS) entry.inputs = entry.inputs.slice(0, LOGGED_ROWS);
+  if (entry.outputs && entry.outputs.length > LOGGED_ROWS) entry.outputs = entry.outputs.slice(0, LOGGED_ROWS);
+  log.pending.push(entry);
+  hookShutdown();
+  if (log.pending.length >= FLUSH_ENTRIES) setImmediate(flushRequestLog);
+  else log.timer ??= setTimeout(flushRequestLog, FLUSH_MS);
+}
+
+/** Writes every waiting entry now (tests and shutdown call it too). */
+export function flushRequestLog(): number {
+  if (log.timer) clearTimeout(log.timer);
+  log.timer = null;
+  const batch = log.pending;
+  if (batch.length === 0) return 0;
+  log.pending = [];
+  try {
+    getDb().transaction((tx) => {
+      for (const e of batch) tx.insert(requestLogs).values(e).onConflictDoNothing().run();
+    });
+  } catch (e) {
+    // The database is busy or closing: keep the entries for the next flush rather than lose them.
+    log.pending = batch.concat(log.pending);
+    console.error("[request-log] flush failed; will retry", e);
+    log.timer ??= setTimeout(flushRequestLog, FLUSH_MS * 5);
+  }
+  return batch.length;
+}
+
+function hookShutdown() {
+  if (log.hooked) return;
+  log.hooked = true;
+  process.once("exit", () => flushRequestLog());
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      flushRequestLog();
+      // Next's server has its own handler that closes and exits; without one, exit as the signal asks.
+      if (process.listenerCount(signal) === 1) process.exit(0);
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { AppError } from "@/lib/shared/errors";
+import { errorResponse, readTextLimited } from "@/lib/shared/http";
+import { newId } from "@/lib/shared/ids";
+import { coerceRows, parseScoreRequest, parseV2InferRequest, v2InferResponse } from "../formats";
+import { authenticate, corsHeaders, pickPredictor, servingEndpoint, takeToken } from "./endpoints";
+import type { Predictor } from "./predictors";
+import { logRequest } from "./request-log";
+
+/** Largest scoring body (JSON, CSV or V2). */
+export const MAX_SCORE_BYTES = 8 * 1024 * 1024;
+
+type Protocol = "native" | "v2";
+
+interface Outcome {
+  predictor?: Predictor;
+  rows: number;
+  format?: string;
+  inputs?: unknown[];
+  outputs?: unknown[];
+}
+
+/**
+ * One scoring request from end to end: find the endpoint, check the key and the rate limit, read
+ * and parse the body in whichever format it comes, validate it against the model's input schema,
+ * predict, answer; then log it (buffered). Every failure is a problem answer and is logged too.
+ */
+export async function scoreRequest(req: Request, name: string, protocol: Protocol): Promise<Response> {
+  const started = performance.now();
+  const requestId = newId("req");
+  const origin = req.headers.get("origin");
+  let cors: Record<string, string> = {};
+  const outcome: Outcome = { rows: 0 };
+  let status = 200;
+  let error: string | null = null;
+  let response: Response;
+  try {
+    const s = servingEndpoint(name);
+    cors = corsHeaders(s, origin);
+    const keyHash = authenticate(s, req.headers.get("authorization"));
+    takeToken(s, keyHash);
+    const text = await readTextLimited(req, MAX_SCORE_BYTES);
+    const predictor = await pickPredictor(s);
+    outcome.predictor = predictor;
+    const columns = predictor.inputSchema.map((c) => c.name);
+    let body: unknown;
+    if (protocol === "v2") {
+      try {
+        body = JSON.parse(text);
+      } catch (e) {
+        throw new AppError("VALIDATION", `The body is not valid JSON: ${(e as Error).message}`, [{ field: "body", message: "invalid JSON" }]);
+      }
+    }
+    const parsed =
+      protocol === "v2"
+        ? { ...parseV2InferRequest(body, { columns, maxRows: s.row.maxRows }), k: undefined, format: "v2" }
+        : parseScoreRequest({ contentType: req.headers.get("content-type") ?? "", text }, { maxRows: s.row.maxRows, columns });
+    outcome.rows = parsed.rows.length;
+    outcome.format = parsed.format;
+    outcome.inputs = parsed.rows;
+    // A recommender reads one item per row, under `itemId` or its item column's name: no schema to coerce against.
+    const rows = predictor.kind === "recommender" ? parsed.rows : coerceRows(parsed.rows, predictor.inputSchema, { field: protocol === "v2" ? "inputs" : "rows" });
+    const predictions = predictor.predict(rows, { k: parsed.k });
+    outcome.outputs = predictions;
+    const model = { id: predictor.modelId, name: predictor.name, version: predictor.version };
+    const answer =
+      protocol === "v2"
+        ? v2InferResponse({ modelName: name, modelVersion: String(predictor.version), id: ("id" in parsed && parsed.id) || requestId, predictions })
+        : { predictions, model, requestId };
+    response = Response.json(answer);
+    response.headers.set("x-model-version", `${predictor.name}@${predictor.version}`);
+  } catch (e) {
+    response = errorResponse(e);
+    status = response.status;
+    error = e instanceof AppError ? e.message : "internal error";
+    if (outcome.predictor) response.headers.set("x-model-version", `${outcome.predictor.name}@${outcome.predictor.version}`);
+  }
+  response.headers.set("x-request-id", requestId);
+  for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+  // Every request is logged, refused ones too (an unknown endpoint's under the name asked for).
+  logRequest({
+    id: requestId,
+    endpointName: name,
+    modelId: outcome.predictor?.modelId ?? null,
+    modelVersion: outcome.predictor?.version ?? null,
+    status,
+    latencyMs: performance.now() - started,
+    rows: outcome.rows,
+    format: outcome.format ?? null,
+    inputs: outcome.inputs ?? null,
+    outputs: outcome.outputs ?? null,
+    error,
+    createdAt: new Date(),
+  });
+  return response;
+}
+
+/** The CORS preflight of a browser app calling the endpoint. */
+export function preflight(req: Request, name: string): Response {
+  let cors: Record<string, string> = {};
+  try {
+    cors = corsHeaders(servingEndpoint(name), req.headers.get("origin"));
+  } catch {
+    // An unknown endpoint allows nobody.
+  }
+  return new Response(null, { status: cors["access-control-allow-origin"] ? 204 : 403, headers: cors });
+}
