@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { claimNextRun, failInterruptedRuns } from "./runs";
 import { executeRun } from "./execute";
+import { deployShopModel, queueShopModel } from "@/lib/integrate/server/demo";
 
 const POLL_MS = 300;
 
@@ -11,12 +12,18 @@ const POLL_MS = 300;
 export async function runWorker(signal: AbortSignal): Promise<void> {
   const interrupted = await withStartupRetry(failInterruptedRuns);
   if (interrupted) console.log(`[worker] marked ${interrupted} interrupted run(s) failed`);
+  try {
+    queueShopModel();
+  } catch (e) {
+    console.error("[worker] could not queue the web-shop demo's model", e);
+  }
   console.log("[worker] ready");
   while (!signal.aborted) {
     try {
       const run = claimNextRun();
       if (run) {
         await executeRun(run);
+        await deployShopModel(run.id);
         continue;
       }
     } catch (e) {
