@@ -21,7 +21,7 @@ export default async function ShopPage({ searchParams }: { searchParams: Promise
         <label htmlFor="shop-q" className="sr-only">
           Search products
         </label>
-        <input id="shop-q" name="q" defaultValue={q} placeholder="Search: mug, lantern, bunting…" className="w-full max-w-md rounded-md border border-amber-200 bg-white px-3 py-2 text-sm" />
+        <input id="shop-q" type="search" name="q" defaultValue={q} placeholder="Search: mug, lantern, bunting…" className="w-full max-w-md rounded-md border border-amber-200 bg-white px-3 py-2 text-sm" />
         <button type="submit" className="rounded-md bg-amber-600 px-4 py-2 text-sm font-medium text-white hover:bg-amber-700">
           Search
         </button>
