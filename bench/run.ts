@@ -2,12 +2,14 @@
  * `npm run bench`: prints the figures the issues ask for. Runs the real ingest and profile code
  * in this process against a fresh data folder (no server needed).
  *   BENCH_ROWS=200000 npm run bench   for a quicker run
+ *   BENCH_ONLY=serving npm run bench  only the serving figures (production server, HTTP)
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { generateCsv } from "./generate";
+import { benchServing } from "./serving";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-bench-"));
@@ -25,6 +27,7 @@ function trackPeakRss() {
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY === "serving") return benchServing();
   const file = path.join(dir, "bench.csv");
   console.log(`# ML Workbench bench (${os.cpus().length} cores, node ${process.version})`);
   let t = performance.now();
@@ -79,6 +82,7 @@ async function main() {
   console.log(`profile (second, cached)           ${((performance.now() - t)).toFixed(1)} ms`);
   await benchTraining();
   fs.rmSync(dir, { recursive: true, force: true });
+  await benchServing();
 }
 
 /** Issue 3's speed figure: server-side MLP training, 10k rows × 8 features, 20 epochs, wasm backend. */

@@ -20,7 +20,7 @@ test("a shopper opens a product and sees recommendations from the real-time endp
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/\/shop\?q=lantern/);
   const first = products.getByRole("link").first();
-  const name = (await first.innerText()).split("\n")[0];
+  const name = (await first.getByRole("paragraph").first().innerText()).trim();
   expect(name.toLowerCase()).toContain("lantern");
   await first.click();
 

@@ -1,0 +1,263 @@
+/**
+ * Issue 4's serving figures, measured against the production server (`next start` on the built
+ * app, with its worker) side by side in one run: a floor route that does no work, one-row
+ * scoring, 100-row scoring and recommendation top-10, each at the same concurrency; then
+ * recommendation top-10 over a 50,000-item catalog in-process.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3198);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP_SECONDS = 2;
+const FEATURES = 8;
+const CATALOG_ITEMS = 50_000;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function send(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${ORIGIN}${url}`, { method, agent, headers: { ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function api<T>(method: string, url: string, body?: unknown, expected = [200, 201, 202]): Promise<T> {
+  const res = await send(method, url, body === undefined ? undefined : JSON.stringify(body));
+  if (!expected.includes(res.status)) throw new Error(`${method} ${url} → ${res.status}: ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body) as T;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+interface LoadResult {
+  name: string;
+  requests: number;
+  failures: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+
+/** `CONCURRENCY` clients in closed loops for `SECONDS` (after a warm-up), each waiting for its answer before sending again. */
+async function load(name: string, method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+  const run = async (seconds: number) => {
+    const latencies: number[] = [];
+    let failures = 0;
+    const deadline = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < deadline) {
+          const t = performance.now();
+          const res = await send(method, url, body, headers);
+          if (res.status !== 200) failures++;
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    return { latencies, failures };
+  };
+  await run(WARMUP_SECONDS);
+  const started = performance.now();
+  const { latencies, failures } = await run(SECONDS);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { name, requests: latencies.length, failures, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}
+
+function regressionCsv(rows: number): string {
+  const lines = [[...Array.from({ length: FEATURES }, (_, j) => `x${j}`), "y"].join(",")];
+  let seed = 5;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < rows; i++) {
+    const x = Array.from({ length: FEATURES }, () => rand() * 2 - 1);
+    lines.push([...x.map((v) => v.toFixed(4)), x.reduce((s, v, j) => s + Math.sin(v * (j + 1)), 0).toFixed(4)].join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+function startServer(dataDir: string): ChildProcess {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", `import("./scripts/launch.mjs").then((m) => m.launch(${PORT}))`], {
+    cwd: process.cwd(),
+    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  return child;
+}
+
+async function multipartUpload(name: string, csv: string): Promise<{ id: string }> {
+  const boundary = "bench" + Math.random().toString(16).slice(2);
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="name"\r\n\r\n${name}\r\n`),
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="bench.csv"\r\ncontent-type: text/csv\r\n\r\n`),
+    Buffer.from(csv),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await new Promise<Reply>((resolve, reject) => {
+    const req = http.request(`${ORIGIN}/api/datasets`, { method: "POST", agent, headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": body.length } }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on("data", (c: Buffer) => chunks.push(c));
+      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+  if (res.status !== 201) throw new Error(`upload → ${res.status}: ${res.body}`);
+  return JSON.parse(res.body) as { id: string };
+}
+
+/** An mlp on 8 features, trained, registered and deployed through the API; returns its key. */
+async function deployRegression(): Promise<{ name: string; key: string }> {
+  const ds = await multipartUpload("bench regression", regressionCsv(2000));
+  const project = await api<{ id: string }>("POST", "/api/projects", { name: "bench regression", task: "regression", datasetId: ds.id, target: "y" });
+  await api("PUT", `/api/projects/${project.id}/recipe`, { datasetId: ds.id, target: "y", steps: [], split: { method: "random", validation: 0.2, seed: 1 } });
+  const run = await api<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { algorithm: "mlp", params: { epochs: 20 } });
+  await until("the bench model to train", async () => ((await api<{ status: string }>("GET", `/api/runs/${run.id}`)).status === "succeeded" ? true : undefined), 300_000);
+  const model = await api<{ id: string }>("POST", "/api/models", { runId: run.id });
+  const ep = await api<{ name: string; key: string }>("POST", "/api/endpoints", { name: "bench-regression", modelId: model.id });
+  return ep;
+}
+
+/** Top-10 over a synthetic 50,000-item catalog with the real scoring code (embeddings, co-occurrence, popularity), in-process. */
+async function benchCatalog(): Promise<void> {
+  const tf = await import("@tensorflow/tfjs");
+  const { initServerBackend } = await import("@/lib/train/server/backend");
+  const { loadRecommender } = await import("@/lib/train/recommender");
+  const { mulberry32 } = await import("@/lib/prepare/split");
+  await initServerBackend();
+  const rand = mulberry32(3);
+  const dim = 32;
+  const partnersPerItem = 20;
+  const items = Array.from({ length: CATALOG_ITEMS }, (_, i) => `item${i}`);
+  const embeddings = Float32Array.from({ length: CATALOG_ITEMS * dim }, () => rand() * 2 - 1);
+  const offsets = new Int32Array(CATALOG_ITEMS + 1);
+  const partners = new Int32Array(CATALOG_ITEMS * partnersPerItem);
+  const counts = new Float32Array(CATALOG_ITEMS * partnersPerItem);
+  for (let i = 0; i < CATALOG_ITEMS; i++) {
+    offsets[i + 1] = (i + 1) * partnersPerItem;
+    const chosen = new Set<number>();
+    while (chosen.size < partnersPerItem) {
+      const j = Math.floor(rand() * CATALOG_ITEMS);
+      if (j !== i) chosen.add(j);
+    }
+    [...chosen].sort((a, b) => a - b).forEach((j, k) => {
+      partners[i * partnersPerItem + k] = j;
+      counts[i * partnersPerItem + k] = 1 + Math.floor(rand() * 10);
+    });
+  }
+  const tensors = {
+    item_embeddings: tf.tensor2d(embeddings, [CATALOG_ITEMS, dim]),
+    item_popularity: tf.tensor1d(Int32Array.from({ length: CATALOG_ITEMS }, () => Math.floor(rand() * 1000)), "int32"),
+    cooccurrence_offsets: tf.tensor1d(offsets, "int32"),
+    cooccurrence_partners: tf.tensor1d(partners, "int32"),
+    cooccurrence_counts: tf.tensor1d(counts, "float32"),
+  };
+  const { data, specs } = await tf.io.encodeWeights(tensors);
+  tf.dispose(Object.values(tensors));
+  const { RECOMMENDER_DEFAULTS } = await import("@/lib/train/recommender");
+  const model = await loadRecommender({
+    format: "workbench-recommender",
+    formatVersion: 1,
+    params: { ...RECOMMENDER_DEFAULTS, itemColumn: "item", basketColumn: "basket", embeddingDim: dim },
+    items,
+    evaluation: undefined as never,
+    history: [],
+    weightSpecs: specs,
+    weightData: data as ArrayBuffer,
+  });
+  const times: number[] = [];
+  for (let q = 0; q < 2000; q++) {
+    const item = items[Math.floor(rand() * CATALOG_ITEMS)];
+    const t = performance.now();
+    const top = model.recommend(item, 10);
+    times.push(performance.now() - t);
+    if (top.length !== 10) throw new Error("expected 10 recommendations");
+  }
+  const measured = times.slice(200).sort((a, b) => a - b);
+  console.log(
+    `recommend top-10, ${CATALOG_ITEMS.toLocaleString("en-US")}-item catalog, in-process   p50 ${percentile(measured, 50).toFixed(3)} ms, p99 ${percentile(measured, 99).toFixed(3)} ms (${measured.length} queries; goal ≤ 1 ms)`,
+  );
+}
+
+export async function benchServing(): Promise<void> {
+  execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-serve-bench-"));
+  const server = startServer(dataDir);
+  const stop = () => {
+    try {
+      if (server.pid) process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  };
+  try {
+    await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
+    const regression = await deployRegression();
+    // The seeded web-shop endpoint: the worker trains and deploys it on first start.
+    const shop = await until("the web-shop endpoint", async () => {
+      const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
+      return s.key ? { name: "web-shop", key: s.key } : undefined;
+    }, 300_000);
+    const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+    const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
+    const one = JSON.stringify({ rows: [row()] });
+    const hundred = JSON.stringify({ rows: Array.from({ length: 100 }, row) });
+    const rec = JSON.stringify({ rows: [{ itemId: "85123A" }], k: 10 });
+    // Check every scenario answers before timing it.
+    for (const [url, body, key] of [
+      [`/api/endpoints/${regression.name}/score`, one, regression.key],
+      [`/api/endpoints/${regression.name}/score`, hundred, regression.key],
+      [`/api/endpoints/${shop.name}/score`, rec, shop.key],
+    ] as const) {
+      const res = await send("POST", url, body, auth(key));
+      if (res.status !== 200) throw new Error(`${url} → ${res.status}: ${res.body.slice(0, 200)}`);
+    }
+
+    console.log(`\n# serving: production server (next start), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`);
+    const results = [
+      await load("floor: GET /v2/health/live (no work)", "GET", "/v2/health/live"),
+      await load("score 1 row (mlp, 8 features)", "POST", `/api/endpoints/${regression.name}/score`, one, auth(regression.key)),
+      await load("score 100 rows (mlp, 8 features)", "POST", `/api/endpoints/${regression.name}/score`, hundred, auth(regression.key)),
+      await load("recommend top-10 (web-shop)", "POST", `/api/endpoints/${shop.name}/score`, rec, auth(shop.key)),
+    ];
+    const floor = results[0];
+    for (const r of results) {
+      console.log(
+        `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s (${(r.rps / floor.rps).toFixed(2)}× floor)   p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms (${(r.p99 / floor.p99).toFixed(2)}× floor)   ${r.failures} failed of ${r.requests}`,
+      );
+    }
+  } finally {
+    stop();
+    agent.destroy();
+  }
+  await benchCatalog();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

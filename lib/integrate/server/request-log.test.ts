@@ -1,0 +1,57 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { requestLogs } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { flushRequestLog, logRequest, LOGGED_ROWS } from "./request-log";
+
+const entry = (id: string, rows: number) => ({
+  id,
+  endpointName: "unit",
+  modelId: "mdl_x",
+  modelVersion: 1,
+  status: 200,
+  latencyMs: 1.5,
+  rows,
+  format: "rows",
+  inputs: Array.from({ length: rows }, (_, i) => ({ a: i })),
+  outputs: Array.from({ length: rows }, (_, i) => i),
+  error: null,
+  createdAt: new Date(),
+});
+
+describe("the request log", () => {
+  it("keeps entries off the database until a flush, then writes them in one go, with inputs capped", () => {
+    const before = getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().length;
+    logRequest(entry("req_unit_1", 3));
+    logRequest(entry("req_unit_2", LOGGED_ROWS + 50));
+    expect(getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all()).toHaveLength(before);
+    expect(flushRequestLog()).toBe(2);
+    const rows = getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all();
+    expect(rows).toHaveLength(before + 2);
+    const big = rows.find((r) => r.id === "req_unit_2")!;
+    expect(big.rows).toBe(LOGGED_ROWS + 50);
+    expect(big.inputs).toHaveLength(LOGGED_ROWS);
+    expect(flushRequestLog()).toBe(0);
+  });
+
+  it("loses nothing when the process is stopped with SIGTERM right after the requests", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-"));
+    const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
+    const child = spawnSync(process.execPath, [tsx, path.resolve("lib/integrate/server/request-log.fixture.ts"), "1234"], {
+      env: { ...process.env, WORKBENCH_DATA_DIR: dir },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(child.error).toBeUndefined();
+    const db = new Database(path.join(dir, "workbench.sqlite"), { readonly: true });
+    const { n } = db.prepare("select count(*) as n from request_logs where endpoint_name = 'shutdown'").get() as { n: number };
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(n, child.stderr).toBe(1234);
+  });
+});
