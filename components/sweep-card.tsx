@@ -8,7 +8,7 @@ import { ProgressBar } from "./progress-bar";
 import { isActiveRun } from "./queries";
 import { RunStatusBadge, metricLabel, metricValue, runLabel } from "./run-metrics";
 import { cardClass } from "./styles";
-import { formatSweepValue } from "./sweep-space";
+import { formatSweepValue } from "@/lib/train/sweep-space";
 
 export interface SweepCardProps {
   sweep: Sweep;

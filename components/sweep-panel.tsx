@@ -10,7 +10,7 @@ import { Field, fieldA11y } from "./field";
 import { ApiError, createSweep, invalidateRuns, projectSweepsQuery, sweepKeys, type SweepRequest } from "./queries";
 import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } from "./styles";
 import { SweepCard } from "./sweep-card";
-import { EMPTY_SWEEP_DRAFT, MAX_SWEEP_TRIALS, SWEEP_PARAM_FIELDS, buildSweepSpace, formatSweepValue, gridSize, type SweepDraft, type SweepParam } from "./sweep-space";
+import { EMPTY_SWEEP_DRAFT, MAX_SWEEP_TRIALS, SWEEP_PARAM_FIELDS, buildSweepSpace, formatSweepValue, gridSize, type SweepDraft, type SweepParam } from "@/lib/train/sweep-space";
 
 export interface SweepPanelProps {
   projectId: string;

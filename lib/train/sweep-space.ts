@@ -3,6 +3,9 @@
  * comma-separated ("0.001, 0.01"); hidden-unit architectures are separated by "|" ("64,32 | 32").
  */
 
+import { formatParamValue, PARAM_FIELDS } from "./param-fields";
+import { ALGORITHMS } from "./types";
+
 export type SweepParam = "learningRate" | "epochs" | "batchSize" | "l2" | "hiddenUnits" | "dropout" | "activation";
 
 export interface SweepParamField {
@@ -10,27 +13,24 @@ export interface SweepParamField {
   label: string;
   hint: string;
   kind: "integer" | "number" | "units" | "activation";
-  /** The algorithms whose params schema takes it (tabular.ts, forecaster.ts, recommender.ts). */
+  /** The algorithms that take it: those whose run form has the param (PARAM_FIELDS). */
   algorithms: readonly string[];
 }
 
-const ALL = ["linear", "logistic", "mlp", "forecaster", "recommender"] as const;
+const takenBy = (name: SweepParam) => ALGORITHMS.filter((a) => PARAM_FIELDS[a].some((f) => f.name === name));
 
 /** The searchable params, in the order the form shows them; the ranges are the server's to check. */
 export const SWEEP_PARAM_FIELDS: SweepParamField[] = [
-  { name: "learningRate", label: "Learning rates", hint: "Above 0, at most 1.", kind: "number", algorithms: ALL },
-  { name: "epochs", label: "Epochs", hint: "Whole numbers; a ceiling, early stopping decides.", kind: "integer", algorithms: ALL },
-  { name: "batchSize", label: "Batch sizes", hint: "Whole numbers.", kind: "integer", algorithms: ALL },
-  { name: "l2", label: "L2 penalties", hint: "0 to 1.", kind: "number", algorithms: ["linear", "logistic", "mlp", "forecaster"] },
-  { name: "hiddenUnits", label: "Hidden units", hint: "Architectures separated by |, layers by commas: 64,32 | 32.", kind: "units", algorithms: ["mlp", "forecaster"] },
-  { name: "dropout", label: "Dropout rates", hint: "0 to 0.9.", kind: "number", algorithms: ["mlp", "forecaster"] },
-  { name: "activation", label: "Activations", hint: "", kind: "activation", algorithms: ["mlp"] },
+  { name: "learningRate", label: "Learning rates", hint: "Above 0, at most 1.", kind: "number", algorithms: takenBy("learningRate") },
+  { name: "epochs", label: "Epochs", hint: "Whole numbers; a ceiling, early stopping decides.", kind: "integer", algorithms: takenBy("epochs") },
+  { name: "batchSize", label: "Batch sizes", hint: "Whole numbers.", kind: "integer", algorithms: takenBy("batchSize") },
+  { name: "l2", label: "L2 penalties", hint: "0 to 1.", kind: "number", algorithms: takenBy("l2") },
+  { name: "hiddenUnits", label: "Hidden units", hint: "Architectures separated by |, layers by commas: 64,32 | 32.", kind: "units", algorithms: takenBy("hiddenUnits") },
+  { name: "dropout", label: "Dropout rates", hint: "0 to 0.9.", kind: "number", algorithms: takenBy("dropout") },
+  { name: "activation", label: "Activations", hint: "", kind: "activation", algorithms: takenBy("activation") },
 ];
 
-/**
- * The most trials a sweep may queue; mirrors MAX_SWEEP_TRIALS in lib/train/server/sweeps.ts, which
- * the browser cannot import (it opens the database). The server remains the judge.
- */
+/** The most trials a sweep may queue: more would keep the single worker busy for hours (the server checks it). */
 export const MAX_SWEEP_TRIALS = 50;
 
 export type SweepDraft = Record<SweepParam, string>;
@@ -92,7 +92,5 @@ export function gridSize(space: Partial<Record<string, unknown[]>>): number {
 
 /** A space value as the trials table shows it: architectures as "64, 32". */
 export function formatSweepValue(value: unknown): string {
-  if (Array.isArray(value)) return value.join(", ");
-  if (value === undefined || value === null) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? JSON.stringify(value) : formatParamValue(value);
 }

@@ -7,11 +7,11 @@ import { mulberry32 } from "@/lib/prepare/split";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
+import { MAX_SWEEP_TRIALS } from "../sweep-space";
 import { ALGORITHMS } from "../types";
 import { newRunRow, presentRun, type Run } from "./runs";
 
-/** More trials than this would keep the single worker busy for hours. */
-export const MAX_SWEEP_TRIALS = 50;
+export { MAX_SWEEP_TRIALS };
 const DEFAULT_METRIC = { regression: "r2", classification: "accuracy", forecasting: "wape", recommendation: "hitRate" } as const;
 
 const sweepSchema = z
