@@ -1,6 +1,9 @@
-/** Runs once when the server starts: migrate the database and seed the samples, loudly. */
+/** Runs once when the server starts: migrate the database, seed the samples, keep deployed models compiled. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { prepareWorkbench } = await import("./lib/samples/seed");
   await prepareWorkbench();
+  // Deployed models are compiled now and whenever one is deployed (by the worker, too), not on a first request.
+  const { startPredictorWarmer } = await import("./lib/integrate/server/endpoints");
+  startPredictorWarmer();
 }

@@ -10,6 +10,8 @@ test("a shopper opens a product and sees recommendations from the real-time endp
   await expect
     .poll(async () => (await request.get("/api/endpoints/web-shop")).status(), { timeout: 220_000, intervals: [1000, 2000, 5000] })
     .toBe(200);
+  // Ready: the web server has compiled the model the worker deployed.
+  await expect.poll(async () => (await request.get("/v2/models/web-shop/ready")).status(), { timeout: 30_000 }).toBe(200);
   const endpoint = (await (await request.get("/api/endpoints/web-shop")).json()) as { model: { name: string; version: number }; task: string };
   expect(endpoint.task).toBe("recommendation");
 

@@ -289,6 +289,39 @@ export async function mainPredictor(s: Serving): Promise<Predictor> {
   return p;
 }
 
+/** How often the web server looks for deployed versions it has not compiled yet. */
+const WARM_EVERY_MS = 2000;
+
+/**
+ * Keeps every endpoint's versions compiled in this process: at start-up, and within a couple of
+ * seconds of a deploy made elsewhere (the worker deploys the demo models), so no request pays
+ * for loading a bundle.
+ */
+export function startPredictorWarmer(): void {
+  const g = globalThis as unknown as { __predictorWarmer?: NodeJS.Timeout };
+  if (g.__predictorWarmer) return;
+  const failedAt = new Map<string, number>();
+  const warm = () => {
+    try {
+      for (const row of getDb().select({ modelId: endpoints.modelId, splitModelId: endpoints.splitModelId }).from(endpoints).all()) {
+        for (const id of [row.modelId, row.splitModelId]) {
+          // A version that does not compile is tried again once a minute, not every round.
+          if (!id || compiled.has(id) || Date.now() - (failedAt.get(id) ?? 0) < 60_000) continue;
+          predictorFor(id).catch((e) => {
+            failedAt.set(id, Date.now());
+            console.error(`[endpoints] model ${id} does not compile`, e);
+          });
+        }
+      }
+    } catch (e) {
+      console.error("[endpoints] warming predictors failed", e);
+    }
+  };
+  warm();
+  g.__predictorWarmer = setInterval(warm, WARM_EVERY_MS);
+  g.__predictorWarmer.unref();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rate limit: a token bucket per key, refilled continuously.
 

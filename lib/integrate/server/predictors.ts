@@ -28,8 +28,13 @@ export interface Predictor {
   kind: LoadedModel["kind"];
   /** The columns a request row must bring, with their types (the recipe's inputs the model reads). */
   inputSchema: { name: string; type: ColumnType }[];
-  /** One prediction per row; throws VALIDATION naming `rows[i].column` for a value the model cannot use. */
-  predict(rows: Row[], opts?: { k?: number }): Prediction[];
+  /** Classification: the class labels, in the order of the probabilities. */
+  labels?: string[];
+  /**
+   * One prediction per row; throws VALIDATION naming `${field}[i].column` for a value the model
+   * cannot use (`field` is where the request holds its rows: "rows", "instances", …; default "rows").
+   */
+  predict(rows: Row[], opts?: { k?: number; field?: string }): Prediction[];
   dispose(): void;
 }
 
@@ -79,14 +84,16 @@ async function tabularPredictor(model: Extract<LoadedModel, { kind: "tabular" }>
   return {
     kind: "tabular",
     inputSchema: fitted.inputColumns.map((c) => ({ name: c.name, type: c.type })),
-    predict(rows) {
+    ...(model.task === "classification" ? { labels } : {}),
+    predict(rows, opts) {
+      const field = opts?.field ?? "rows";
       const prepared = applyRecipe(fitted, rows, { mode: "serve" }).rows;
       const x = new Float32Array(features.length);
       return prepared.map((row, i) => {
         for (let j = 0; j < features.length; j++) {
           const value = cellToNumber(row[features[j]]);
           if (value === null || !Number.isFinite(Math.fround(value))) {
-            throw invalid(`rows[${i}].${features[j]}`, `feature "${features[j]}" of row ${i} has no usable number after the recipe (a missing value the recipe does not impute?)`);
+            throw invalid(`${field}[${i}].${features[j]}`, `feature "${features[j]}" of row ${i} has no usable number after the recipe (a missing value the recipe does not impute?)`);
           }
           x[j] = value;
         }
@@ -127,9 +134,10 @@ function recommenderPredictor(loaded: Extract<LoadedModel, { kind: "recommender"
     inputSchema: [{ name: ITEM_ID_COLUMN, type: "category" }],
     predict(rows, opts) {
       const k = opts?.k ?? model.params.k ?? DEFAULT_K;
+      const field = opts?.field ?? "rows";
       return rows.map((row, i) => {
         const item = row[ITEM_ID_COLUMN] ?? row[itemColumn];
-        if (item === null || item === undefined || String(item).trim() === "") throw invalid(`rows[${i}].${ITEM_ID_COLUMN}`, `row ${i} names no item: send {"${ITEM_ID_COLUMN}": "…"}`);
+        if (item === null || item === undefined || String(item).trim() === "") throw invalid(`${field}[${i}].${ITEM_ID_COLUMN}`, `row ${i} names no item: send {"${ITEM_ID_COLUMN}": "…"}`);
         return model.recommend(String(item).trim(), k);
       });
     },
