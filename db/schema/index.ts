@@ -4,3 +4,4 @@ export * from "./recipes";
 export * from "./runs";
 export * from "./models";
 export * from "./endpoints";
+export * from "./jobs";

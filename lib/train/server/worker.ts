@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { claimNextRun, failInterruptedRuns } from "./runs";
 import { executeRun } from "./execute";
 import { deployShopModel, queueShopModel } from "@/lib/integrate/server/demo";
+import { claimNextJob, executeJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
 
 const POLL_MS = 300;
 
@@ -12,6 +13,8 @@ const POLL_MS = 300;
 export async function runWorker(signal: AbortSignal): Promise<void> {
   const interrupted = await withStartupRetry(failInterruptedRuns);
   if (interrupted) console.log(`[worker] marked ${interrupted} interrupted run(s) failed`);
+  const resumed = requeueInterruptedJobs();
+  if (resumed) console.log(`[worker] ${resumed} interrupted batch job(s) will resume from their last committed chunk`);
   try {
     queueShopModel();
   } catch (e) {
@@ -24,6 +27,11 @@ export async function runWorker(signal: AbortSignal): Promise<void> {
       if (run) {
         await executeRun(run);
         await deployShopModel(run.id);
+        continue;
+      }
+      const job = claimNextJob();
+      if (job) {
+        await executeJob(job);
         continue;
       }
     } catch (e) {

@@ -1,0 +1,7 @@
+import { getJob } from "@/lib/integrate/server/jobs";
+import { handle, json, otherMethods } from "@/lib/shared/http";
+
+/** `{status, rowsTotal, rowsDone, rowsFailed, rate, etaSeconds, outputTable, outputUrl, error}`. */
+export const GET = handle<{ id: string }>((_req, { id }) => json(getJob(id)));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

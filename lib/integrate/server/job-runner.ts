@@ -1,0 +1,231 @@
+import fs from "node:fs";
+import { and, asc, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
+import { coerceRow } from "@/lib/data/infer";
+import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
+import { AppError } from "@/lib/shared/errors";
+import { coerceRows } from "../formats";
+import { predictorFor } from "./endpoints";
+import { jobDir, jobInputFile, jobOutputFile } from "./jobs";
+import type { Prediction, Predictor } from "./predictors";
+
+/** Rows scored, written and committed together. */
+export const JOB_CHUNK_ROWS = 4096;
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A CSV cell: quoted when it holds a comma, a quote or a line break. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The prediction columns a model adds to every row: `prediction`, plus `probability_<label>` per class. */
+export function predictionColumns(p: Pick<Predictor, "kind" | "task" | "labels">): { name: string; sqlType: "REAL" | "TEXT" }[] {
+  if (p.kind === "recommender") return [{ name: "prediction", sqlType: "TEXT" }];
+  if (p.task === "classification") return [{ name: "prediction", sqlType: "TEXT" }, ...(p.labels ?? []).map((l) => ({ name: `probability_${l}`, sqlType: "REAL" as const }))];
+  return [{ name: "prediction", sqlType: "REAL" }];
+}
+
+/** One prediction as the values of the prediction columns. */
+export function predictionValues(p: Pick<Predictor, "kind" | "task" | "labels">, prediction: Prediction | null): unknown[] {
+  if (p.kind === "recommender") return [prediction === null ? null : (prediction as { itemId: string }[]).map((r) => r.itemId).join(" ")];
+  if (p.task === "classification") {
+    const c = prediction as { label: string; probabilities: Record<string, number> } | null;
+    return [c?.label ?? null, ...(p.labels ?? []).map((l) => c?.probabilities[l] ?? null)];
+  }
+  return [prediction as number | null];
+}
+
+/** A chunk's rows scored: where a row cannot be coerced or predicted, its prediction is null and its error says why. */
+export function scoreChunk(predictor: Predictor, rows: Row[]): { predictions: (Prediction | null)[]; errors: (string | null)[] } {
+  const schema = predictor.kind === "recommender" ? [] : predictor.inputSchema;
+  try {
+    return { predictions: predictor.predict(coerceRows(rows, schema, { field: "rows" })), errors: rows.map(() => null) };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+  }
+  // Something in the chunk is bad: score row by row to find which, keeping the rest.
+  const predictions: (Prediction | null)[] = [];
+  const errors: (string | null)[] = [];
+  for (const row of rows) {
+    try {
+      predictions.push(predictor.predict(coerceRows([row], schema, { field: "row" }))[0]);
+      errors.push(null);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      predictions.push(null);
+      // "row[0].Price: expected a number…" → "Price: expected a number…": the row is the output row's own.
+      errors.push(e.message.replace(/^row\[0\]\.?/, "").replace(/^: /, ""));
+    }
+  }
+  return { predictions, errors };
+}
+
+interface Source {
+  columns: string[];
+  /** Chunks of rows from row `start` on; `raw` keeps each row's cells as they came, for the CSV. */
+  chunks(start: number): AsyncGenerator<{ rows: Row[]; raw: RawCell[][] }>;
+}
+
+function datasetSource(datasetId: string): Source {
+  const version = getDb().select().from(datasetVersions).where(eq(datasetVersions.id, datasetId)).get();
+  if (!version) throw new AppError("VALIDATION", `The job's dataset version ${datasetId} no longer exists.`, [{ field: "datasetId", message: "deleted" }]);
+  const columns = version.columns as ColumnInfo[];
+  const stmt = getDb().$client.prepare("SELECT idx, data FROM dataset_rows WHERE version_id = ? AND idx >= ? ORDER BY idx LIMIT ?");
+  return {
+    columns: columns.map((c) => c.name),
+    async *chunks(start) {
+      let next = start;
+      for (;;) {
+        const page = stmt.all(datasetId, next, JOB_CHUNK_ROWS) as { idx: number; data: string }[];
+        if (page.length === 0) return;
+        const raw = page.map((r) => JSON.parse(r.data) as RawCell[]);
+        yield { rows: raw.map((cells) => coerceRow(columns, cells)), raw };
+        next = page[page.length - 1].idx + 1;
+      }
+    },
+  };
+}
+
+async function fileSource(file: string): Promise<Source> {
+  const { parse } = await import("csv-parse");
+  const open = () => fs.createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+  let columns: string[] = [];
+  for await (const header of open()) {
+    columns = (header as string[]).map((s) => s.trim());
+    break;
+  }
+  return {
+    columns,
+    async *chunks(start) {
+      let index = -1;
+      let rows: Row[] = [];
+      let raw: RawCell[][] = [];
+      for await (const record of open()) {
+        if (index++ < start) continue; // the header, then the rows already committed
+        const cells = record as string[];
+        const row: Row = {};
+        for (let j = 0; j < columns.length; j++) row[columns[j]] = cells[j] === undefined || cells[j] === "" ? null : cells[j];
+        rows.push(row);
+        raw.push(cells);
+        if (rows.length === JOB_CHUNK_ROWS) {
+          yield { rows, raw };
+          rows = [];
+          raw = [];
+        }
+      }
+      if (rows.length) yield { rows, raw };
+    },
+  };
+}
+
+const finish = (id: string, set: Partial<JobRow>) =>
+  getDb()
+    .update(jobs)
+    .set({ ...set, finishedAt: new Date(), updatedAt: new Date() })
+    .where(eq(jobs.id, id))
+    .run();
+
+/**
+ * Runs a claimed job from its last committed chunk to the end. Each chunk: read, coerce, score in
+ * one batched pass, append to output.csv at the committed offset, then one transaction inserts
+ * the chunk into the output table with its row errors and moves rowsDone and outputBytes on.
+ * A process that dies between the two leaves bytes past outputBytes, which the resume truncates.
+ */
+export async function executeJob(job: JobRow): Promise<void> {
+  const db = getDb();
+  const started = Date.now();
+  try {
+    const predictor = await predictorFor(job.modelId);
+    const source = job.sourceKind === "dataset" ? datasetSource(job.datasetId!) : await fileSource(jobInputFile(job.id));
+    const outputs = predictionColumns(predictor);
+    const inputNames = source.columns;
+    const table = quoteIdent(job.outputTable);
+    const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: "" })), ...outputs, { name: "error", sqlType: "TEXT" }];
+    db.$client.exec(`CREATE TABLE IF NOT EXISTS ${table} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
+    const insert = db.$client.prepare(`INSERT OR REPLACE INTO ${table} VALUES (${["?", ...allColumns.map(() => "?")].join(", ")})`);
+
+    fs.mkdirSync(jobDir(job.id), { recursive: true });
+    const out = jobOutputFile(job.id);
+    let bytes = job.outputBytes;
+    let done = job.rowsDone;
+    let failed = job.rowsFailed;
+    if (bytes === 0) {
+      const header = allColumns.map((c) => csvCell(c.name)).join(",") + "\n";
+      fs.writeFileSync(out, header);
+      bytes = Buffer.byteLength(header);
+      db.update(jobs).set({ outputBytes: bytes, updatedAt: new Date() }).where(eq(jobs.id, job.id)).run();
+    } else {
+      // Resume: drop whatever a dead process wrote after the last committed chunk.
+      fs.truncateSync(out, bytes);
+      db.$client.prepare(`DELETE FROM ${table} WHERE "row" >= ?`).run(done);
+      console.log(`[worker] job ${job.id} resumes at row ${done}`);
+    }
+    const fd = fs.openSync(out, "r+");
+    try {
+      for await (const chunk of source.chunks(done)) {
+        const cancelled = db.select({ c: jobs.cancelRequested }).from(jobs).where(eq(jobs.id, job.id)).get()?.c;
+        if (cancelled) {
+          finish(job.id, { status: "cancelled", error: `cancelled after ${done} rows; the output is incomplete` });
+          return;
+        }
+        const { predictions, errors } = scoreChunk(predictor, chunk.rows);
+        const records: unknown[][] = [];
+        let text = "";
+        for (let i = 0; i < chunk.rows.length; i++) {
+          const inputs = job.sourceKind === "file" ? inputNames.map((_, j) => chunk.raw[i][j] ?? null) : inputNames.map((n) => chunk.rows[i][n] ?? null);
+          const values = [...inputs, ...predictionValues(predictor, predictions[i]), errors[i]];
+          records.push([done + i, ...values.map((v) => (typeof v === "boolean" ? Number(v) : v))]);
+          text += values.map(csvCell).join(",") + "\n";
+        }
+        const chunkErrors = errors.flatMap((message, i) => (message === null ? [] : [{ jobId: job.id, row: done + i, message }]));
+        const written = fs.writeSync(fd, text, bytes);
+        db.transaction((tx) => {
+          for (const r of records) insert.run(r);
+          for (const e of chunkErrors) tx.insert(jobRowErrors).values(e).onConflictDoNothing().run();
+          tx.update(jobs)
+            .set({ rowsDone: done + chunk.rows.length, rowsFailed: failed + chunkErrors.length, outputBytes: bytes + written, updatedAt: new Date() })
+            .where(eq(jobs.id, job.id))
+            .run();
+        });
+        done += chunk.rows.length;
+        failed += chunkErrors.length;
+        bytes += written;
+        if (job.errorThreshold >= 0 && failed > job.errorThreshold) {
+          finish(job.id, { status: "failed", error: `${failed} rows could not be scored, more than the error threshold of ${job.errorThreshold}; first: ${chunkErrors[0]?.message ?? "see the row errors"}` });
+          return;
+        }
+        // Let a cancel request or a shutdown signal in between chunks.
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    finish(job.id, { status: "succeeded", rowsTotal: done });
+  } catch (e) {
+    const message = e instanceof AppError ? e.message : `the job failed: ${(e as Error).message}`;
+    if (!(e instanceof AppError)) console.error(`[worker] job ${job.id} failed`, e);
+    finish(job.id, { status: "failed", error: message });
+  } finally {
+    console.log(`[worker] job ${job.id} ended in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Claims the oldest queued job, atomically. */
+export function claimNextJob(): JobRow | undefined {
+  return getDb().transaction((tx) => {
+    const next = tx.select().from(jobs).where(eq(jobs.status, "queued")).orderBy(asc(jobs.createdAt)).limit(1).get();
+    if (!next) return undefined;
+    const startedAt = next.startedAt ?? new Date();
+    tx.update(jobs).set({ status: "running", startedAt, updatedAt: new Date() }).where(and(eq(jobs.id, next.id), eq(jobs.status, "queued"))).run();
+    return { ...next, status: "running" as const, startedAt };
+  });
+}
+
+/** Jobs a dead worker left running go back to the queue: the next claim resumes them from their last committed chunk. */
+export function requeueInterruptedJobs(): number {
+  return getDb().update(jobs).set({ status: "queued", updatedAt: new Date() }).where(eq(jobs.status, "running")).run().changes;
+}

@@ -1,0 +1,270 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import busboy from "busboy";
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
+import { getDataset } from "@/lib/data/server/datasets";
+import { AppError, notFound } from "@/lib/shared/errors";
+import { env } from "@/lib/shared/env";
+import { parseWith, readTextLimited } from "@/lib/shared/http";
+import { newId } from "@/lib/shared/ids";
+import { authenticate, servingEndpoint } from "./endpoints";
+
+/**
+ * Batch scoring jobs: `POST /api/endpoints/{name}/jobs` queues one (key-authenticated, like
+ * scoring) over a dataset version or an uploaded CSV; the worker process runs it in chunks
+ * (lib/integrate/server/job-runner.ts), so real-time scoring in the web server keeps its latency.
+ */
+
+export const jobDir = (id: string) => path.join(env.dataDir, "jobs", id);
+export const jobInputFile = (id: string) => path.join(jobDir(id), "input.csv");
+export const jobOutputFile = (id: string) => path.join(jobDir(id), "output.csv");
+/** The output table of a job: a real SQLite table that reports and SQL read. */
+export const outputTableName = (id: string) => `job_output_${id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+
+const jobBodySchema = z
+  .object({
+    datasetId: z.string().min(1),
+    /** Failed rows tolerated before the job fails; -1 (default) tolerates any number. */
+    errorThreshold: z.number().int().min(-1).optional(),
+  })
+  .strict();
+
+export interface Job {
+  id: string;
+  endpoint: string;
+  model: { id: string; version: number };
+  status: JobRow["status"];
+  source: { kind: JobRow["sourceKind"]; datasetId: string | null; name: string };
+  rowsTotal: number | null;
+  rowsDone: number;
+  rowsFailed: number;
+  errorThreshold: number;
+  /** Rows per second since the job started, and the seconds left at that rate (null when unknown). */
+  rate: number | null;
+  etaSeconds: number | null;
+  outputTable: string;
+  outputUrl: string | null;
+  error: string | null;
+  scheduleId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export function presentJob(j: JobRow): Job {
+  const end = j.finishedAt?.getTime() ?? Date.now();
+  const seconds = j.startedAt ? Math.max(0.001, (end - j.startedAt.getTime()) / 1000) : null;
+  const rate = seconds && j.rowsDone > 0 ? j.rowsDone / seconds : null;
+  return {
+    id: j.id,
+    endpoint: j.endpointName,
+    model: { id: j.modelId, version: j.modelVersion },
+    status: j.status,
+    source: { kind: j.sourceKind, datasetId: j.datasetId, name: j.sourceName },
+    rowsTotal: j.rowsTotal,
+    rowsDone: j.rowsDone,
+    rowsFailed: j.rowsFailed,
+    errorThreshold: j.errorThreshold,
+    rate,
+    etaSeconds: j.status === "running" && rate && j.rowsTotal !== null ? Math.max(0, (j.rowsTotal - j.rowsDone) / rate) : null,
+    outputTable: j.outputTable,
+    outputUrl: j.status === "succeeded" ? `/api/jobs/${j.id}/output.csv` : null,
+    error: j.error,
+    scheduleId: j.scheduleId,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** The columns a file or dataset must bring for a model: its input schema (a recommender's item id aside). */
+function checkColumns(required: { name: string }[], present: string[], field: string): void {
+  const have = new Set(present);
+  const missing = required.map((c) => c.name).filter((n) => !have.has(n));
+  if (missing.length) {
+    throw new AppError("VALIDATION", `The input lacks the column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} the model needs.`, missing.map((m) => ({ field: `${field}.${m}`, message: "required column is missing" })));
+  }
+}
+
+/** Counts the data lines of a CSV file (not its header): the job's rowsTotal before it starts. */
+async function countCsvRows(file: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of fs.createReadStream(file)) {
+    for (const b of chunk as Buffer) if (b === 10) lines++;
+    last = (chunk as Buffer)[(chunk as Buffer).length - 1];
+  }
+  if (last !== 10) lines++;
+  return Math.max(0, lines - 1);
+}
+
+async function readCsvHeader(file: string): Promise<string[]> {
+  const { parse } = await import("csv-parse");
+  const parser = fs.createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  for await (const record of parser) return (record as string[]).map((s) => s.trim());
+  return [];
+}
+
+/** Saves a multipart `file` part (or a raw text/csv body) to `dest`; returns the other form fields. */
+async function saveUpload(req: Request, dest: string): Promise<{ fileName: string; fields: Record<string, string> }> {
+  const contentType = req.headers.get("content-type") ?? "";
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  if (/^text\/(csv|plain)/i.test(contentType)) {
+    fs.writeFileSync(dest, await readTextLimited(req, env.MAX_UPLOAD_BYTES));
+    return { fileName: "body.csv", fields: {} };
+  }
+  if (!req.body) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    let saving: Promise<void> | null = null;
+    let fileName = "";
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8", limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: env.MAX_UPLOAD_BYTES } });
+    } catch {
+      return reject(new AppError("BAD_REQUEST", "Malformed multipart/form-data request.", [{ field: "content-type", message: "no boundary" }]));
+    }
+    bb.on("field", (key, value) => (fields[key] = value));
+    bb.on("file", (key, file, info) => {
+      if (key !== "file" || saving) return void file.resume();
+      fileName = info.filename || "upload.csv";
+      saving = pipeline(file, fs.createWriteStream(dest));
+      file.on("limit", () => reject(new AppError("TOO_LARGE", `Job files are limited to ${env.MAX_UPLOAD_BYTES} bytes.`, [{ field: "file", message: "too large" }])));
+    });
+    bb.on("error", (e) => reject(new AppError("BAD_REQUEST", `Malformed multipart body: ${(e as Error).message}`, [{ field: "file", message: "malformed" }])));
+    bb.on("close", () => {
+      if (!saving) return reject(new AppError("VALIDATION", 'The form has no file part named "file".', [{ field: "file", message: "required" }]));
+      saving.then(() => resolve({ fileName, fields }), reject);
+    });
+    Readable.fromWeb(req.body as import("node:stream/web").ReadableStream).pipe(bb);
+  });
+}
+
+/**
+ * Queues a batch job on an endpoint: `{datasetId, errorThreshold?}` as JSON, or a CSV as a
+ * multipart `file` (with an optional `errorThreshold` field) or a `text/csv` body. The input is
+ * checked against the model's input schema first: a missing column is a 422 naming it.
+ */
+export async function createJob(req: Request, name: string, opts: { scheduleId?: string; skipAuth?: boolean } = {}): Promise<Job> {
+  const s = servingEndpoint(name);
+  if (!opts.skipAuth) authenticate(s, req.headers.get("authorization"));
+  const { predictorFor } = await import("./endpoints");
+  const predictor = await predictorFor(s.row.modelId);
+  const required = predictor.kind === "recommender" ? [] : predictor.inputSchema;
+  const id = newId("job");
+  const contentType = (req.headers.get("content-type") ?? "").toLowerCase();
+  let source: Pick<JobRow, "sourceKind" | "datasetId" | "sourceName" | "rowsTotal">;
+  let errorThreshold = -1;
+  try {
+    if (contentType.includes("json")) {
+      const text = await readTextLimited(req, 64 * 1024);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        throw new AppError("VALIDATION", `The body is not valid JSON: ${(e as Error).message}`, [{ field: "body", message: "invalid JSON" }]);
+      }
+      const body = parseWith(jobBodySchema, value);
+      const ds = getDatasetOr422(body.datasetId);
+      checkColumns(required, ds.columns.map((c) => c.name), "columns");
+      source = { sourceKind: "dataset", datasetId: ds.id, sourceName: `${ds.name} v${ds.version}`, rowsTotal: ds.rowCount };
+      errorThreshold = body.errorThreshold ?? -1;
+    } else if (contentType.startsWith("multipart/form-data") || /^text\/(csv|plain)/.test(contentType)) {
+      const { fileName, fields } = await saveUpload(req, jobInputFile(id));
+      if (fields.errorThreshold !== undefined) {
+        const n = Number(fields.errorThreshold);
+        if (!Number.isInteger(n) || n < -1) throw new AppError("VALIDATION", "errorThreshold must be an integer of -1 or more.", [{ field: "errorThreshold", message: "not an integer ≥ -1" }]);
+        errorThreshold = n;
+      }
+      const header = await readCsvHeader(jobInputFile(id));
+      if (header.length === 0) throw new AppError("VALIDATION", "The file is empty.", [{ field: "file", message: "empty" }]);
+      checkColumns(required, header, "columns");
+      source = { sourceKind: "file", datasetId: null, sourceName: fileName, rowsTotal: await countCsvRows(jobInputFile(id)) };
+    } else {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send JSON {datasetId}, a multipart form with a CSV `file`, or a text/csv body.", [{ field: "content-type", message: "unsupported" }]);
+    }
+  } catch (e) {
+    fs.rmSync(jobDir(id), { recursive: true, force: true });
+    throw e;
+  }
+  const now = new Date();
+  const row: JobRow = {
+    id,
+    endpointName: name,
+    modelId: predictor.modelId,
+    modelVersion: predictor.version,
+    status: "queued",
+    ...source,
+    rowsDone: 0,
+    rowsFailed: 0,
+    errorThreshold,
+    outputTable: outputTableName(id),
+    outputBytes: 0,
+    error: null,
+    cancelRequested: false,
+    scheduleId: opts.scheduleId ?? null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+  };
+  getDb().insert(jobs).values(row).run();
+  return presentJob(row);
+}
+
+function getDatasetOr422(id: string) {
+  const exists = getDb().select({ id: datasetVersions.id }).from(datasetVersions).where(eq(datasetVersions.id, id)).get();
+  if (!exists) throw new AppError("VALIDATION", `Dataset version "${id}" does not exist.`, [{ field: "datasetId", message: "unknown dataset version" }]);
+  return getDataset(id);
+}
+
+export function getJobRow(id: string): JobRow {
+  const row = getDb().select().from(jobs).where(eq(jobs.id, id)).get();
+  if (!row) throw notFound("Job", id);
+  return row;
+}
+
+export const getJob = (id: string): Job => presentJob(getJobRow(id));
+
+export function listJobs(opts: { endpoint?: string; scheduleId?: string } = {}): Job[] {
+  return getDb()
+    .select()
+    .from(jobs)
+    .where(and(opts.endpoint ? eq(jobs.endpointName, opts.endpoint) : undefined, opts.scheduleId ? eq(jobs.scheduleId, opts.scheduleId) : undefined))
+    .orderBy(asc(jobs.createdAt))
+    .all()
+    .map(presentJob)
+    .reverse();
+}
+
+/** Row-level failures of a job, in row order. */
+export function jobErrors(id: string, limit = 1000): { row: number; message: string }[] {
+  getJobRow(id);
+  return getDb().select({ row: jobRowErrors.row, message: jobRowErrors.message }).from(jobRowErrors).where(eq(jobRowErrors.jobId, id)).orderBy(asc(jobRowErrors.row)).limit(limit).all();
+}
+
+/** A queued job is cancelled at once; a running one after its current chunk. Its output is never marked complete. */
+export function cancelJob(id: string): Job {
+  const row = getJobRow(id);
+  const db = getDb();
+  if (row.status === "queued") db.update(jobs).set({ status: "cancelled", cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() }).where(eq(jobs.id, id)).run();
+  else if (row.status === "running") db.update(jobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(jobs.id, id)).run();
+  else throw new AppError("CONFLICT", `The job has already ${row.status}; there is nothing to cancel.`, [{ field: "status", message: row.status }]);
+  return getJob(id);
+}
+
+/** The output CSV of a succeeded job, as a stream of its committed bytes. */
+export function jobOutputStream(id: string): { stream: ReadableStream<Uint8Array>; bytes: number; fileName: string } {
+  const row = getJobRow(id);
+  if (row.status !== "succeeded") {
+    throw new AppError("CONFLICT", `The job is ${row.status}; its output is complete only once it has succeeded.`, [{ field: "status", message: row.status }]);
+  }
+  const file = jobOutputFile(id);
+  const stream = Readable.toWeb(fs.createReadStream(file, { start: 0, end: Math.max(0, row.outputBytes - 1) })) as ReadableStream<Uint8Array>;
+  return { stream, bytes: row.outputBytes, fileName: `${row.endpointName}-${id}.csv` };
+}
