@@ -2,7 +2,11 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
-const PORT = 3100;
+/**
+ * The test server's port: one per test run (chosen by the runner and inherited by its workers), so
+ * two runs on one machine never share a server or its data folder. TEST_PORT pins it.
+ */
+const PORT = Number((process.env.TEST_PORT ??= String(3200 + (process.pid % 700))));
 /** A local server the URL-import tests serve files from; the workbench may reach only this host. */
 export const FIXTURE_HOST = "localhost:3199";
 
@@ -39,7 +43,7 @@ export default defineConfig({
     timeout: 120_000,
     env: {
       PORT: String(PORT),
-      WORKBENCH_DATA_DIR: path.join(os.tmpdir(), "workbench-test-data"),
+      WORKBENCH_DATA_DIR: path.join(os.tmpdir(), `workbench-test-data-${PORT}`),
       URL_IMPORT_ALLOWED_HOSTS: FIXTURE_HOST,
       MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),
     },
