@@ -1,4 +1,4 @@
-/** Runs once when the server starts: migrate the database, seed the samples, keep deployed models compiled. */
+/** Runs once when the server starts: migrate the database, seed the samples, keep deployed models compiled, trigger schedules. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { prepareWorkbench } = await import("./lib/samples/seed");
@@ -6,4 +6,7 @@ export async function register() {
   // Deployed models are compiled now and whenever one is deployed (by the worker, too), not on a first request.
   const { startPredictorWarmer } = await import("./lib/integrate/server/endpoints");
   startPredictorWarmer();
+  // Schedules are triggered here; a run missed while the server was down runs once now.
+  const { startScheduler } = await import("./lib/integrate/server/scheduler");
+  startScheduler();
 }

@@ -5,3 +5,5 @@ export * from "./runs";
 export * from "./models";
 export * from "./endpoints";
 export * from "./jobs";
+export * from "./schedules";
+export * from "./reports";
