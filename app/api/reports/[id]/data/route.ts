@@ -1,0 +1,7 @@
+import { reportData } from "@/lib/integrate/server/reports";
+import { handle, json, otherMethods } from "@/lib/shared/http";
+
+/** `{history:[{series, time, value}], forecast:[{series, time, value}], series:[...], boundary, refreshedAt, jobId}`. */
+export const GET = handle<{ id: string }>(async (_req, { id }) => json(await reportData(id)));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,153 @@
+/**
+ * The report join, in plain data (browser-safe): rows of a history dataset and rows of a batch
+ * job's output become one value over time per series, history beside forecast; the total sums
+ * the series per time; the chart and CSV take what the page shows.
+ */
+
+export type ReportCell = string | number | boolean | null | undefined;
+export type ReportRowIn = Record<string, ReportCell>;
+
+export interface ReportPoint {
+  /** The series' label: its series columns' values joined by " · " ("2 · dominicks"). */
+  series: string;
+  /** ISO-8601 when the cell reads as a date, the cell's text otherwise. */
+  time: string;
+  value: number;
+}
+
+export interface ReportShape {
+  history: ReportPoint[];
+  forecast: ReportPoint[];
+  /** Every series of either side, in natural order ("2 · …" before "10 · …"). */
+  series: string[];
+  /** The last time of the history: where the forecast begins. */
+  boundary: string | null;
+}
+
+/** The label of a report without series columns: one series. */
+export const SINGLE_SERIES = "all";
+/** The series selector's entry that sums every series per time. */
+export const TOTAL = "Total";
+export const SERIES_SEPARATOR = " · ";
+
+/** A time cell as a comparable string: dates (however written) as ISO-8601, anything else as text. */
+export function normalizeTime(value: ReportCell): string | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (typeof value === "number") {
+    // A bare number is a period index (week 12), not epoch milliseconds.
+    return String(value);
+  }
+  const text = String(value).trim();
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) || /^\d{1,2}\/\d{1,2}\/\d{2,4}/.test(text)) {
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+    if (Number.isFinite(ms)) return new Date(ms).toISOString();
+  }
+  return text;
+}
+
+export function seriesLabel(row: ReportRowIn, seriesColumns: string[]): string {
+  if (seriesColumns.length === 0) return SINGLE_SERIES;
+  return seriesColumns.map((c) => (row[c] === null || row[c] === undefined ? "" : String(row[c]))).join(SERIES_SEPARATOR);
+}
+
+function toNumber(value: ReportCell): number | null {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value === null || value === undefined || String(value).trim() === "") return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Times sort as dates when both are ISO dates, numerically when both are numbers, else as text. */
+export function compareTime(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (a !== "" && b !== "" && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
+function points(rows: Iterable<ReportRowIn>, timeColumn: string, valueColumn: string, seriesColumns: string[]): ReportPoint[] {
+  const out: ReportPoint[] = [];
+  for (const row of rows) {
+    const time = normalizeTime(row[timeColumn]);
+    const value = toNumber(row[valueColumn]);
+    // A row without a time or a value (a failed prediction, a missing sale) has nothing to draw.
+    if (time === null || value === null) continue;
+    out.push({ series: seriesLabel(row, seriesColumns), time, value });
+  }
+  return out.sort((a, b) => naturalOrder(a.series, b.series) || compareTime(a.time, b.time));
+}
+
+/**
+ * Joins history rows (the value column) and forecast rows (the `prediction` column of a batch
+ * output) by series and time. Rows without a time or a number are left out.
+ */
+export function shapeReport(input: {
+  historyRows: Iterable<ReportRowIn>;
+  forecastRows: Iterable<ReportRowIn>;
+  timeColumn: string;
+  valueColumn: string;
+  seriesColumns: string[];
+  predictionColumn?: string;
+}): ReportShape {
+  const history = points(input.historyRows, input.timeColumn, input.valueColumn, input.seriesColumns);
+  const forecast = points(input.forecastRows, input.timeColumn, input.predictionColumn ?? "prediction", input.seriesColumns);
+  const series = [...new Set([...history, ...forecast].map((p) => p.series))].sort(naturalOrder);
+  let boundary: string | null = null;
+  for (const p of history) if (boundary === null || compareTime(p.time, boundary) > 0) boundary = p.time;
+  return { history, forecast, series, boundary };
+}
+
+/** The sum over series per time, as one series named "Total", in time order. */
+export function totalOf(points: ReportPoint[]): ReportPoint[] {
+  const sums = new Map<string, number>();
+  for (const p of points) sums.set(p.time, (sums.get(p.time) ?? 0) + p.value);
+  return [...sums.entries()].sort(([a], [b]) => compareTime(a, b)).map(([time, value]) => ({ series: TOTAL, time, value }));
+}
+
+/** The points of one series, or the total when `series` is "Total". */
+export function pointsOf(all: ReportPoint[], series: string): ReportPoint[] {
+  if (series === TOTAL) return totalOf(all);
+  return all.filter((p) => p.series === series).sort((a, b) => compareTime(a.time, b.time));
+}
+
+export interface ChartRow {
+  time: string;
+  history?: number;
+  forecast?: number;
+}
+
+/**
+ * One row per time for a line chart with a history line and a forecast line. The forecast line
+ * starts at the last history point, so the two lines meet at the boundary instead of leaving a gap.
+ */
+export function chartRows(history: ReportPoint[], forecast: ReportPoint[]): ChartRow[] {
+  const byTime = new Map<string, ChartRow>();
+  const at = (time: string) => {
+    let row = byTime.get(time);
+    if (!row) byTime.set(time, (row = { time }));
+    return row;
+  };
+  for (const p of history) at(p.time).history = p.value;
+  for (const p of forecast) at(p.time).forecast = p.value;
+  const last = history.length ? history.reduce((a, b) => (compareTime(b.time, a.time) > 0 ? b : a)) : null;
+  if (last && forecast.length && forecast.every((p) => compareTime(p.time, last.time) > 0)) at(last.time).forecast = last.value;
+  return [...byTime.values()].sort((a, b) => compareTime(a.time, b.time));
+}
+
+/** A CSV cell: quoted when it holds a comma, a quote or a line break. */
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** What the page shows as CSV: `series,time,kind,value`, history first, then forecast. */
+export function reportCsv(history: ReportPoint[], forecast: ReportPoint[]): string {
+  const lines = ["series,time,kind,value"];
+  for (const [kind, list] of [["history", history], ["forecast", forecast]] as const) {
+    for (const p of list) lines.push([p.series, p.time, kind, p.value].map(csvCell).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
