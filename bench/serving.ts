@@ -67,14 +67,14 @@ interface LoadResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** `CONCURRENCY` clients in closed loops for `SECONDS` (after a warm-up), each waiting for its answer before sending again. */
-async function load(name: string, method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+async function load(name: string, method: string, url: string, body?: string, headers: Record<string, string> = {}, stop?: () => boolean): Promise<LoadResult> {
   const run = async (seconds: number) => {
     const latencies: number[] = [];
     let failures = 0;
     const deadline = performance.now() + seconds * 1000;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < deadline) {
+        while (stop ? !stop() : performance.now() < deadline) {
           const t = performance.now();
           const res = await send(method, url, body, headers);
           if (res.status !== 200) failures++;
@@ -84,7 +84,7 @@ async function load(name: string, method: string, url: string, body?: string, he
     );
     return { latencies, failures };
   };
-  await run(WARMUP_SECONDS);
+  if (!stop) await run(WARMUP_SECONDS);
   const started = performance.now();
   const { latencies, failures } = await run(SECONDS);
   const elapsed = (performance.now() - started) / 1000;
@@ -207,6 +207,97 @@ async function benchCatalog(): Promise<void> {
   );
 }
 
+/** Resident memory of each process of the server's group (web server, worker), by command. */
+function groupRss(pgid: number): { cmd: string; rssMb: number }[] {
+  try {
+    const out = execFileSync("ps", ["-o", "rss=,args=", "-g", String(pgid)], { encoding: "utf8" });
+    return out
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+        return m ? { cmd: m[2], rssMb: Number(m[1]) / 1024 } : null;
+      })
+      .filter((x): x is { cmd: string; rssMb: number } => x !== null);
+  } catch {
+    return [];
+  }
+}
+
+const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
+
+/**
+ * Issue 5's batch figures: a 1,000,000-row CSV of the regression model's schema uploaded as a job
+ * and scored to output.csv + the output table (seconds from upload to success, rows/s, the
+ * worker's peak memory), and one-row real-time p99 while it runs against the idle p99 above.
+ */
+async function benchBatch(pgid: number, ep: { name: string; key: string }, idle: LoadResult): Promise<void> {
+  const file = path.join(os.tmpdir(), `workbench-batch-${process.pid}.csv`);
+  const out = fs.createWriteStream(file);
+  out.write([...Array.from({ length: FEATURES }, (_, j) => `x${j}`)].join(",") + "\n");
+  let seed = 9;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < BATCH_ROWS; i++) {
+    const line = Array.from({ length: FEATURES }, () => (rand() * 2 - 1).toFixed(4)).join(",") + "\n";
+    if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((r) => out.end(r));
+  const size = fs.statSync(file).size;
+
+  let peakWorker = 0;
+  let peakWeb = 0;
+  const sampler = setInterval(() => {
+    for (const p of groupRss(pgid)) {
+      if (p.cmd.includes("worker.ts")) peakWorker = Math.max(peakWorker, p.rssMb);
+      else if (p.cmd.includes("next")) peakWeb = Math.max(peakWeb, p.rssMb);
+    }
+  }, 100);
+  const started = performance.now();
+  const res = await new Promise<Reply>((resolve, reject) => {
+    const req = http.request(`${ORIGIN}/api/endpoints/${ep.name}/jobs`, { method: "POST", agent, headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv", "content-length": size } }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on("data", (c: Buffer) => chunks.push(c));
+      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    fs.createReadStream(file).pipe(req);
+  });
+  if (res.status !== 202) throw new Error(`batch job → ${res.status}: ${res.body.slice(0, 300)}`);
+  const job = JSON.parse(res.body) as { id: string };
+  const uploaded = performance.now();
+  const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });
+  // Real-time scoring for exactly as long as the job runs.
+  let running = true;
+  const watcher = (async () => {
+    while (running) {
+      const j = await api<{ status: string }>("GET", `/api/jobs/${job.id}`);
+      running = j.status === "running" || j.status === "queued";
+      if (running) await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const during = await load("score 1 row while the batch job runs", "POST", `/api/endpoints/${ep.name}/score`, one, { authorization: `Bearer ${ep.key}` }, () => !running);
+  await watcher;
+  const final = await until(
+    "the batch job",
+    async () => {
+      const j = await api<{ status: string; rowsDone: number; error: string | null; finishedAt: string | null; startedAt: string | null }>("GET", `/api/jobs/${job.id}`);
+      return j.status === "running" || j.status === "queued" ? undefined : j;
+    },
+    600_000,
+  );
+  const total = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  fs.rmSync(file, { force: true });
+  if (final.status !== "succeeded") throw new Error(`the batch job ${final.status}: ${final.error}`);
+  const scoring = (Date.parse(final.finishedAt!) - Date.parse(final.startedAt!)) / 1000;
+  console.log(`\n# batch: ${final.rowsDone.toLocaleString("en-US")} rows × ${FEATURES} features (${(size / 1024 / 1024).toFixed(1)} MiB CSV) → output.csv + output table`);
+  console.log(`batch job end to end (upload → succeeded)  ${total.toFixed(1)} s, ${Math.round(final.rowsDone / total).toLocaleString("en-US")} rows/s (upload ${((uploaded - started) / 1000).toFixed(1)} s; scoring ${scoring.toFixed(1)} s, ${Math.round(final.rowsDone / scoring).toLocaleString("en-US")} rows/s)`);
+  console.log(`peak RSS during the job                    worker ${peakWorker.toFixed(0)} MiB, web server ${peakWeb.toFixed(0)} MiB`);
+  console.log(
+    `one-row scoring during the job              ${during.rps.toFixed(0)} req/s, p99 ${during.p99.toFixed(1)} ms vs idle p99 ${idle.p99.toFixed(1)} ms (${(during.p99 / idle.p99).toFixed(2)}×; goal ≤ 1.5×)`,
+  );
+}
+
 export async function benchServing(): Promise<void> {
   execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-serve-bench-"));
@@ -254,6 +345,7 @@ export async function benchServing(): Promise<void> {
         `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s (${(r.rps / floor.rps).toFixed(2)}× floor)   p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms (${(r.p99 / floor.p99).toFixed(2)}× floor)   ${r.failures} failed of ${r.requests}`,
       );
     }
+    await benchBatch(server.pid!, regression, results[1]);
   } finally {
     stop();
     agent.destroy();

@@ -109,9 +109,13 @@ test("row-level failures are recorded per row; past the error threshold the job 
     return request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": contentType }, data: body });
   };
   const tolerant = await waitForJob(request, (await expectJson<Job>(await send(), 202)).id, ["succeeded", "failed"]);
-  expect(tolerant).toMatchObject({ status: "succeeded", rowsDone: 4, rowsFailed: 1 });
+  // Row 1 has text for a number; row 2 misses b, which the recipe does not impute.
+  expect(tolerant).toMatchObject({ status: "succeeded", rowsDone: 4, rowsFailed: 2 });
   const errors = await expectJson<{ items: { row: number; message: string }[] }>(await request.get(`/api/jobs/${tolerant.id}/errors`), 200);
-  expect(errors.items).toEqual([{ row: 1, message: expect.stringMatching(/^a: expected a number/) }]);
+  expect(errors.items).toEqual([
+    { row: 1, message: expect.stringMatching(/^a: expected a number/) },
+    { row: 2, message: expect.stringMatching(/"b"/) },
+  ]);
   const rows = parseCsv(await (await request.get(tolerant.outputUrl!)).text());
   expect(rows[2][rows[0].indexOf("prediction")]).toBe("");
   expect(Number(rows[1][rows[0].indexOf("prediction")])).toBeCloseTo(2 * 1 - 2 + 1, 0);
