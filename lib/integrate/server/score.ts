@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/shared/errors";
 import { errorResponse, readTextLimited } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { coerceRows, parseScoreRequest, parseV2InferRequest, v2InferResponse } from "../formats";
+import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
 import { authenticate, corsHeaders, pickPredictor, servingEndpoint, takeToken } from "./endpoints";
 import type { Predictor } from "./predictors";
 import { logRequest } from "./request-log";
@@ -10,6 +10,14 @@ import { logRequest } from "./request-log";
 export const MAX_SCORE_BYTES = 8 * 1024 * 1024;
 
 type Protocol = "native" | "v2";
+
+/**
+ * The x-model-version header, `name@version`. A header value is a byte string (one character past
+ * Latin-1 throws, and the request with it), so all but printable ASCII, and "%", is
+ * percent-encoded: decodeURIComponent gives the name back.
+ */
+const modelVersionHeader = (p: Pick<Predictor, "name" | "version">): string =>
+  `${p.name.replace(/[^\x20-\x7e]|%/gu, (c) => encodeURIComponent(c))}@${p.version}`;
 
 interface Outcome {
   predictor?: Predictor;
@@ -52,14 +60,16 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
     }
     const parsed =
       protocol === "v2"
-        ? { ...parseV2InferRequest(body, { columns, maxRows: s.row.maxRows }), k: undefined, format: "v2" }
+        ? { ...parseV2InferRequest(body, { columns, maxRows: s.row.maxRows }), k: undefined, format: "v2" as const }
         : parseScoreRequest({ contentType: req.headers.get("content-type") ?? "", text }, { maxRows: s.row.maxRows, columns });
     outcome.rows = parsed.rows.length;
     outcome.format = parsed.format;
     outcome.inputs = parsed.rows;
+    // Errors name a cell where the request holds it: `dataframe_split.data[1].Price`, `instances[0].Price`, …
+    const field = parsed.format === "v2" ? "inputs" : ROWS_FIELD[parsed.format];
     // A recommender reads one item per row, under `itemId` or its item column's name: no schema to coerce against.
-    const rows = predictor.kind === "recommender" ? parsed.rows : coerceRows(parsed.rows, predictor.inputSchema, { field: protocol === "v2" ? "inputs" : "rows" });
-    const predictions = predictor.predict(rows, { k: parsed.k });
+    const rows = predictor.kind === "recommender" ? parsed.rows : coerceRows(parsed.rows, predictor.inputSchema, { field });
+    const predictions = predictor.predict(rows, { k: parsed.k, field });
     outcome.outputs = predictions;
     const model = { id: predictor.modelId, name: predictor.name, version: predictor.version };
     const answer =
@@ -67,12 +77,12 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
         ? v2InferResponse({ modelName: name, modelVersion: String(predictor.version), id: ("id" in parsed && parsed.id) || requestId, predictions })
         : { predictions, model, requestId };
     response = Response.json(answer);
-    response.headers.set("x-model-version", `${predictor.name}@${predictor.version}`);
+    response.headers.set("x-model-version", modelVersionHeader(predictor));
   } catch (e) {
     response = errorResponse(e);
     status = response.status;
     error = e instanceof AppError ? e.message : "internal error";
-    if (outcome.predictor) response.headers.set("x-model-version", `${outcome.predictor.name}@${outcome.predictor.version}`);
+    if (outcome.predictor) response.headers.set("x-model-version", modelVersionHeader(outcome.predictor));
   }
   response.headers.set("x-request-id", requestId);
   for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
