@@ -278,7 +278,7 @@ test("bad input is a problem naming the field, never a 500, and changes nothing 
   // Bad PATCH bodies are refused as a whole.
   await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { maxRows: 0 } }), 422, "maxRows");
   await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { corsOrigins: ["not an origin"] } }), 422, "corsOrigins.0");
-  await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { maxRows: 10, name: "renamed" } }), 422, /name|body/);
+  await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { maxRows: 10, name: "renamed" } }), 422, "name");
 
   // Nothing stored changed, and the endpoint still scores.
   expect(await expectJson<EndpointBody>(await request.get(`/api/endpoints/${ep.name}`), 200)).toEqual(before);

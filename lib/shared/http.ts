@@ -87,10 +87,12 @@ export function handle<P = Record<string, string>>(
 
 /** zod issues → field errors with dotted paths ("steps.1.columns"). */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({
-    field: i.path.length ? i.path.map(String).join(".") : "body",
-    message: i.message,
-  }));
+  return error.issues.flatMap((i) => {
+    const base = i.path.map(String);
+    // An unknown key is named itself ("renamed", "split.extra"), not the object that holds it.
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...base, k].join("."), message: `unknown field "${k}"` }));
+    return [{ field: base.length ? base.join(".") : "body", message: i.message }];
+  });
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what = "body"): z.infer<T> {
