@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { claimNextRun, failInterruptedRuns } from "./runs";
 import { executeRun } from "./execute";
 import { deployShopModel, queueShopModel } from "@/lib/integrate/server/demo";
+import { deployOjModel, queueOjModel } from "@/lib/integrate/server/oj-demo";
 import { claimNextJob, executeJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
 
 const POLL_MS = 300;
@@ -20,6 +21,7 @@ export async function runWorker(signal: AbortSignal): Promise<void> {
   } catch (e) {
     console.error("[worker] could not queue the web-shop demo's model", e);
   }
+  queueOjModel();
   console.log("[worker] ready");
   while (!signal.aborted) {
     try {
@@ -27,6 +29,7 @@ export async function runWorker(signal: AbortSignal): Promise<void> {
       if (run) {
         await executeRun(run);
         await deployShopModel(run.id);
+        await deployOjModel(run.id);
         continue;
       }
       const job = claimNextJob();
