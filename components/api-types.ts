@@ -8,6 +8,8 @@ import type { StoredProfile } from "@/lib/prepare/server/profile";
 import type { Run as ServerRun } from "@/lib/train/server/runs";
 import type { ModelVersion } from "@/lib/train/server/models";
 import type { Sweep as ServerSweep } from "@/lib/train/server/sweeps";
+import type { Endpoint, EndpointKeyInfo } from "@/lib/integrate/server/endpoints";
+import type { Traffic } from "@/lib/integrate/server/traffic";
 
 export type { Project } from "@/lib/define/server/projects";
 export type { Cell, ColumnInfo, ColumnType, DatasetVersion, Row } from "@/lib/data/types";
@@ -97,3 +99,23 @@ export interface Sweep extends Omit<ServerSweep, "trials"> {
 }
 
 export type { ModelVersion };
+
+// ---------------------------------------------------------------------------------------------
+// Integrate: endpoints
+
+export type { Endpoint, EndpointKeyInfo };
+export type EndpointKeySlot = EndpointKeyInfo["slot"];
+
+/** The answer to a deploy: the endpoint with its absolute URL and both keys, shown this once. */
+export interface EndpointCreated extends Endpoint {
+  key: string;
+  secondaryKey: string;
+}
+
+/** A rotated slot with its new key, shown this once. */
+export interface RotatedKey extends EndpointKeyInfo {
+  key: string;
+}
+
+/** Requests, errors and latency of an endpoint over a window, with a series per bucket. */
+export type EndpointTraffic = Traffic;

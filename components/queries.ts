@@ -1,6 +1,11 @@
 import { queryOptions, type QueryClient } from "@tanstack/react-query";
 import type {
   DatasetDetail,
+  Endpoint,
+  EndpointCreated,
+  EndpointKeySlot,
+  EndpointTraffic,
+  RotatedKey,
   DatasetProfile,
   DatasetVersion,
   ModelVersion,
@@ -295,3 +300,70 @@ export function importModelBundle(file: File, name: string, onProgress: (percent
   if (name) body.append("name", name);
   return postFormWithProgress<ModelVersion>("/api/models/import", body, onProgress, onSent);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Integrate: endpoints
+
+export const endpointQueryKeys = {
+  all: ["endpoints"] as const,
+  list: (filter: { projectId?: string } = {}) => ["endpoints", "list", filter] as const,
+  detail: (name: string) => ["endpoints", "detail", name] as const,
+  ready: (name: string) => ["endpoints", "detail", name, "ready"] as const,
+  traffic: (name: string) => ["endpoints", "detail", name, "traffic"] as const,
+};
+
+/** How often the live traffic figures are read again. */
+export const TRAFFIC_REFRESH_MS = 5000;
+
+/** Endpoints by name (optionally of one project). */
+export const endpointListQuery = (filter: { projectId?: string } = {}) =>
+  queryOptions({
+    queryKey: endpointQueryKeys.list(filter),
+    queryFn: ({ signal }) =>
+      fetchJson<{ items: Endpoint[] }>(`/api/endpoints${filter.projectId ? `?projectId=${enc(filter.projectId)}` : ""}`, { signal }).then((r) => r.items),
+  });
+
+export const endpointQuery = (name: string) =>
+  queryOptions({
+    queryKey: endpointQueryKeys.detail(name),
+    queryFn: ({ signal }) => fetchJson<Endpoint>(`/api/endpoints/${enc(name)}`, { signal }),
+  });
+
+/** True once the endpoint's model version is compiled and in memory (V2 readiness answers 200). */
+export const endpointReadyQuery = (name: string) =>
+  queryOptions({
+    queryKey: endpointQueryKeys.ready(name),
+    queryFn: ({ signal }) => fetchJson<{ ready: boolean }>(`/v2/models/${enc(name)}/ready`, { signal }).then((r) => r.ready === true),
+    staleTime: 0,
+  });
+
+/** The last hour's traffic, read again every TRAFFIC_REFRESH_MS. */
+export const endpointTrafficQuery = (name: string) =>
+  queryOptions({
+    queryKey: endpointQueryKeys.traffic(name),
+    queryFn: ({ signal }) => fetchJson<EndpointTraffic>(`/api/endpoints/${enc(name)}/metrics`, { signal }),
+    refetchInterval: TRAFFIC_REFRESH_MS,
+    staleTime: 0,
+  });
+
+export interface DeployRequest {
+  name: string;
+  modelId: string;
+  mode?: "realtime" | "batch";
+}
+
+/** Deploys a model version under a name → the endpoint with both keys (201), shown this once. */
+export const deployEndpoint = (body: DeployRequest) => sendJson<EndpointCreated>("POST", "/api/endpoints", body);
+
+export interface EndpointPatch {
+  modelId?: string;
+  split?: { modelId: string; percent: number } | null;
+}
+
+/** Switches the model version or the split, atomically. */
+export const patchEndpoint = (name: string, body: EndpointPatch) => sendJson<Endpoint>("PATCH", `/api/endpoints/${enc(name)}`, body);
+
+/** A new key for one slot (201), shown this once; the slot's old key stops at once. */
+export const rotateEndpointKey = (name: string, slot: EndpointKeySlot) => sendJson<RotatedKey>("POST", `/api/endpoints/${enc(name)}/keys`, { slot });
+
+export const invalidateEndpoints = (qc: QueryClient) => qc.invalidateQueries({ queryKey: endpointQueryKeys.all });

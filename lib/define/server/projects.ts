@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { projects, recipes, datasetVersions, runs, type ProjectRow } from "@/db/schema";
+import { projects, recipes, datasetVersions, runs, endpoints, type ProjectRow } from "@/db/schema";
 import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
@@ -117,6 +117,9 @@ function assessSteps(p: ProjectRow, dataset: DatasetBrief | null) {
     steps.train = "attention";
     notes.train = `The latest run failed: ${latestRun.error ?? "unknown error"}`;
   } else if (anySucceeded) steps.train = "done";
+
+  const endpoint = getDb().select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.projectId, p.id)).limit(1).get();
+  if (endpoint) steps.deploy = "done";
   return { steps, notes };
 }
 

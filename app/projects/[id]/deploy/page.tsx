@@ -1,6 +1,12 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
-import { StepPlaceholder } from "@/components/step-placeholder";
+import { listEndpoints } from "@/lib/integrate/server/endpoints";
+import { listModels } from "@/lib/train/server/models";
+import { buttonClass } from "@/components/button";
+import { EndpointDeployPanel } from "@/components/endpoint-deploy-panel";
+import { StepIntro } from "@/components/step-intro";
+import { StepStateBadge } from "@/components/step-state";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Integrate" };
@@ -8,16 +14,24 @@ export const metadata: Metadata = { title: "Integrate" };
 export default async function DeployPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const project = loadProject((await params).id);
+  const models = listModels({ projectId: project.id });
+  const endpoints = listEndpoints({ projectId: project.id });
   return (
-    <StepPlaceholder
-      step="deploy"
-      state={project.steps.deploy}
-      note={project.stepNotes.deploy}
-      holds={[
-        `Endpoints serving a model version${project.delivery === "realtime" ? " in real time" : " for batch scoring"}, with their keys and URLs.`,
-        "Batch jobs scoring a dataset or file with visible progress, and schedules that score the newest data on a cron.",
-        "Reports that draw the latest forecast next to the history.",
-      ]}
-    />
+    <section aria-labelledby="deploy-step-heading">
+      <StepIntro id="deploy-step-heading" title="Integrate" actions={<StepStateBadge state={project.steps.deploy} />}>
+        Deploy a registered model version to an endpoint with its own URL and two keys; switch versions or split traffic later without the URL changing.
+      </StepIntro>
+      {models.length === 0 && endpoints.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
+          <p className="font-medium">No registered model yet</p>
+          <p className="mt-1 text-sm text-slate-500">An endpoint serves a registered model version: train a model and register a succeeded run in Train first.</p>
+          <Link href={`/projects/${encodeURIComponent(project.id)}/train`} className={`${buttonClass()} mt-4`}>
+            Go to Train
+          </Link>
+        </div>
+      ) : (
+        <EndpointDeployPanel project={{ id: project.id, name: project.name, delivery: project.delivery }} initialModels={models} initialEndpoints={endpoints} />
+      )}
+    </section>
   );
 }
