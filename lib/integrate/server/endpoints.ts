@@ -6,7 +6,7 @@ import { endpointKeys, endpoints, models, type EndpointRow } from "@/db/schema";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { getModel } from "@/lib/train/server/models";
-import { compilePredictor, type Predictor } from "./predictors";
+import { compilePredictor, ITEM_ID_COLUMN, type Predictor } from "./predictors";
 
 /** Rows one request may carry unless the endpoint says otherwise. */
 export const DEFAULT_MAX_ROWS = 1000;
@@ -78,10 +78,24 @@ function modelRef(id: string) {
   return { id: m.id, name: m.name, version: m.version };
 }
 
+/**
+ * The request columns of a version not compiled in this process yet, from its manifest: the same
+ * answer the compiled predictor gives (a recommender reads `itemId`; a forecaster only its time,
+ * series and known-ahead columns).
+ */
+function schemaFromManifest(manifest: Record<string, unknown>): { name: string; type: string }[] {
+  if (manifest.task === "recommendation") return [{ name: ITEM_ID_COLUMN, type: "category" }];
+  const schema = (manifest.inputSchema as { name: string; type: string }[] | undefined) ?? [];
+  if (manifest.task !== "forecasting") return schema;
+  const p = (manifest.hyperparameters ?? {}) as { timeColumn?: string; seriesColumns?: string[]; exogenous?: string[] };
+  const reads = new Set([p.timeColumn, ...(p.seriesColumns ?? []), ...(p.exogenous ?? [])]);
+  return schema.filter((c) => reads.has(c.name));
+}
+
 function present(row: EndpointRow): Endpoint {
   const keys = getDb().select().from(endpointKeys).where(eq(endpointKeys.endpointName, row.name)).orderBy(asc(endpointKeys.slot)).all();
   const manifest = getModel(row.modelId).manifest;
-  const schema = ready.get(row.modelId)?.inputSchema ?? (manifest.inputSchema as { name: string; type: string }[] | undefined) ?? [];
+  const schema = ready.get(row.modelId)?.inputSchema ?? schemaFromManifest(manifest);
   return {
     name: row.name,
     mode: row.mode,
@@ -171,6 +185,9 @@ export async function updateEndpoint(name: string, input: unknown): Promise<Endp
   const body = parseWith(patchSchema, input);
   const current = getRow(name);
   if (body.modelId) await requireServable(body.modelId, "modelId");
+  if (body.split && body.split.modelId === (body.modelId ?? current.modelId)) {
+    throw new AppError("VALIDATION", "A split needs a second version: this one already answers the rest of the traffic.", [{ field: "split.modelId", message: "same as the main version" }]);
+  }
   if (body.split) await requireServable(body.split.modelId, "split.modelId");
   const set: Partial<EndpointRow> = { updatedAt: new Date() };
   if (body.modelId) set.modelId = body.modelId;
