@@ -1,17 +1,17 @@
 /**
- * `npx tsx bench/eval-models.ts`: the quality figures of issue 3 for the forecaster and the
- * recommender on the real data in ../shared/datasets (skipped with a note when absent).
- *   EVAL_ONLY=forecaster|recommender   runs one of the two
+ * `npx tsx bench/eval-models.ts` (`npm run eval`): the quality figures of issue 3 for the forecaster
+ * and the recommender on the real data in ../shared/datasets (skipped with a note when absent), and
+ * of the tabular models against scikit-learn (bench/eval-tabular.ts).
+ *   EVAL_ONLY=forecaster|recommender|tabular   runs one of the three
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parse } from "csv-parse/sync";
-import { coerceRow, createTypeInferrer } from "@/lib/data/infer";
-import type { Row } from "@/lib/data/types";
 import { trainForecaster } from "@/lib/train/forecaster";
 import type { ForecastMetrics, RecommendationMetrics } from "@/lib/train/metrics";
 import { trainRecommender } from "@/lib/train/recommender";
 import { initServerBackend } from "@/lib/train/server/backend";
+import { evalTabular } from "./eval-tabular";
+import { readCsv } from "./lib/csv";
 
 const DATASETS_DIR = path.resolve(process.cwd(), "../shared/datasets");
 const OJ_FILE = path.join(DATASETS_DIR, "oj/oj-sales-249-series.csv");
@@ -21,16 +21,6 @@ const RECOMMEND_K = 10;
 /** Reference figures from issue 3 (same split: the last 12 weeks of all 249 series). */
 const REFERENCE_TREES_WAPE = 0.437;
 const REFERENCE_LAST_VALUE_WAPE = 0.71;
-
-/** Reads a CSV file into typed rows, with the workbench's own type inference and coercion. */
-function readCsv(file: string): Row[] {
-  const records = parse(fs.readFileSync(file, "utf8"), { skip_empty_lines: true, relax_column_count: true }) as string[][];
-  const [header, ...body] = records;
-  const inferrer = createTypeInferrer();
-  for (const raw of body) inferrer.add(header, raw);
-  const columns = inferrer.finish(header, body.length);
-  return body.map((raw) => coerceRow(columns, raw));
-}
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -43,7 +33,7 @@ async function evalForecaster(): Promise<void> {
     console.log(`  skipped: ${OJ_FILE} not found`);
     return;
   }
-  const rows = readCsv(OJ_FILE);
+  const { rows } = readCsv(OJ_FILE);
   const seriesCount = new Set(rows.map((r) => `${r.Store}|${r.Brand}`)).size;
   console.log(`  ${rows.length} rows, ${seriesCount} series`);
   const started = performance.now();
@@ -72,7 +62,7 @@ async function evalRecommender(): Promise<void> {
     console.log(`  skipped: ${RETAIL_FILE} not found`);
     return;
   }
-  const rows = readCsv(RETAIL_FILE);
+  const { rows } = readCsv(RETAIL_FILE);
   const started = performance.now();
   const recommender = await trainRecommender({ rows, params: {} });
   const trainMs = performance.now() - started;
@@ -111,6 +101,7 @@ async function main(): Promise<void> {
   const only = process.env.EVAL_ONLY;
   if (!only || only === "forecaster") await evalForecaster();
   if (!only || only === "recommender") await evalRecommender();
+  if (!only || only === "tabular") await evalTabular();
 }
 
 main().catch((e) => {
