@@ -18,6 +18,8 @@ export const endpoints = sqliteTable("endpoints", {
   rateLimitPerMinute: integer(),
   /** Rows one request may carry. */
   maxRows: integer().notNull(),
+  /** Drift thresholds that differ from the defaults (lib/monitor/drift.ts), e.g. {"ksPValue": 0.01}. */
+  driftThresholds: text({ mode: "json" }).$type<Record<string, number>>(),
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
   updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
 });

@@ -182,6 +182,23 @@ export function queryInt(url: URL, name: string, def: number, min: number, max: 
   return n;
 }
 
+/** A query-string time (ISO 8601 or epoch milliseconds); undefined when absent; names the field when unreadable. */
+export function queryTime(url: URL, name: string): Date | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return undefined;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) throw new AppError("VALIDATION", `${name} must be an ISO date-time or epoch milliseconds.`, [{ field: name, message: "not a time" }]);
+  return new Date(ms);
+}
+
+/** `?since=&until=` of a monitoring query. */
+export function queryWindow(url: URL): { since?: Date; until?: Date } {
+  const since = queryTime(url, "since");
+  const until = queryTime(url, "until");
+  if (since && until && since > until) throw new AppError("VALIDATION", "since must not be after until.", [{ field: "since", message: "after until" }]);
+  return { since, until };
+}
+
 /** Like readJson, but an empty body reads as `undefined` (for routes whose body is optional). */
 export async function readJsonOptional<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T> | undefined> {
   const declared = req.headers.get("content-length");

@@ -43,6 +43,20 @@ const patchSchema = z
     corsOrigins: originsSchema.optional(),
     rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional(),
     maxRows: z.number().int().min(1).max(MAX_ROWS_LIMIT).optional(),
+    /** Drift thresholds of this endpoint's monitoring (lib/monitor/drift.ts); null restores the defaults. */
+    driftThresholds: z
+      .object({
+        ksPValue: z.number().gt(0).lt(1),
+        wasserstein: z.number().gt(0),
+        chiSquaredPValue: z.number().gt(0).lt(1),
+        jensenShannon: z.number().gt(0).max(1),
+        smallReferenceRows: z.number().int().min(1),
+        driftedShare: z.number().gt(0).max(1),
+      })
+      .partial()
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -62,6 +76,7 @@ export interface Endpoint {
   corsOrigins: string[];
   rateLimitPerMinute: number | null;
   maxRows: number;
+  driftThresholds: Record<string, number> | null;
   keys: EndpointKeyInfo[];
   inputSchema: { name: string; type: string }[];
   task: string;
@@ -106,6 +121,7 @@ function present(row: EndpointRow): Endpoint {
     corsOrigins: row.corsOrigins,
     rateLimitPerMinute: row.rateLimitPerMinute,
     maxRows: row.maxRows,
+    driftThresholds: row.driftThresholds ?? null,
     keys: keys.map((k) => ({ slot: k.slot, prefix: k.prefix, createdAt: k.createdAt.toISOString() })),
     inputSchema: schema.map((c) => ({ name: c.name, type: c.type })),
     task: String(manifest.task ?? ""),
@@ -152,6 +168,7 @@ export async function createEndpoint(input: unknown): Promise<Endpoint & { key: 
         corsOrigins: body.corsOrigins ?? [],
         rateLimitPerMinute: body.rateLimitPerMinute ?? null,
         maxRows: body.maxRows ?? DEFAULT_MAX_ROWS,
+        driftThresholds: null,
         createdAt: now,
         updatedAt: now,
       })
@@ -198,6 +215,7 @@ export async function updateEndpoint(name: string, input: unknown): Promise<Endp
   if (body.corsOrigins) set.corsOrigins = body.corsOrigins;
   if (body.rateLimitPerMinute !== undefined) set.rateLimitPerMinute = body.rateLimitPerMinute;
   if (body.maxRows) set.maxRows = body.maxRows;
+  if (body.driftThresholds !== undefined) set.driftThresholds = body.driftThresholds;
   getDb().update(endpoints).set(set).where(eq(endpoints.name, current.name)).run();
   refresh(name, true);
   return getEndpoint(name);

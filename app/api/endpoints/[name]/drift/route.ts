@@ -1,0 +1,11 @@
+import { endpointDrift } from "@/lib/monitor/server/window";
+import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+
+/**
+ * `?since=&until=` (default the last 24 hours): per input feature and for the predictions,
+ * `{name, metric, value, threshold, drifted}` against the model bundle's reference sample, with
+ * overlaid histograms, and whether the input as a whole drifted.
+ */
+export const GET = handle<{ name: string }>((req, { name }) => json(endpointDrift(name, queryWindow(new URL(req.url)))));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

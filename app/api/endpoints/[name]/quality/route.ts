@@ -1,0 +1,7 @@
+import { endpointQuality } from "@/lib/monitor/server/window";
+import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+
+/** `?since=&until=`: null, type-error and out-of-range rates per input column, ranges from the reference sample. */
+export const GET = handle<{ name: string }>((req, { name }) => json(endpointQuality(name, queryWindow(new URL(req.url)))));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,1 @@
+ALTER TABLE `endpoints` ADD `drift_thresholds` text;
