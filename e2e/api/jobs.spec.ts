@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { createProject, expectJson, expectProblem, multipartBody, raw, uniq, upload } from "./helpers";
+import { createProject, expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
 import { waitForRun, type Run } from "./train-helpers";
 
 /** Batch jobs: a dataset version or a CSV scored in chunks to a CSV file and an output table. */
@@ -215,4 +215,35 @@ test("a job whose server is killed mid-way resumes from its last committed chunk
     await api.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test("a forecaster's job over history forecasts the next horizon of every series, with the known-ahead values the input supplies", async ({ request }) => {
+  test.setTimeout(240_000);
+  const project = await sampleProject(request, "Orange juice sales");
+  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "forecaster", params: { ensembleSize: 1 } } }), 202);
+  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
+  expect(run.error).toBeNull();
+  const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
+  const name = uniq("oj-forecast").toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const ep = await expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "batch" } }), 201);
+  // The sample's history: 9 series up to 1992-09-03, with Quantity: the job forecasts what follows.
+  const history = (await expectJson<{ items: { id: string; name: string }[] }>(await request.get("/api/datasets"), 200)).items.find((d) => d.name === "Orange juice sales (9 series)")!;
+  const job = await expectJson<Job>(
+    await request.post(`/api/endpoints/${name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: history.id } }),
+    202,
+  );
+  const done = await waitForJob(request, job.id, ["succeeded", "failed"]);
+  expect(done).toMatchObject({ status: "succeeded", rowsDone: 9 * 12, rowsTotal: 9 * 12 });
+  const [header, ...rows] = parseCsv(await (await request.get(done.outputUrl!)).text());
+  expect(header.slice(0, 3)).toEqual(["WeekStarting", "Store", "Brand"]);
+  const series = new Map<string, string[]>();
+  for (const r of rows) series.set(`${r[1]}|${r[2]}`, [...(series.get(`${r[1]}|${r[2]}`) ?? []), r[0]]);
+  expect(series.size).toBe(9);
+  for (const weeks of series.values()) {
+    expect(weeks).toHaveLength(12);
+    // Weekly steps after the newest history week, in order.
+    expect(Date.parse(weeks[0])).toBeGreaterThan(Date.parse("1992-09-03"));
+    weeks.forEach((w, i) => i > 0 && expect(Date.parse(w) - Date.parse(weeks[i - 1])).toBe(7 * 86_400_000));
+  }
+  for (const r of rows) expect(Number(r[header.indexOf("prediction")])).toBeGreaterThan(0);
 });

@@ -90,6 +90,31 @@ describe("trainForecaster", () => {
     again.dispose();
   });
 
+  it("forecasts the next horizon after newer history it is given, using known-ahead values the rows supply", async () => {
+    // Alternating sales; the model sees weeks 0–109, the batch brings weeks 110–119 as new history.
+    const rows: Row[] = [];
+    for (let s = 0; s < 2; s++) for (let t = 0; t < 120; t++) rows.push({ Week: weekIso(t), Store: `s${s}`, Quantity: (t % 2 === 0 ? 300 : 100) * (s + 1), Price: 2 });
+    const forecaster = await trainForecaster({
+      rows: rows.filter((r) => Date.parse(String(r.Week)) < START_MS + 110 * WEEK_MS),
+      params: { timeColumn: "Week", seriesColumns: ["Store"], target: "Quantity", exogenous: ["Price"], horizon: 4, lags: [1, 2], ...QUICK, epochs: 80, earlyStoppingPatience: 10 },
+    });
+    const newer = rows.filter((r) => Date.parse(String(r.Week)) >= START_MS + 110 * WEEK_MS);
+    const known = { Week: weekIso(121), Store: "s0", Price: 2.5, Quantity: null };
+    const out = forecaster.forecastAhead([...newer, known]);
+    expect(out).toHaveLength(2 * 4);
+    const s0 = out.filter((r) => r.Store === "s0");
+    // The periods after the newest history (week 119), not after the stored tail (week 109).
+    expect(s0.map((r) => r.Week)).toEqual([120, 121, 122, 123].map(weekIso));
+    expect(s0[1].Price).toBe(2.5);
+    expect(s0[2].Price).toBeNull();
+    const [w120, w121] = s0.map((r) => r.prediction as number);
+    expect(w120).toBeGreaterThan(2 * w121);
+    // Without history in the rows, the stored tails are the history: the same as predict().
+    const future = [110, 111].map((t) => ({ Week: weekIso(t), Store: "s1", Price: 2 }));
+    const fromTails = forecaster.forecastAhead(future, 2).map((r) => r.prediction);
+    expect(fromTails).toEqual(forecaster.predict(future));
+  });
+
   it("refuses a horizon the data is too short for, naming the param", async () => {
     const rows = promoRows(20, 1);
     await expect(trainForecaster({ rows, params: { timeColumn: "Week", target: "Quantity", horizon: 12 } })).rejects.toMatchObject({

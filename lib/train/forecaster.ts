@@ -195,6 +195,8 @@ export interface Forecaster {
    * of all series of a week forecasts best). Unseen series get the median level of the known ones.
    */
   predict(requests: readonly Row[]): number[];
+  /** The next `horizon` periods (default params.horizon) of every series in `rows`, from their history in the rows and the stored tails. */
+  forecastAhead(rows: readonly Row[], horizon?: number): Row[];
   serialize(): Promise<SerializedForecaster>;
   dispose(): void;
 }
@@ -1096,21 +1098,79 @@ function makeForecaster(
   const noMeans = params.exogenous.map(() => 0);
   // Series rebuilt from their tails once, on first use.
   const tailSeries = new Map<string, SeriesData | null>();
-  const seriesFor = (key: string, values: string[]): SeriesData | null => {
+  const tailPoints = (key: string): RawPoint[] =>
+    (seriesTails[key] ?? []).map((p) => ({ ms: Date.parse(p.time), y: p.value, exog: p.exogenous ?? params.exogenous.map(() => null) }));
+  const seriesOf = (key: string, values: string[], points: RawPoint[]): SeriesData | null =>
+    points.length
+      ? buildSeries(
+          key,
+          values,
+          values.map((v, c) => vocabIndex[c].get(v) ?? 0),
+          points,
+          state,
+          state.exogenousMeans[key] ?? noMeans,
+        )
+      : null;
+  const seriesFor = (key: string, values: string[], override?: Map<string, SeriesData | null>): SeriesData | null => {
+    if (override?.has(key)) return override.get(key)!;
     let s = tailSeries.get(key);
     if (s !== undefined) return s;
-    const tail = seriesTails[key];
-    s = null;
-    if (tail?.length) {
-      const points = tail.map((p) => ({ ms: Date.parse(p.time), y: p.value, exog: p.exogenous ?? params.exogenous.map(() => null) }));
-      const ids = values.map((v, c) => vocabIndex[c].get(v) ?? 0);
-      s = buildSeries(key, values, ids, points, state, state.exogenousMeans[key] ?? noMeans);
-    }
+    s = seriesOf(key, values, tailPoints(key));
     tailSeries.set(key, s);
     return s;
   };
 
+  /**
+   * The next `horizon` periods of every series in `rows`. Rows with a target value are history:
+   * they extend the series' stored tail (newer history than the model saw). Rows without one are
+   * periods to come whose known-ahead values (price, advert) the forecast uses; periods the rows do
+   * not supply are forecast with those values unknown. One output row per series and period.
+   */
+  function forecastAhead(rows: readonly Row[], horizon = params.horizon): Row[] {
+    const history = new Map<string, { values: string[]; points: RawPoint[] }>();
+    const ahead = new Map<string, Map<number, Row>>();
+    for (const row of rows) {
+      const ms = toTimestamp(row[params.timeColumn]);
+      if (ms === null) continue;
+      const key = seriesKey(row, params.seriesColumns);
+      const values = params.seriesColumns.map((c) => cellToString(row[c]));
+      const entry = history.get(key) ?? { values, points: [] };
+      history.set(key, entry);
+      const y = cellToNumber(row[params.target]);
+      if (y !== null) entry.points.push({ ms, y, exog: params.exogenous.map((c) => cellToNumber(row[c])) });
+      else {
+        const byPeriod = ahead.get(key) ?? new Map<number, Row>();
+        byPeriod.set(Math.round((ms - state.originMs) / state.periodMs), row);
+        ahead.set(key, byPeriod);
+      }
+    }
+    const override = new Map<string, SeriesData | null>();
+    const requests: Row[] = [];
+    for (const [key, { values, points }] of history) {
+      // History in the rows wins over the stored tail for the same period.
+      const seen = new Set(points.map((p) => Math.round((p.ms - state.originMs) / state.periodMs)));
+      const merged = [...tailPoints(key).filter((p) => !seen.has(Math.round((p.ms - state.originMs) / state.periodMs))), ...points];
+      const s = seriesOf(key, values, merged);
+      override.set(key, s);
+      const last = s ? s.observed[s.observed.length - 1] : Math.max(...(ahead.get(key)?.keys() ?? [0])) - horizon;
+      for (let h = 1; h <= horizon; h++) {
+        const j = last + h;
+        const known = ahead.get(key)?.get(j);
+        const base: Row = Object.fromEntries(params.seriesColumns.map((c, i) => [c, values[i]]));
+        base[params.timeColumn] = new Date(state.originMs + j * state.periodMs).toISOString();
+        for (const c of params.exogenous) base[c] = known?.[c] ?? null;
+        requests.push(base);
+      }
+    }
+    const predictions = predictWith(requests, override);
+    return requests.map((r, i) => ({ ...r, prediction: predictions[i] }));
+  }
+
   function predict(requests: readonly Row[]): number[] {
+    return predictWith(requests);
+  }
+
+  function predictWith(requests: readonly Row[], override?: Map<string, SeriesData | null>): number[] {
     // First pass: each request's series, period and exogenous values; the batch is also where the
     // sibling series' exogenous values of the same period come from.
     const parsed = requests.map((row, i) => {
@@ -1128,7 +1188,7 @@ function makeForecaster(
     const builder = new ExampleBuilder();
     for (const r of parsed) {
       const target: TargetInfo = { j: r.j, ms: r.ms, exog: r.exog, siblings: state.siblings ? siblings.context(r.group, r.j, r.own) : null };
-      const s = seriesFor(r.key, r.values);
+      const s = seriesFor(r.key, r.values, override);
       const o = s ? lastObservedAtOrBefore(s, r.j - 1) : undefined;
       if (!s || o === undefined) {
         const origin = emptyOrigin(params, state);
@@ -1153,6 +1213,7 @@ function makeForecaster(
     seriesTails,
     featureNames: state.featureNames,
     predict,
+    forecastAhead,
     async serialize() {
       const artifacts = await saveArtifacts(model);
       return { format: "workbench-forecaster", formatVersion: 1, params, state, seriesTails, backtest, history, ...artifacts };

@@ -64,10 +64,46 @@ export function scoreChunk(predictor: Predictor, rows: Row[]): { predictions: (P
   return { predictions, errors };
 }
 
+interface Chunk {
+  rows: Row[];
+  /** Each row's cells as they came, for the CSV (file inputs). */
+  raw: RawCell[][];
+  /** Predictions made already (forecast mode); otherwise the chunk is scored as it comes. */
+  predictions?: (Prediction | null)[];
+}
+
 interface Source {
   columns: string[];
-  /** Chunks of rows from row `start` on; `raw` keeps each row's cells as they came, for the CSV. */
-  chunks(start: number): AsyncGenerator<{ rows: Row[]; raw: RawCell[][] }>;
+  /** Chunks of rows from row `start` on. */
+  chunks(start: number): AsyncGenerator<Chunk>;
+}
+
+/** Rows a forecast-mode job reads in full (history of every series). */
+const MAX_FORECAST_INPUT_ROWS = 2_000_000;
+
+/**
+ * Forecast mode: a forecaster's job whose input carries the target is history. The output is the
+ * next `horizon` periods of every series in it — after the newest history the input brings, using
+ * the known-ahead values (price, advert) of input rows without a target — not one row per input row.
+ */
+async function forecastSource(source: Source, predictor: Predictor): Promise<Source> {
+  const rows: Row[] = [];
+  for await (const chunk of source.chunks(0)) {
+    for (const r of chunk.rows) rows.push(r);
+    if (rows.length > MAX_FORECAST_INPUT_ROWS) throw new AppError("TOO_LARGE", `A forecast job reads at most ${MAX_FORECAST_INPUT_ROWS} history rows.`, [{ field: "file", message: "too many rows" }]);
+  }
+  const schema = [...predictor.inputSchema, { name: predictor.target!, type: "number" as const }];
+  const out = predictor.forecastAhead!(coerceRows(rows, schema, { field: "rows" }));
+  const columns = [...predictor.inputSchema.map((c) => c.name)];
+  return {
+    columns,
+    async *chunks(start) {
+      for (let i = start; i < out.length; i += JOB_CHUNK_ROWS) {
+        const part = out.slice(i, i + JOB_CHUNK_ROWS);
+        yield { rows: part, raw: [], predictions: part.map((r) => (r.prediction as number | null) ?? null) };
+      }
+    },
+  };
 }
 
 function datasetSource(datasetId: string): Source {
@@ -140,7 +176,14 @@ export async function executeJob(job: JobRow): Promise<void> {
   const started = Date.now();
   try {
     const predictor = await predictorFor(job.modelId);
-    const source = job.sourceKind === "dataset" ? datasetSource(job.datasetId!) : await fileSource(jobInputFile(job.id));
+    let source = job.sourceKind === "dataset" ? datasetSource(job.datasetId!) : await fileSource(jobInputFile(job.id));
+    const forecastMode = predictor.kind === "forecaster" && !!predictor.target && source.columns.includes(predictor.target);
+    if (forecastMode) {
+      source = await forecastSource(source, predictor);
+      let total = 0;
+      for await (const c of source.chunks(0)) total += c.rows.length;
+      db.update(jobs).set({ rowsTotal: total, updatedAt: new Date() }).where(eq(jobs.id, job.id)).run();
+    }
     const outputs = predictionColumns(predictor);
     const inputNames = source.columns;
     const table = quoteIdent(job.outputTable);
@@ -172,11 +215,11 @@ export async function executeJob(job: JobRow): Promise<void> {
           finish(job.id, { status: "cancelled", error: `cancelled after ${done} rows; the output is incomplete` });
           return;
         }
-        const { predictions, errors } = scoreChunk(predictor, chunk.rows);
+        const { predictions, errors } = chunk.predictions ? { predictions: chunk.predictions, errors: chunk.rows.map(() => null) } : scoreChunk(predictor, chunk.rows);
         const records: unknown[][] = [];
         let text = "";
         for (let i = 0; i < chunk.rows.length; i++) {
-          const inputs = job.sourceKind === "file" ? inputNames.map((_, j) => chunk.raw[i][j] ?? null) : inputNames.map((n) => chunk.rows[i][n] ?? null);
+          const inputs = chunk.raw.length ? inputNames.map((_, j) => chunk.raw[i][j] ?? null) : inputNames.map((n) => chunk.rows[i][n] ?? null);
           const values = [...inputs, ...predictionValues(predictor, predictions[i]), errors[i]];
           records.push([done + i, ...values.map((v) => (typeof v === "boolean" ? Number(v) : v))]);
           text += values.map(csvCell).join(",") + "\n";

@@ -30,6 +30,9 @@ export interface Predictor {
   inputSchema: { name: string; type: ColumnType }[];
   /** Classification: the class labels, in the order of the probabilities. */
   labels?: string[];
+  /** Forecasting: the target column, and the next periods of every series from history rows (batch forecast mode). */
+  target?: string;
+  forecastAhead?(rows: Row[]): Row[];
   /**
    * One prediction per row; throws VALIDATION naming `${field}[i].column` for a value the model
    * cannot use (`field` is where the request holds its rows: "rows", "instances", …; default "rows").
@@ -116,10 +119,14 @@ function forecasterPredictor(loaded: Extract<LoadedModel, { kind: "forecaster" }
   return {
     kind: "forecaster",
     inputSchema: fitted.inputColumns.filter((c) => reads.has(c.name)).map((c) => ({ name: c.name, type: c.type })),
+    target: p.target,
     predict(rows) {
       // The recipe's row steps (an imputed price) apply as in training; serve mode keeps every row.
       const prepared = applyRecipe(fitted, rows, { mode: "serve" }).rows;
       return model.predict(prepared);
+    },
+    forecastAhead(rows) {
+      return model.forecastAhead(applyRecipe(fitted, rows, { mode: "serve" }).rows);
     },
     dispose: () => model.dispose(),
   };
