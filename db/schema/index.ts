@@ -7,3 +7,4 @@ export * from "./endpoints";
 export * from "./jobs";
 export * from "./schedules";
 export * from "./reports";
+export * from "./monitoring";

@@ -1,0 +1,12 @@
+import type { Bucket } from "@/lib/monitor/actuals";
+import { endpointPerformance } from "@/lib/monitor/server/actuals";
+import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+
+/** `?since=&until=&bucket=day|week` → the task's metrics on matched actuals, overall and over time, against the project's threshold. */
+export const GET = handle<{ name: string }>((req, { name }) => {
+  const url = new URL(req.url);
+  const bucket = (url.searchParams.get("bucket") || undefined) as Bucket | undefined;
+  return json(endpointPerformance(name, { ...queryWindow(url), bucket }));
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,211 @@
+import { and, asc, desc, eq, gte, inArray, lte } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { actuals, jobs, projects, requestLogs } from "@/db/schema";
+import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
+import { getEndpoint } from "@/lib/integrate/server/endpoints";
+import { flushRequestLog } from "@/lib/integrate/server/request-log";
+import { AppError } from "@/lib/shared/errors";
+import { readJson, readTextLimited } from "@/lib/shared/http";
+import { newId } from "@/lib/shared/ids";
+import { METRICS_BY_TASK } from "@/lib/train/metrics";
+import { z } from "zod";
+import {
+  actualFor,
+  indexRowsByKeys,
+  loggedPrediction,
+  matchKeys,
+  outputRowPrediction,
+  pairMetrics,
+  parseActualItems,
+  parseActualsCsv,
+  performanceSeries,
+  type ActualItem,
+  type Bucket,
+  type Pair,
+  type SeriesPoint,
+  type Unmatched,
+} from "../actuals";
+
+/** Largest CSV of actuals (a week of a store-by-brand forecast is a few kB). */
+const MAX_ACTUALS_CSV_BYTES = 8 * 1024 * 1024;
+/** Request ids looked up in one query. */
+const LOOKUP_CHUNK = 500;
+
+type ActualInsert = typeof actuals.$inferInsert;
+
+/** The items of a JSON or `text/csv` body, validated. */
+async function readItems(req: Request): Promise<ActualItem[]> {
+  const type = (req.headers.get("content-type") ?? "").toLowerCase();
+  if (/^text\/(csv|plain)/.test(type)) return parseActualsCsv(await readTextLimited(req, MAX_ACTUALS_CSV_BYTES));
+  return parseActualItems(await readJson(req, z.unknown()));
+}
+
+/**
+ * `POST /api/endpoints/{name}/actuals`: joins each actual to the prediction it belongs to (a logged
+ * request's row, or the newest succeeded batch output's row with the same key values) and stores
+ * the pair; a later post for the same prediction replaces the actual.
+ */
+export async function submitActuals(name: string, req: Request): Promise<{ matched: number; unmatched: Unmatched[] }> {
+  const endpoint = getEndpoint(name);
+  const task = endpoint.task as Task;
+  const items = await readItems(req);
+  const unmatched: Unmatched[] = [];
+  const pairs: ActualInsert[] = [];
+  const now = new Date();
+  const store = (pair: Omit<ActualInsert, "id" | "endpointName" | "receivedAt">) => pairs.push({ id: newId("act"), endpointName: name, receivedAt: now, ...pair });
+
+  const byRequest = items.filter((i): i is Extract<ActualItem, { requestId: string }> => "requestId" in i);
+  if (byRequest.length) {
+    flushRequestLog();
+    const ids = [...new Set(byRequest.map((i) => i.requestId))];
+    const logs = new Map<string, typeof requestLogs.$inferSelect>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      for (const l of getDb().select().from(requestLogs).where(and(eq(requestLogs.endpointName, name), inArray(requestLogs.id, chunk))).all()) logs.set(l.id, l);
+    }
+    for (const item of byRequest) {
+      const log = logs.get(item.requestId);
+      const found = loggedPrediction(log, item.row);
+      const actual = actualFor(task, item.actual);
+      if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
+      else if ("reason" in actual) unmatched.push({ index: item.index, reason: actual.reason });
+      else
+        store({
+          source: "realtime",
+          matchKey: `req:${item.requestId}:${item.row}`,
+          requestId: item.requestId,
+          jobId: null,
+          row: item.row,
+          keys: null,
+          modelId: log!.modelId,
+          modelVersion: log!.modelVersion,
+          prediction: found.prediction,
+          actual: actual.value,
+          predictedAt: log!.createdAt,
+        });
+    }
+  }
+
+  const byKeys = items.filter((i): i is Extract<ActualItem, { keys: Record<string, unknown> }> => "keys" in i);
+  if (byKeys.length) {
+    const job = getDb()
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.endpointName, name), eq(jobs.status, "succeeded")))
+      .orderBy(desc(jobs.finishedAt))
+      .limit(1)
+      .get();
+    const output = job ? readOutputTable(job.outputTable) : null;
+    const indexes = new Map<string, Map<string, Record<string, unknown>>>();
+    const indexFor = (columns: string[]) => {
+      const k = JSON.stringify(columns);
+      let index = indexes.get(k);
+      if (!index) indexes.set(k, (index = indexRowsByKeys(output!.rows, columns)));
+      return index;
+    };
+    for (const item of byKeys) {
+      if (!job || !output) {
+        unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
+        continue;
+      }
+      const found = matchKeys(item.keys, output.columns, indexFor);
+      const actual = actualFor(task, item.actual);
+      if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
+      else if (found.row.error !== null && found.row.error !== undefined) unmatched.push({ index: item.index, reason: `that row could not be scored: ${String(found.row.error)}` });
+      else if ("reason" in actual) unmatched.push({ index: item.index, reason: actual.reason });
+      else
+        store({
+          source: "batch",
+          matchKey: `job:${job.id}:${found.row.row}`,
+          requestId: null,
+          jobId: job.id,
+          row: Number(found.row.row),
+          keys: item.keys,
+          modelId: job.modelId,
+          modelVersion: job.modelVersion,
+          prediction: outputRowPrediction(found.row),
+          actual: actual.value,
+          predictedAt: job.finishedAt ?? job.createdAt,
+        });
+    }
+  }
+
+  if (pairs.length) {
+    getDb().transaction((tx) => {
+      for (const p of pairs) {
+        tx.insert(actuals)
+          .values(p)
+          .onConflictDoUpdate({ target: [actuals.endpointName, actuals.matchKey], set: { actual: p.actual, keys: p.keys, receivedAt: p.receivedAt } })
+          .run();
+      }
+    });
+  }
+  unmatched.sort((a, b) => a.index - b.index);
+  return { matched: pairs.length, unmatched };
+}
+
+function readOutputTable(table: string): { columns: string[]; rows: Record<string, unknown>[] } | null {
+  const quoted = `"${table.replace(/"/g, '""')}"`;
+  try {
+    const client = getDb().$client;
+    const columns = (client.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name);
+    if (columns.length === 0) return null;
+    return { columns, rows: client.prepare(`SELECT * FROM ${quoted} ORDER BY "row"`).all() as Record<string, unknown>[] };
+  } catch {
+    return null; // an output table dropped by hand
+  }
+}
+
+/** The matched pairs of an endpoint whose prediction was made in the window, oldest first. */
+export function matchedPairs(name: string, opts: { since?: Date; until?: Date; modelId?: string } = {}): (Pair & { modelId: string | null })[] {
+  return getDb()
+    .select({ prediction: actuals.prediction, actual: actuals.actual, predictedAt: actuals.predictedAt, modelId: actuals.modelId })
+    .from(actuals)
+    .where(
+      and(
+        eq(actuals.endpointName, name),
+        opts.since ? gte(actuals.predictedAt, opts.since) : undefined,
+        opts.until ? lte(actuals.predictedAt, opts.until) : undefined,
+        opts.modelId ? eq(actuals.modelId, opts.modelId) : undefined,
+      ),
+    )
+    .orderBy(asc(actuals.predictedAt))
+    .all();
+}
+
+/** The metric a project is judged by (its success metric, else its task's first) and its threshold. */
+export function successCriterion(projectId: string | null, task: Task): { metric: string; threshold: number | null; higherIsBetter: boolean } {
+  const project = projectId ? getDb().select().from(projects).where(eq(projects.id, projectId)).get() : undefined;
+  const names = METRICS_BY_TASK[task] as readonly string[];
+  const metric = project?.successMetric && names.includes(project.successMetric) ? project.successMetric : names[0];
+  return { metric, threshold: project?.successMetric === metric ? (project?.successThreshold ?? null) : null, higherIsBetter: metricInfo(task, metric)?.higherIsBetter ?? true };
+}
+
+export interface Performance {
+  metric: string;
+  threshold: number | null;
+  higherIsBetter: boolean;
+  overall: Record<string, number | null> & { rows: number };
+  series: SeriesPoint[];
+  /** Null when there is no threshold or nothing to measure yet. */
+  meetsThreshold: boolean | null;
+}
+
+/** `GET /api/endpoints/{name}/performance`: the task's metrics on the matched pairs, overall and per day or week. */
+export function endpointPerformance(name: string, opts: { since?: Date; until?: Date; bucket?: Bucket } = {}): Performance {
+  const endpoint = getEndpoint(name);
+  const task = endpoint.task as Task;
+  if (opts.bucket !== undefined && opts.bucket !== "day" && opts.bucket !== "week") {
+    throw new AppError("VALIDATION", "bucket must be day or week.", [{ field: "bucket", message: "use day or week" }]);
+  }
+  const pairs = matchedPairs(name, opts);
+  const criterion = successCriterion(endpoint.projectId, task);
+  const overall = pairMetrics(task, pairs);
+  const value = overall[criterion.metric];
+  return {
+    ...criterion,
+    overall,
+    series: performanceSeries(task, pairs, opts.bucket ?? "day"),
+    meetsThreshold: criterion.threshold === null || value === null || value === undefined || overall.rows === 0 ? null : meetsCriterion(task, criterion.metric, criterion.threshold, value),
+  };
+}
