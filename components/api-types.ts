@@ -119,3 +119,26 @@ export interface RotatedKey extends EndpointKeyInfo {
 
 /** Requests, errors and latency of an endpoint over a window, with a series per bucket. */
 export type EndpointTraffic = Traffic;
+
+// ---------------------------------------------------------------------------------------------
+// Monitor: drift and data quality of an endpoint's window
+
+export type { DriftThresholds, FeatureDrift, FeatureQuality, HistogramBin } from "@/lib/monitor/drift";
+export type { MonitorWindow } from "@/lib/monitor/server/window";
+
+/** `GET /api/endpoints/{name}/drift`: features drifted first, the predictions, and the verdict on the whole input. */
+export interface EndpointDrift {
+  window: import("@/lib/monitor/server/window").MonitorWindow;
+  thresholds: import("@/lib/monitor/drift").DriftThresholds;
+  features: import("@/lib/monitor/drift").FeatureDrift[];
+  prediction: import("@/lib/monitor/drift").FeatureDrift | null;
+  driftedFeatures: number;
+  datasetDrifted: boolean;
+  note?: string;
+}
+
+/** `GET /api/endpoints/{name}/quality`: null, type-error and out-of-range rates per input column. */
+export interface EndpointQuality {
+  window: import("@/lib/monitor/server/window").MonitorWindow;
+  features: import("@/lib/monitor/drift").FeatureQuality[];
+}

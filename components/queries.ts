@@ -367,3 +367,93 @@ export const patchEndpoint = (name: string, body: EndpointPatch) => sendJson<End
 export const rotateEndpointKey = (name: string, slot: EndpointKeySlot) => sendJson<RotatedKey>("POST", `/api/endpoints/${enc(name)}/keys`, { slot });
 
 export const invalidateEndpoints = (qc: QueryClient) => qc.invalidateQueries({ queryKey: endpointQueryKeys.all });
+
+// ---------------------------------------------------------------------------------------------
+// Monitor: traffic, drift and data quality over a chosen window
+
+/** The windows the Monitor step offers, ending now. */
+export const MONITOR_WINDOWS = { hour: 60 * 60_000, day: 24 * 60 * 60_000, week: 7 * 24 * 60 * 60_000 } as const;
+export type MonitorWindowName = keyof typeof MONITOR_WINDOWS;
+
+/** How often the Monitor step's panels are read again. */
+export const MONITOR_REFRESH_MS = 10_000;
+
+export const monitorKeys = {
+  traffic: (name: string, window: MonitorWindowName) => ["endpoints", "detail", name, "monitor", "traffic", window] as const,
+  drift: (name: string, window: MonitorWindowName) => ["endpoints", "detail", name, "monitor", "drift", window] as const,
+  quality: (name: string, window: MonitorWindowName) => ["endpoints", "detail", name, "monitor", "quality", window] as const,
+};
+
+/** `?since=` for a window that ends at the moment of the request. */
+const monitorPath = (name: string, what: "metrics" | "drift" | "quality", window: MonitorWindowName) =>
+  `/api/endpoints/${enc(name)}/${what}?since=${enc(new Date(Date.now() - MONITOR_WINDOWS[window]).toISOString())}`;
+
+const monitorQuery = <T>(key: readonly unknown[], path: () => string) =>
+  queryOptions({
+    queryKey: key,
+    queryFn: ({ signal }) => fetchJson<T>(path(), { signal }),
+    refetchInterval: MONITOR_REFRESH_MS,
+    staleTime: 0,
+  });
+
+type EndpointDrift = import("./api-types").EndpointDrift;
+type EndpointQuality = import("./api-types").EndpointQuality;
+
+/** Requests, errors and latency of the window, read again every MONITOR_REFRESH_MS. */
+export const monitorTrafficQuery = (name: string, window: MonitorWindowName) =>
+  monitorQuery<EndpointTraffic>(monitorKeys.traffic(name, window), () => monitorPath(name, "metrics", window));
+
+export const monitorDriftQuery = (name: string, window: MonitorWindowName) =>
+  monitorQuery<EndpointDrift>(monitorKeys.drift(name, window), () => monitorPath(name, "drift", window));
+
+export const monitorQualityQuery = (name: string, window: MonitorWindowName) =>
+  monitorQuery<EndpointQuality>(monitorKeys.quality(name, window), () => monitorPath(name, "quality", window));
+
+// ---------------------------------------------------------------------------------------------
+// Integrate: an endpoint's batch jobs
+
+/** A batch job as the API sends it (`GET /api/jobs/{id}`). */
+export type EndpointJob = import("@/lib/integrate/server/jobs").Job;
+
+/** Queued or running: the job may still change, so its list is polled. */
+export const isUnfinishedJob = (j: Pick<EndpointJob, "status">) => j.status === "queued" || j.status === "running";
+
+export const endpointJobKeys = {
+  list: (name: string) => ["endpoints", "detail", name, "jobs"] as const,
+  errors: (id: string) => ["jobs", id, "errors"] as const,
+};
+
+/** An endpoint's batch jobs, newest first; read again every second while one is queued or running. */
+export const endpointJobsQuery = (name: string) =>
+  queryOptions({
+    queryKey: endpointJobKeys.list(name),
+    queryFn: ({ signal }) => fetchJson<{ items: EndpointJob[] }>(`/api/endpoints/${enc(name)}/jobs`, { signal }).then((r) => r.items),
+    refetchInterval: (q) => (q.state.data?.some(isUnfinishedJob) ? 1000 : false),
+    staleTime: 0,
+  });
+
+/** The rows a job could not score, with why. */
+export const jobErrorsQuery = (id: string) =>
+  queryOptions({
+    queryKey: endpointJobKeys.errors(id),
+    queryFn: ({ signal }) => fetchJson<{ items: { row: number; message: string }[] }>(`/api/jobs/${enc(id)}/errors`, { signal }).then((r) => r.items),
+  });
+
+/** What a batch job scores: a dataset version, or a CSV file sent as a multipart form. */
+export type JobInput = { datasetId: string; errorThreshold?: number } | { file: File; errorThreshold?: number };
+
+/** Queues a batch job on an endpoint with one of its keys → the queued job (202). */
+export function startEndpointJob(name: string, key: string, input: JobInput): Promise<EndpointJob> {
+  const url = `/api/endpoints/${enc(name)}/jobs`;
+  const authorization = `Bearer ${key}`;
+  if ("datasetId" in input) {
+    return fetchJson<EndpointJob>(url, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(input) });
+  }
+  const form = new FormData();
+  form.append("file", input.file);
+  if (input.errorThreshold !== undefined) form.append("errorThreshold", String(input.errorThreshold));
+  return fetchJson<EndpointJob>(url, { method: "POST", headers: { authorization }, body: form });
+}
+
+/** A queued job stops at once, a running one after its current chunk. */
+export const cancelJob = (id: string) => sendJson<EndpointJob>("POST", `/api/jobs/${enc(id)}/cancel`);

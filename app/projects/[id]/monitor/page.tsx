@@ -1,6 +1,11 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
-import { StepPlaceholder } from "@/components/step-placeholder";
+import { listEndpoints } from "@/lib/integrate/server/endpoints";
+import { buttonClass } from "@/components/button";
+import { MonitorView } from "@/components/monitor-view";
+import { StepIntro } from "@/components/step-intro";
+import { StepStateBadge } from "@/components/step-state";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Monitor" };
@@ -8,16 +13,23 @@ export const metadata: Metadata = { title: "Monitor" };
 export default async function MonitorPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const project = loadProject((await params).id);
+  const endpoints = listEndpoints({ projectId: project.id }).map((e) => ({ name: e.name, mode: e.mode, model: e.model }));
   return (
-    <StepPlaceholder
-      step="monitor"
-      state={project.steps.monitor}
-      note={project.stepNotes.monitor}
-      holds={[
-        "Traffic, errors and latency (p50, p95, p99) of each endpoint over time.",
-        "Drift of every input feature and of the predictions against the model's reference sample.",
-        `Accuracy from ground truth that arrives later, against the success criterion${project.criterion ? ` (${project.criterion})` : ""} — and when it slips, back to new data and a retrained model.`,
-      ]}
-    />
+    <section aria-labelledby="monitor-step-heading">
+      <StepIntro id="monitor-step-heading" title="Monitor" actions={<StepStateBadge state={project.steps.monitor} />}>
+        Watch each endpoint&apos;s traffic, the drift of its inputs and predictions against the model&apos;s reference sample, and the quality of the data it is sent.
+      </StepIntro>
+      {endpoints.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
+          <p className="font-medium">No endpoint yet</p>
+          <p className="mt-1 text-sm text-slate-500">Monitoring watches a deployed model: deploy a registered model version to an endpoint in Integrate first.</p>
+          <Link href={`/projects/${encodeURIComponent(project.id)}/deploy`} className={`${buttonClass()} mt-4`}>
+            Go to Integrate
+          </Link>
+        </div>
+      ) : (
+        <MonitorView endpoints={endpoints} />
+      )}
+    </section>
   );
 }
