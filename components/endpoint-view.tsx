@@ -6,6 +6,7 @@ import type { Endpoint } from "./api-types";
 import { CopyButton } from "./endpoint-copy-button";
 import { EndpointConsole } from "./endpoint-console";
 import { versionLabel } from "./endpoint-deploy-panel";
+import { EndpointJobs } from "./endpoint-jobs";
 import { EndpointKeysTable } from "./endpoint-keys-table";
 import { recallEndpointKey } from "./endpoint-session-key";
 import { EndpointTrafficPanel } from "./endpoint-traffic";
@@ -101,6 +102,8 @@ export function EndpointView({ initialEndpoint }: EndpointViewProps) {
           </section>
         </div>
       </div>
+
+      <EndpointJobs endpoint={endpoint} sessionKey={sessionKey} />
 
       <section aria-labelledby="traffic-heading" className={`${cardClass} p-5`}>
         <h2 id="traffic-heading" className={`${sectionTitleClass} mb-3`}>
