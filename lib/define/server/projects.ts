@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { projects, recipes, datasetVersions, runs, endpoints, type ProjectRow } from "@/db/schema";
+import { projects, recipes, datasetVersions, runs, endpoints, alerts, type ProjectRow } from "@/db/schema";
 import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
@@ -120,6 +120,18 @@ function assessSteps(p: ProjectRow, dataset: DatasetBrief | null) {
 
   const endpoint = getDb().select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.projectId, p.id)).limit(1).get();
   if (endpoint) steps.deploy = "done";
+
+  const firing = getDb()
+    .select({ endpoint: alerts.endpointName, kind: alerts.kind })
+    .from(alerts)
+    .innerJoin(endpoints, eq(endpoints.name, alerts.endpointName))
+    .where(and(eq(endpoints.projectId, p.id), eq(alerts.state, "firing")))
+    .limit(1)
+    .get();
+  if (firing) {
+    steps.monitor = "attention";
+    notes.monitor = `A ${firing.kind} alert is firing on endpoint ${firing.endpoint}.`;
+  }
   return { steps, notes };
 }
 

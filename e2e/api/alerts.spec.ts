@@ -1,0 +1,94 @@
+/** Alerts: an error-rate rule fires on bad requests and resolves on good ones, posting both to a local webhook receiver. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expectJson, expectProblem, getProject } from "./helpers";
+import { deploy, expect, ROWS, score, test } from "./endpoint-helpers";
+
+interface Alert {
+  id: string;
+  ruleId: string;
+  endpoint: string;
+  kind: string;
+  state: "firing" | "resolved";
+  value: number | null;
+  firedAt: string;
+  resolvedAt: string | null;
+}
+
+interface Hook {
+  rule: { id: string; kind: string };
+  state: string;
+  value: number;
+  endpoint: string;
+  at: string;
+}
+
+/** A local webhook receiver on a free port: what it was sent, in order. */
+async function receiver(): Promise<{ url: string; received: Hook[]; close: () => Promise<void> }> {
+  const received: Hook[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push(JSON.parse(body) as Hook);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+test("an errorRate rule fires on bad requests, resolves on good ones, and tells its webhook both times", async ({ request, regression }) => {
+  const hook = await receiver();
+  try {
+    const ep = await deploy(request, regression.model.id, {}, "alerts");
+    const rule = await expectJson<{ id: string; kind: string; threshold: number }>(
+      await request.post("/api/alerts/rules", { data: { endpoint: ep.name, kind: "errorRate", threshold: 0.1, windowMinutes: 1, webhookUrl: hook.url } }),
+      201,
+    );
+    expect(rule).toMatchObject({ kind: "errorRate", threshold: 0.1 });
+    const alertsOf = async () => (await expectJson<{ items: Alert[] }>(await request.get(`/api/alerts?endpoint=${ep.name}`), 200)).items;
+
+    for (let i = 0; i < 3; i++) expect((await score(request, ep.name, ep.key, { rows: [{ a: "not a number", b: 1, colour: "red" }] })).status()).toBe(422);
+    await expect.poll(async () => (await expectJson<{ fired: number }>(await request.post("/api/alerts/evaluate"), 200), (await alertsOf()).map((a) => a.state))).toEqual(["firing"]);
+    const [firing] = await alertsOf();
+    expect(firing).toMatchObject({ ruleId: rule.id, kind: "errorRate", value: 1, resolvedAt: null });
+    await expect.poll(() => hook.received.map((h) => h.state)).toEqual(["firing"]);
+    expect(hook.received[0]).toMatchObject({ rule: { id: rule.id, kind: "errorRate" }, endpoint: ep.name, value: 1 });
+    expect((await getProject(request, regression.projectId)).steps.monitor).toBe("attention");
+
+    // 3 errors in 33 requests is under 10 %.
+    for (let i = 0; i < 30; i++) expect((await score(request, ep.name, ep.key, { rows: ROWS })).status()).toBe(200);
+    await expect.poll(async () => (await request.post("/api/alerts/evaluate"), (await alertsOf()).map((a) => a.state))).toEqual(["resolved"]);
+    const [resolved] = await alertsOf();
+    expect(resolved.id).toBe(firing.id);
+    expect(Date.parse(resolved.resolvedAt!)).toBeGreaterThanOrEqual(Date.parse(resolved.firedAt));
+    await expect.poll(() => hook.received.map((h) => h.state)).toEqual(["firing", "resolved"]);
+    expect(hook.received[1].value).toBeCloseTo(3 / 33, 5);
+    expect((await getProject(request, regression.projectId)).steps.monitor).not.toBe("attention");
+    expect((await expectJson<{ items: Alert[] }>(await request.get(`/api/alerts?state=firing&endpoint=${ep.name}`), 200)).items).toEqual([]);
+  } finally {
+    await hook.close();
+  }
+});
+
+test("alert rules name what is wrong", async ({ request, regression }) => {
+  const ep = await deploy(request, regression.model.id, {}, "alerts-bad");
+  const post = (data: unknown) => request.post("/api/alerts/rules", { data });
+  await expectProblem(await post({ endpoint: "no-such-endpoint-z", kind: "drift", windowMinutes: 5 }), 422, "endpoint");
+  await expectProblem(await post({ endpoint: ep.name, kind: "loudness", windowMinutes: 5 }), 422, "kind");
+  await expectProblem(await post({ endpoint: ep.name, kind: "errorRate", windowMinutes: 5 }), 422, "threshold");
+  await expectProblem(await post({ endpoint: ep.name, kind: "errorRate", threshold: 2, windowMinutes: 5 }), 422, "threshold");
+  await expectProblem(await post({ endpoint: ep.name, kind: "drift", windowMinutes: 0 }), 422, "windowMinutes");
+  await expectProblem(await post({ endpoint: ep.name, kind: "drift", windowMinutes: 5, webhookUrl: "ftp://x" }), 422, "webhookUrl");
+  await expectProblem(await request.get("/api/alerts?state=loud"), 422, "state");
+  // A webhook that cannot be reached is logged, never an error of the evaluation.
+  const rule = await expectJson<{ id: string }>(await post({ endpoint: ep.name, kind: "p99LatencyMs", threshold: 0, windowMinutes: 5, webhookUrl: "http://127.0.0.1:9/none" }), 201);
+  await score(request, ep.name, ep.key, { rows: ROWS });
+  await expectJson(await request.post("/api/alerts/evaluate"), 200);
+  const rules = await expectJson<{ items: { id: string }[] }>(await request.get(`/api/alerts/rules?endpoint=${ep.name}`), 200);
+  expect(rules.items.map((r) => r.id)).toEqual([rule.id]);
+  expect((await request.delete(`/api/alerts/rules/${rule.id}`)).status()).toBe(204);
+  await expectProblem(await request.delete(`/api/alerts/rules/${rule.id}`), 404);
+});

@@ -1,0 +1,230 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { alertRules, alerts, endpoints, type AlertRow, type AlertRuleRow } from "@/db/schema";
+import { meetsCriterion, type Task } from "@/lib/define/tasks";
+import { getEndpoint } from "@/lib/integrate/server/endpoints";
+import { endpointTraffic } from "@/lib/integrate/server/traffic";
+import { AppError, notFound } from "@/lib/shared/errors";
+import { parseWith } from "@/lib/shared/http";
+import { newId } from "@/lib/shared/ids";
+import { endpointPerformance } from "./actuals";
+import { endpointDrift } from "./window";
+
+/** How often the web server evaluates every rule. */
+export const ALERT_TICK_MS = 30_000;
+/** A webhook that has not answered by then is given up (and logged). */
+const WEBHOOK_TIMEOUT_MS = 5_000;
+const MAX_WINDOW_MINUTES = 7 * 24 * 60;
+
+export const ALERT_KINDS = ["drift", "errorRate", "p99LatencyMs", "performance"] as const;
+type AlertKind = (typeof ALERT_KINDS)[number];
+
+const ruleSchema = z
+  .object({
+    endpoint: z.string().min(1),
+    kind: z.enum(ALERT_KINDS, { message: `must be one of ${ALERT_KINDS.join(", ")}` }),
+    /** errorRate: a fraction of requests; p99LatencyMs: milliseconds; performance: the project's threshold when absent. */
+    threshold: z.number().finite().min(0).optional(),
+    windowMinutes: z.number().int().min(1).max(MAX_WINDOW_MINUTES),
+    webhookUrl: z.url({ protocol: /^https?$/, message: "an http(s) URL" }).optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if ((r.kind === "errorRate" || r.kind === "p99LatencyMs") && r.threshold === undefined) ctx.addIssue({ code: "custom", path: ["threshold"], message: `required for ${r.kind}` });
+    if (r.kind === "errorRate" && r.threshold !== undefined && r.threshold > 1) ctx.addIssue({ code: "custom", path: ["threshold"], message: "an error rate is a fraction between 0 and 1" });
+  });
+
+export interface AlertRule {
+  id: string;
+  endpoint: string;
+  kind: AlertKind;
+  threshold: number | null;
+  windowMinutes: number;
+  webhookUrl: string | null;
+  createdAt: string;
+}
+
+export interface Alert {
+  id: string;
+  ruleId: string;
+  endpoint: string;
+  kind: string;
+  state: "firing" | "resolved";
+  value: number | null;
+  threshold: number | null;
+  firedAt: string;
+  resolvedAt: string | null;
+}
+
+const presentRule = (r: AlertRuleRow): AlertRule => ({
+  id: r.id,
+  endpoint: r.endpointName,
+  kind: r.kind,
+  threshold: r.threshold,
+  windowMinutes: r.windowMinutes,
+  webhookUrl: r.webhookUrl,
+  createdAt: r.createdAt.toISOString(),
+});
+
+const presentAlert = (a: AlertRow): Alert => ({
+  id: a.id,
+  ruleId: a.ruleId,
+  endpoint: a.endpointName,
+  kind: a.kind,
+  state: a.state,
+  value: a.value,
+  threshold: a.threshold,
+  firedAt: a.firedAt.toISOString(),
+  resolvedAt: a.resolvedAt?.toISOString() ?? null,
+});
+
+/** `POST /api/alerts/rules`: a rule on an existing endpoint. */
+export function createAlertRule(input: unknown): AlertRule {
+  const body = parseWith(ruleSchema, input);
+  const exists = getDb().select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.name, body.endpoint)).get();
+  if (!exists) throw new AppError("VALIDATION", `Endpoint "${body.endpoint}" does not exist.`, [{ field: "endpoint", message: "unknown endpoint" }]);
+  const row: AlertRuleRow = {
+    id: newId("alr"),
+    endpointName: body.endpoint,
+    kind: body.kind,
+    threshold: body.threshold ?? null,
+    windowMinutes: body.windowMinutes,
+    webhookUrl: body.webhookUrl ?? null,
+    createdAt: new Date(),
+  };
+  getDb().insert(alertRules).values(row).run();
+  return presentRule(row);
+}
+
+export function listAlertRules(opts: { endpoint?: string } = {}): AlertRule[] {
+  return getDb()
+    .select()
+    .from(alertRules)
+    .where(opts.endpoint ? eq(alertRules.endpointName, opts.endpoint) : undefined)
+    .orderBy(asc(alertRules.createdAt))
+    .all()
+    .map(presentRule);
+}
+
+/** Deletes a rule; an alert it has firing is resolved with it. */
+export function deleteAlertRule(id: string): void {
+  const db = getDb();
+  if (!db.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.id, id)).get()) throw notFound("Alert rule", id);
+  db.transaction((tx) => {
+    tx.update(alerts).set({ state: "resolved", resolvedAt: new Date() }).where(and(eq(alerts.ruleId, id), eq(alerts.state, "firing"))).run();
+    tx.delete(alertRules).where(eq(alertRules.id, id)).run();
+  });
+}
+
+/** `GET /api/alerts`: newest first, optionally only one state or one endpoint's. */
+export function listAlerts(opts: { state?: string | null; endpoint?: string | null } = {}): Alert[] {
+  if (opts.state && opts.state !== "firing" && opts.state !== "resolved") throw new AppError("VALIDATION", "state must be firing or resolved.", [{ field: "state", message: "use firing or resolved" }]);
+  return getDb()
+    .select()
+    .from(alerts)
+    .where(and(opts.state ? eq(alerts.state, opts.state as "firing" | "resolved") : undefined, opts.endpoint ? eq(alerts.endpointName, opts.endpoint) : undefined))
+    .orderBy(desc(alerts.firedAt))
+    .all()
+    .map(presentAlert);
+}
+
+/** Whether the rule's condition holds now, with the value it measured and the threshold it used. */
+function measureRule(rule: AlertRuleRow, now: Date): { firing: boolean; value: number | null; threshold: number | null } {
+  const window = { since: new Date(now.getTime() - rule.windowMinutes * 60_000), until: now };
+  switch (rule.kind) {
+    case "errorRate": {
+      const t = endpointTraffic(rule.endpointName, window);
+      const value = t.requests ? t.errors / t.requests : 0;
+      return { firing: value > rule.threshold!, value, threshold: rule.threshold };
+    }
+    case "p99LatencyMs": {
+      const value = endpointTraffic(rule.endpointName, window).latencyMs.p99;
+      return { firing: value !== null && value > rule.threshold!, value, threshold: rule.threshold };
+    }
+    case "drift": {
+      const d = endpointDrift(rule.endpointName, window);
+      return { firing: d.datasetDrifted, value: d.driftedFeatures, threshold: null };
+    }
+    case "performance": {
+      const p = endpointPerformance(rule.endpointName, window);
+      const threshold = rule.threshold ?? p.threshold;
+      const value = p.overall[p.metric] ?? null;
+      const task = getEndpoint(rule.endpointName).task as Task;
+      return { firing: threshold !== null && value !== null && !meetsCriterion(task, p.metric, threshold, value), value, threshold };
+    }
+  }
+}
+
+interface Change {
+  rule: AlertRuleRow;
+  state: "firing" | "resolved";
+  value: number | null;
+  at: Date;
+}
+
+/**
+ * Evaluates every rule once: a condition that starts holding opens a firing alert, one that stops
+ * resolves it; each change is posted to the rule's webhook. The database part is synchronous, so
+ * the timer and `POST /api/alerts/evaluate` cannot open one alert twice.
+ */
+export async function evaluateAlerts(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
+  const db = getDb();
+  const changes: Change[] = [];
+  const rules = db.select().from(alertRules).all();
+  const live = new Set(db.select({ name: endpoints.name }).from(endpoints).all().map((e) => e.name));
+  for (const rule of rules) {
+    if (!live.has(rule.endpointName)) continue; // its endpoint was deleted: nothing left to watch
+    let m: ReturnType<typeof measureRule>;
+    try {
+      m = measureRule(rule, now);
+    } catch (e) {
+      console.error(`[alerts] rule ${rule.id} (${rule.kind} on ${rule.endpointName}) could not be evaluated`, e instanceof AppError ? e.message : e);
+      continue;
+    }
+    const open = db.select().from(alerts).where(and(eq(alerts.ruleId, rule.id), eq(alerts.state, "firing"))).get();
+    if (m.firing && !open) {
+      db.insert(alerts).values({ id: newId("alt"), ruleId: rule.id, endpointName: rule.endpointName, kind: rule.kind, state: "firing", value: m.value, threshold: m.threshold, firedAt: now, resolvedAt: null }).run();
+      changes.push({ rule, state: "firing", value: m.value, at: now });
+    } else if (!m.firing && open) {
+      db.update(alerts).set({ state: "resolved", resolvedAt: now, value: m.value }).where(eq(alerts.id, open.id)).run();
+      changes.push({ rule, state: "resolved", value: m.value, at: now });
+    } else if (open) {
+      db.update(alerts).set({ value: m.value }).where(eq(alerts.id, open.id)).run();
+    }
+  }
+  await Promise.all(changes.map(notify));
+  return { evaluated: rules.length, fired: changes.filter((c) => c.state === "firing").length, resolved: changes.filter((c) => c.state === "resolved").length };
+}
+
+/** Posts a change to the rule's webhook; a failure is logged, never thrown. */
+async function notify(change: Change): Promise<void> {
+  const url = change.rule.webhookUrl;
+  if (!url) return;
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ rule: presentRule(change.rule), state: change.state, value: change.value, endpoint: change.rule.endpointName, at: change.at.toISOString() }),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    if (!res.ok) console.error(`[alerts] webhook ${url} answered HTTP ${res.status}`);
+  } catch (e) {
+    console.error(`[alerts] webhook ${url} failed: ${(e as Error).message}`);
+  }
+}
+
+/** Starts evaluating every ALERT_TICK_MS in this process (once, however often it is called). */
+export function startAlertEvaluator(): void {
+  const g = globalThis as unknown as { __alertEvaluator?: NodeJS.Timeout };
+  if (g.__alertEvaluator) return;
+  let running = false;
+  g.__alertEvaluator = setInterval(() => {
+    if (running) return;
+    running = true;
+    evaluateAlerts()
+      .catch((e) => console.error("[alerts] evaluation failed", e))
+      .finally(() => (running = false));
+  }, ALERT_TICK_MS);
+  g.__alertEvaluator.unref();
+}
