@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { createProject, expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
-import { waitForRun, type Run } from "./train-helpers";
+import { idCsv, waitForRun, type Run } from "./train-helpers";
 
 /** Batch jobs: a dataset version or a CSV scored in chunks to a CSV file and an output table. */
 
@@ -20,16 +20,6 @@ interface Job {
   error: string | null;
 }
 
-/** y = 2a − b + 1 with an id column, so the output's order can be checked row by row. */
-function idCsv(rows: number): string {
-  const lines = ["id,a,b,y"];
-  for (let i = 0; i < rows; i++) {
-    const a = ((i * 37) % 101) / 10 - 5;
-    const b = ((i * 53) % 97) / 10 - 5;
-    lines.push(`${i},${a.toFixed(2)},${b.toFixed(2)},${(2 * a - b + 1).toFixed(3)}`);
-  }
-  return lines.join("\n") + "\n";
-}
 
 /** A linear model on a, b (id is not a feature) deployed as a batch endpoint; returns its name and key. */
 async function deployLinear(request: APIRequestContext, trainingRows = 300): Promise<{ name: string; key: string }> {

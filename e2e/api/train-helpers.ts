@@ -89,3 +89,14 @@ export function untar(bytes: Buffer): Record<string, Buffer> {
   fs.rmSync(dir, { recursive: true, force: true });
   return out;
 }
+
+/** y = 2a − b + 1 with an id column, so a batch output's order can be checked row by row. */
+export function idCsv(rows: number): string {
+  const lines = ["id,a,b,y"];
+  for (let i = 0; i < rows; i++) {
+    const a = ((i * 37) % 101) / 10 - 5;
+    const b = ((i * 53) % 97) / 10 - 5;
+    lines.push(`${i},${a.toFixed(2)},${b.toFixed(2)},${(2 * a - b + 1).toFixed(3)}`);
+  }
+  return lines.join("\n") + "\n";
+}

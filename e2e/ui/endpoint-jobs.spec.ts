@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type APIRequestContext, type Locator } from "@playwright/test";
+import { idCsv } from "../api/train-helpers";
 import { json, regressionProjectWithRecipe } from "./fixtures";
 
 interface ApiRun {
@@ -7,16 +8,6 @@ interface ApiRun {
   status: string;
 }
 
-/** y = 2a − b + 1 with an id column: the batch input (the model reads a and b). */
-function idCsv(rows: number): string {
-  const lines = ["id,a,b,y"];
-  for (let i = 0; i < rows; i++) {
-    const a = ((i * 37) % 101) / 10 - 5;
-    const b = ((i * 53) % 97) / 10 - 5;
-    lines.push(`${i},${a.toFixed(2)},${b.toFixed(2)},${(2 * a - b + 1).toFixed(3)}`);
-  }
-  return lines.join("\n") + "\n";
-}
 
 async function uploadDataset(request: APIRequestContext, name: string, csv: string) {
   return json<{ id: string; name: string; version: number }>(
