@@ -121,6 +121,13 @@ export interface RotatedKey extends EndpointKeyInfo {
 export type EndpointTraffic = Traffic;
 
 // ---------------------------------------------------------------------------------------------
+// Integrate: schedules and reports
+
+export type { Schedule, ScheduleDetail } from "@/lib/integrate/server/schedules";
+export type { Report, ReportData } from "@/lib/integrate/server/reports";
+export type { ReportPoint } from "@/lib/integrate/report-data";
+
+// ---------------------------------------------------------------------------------------------
 // Monitor: drift and data quality of an endpoint's window
 
 export type { DriftThresholds, FeatureDrift, FeatureQuality, HistogramBin } from "@/lib/monitor/drift";

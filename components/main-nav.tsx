@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/", label: "Projects", match: (p: string) => p === "/" || p.startsWith("/projects") },
   { href: "/datasets", label: "Datasets", match: (p: string) => p.startsWith("/datasets") },
   { href: "/models", label: "Models", match: (p: string) => p.startsWith("/models") },
+  { href: "/reports", label: "Reports", match: (p: string) => p.startsWith("/reports") },
   { href: "/shop", label: "Shop demo", match: (p: string) => p.startsWith("/shop") },
 ];
 

@@ -14,6 +14,8 @@ import type {
   RecipePreview,
   RecipeSpec,
   RowsPage,
+  Report,
+  ReportData,
   Run,
   Sweep,
 } from "./api-types";
@@ -457,3 +459,43 @@ export function startEndpointJob(name: string, key: string, input: JobInput): Pr
 
 /** A queued job stops at once, a running one after its current chunk. */
 export const cancelJob = (id: string) => sendJson<EndpointJob>("POST", `/api/jobs/${enc(id)}/cancel`);
+
+// ---------------------------------------------------------------------------------------------
+// Integrate: reports and the batch jobs that refresh them
+
+export const reportKeys = {
+  all: ["reports"] as const,
+  detail: (id: string) => ["reports", "detail", id] as const,
+  data: (id: string) => ["reports", "detail", id, "data"] as const,
+};
+export const jobKeys = { detail: (id: string) => ["jobs", id] as const };
+
+/** How often a running batch job's progress is read again. */
+export const JOB_POLL_MS = 1000;
+
+export const reportQuery = (id: string) =>
+  queryOptions({
+    queryKey: reportKeys.detail(id),
+    queryFn: ({ signal }) => fetchJson<Report>(`/api/reports/${enc(id)}`, { signal }),
+  });
+
+/** History and forecast points per series, with the boundary and when the forecast was written. */
+export const reportDataQuery = (id: string) =>
+  queryOptions({
+    queryKey: reportKeys.data(id),
+    queryFn: ({ signal }) => fetchJson<ReportData>(`/api/reports/${enc(id)}/data`, { signal }),
+  });
+
+/** A batch job, read again every JOB_POLL_MS until it has finished. */
+export const jobQuery = (id: string) =>
+  queryOptions({
+    queryKey: jobKeys.detail(id),
+    queryFn: ({ signal }) => fetchJson<EndpointJob>(`/api/jobs/${enc(id)}`, { signal }),
+    refetchInterval: (q) => (q.state.data && !isUnfinishedJob(q.state.data) ? false : JOB_POLL_MS),
+    staleTime: 0,
+  });
+
+/** Re-runs the report's batch scoring → the queued job (202). */
+export const refreshReport = (id: string, body: { datasetId?: string } = {}) => sendJson<EndpointJob>("POST", `/api/reports/${enc(id)}/refresh`, body);
+
+export const invalidateReport = (qc: QueryClient, id: string) => qc.invalidateQueries({ queryKey: reportKeys.detail(id) });

@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { listReports } from "@/lib/integrate/server/reports";
+import { formatDate } from "@/components/format";
+import { cardClass } from "@/components/styles";
+
+export const metadata: Metadata = { title: "Reports" };
+
+const COLUMNS = ["Report", "Endpoint", "History", "Last refreshed", "Next scheduled run"] as const;
+
+export default async function ReportsPage() {
+  await connection();
+  const items = listReports();
+  return (
+    <section aria-labelledby="reports-heading">
+      <div className="mb-5">
+        <h1 id="reports-heading" className="text-2xl font-semibold tracking-tight">
+          Reports
+        </h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Each report draws a history dataset beside the newest batch output of an endpoint; a schedule scores it again on its cron, or refresh it from its page.
+        </p>
+      </div>
+      {items.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+          <p className="font-medium">No reports yet</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Create one with <code className="font-mono text-xs">POST /api/reports</code>; the orange-juice sample gets one once its forecaster has trained.
+          </p>
+        </div>
+      ) : (
+        <div className={`${cardClass} overflow-x-auto`}>
+          <table className="w-full min-w-[48rem] text-sm">
+            <caption className="sr-only">Reports</caption>
+            <thead className="bg-slate-50 text-left text-xs text-slate-500">
+              <tr>
+                {COLUMNS.map((c, i) => (
+                  <th key={c} scope="col" className={`${i === 0 ? "px-5" : "px-3"} py-2 font-medium`}>
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {items.map((r) => {
+                const next = r.schedules.find((s) => s.enabled && s.nextRunAt);
+                return (
+                  <tr key={r.id}>
+                    <td className="px-5 py-2.5">
+                      <Link href={`/reports/${encodeURIComponent(r.id)}`} className="font-medium text-indigo-700 hover:underline">
+                        {r.name}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2.5 font-mono text-xs">{r.endpoint}</td>
+                    <td className="px-3 py-2.5 text-slate-700">{r.historyDataset}</td>
+                    <td className="px-3 py-2.5 text-slate-700">{r.refreshedAt ? formatDate(r.refreshedAt) : "never"}</td>
+                    <td className="px-3 py-2.5 text-slate-700">{next ? `${formatDate(next.nextRunAt!)} (${next.cron}, ${next.timezone})` : "not scheduled"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
