@@ -66,7 +66,7 @@ function DriftHistogram({ feature }: { feature: FeatureDrift }) {
 function DriftRow({ feature }: { feature: FeatureDrift }) {
   return (
     <tr className={`border-t border-slate-100 ${feature.drifted ? "bg-red-50" : ""}`} data-drifted={feature.drifted}>
-      <th scope="row" className={`${CELL} font-medium`}>
+      <th scope="row" className={`${CELL} text-left font-medium`}>
         {feature.name}
       </th>
       <td className={CELL}>{METRIC_LABELS[feature.metric] ?? feature.metric}</td>

@@ -35,7 +35,7 @@ export function MonitorQuality({ name, window }: MonitorQualityProps) {
         <tbody>
           {quality.features.map((f) => (
             <tr key={f.name} className="border-t border-slate-100">
-              <th scope="row" className={`${CELL} font-medium`}>
+              <th scope="row" className={`${CELL} text-left font-medium`}>
                 {f.name}
               </th>
               <td className={`${CELL} text-slate-600`}>{f.type}</td>

@@ -14,6 +14,8 @@ export interface MonitorTrafficProps {
 }
 
 const CHART_HEIGHT_PX = 200;
+/** On a time axis a lone bucket would be drawn a pixel wide: bars keep a readable width. */
+const BAR_WIDTH_PX = 6;
 const CHART_MARGIN = { top: 8, right: 8, bottom: 4, left: 0 };
 const AXIS_TICK = { fontSize: 11, fill: "#64748b" };
 
@@ -84,8 +86,8 @@ export function MonitorTraffic({ name, window }: MonitorTrafficProps) {
               <YAxis width={40} allowDecimals={false} tick={AXIS_TICK} tickLine={false} axisLine={false} />
               <Tooltip contentStyle={{ fontSize: 12, borderRadius: 6 }} labelFormatter={tooltipLabel} formatter={(v) => formatCount(Number(v))} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Bar dataKey="requests" name="Requests" fill="#6366f1" minPointSize={1} isAnimationActive={false} />
-              <Bar dataKey="errors" name="Errors" fill="#ef4444" isAnimationActive={false} />
+              <Bar dataKey="requests" name="Requests" fill="#6366f1" barSize={BAR_WIDTH_PX} minPointSize={1} isAnimationActive={false} />
+              <Bar dataKey="errors" name="Errors" fill="#ef4444" barSize={BAR_WIDTH_PX} isAnimationActive={false} />
             </BarChart>
           </ChartFrame>
           <ChartFrame label="Latency per bucket" caption="Server latency of answered requests per bucket: p50 and p95.">
