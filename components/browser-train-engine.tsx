@@ -6,7 +6,7 @@
  */
 import type { Row } from "@/lib/data/types";
 import { chooseBackend } from "@/lib/train/backend";
-import { prepareTrainingParts, sampleEvenly, scoreTabularRun } from "@/lib/train/features";
+import { prepareTrainingParts, scoreTabularRun, tabularReference } from "@/lib/train/features";
 import { serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "@/lib/train/tabular";
 import type { EpochLog } from "@/lib/train/types";
 import type { DatasetDetail, Recipe, Run } from "./api-types";
@@ -96,7 +96,7 @@ export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserT
       modelTopology: art.modelTopology,
       weightsManifest: [{ paths: ["weights.bin"], weights: art.weightSpecs }],
     };
-    const reference = { inputs: sampleEvenly(trainRows), predictions: sampleEvenly(m.predict(validation.x) as unknown[]) };
+    const reference = tabularReference(m, fitted, features, trainRows);
     const jsonBlob = (v: unknown) => new Blob([JSON.stringify(v)], { type: "application/json" });
     const form = new FormData();
     form.append("meta", JSON.stringify(meta));

@@ -17,15 +17,16 @@ test("the seeded sample projects are listed with their step states", async ({ pa
   await expect(oj).toContainText("Forecasting");
   await expect(oj).toContainText("Batch");
   await expect(oj).toContainText("WAPE ≤ 0.4");
-  await expectSteps(oj, ["Done", "Done", "Done", "Not started", "Not started", "Not started"]);
-  await expect(oj.getByText("3 of 6 steps done")).toBeVisible();
+  // The worker trains and deploys both samples' models at first start, so the later steps may be done already.
+  await expectSteps(oj, ["Done", "Done", "Done"]);
+  await expect(oj.getByText(/^[3-6] of 6 steps done$/)).toBeVisible();
 
   const shop = page.getByRole("article", { name: "Web shop recommendations", exact: true });
   await expect(shop).toBeVisible();
   await expect(shop).toContainText("Recommendation");
   await expect(shop).toContainText("Real-time");
   await expect(shop).toContainText("Hit rate @k ≥ 0.2");
-  await expectSteps(shop, ["Done", "Done", "Done", "Not started", "Not started", "Not started"]);
+  await expectSteps(shop, ["Done", "Done", "Done"]);
 });
 
 test("a sample project opens on its Define step with the loop of steps", async ({ page }) => {

@@ -117,6 +117,24 @@ export function scoreTabularRun(
 /** Raw training rows and predictions kept with a model for monitoring to compare traffic with. */
 export const REFERENCE_SAMPLE_ROWS = 500;
 
+/**
+ * The reference sample of a tabular model: an even sample of its raw training rows and the
+ * model's prediction for each of those same rows (the recipe in serve mode, as an endpoint would
+ * score it; null where a row has a value the recipe cannot turn into a feature).
+ */
+export function tabularReference(model: TabularModel, fitted: FittedRecipe, features: string[], trainRows: Row[]): { inputs: Row[]; predictions: unknown[] } {
+  const inputs = sampleEvenly(trainRows);
+  const prepared = applyRecipe(fitted, inputs, { mode: "serve" }).rows;
+  const predictions = prepared.map((row) => {
+    try {
+      return model.predict(toMatrix([row], features))[0];
+    } catch {
+      return null;
+    }
+  });
+  return { inputs, predictions };
+}
+
 /** An evenly spread sample of at most `n` items. */
 export function sampleEvenly<T>(items: readonly T[], n = REFERENCE_SAMPLE_ROWS): T[] {
   const step = Math.max(1, Math.floor(items.length / n));

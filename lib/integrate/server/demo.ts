@@ -1,12 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { endpoints, runs } from "@/db/schema";
 import { findProjectBySampleKey } from "@/lib/define/server/projects";
-import { env } from "@/lib/shared/env";
 import { createRun } from "@/lib/train/server/runs";
 import { registerModel } from "@/lib/train/server/models";
+import { demoState, samplesSeeded, untilSeeded } from "./demo-state";
 import { createEndpoint } from "./endpoints";
 
 /**
@@ -28,40 +26,35 @@ interface ShopState {
   error?: string;
 }
 
-const statePath = () => path.join(env.dataDir, "shop.json");
+const state = demoState<ShopState>("shop.json");
+export const readShopState = (): ShopState => state.read();
+const writeShopState = (s: ShopState) => state.write(s, { secret: true });
 
-export function readShopState(): ShopState {
-  try {
-    return JSON.parse(fs.readFileSync(statePath(), "utf8")) as ShopState;
-  } catch {
-    return {};
-  }
-}
-
-function writeShopState(state: ShopState): void {
-  fs.mkdirSync(path.dirname(statePath()), { recursive: true });
-  fs.writeFileSync(statePath(), JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
-}
-
-/** At worker start: queue the shop model's run once, when the sample project is there and nothing is deployed yet. */
+/**
+ * At worker start: queue the shop model's run once, when the sample project is there and nothing
+ * is deployed yet; the web server may still be seeding the samples, so this waits for them.
+ */
 export function queueShopModel(): void {
-  const state = readShopState();
-  if (state.runId || state.endpoint) return;
-  const project = findProjectBySampleKey(SHOP_SAMPLE_KEY);
-  if (!project) return;
-  if (getDb().select({ n: endpoints.name }).from(endpoints).where(eq(endpoints.name, SHOP_ENDPOINT)).get()) return;
-  const run = createRun(project.id, { algorithm: "recommender" });
-  writeShopState({ runId: run.id });
-  console.log(`[worker] queued ${run.id}: the web-shop demo's recommender`);
+  untilSeeded("queueing the web-shop demo's model", () => {
+    const current = readShopState();
+    if (current.runId || current.endpoint) return "done";
+    if (getDb().select({ n: endpoints.name }).from(endpoints).where(eq(endpoints.name, SHOP_ENDPOINT)).get()) return "done";
+    const project = findProjectBySampleKey(SHOP_SAMPLE_KEY);
+    if (!project) return samplesSeeded() ? "done" : "wait";
+    const run = createRun(project.id, { algorithm: "recommender" });
+    writeShopState({ runId: run.id });
+    console.log(`[worker] queued ${run.id}: the web-shop demo's recommender`);
+    return "done";
+  });
 }
 
 /** After a run: when it is the shop's and it succeeded, register and deploy it, and keep the key for the shop. */
 export async function deployShopModel(runId: string): Promise<void> {
-  const state = readShopState();
-  if (state.runId !== runId || state.endpoint) return;
+  const current = readShopState();
+  if (current.runId !== runId || current.endpoint) return;
   const run = getDb().select({ status: runs.status, error: runs.error }).from(runs).where(eq(runs.id, runId)).get();
   if (!run || run.status !== "succeeded") {
-    writeShopState({ ...state, error: `the shop's model did not train: ${run?.error ?? run?.status ?? "run missing"}` });
+    writeShopState({ ...current, error: `the shop's model did not train: ${run?.error ?? run?.status ?? "run missing"}` });
     return;
   }
   try {
@@ -70,6 +63,6 @@ export async function deployShopModel(runId: string): Promise<void> {
     writeShopState({ runId, endpoint: created.name, key: created.key });
     console.log(`[worker] deployed ${model.name} v${model.version} to the "${SHOP_ENDPOINT}" endpoint for the web shop`);
   } catch (e) {
-    writeShopState({ ...state, error: `deploying the shop's model failed: ${(e as Error).message}` });
+    writeShopState({ ...current, error: `deploying the shop's model failed: ${(e as Error).message}` });
   }
 }

@@ -1,13 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { endpoints, runs } from "@/db/schema";
 import { findProjectBySampleKey } from "@/lib/define/server/projects";
-import { env } from "@/lib/shared/env";
 import { registerModel } from "@/lib/train/server/models";
 import { createRun } from "@/lib/train/server/runs";
+import { demoState, samplesSeeded, untilSeeded } from "./demo-state";
 import { createEndpoint } from "./endpoints";
 import { createReport } from "./reports";
 import { createSchedule, runScheduleNow } from "./schedules";
@@ -27,9 +24,6 @@ const OJ_FUTURE = "Orange juice weeks to forecast";
 /** Mondays at 06:00, London time. */
 const OJ_CRON = "0 6 * * 1";
 const OJ_TIMEZONE = "Europe/London";
-/** How long the worker waits, at its start, for the web server to finish seeding the samples. */
-const SEED_WAIT_MS = 5 * 60_000;
-const SEED_POLL_MS = 1000;
 
 interface OjState {
   runId?: string;
@@ -42,20 +36,9 @@ interface OjState {
   error?: string;
 }
 
-const statePath = () => path.join(env.dataDir, "oj-demo.json");
-
-export function readOjState(): OjState {
-  try {
-    return JSON.parse(fs.readFileSync(statePath(), "utf8")) as OjState;
-  } catch {
-    return {};
-  }
-}
-
-function writeOjState(state: OjState): void {
-  fs.mkdirSync(path.dirname(statePath()), { recursive: true });
-  fs.writeFileSync(statePath(), JSON.stringify(state, null, 2) + "\n");
-}
+const ojState = demoState<OjState>("oj-demo.json");
+export const readOjState = (): OjState => ojState.read();
+const writeOjState = (state: OjState) => ojState.write(state);
 
 const endpointExists = () => Boolean(getDb().select({ n: endpoints.name }).from(endpoints).where(eq(endpoints.name, OJ_ENDPOINT)).get());
 const runStatus = (id: string) => getDb().select({ status: runs.status }).from(runs).where(eq(runs.id, id)).get()?.status;
@@ -71,7 +54,7 @@ function queueOnce(): "queued" | "done" | "wait" {
     if (status === "succeeded") return "done";
   }
   const project = findProjectBySampleKey(OJ_SAMPLE_KEY);
-  if (!project) return fs.existsSync(path.join(env.dataDir, ".samples-seeded")) || env.WORKBENCH_SEED_SAMPLES === "0" ? "done" : "wait";
+  if (!project) return samplesSeeded() ? "done" : "wait";
   const run = createRun(project.id, { algorithm: "forecaster" });
   writeOjState({ runId: run.id });
   console.log(`[worker] queued ${run.id}: the orange-juice weekly forecaster`);
@@ -83,21 +66,14 @@ function queueOnce(): "queued" | "done" | "wait" {
  * beside the worker, so this waits (in the background) until the sample project is there.
  */
 export function queueOjModel(): void {
-  void (async () => {
-    const started = Date.now();
-    for (;;) {
-      try {
-        const state = readOjState();
-        if (state.runId && !state.jobId && runStatus(state.runId) === "succeeded") return void (await deployOjModel(state.runId));
-        if (queueOnce() !== "wait") return;
-      } catch (e) {
-        // The project or its recipe may be half-seeded still: try again shortly.
-        if (Date.now() - started > SEED_WAIT_MS) return void console.error("[worker] could not queue the orange-juice forecaster", e);
-      }
-      if (Date.now() - started > SEED_WAIT_MS) return;
-      await sleep(SEED_POLL_MS);
+  untilSeeded("queueing the orange-juice forecaster", async () => {
+    const state = readOjState();
+    if (state.runId && !state.jobId && runStatus(state.runId) === "succeeded") {
+      await deployOjModel(state.runId);
+      return "done";
     }
-  })();
+    return queueOnce() === "wait" ? "wait" : "done";
+  });
 }
 
 /**

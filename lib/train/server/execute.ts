@@ -11,7 +11,7 @@ import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { env } from "@/lib/shared/env";
 import { AppError } from "@/lib/shared/errors";
 import { type LoadedModel, type ModelArtifacts, modelArtifacts } from "../artifacts";
-import { modelFeatures, prepareRawRows, prepareTrainingParts, sampleEvenly, scoreTabularRun } from "../features";
+import { modelFeatures, prepareRawRows, prepareTrainingParts, sampleEvenly, scoreTabularRun, tabularReference } from "../features";
 import { type ForecasterParams, trainForecaster } from "../forecaster";
 import { type RecommenderParams, trainRecommender } from "../recommender";
 import { trainTabular, type TabularAlgorithm, type TabularParams } from "../tabular";
@@ -118,7 +118,7 @@ async function trainTabularRun({ task, algorithm, params, spec, data, callbacks 
     fitted,
     history: model.history,
     ...scored,
-    reference: { inputs: sampleEvenly(trainRows), predictions: sampleEvenly<unknown>(model.predict(validation.x)) },
+    reference: tabularReference(model, fitted, features, trainRows),
   };
 }
 
