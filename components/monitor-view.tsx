@@ -2,8 +2,11 @@
 
 import { useState, type ReactNode } from "react";
 import type { Endpoint } from "./api-types";
+import { MonitorAlerts } from "./monitor-alerts";
 import { MonitorDrift } from "./monitor-drift";
+import { MonitorPerformance } from "./monitor-performance";
 import { MonitorQuality } from "./monitor-quality";
+import { MonitorRetrain } from "./monitor-retrain";
 import { MonitorTraffic } from "./monitor-traffic";
 import { MONITOR_REFRESH_MS, MONITOR_WINDOWS, type MonitorWindowName } from "./queries";
 import { cardClass, sectionTitleClass, selectClass } from "./styles";
@@ -76,6 +79,15 @@ export function MonitorView({ endpoints }: MonitorViewProps) {
       </Panel>
       <Panel title="Data quality">
         <MonitorQuality name={endpoint.name} window={window} />
+      </Panel>
+      <Panel title="Performance">
+        <MonitorPerformance key={endpoint.name} name={endpoint.name} />
+      </Panel>
+      <Panel title="Back to training">
+        <MonitorRetrain key={endpoint.name} name={endpoint.name} model={endpoint.model} />
+      </Panel>
+      <Panel title="Alerts">
+        <MonitorAlerts key={endpoint.name} name={endpoint.name} />
       </Panel>
     </div>
   );
