@@ -106,7 +106,8 @@ function regressionCsv(rows: number): string {
 function startServer(dataDir: string): ChildProcess {
   const child = spawn(process.execPath, ["--input-type=module", "-e", `import("./scripts/launch.mjs").then((m) => m.launch(${PORT}))`], {
     cwd: process.cwd(),
-    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, NODE_ENV: "production" },
+    // The samples are seeded: the web-shop endpoint is the recommendation scenario measured here.
+    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "1", NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
