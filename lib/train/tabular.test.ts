@@ -331,3 +331,12 @@ describe("predictRowFast and the bundle", () => {
     for (const m of [trained, loaded, regression, reloaded]) m.dispose();
   });
 });
+
+describe("resolveTabularParams", () => {
+  it("takes a linear model's own stored params back (hiddenUnits: []), but not an mlp without layers", () => {
+    const stored = resolveTabularParams("linear", {});
+    expect(stored.hiddenUnits).toEqual([]);
+    expect(resolveTabularParams("linear", JSON.parse(JSON.stringify(stored)))).toEqual(stored);
+    expect(() => resolveTabularParams("mlp", { hiddenUnits: [] })).toThrow(/hiddenUnits/);
+  });
+});

@@ -91,7 +91,12 @@ export const tabularParamsSchema = z
 
 /** The defaults of an algorithm overlaid with valid params; a bad param throws VALIDATION on `params.<name>`. */
 export function resolveTabularParams(algorithm: TabularAlgorithm, params: unknown = {}): TabularParams {
-  return { ...TABULAR_DEFAULTS[algorithm], ...parseParams(tabularParamsSchema, params) };
+  // A linear model's own stored params say hiddenUnits: [] (it has no hidden layer): take them back as they are.
+  const input = params && typeof params === "object" && !Array.isArray(params) ? { ...(params as Record<string, unknown>) } : params;
+  if (algorithm !== "mlp" && input && typeof input === "object" && Array.isArray((input as Record<string, unknown>).hiddenUnits) && ((input as Record<string, unknown>).hiddenUnits as unknown[]).length === 0) {
+    delete (input as Record<string, unknown>).hiddenUnits;
+  }
+  return { ...TABULAR_DEFAULTS[algorithm], ...parseParams(tabularParamsSchema, input) };
 }
 
 /**
