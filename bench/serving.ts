@@ -148,7 +148,7 @@ async function deployRegression(): Promise<{ name: string; key: string }> {
 }
 
 /** Top-10 over a synthetic 50,000-item catalog with the real scoring code (embeddings, co-occurrence, popularity), in-process. */
-async function benchCatalog(): Promise<void> {
+export async function benchCatalog(): Promise<void> {
   const tf = await import("@tensorflow/tfjs");
   const { initServerBackend } = await import("@/lib/train/server/backend");
   const { loadRecommender } = await import("@/lib/train/recommender");

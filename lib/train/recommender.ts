@@ -344,15 +344,28 @@ function recommendFor(scorer: Scorer, itemIds: readonly string[], k: number, mod
       if (mode === "model") {
         mean.fill(0);
         for (const q of known) for (let c = 0; c < dim; c++) mean[c] += e[q * dim + c] / known.length;
+        const trained = scorer.trained;
+        const coScale = maxCount > 0 ? scorer.cooccurrenceWeight / maxCount : 0;
         for (let i = 0; i < scores.length; i++) {
-          if (!scorer.trained[i]) {
+          if (!trained[i]) {
             scores[i] = Number.NEGATIVE_INFINITY;
             continue;
           }
-          let dot = 0;
+          // Four partial sums: the hot loop of a query (every item × dim), about twice as fast as one.
           const row = i * dim;
-          for (let c = 0; c < dim; c++) dot += mean[c] * e[row + c];
-          scores[i] = dot + (maxCount > 0 ? (scorer.cooccurrenceWeight * counts[i]) / maxCount : 0);
+          let d0 = 0;
+          let d1 = 0;
+          let d2 = 0;
+          let d3 = 0;
+          let c = 0;
+          for (; c + 3 < dim; c += 4) {
+            d0 += mean[c] * e[row + c];
+            d1 += mean[c + 1] * e[row + c + 1];
+            d2 += mean[c + 2] * e[row + c + 2];
+            d3 += mean[c + 3] * e[row + c + 3];
+          }
+          for (; c < dim; c++) d0 += mean[c] * e[row + c];
+          scores[i] = d0 + d1 + (d2 + d3) + coScale * counts[i];
         }
       } else {
         scores.fill(Number.NEGATIVE_INFINITY);
