@@ -765,11 +765,16 @@ function activate(values: Float64Array, activation: DenseActivation): void {
  * probability per label (classification).
  */
 export function predictRowFast(weights: DenseWeights, x: Float32Array | ArrayLike<number>): Float64Array {
-  let values = new Float64Array(weights.inputMean.length);
+  // Scratch buffers per model, reused row after row: allocating them per row made a batch job
+  // spend as long collecting garbage as predicting. (Synchronous, so never shared mid-row.)
+  let buffers = scratchBuffers.get(weights);
+  if (!buffers) scratchBuffers.set(weights, (buffers = [new Float64Array(weights.inputMean.length), ...weights.layers.map((l) => new Float64Array(l.outDim))]));
+  let values = buffers[0];
   if (x.length !== values.length) throw new Error(`predictRowFast: expected ${values.length} features, got ${x.length}`);
   for (let j = 0; j < values.length; j++) values[j] = Math.fround((x[j] - weights.inputMean[j]) / weights.inputStd[j]);
-  for (const layer of weights.layers) {
-    const next = new Float64Array(layer.outDim);
+  for (let l = 0; l < weights.layers.length; l++) {
+    const layer = weights.layers[l];
+    const next = buffers[l + 1];
     next.set(layer.bias);
     for (let i = 0; i < layer.inDim; i++) {
       const v = values[i];
@@ -781,8 +786,10 @@ export function predictRowFast(weights: DenseWeights, x: Float32Array | ArrayLik
     values = next;
   }
   if (weights.task === "regression") return Float64Array.of(values[0] * weights.targetScale!.std + weights.targetScale!.mean);
-  return values.length === 1 ? Float64Array.of(1 - values[0], values[0]) : values;
+  return values.length === 1 ? Float64Array.of(1 - values[0], values[0]) : values.slice();
 }
+
+const scratchBuffers = new WeakMap<DenseWeights, Float64Array[]>();
 
 // ---------------------------------------------------------------------------------------------
 // Linear coefficients
