@@ -336,6 +336,18 @@ export async function benchServing(): Promise<void> {
       const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
       return s.key ? { name: "web-shop", key: s.key } : undefined;
     }, 300_000);
+    // The worker also trains the orange-juice demo at first start: wait until it and its first job are done, so nothing trains while we measure.
+    await until(
+      "the orange-juice demo",
+      async () => {
+        const s = JSON.parse(fs.readFileSync(path.join(dataDir, "oj-demo.json"), "utf8")) as { jobId?: string; error?: string };
+        if (s.error) return true;
+        if (!s.jobId) return undefined;
+        const j = await api<{ status: string }>("GET", `/api/jobs/${s.jobId}`);
+        return j.status === "queued" || j.status === "running" ? undefined : true;
+      },
+      300_000,
+    );
     const auth = (key: string) => ({ authorization: `Bearer ${key}` });
     const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
     const one = JSON.stringify({ rows: [row()] });
@@ -369,6 +381,8 @@ export async function benchServing(): Promise<void> {
     stop();
     agent.destroy();
   }
+  // The in-process figures need the machine to themselves: wait for the server to be gone.
+  await until("the server to stop", async () => ((await send("GET", "/v2/health/live").catch(() => null)) === null ? true : undefined), 30_000);
   await benchCatalog();
   await benchDrift();
   fs.rmSync(dataDir, { recursive: true, force: true });
