@@ -3,13 +3,14 @@
  * in this process against a fresh data folder (no server needed).
  *   BENCH_ROWS=200000 npm run bench   for a quicker run
  *   BENCH_ONLY=serving npm run bench  only the serving figures (production server, HTTP)
+ *   BENCH_ONLY=catalog npm run bench  only recommendation top-10 over a 50,000-item catalog, in-process
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { generateCsv } from "./generate";
-import { benchServing } from "./serving";
+import { benchCatalog, benchServing } from "./serving";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-bench-"));
@@ -28,6 +29,7 @@ function trackPeakRss() {
 
 async function main() {
   if (process.env.BENCH_ONLY === "serving") return benchServing();
+  if (process.env.BENCH_ONLY === "catalog") return benchCatalog();
   const file = path.join(dir, "bench.csv");
   console.log(`# ML Workbench bench (${os.cpus().length} cores, node ${process.version})`);
   let t = performance.now();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Cell, Row } from "@/lib/data/types";
 import { mulberry32, shuffledIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
+import { type DotKernel, dotKernel } from "./dot-kernel";
 import { cellToNumber } from "./matrix";
 import { type RecommendationMetrics, type RecommendationQuery, recommendationMetrics } from "./metrics";
 import type { EpochLog, Recommendation, TrainCallbacks } from "./types";
@@ -264,17 +265,26 @@ interface Scorer {
   cooccurrenceWeight: number;
   /** Item indices by popularity, most popular first. */
   byPopularity: number[];
+  /** Indices of the items that were not trained: never ranked by the model. */
+  untrained: Int32Array;
+  /** Dot products of the query with every embedding; its scores are the scratch score buffer. */
+  kernel: DotKernel;
   /** Scratch buffers (one call at a time; JS is single-threaded). Shape: [items]. */
   scores: Float32Array;
   counts: Float32Array;
   masked: Uint8Array;
+  /** The query: the mean of its items' embeddings (the kernel's query vector). Shape: [dim]. */
   mean: Float32Array;
 }
 
-function makeScorer(items: string[], embeddings: Float32Array, dim: number, popularity: Int32Array, cooccurrence: Cooccurrence, cooccurrenceWeight: number): Scorer {
+/** A scorer; `kernel`, when given, is reused (its rows are replaced by these embeddings). */
+function makeScorer(items: string[], embeddings: Float32Array, dim: number, popularity: Int32Array, cooccurrence: Cooccurrence, cooccurrenceWeight: number, kernel?: DotKernel): Scorer {
   const n = items.length;
   const trained = new Uint8Array(n);
   for (let i = 0; i < n; i++) trained[i] = cooccurrence.offsets[i + 1] > cooccurrence.offsets[i] ? 1 : 0;
+  const untrained = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !trained[i]);
+  if (kernel) kernel.setRows(embeddings);
+  else kernel = dotKernel(embeddings, dim);
   const byPopularity = Array.from({ length: n }, (_, i) => i).sort((a, b) => popularity[b] - popularity[a] || a - b);
   return {
     items,
@@ -286,10 +296,12 @@ function makeScorer(items: string[], embeddings: Float32Array, dim: number, popu
     trained,
     cooccurrenceWeight,
     byPopularity,
-    scores: new Float32Array(n),
+    untrained,
+    kernel,
+    scores: kernel.scores,
     counts: new Float32Array(n),
     masked: new Uint8Array(n),
-    mean: new Float32Array(dim),
+    mean: kernel.query,
   };
 }
 
@@ -344,29 +356,11 @@ function recommendFor(scorer: Scorer, itemIds: readonly string[], k: number, mod
       if (mode === "model") {
         mean.fill(0);
         for (const q of known) for (let c = 0; c < dim; c++) mean[c] += e[q * dim + c] / known.length;
-        const trained = scorer.trained;
+        // The hot loop (every item × dim) runs in the dot-product kernel (WebAssembly SIMD).
+        scorer.kernel.run();
+        for (const i of scorer.untrained) scores[i] = Number.NEGATIVE_INFINITY;
         const coScale = maxCount > 0 ? scorer.cooccurrenceWeight / maxCount : 0;
-        for (let i = 0; i < scores.length; i++) {
-          if (!trained[i]) {
-            scores[i] = Number.NEGATIVE_INFINITY;
-            continue;
-          }
-          // Four partial sums: the hot loop of a query (every item × dim), about twice as fast as one.
-          const row = i * dim;
-          let d0 = 0;
-          let d1 = 0;
-          let d2 = 0;
-          let d3 = 0;
-          let c = 0;
-          for (; c + 3 < dim; c += 4) {
-            d0 += mean[c] * e[row + c];
-            d1 += mean[c + 1] * e[row + c + 1];
-            d2 += mean[c + 2] * e[row + c + 2];
-            d3 += mean[c + 3] * e[row + c + 3];
-          }
-          for (; c < dim; c++) d0 += mean[c] * e[row + c];
-          scores[i] = d0 + d1 + (d2 + d3) + coScale * counts[i];
-        }
+        for (const j of touched) scores[j] += coScale * counts[j];
       } else {
         scores.fill(Number.NEGATIVE_INFINITY);
         const top = popularity[scorer.byPopularity[0]] || 1;
@@ -645,16 +639,19 @@ export async function trainRecommender(input: { rows: readonly Row[]; params: Re
   const testQueries = leaveOneOutQueries(split.test, params.seed + 2);
   if (testQueries.basket.length === 0) throw invalid("rows", "no held-out basket with two items or more to evaluate on");
   const dim = params.embeddingDim;
+  // One kernel serves every epoch's validation and the final model (its memory is reused).
+  let kernel: DotKernel | undefined;
   const validate = (raw: Float32Array) => {
     if (validationQueries.basket.length === 0) return null;
-    const candidate = makeScorer(items, normaliseRows(raw, dim), dim, popularity, cooccurrence, params.cooccurrenceWeight);
+    const candidate = makeScorer(items, normaliseRows(raw, dim), dim, popularity, cooccurrence, params.cooccurrenceWeight, kernel);
+    kernel = candidate.kernel;
     return evaluate(candidate, validationQueries.basket, params.k, "model");
   };
   const history: EpochLog[] = [];
   const validationIds = split.validation.map((b) => b.flatMap((item) => (index.has(item) ? [index.get(item)!] : [])));
   const raw = await trainEmbeddings(trainIds, validationIds, popularity, params, validate, history, input.callbacks);
 
-  const scorer = makeScorer(items, normaliseRows(raw, dim), dim, popularity, cooccurrence, params.cooccurrenceWeight);
+  const scorer = makeScorer(items, normaliseRows(raw, dim), dim, popularity, cooccurrence, params.cooccurrenceWeight, kernel);
   const evaluation: RecommenderEvaluation = {
     k: params.k,
     ...evaluateAll(scorer, testQueries.basket, params.k),
