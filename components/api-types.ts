@@ -146,6 +146,7 @@ export interface EndpointDrift {
 
 /** `GET /api/endpoints/{name}/quality`: null, type-error and out-of-range rates per input column. */
 export interface EndpointQuality {
-  window: import("@/lib/monitor/server/window").MonitorWindow;
+  /** rejectedRows: rows refused in the window (422 requests, batch rows with an error), counted in every rate. */
+  window: import("@/lib/monitor/server/window").MonitorWindow & { rejectedRows: number };
   features: import("@/lib/monitor/drift").FeatureQuality[];
 }

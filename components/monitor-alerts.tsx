@@ -35,6 +35,7 @@ const KIND_LABELS: Record<AlertKind, string> = {
   errorRate: "Error rate",
   p99LatencyMs: "p99 latency",
   drift: "Drift",
+  dataQuality: "Data quality",
   performance: "Performance",
 };
 
@@ -43,6 +44,11 @@ const THRESHOLD: Record<AlertKind, { label: string; hint: string; toApi: (v: num
   errorRate: { label: "Fires above (% of requests)", hint: "Share of the window's requests that failed, in percent.", toApi: (v) => v / 100 },
   p99LatencyMs: { label: "Fires above (ms)", hint: "The 99th percentile of server latency in the window.", toApi: (v) => v },
   performance: { label: "Threshold (optional)", hint: "The success metric's threshold; empty: the project's own.", toApi: (v) => v },
+  dataQuality: {
+    label: "Fires above (% of rows)",
+    hint: "The worst feature's share of missing, mistyped or out-of-range cells, refused rows included.",
+    toApi: (v) => v / 100,
+  },
   drift: null,
 };
 
@@ -53,6 +59,8 @@ function condition(kind: string, threshold: number | null): string {
   switch (kind) {
     case "errorRate":
       return `> ${threshold === null ? "–" : percent(threshold)}`;
+    case "dataQuality":
+      return `bad cells > ${threshold === null ? "–" : percent(threshold)}`;
     case "p99LatencyMs":
       return `> ${formatStat(threshold)} ms`;
     case "performance":
@@ -65,7 +73,7 @@ function condition(kind: string, threshold: number | null): string {
 /** The value an alert measured, in its kind's unit. */
 function measured(a: Alert): string {
   if (a.value === null) return "–";
-  if (a.kind === "errorRate") return percent(a.value);
+  if (a.kind === "errorRate" || a.kind === "dataQuality") return percent(a.value);
   if (a.kind === "p99LatencyMs") return `${formatStat(a.value)} ms`;
   if (a.kind === "drift") return plural(a.value, "feature") + " drifted";
   return formatStat(a.value);
@@ -167,7 +175,7 @@ function AddRuleForm({ name }: { name: string }) {
             onChange={(e) => {
               const k = e.target.value as AlertKind;
               setKind(k);
-              setThreshold(k === "errorRate" ? 10 : k === "p99LatencyMs" ? 500 : undefined);
+              setThreshold(k === "errorRate" ? 10 : k === "dataQuality" ? 5 : k === "p99LatencyMs" ? 500 : undefined);
             }}
           >
             {(Object.keys(KIND_LABELS) as AlertKind[]).map((k) => (

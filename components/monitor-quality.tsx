@@ -30,6 +30,10 @@ export function MonitorQuality({ name, window }: MonitorQualityProps) {
   if (quality.features.length === 0) return <p className="text-sm text-slate-500">No scored rows in this window.</p>;
   return (
     <div className="overflow-x-auto">
+      <p className="mb-2 text-xs text-slate-500" data-testid="quality-rows">
+        {quality.window.rows} scored {quality.window.rows === 1 ? "row" : "rows"}
+        {quality.window.rejectedRows > 0 ? ` and ${quality.window.rejectedRows} refused (a missing or mistyped cell), counted in the rates` : ""}.
+      </p>
       <table aria-label="Data quality" className="w-full text-sm">
         <TableHead columns={["Feature", "Type", "Rows", "Null", "Type error", "Out of range"]} cellClass={CELL} />
         <tbody>

@@ -10,6 +10,8 @@ export interface ReportChartProps {
   /** The selected series' history and forecast (or their totals), in time order. */
   history: ReportPoint[];
   forecast: ReportPoint[];
+  /** Actual values that arrived for forecast times (drawn as points), if any. */
+  actual?: ReportPoint[];
   /** What the value is ("Quantity"), for the axis and the tooltip. */
   valueLabel: string;
   /** The series shown, for the chart's accessible name. */
@@ -19,11 +21,12 @@ export interface ReportChartProps {
 const CHART_HEIGHT_PX = 340;
 const HISTORY_COLOUR = "#4f46e5";
 const FORECAST_COLOUR = "#d97706";
+const ACTUAL_COLOUR = "#059669";
 
 
 /** History (solid) and forecast (dashed) of one series in one line chart, the boundary between them marked. */
-export function ReportChart({ history, forecast, valueLabel, seriesLabel }: ReportChartProps) {
-  const rows = useMemo(() => chartRows(history, forecast), [history, forecast]);
+export function ReportChart({ history, forecast, actual = [], valueLabel, seriesLabel }: ReportChartProps) {
+  const rows = useMemo(() => chartRows(history, forecast, actual), [history, forecast, actual]);
   const boundary = history.length ? history[history.length - 1].time : null;
   if (rows.length === 0) return <p className="py-16 text-center text-sm text-slate-500">Nothing to draw for this series.</p>;
   return (
@@ -61,11 +64,23 @@ export function ReportChart({ history, forecast, valueLabel, seriesLabel }: Repo
               isAnimationActive={false}
               connectNulls
             />
+            {actual.length > 0 && (
+              <Line
+                dataKey="actual"
+                name={`${valueLabel} (actual, arrived after the forecast)`}
+                className="report-actual-line"
+                stroke={ACTUAL_COLOUR}
+                strokeWidth={2}
+                dot={{ r: 3.5, fill: ACTUAL_COLOUR }}
+                isAnimationActive={false}
+                connectNulls
+              />
+            )}
           </LineChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="mt-2 text-xs text-slate-500">
-        Solid: {valueLabel} as recorded · dashed: the forecast; the dotted line marks the last recorded time{boundary ? `, ${reportTimeLabel(boundary)}` : ""}.
+        Solid: {valueLabel} as recorded · dashed: the forecast{actual.length ? " · green points: actuals posted for forecast times" : ""}; the dotted line marks the last recorded time{boundary ? `, ${reportTimeLabel(boundary)}` : ""}.
       </figcaption>
     </figure>
   );

@@ -2,11 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
-import { pointsOf, reportCsv, TOTAL } from "@/lib/integrate/report-data";
+import { actualsOf, forecastError, pointsOf, reportCsv, TOTAL } from "@/lib/integrate/report-data";
 import type { Report } from "./api-types";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
-import { formatDate } from "./format";
+import { formatDate, formatStat } from "./format";
 import { reportDataQuery, reportQuery } from "./queries";
 import { ReportChart } from "./report-chart";
 import { ReportRefresh } from "./report-refresh";
@@ -48,7 +48,7 @@ export function ReportView({ initialReport }: ReportViewProps) {
   const seriesId = useId();
   const { data: report = initialReport } = useQuery({ ...reportQuery(id), initialData: initialReport });
   // "Refresh now" invalidates the report's keys, the data's with them, once its job has finished.
-  const { data, error, isPending } = useQuery(reportDataQuery(id));
+  const { data, error: loadError, isPending } = useQuery(reportDataQuery(id));
   const [series, setSeries] = useState<string | null>(null);
   const [historyWindow, setHistoryWindow] = useState<number>(DEFAULT_WINDOW);
   const windowId = useId();
@@ -56,8 +56,14 @@ export function ReportView({ initialReport }: ReportViewProps) {
   const selected = series ?? data?.series[0] ?? TOTAL;
   const shown = useMemo(() => {
     const history = data ? pointsOf(data.history, selected) : [];
-    return { history: historyWindow > 0 ? history.slice(-historyWindow) : history, forecast: data ? pointsOf(data.forecast, selected) : [] };
+    return {
+      history: historyWindow > 0 ? history.slice(-historyWindow) : history,
+      forecast: data ? pointsOf(data.forecast, selected) : [],
+      actual: data ? actualsOf(data.actual, selected) : [],
+    };
   }, [data, selected, historyWindow]);
+  const error = useMemo(() => forecastError(shown.actual), [shown.actual]);
+  const overallError = useMemo(() => (data ? forecastError(data.actual) : null), [data]);
   const schedule = report.schedules.find((s) => s.enabled && s.nextRunAt);
 
   return (
@@ -93,7 +99,7 @@ export function ReportView({ initialReport }: ReportViewProps) {
         <ReportRefresh reportId={id} />
       </div>
 
-      <ErrorNotice error={error} />
+      <ErrorNotice error={loadError} />
       <section className={`${cardClass} p-5`} aria-labelledby="report-chart-heading">
         <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
           <h2 id="report-chart-heading" className={sectionTitleClass}>
@@ -125,7 +131,7 @@ export function ReportView({ initialReport }: ReportViewProps) {
                 ))}
               </select>
             </div>
-            <Button variant="secondary" disabled={!data} onClick={() => download(`${slug(report.name)}-${slug(selected)}.csv`, reportCsv(shown.history, shown.forecast))}>
+            <Button variant="secondary" disabled={!data} onClick={() => download(`${slug(report.name)}-${slug(selected)}.csv`, reportCsv(shown.history, shown.forecast, shown.actual))}>
               Export CSV
             </Button>
           </div>
@@ -133,15 +139,55 @@ export function ReportView({ initialReport }: ReportViewProps) {
         {isPending ? (
           <div aria-busy="true" aria-label="Loading the report" className="h-[340px] animate-pulse rounded-lg bg-slate-100" />
         ) : (
-          <ReportChart history={shown.history} forecast={shown.forecast} valueLabel={report.valueColumn} seriesLabel={selected} />
+          <ReportChart history={shown.history} forecast={shown.forecast} actual={shown.actual} valueLabel={report.valueColumn} seriesLabel={selected} />
         )}
       </section>
+
+      {data && (
+        <section className={`${cardClass} p-5`} aria-labelledby="report-error-heading" data-testid="report-forecast-error">
+          <h2 id="report-error-heading" className={sectionTitleClass}>
+            Forecast error
+          </h2>
+          {error ? (
+            <>
+              <dl className="mt-3 grid grid-cols-2 gap-4 sm:grid-cols-4">
+                {[
+                  ["WAPE", error.wape === null ? "n/a" : `${(error.wape * 100).toFixed(1)} %`, "Σ|actual − forecast| / Σ actual"],
+                  ["MAE", formatStat(error.mae), `mean absolute error, in ${report.valueColumn}`],
+                  ["Bias", error.bias === null ? "n/a" : `${error.bias >= 0 ? "+" : ""}${(error.bias * 100).toFixed(1)} %`, "positive: forecast above actual"],
+                  ["Periods with actuals", String(error.periods), selected === TOTAL ? "summed over the series that have them" : selected],
+                ].map(([label, value, hint]) => (
+                  <div key={label}>
+                    <dt className="text-xs font-medium text-slate-500">{label}</dt>
+                    <dd className="text-xl font-semibold tabular-nums" data-testid={`report-error-${label.split(" ")[0].toLowerCase()}`}>
+                      {value}
+                    </dd>
+                    <dd className="text-xs text-slate-500">{hint}</dd>
+                  </div>
+                ))}
+              </dl>
+              {overallError && selected !== TOTAL && (
+                <p className="mt-3 text-xs text-slate-500">
+                  Over every series: WAPE {overallError.wape === null ? "n/a" : `${(overallError.wape * 100).toFixed(1)} %`} on {overallError.periods} forecast points with actuals.
+                </p>
+              )}
+            </>
+          ) : (
+            <p className="mt-2 text-sm text-slate-600">
+              {overallError
+                ? `No actual has arrived for this series yet (${overallError.periods} forecast points of other series have one).`
+                : "No actual has arrived yet. Post the real values (for example a week's sales as CSV) to the endpoint's actuals, and the error of the forecast appears here and on the chart."}{" "}
+              <code className="text-xs">POST /api/endpoints/{report.endpoint}/actuals</code>
+            </p>
+          )}
+        </section>
+      )}
 
       <section className={`${cardClass} overflow-hidden`} aria-labelledby="report-table-heading">
         <h2 id="report-table-heading" className={`${sectionTitleClass} border-b border-slate-100 px-5 py-3`}>
           Forecast{selected === TOTAL ? " (total)" : ""}
         </h2>
-        <ReportTable rows={shown.forecast} valueLabel={report.valueColumn} />
+        <ReportTable rows={shown.forecast} actual={shown.actual} valueLabel={report.valueColumn} />
       </section>
     </div>
   );

@@ -51,12 +51,15 @@ function buildUnlocked() {
   const changed = Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
   if (built && built >= changed) return;
   console.log(built ? "[workbench] sources changed since the last build; building…" : "[workbench] first start; building…");
+  const startedAt = new Date();
   const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit" });
   if (r.status !== 0) {
     console.error("[workbench] build failed");
     fs.rmSync(path.join(ROOT, ".build.lock"), { recursive: true, force: true });
     process.exit(r.status ?? 1);
   }
+  // The build is as new as the sources it started from: a file saved during the build makes the next call build again.
+  fs.utimesSync(buildId, startedAt, startedAt);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) buildIfNeeded();

@@ -31,8 +31,8 @@ export const actuals = sqliteTable(
 export const alertRules = sqliteTable("alert_rules", {
   id: text().primaryKey(),
   endpointName: text().notNull(),
-  kind: text({ enum: ["drift", "errorRate", "p99LatencyMs", "performance"] }).notNull(),
-  /** errorRate: a fraction; p99LatencyMs: milliseconds; performance: the project's threshold when null; drift: unused. */
+  kind: text({ enum: ["drift", "dataQuality", "errorRate", "p99LatencyMs", "performance"] }).notNull(),
+  /** errorRate: a fraction; dataQuality: a fraction (the worst feature's share of bad cells); p99LatencyMs: milliseconds; performance: the project's threshold when null; drift: unused. */
   threshold: real(),
   windowMinutes: integer().notNull(),
   webhookUrl: text(),

@@ -73,6 +73,35 @@ test("an errorRate rule fires on bad requests, resolves on good ones, and tells 
   }
 });
 
+test("a dataQuality rule fires on refused rows with mistyped cells, which quality counts as type errors", async ({ request, regression }) => {
+  const ep = await deploy(request, regression.model.id, {}, "alerts-quality");
+  const since = new Date(Date.now() - 1000).toISOString();
+  const rule = await expectJson<{ id: string; threshold: number }>(
+    await request.post("/api/alerts/rules", { data: { endpoint: ep.name, kind: "dataQuality", threshold: 0.2, windowMinutes: 5 } }),
+    201,
+  );
+  const alertsOf = async () => (await expectJson<{ items: Alert[] }>(await request.get(`/api/alerts?endpoint=${ep.name}`), 200)).items;
+
+  // 6 good rows, then 1 refused row with a text where a number belongs: 1 in 7, under 20 %.
+  for (let i = 0; i < 2; i++) expect((await score(request, ep.name, ep.key, { rows: ROWS })).status()).toBe(200);
+  expect((await score(request, ep.name, ep.key, { rows: [{ a: "lots", b: 1, colour: "red" }] })).status()).toBe(422);
+  await expectJson(await request.post("/api/alerts/evaluate"), 200);
+  expect(await alertsOf()).toEqual([]);
+  const quality = await expectJson<{ window: { rows: number; rejectedRows: number }; features: { name: string; rows: number; typeErrorRate: number }[] }>(
+    await request.get(`/api/endpoints/${ep.name}/quality?since=${encodeURIComponent(since)}`),
+    200,
+  );
+  expect(quality.window).toMatchObject({ rows: 6, rejectedRows: 1 });
+  expect(quality.features.find((f) => f.name === "a")).toMatchObject({ rows: 7, typeErrorRate: 1 / 7 });
+
+  // Two more such rows: 3 in 9, over 20 %.
+  expect((await score(request, ep.name, ep.key, { rows: [{ a: "many", b: 1, colour: "red" }, { a: "few", b: 1, colour: "blue" }] })).status()).toBe(422);
+  await expect.poll(async () => (await request.post("/api/alerts/evaluate"), (await alertsOf()).map((a) => a.state))).toEqual(["firing"]);
+  const [firing] = await alertsOf();
+  expect(firing).toMatchObject({ ruleId: rule.id, kind: "dataQuality", threshold: 0.2 });
+  expect(firing.value).toBeCloseTo(3 / 9, 6);
+});
+
 test("alert rules name what is wrong", async ({ request, regression }) => {
   const ep = await deploy(request, regression.model.id, {}, "alerts-bad");
   const post = (data: unknown) => request.post("/api/alerts/rules", { data });
@@ -80,6 +109,8 @@ test("alert rules name what is wrong", async ({ request, regression }) => {
   await expectProblem(await post({ endpoint: ep.name, kind: "loudness", windowMinutes: 5 }), 422, "kind");
   await expectProblem(await post({ endpoint: ep.name, kind: "errorRate", windowMinutes: 5 }), 422, "threshold");
   await expectProblem(await post({ endpoint: ep.name, kind: "errorRate", threshold: 2, windowMinutes: 5 }), 422, "threshold");
+  await expectProblem(await post({ endpoint: ep.name, kind: "dataQuality", windowMinutes: 5 }), 422, "threshold");
+  await expectProblem(await post({ endpoint: ep.name, kind: "dataQuality", threshold: 1.5, windowMinutes: 5 }), 422, "threshold");
   await expectProblem(await post({ endpoint: ep.name, kind: "drift", windowMinutes: 0 }), 422, "windowMinutes");
   await expectProblem(await post({ endpoint: ep.name, kind: "drift", windowMinutes: 5, webhookUrl: "ftp://x" }), 422, "webhookUrl");
   await expectProblem(await request.get("/api/alerts?state=loud"), 422, "state");

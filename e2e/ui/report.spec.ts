@@ -102,3 +102,40 @@ test("the seeded orange-juice report: history and forecast lines, series and tot
   expect(Date.parse((await refreshed.getAttribute("data-refreshed-at"))!)).toBeGreaterThan(Date.parse(before));
   await expect(page.getByRole("button", { name: "Refresh now" })).toBeEnabled();
 });
+
+test("a week's actual sales uploaded as CSV: the report draws them and shows the forecast error", async ({ page, request }) => {
+  test.setTimeout(360_000);
+  const { id } = await seededReport(request);
+  const data = (await (await request.get(`/api/reports/${id}/data`)).json()) as { forecast: Point[] };
+  const firstWeek = data.forecast.map((p) => p.time).sort()[0];
+  const week = data.forecast.filter((p) => p.time === firstWeek);
+  expect(week.length).toBe(9);
+  // Every store sold 10 % more than forecast that week: WAPE 0.1 / 1.1 = 9.1 %, bias −9.1 %.
+  const csv = ["WeekStarting,Store,Brand,actual", ...week.map((p) => `${firstWeek.slice(0, 10)},${p.series.split(" · ").join(",")},${(p.value * 1.1).toFixed(4)}`)].join("\n") + "\n";
+  const posted = await request.post("/api/endpoints/oj-weekly/actuals", { headers: { "content-type": "text/csv" }, data: Buffer.from(csv) });
+  expect(posted.status()).toBe(200);
+  expect(await posted.json()).toEqual({ matched: 9, unmatched: [] });
+
+  const after = (await (await request.get(`/api/reports/${id}/data`)).json()) as { actual: (Point & { predicted: number })[] };
+  const actual = after.actual.filter((p) => p.time === firstWeek);
+  expect(actual).toHaveLength(9);
+  for (const a of actual) expect(a.value).toBeCloseTo(a.predicted * 1.1, 2);
+
+  await page.goto(`/reports/${id}`);
+  const select = page.getByLabel("Series", { exact: true });
+  await expect(select).toBeEnabled();
+  await select.selectOption("5 · tropicana");
+  const panel = page.getByTestId("report-forecast-error");
+  await expect(panel.getByTestId("report-error-wape")).toHaveText("9.1 %");
+  await expect(panel.getByTestId("report-error-bias")).toHaveText("-9.1 %");
+  await expect(panel.getByTestId("report-error-periods")).toHaveText("1");
+  // The actual beside its forecast in the table, and as points on the chart.
+  const table = page.getByTestId("report-forecast-table");
+  await expect(table.getByRole("columnheader", { name: "Actual" })).toBeVisible();
+  const own = week.find((p) => p.series === "5 · tropicana")!;
+  await expect(table.locator("tbody tr").first()).toContainText(asShown(own.value * 1.1));
+  await expect(page.getByTestId("report-chart").locator(".report-actual-line path.recharts-line-curve")).toHaveCount(1);
+  // The total sums the nine series that have an actual: the same 9.1 %.
+  await select.selectOption("Total");
+  await expect(panel.getByTestId("report-error-wape")).toHaveText("9.1 %");
+});

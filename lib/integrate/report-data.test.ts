@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartRows, normalizeTime, pointsOf, reportCsv, shapeReport, SINGLE_SERIES, totalOf, TOTAL } from "./report-data";
+import { actualsOf, chartRows, forecastError, normalizeTime, pointsOf, reportCsv, shapeReport, SINGLE_SERIES, totalOf, TOTAL } from "./report-data";
 
 /** Two stores × one brand of weekly sales, with the history's dates already coerced to ISO (as datasets store them). */
 const historyRows = [
@@ -94,5 +94,53 @@ describe("normalizeTime and reportCsv", () => {
   it("writes what is shown, quoting where needed", () => {
     const csv = reportCsv([{ series: "a, b", time: "1", value: 2 }], [{ series: "a, b", time: "2", value: 3.5 }]);
     expect(csv).toBe('series,time,kind,value\n"a, b",1,history,2\n"a, b",2,forecast,3.5\n');
+  });
+});
+
+describe("actuals that arrive after the forecast", () => {
+  /** Actuals as the server joins them: the output row's time and series, the actual, the prediction matched. */
+  const actualRows = [
+    { WeekStarting: "1992-09-10", Store: 2, Brand: "tropicana", actual: 50, predicted: 55.5 },
+    { WeekStarting: "1992-09-10", Store: 10, Brand: "tropicana", actual: 100, predicted: 120 },
+    { WeekStarting: "1992-09-17", Store: 2, Brand: "tropicana", actual: 70, predicted: 60 },
+    // Posted again later for the same week and store: the newer value replaces the first.
+    { WeekStarting: "1992-09-17", Store: 2, Brand: "tropicana", actual: 66, predicted: 60 },
+    { WeekStarting: "1992-09-24", Store: 2, Brand: "tropicana", actual: "n/a", predicted: 60 },
+  ];
+  const s = () => shapeReport({ historyRows, forecastRows, actualRows, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] });
+
+  it("become one actual point per series and time, the last posted winning, rows without a number left out", () => {
+    expect(s().actual).toEqual([
+      { series: "2 · tropicana", time: "1992-09-10T00:00:00.000Z", value: 50, predicted: 55.5 },
+      { series: "2 · tropicana", time: "1992-09-17T00:00:00.000Z", value: 66, predicted: 60 },
+      { series: "10 · tropicana", time: "1992-09-10T00:00:00.000Z", value: 100, predicted: 120 },
+    ]);
+    expect(shape().actual).toEqual([]);
+  });
+
+  it("give the forecast error of a series: MAE, WAPE and bias against the forecast each was matched to", () => {
+    const e = forecastError(actualsOf(s().actual, "2 · tropicana"))!;
+    expect(e.periods).toBe(2);
+    expect(e.mae).toBeCloseTo((5.5 + 6) / 2, 10);
+    expect(e.wape).toBeCloseTo(11.5 / 116, 10);
+    expect(e.bias).toBeCloseTo((5.5 - 6) / 116, 10);
+    expect(forecastError([])).toBeNull();
+    expect(forecastError([{ series: "x", time: "1", value: 0, predicted: 2 }])).toEqual({ periods: 1, mae: 2, wape: null, bias: null });
+  });
+
+  it("sum per time over the series that have them for the total", () => {
+    const total = actualsOf(s().actual, TOTAL);
+    expect(total).toEqual([
+      { series: TOTAL, time: "1992-09-10T00:00:00.000Z", value: 150, predicted: 175.5 },
+      { series: TOTAL, time: "1992-09-17T00:00:00.000Z", value: 66, predicted: 60 },
+    ]);
+    expect(forecastError(total)!.wape).toBeCloseTo((25.5 + 6) / 216, 10);
+  });
+
+  it("are drawn on the chart's time axis and exported as their own kind", () => {
+    const a = actualsOf(s().actual, "2 · tropicana");
+    const rows = chartRows(pointsOf(s().history, "2 · tropicana"), pointsOf(s().forecast, "2 · tropicana"), a);
+    expect(rows.find((r) => r.time === "1992-09-10T00:00:00.000Z")).toEqual({ time: "1992-09-10T00:00:00.000Z", forecast: 55.5, actual: 50 });
+    expect(reportCsv([], [], a).trim().split("\n")).toEqual(["series,time,kind,value", "2 · tropicana,1992-09-10T00:00:00.000Z,actual,50", "2 · tropicana,1992-09-17T00:00:00.000Z,actual,66"]);
   });
 });

@@ -15,9 +15,17 @@ export interface ReportPoint {
   value: number;
 }
 
+/** Ground truth that arrived for a forecast point, with the prediction it was matched to. */
+export interface ActualPoint extends ReportPoint {
+  /** The forecast this actual was joined to (the batch output row's prediction). */
+  predicted: number;
+}
+
 export interface ReportShape {
   history: ReportPoint[];
   forecast: ReportPoint[];
+  /** Actual values posted for forecast rows (`POST /api/endpoints/{name}/actuals`), in series and time order. */
+  actual: ActualPoint[];
   /** Every series of either side, in natural order ("2 · …" before "10 · …"). */
   series: string[];
   /** The last time of the history: where the forecast begins. */
@@ -91,13 +99,61 @@ export function shapeReport(input: {
   valueColumn: string;
   seriesColumns: string[];
   predictionColumn?: string;
+  /** Forecast rows that received an actual: the time and series columns, `actual` and `predicted`. */
+  actualRows?: Iterable<ReportRowIn>;
 }): ReportShape {
   const history = points(input.historyRows, input.timeColumn, input.valueColumn, input.seriesColumns);
   const forecast = points(input.forecastRows, input.timeColumn, input.predictionColumn ?? "prediction", input.seriesColumns);
+  // One actual per series and time: the last given wins (the newest, when the rows come oldest first).
+  const actuals = new Map<string, ActualPoint>();
+  for (const row of input.actualRows ?? []) {
+    const [p] = points([row], input.timeColumn, "actual", input.seriesColumns);
+    const predicted = toNumber(row.predicted);
+    if (p && predicted !== null) actuals.set(`${p.series}\u0000${p.time}`, { ...p, predicted });
+  }
+  const actual = [...actuals.values()].sort((a, b) => naturalOrder(a.series, b.series) || compareTime(a.time, b.time));
   const series = [...new Set([...history, ...forecast].map((p) => p.series))].sort(naturalOrder);
   let boundary: string | null = null;
   for (const p of history) if (boundary === null || compareTime(p.time, boundary) > 0) boundary = p.time;
-  return { history, forecast, series, boundary };
+  return { history, forecast, actual, series, boundary };
+}
+
+/** The actual points of one series, or for "Total" the actuals and their forecasts summed per time over the series that have them. */
+export function actualsOf(all: ActualPoint[], series: string): ActualPoint[] {
+  if (series !== TOTAL) return all.filter((p) => p.series === series).sort((a, b) => compareTime(a.time, b.time));
+  const sums = new Map<string, { value: number; predicted: number }>();
+  for (const p of all) {
+    const s = sums.get(p.time) ?? { value: 0, predicted: 0 };
+    s.value += p.value;
+    s.predicted += p.predicted;
+    sums.set(p.time, s);
+  }
+  return [...sums.entries()].sort(([a], [b]) => compareTime(a, b)).map(([time, s]) => ({ series: TOTAL, time, ...s }));
+}
+
+export interface ForecastError {
+  /** Forecast points with an actual. */
+  periods: number;
+  /** Mean absolute error, in the value's units. */
+  mae: number;
+  /** Σ|actual − forecast| / Σ|actual|; null when every actual is 0. */
+  wape: number | null;
+  /** Σ(forecast − actual) / Σ|actual|: over-forecasting is positive; null when every actual is 0. */
+  bias: number | null;
+}
+
+/** How far the forecasts were from the actuals that arrived for them; null before any arrived. */
+export function forecastError(actuals: readonly ActualPoint[]): ForecastError | null {
+  if (actuals.length === 0) return null;
+  let absError = 0;
+  let signed = 0;
+  let absActual = 0;
+  for (const p of actuals) {
+    absError += Math.abs(p.value - p.predicted);
+    signed += p.predicted - p.value;
+    absActual += Math.abs(p.value);
+  }
+  return { periods: actuals.length, mae: absError / actuals.length, wape: absActual > 0 ? absError / absActual : null, bias: absActual > 0 ? signed / absActual : null };
 }
 
 /** The sum over series per time, as one series named "Total", in time order. */
@@ -117,13 +173,14 @@ export interface ChartRow {
   time: string;
   history?: number;
   forecast?: number;
+  actual?: number;
 }
 
 /**
  * One row per time for a line chart with a history line and a forecast line. The forecast line
  * starts at the last history point, so the two lines meet at the boundary instead of leaving a gap.
  */
-export function chartRows(history: ReportPoint[], forecast: ReportPoint[]): ChartRow[] {
+export function chartRows(history: ReportPoint[], forecast: ReportPoint[], actual: ReportPoint[] = []): ChartRow[] {
   const byTime = new Map<string, ChartRow>();
   const at = (time: string) => {
     let row = byTime.get(time);
@@ -132,6 +189,7 @@ export function chartRows(history: ReportPoint[], forecast: ReportPoint[]): Char
   };
   for (const p of history) at(p.time).history = p.value;
   for (const p of forecast) at(p.time).forecast = p.value;
+  for (const p of actual) at(p.time).actual = p.value;
   const last = history.length ? history.reduce((a, b) => (compareTime(b.time, a.time) > 0 ? b : a)) : null;
   if (last && forecast.length && forecast.every((p) => compareTime(p.time, last.time) > 0)) at(last.time).forecast = last.value;
   return [...byTime.values()].sort((a, b) => compareTime(a.time, b.time));
@@ -143,10 +201,10 @@ function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** What the page shows as CSV: `series,time,kind,value`, history first, then forecast. */
-export function reportCsv(history: ReportPoint[], forecast: ReportPoint[]): string {
+/** What the page shows as CSV: `series,time,kind,value`, history first, then forecast, then the actuals that arrived. */
+export function reportCsv(history: ReportPoint[], forecast: ReportPoint[], actual: ReportPoint[] = []): string {
   const lines = ["series,time,kind,value"];
-  for (const [kind, list] of [["history", history], ["forecast", forecast]] as const) {
+  for (const [kind, list] of [["history", history], ["forecast", forecast], ["actual", actual]] as const) {
     for (const p of list) lines.push([p.series, p.time, kind, p.value].map(csvCell).join(","));
   }
   return lines.join("\n") + "\n";

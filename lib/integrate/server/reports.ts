@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { datasetVersions, endpoints, jobs, reports, schedules, type JobRow, type ReportRow } from "@/db/schema";
+import { actuals, datasetVersions, endpoints, jobs, reports, schedules, type JobRow, type ReportRow } from "@/db/schema";
 import { findLatestVersion, streamTypedRows } from "@/lib/data/server/datasets";
 import { AppError, notFound, type FieldError } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
@@ -94,6 +94,47 @@ function outputJob(endpoint: string, columns: string[]): JobRow | undefined {
 }
 
 const jobColumns = (r: Pick<ReportRow, "timeColumn" | "seriesColumns">) => [r.timeColumn, ...r.seriesColumns, PREDICTION_COLUMN];
+
+/** Rows of one SQLite statement's `IN (…)` list, well under SQLite's variable limit. */
+const IN_LIST_ROWS = 500;
+
+/**
+ * The actuals posted for the endpoint's batch outputs, as report rows: the time and series
+ * columns of the output row each was joined to, the actual, and the prediction it was compared
+ * with. Oldest received first, so that a later actual for the same time and series wins.
+ */
+function actualRows(row: ReportRow): ReportRowIn[] {
+  const db = getDb();
+  const posted = db
+    .select({ jobId: actuals.jobId, row: actuals.row, actual: actuals.actual, prediction: actuals.prediction })
+    .from(actuals)
+    .where(and(eq(actuals.endpointName, row.endpointName), eq(actuals.source, "batch")))
+    .orderBy(actuals.receivedAt)
+    .all();
+  const byJob = new Map<string, typeof posted>();
+  for (const a of posted) if (a.jobId) byJob.set(a.jobId, [...(byJob.get(a.jobId) ?? []), a]);
+  const keyColumns = [row.timeColumn, ...row.seriesColumns];
+  const out: ReportRowIn[] = [];
+  for (const [jobId, list] of byJob) {
+    const table = db.select({ t: jobs.outputTable }).from(jobs).where(eq(jobs.id, jobId)).get()?.t;
+    if (!table) continue;
+    const have = tableColumns(table);
+    if (!keyColumns.every((c) => have.has(c))) continue; // a job over other columns (or its table dropped)
+    const keysOf = new Map<number, ReportRowIn>();
+    for (let i = 0; i < list.length; i += IN_LIST_ROWS) {
+      const part = list.slice(i, i + IN_LIST_ROWS);
+      const found = db.$client
+        .prepare(`SELECT "row", ${keyColumns.map(quoteIdent).join(", ")} FROM ${quoteIdent(table)} WHERE "row" IN (${part.map(() => "?").join(", ")})`)
+        .all(...part.map((a) => a.row)) as (ReportRowIn & { row: number })[];
+      for (const f of found) keysOf.set(f.row, f);
+    }
+    for (const a of list) {
+      const keys = keysOf.get(a.row);
+      if (keys) out.push({ ...keys, actual: a.actual as ReportRowIn[string], predicted: a.prediction as ReportRowIn[string] });
+    }
+  }
+  return out;
+}
 
 function jobRef(j: JobRow): ReportJobRef {
   return {
@@ -220,7 +261,15 @@ export async function reportData(id: string): Promise<ReportData> {
       .$client.prepare(`SELECT ${columns.map(quoteIdent).join(", ")} FROM ${quoteIdent(job.outputTable)} ORDER BY "row"`)
       .all() as ReportRowIn[];
   }
-  const shape = shapeReport({ historyRows, forecastRows, timeColumn: row.timeColumn, valueColumn: row.valueColumn, seriesColumns: row.seriesColumns, predictionColumn: PREDICTION_COLUMN });
+  const shape = shapeReport({
+    historyRows,
+    forecastRows,
+    actualRows: actualRows(row),
+    timeColumn: row.timeColumn,
+    valueColumn: row.valueColumn,
+    seriesColumns: row.seriesColumns,
+    predictionColumn: PREDICTION_COLUMN,
+  });
   return {
     ...shape,
     refreshedAt: job?.finishedAt?.toISOString() ?? null,

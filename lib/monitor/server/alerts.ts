@@ -9,7 +9,7 @@ import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { endpointPerformance } from "./actuals";
-import { endpointDrift } from "./window";
+import { endpointDrift, worstQuality } from "./window";
 
 /** How often the web server evaluates every rule. */
 export const ALERT_TICK_MS = 30_000;
@@ -17,22 +17,22 @@ export const ALERT_TICK_MS = 30_000;
 const WEBHOOK_TIMEOUT_MS = 5_000;
 const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
-export const ALERT_KINDS = ["drift", "errorRate", "p99LatencyMs", "performance"] as const;
+export const ALERT_KINDS = ["drift", "dataQuality", "errorRate", "p99LatencyMs", "performance"] as const;
 type AlertKind = (typeof ALERT_KINDS)[number];
 
 const ruleSchema = z
   .object({
     endpoint: z.string().min(1),
     kind: z.enum(ALERT_KINDS, { message: `must be one of ${ALERT_KINDS.join(", ")}` }),
-    /** errorRate: a fraction of requests; p99LatencyMs: milliseconds; performance: the project's threshold when absent. */
+    /** errorRate: a fraction of requests; dataQuality: a fraction of rows; p99LatencyMs: milliseconds; performance: the project's threshold when absent. */
     threshold: z.number().finite().min(0).optional(),
     windowMinutes: z.number().int().min(1).max(MAX_WINDOW_MINUTES),
     webhookUrl: z.url({ protocol: /^https?$/, message: "an http(s) URL" }).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
-    if ((r.kind === "errorRate" || r.kind === "p99LatencyMs") && r.threshold === undefined) ctx.addIssue({ code: "custom", path: ["threshold"], message: `required for ${r.kind}` });
-    if (r.kind === "errorRate" && r.threshold !== undefined && r.threshold > 1) ctx.addIssue({ code: "custom", path: ["threshold"], message: "an error rate is a fraction between 0 and 1" });
+    if ((r.kind === "errorRate" || r.kind === "dataQuality" || r.kind === "p99LatencyMs") && r.threshold === undefined) ctx.addIssue({ code: "custom", path: ["threshold"], message: `required for ${r.kind}` });
+    if ((r.kind === "errorRate" || r.kind === "dataQuality") && r.threshold !== undefined && r.threshold > 1) ctx.addIssue({ code: "custom", path: ["threshold"], message: `${r.kind === "errorRate" ? "an error rate" : "a share of bad cells"} is a fraction between 0 and 1` });
   });
 
 export interface AlertRule {
@@ -141,6 +141,11 @@ function measureRule(rule: AlertRuleRow, now: Date): { firing: boolean; value: n
     case "p99LatencyMs": {
       const value = endpointTraffic(rule.endpointName, window).latencyMs.p99;
       return { firing: value !== null && value > rule.threshold!, value, threshold: rule.threshold };
+    }
+    case "dataQuality": {
+      // The worst feature's share of null, mistyped and out-of-range cells, over scored and refused rows.
+      const value = worstQuality(rule.endpointName, window).rate;
+      return { firing: value > rule.threshold!, value, threshold: rule.threshold };
     }
     case "drift": {
       const d = endpointDrift(rule.endpointName, window);

@@ -31,6 +31,8 @@ interface Gathered {
   columns: { name: string; type: ColumnType }[];
   reference: { inputs: Row[]; predictions: unknown[] };
   current: { inputs: Row[]; predictions: unknown[] };
+  /** Inputs that could not be scored (422 requests, batch rows with an error): data quality counts them, drift does not. */
+  rejected: Row[];
   thresholds: DriftThresholds;
 }
 
@@ -59,6 +61,8 @@ function gather(name: string, opts: { since?: Date; until?: Date }): Gathered {
 
   const inputs: Row[] = [];
   const predictions: unknown[] = [];
+  const rejected: Row[] = [];
+  const asInput = (row: Row): Row => (recommender ? { [ITEM_ID_COLUMN]: row[ITEM_ID_COLUMN] ?? row[itemColumn] ?? null } : row);
   const logs = db
     .select({ inputs: requestLogs.inputs, outputs: requestLogs.outputs })
     .from(requestLogs)
@@ -68,10 +72,17 @@ function gather(name: string, opts: { since?: Date; until?: Date }): Gathered {
     const rows = (l.inputs ?? []) as Row[];
     const outs = (l.outputs ?? []) as unknown[];
     for (let i = 0; i < rows.length; i++) {
-      inputs.push(recommender ? { [ITEM_ID_COLUMN]: rows[i][ITEM_ID_COLUMN] ?? rows[i][itemColumn] ?? null } : rows[i]);
+      inputs.push(asInput(rows[i]));
       predictions.push(outs[i]);
     }
   }
+  // Requests refused for their content (a cell of the wrong type, a missing value): their rows were parsed and logged.
+  const refused = db
+    .select({ inputs: requestLogs.inputs })
+    .from(requestLogs)
+    .where(and(eq(requestLogs.endpointName, name), eq(requestLogs.status, 422), gte(requestLogs.createdAt, since), lte(requestLogs.createdAt, until)))
+    .all();
+  for (const l of refused) for (const row of (l.inputs ?? []) as Row[]) if (row && typeof row === "object") rejected.push(asInput(row));
 
   const batch = db
     .select({ id: jobs.id, outputTable: jobs.outputTable })
@@ -86,13 +97,17 @@ function gather(name: string, opts: { since?: Date; until?: Date }): Gathered {
     const table = `"${job.outputTable.replace(/"/g, '""')}"`;
     let rows: Record<string, unknown>[];
     try {
-      rows = db.$client.prepare(`SELECT * FROM ${table} WHERE error IS NULL LIMIT ?`).all(MAX_BATCH_ROWS - batchRows) as Record<string, unknown>[];
+      rows = db.$client.prepare(`SELECT * FROM ${table} LIMIT ?`).all(MAX_BATCH_ROWS - batchRows) as Record<string, unknown>[];
     } catch {
       continue; // an output table dropped by hand
     }
     for (const r of rows) {
       const row: Row = {};
       for (const c of wanted) row[recommender ? ITEM_ID_COLUMN : c] = (r[c] ?? null) as Row[string];
+      if (r.error !== null && r.error !== undefined) {
+        rejected.push(row);
+        continue;
+      }
       inputs.push(row);
       predictions.push(r.prediction ?? null);
     }
@@ -105,6 +120,7 @@ function gather(name: string, opts: { since?: Date; until?: Date }): Gathered {
     columns,
     reference: { inputs: refInputs, predictions: reference.predictions },
     current: { inputs, predictions },
+    rejected,
     thresholds: { ...DEFAULT_DRIFT_THRESHOLDS, ...(stored ?? {}) },
   };
 }
@@ -119,8 +135,24 @@ export function endpointDrift(name: string, opts: { since?: Date; until?: Date }
   return { window: g.window, thresholds: g.thresholds, ...report };
 }
 
-/** `GET /api/endpoints/{name}/quality`: null, type-error and out-of-range rates per input column. */
+/**
+ * `GET /api/endpoints/{name}/quality`: null, type-error and out-of-range rates per input column,
+ * over every row that reached the endpoint in the window: scored ones and refused ones (a row
+ * refused for a text where a number belongs is exactly what the type-error rate is for).
+ */
 export function endpointQuality(name: string, opts: { since?: Date; until?: Date } = {}) {
   const g = gather(name, opts);
-  return { window: g.window, features: g.current.inputs.length ? qualityReport(g.columns, g.reference.inputs, g.current.inputs) : [] };
+  const rows = g.rejected.length ? [...g.current.inputs, ...g.rejected] : g.current.inputs;
+  return { window: { ...g.window, rejectedRows: g.rejected.length }, features: rows.length ? qualityReport(g.columns, g.reference.inputs, rows) : [] };
+}
+
+/** The worst feature's share of bad cells (null, wrong type or out of range) in the window: what a data-quality alert watches. */
+export function worstQuality(name: string, opts: { since?: Date; until?: Date } = {}): { feature: string | null; rate: number; rows: number } {
+  const q = endpointQuality(name, opts);
+  let worst: { feature: string | null; rate: number } = { feature: null, rate: 0 };
+  for (const f of q.features) {
+    const rate = f.nullRate + f.typeErrorRate + f.outOfRangeRate;
+    if (rate > worst.rate) worst = { feature: f.name, rate };
+  }
+  return { ...worst, rows: q.features[0]?.rows ?? 0 };
 }
