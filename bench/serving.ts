@@ -15,6 +15,8 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
+/** Side-by-side scenarios are measured in this many interleaved rounds (floor, a, b, floor, a, b, …), so a server still warming up or a burst of background work weighs on all of them alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const FEATURES = 8;
 const CATALOG_ITEMS = 50_000;
 
@@ -55,6 +57,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 interface LoadResult {
+  /** CPU per request: the server's processes and this (client) process, in ms. */
+  cpu?: { server: number; client: number };
   name: string;
   requests: number;
   failures: number;
@@ -64,32 +68,78 @@ interface LoadResult {
   p99: number;
 }
 
+/** Each result beside the first (the floor): req/s and p99 as ratios to it. */
+function printLoad(results: LoadResult[]): void {
+  const floor = results[0];
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s (${(r.rps / floor.rps).toFixed(2)}× floor)   p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms (${(r.p99 / floor.p99).toFixed(2)}× floor)   ${r.failures} failed of ${r.requests}` +
+        (r.cpu ? `   CPU per request: server ${r.cpu.server.toFixed(2)} ms, client ${r.cpu.client.toFixed(2)} ms` : ""),
+    );
+  }
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
-/** `CONCURRENCY` clients in closed loops for `SECONDS` (after a warm-up), each waiting for its answer before sending again. */
-async function load(name: string, method: string, url: string, body?: string, headers: Record<string, string> = {}, stop?: () => boolean): Promise<LoadResult> {
-  const run = async (seconds: number) => {
-    const latencies: number[] = [];
-    let failures = 0;
-    const deadline = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (stop ? !stop() : performance.now() < deadline) {
-          const t = performance.now();
-          const res = await send(method, url, body, headers);
-          if (res.status !== 200) failures++;
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    return { latencies, failures };
-  };
-  if (!stop) await run(WARMUP_SECONDS);
+interface Scenario {
+  name: string;
+  method: string;
+  url: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** `CONCURRENCY` clients in closed loops, each waiting for its answer before sending again, for `seconds` or until `stop()`. */
+async function drive(sc: Scenario, seconds: number, stop?: () => boolean): Promise<{ latencies: number[]; failures: number; elapsed: number }> {
+  const latencies: number[] = [];
+  let failures = 0;
   const started = performance.now();
-  const { latencies, failures } = await run(SECONDS);
-  const elapsed = (performance.now() - started) / 1000;
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (stop ? !stop() : performance.now() < deadline) {
+        const t = performance.now();
+        const res = await send(sc.method, sc.url, sc.body, sc.headers);
+        if (res.status !== 200) failures++;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, failures, elapsed: (performance.now() - started) / 1000 };
+}
+
+function summarise(name: string, latencies: number[], failures: number, elapsed: number): LoadResult {
   latencies.sort((a, b) => a - b);
   return { name, requests: latencies.length, failures, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}
+
+/** One scenario until `stop()` (no warm-up): what runs beside a batch job. */
+async function loadUntil(sc: Scenario, stop: () => boolean): Promise<LoadResult> {
+  const { latencies, failures, elapsed } = await drive(sc, Infinity, stop);
+  return summarise(sc.name, latencies, failures, elapsed);
+}
+
+/** Scenarios side by side: each warmed up, then `SECONDS` of each in `ROUNDS` interleaved rounds. */
+async function loadSideBySide(scenarios: Scenario[]): Promise<LoadResult[]> {
+  for (const sc of scenarios) await drive(sc, WARMUP_SECONDS);
+  const acc = scenarios.map(() => ({ latencies: [] as number[], failures: 0, elapsed: 0, serverMs: 0, clientMs: 0 }));
+  const serverCpu = () => (serverPgid ? Object.values(groupCpuMs(serverPgid)).reduce((a, b) => a + b, 0) : 0);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < scenarios.length; i++) {
+      const [server0, client0] = [serverCpu(), process.cpuUsage()];
+      const got = await drive(scenarios[i], SECONDS / ROUNDS);
+      const client = process.cpuUsage(client0);
+      acc[i].serverMs += serverCpu() - server0;
+      acc[i].clientMs += (client.user + client.system) / 1000;
+      for (const l of got.latencies) acc[i].latencies.push(l);
+      acc[i].failures += got.failures;
+      acc[i].elapsed += got.elapsed;
+    }
+  }
+  return scenarios.map((sc, i) => ({
+    ...summarise(sc.name, acc[i].latencies, acc[i].failures, acc[i].elapsed),
+    cpu: { server: acc[i].serverMs / acc[i].latencies.length, client: acc[i].clientMs / acc[i].latencies.length },
+  }));
 }
 
 function regressionCsv(rows: number): string {
@@ -103,11 +153,20 @@ function regressionCsv(rows: number): string {
   return lines.join("\n") + "\n";
 }
 
-function startServer(dataDir: string): ChildProcess {
+/** BENCH_CPU_PROF=<dir>: the server's processes write V8 CPU profiles there when they exit (open them in Chrome's DevTools). */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+
+function startServer(dataDir: string, seed: boolean): ChildProcess {
   const child = spawn(process.execPath, ["--input-type=module", "-e", `import("./scripts/launch.mjs").then((m) => m.launch(${PORT}))`], {
     cwd: process.cwd(),
     // The samples are seeded: the web-shop endpoint is the recommendation scenario measured here.
-    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "1", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      WORKBENCH_DATA_DIR: dataDir,
+      WORKBENCH_SEED_SAMPLES: seed ? "1" : "0",
+      NODE_ENV: "production",
+      ...(CPU_PROF_DIR ? { WORKBENCH_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}` } : {}),
+    },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -224,6 +283,29 @@ export async function benchCatalog(): Promise<void> {
 }
 
 /** Resident memory of each process of the server's group (web server, worker), by command. */
+/** CPU time used so far by the server's processes (web server, worker), from /proc, in ms; by role. */
+function groupCpuMs(pgid: number): { web: number; worker: number } {
+  const out = { web: 0, worker: 0 };
+  try {
+    const list = execFileSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" });
+    for (const line of list.trim().split("\n")) {
+      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const stat = fs.readFileSync(`/proc/${m[1]}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s
+      if (/worker/.test(m[2])) out.worker += ms;
+      else out.web += ms;
+    }
+  } catch {
+    // A process that ended between ps and /proc: counted as nothing.
+  }
+  return out;
+}
+
+/** The server's process group, once started: where the CPU figures are read. */
+let serverPgid: number | undefined;
+
 function groupRss(pgid: number): { cmd: string; rssMb: number }[] {
   try {
     const out = execFileSync("ps", ["-o", "rss=,args=", "-g", String(pgid)], { encoding: "utf8" });
@@ -291,7 +373,7 @@ async function benchBatch(pgid: number, ep: { name: string; key: string }, idle:
       if (running) await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  const during = await load("score 1 row while the batch job runs", "POST", `/api/endpoints/${ep.name}/score`, one, { authorization: `Bearer ${ep.key}` }, () => !running);
+  const during = await loadUntil({ name: "score 1 row while the batch job runs", method: "POST", url: `/api/endpoints/${ep.name}/score`, body: one, headers: { authorization: `Bearer ${ep.key}` } }, () => !running);
   await watcher;
   const final = await until(
     "the batch job",
@@ -332,10 +414,16 @@ async function benchDrift(): Promise<void> {
   );
 }
 
-export async function benchServing(): Promise<void> {
+/**
+ * The serving figures against the production server. `only: "scoring"` (BENCH_ONLY=scoring) is the
+ * quick loop for working on the scoring path: no samples, only the floor and one-row and 100-row
+ * scoring, nothing in-process.
+ */
+export async function benchServing(only?: "scoring"): Promise<void> {
   execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-serve-bench-"));
-  const server = startServer(dataDir);
+  const server = startServer(dataDir, only !== "scoring");
+  serverPgid = server.pid;
   const stop = () => {
     try {
       if (server.pid) process.kill(-server.pid, "SIGTERM");
@@ -346,6 +434,19 @@ export async function benchServing(): Promise<void> {
   try {
     await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
     const regression = await deployRegression();
+    if (only === "scoring") {
+      const auth = { authorization: `Bearer ${regression.key}` };
+      const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
+      console.log(`\n# scoring: production server (next start), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`);
+      printLoad(
+        await loadSideBySide([
+          { name: "floor: GET /v2/health/live (no work)", method: "GET", url: "/v2/health/live" },
+          { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: [row()] }), headers: auth },
+          { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }), headers: auth },
+        ]),
+      );
+      return;
+    }
     // The seeded web-shop endpoint: the worker trains and deploys it on first start.
     const shop = await until("the web-shop endpoint", async () => {
       const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
@@ -378,26 +479,22 @@ export async function benchServing(): Promise<void> {
       if (res.status !== 200) throw new Error(`${url} → ${res.status}: ${res.body.slice(0, 200)}`);
     }
 
-    console.log(`\n# serving: production server (next start), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`);
-    const results = [
-      await load("floor: GET /v2/health/live (no work)", "GET", "/v2/health/live"),
-      await load("score 1 row (mlp, 8 features)", "POST", `/api/endpoints/${regression.name}/score`, one, auth(regression.key)),
-      await load("score 100 rows (mlp, 8 features)", "POST", `/api/endpoints/${regression.name}/score`, hundred, auth(regression.key)),
-      await load("recommend top-10 (web-shop)", "POST", `/api/endpoints/${shop.name}/score`, rec, auth(shop.key)),
-    ];
-    const floor = results[0];
-    for (const r of results) {
-      console.log(
-        `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s (${(r.rps / floor.rps).toFixed(2)}× floor)   p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms (${(r.p99 / floor.p99).toFixed(2)}× floor)   ${r.failures} failed of ${r.requests}`,
-      );
-    }
+    console.log(`\n# serving: production server (next start), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`);
+    const results = await loadSideBySide([
+      { name: "floor: GET /v2/health/live (no work)", method: "GET", url: "/v2/health/live" },
+      { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: auth(regression.key) },
+      { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: hundred, headers: auth(regression.key) },
+      { name: "recommend top-10 (web-shop)", method: "POST", url: `/api/endpoints/${shop.name}/score`, body: rec, headers: auth(shop.key) },
+    ]);
+    printLoad(results);
     await benchBatch(server.pid!, regression, results[1]);
   } finally {
     stop();
+    // The in-process figures need the machine to themselves: wait for the server to be gone.
+    await until("the server to stop", async () => ((await send("GET", "/v2/health/live").catch(() => null)) === null ? true : undefined), 30_000);
     agent.destroy();
   }
-  // The in-process figures need the machine to themselves: wait for the server to be gone.
-  await until("the server to stop", async () => ((await send("GET", "/v2/health/live").catch(() => null)) === null ? true : undefined), 30_000);
+  if (only === "scoring") return;
   await benchCatalog();
   await benchDrift();
   fs.rmSync(dataDir, { recursive: true, force: true });

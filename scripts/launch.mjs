@@ -5,19 +5,21 @@ import path from "node:path";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const WORKER_RESTART_MS = 1000;
+// Extra node flags for both processes (for example `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses).
+const NODE_ARGS = (process.env.WORKBENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 export function launch(port) {
   let exiting = false;
   let worker;
   const startWorker = () => {
-    worker = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/worker.ts"], { cwd: ROOT, stdio: "inherit" });
+    worker = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/worker.ts"], { cwd: ROOT, stdio: "inherit" });
     worker.on("exit", (code) => {
       if (exiting) return;
       console.error(`[workbench] the training worker exited (${code}); starting it again`);
       setTimeout(startWorker, WORKER_RESTART_MS);
     });
   };
-  const web = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit" });
+  const web = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit" });
   startWorker();
   const stopAll = (code) => {
     if (exiting) return;
