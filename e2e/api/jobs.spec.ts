@@ -84,7 +84,8 @@ test("a dataset job keeps every row in order, with the predictions real-time sco
     await request.post(`/api/endpoints/${ep.name}/score`, { headers: auth, data: { rows: picks.map((i) => ({ a: Number(rows[i][1]), b: Number(rows[i][2]) })) } }),
     200,
   );
-  picks.forEach((i, k) => expect(Number(rows[i][4])).toBeCloseTo(online.predictions[k], 6));
+  // Equal to float32 rounding: a chunk goes through tfjs in one batched pass, a few rows through the typed-array loop.
+  picks.forEach((i, k) => expect(Math.abs(Number(rows[i][4]) - online.predictions[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(online.predictions[k]))));
   const { items } = await expectJson<{ items: Job[] }>(await request.get(`/api/endpoints/${ep.name}/jobs`), 200);
   expect(items.map((j) => j.id)).toContain(job.id);
 });

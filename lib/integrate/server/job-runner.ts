@@ -5,6 +5,7 @@ import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { coerceRow } from "@/lib/data/infer";
 import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
 import { AppError } from "@/lib/shared/errors";
+import { csvRecordBatches } from "@/lib/data/csv-records";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
 import { jobDir, jobInputFile, jobOutputFile } from "./jobs";
@@ -18,6 +19,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** A CSV cell: quoted when it holds a comma, a quote or a line break. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
+  if (typeof value === "number") return String(value);
   const text = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -126,12 +128,14 @@ function datasetSource(datasetId: string): Source {
   };
 }
 
+/** Bytes read from an input file at a time. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 async function fileSource(file: string): Promise<Source> {
-  const { parse } = await import("csv-parse");
-  const open = () => fs.createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+  const open = () => csvRecordBatches(fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }));
   let columns: string[] = [];
-  for await (const header of open()) {
-    columns = (header as string[]).map((s) => s.trim());
+  for await (const batch of open()) {
+    columns = batch[0].map((s) => s.trim());
     break;
   }
   return {
@@ -140,21 +144,44 @@ async function fileSource(file: string): Promise<Source> {
       let index = -1;
       let rows: Row[] = [];
       let raw: RawCell[][] = [];
-      for await (const record of open()) {
-        if (index++ < start) continue; // the header, then the rows already committed
-        const cells = record as string[];
-        const row: Row = {};
-        for (let j = 0; j < columns.length; j++) row[columns[j]] = cells[j] === undefined || cells[j] === "" ? null : cells[j];
-        rows.push(row);
-        raw.push(cells);
-        if (rows.length === JOB_CHUNK_ROWS) {
-          yield { rows, raw };
-          rows = [];
-          raw = [];
+      for await (const batch of open()) {
+        for (const cells of batch) {
+          if (index++ < start) continue; // the header, then the rows already committed
+          const row: Row = {};
+          for (let j = 0; j < columns.length; j++) row[columns[j]] = cells[j] === undefined || cells[j] === "" ? null : cells[j];
+          rows.push(row);
+          raw.push(cells);
+          if (rows.length === JOB_CHUNK_ROWS) {
+            yield { rows, raw };
+            rows = [];
+            raw = [];
+          }
         }
       }
       if (rows.length) yield { rows, raw };
     },
+  };
+}
+
+/** Rows per multi-row INSERT of the output table: far fewer statement runs than one per row. */
+const INSERT_ROWS = 64;
+
+/** Inserts records (one array of values per row) into the table, INSERT_ROWS at a time. */
+function tableWriter(db: ReturnType<typeof getDb>["$client"], table: string, width: number) {
+  const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
+  const many = db.prepare(`INSERT OR REPLACE INTO ${table} VALUES ${Array.from({ length: INSERT_ROWS }, () => tuple).join(", ")}`);
+  const one = db.prepare(`INSERT OR REPLACE INTO ${table} VALUES ${tuple}`);
+  const params: unknown[] = new Array(INSERT_ROWS * width);
+  return (records: unknown[][]) => {
+    let i = 0;
+    for (; i + INSERT_ROWS <= records.length; i += INSERT_ROWS) {
+      for (let r = 0; r < INSERT_ROWS; r++) {
+        const rec = records[i + r];
+        for (let c = 0; c < width; c++) params[r * width + c] = rec[c];
+      }
+      many.run(params);
+    }
+    for (; i < records.length; i++) one.run(records[i]);
   };
 }
 
@@ -189,7 +216,7 @@ export async function executeJob(job: JobRow): Promise<void> {
     const table = quoteIdent(job.outputTable);
     const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: "" })), ...outputs, { name: "error", sqlType: "TEXT" }];
     db.$client.exec(`CREATE TABLE IF NOT EXISTS ${table} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
-    const insert = db.$client.prepare(`INSERT OR REPLACE INTO ${table} VALUES (${["?", ...allColumns.map(() => "?")].join(", ")})`);
+    const insertRecords = tableWriter(db.$client, table, allColumns.length + 1);
 
     fs.mkdirSync(jobDir(job.id), { recursive: true });
     const out = jobOutputFile(job.id);
@@ -219,15 +246,22 @@ export async function executeJob(job: JobRow): Promise<void> {
         const records: unknown[][] = [];
         let text = "";
         for (let i = 0; i < chunk.rows.length; i++) {
-          const inputs = chunk.raw.length ? inputNames.map((_, j) => chunk.raw[i][j] ?? null) : inputNames.map((n) => chunk.rows[i][n] ?? null);
-          const values = [...inputs, ...predictionValues(predictor, predictions[i]), errors[i]];
-          records.push([done + i, ...values.map((v) => (typeof v === "boolean" ? Number(v) : v))]);
-          text += values.map(csvCell).join(",") + "\n";
+          // One record per row: its number, the inputs as they came, the prediction columns, the error.
+          const record: unknown[] = [done + i];
+          const raw = chunk.raw.length ? chunk.raw[i] : null;
+          for (let j = 0; j < inputNames.length; j++) record.push(raw ? (raw[j] ?? null) : (chunk.rows[i][inputNames[j]] ?? null));
+          for (const v of predictionValues(predictor, predictions[i])) record.push(v);
+          record.push(errors[i]);
+          let line = csvCell(record[1]);
+          for (let j = 2; j < record.length; j++) line += "," + csvCell(record[j]);
+          text += line + "\n";
+          for (let j = 1; j < record.length; j++) if (typeof record[j] === "boolean") record[j] = Number(record[j]);
+          records.push(record);
         }
         const chunkErrors = errors.flatMap((message, i) => (message === null ? [] : [{ jobId: job.id, row: done + i, message }]));
         const written = fs.writeSync(fd, text, bytes);
         db.transaction((tx) => {
-          for (const r of records) insert.run(r);
+          insertRecords(records);
           for (const e of chunkErrors) tx.insert(jobRowErrors).values(e).onConflictDoNothing().run();
           tx.update(jobs)
             .set({ rowsDone: done + chunk.rows.length, rowsFailed: failed + chunkErrors.length, outputBytes: bytes + written, updatedAt: new Date() })

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { and, asc, eq } from "drizzle-orm";
@@ -110,12 +110,36 @@ async function readCsvHeader(file: string): Promise<string[]> {
   return [];
 }
 
+/** Streams a raw body to `dest` (never whole in memory), at most `limit` bytes: past it, a 413 and no file. */
+async function saveBody(req: Request, dest: string, limit: number): Promise<void> {
+  if (Number(req.headers.get("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
+  if (!req.body) {
+    fs.writeFileSync(dest, "");
+    return;
+  }
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      done(size > limit ? tooLargeUpload(limit) : null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(req.body as import("node:stream/web").ReadableStream), counter, fs.createWriteStream(dest));
+  } catch (e) {
+    fs.rmSync(dest, { force: true });
+    throw e instanceof AppError ? e : new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
+  }
+}
+
+const tooLargeUpload = (limit: number) => new AppError("TOO_LARGE", `Job files are limited to ${limit} bytes.`, [{ field: "file", message: "too large" }]);
+
 /** Saves a multipart `file` part (or a raw text/csv body) to `dest`; returns the other form fields. */
 async function saveUpload(req: Request, dest: string): Promise<{ fileName: string; fields: Record<string, string> }> {
   const contentType = req.headers.get("content-type") ?? "";
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   if (/^text\/(csv|plain)/i.test(contentType)) {
-    fs.writeFileSync(dest, await readTextLimited(req, env.MAX_UPLOAD_BYTES));
+    await saveBody(req, dest, env.MAX_UPLOAD_BYTES);
     return { fileName: "body.csv", fields: {} };
   }
   if (!req.body) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
@@ -134,7 +158,7 @@ async function saveUpload(req: Request, dest: string): Promise<{ fileName: strin
       if (key !== "file" || saving) return void file.resume();
       fileName = info.filename || "upload.csv";
       saving = pipeline(file, fs.createWriteStream(dest));
-      file.on("limit", () => reject(new AppError("TOO_LARGE", `Job files are limited to ${env.MAX_UPLOAD_BYTES} bytes.`, [{ field: "file", message: "too large" }])));
+      file.on("limit", () => reject(tooLargeUpload(env.MAX_UPLOAD_BYTES)));
     });
     bb.on("error", (e) => reject(new AppError("BAD_REQUEST", `Malformed multipart body: ${(e as Error).message}`, [{ field: "file", message: "malformed" }])));
     bb.on("close", () => {

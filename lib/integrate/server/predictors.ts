@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import * as tf from "@tensorflow/tfjs";
 import path from "node:path";
 import type { ColumnType, Row } from "@/lib/data/types";
 import type { Task } from "@/lib/define/tasks";
@@ -15,6 +16,15 @@ import { denseWeights, predictRowFast, type DenseWeights } from "@/lib/train/tab
 import type { ClassPrediction, Recommendation } from "@/lib/train/types";
 
 export type Prediction = number | ClassPrediction | Recommendation[];
+
+/** From this many rows on, a tabular model predicts through tfjs in one batched call. */
+const TFJS_BATCH_MIN_ROWS = 32;
+
+function classPrediction(labels: string[], out: ArrayLike<number>): ClassPrediction {
+  const probabilities: Record<string, number> = {};
+  labels.forEach((label, c) => (probabilities[label] = out[c]));
+  return { label: labels[argmax(out)], probabilities };
+}
 
 /**
  * A model version compiled for serving: loaded from its bundle once, kept in memory. A request
@@ -91,20 +101,29 @@ async function tabularPredictor(model: Extract<LoadedModel, { kind: "tabular" }>
     predict(rows, opts) {
       const field = opts?.field ?? "rows";
       const prepared = applyRecipe(fitted, rows, { mode: "serve" }).rows;
-      const x = new Float32Array(features.length);
-      return prepared.map((row, i) => {
+      // Features row after row into one matrix; a missing or non-finite value names its cell.
+      const x = new Float32Array(prepared.length * features.length);
+      for (let i = 0; i < prepared.length; i++) {
+        const row = prepared[i];
         for (let j = 0; j < features.length; j++) {
           const value = cellToNumber(row[features[j]]);
           if (value === null || !Number.isFinite(Math.fround(value))) {
             throw invalid(`${field}[${i}].${features[j]}`, `feature "${features[j]}" of row ${i} has no usable number after the recipe (a missing value the recipe does not impute?)`);
           }
-          x[j] = value;
+          x[i * features.length + j] = value;
         }
-        const out = predictRowFast(weights, x);
+      }
+      // Many rows: one batched tfjs pass (wasm SIMD), 5–15× faster per row than the typed-array
+      // loop; few rows: the loop, without tfjs's fixed cost per call. Both agree to float32 rounding.
+      if (prepared.length >= TFJS_BATCH_MIN_ROWS && tf.getBackend() === "wasm") {
+        const matrix = { data: x, rows: prepared.length, cols: features.length };
+        if (model.task === "regression") return model.predictValues(matrix);
+        return model.predictProbabilities(matrix).map((p) => classPrediction(labels, p));
+      }
+      return prepared.map((_, i) => {
+        const out = predictRowFast(weights, x.subarray(i * features.length, (i + 1) * features.length));
         if (model.task === "regression") return out[0];
-        const probabilities: Record<string, number> = {};
-        labels.forEach((label, c) => (probabilities[label] = out[c]));
-        return { label: labels[argmax(out)], probabilities };
+        return classPrediction(labels, out);
       });
     },
     dispose: () => model.dispose(),
