@@ -4,7 +4,7 @@
  *   BENCH_ROWS=200000 npm run bench   for a quicker run
  *   BENCH_ONLY=serving npm run bench  only the serving figures (production server, HTTP)
  *   BENCH_ONLY=scoring npm run bench  only floor, one-row and 100-row scoring (no samples; BENCH_CPU_PROF=dir profiles the server)
- *   BENCH_ONLY=batch npm run bench    only the 1,000,000-row batch job, alone (BENCH_BATCH_ROWS to change)
+ *   BENCH_ONLY=batch npm run bench    only the 1,000,000-row batch job, alone and beside one-row scoring (BENCH_BATCH_ROWS to change)
  *   BENCH_ONLY=catalog npm run bench  only recommendation top-10 over a 50,000-item catalog, in-process
  */
 import fs from "node:fs";

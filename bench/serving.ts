@@ -348,7 +348,11 @@ interface JobRun {
   scoring: number;
   /** Peak resident memory of the process that ran the job, and of the web server, MiB. */
   peakJob: number;
+  /** The same process's resident memory just before the job (the models it loaded, the training it did). */
+  before: number;
   peakWeb: number;
+  /** Average cores in use over the run, per process. */
+  cores: { web: number; worker: number; client: number };
   /** One-row scoring for as long as the job ran, when asked for. */
   during?: LoadResult;
 }
@@ -357,6 +361,10 @@ interface JobRun {
 async function runBatchJob(pgid: number, ep: { name: string; key: string }, csv: { file: string; size: number }, withLoad: boolean): Promise<JobRun> {
   let peakJob = 0;
   let peakWeb = 0;
+  const jobRss = () => Math.max(0, ...groupRss(pgid).filter((p) => p.cmd.includes("worker.ts") || p.cmd.includes("job-process")).map((p) => p.rssMb));
+  const before = jobRss();
+  const cpu0 = groupCpuMs(pgid);
+  const client0 = process.cpuUsage();
   const sampler = setInterval(() => {
     for (const p of groupRss(pgid)) {
       if (p.cmd.includes("worker.ts") || p.cmd.includes("job-process")) peakJob = Math.max(peakJob, p.rssMb);
@@ -401,9 +409,13 @@ async function runBatchJob(pgid: number, ep: { name: string; key: string }, csv:
   );
   const total = (performance.now() - started) / 1000;
   clearInterval(sampler);
+  const cpu1 = groupCpuMs(pgid);
+  const client = process.cpuUsage(client0);
+  // Cores busy on average over the run: where the machine's two went.
+  const cores = { web: (cpu1.web - cpu0.web) / 1000 / total, worker: (cpu1.worker - cpu0.worker) / 1000 / total, client: (client.user + client.system) / 1e6 / total };
   if (final.status !== "succeeded") throw new Error(`the batch job ${final.status}: ${final.error}`);
   const scoring = (Date.parse(final.finishedAt!) - Date.parse(final.startedAt!)) / 1000;
-  return { rowsDone: final.rowsDone, total, upload: (uploaded - started) / 1000, scoring, peakJob, peakWeb, during };
+  return { rowsDone: final.rowsDone, total, upload: (uploaded - started) / 1000, scoring, peakJob, before, peakWeb, during, cores };
 }
 
 /**
@@ -420,12 +432,12 @@ async function benchBatch(pgid: number, ep: { name: string; key: string }, idle?
     console.log(
       `batch job end to end (upload → succeeded)  ${alone.total.toFixed(1)} s, ${Math.round(alone.rowsDone / alone.total).toLocaleString("en-US")} rows/s (upload ${alone.upload.toFixed(1)} s; scoring ${alone.scoring.toFixed(1)} s, ${Math.round(alone.rowsDone / alone.scoring).toLocaleString("en-US")} rows/s; goal ≤ 5 s)`,
     );
-    console.log(`peak RSS during the job                    job process ${alone.peakJob.toFixed(0)} MiB (goal < 400), web server ${alone.peakWeb.toFixed(0)} MiB`);
+    console.log(`peak RSS during the job                    job process ${alone.peakJob.toFixed(0)} MiB (goal < 400; ${alone.before.toFixed(0)} MiB before the job), web server ${alone.peakWeb.toFixed(0)} MiB`);
     if (!idle) return;
     const loaded = await runBatchJob(pgid, ep, csv, true);
     const during = loaded.during!;
     console.log(
-      `one-row scoring during the job              ${during.rps.toFixed(0)} req/s, p99 ${during.p99.toFixed(1)} ms vs idle p99 ${idle.p99.toFixed(1)} ms (${(during.p99 / idle.p99).toFixed(2)}×; goal ≤ 1.5×); the job took ${loaded.total.toFixed(1)} s under that load`,
+      `one-row scoring during the job              ${during.rps.toFixed(0)} req/s, p99 ${during.p99.toFixed(1)} ms vs idle p99 ${idle.p99.toFixed(1)} ms (${(during.p99 / idle.p99).toFixed(2)}×; goal ≤ 1.5×); the job took ${loaded.total.toFixed(1)} s under that load; cores in use: web ${loaded.cores.web.toFixed(2)}, job ${loaded.cores.worker.toFixed(2)}, clients ${loaded.cores.client.toFixed(2)}`,
     );
   } finally {
     fs.rmSync(csv.file, { force: true });
@@ -471,7 +483,9 @@ export async function benchServing(only?: "scoring" | "batch"): Promise<void> {
     await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
     const regression = await deployRegression();
     if (only === "batch") {
-      await benchBatch(server.pid!, regression);
+      const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });
+      const [idle] = await loadSideBySide([{ name: "score 1 row, idle", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: { authorization: `Bearer ${regression.key}` } }]);
+      await benchBatch(server.pid!, regression, idle);
       return;
     }
     if (only === "scoring") {

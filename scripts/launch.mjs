@@ -7,14 +7,12 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const WORKER_RESTART_MS = 1000;
 // Extra node flags for both processes (for example `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses).
 const NODE_ARGS = (process.env.WORKBENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-// A batch job makes millions of short-lived objects: a larger young generation collects them with far less work.
-const WORKER_NODE_ARGS = [];
 
 export function launch(port) {
   let exiting = false;
   let worker;
   const startWorker = () => {
-    worker = spawn(process.execPath, [...NODE_ARGS, ...WORKER_NODE_ARGS, "--import", "tsx", "scripts/worker.ts"], { cwd: ROOT, stdio: "inherit" });
+    worker = spawn(process.execPath, [...NODE_ARGS, "--import", "tsx", "scripts/worker.ts"], { cwd: ROOT, stdio: "inherit" });
     worker.on("exit", (code) => {
       if (exiting) return;
       console.error(`[workbench] the training worker exited (${code}); starting it again`);

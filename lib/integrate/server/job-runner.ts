@@ -216,7 +216,8 @@ export async function executeJob(job: JobRow): Promise<void> {
     const table = quoteIdent(job.outputTable);
     const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: "" })), ...outputs, { name: "error", sqlType: "TEXT" }];
     db.$client.exec(`CREATE TABLE IF NOT EXISTS ${table} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
-    const insertRecords = tableWriter(db.$client, table, allColumns.length + 1);
+    const recordWidth = allColumns.length + 1; // "row", then every column
+    const insertRecords = tableWriter(db.$client, table, recordWidth);
 
     fs.mkdirSync(jobDir(job.id), { recursive: true });
     const out = jobOutputFile(job.id);
@@ -247,15 +248,17 @@ export async function executeJob(job: JobRow): Promise<void> {
         let text = "";
         for (let i = 0; i < chunk.rows.length; i++) {
           // One record per row: its number, the inputs as they came, the prediction columns, the error.
-          const record: unknown[] = [done + i];
+          const record: unknown[] = new Array(recordWidth);
+          record[0] = done + i;
+          let k = 1;
           const raw = chunk.raw.length ? chunk.raw[i] : null;
-          for (let j = 0; j < inputNames.length; j++) record.push(raw ? (raw[j] ?? null) : (chunk.rows[i][inputNames[j]] ?? null));
-          for (const v of predictionValues(predictor, predictions[i])) record.push(v);
-          record.push(errors[i]);
+          for (let j = 0; j < inputNames.length; j++) record[k++] = raw ? (raw[j] ?? null) : (chunk.rows[i][inputNames[j]] ?? null);
+          for (const v of predictionValues(predictor, predictions[i])) record[k++] = v;
+          record[k] = errors[i];
           let line = csvCell(record[1]);
-          for (let j = 2; j < record.length; j++) line += "," + csvCell(record[j]);
+          for (let j = 2; j < recordWidth; j++) line += "," + csvCell(record[j]);
           text += line + "\n";
-          for (let j = 1; j < record.length; j++) if (typeof record[j] === "boolean") record[j] = Number(record[j]);
+          for (let j = 1; j < recordWidth; j++) if (typeof record[j] === "boolean") record[j] = Number(record[j]);
           records.push(record);
         }
         const chunkErrors = errors.flatMap((message, i) => (message === null ? [] : [{ jobId: job.id, row: done + i, message }]));

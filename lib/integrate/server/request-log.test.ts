@@ -39,6 +39,26 @@ describe("the request log", () => {
     expect(flushRequestLog()).toBe(0);
   });
 
+  it("the timer's flush does not wait while a batch job holds the write lock; the entries are written after", () => {
+    const file = getDb().$client.name;
+    const other = new Database(file);
+    const before = getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().length;
+    try {
+      other.exec("BEGIN IMMEDIATE"); // another process's write transaction, as a job's chunk commit is
+      logRequest(entry("req_unit_busy", 1));
+      const started = performance.now();
+      expect(flushRequestLog({ wait: false })).toBe(0);
+      // Not the 5 s busy_timeout: it gave up at once (a generous bound, not a timing claim).
+      expect(performance.now() - started).toBeLessThan(4000);
+      expect(getDb().$client.pragma("busy_timeout", { simple: true })).toBe(5000);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(flushRequestLog()).toBe(1);
+    expect(getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all()).toHaveLength(before + 1);
+  });
+
   it("loses nothing when the process is stopped with SIGTERM right after the requests", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-"));
     const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");

@@ -22,20 +22,31 @@ export function logRequest(entry: RequestLogEntry): void {
   if (entry.outputs && entry.outputs.length > LOGGED_ROWS) entry.outputs = entry.outputs.slice(0, LOGGED_ROWS);
   log.pending.push(entry);
   hookShutdown();
-  if (log.pending.length >= FLUSH_ENTRIES) setImmediate(flushRequestLog);
-  else log.timer ??= setTimeout(flushRequestLog, FLUSH_MS);
+  if (log.pending.length >= FLUSH_ENTRIES) setImmediate(flushInBackground);
+  else log.timer ??= setTimeout(flushInBackground, FLUSH_MS);
 }
 
-/** Writes every waiting entry now (tests and shutdown call it too). */
-export function flushRequestLog(): number {
+/**
+ * The timer's flush never waits for the database's write lock: while a batch job commits a chunk,
+ * waiting would stall every request of the web server (better-sqlite3 waits synchronously). It
+ * tries again a moment later instead.
+ */
+function flushInBackground(): void {
+  flushRequestLog({ wait: false });
+}
+
+/** Writes every waiting entry now (tests, shutdown and monitoring reads call it, waiting for the lock if need be). */
+export function flushRequestLog(opts: { wait?: boolean } = {}): number {
   if (log.timer) clearTimeout(log.timer);
   log.timer = null;
   const batch = log.pending;
   if (batch.length === 0) return 0;
   log.pending = [];
+  const sqlite = getDb().$client;
+  const busyTimeout = opts.wait === false ? (sqlite.pragma("busy_timeout", { simple: true }) as number) : null;
+  if (busyTimeout !== null) sqlite.pragma("busy_timeout = 0");
   try {
     // One prepared statement, values bound by hand: building drizzle's insert per entry cost more than the rest of a flush.
-    const sqlite = getDb().$client;
     const insert = sqlite.prepare(
       "INSERT OR IGNORE INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
@@ -48,8 +59,12 @@ export function flushRequestLog(): number {
   } catch (e) {
     // The database is busy or closing: keep the entries for the next flush rather than lose them.
     log.pending = batch.concat(log.pending);
-    console.error("[request-log] flush failed; will retry", e);
-    log.timer ??= setTimeout(flushRequestLog, FLUSH_MS * 5);
+    const busy = (e as { code?: string }).code === "SQLITE_BUSY";
+    if (!busy) console.error("[request-log] flush failed; will retry", e);
+    log.timer ??= setTimeout(flushInBackground, busy ? FLUSH_MS : FLUSH_MS * 5);
+    return 0;
+  } finally {
+    if (busyTimeout !== null) sqlite.pragma(`busy_timeout = ${busyTimeout}`);
   }
   return batch.length;
 }
