@@ -45,7 +45,7 @@ export function predictionValues(p: Pick<Predictor, "kind" | "task" | "labels">,
 export function scoreChunk(predictor: Predictor, rows: Row[]): { predictions: (Prediction | null)[]; errors: (string | null)[] } {
   const schema = predictor.kind === "recommender" ? [] : predictor.inputSchema;
   try {
-    return { predictions: predictor.predict(coerceRows(rows, schema, { field: "rows" })), errors: rows.map(() => null) };
+    return { predictions: predictor.predict(coerceRows(rows, schema, { field: "rows", inPlace: true })), errors: rows.map(() => null) };
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
   }
@@ -54,7 +54,7 @@ export function scoreChunk(predictor: Predictor, rows: Row[]): { predictions: (P
   const errors: (string | null)[] = [];
   for (const row of rows) {
     try {
-      predictions.push(predictor.predict(coerceRows([row], schema, { field: "row" }))[0]);
+      predictions.push(predictor.predict(coerceRows([row], schema, { field: "row", inPlace: true }))[0]);
       errors.push(null);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
@@ -166,22 +166,32 @@ async function fileSource(file: string): Promise<Source> {
 /** Rows per multi-row INSERT of the output table: far fewer statement runs than one per row. */
 const INSERT_ROWS = 64;
 
-/** Inserts records (one array of values per row) into the table, INSERT_ROWS at a time. */
+/**
+ * Rows into the output table, INSERT_ROWS per statement: `add` copies one row's values (so the
+ * caller can reuse its array), `flush` writes what is left. Booleans are stored as 0/1.
+ */
 function tableWriter(db: ReturnType<typeof getDb>["$client"], table: string, width: number) {
   const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
   const many = db.prepare(`INSERT OR REPLACE INTO ${table} VALUES ${Array.from({ length: INSERT_ROWS }, () => tuple).join(", ")}`);
   const one = db.prepare(`INSERT OR REPLACE INTO ${table} VALUES ${tuple}`);
   const params: unknown[] = new Array(INSERT_ROWS * width);
-  return (records: unknown[][]) => {
-    let i = 0;
-    for (; i + INSERT_ROWS <= records.length; i += INSERT_ROWS) {
-      for (let r = 0; r < INSERT_ROWS; r++) {
-        const rec = records[i + r];
-        for (let c = 0; c < width; c++) params[r * width + c] = rec[c];
+  let held = 0;
+  return {
+    add(values: readonly unknown[]) {
+      const at = held * width;
+      for (let c = 0; c < width; c++) {
+        const v = values[c];
+        params[at + c] = typeof v === "boolean" ? Number(v) : v;
       }
-      many.run(params);
-    }
-    for (; i < records.length; i++) one.run(records[i]);
+      if (++held === INSERT_ROWS) {
+        many.run(params);
+        held = 0;
+      }
+    },
+    flush() {
+      for (let r = 0; r < held; r++) one.run(params.slice(r * width, (r + 1) * width));
+      held = 0;
+    },
   };
 }
 
@@ -213,11 +223,12 @@ export async function executeJob(job: JobRow): Promise<void> {
     }
     const outputs = predictionColumns(predictor);
     const inputNames = source.columns;
-    const table = quoteIdent(job.outputTable);
+    const tableName = quoteIdent(job.outputTable);
     const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: "" })), ...outputs, { name: "error", sqlType: "TEXT" }];
-    db.$client.exec(`CREATE TABLE IF NOT EXISTS ${table} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
+    db.$client.exec(`CREATE TABLE IF NOT EXISTS ${tableName} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
     const recordWidth = allColumns.length + 1; // "row", then every column
-    const insertRecords = tableWriter(db.$client, table, recordWidth);
+    const table = tableWriter(db.$client, tableName, recordWidth);
+    const values: unknown[] = new Array(recordWidth);
 
     fs.mkdirSync(jobDir(job.id), { recursive: true });
     const out = jobOutputFile(job.id);
@@ -232,7 +243,7 @@ export async function executeJob(job: JobRow): Promise<void> {
     } else {
       // Resume: drop whatever a dead process wrote after the last committed chunk.
       fs.truncateSync(out, bytes);
-      db.$client.prepare(`DELETE FROM ${table} WHERE "row" >= ?`).run(done);
+      db.$client.prepare(`DELETE FROM ${tableName} WHERE "row" >= ?`).run(done);
       console.log(`[worker] job ${job.id} resumes at row ${done}`);
     }
     const fd = fs.openSync(out, "r+");
@@ -244,28 +255,27 @@ export async function executeJob(job: JobRow): Promise<void> {
           return;
         }
         const { predictions, errors } = chunk.predictions ? { predictions: chunk.predictions, errors: chunk.rows.map(() => null) } : scoreChunk(predictor, chunk.rows);
-        const records: unknown[][] = [];
-        let text = "";
-        for (let i = 0; i < chunk.rows.length; i++) {
-          // One record per row: its number, the inputs as they came, the prediction columns, the error.
-          const record: unknown[] = new Array(recordWidth);
-          record[0] = done + i;
-          let k = 1;
-          const raw = chunk.raw.length ? chunk.raw[i] : null;
-          for (let j = 0; j < inputNames.length; j++) record[k++] = raw ? (raw[j] ?? null) : (chunk.rows[i][inputNames[j]] ?? null);
-          for (const v of predictionValues(predictor, predictions[i])) record[k++] = v;
-          record[k] = errors[i];
-          let line = csvCell(record[1]);
-          for (let j = 2; j < recordWidth; j++) line += "," + csvCell(record[j]);
-          text += line + "\n";
-          for (let j = 1; j < recordWidth; j++) if (typeof record[j] === "boolean") record[j] = Number(record[j]);
-          records.push(record);
-        }
         const chunkErrors = errors.flatMap((message, i) => (message === null ? [] : [{ jobId: job.id, row: done + i, message }]));
-        const written = fs.writeSync(fd, text, bytes);
+        let written = 0;
+        // One transaction per chunk: its rows into the table and, before the commit, into the file at the committed offset.
         db.transaction((tx) => {
-          insertRecords(records);
+          let text = "";
+          for (let i = 0; i < chunk.rows.length; i++) {
+            // The row's number, its inputs as they came, the prediction columns, the error: one reused array.
+            values[0] = done + i;
+            let k = 1;
+            const raw = chunk.raw.length ? chunk.raw[i] : null;
+            for (let j = 0; j < inputNames.length; j++) values[k++] = raw ? (raw[j] ?? null) : (chunk.rows[i][inputNames[j]] ?? null);
+            for (const v of predictionValues(predictor, predictions[i])) values[k++] = v;
+            values[k] = errors[i];
+            let line = csvCell(values[1]);
+            for (let j = 2; j < recordWidth; j++) line += "," + csvCell(values[j]);
+            text += line + "\n";
+            table.add(values);
+          }
+          table.flush();
           for (const e of chunkErrors) tx.insert(jobRowErrors).values(e).onConflictDoNothing().run();
+          written = fs.writeSync(fd, text, bytes);
           tx.update(jobs)
             .set({ rowsDone: done + chunk.rows.length, rowsFailed: failed + chunkErrors.length, outputBytes: bytes + written, updatedAt: new Date() })
             .where(eq(jobs.id, job.id))
