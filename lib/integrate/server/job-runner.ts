@@ -1,15 +1,22 @@
 import fs from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { coerceRow } from "@/lib/data/infer";
 import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
-import { AppError } from "@/lib/shared/errors";
 import { csvRecordBatches } from "@/lib/data/csv-records";
+import { AppError } from "@/lib/shared/errors";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
+import { realtimeLoad } from "./realtime-beat";
 import { jobDir, jobInputFile, jobOutputFile } from "./jobs";
 import type { Prediction, Predictor } from "./predictors";
+
+/** A job beside a saturated web server pauses this many times as long as each chunk took (a third of its speed); less as the web server is less busy. */
+const YIELD_FACTOR = 2;
+/** The longest pause between chunks given to real-time traffic. */
+const MAX_YIELD_MS = 1000;
 
 /** Rows scored, written and committed together. */
 export const JOB_CHUNK_ROWS = 4096;
@@ -247,6 +254,7 @@ export async function executeJob(job: JobRow): Promise<void> {
       console.log(`[worker] job ${job.id} resumes at row ${done}`);
     }
     const fd = fs.openSync(out, "r+");
+    let chunkStarted = performance.now();
     try {
       for await (const chunk of source.chunks(done)) {
         const cancelled = db.select({ c: jobs.cancelRequested }).from(jobs).where(eq(jobs.id, job.id)).get()?.c;
@@ -288,8 +296,13 @@ export async function executeJob(job: JobRow): Promise<void> {
           finish(job.id, { status: "failed", error: `${failed} rows could not be scored, more than the error threshold of ${job.errorThreshold}; first: ${chunkErrors[0]?.message ?? "see the row errors"}` });
           return;
         }
-        // Let a cancel request or a shutdown signal in between chunks.
-        await new Promise((r) => setImmediate(r));
+        // Let a cancel request or a shutdown signal in between chunks; while real-time requests keep
+        // the web server busy, also pause in proportion (up to YIELD_FACTOR × the chunk's time).
+        const chunkMs = performance.now() - chunkStarted;
+        const load = realtimeLoad();
+        if (load > 0) await sleep(Math.min(chunkMs * YIELD_FACTOR * load, MAX_YIELD_MS));
+        else await new Promise((r) => setImmediate(r));
+        chunkStarted = performance.now();
       }
     } finally {
       fs.closeSync(fd);

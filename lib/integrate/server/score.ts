@@ -4,6 +4,7 @@ import { newId } from "@/lib/shared/ids";
 import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
 import { authenticate, corsHeaders, pickPredictor, servingEndpoint, takeToken } from "./endpoints";
 import type { Predictor } from "./predictors";
+import { realtimeBeat } from "./realtime-beat";
 import { logRequest } from "./request-log";
 
 /** Largest scoring body (JSON, CSV or V2). */
@@ -34,6 +35,7 @@ interface Outcome {
  */
 export async function scoreRequest(req: Request, name: string, protocol: Protocol): Promise<Response> {
   const started = performance.now();
+  realtimeBeat();
   const requestId = newId("req");
   const origin = req.headers.get("origin");
   let cors: Record<string, string> = {};
