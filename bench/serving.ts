@@ -16,7 +16,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
 /** Side-by-side scenarios are measured in this many interleaved rounds (floor, a, b, floor, a, b, …), so a server still warming up or a burst of background work weighs on all of them alike. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const FEATURES = 8;
 const CATALOG_ITEMS = 50_000;
 

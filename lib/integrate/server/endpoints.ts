@@ -313,13 +313,19 @@ const KNOWN_KEYS_MAX = 1000;
 
 /** The version that answers this request: the split's share of requests goes to the second version. */
 export async function pickPredictor(s: Serving): Promise<Predictor> {
-  const { row } = s;
-  const modelId = row.splitModelId && row.splitPercent > 0 && Math.random() * 100 < row.splitPercent ? row.splitModelId : row.modelId;
+  const modelId = pickModelId(s);
   const ready = s.predictors.get(modelId);
   if (ready) return ready;
   const p = await predictorFor(modelId);
   s.predictors.set(modelId, p);
   return p;
+}
+
+const pickModelId = ({ row }: Serving) => (row.splitModelId && row.splitPercent > 0 && Math.random() * 100 < row.splitPercent ? row.splitModelId : row.modelId);
+
+/** The endpoint's main version's predictor when no split is set and it is compiled already: no promise to wait for on the hot path. */
+export function readyPredictor(s: Serving): Predictor | undefined {
+  return s.row.splitModelId && s.row.splitPercent > 0 ? undefined : s.predictors.get(s.row.modelId);
 }
 
 /** The compiled predictor of the endpoint's main version (for schemas and the V2 metadata). */

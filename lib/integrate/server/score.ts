@@ -2,7 +2,7 @@ import { AppError } from "@/lib/shared/errors";
 import { errorResponse, readTextLimited } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
-import { authenticate, corsHeaders, pickPredictor, servingEndpoint, takeToken } from "./endpoints";
+import { authenticate, corsHeaders, pickPredictor, readyPredictor, servingEndpoint, takeToken } from "./endpoints";
 import type { Predictor } from "./predictors";
 import { realtimeBeat } from "./realtime-beat";
 import { logRequest } from "./request-log";
@@ -49,7 +49,7 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
     const keyHash = authenticate(s, req.headers.get("authorization"));
     takeToken(s, keyHash);
     const text = await readTextLimited(req, MAX_SCORE_BYTES);
-    const predictor = await pickPredictor(s);
+    const predictor = readyPredictor(s) ?? (await pickPredictor(s));
     outcome.predictor = predictor;
     const columns = predictor.inputSchema.map((c) => c.name);
     let body: unknown;
@@ -78,16 +78,18 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
       protocol === "v2"
         ? v2InferResponse({ modelName: name, modelVersion: String(predictor.version), id: ("id" in parsed && parsed.id) || requestId, predictions })
         : { predictions, model, requestId };
-    response = Response.json(answer);
-    response.headers.set("x-model-version", modelVersionHeader(predictor));
+    // Headers given at construction: setting them one by one afterwards cost more than the prediction.
+    response = new Response(JSON.stringify(answer), {
+      headers: { "content-type": "application/json", "x-model-version": modelVersionHeader(predictor), "x-request-id": requestId, ...cors },
+    });
   } catch (e) {
     response = errorResponse(e);
     status = response.status;
     error = e instanceof AppError ? e.message : "internal error";
     if (outcome.predictor) response.headers.set("x-model-version", modelVersionHeader(outcome.predictor));
+    response.headers.set("x-request-id", requestId);
+    for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
   }
-  response.headers.set("x-request-id", requestId);
-  for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
   // Every request is logged, refused ones too (an unknown endpoint's under the name asked for).
   logRequest({
     id: requestId,
