@@ -19,7 +19,7 @@ const YIELD_FACTOR = 2;
 const MAX_YIELD_MS = 1000;
 
 /** Rows scored, written and committed together. */
-export const JOB_CHUNK_ROWS = 4096;
+export const JOB_CHUNK_ROWS = 1024;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
