@@ -1,10 +1,11 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import type { Endpoint } from "./api-types";
 import { Button } from "./button";
 import { EndpointAnswer, type ConsoleAnswer } from "./endpoint-answer";
+import { EndpointKeyField, useEndpointKey } from "./endpoint-key-field";
 import { bodyFromForm, columnOfField, DEFAULT_K, formColumns, inputKind, type FormValues } from "./endpoint-request";
 import { EndpointSnippets } from "./endpoint-snippets";
 import { Tabs } from "./endpoint-tabs";
@@ -55,10 +56,8 @@ export function EndpointConsole({ endpoint, url, sessionKey }: EndpointConsolePr
   const [k, setK] = useState(String(DEFAULT_K));
   // null while the raw body still follows the form; the person's own text once edited.
   const [rawText, setRawText] = useState<string | null>(null);
-  const [typedKey, setTypedKey] = useState<string | null>(null);
-  // A key shown to this tab (deploy, rotation) replaces what was typed.
-  useEffect(() => setTypedKey(null), [sessionKey]);
-  const key = typedKey ?? sessionKey ?? "";
+  const endpointKey = useEndpointKey(sessionKey);
+  const { key } = endpointKey;
 
   const formBody = useMemo(
     () => JSON.stringify(bodyFromForm({ recommendation, schema: endpoint.inputSchema, values, k }), null, 2),
@@ -143,23 +142,7 @@ export function EndpointConsole({ endpoint, url, sessionKey }: EndpointConsolePr
             </div>
           )}
         </Tabs>
-        <Field
-          id={`${id}-key`}
-          label="Key"
-          hint={sessionKey && typedKey === null ? "The primary key this browser tab was shown." : "Paste one of the endpoint's keys: they are shown once and cannot be retrieved."}
-          error={keyError}
-        >
-          <input
-            {...fieldA11y(`${id}-key`, keyError, true)}
-            type="password"
-            className={`${inputClass} font-mono`}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="wbk_…"
-            value={key}
-            onChange={(e) => setTypedKey(e.target.value)}
-          />
-        </Field>
+        <EndpointKeyField id={`${id}-key`} endpointKey={endpointKey} error={keyError} />
         <Button type="submit" disabled={send.isPending || key.trim() === ""}>
           {send.isPending ? "Sending…" : "Send"}
         </Button>

@@ -1,10 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import type { Endpoint } from "./api-types";
 import { Button } from "./button";
 import { EndpointJobList } from "./endpoint-jobs-list";
+import { EndpointKeyField, useEndpointKey } from "./endpoint-key-field";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
 import { formatCount } from "./format";
@@ -30,10 +31,8 @@ export function EndpointJobs({ endpoint, sessionKey }: EndpointJobsProps) {
   const [datasetId, setDatasetId] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [threshold, setThreshold] = useState("");
-  const [typedKey, setTypedKey] = useState<string | null>(null);
-  // A key shown to this tab (deploy, rotation) replaces what was typed.
-  useEffect(() => setTypedKey(null), [sessionKey]);
-  const key = typedKey ?? sessionKey ?? "";
+  const endpointKey = useEndpointKey(sessionKey);
+  const { key } = endpointKey;
   const datasets = useQuery(datasetListQuery());
 
   const start = useMutation({
@@ -107,23 +106,7 @@ export function EndpointJobs({ endpoint, sessionKey }: EndpointJobsProps) {
               onChange={(e) => setThreshold(e.target.value)}
             />
           </Field>
-          <Field
-            id={`${id}-key`}
-            label="Key"
-            hint={sessionKey && typedKey === null ? "The primary key this browser tab was shown." : "Paste one of the endpoint's keys to start a job: they are shown once and cannot be retrieved."}
-            error={fieldErrors.authorization}
-          >
-            <input
-              {...fieldA11y(`${id}-key`, fieldErrors.authorization, true)}
-              type="password"
-              className={`${inputClass} font-mono`}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="wbk_…"
-              value={key}
-              onChange={(e) => setTypedKey(e.target.value)}
-            />
-          </Field>
+          <EndpointKeyField id={`${id}-key`} endpointKey={endpointKey} error={fieldErrors.authorization} purpose=" to start a job" />
           <Button type="submit" disabled={start.isPending || !chosen || key.trim() === "" || thresholdError !== undefined}>
             {start.isPending ? "Starting…" : "Start job"}
           </Button>

@@ -16,7 +16,7 @@ const CHART_HEIGHT_PX = 240;
 const MINUTE_MS = 60_000;
 
 /** Latency in milliseconds, or a dash when there were no successful requests. */
-const ms = (v: number | null) => (v === null ? "–" : `${formatStat(Math.round(v * 10) / 10)} ms`);
+export const ms = (v: number | null) => (v === null ? "–" : `${formatStat(Math.round(v * 10) / 10)} ms`);
 
 /** Hour and minute in UTC, like the rest of the app's times. */
 const minuteLabel = (t: number) => new Date(t).toISOString().slice(11, 16);
@@ -34,12 +34,8 @@ function perMinute(traffic: EndpointTraffic) {
   return points;
 }
 
-/** The last hour: requests, errors and latency percentiles, and requests and p95 per minute; read again every few seconds. */
-export function EndpointTrafficPanel({ name }: EndpointTrafficPanelProps) {
-  const { data: traffic, error } = useQuery(endpointTrafficQuery(name));
-  const points = useMemo(() => (traffic ? perMinute(traffic) : []), [traffic]);
-  if (error) return <ErrorNotice error={error} />;
-  if (!traffic) return <p className="text-sm text-slate-500">Loading the traffic…</p>;
+/** Requests, errors, rows and latency percentiles of a window, as a row of figures (the endpoint page and the monitor share it). */
+export function TrafficFigures({ traffic }: { traffic: EndpointTraffic }) {
   const figures: [string, string][] = [
     ["Requests", formatCount(traffic.requests)],
     ["Errors", formatCount(traffic.errors)],
@@ -49,18 +45,29 @@ export function EndpointTrafficPanel({ name }: EndpointTrafficPanelProps) {
     ["p99 latency", ms(traffic.latencyMs.p99)],
   ];
   return (
+    <dl aria-label="Traffic figures" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+      {figures.map(([label, value]) => (
+        <div key={label} className="rounded-lg border border-slate-200 px-3 py-2">
+          <dt className="text-xs text-slate-500">{label}</dt>
+          <dd className="text-lg font-semibold tabular-nums">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The last hour: requests, errors and latency percentiles, and requests and p95 per minute; read again every few seconds. */
+export function EndpointTrafficPanel({ name }: EndpointTrafficPanelProps) {
+  const { data: traffic, error } = useQuery(endpointTrafficQuery(name));
+  const points = useMemo(() => (traffic ? perMinute(traffic) : []), [traffic]);
+  if (error) return <ErrorNotice error={error} />;
+  if (!traffic) return <p className="text-sm text-slate-500">Loading the traffic…</p>;
+  return (
     <div className="space-y-4">
       <p className="text-xs text-slate-500">
         The last hour, refreshed every {TRAFFIC_REFRESH_MS / 1000} s. Latency is measured on the server, for answered requests.
       </p>
-      <dl aria-label="Traffic figures" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        {figures.map(([label, value]) => (
-          <div key={label} className="rounded-lg border border-slate-200 px-3 py-2">
-            <dt className="text-xs text-slate-500">{label}</dt>
-            <dd className="text-lg font-semibold tabular-nums">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <TrafficFigures traffic={traffic} />
       {traffic.byVersion.length > 0 && (
         <p className="text-xs text-slate-600">
           Answered by{" "}

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, type ReactElement } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { EndpointTraffic } from "./api-types";
+import { ms, TrafficFigures } from "./endpoint-traffic";
 import { ErrorNotice } from "./error-notice";
 import { formatCount, formatStat } from "./format";
 import { monitorTrafficQuery, type MonitorWindowName } from "./queries";
@@ -19,7 +20,6 @@ const BAR_WIDTH_PX = 6;
 const CHART_MARGIN = { top: 8, right: 8, bottom: 4, left: 0 };
 const AXIS_TICK = { fontSize: 11, fill: "#64748b" };
 
-const ms = (v: number | null) => (v === null ? "–" : `${formatStat(Math.round(v * 10) / 10)} ms`);
 
 /** A bucket's start in UTC: the time within a day, the date and hour beyond. */
 const bucketLabel = (t: number, window: MonitorWindowName) => {
@@ -52,14 +52,6 @@ export function MonitorTraffic({ name, window }: MonitorTrafficProps) {
   const data = useMemo(() => (traffic ? points(traffic) : []), [traffic]);
   if (error) return <ErrorNotice error={error} />;
   if (!traffic) return <p className="text-sm text-slate-500">Loading the traffic…</p>;
-  const figures: [string, string][] = [
-    ["Requests", formatCount(traffic.requests)],
-    ["Errors", formatCount(traffic.errors)],
-    ["Rows scored", formatCount(traffic.rows)],
-    ["p50 latency", ms(traffic.latencyMs.p50)],
-    ["p95 latency", ms(traffic.latencyMs.p95)],
-    ["p99 latency", ms(traffic.latencyMs.p99)],
-  ];
   const domain: [number, number] = [Date.parse(traffic.since), Date.parse(traffic.until)];
   const xAxis = (
     <XAxis dataKey="t" type="number" scale="time" domain={domain} tickFormatter={(t: number) => bucketLabel(t, window)} tick={AXIS_TICK} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
@@ -67,14 +59,7 @@ export function MonitorTraffic({ name, window }: MonitorTrafficProps) {
   const tooltipLabel = (t: unknown) => `${bucketLabel(Number(t), window)} UTC`;
   return (
     <div className="space-y-4">
-      <dl aria-label="Traffic figures" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        {figures.map(([label, value]) => (
-          <div key={label} className="rounded-lg border border-slate-200 px-3 py-2">
-            <dt className="text-xs text-slate-500">{label}</dt>
-            <dd className="text-lg font-semibold tabular-nums">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <TrafficFigures traffic={traffic} />
       {traffic.requests === 0 ? (
         <p className="text-sm text-slate-500">No requests in this window.</p>
       ) : (

@@ -9,6 +9,8 @@ import * as schema from "./schema";
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const MIGRATIONS_DIR = path.join(process.cwd(), "db", "migrations");
+/** How long a write waits for the other process's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
 
 function open(): Db {
   fs.mkdirSync(env.dataDir, { recursive: true });
@@ -16,7 +18,7 @@ function open(): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
   // Two processes write (web server and worker). A deferred transaction that reads and then
   // writes can fail at once with SQLITE_BUSY when the other one wrote in between; an immediate

@@ -1,3 +1,5 @@
+import { csvCell } from "@/lib/shared/csv";
+
 /**
  * The report join, in plain data (browser-safe): rows of a history dataset and rows of a batch
  * job's output become one value over time per series, history beside forecast; the total sums
@@ -193,12 +195,6 @@ export function chartRows(history: ReportPoint[], forecast: ReportPoint[], actua
   const last = history.length ? history.reduce((a, b) => (compareTime(b.time, a.time) > 0 ? b : a)) : null;
   if (last && forecast.length && forecast.every((p) => compareTime(p.time, last.time) > 0)) at(last.time).forecast = last.value;
   return [...byTime.values()].sort((a, b) => compareTime(a.time, b.time));
-}
-
-/** A CSV cell: quoted when it holds a comma, a quote or a line break. */
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** What the page shows as CSV: `series,time,kind,value`, history first, then forecast, then the actuals that arrived. */

@@ -6,7 +6,9 @@ import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { coerceRow } from "@/lib/data/infer";
 import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
 import { csvRecordBatches } from "@/lib/data/csv-records";
+import { csvCell } from "@/lib/shared/csv";
 import { AppError } from "@/lib/shared/errors";
+import { quoteIdent } from "@/lib/shared/sql";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
 import { realtimeLoad } from "./realtime-beat";
@@ -21,15 +23,6 @@ const MAX_YIELD_MS = 1000;
 /** Rows scored, written and committed together. */
 export const JOB_CHUNK_ROWS = 1024;
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** A CSV cell: quoted when it holds a comma, a quote or a line break. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return String(value);
-  const text = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** The prediction columns a model adds to every row: `prediction`, plus `probability_<label>` per class. */
 export function predictionColumns(p: Pick<Predictor, "kind" | "task" | "labels">): { name: string; sqlType: "REAL" | "TEXT" }[] {

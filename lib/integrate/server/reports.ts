@@ -5,6 +5,7 @@ import { actuals, datasetVersions, endpoints, jobs, reports, schedules, type Job
 import { findLatestVersion, streamTypedRows } from "@/lib/data/server/datasets";
 import { AppError, notFound, type FieldError } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
+import { quoteIdent } from "@/lib/shared/sql";
 import { newId } from "@/lib/shared/ids";
 import { shapeReport, type ReportRowIn, type ReportShape } from "../report-data";
 import { getEndpoint } from "./endpoints";
@@ -71,7 +72,6 @@ export interface ReportData extends ReportShape {
   historyDatasetId: string | null;
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function tableColumns(table: string): Set<string> {
   const rows = getDb().$client.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
+import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import { requestLogs } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { flushRequestLog, logRequest, LOGGED_ROWS } from "./request-log";
@@ -50,7 +50,7 @@ describe("the request log", () => {
       expect(flushRequestLog({ wait: false })).toBe(0);
       // Not the 5 s busy_timeout: it gave up at once (a generous bound, not a timing claim).
       expect(performance.now() - started).toBeLessThan(4000);
-      expect(getDb().$client.pragma("busy_timeout", { simple: true })).toBe(5000);
+      expect(getDb().$client.pragma("busy_timeout", { simple: true })).toBe(BUSY_TIMEOUT_MS);
     } finally {
       other.exec("ROLLBACK");
       other.close();

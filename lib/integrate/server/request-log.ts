@@ -1,4 +1,4 @@
-import { getDb } from "@/db/client";
+import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import type { requestLogs } from "@/db/schema";
 
 export type RequestLogEntry = typeof requestLogs.$inferInsert;
@@ -43,8 +43,8 @@ export function flushRequestLog(opts: { wait?: boolean } = {}): number {
   if (batch.length === 0) return 0;
   log.pending = [];
   const sqlite = getDb().$client;
-  const busyTimeout = opts.wait === false ? (sqlite.pragma("busy_timeout", { simple: true }) as number) : null;
-  if (busyTimeout !== null) sqlite.pragma("busy_timeout = 0");
+  const noWait = opts.wait === false;
+  if (noWait) sqlite.pragma("busy_timeout = 0");
   try {
     // One prepared statement, values bound by hand: building drizzle's insert per entry cost more than the rest of a flush.
     const insert = sqlite.prepare(
@@ -64,7 +64,7 @@ export function flushRequestLog(opts: { wait?: boolean } = {}): number {
     log.timer ??= setTimeout(flushInBackground, busy ? FLUSH_MS : FLUSH_MS * 5);
     return 0;
   } finally {
-    if (busyTimeout !== null) sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+    if (noWait) sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
   return batch.length;
 }

@@ -5,6 +5,7 @@ import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints";
 import { flushRequestLog } from "@/lib/integrate/server/request-log";
 import { AppError } from "@/lib/shared/errors";
+import { quoteIdent } from "@/lib/shared/sql";
 import { readJson, readTextLimited } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { METRICS_BY_TASK } from "@/lib/train/metrics";
@@ -145,7 +146,7 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
 }
 
 function readOutputTable(table: string): { columns: string[]; rows: Record<string, unknown>[] } | null {
-  const quoted = `"${table.replace(/"/g, '""')}"`;
+  const quoted = quoteIdent(table);
   try {
     const client = getDb().$client;
     const columns = (client.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name);

@@ -12,6 +12,7 @@ import { getLatestRecipe, getRecipeVersion, saveRecipe } from "@/lib/prepare/ser
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { splitIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
+import { quoteIdent } from "@/lib/shared/sql";
 import { parseWith } from "@/lib/shared/http";
 import { getModel, registerModel, type ModelVersion } from "@/lib/train/server/models";
 import { createRun, getRun } from "@/lib/train/server/runs";
@@ -89,7 +90,7 @@ function actualsWithInputs(name: string, since: Date): { input: Row; actual: unk
   const outputs = new Map<string, Map<number, Row>>();
   for (const job of jobIds.length ? db.select({ id: jobs.id, table: jobs.outputTable }).from(jobs).where(inArray(jobs.id, jobIds)).all() : []) {
     try {
-      const rows = db.$client.prepare(`SELECT * FROM "${job.table.replace(/"/g, '""')}"`).all() as Record<string, unknown>[];
+      const rows = db.$client.prepare(`SELECT * FROM ${quoteIdent(job.table)}`).all() as Record<string, unknown>[];
       outputs.set(job.id, new Map(rows.map((r) => [Number(r.row), Object.fromEntries(Object.entries(r).filter(([c]) => c !== "row" && c !== "error" && c !== "prediction" && !c.startsWith("probability_"))) as Row])));
     } catch {
       // an output table dropped by hand: its actuals cannot be scored again

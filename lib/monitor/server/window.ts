@@ -7,6 +7,7 @@ import type { ColumnType, Row } from "@/lib/data/types";
 import { getEndpoint } from "@/lib/integrate/server/endpoints";
 import { ITEM_ID_COLUMN } from "@/lib/integrate/server/predictors";
 import { flushRequestLog } from "@/lib/integrate/server/request-log";
+import { quoteIdent } from "@/lib/shared/sql";
 import { getModel, modelDir } from "@/lib/train/server/models";
 import { DEFAULT_DRIFT_THRESHOLDS, driftReport, qualityReport, type DriftThresholds } from "../drift";
 
@@ -94,7 +95,7 @@ function gather(name: string, opts: { since?: Date; until?: Date }): Gathered {
   for (const job of batch) {
     if (batchRows >= MAX_BATCH_ROWS) break;
     const wanted = recommender ? [itemColumn] : columns.map((c) => c.name);
-    const table = `"${job.outputTable.replace(/"/g, '""')}"`;
+    const table = quoteIdent(job.outputTable);
     let rows: Record<string, unknown>[];
     try {
       rows = db.$client.prepare(`SELECT * FROM ${table} LIMIT ?`).all(MAX_BATCH_ROWS - batchRows) as Record<string, unknown>[];
