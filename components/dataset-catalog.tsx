@@ -6,6 +6,8 @@ import type { DatasetVersion } from "./api-types";
 import { ErrorNotice } from "./error-notice";
 import { formatBytes, formatCount, formatDate } from "./format";
 import { datasetListQuery } from "./queries";
+import { EmptyState } from "./empty-state";
+import { groupVersions } from "./group-versions";
 
 export interface DatasetCatalogProps {
   initialItems: DatasetVersion[];
@@ -19,18 +21,15 @@ export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
   if (error) return <ErrorNotice error={error} />;
   if (items.length === 0) {
     return (
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-        <p className="font-medium">No datasets yet</p>
+      <EmptyState title="No datasets yet">
         <p className="mt-1 text-sm text-slate-500">Upload a CSV, TSV, JSON or JSON Lines file, or import one from a URL.</p>
-      </div>
+      </EmptyState>
     );
   }
-  const groups = new Map<string, DatasetVersion[]>();
-  for (const v of items) groups.set(v.name, [...(groups.get(v.name) ?? []), v]);
+  const groups = groupVersions(items);
   return (
     <div className="space-y-5">
-      {[...groups].map(([name, versions]) => {
-        const sorted = [...versions].sort((a, b) => b.version - a.version);
+      {groups.map(([name, sorted]) => {
         return (
           <section key={name} aria-label={name} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
             <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-100 px-5 py-3">
@@ -40,7 +39,7 @@ export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
                 </Link>
               </h2>
               <p className="text-xs text-slate-500">
-                {versions.length} {versions.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
+                {sorted.length} {sorted.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
               </p>
             </header>
             <div className="overflow-x-auto">

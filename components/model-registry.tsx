@@ -9,6 +9,8 @@ import { ErrorNotice } from "./error-notice";
 import { formatDate, formatStat } from "./format";
 import { modelBundleUrl, modelListQuery } from "./queries";
 import { metricLabel } from "./run-metrics";
+import { EmptyState } from "./empty-state";
+import { groupVersions } from "./group-versions";
 
 export interface ModelRegistryProps {
   initialItems: ModelVersion[];
@@ -49,25 +51,22 @@ export function ModelRegistry({ initialItems, projectNames }: ModelRegistryProps
   if (error) return <ErrorNotice error={error} />;
   if (items.length === 0) {
     return (
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-        <p className="font-medium">No models yet</p>
+      <EmptyState title="No models yet">
         <p className="mt-1 text-sm text-slate-500">Register a succeeded run from a project&apos;s Train step, or import a bundle.</p>
-      </div>
+      </EmptyState>
     );
   }
   // The list arrives newest first, so each name's first appearance orders the groups.
-  const groups = new Map<string, ModelVersion[]>();
-  for (const m of items) groups.set(m.name, [...(groups.get(m.name) ?? []), m]);
+  const groups = groupVersions(items);
   return (
     <div className="space-y-5">
-      {[...groups].map(([name, versions]) => {
-        const sorted = [...versions].sort((a, b) => b.version - a.version);
+      {groups.map(([name, sorted]) => {
         return (
           <section key={name} aria-label={name} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
             <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-100 px-5 py-3">
               <h2 className="font-semibold">{name}</h2>
               <p className="text-xs text-slate-500">
-                {versions.length} {versions.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
+                {sorted.length} {sorted.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
               </p>
             </header>
             <div className="overflow-x-auto">

@@ -5,6 +5,7 @@ import type { Project } from "./api-types";
 import { ErrorNotice } from "./error-notice";
 import { ProjectCard } from "./project-card";
 import { projectListQuery } from "./queries";
+import { EmptyState } from "./empty-state";
 
 export interface ProjectListProps {
   initialProjects: Project[];
@@ -15,10 +16,9 @@ export function ProjectList({ initialProjects }: ProjectListProps) {
   if (error) return <ErrorNotice error={error} />;
   if (projects.length === 0) {
     return (
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-        <p className="font-medium text-slate-800">No projects yet</p>
+      <EmptyState title="No projects yet">
         <p className="mt-1 text-sm text-slate-500">Start one with the form: name the problem, pick the task and how success is measured.</p>
-      </div>
+      </EmptyState>
     );
   }
   return (

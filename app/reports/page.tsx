@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { listReports } from "@/lib/integrate/server/reports";
 import { formatDate } from "@/components/format";
 import { cardClass } from "@/components/styles";
+import { EmptyState } from "@/components/empty-state";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -23,12 +24,11 @@ export default async function ReportsPage() {
         </p>
       </div>
       {items.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <p className="font-medium">No reports yet</p>
+        <EmptyState title="No reports yet">
           <p className="mt-1 text-sm text-slate-500">
             Create one with <code className="font-mono text-xs">POST /api/reports</code>; the orange-juice sample gets one once its forecaster has trained.
           </p>
-        </div>
+        </EmptyState>
       ) : (
         <div className={`${cardClass} overflow-x-auto`}>
           <table className="w-full min-w-[48rem] text-sm">

@@ -9,6 +9,7 @@ import { RecipeBuilder } from "@/components/recipe-builder";
 import { StepIntro } from "@/components/step-intro";
 import { sectionTitleClass } from "@/components/styles";
 import { loadProject } from "../load-project";
+import { EmptyState } from "@/components/empty-state";
 
 export const metadata: Metadata = { title: "Prepare" };
 
@@ -22,13 +23,12 @@ export default async function PreparePage({ params }: { params: Promise<{ id: st
     return (
       <div>
         <StepIntro title="Prepare">Explore the data, then build the recipe that cleans and transforms it.</StepIntro>
-        <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <p className="font-medium">No data attached yet</p>
+        <EmptyState title="No data attached yet">
           <p className="mt-1 text-sm text-slate-500">Preparing starts from a dataset version: upload or attach one first.</p>
           <Link href={`/projects/${encodeURIComponent(project.id)}/data`} className={`${buttonClass()} mt-4`}>
             Go to Get data
           </Link>
-        </div>
+        </EmptyState>
       </div>
     );
   }
