@@ -104,6 +104,18 @@ test("a classifier answers {label, probabilities} per row, natively and as V2 la
   }
   expect(body.predictions.map((p) => p.label).slice(0, 2)).toEqual(["yes-buy", "no-buy"]);
 
+  // Forty rows take the batched tfjs pass (from 32 rows on); they agree with the same rows scored three at a time, to float32 rounding.
+  const many = Array.from({ length: 40 }, (_, i) => ({ a: Math.sin(i) * 2, b: Math.cos(i * 1.3) * 2 }));
+  const batched = await expectScored<{ label: string; probabilities: Record<string, number> }>(await score(request, ep.name, ep.key, { rows: many }));
+  for (let i = 0; i < many.length; i += 3) {
+    const small = await expectScored<{ label: string; probabilities: Record<string, number> }>(await score(request, ep.name, ep.key, { rows: many.slice(i, i + 3) }));
+    small.predictions.forEach((p, j) => {
+      const b = batched.predictions[i + j];
+      expect(b.label).toBe(p.label);
+      for (const l of ["no-buy", "yes-buy"]) expect(Math.abs(b.probabilities[l] - p.probabilities[l])).toBeLessThan(1e-6);
+    });
+  }
+
   const v2 = await expectJson<V2Answer>(
     await infer(request, ep.name, ep.key, {
       inputs: ["a", "b"].map((name) => ({ name, datatype: "FP64", shape: [rows.length, 1], data: rows.map((r) => [r[name as "a" | "b"]]) })),

@@ -130,6 +130,8 @@ test("bad job requests are refused naming the field, before anything runs", asyn
   await expectProblem(await post({ dataset: "x" }), 422);
   await expectProblem(await post(raw("{not json"), { "content-type": "application/json" }), 422, "body");
   await expectProblem(await post(raw("<xml/>"), { "content-type": "application/xml" }), 415, "content-type");
+  // A text/csv body is streamed to disk: one over MAX_UPLOAD_BYTES (8 MiB in the tests) is refused naming the file.
+  await expectProblem(await post(Buffer.alloc(8 * 1024 * 1024 + 1, "1,2,3\n"), { "content-type": "text/csv" }), 413, "file");
   await expectProblem(await request.post(`/api/endpoints/${ep.name}/jobs`, { data: { datasetId: mismatch.id } }), 401, "authorization");
   await expectProblem(await request.post(`/api/endpoints/no-such-endpoint/jobs`, { headers: auth, data: { datasetId: mismatch.id } }), 404);
   await expectProblem(await request.get("/api/jobs/job_nope"), 404);
