@@ -1,5 +1,5 @@
 /**
- * Issue 4's serving figures, measured against the production server (`next start` on the built
+ * Issue 4's serving figures, measured against the production server (scripts/server.ts on the built
  * app, with its worker) side by side in one run: a floor route that does no work, one-row
  * scoring, 100-row scoring and recommendation top-10, each at the same concurrency; then
  * recommendation top-10 over a 50,000-item catalog in-process.
@@ -29,7 +29,7 @@ interface Reply {
 
 function send(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${ORIGIN}${url}`, { method, agent, headers: { ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
+    const req = http.request(url.startsWith("http:") ? url : `${ORIGIN}${url}`, { method, agent, headers: { ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
@@ -68,14 +68,19 @@ interface LoadResult {
   p99: number;
 }
 
-/** Each result beside the first (the floor): req/s and p99 as ratios to it. */
+/** Each result beside the first (the floor): req/s and p99 as ratios to it; one-row scoring against the bare node:http reference too, when there is one. */
 function printLoad(results: LoadResult[]): void {
   const floor = results[0];
+  const bare = results.find((r) => r.name.startsWith("reference: bare"));
+  const oneRow = results.find((r) => r.name.startsWith("score 1 row"));
   for (const r of results) {
     console.log(
       `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s (${(r.rps / floor.rps).toFixed(2)}× floor)   p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms (${(r.p99 / floor.p99).toFixed(2)}× floor)   ${r.failures} failed of ${r.requests}` +
         (r.cpu ? `   CPU per request: server ${r.cpu.server.toFixed(2)} ms, client ${r.cpu.client.toFixed(2)} ms` : ""),
     );
+  }
+  if (bare && oneRow) {
+    console.log(`one-row scoring against the bare node:http reference: ${(oneRow.rps / bare.rps).toFixed(2)}× its req/s, p99 ${(oneRow.p99 / bare.p99).toFixed(2)}× its p99`);
   }
 }
 
@@ -84,7 +89,10 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 interface Scenario {
   name: string;
   method: string;
+  /** A path on the workbench's server, or a whole URL elsewhere. */
   url: string;
+  /** CPU time used so far by whatever serves the scenario, ms: the workbench's processes unless said. */
+  cpuMs?: () => number;
   body?: string;
   headers?: Record<string, string>;
 }
@@ -123,9 +131,10 @@ async function loadUntil(sc: Scenario, stop: () => boolean): Promise<LoadResult>
 async function loadSideBySide(scenarios: Scenario[]): Promise<LoadResult[]> {
   for (const sc of scenarios) await drive(sc, WARMUP_SECONDS);
   const acc = scenarios.map(() => ({ latencies: [] as number[], failures: 0, elapsed: 0, serverMs: 0, clientMs: 0 }));
-  const serverCpu = () => (serverPgid ? Object.values(groupCpuMs(serverPgid)).reduce((a, b) => a + b, 0) : 0);
+  const workbenchCpu = () => (serverPgid ? Object.values(groupCpuMs(serverPgid)).reduce((a, b) => a + b, 0) : 0);
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < scenarios.length; i++) {
+      const serverCpu = scenarios[i].cpuMs ?? workbenchCpu;
       const [server0, client0] = [serverCpu(), process.cpuUsage()];
       const got = await drive(scenarios[i], SECONDS / ROUNDS);
       const client = process.cpuUsage(client0);
@@ -303,6 +312,35 @@ function groupCpuMs(pgid: number): { web: number; worker: number } {
   return out;
 }
 
+/** CPU time used so far by one process, ms (utime + stime from /proc). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const BARE_PORT = PORT + 1;
+
+/** The floor the goals are set against: a Next route handler of the app that does no work but answer. */
+const FLOOR: Scenario = { name: "floor: GET /v2/health/live (Next, no work)", method: "GET", url: "/v2/health/live" };
+
+/**
+ * A reference beside the workbench's own floor: a bare node:http server in its own process that
+ * answers `{"live":true}` and does nothing else — what any Node server costs per request, the
+ * scale for one-row scoring, which the workbench serves from a plain node:http front too.
+ */
+async function startBareServer(): Promise<{ scenario: Scenario; stop: () => void }> {
+  const code = `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.writeHead(200, { "content-type": "application/json", "content-length": 13 }); s.end('{"live":true}'); }); }).listen(${BARE_PORT}, "127.0.0.1");`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${BARE_PORT}/`;
+  await until("the bare node:http server", async () => ((await send("GET", url)).status === 200 ? true : undefined), 10_000);
+  return { scenario: { name: "reference: bare node:http, no work", method: "GET", url, cpuMs: () => processCpuMs(child.pid!) }, stop: () => child.kill() };
+}
+
 /** The server's process group, once started: where the CPU figures are read. */
 let serverPgid: number | undefined;
 
@@ -368,7 +406,7 @@ async function runBatchJob(pgid: number, ep: { name: string; key: string }, csv:
   const sampler = setInterval(() => {
     for (const p of groupRss(pgid)) {
       if (p.cmd.includes("worker.ts") || p.cmd.includes("job-process")) peakJob = Math.max(peakJob, p.rssMb);
-      else if (p.cmd.includes("next")) peakWeb = Math.max(peakWeb, p.rssMb);
+      else if (p.cmd.includes("server.ts")) peakWeb = Math.max(peakWeb, p.rssMb);
     }
   }, 100);
   const started = performance.now();
@@ -491,14 +529,20 @@ export async function benchServing(only?: "scoring" | "batch"): Promise<void> {
     if (only === "scoring") {
       const auth = { authorization: `Bearer ${regression.key}` };
       const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
-      console.log(`\n# scoring: production server (next start), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`);
-      printLoad(
-        await loadSideBySide([
-          { name: "floor: GET /v2/health/live (no work)", method: "GET", url: "/v2/health/live" },
-          { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: [row()] }), headers: auth },
-          { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }), headers: auth },
-        ]),
-      );
+      console.log(`\n# scoring: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`);
+      const bare = await startBareServer();
+      try {
+        printLoad(
+          await loadSideBySide([
+            FLOOR,
+            { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: [row()] }), headers: auth },
+            { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }), headers: auth },
+            bare.scenario,
+          ]),
+        );
+      } finally {
+        bare.stop();
+      }
       return;
     }
     // The seeded web-shop endpoint: the worker trains and deploys it on first start.
@@ -533,13 +577,20 @@ export async function benchServing(only?: "scoring" | "batch"): Promise<void> {
       if (res.status !== 200) throw new Error(`${url} → ${res.status}: ${res.body.slice(0, 200)}`);
     }
 
-    console.log(`\n# serving: production server (next start), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`);
-    const results = await loadSideBySide([
-      { name: "floor: GET /v2/health/live (no work)", method: "GET", url: "/v2/health/live" },
-      { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: auth(regression.key) },
-      { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: hundred, headers: auth(regression.key) },
-      { name: "recommend top-10 (web-shop)", method: "POST", url: `/api/endpoints/${shop.name}/score`, body: rec, headers: auth(shop.key) },
-    ]);
+    console.log(`\n# serving: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`);
+    const bare = await startBareServer();
+    let results: LoadResult[];
+    try {
+      results = await loadSideBySide([
+        FLOOR,
+        { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: auth(regression.key) },
+        { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: hundred, headers: auth(regression.key) },
+        { name: "recommend top-10 (web-shop)", method: "POST", url: `/api/endpoints/${shop.name}/score`, body: rec, headers: auth(shop.key) },
+        bare.scenario,
+      ]);
+    } finally {
+      bare.stop();
+    }
     printLoad(results);
     await benchBatch(server.pid!, regression, results[1]);
   } finally {

@@ -19,7 +19,8 @@ export function launch(port) {
       setTimeout(startWorker, WORKER_RESTART_MS);
     });
   };
-  const web = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit" });
+  // Next behind the scoring front (scripts/server.ts), as `next start` would serve it otherwise.
+  const web = spawn(process.execPath, [...NODE_ARGS, "--import", "tsx", "scripts/server.ts", "-p", String(port)], { cwd: ROOT, stdio: "inherit" });
   startWorker();
   const stopAll = (code) => {
     if (exiting) return;

@@ -23,6 +23,9 @@ export interface FieldError {
   message: string;
 }
 
+/** Marks an AppError whichever copy of this module made it (see `Symbol.hasInstance` below). */
+const APP_ERROR = Symbol.for("ml-workbench.AppError");
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldError[];
@@ -32,6 +35,16 @@ export class AppError extends Error {
     this.name = "AppError";
     this.code = code;
     this.errors = errors;
+    Object.defineProperty(this, APP_ERROR, { value: true });
+  }
+
+  /**
+   * `e instanceof AppError` holds for an AppError from another copy of this module too: the
+   * production server's scoring front and Next's bundles each have one, and share predictors
+   * whose validation errors must stay 4xx problems, not become 500s.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
   }
 }
 

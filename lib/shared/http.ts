@@ -42,8 +42,15 @@ export interface Problem {
   errors?: FieldError[];
 }
 
+/** An HTTP answer as data, for code that serves both Next's route handlers and the plain node:http scoring front. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** Builds every error answer: RFC 9457 problem details. */
-export function problem(code: ErrorCode, detail: string, errors: FieldError[] = []): Response {
+export function problemAnswer(code: ErrorCode, detail: string, errors: FieldError[] = []): Answer {
   const status = STATUS[code];
   const body: Problem = {
     type: `https://ml-workbench.dev/problems/${code.toLowerCase().replace(/_/g, "-")}`,
@@ -52,18 +59,22 @@ export function problem(code: ErrorCode, detail: string, errors: FieldError[] = 
     detail,
     ...(errors.length ? { errors } : {}),
   };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/problem+json" },
-  });
+  return { status, headers: { "content-type": "application/problem+json" }, body: JSON.stringify(body) };
 }
 
-export function errorResponse(e: unknown): Response {
-  if (e instanceof AppError) return problem(e.code, e.message, e.errors);
+/** A thrown error as a problem answer: an AppError says what was wrong; anything else is logged and answered 500 without details. */
+export function errorAnswer(e: unknown): Answer {
+  if (e instanceof AppError) return problemAnswer(e.code, e.message, e.errors);
   // Internal messages are logged, not sent.
   console.error("[workbench] unhandled error", e);
-  return problem("INTERNAL", "Something went wrong on the server; it has been logged.");
+  return problemAnswer("INTERNAL", "Something went wrong on the server; it has been logged.");
 }
+
+export const toResponse = (a: Answer): Response => new Response(a.body, { status: a.status, headers: a.headers });
+
+export const problem = (code: ErrorCode, detail: string, errors: FieldError[] = []): Response => toResponse(problemAnswer(code, detail, errors));
+
+export const errorResponse = (e: unknown): Response => toResponse(errorAnswer(e));
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, init);
@@ -144,34 +155,36 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
 const tooLarge = (limit: number) => new AppError("TOO_LARGE", `Request bodies here are limited to ${limit} bytes.`, [{ field: "body", message: "too large" }]);
 const tooLargeJson = () => tooLarge(MAX_JSON_BYTES);
 
+/** 413 when a request declares a body longer than `limit` bytes (before reading any of it). */
+export function checkDeclaredLength(contentLength: string | null, limit: number): void {
+  if (Number(contentLength ?? "0") > limit) throw tooLarge(limit);
+}
+
 /** The body as text, at most `limit` bytes: 413 past it (after draining, so the client reads the answer). */
 export async function readTextLimited(req: Request, limit: number): Promise<string> {
   const length = req.headers.get("content-length");
-  const declared = Number(length ?? "0");
-  if (declared > limit) throw tooLarge(limit);
+  checkDeclaredLength(length, limit);
   if (!req.body) return "";
   // A declared length within the limit: the HTTP server stops the body there, so the whole of it can be read at once.
   if (length !== null && /^\d+$/.test(length)) return req.text();
-  const reader = req.body.getReader();
+  return readChunksLimited(req.body, limit);
+}
+
+/**
+ * A body's chunks as UTF-8 text (a byte-order mark dropped), at most `limit` bytes: past it, reads
+ * on and discards so the client gets the 413 instead of a reset, and gives up (cancelling the
+ * stream) past a cap. Serves a web Request's body and a node IncomingMessage alike.
+ */
+export async function readChunksLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      // Read on (discarding) so the client gets the 413 instead of a reset; give up past a cap.
-      while (size <= DRAIN_MAX_BYTES) {
-        const more = await reader.read();
-        if (more.done) break;
-        size += more.value.byteLength;
-      }
-      if (size > DRAIN_MAX_BYTES) await reader.cancel();
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > DRAIN_MAX_BYTES) break;
+    if (size <= limit) chunks.push(chunk);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  if (size > limit) throw tooLarge(limit);
+  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 
 /** Parses a query-string integer with bounds; names the field on failure. */

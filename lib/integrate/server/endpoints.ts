@@ -255,11 +255,31 @@ interface Serving {
   checkedAt: number;
 }
 
-/** Compiled predictors by model id, shared by every endpoint that serves the version. */
-const compiled = new Map<string, Promise<Predictor>>();
-/** The same, once compiled (what the endpoint's description reads its input schema from). */
-const ready = new Map<string, Predictor>();
-const serving = new Map<string, Serving>();
+/**
+ * The serving state of this process, on globalThis: the production server's scoring front
+ * (lib/integrate/server/front.ts) and Next's bundled route handlers are two copies of this module
+ * in one process, and a deploy, a version switch or a key rotation made through either must be
+ * what both serve.
+ */
+const shared: ServingState = ((globalThis as unknown as { __workbenchServing?: ServingState }).__workbenchServing ??= {
+  compiled: new Map(),
+  ready: new Map(),
+  serving: new Map(),
+  knownKeyHashes: new Map(),
+  buckets: new Map(),
+});
+interface ServingState {
+  /** Compiled predictors by model id, shared by every endpoint that serves the version. */
+  compiled: Map<string, Promise<Predictor>>;
+  /** The same, once compiled (what the endpoint's description reads its input schema from). */
+  ready: Map<string, Predictor>;
+  serving: Map<string, Serving>;
+  /** SHA-256 of keys seen valid: a client sends the same key on every request, and hashing it each time was a tenth of our share of a one-row request. */
+  knownKeyHashes: Map<string, string>;
+  /** Rate-limit token buckets by key hash. */
+  buckets: Map<string, { tokens: number; at: number }>;
+}
+const { compiled, ready, serving, knownKeyHashes, buckets } = shared;
 
 export function predictorFor(modelId: string): Promise<Predictor> {
   let p = compiled.get(modelId);
@@ -307,8 +327,6 @@ export function authenticate(s: Serving, authorization: string | null): string {
   return hash;
 }
 
-/** SHA-256 of keys seen valid: a client sends the same key on every request, and hashing it each time was a tenth of our share of a one-row request. */
-const knownKeyHashes = new Map<string, string>();
 const KNOWN_KEYS_MAX = 1000;
 
 /** The version that answers this request: the split's share of requests goes to the second version. */
@@ -372,8 +390,6 @@ export function startPredictorWarmer(): void {
 
 // ---------------------------------------------------------------------------------------------
 // Rate limit: a token bucket per key, refilled continuously.
-
-const buckets = new Map<string, { tokens: number; at: number }>();
 
 /** 429 when the key has used its requests of the last minute. */
 export function takeToken(s: Serving, keyHash: string): void {

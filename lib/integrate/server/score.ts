@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/shared/errors";
-import { errorResponse, readTextLimited } from "@/lib/shared/http";
+import { errorAnswer, readTextLimited, toResponse, type Answer } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
 import { authenticate, corsHeaders, pickPredictor, readyPredictor, servingEndpoint, takeToken } from "./endpoints";
@@ -28,27 +28,41 @@ interface Outcome {
   outputs?: unknown[];
 }
 
+/** What scoring needs of a request, whichever server received it: its headers and its body, read up to a limit. */
+export interface ScoreCall {
+  /** A request header by its lower-case name. */
+  header(name: string): string | null;
+  /** The body as text: 413 past `limit` bytes. */
+  text(limit: number): Promise<string>;
+}
+
+/** Scoring behind a Next route handler. */
+export async function scoreRequest(req: Request, name: string, protocol: Protocol): Promise<Response> {
+  return toResponse(await score({ header: (n) => req.headers.get(n), text: (limit) => readTextLimited(req, limit) }, name, protocol));
+}
+
 /**
  * One scoring request from end to end: find the endpoint, check the key and the rate limit, read
  * and parse the body in whichever format it comes, validate it against the model's input schema,
  * predict, answer; then log it (buffered). Every failure is a problem answer and is logged too.
+ * Served by the production server's scoring front (front.ts) and by Next's route handlers alike.
  */
-export async function scoreRequest(req: Request, name: string, protocol: Protocol): Promise<Response> {
+export async function score(call: ScoreCall, name: string, protocol: Protocol): Promise<Answer> {
   const started = performance.now();
   realtimeBeat();
   const requestId = newId("req");
-  const origin = req.headers.get("origin");
+  const origin = call.header("origin");
   let cors: Record<string, string> = {};
   const outcome: Outcome = { rows: 0 };
   let status = 200;
   let error: string | null = null;
-  let response: Response;
+  let answer: Answer;
   try {
     const s = servingEndpoint(name);
     cors = corsHeaders(s, origin);
-    const keyHash = authenticate(s, req.headers.get("authorization"));
+    const keyHash = authenticate(s, call.header("authorization"));
     takeToken(s, keyHash);
-    const text = await readTextLimited(req, MAX_SCORE_BYTES);
+    const text = await call.text(MAX_SCORE_BYTES);
     const predictor = readyPredictor(s) ?? (await pickPredictor(s));
     outcome.predictor = predictor;
     const columns = predictor.inputSchema.map((c) => c.name);
@@ -63,7 +77,7 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
     const parsed =
       protocol === "v2"
         ? { ...parseV2InferRequest(body, { columns, maxRows: s.row.maxRows }), k: undefined, format: "v2" as const }
-        : parseScoreRequest({ contentType: req.headers.get("content-type") ?? "", text }, { maxRows: s.row.maxRows, columns });
+        : parseScoreRequest({ contentType: call.header("content-type") ?? "", text }, { maxRows: s.row.maxRows, columns });
     outcome.rows = parsed.rows.length;
     outcome.format = parsed.format;
     outcome.inputs = parsed.rows;
@@ -74,21 +88,20 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
     const predictions = predictor.predict(rows, { k: parsed.k, field });
     outcome.outputs = predictions;
     const model = { id: predictor.modelId, name: predictor.name, version: predictor.version };
-    const answer =
+    const result =
       protocol === "v2"
         ? v2InferResponse({ modelName: name, modelVersion: String(predictor.version), id: ("id" in parsed && parsed.id) || requestId, predictions })
         : { predictions, model, requestId };
-    // Headers given at construction: setting them one by one afterwards cost more than the prediction.
-    response = new Response(JSON.stringify(answer), {
+    answer = {
+      status: 200,
       headers: { "content-type": "application/json", "x-model-version": modelVersionHeader(predictor), "x-request-id": requestId, ...cors },
-    });
+      body: JSON.stringify(result),
+    };
   } catch (e) {
-    response = errorResponse(e);
-    status = response.status;
+    answer = errorAnswer(e);
+    status = answer.status;
     error = e instanceof AppError ? e.message : "internal error";
-    if (outcome.predictor) response.headers.set("x-model-version", modelVersionHeader(outcome.predictor));
-    response.headers.set("x-request-id", requestId);
-    for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+    answer.headers = { ...answer.headers, ...(outcome.predictor ? { "x-model-version": modelVersionHeader(outcome.predictor) } : {}), "x-request-id": requestId, ...cors };
   }
   // Every request is logged, refused ones too (an unknown endpoint's under the name asked for).
   logRequest({
@@ -105,7 +118,7 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
     error,
     createdAt: new Date(),
   });
-  return response;
+  return answer;
 }
 
 /** The CORS preflight of a browser app calling the endpoint. */

@@ -1,0 +1,67 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { AppError } from "@/lib/shared/errors";
+import { scoringRoute, serveScoring } from "./front";
+
+describe("scoringRoute", () => {
+  it("takes POST scoring in both protocols, with the endpoint's name decoded", () => {
+    expect(scoringRoute("POST", "/api/endpoints/web-shop/score")).toEqual({ name: "web-shop", protocol: "native" });
+    expect(scoringRoute("POST", "/api/endpoints/web-shop/score?k=3")).toEqual({ name: "web-shop", protocol: "native" });
+    expect(scoringRoute("POST", "/v2/models/oj%2Dsales/infer")).toEqual({ name: "oj-sales", protocol: "v2" });
+  });
+
+  it("leaves every other method, path and undecodable name to Next", () => {
+    for (const [method, url] of [
+      ["GET", "/api/endpoints/web-shop/score"],
+      ["OPTIONS", "/api/endpoints/web-shop/score"],
+      ["POST", "/api/endpoints/web-shop/score/"],
+      ["POST", "/api/endpoints/web-shop/jobs"],
+      ["POST", "/api/endpoints/a/b/score"],
+      ["POST", "/api/endpoints//score"],
+      ["POST", "/v2/models/web-shop/ready"],
+      ["POST", "/v2/models/%E0%A4%A/infer"],
+      ["POST", "/xapi/endpoints/web-shop/score"],
+    ] as const) {
+      expect(scoringRoute(method, url), `${method} ${url}`).toBeNull();
+    }
+  });
+});
+
+describe("AppError across module copies", () => {
+  it("is an AppError to every copy of the module, so a validation error from a predictor another copy compiled stays a 4xx", async () => {
+    vi.resetModules();
+    const other = await import("@/lib/shared/errors");
+    expect(other.AppError).not.toBe(AppError);
+    const foreign = new other.AppError("VALIDATION", "x", [{ field: "rows[0].a", message: "x" }]);
+    expect(foreign instanceof AppError).toBe(true);
+    expect(new AppError("NOT_FOUND", "y") instanceof other.AppError).toBe(true);
+    expect(new Error("z") instanceof AppError).toBe(false);
+    expect(AppError[Symbol.hasInstance](null)).toBe(false);
+  });
+});
+
+describe("serveScoring over HTTP", () => {
+  // An unknown endpoint goes the whole way through the front (headers, body, score, problem answer) without a model.
+  let server: http.Server;
+  let origin: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (serveScoring(req, res)) return;
+      res.writeHead(418).end("next");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("answers a scoring request itself, as a problem naming what is wrong; other requests pass on", async () => {
+    const unknown = await fetch(`${origin}/api/endpoints/no-such-endpoint/score`, { method: "POST", body: "{}", headers: { authorization: "Bearer x" } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toBe("application/problem+json");
+    expect(unknown.headers.get("x-request-id")).toMatch(/^req_/);
+    expect((await unknown.json()).detail).toContain("no-such-endpoint");
+    const passed = await fetch(`${origin}/api/endpoints/no-such-endpoint/score`);
+    expect(passed.status).toBe(418);
+  });
+});

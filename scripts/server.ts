@@ -1,0 +1,43 @@
+// The production web server (`npm start` runs it through scripts/launch.mjs): Next.js for the app
+// and its API, behind a node:http listener that answers real-time scoring itself
+// (lib/integrate/server/front.ts) — the same code as Next's route handlers for those paths,
+// without Next's per-request router and stream machinery.
+import http from "node:http";
+import path from "node:path";
+
+/** How long a stop waits for requests in flight. */
+const STOP_GRACE_MS = 5000;
+
+async function main() {
+  const port = Number(process.argv[process.argv.indexOf("-p") + 1] || process.env.PORT || 3000);
+  // As `next start` does, before React and Next are loaded.
+  (process.env as Record<string, string>).NODE_ENV = "production";
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: path.resolve(__dirname, ".."), port, hostname: "localhost" });
+  const handle = app.getRequestHandler();
+  // Migrations, samples and the background timers run here (instrumentation.ts) before the first request is taken.
+  await app.prepare();
+  const { serveScoring } = await import("@/lib/integrate/server/front");
+  const server = http.createServer((req, res) => {
+    if (serveScoring(req, res)) return;
+    handle(req, res).catch((e) => {
+      console.error("[server] request failed", e);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.listen(port, () => console.log(`▲ workbench ready on http://localhost:${port}`));
+  // A clean stop: no new connections, requests in flight answered, then exit (the request log flushes on exit, request-log.ts).
+  const stop = () => {
+    server.close(() => void app.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((e) => {
+  console.error("[server] could not start", e);
+  process.exit(1);
+});
