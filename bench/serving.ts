@@ -475,7 +475,7 @@ async function benchBatch(pgid: number, ep: { name: string; key: string }, idle?
     const loaded = await runBatchJob(pgid, ep, csv, true);
     const during = loaded.during!;
     console.log(
-      `one-row scoring during the job              ${during.rps.toFixed(0)} req/s, p99 ${during.p99.toFixed(1)} ms vs idle p99 ${idle.p99.toFixed(1)} ms (${(during.p99 / idle.p99).toFixed(2)}×; goal ≤ 1.5×); the job took ${loaded.total.toFixed(1)} s under that load; cores in use: web ${loaded.cores.web.toFixed(2)}, job ${loaded.cores.worker.toFixed(2)}, clients ${loaded.cores.client.toFixed(2)}`,
+      `one-row scoring during the job              ${during.rps.toFixed(0)} req/s, p50 ${during.p50.toFixed(1)} ms, p95 ${during.p95.toFixed(1)} ms, p99 ${during.p99.toFixed(1)} ms vs idle p99 ${idle.p99.toFixed(1)} ms (${(during.p99 / idle.p99).toFixed(2)}×; goal ≤ 1.5×); the job took ${loaded.total.toFixed(1)} s under that load; cores in use: web ${loaded.cores.web.toFixed(2)}, job ${loaded.cores.worker.toFixed(2)}, clients ${loaded.cores.client.toFixed(2)}`,
     );
   } finally {
     fs.rmSync(csv.file, { force: true });

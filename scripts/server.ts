@@ -17,9 +17,9 @@ async function main() {
   const handle = app.getRequestHandler();
   // Migrations, samples and the background timers run here (instrumentation.ts) before the first request is taken.
   await app.prepare();
-  const { serveScoring } = await import("@/lib/integrate/server/front");
+  const { serveFront } = await import("@/lib/integrate/server/front");
   const server = http.createServer((req, res) => {
-    if (serveScoring(req, res)) return;
+    if (serveFront(req, res)) return;
     handle(req, res).catch((e) => {
       console.error("[server] request failed", e);
       if (!res.headersSent) res.writeHead(500);

@@ -1,12 +1,36 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { createProject, expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
 import { idCsv, waitForRun, type Run } from "./train-helpers";
 
 /** Batch jobs: a dataset version or a CSV scored in chunks to a CSV file and an output table. */
+
+/** POSTs `bytes` of CSV-looking text with chunked transfer encoding (no content-length), 64 KiB at a time. */
+function postChunked(url: string, headers: Record<string, string>, bytes: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers: { ...headers, "transfer-encoding": "chunked" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    const piece = Buffer.alloc(64 * 1024, "1,2,3\n");
+    let sent = 0;
+    const pump = () => {
+      while (sent < bytes) {
+        sent += piece.length;
+        if (!req.write(piece)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
 
 interface Job {
   id: string;
@@ -49,6 +73,17 @@ async function waitForJob(request: APIRequestContext, id: string, statuses: stri
     )
     .toMatch(new RegExp(`^(${statuses.join("|")})$`));
   return job!;
+}
+
+/** A job's output table (row, id, a, b, a's SQLite type, error), read from the test server's database file. */
+function outputTable(name: string): { row: number; id: unknown; a: unknown; ta: string; b: unknown; error: string | null }[] {
+  const port = new URL(test.info().project.use.baseURL!).port;
+  const db = new Database(path.join(os.tmpdir(), `workbench-test-data-${port}`, "workbench.sqlite"), { readonly: true });
+  try {
+    return db.prepare(`SELECT "row", id, a, typeof(a) AS ta, b, error FROM "${name}" ORDER BY "row"`).all() as ReturnType<typeof outputTable>;
+  } finally {
+    db.close();
+  }
 }
 
 function parseCsv(text: string): string[][] {
@@ -110,6 +145,14 @@ test("row-level failures are recorded per row; past the error threshold the job 
   const rows = parseCsv(await (await request.get(tolerant.outputUrl!)).text());
   expect(rows[2][rows[0].indexOf("prediction")]).toBe("");
   expect(Number(rows[1][rows[0].indexOf("prediction")])).toBeCloseTo(2 * 1 - 2 + 1, 0);
+  // The output table: the model's number inputs as numbers SQL can compute on; a cell that is not one, as the text it was; other columns as they came.
+  const table = outputTable(tolerant.outputTable);
+  expect(table).toEqual([
+    { row: 0, id: "0", a: 1, ta: "real", b: 2, error: null },
+    { row: 1, id: "1", a: "abc", ta: "text", b: 2, error: expect.stringMatching(/^a: expected a number/) },
+    { row: 2, id: "2", a: 3, ta: "real", b: null, error: expect.stringMatching(/"b"/) },
+    { row: 3, id: "3", a: 4, ta: "real", b: 5, error: null },
+  ]);
 
   const strict = await waitForJob(request, (await expectJson<Job>(await send(0), 202)).id, ["succeeded", "failed"]);
   expect(strict.status).toBe("failed");
@@ -132,6 +175,10 @@ test("bad job requests are refused naming the field, before anything runs", asyn
   await expectProblem(await post(raw("<xml/>"), { "content-type": "application/xml" }), 415, "content-type");
   // A text/csv body is streamed to disk: one over MAX_UPLOAD_BYTES (8 MiB in the tests) is refused naming the file.
   await expectProblem(await post(Buffer.alloc(8 * 1024 * 1024 + 1, "1,2,3\n"), { "content-type": "text/csv" }), 413, "file");
+  // Sent without a length (chunked), the body is counted as it streams: past the limit, still a 413 naming file (read to the end, not a reset).
+  const chunked = await postChunked(`${test.info().project.use.baseURL}/api/endpoints/${ep.name}/jobs`, { ...auth, "content-type": "text/csv" }, 9 * 1024 * 1024);
+  expect(chunked.status).toBe(413);
+  expect(JSON.parse(chunked.body).errors).toEqual([expect.objectContaining({ field: "file" })]);
   await expectProblem(await request.post(`/api/endpoints/${ep.name}/jobs`, { data: { datasetId: mismatch.id } }), 401, "authorization");
   await expectProblem(await request.post(`/api/endpoints/no-such-endpoint/jobs`, { headers: auth, data: { datasetId: mismatch.id } }), 404);
   await expectProblem(await request.get("/api/jobs/job_nope"), 404);

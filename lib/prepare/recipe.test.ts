@@ -670,3 +670,24 @@ describe("validateRecipe", () => {
     }
   });
 });
+
+describe("applyRecipe without the final projection", () => {
+  it("gives every output column the same value as the projected rows (what a predictor reads by name)", () => {
+    const columns = [col("a", "number"), col("b", "category"), col("c", "number"), col("y", "number")];
+    const train: Row[] = Array.from({ length: 20 }, (_, i) => ({ a: i % 3 === 0 ? null : i, b: ["x", "z", "w"][i % 3], c: i * 2, y: i }));
+    const steps: RecipeStep[] = [
+      { op: "impute", columns: ["a"], strategy: "mean" },
+      { op: "scale", columns: ["a", "c"], method: "standard" },
+      { op: "onehot", columns: ["b"] },
+      { op: "drop", columns: ["c"] },
+    ];
+    const fitted = fitRecipe({ target: "y", steps }, train, columns);
+    const rows: Row[] = [{ a: null, b: "z", c: 3, y: null }, { a: 7, b: "new", c: 1, y: null }];
+    const projected = applyRecipe(fitted, rows, { mode: "serve" });
+    const loose = applyRecipe(fitted, rows, { mode: "serve", project: false });
+    expect(loose.columns).toEqual(projected.columns);
+    const names = projected.columns.map((c) => c.name);
+    expect(names.length).toBeGreaterThan(2);
+    for (let i = 0; i < rows.length; i++) for (const name of names) expect(loose.rows[i][name], `${i}.${name}`).toEqual(projected.rows[i][name]);
+  });
+});

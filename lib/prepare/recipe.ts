@@ -856,11 +856,13 @@ function transformStep(step: FittedStep, rows: Row[], mode: ApplyMode): Row[] {
  * row lacks it), in input order. Unknown categories and missing values never throw. In
  * "serve" mode filter steps are skipped so every row gets an answer.
  */
-export function applyRecipe(fitted: FittedRecipe, rows: Row[], opts: { mode?: ApplyMode } = {}): { rows: Row[]; columns: FeatureColumn[] } {
+export function applyRecipe(fitted: FittedRecipe, rows: Row[], opts: { mode?: ApplyMode; project?: boolean } = {}): { rows: Row[]; columns: FeatureColumn[] } {
   const mode = opts.mode ?? "train";
   const inputNames = [...new Set([...fitted.inputColumns.map((c) => c.name), fitted.target])];
   let work = projectRows(rows, inputNames);
   for (const step of fitted.steps) work = transformStep(step, work, mode);
+  // `project: false`: rows that may still hold columns the recipe left behind, for a caller that reads only the output columns by name (one object less per row).
+  if (opts.project === false) return { rows: work, columns: fitted.outputColumns.map((c) => ({ ...c })) };
   const outputNames = [...new Set([...fitted.outputColumns.map((c) => c.name), fitted.target])];
   return { rows: projectRows(work, outputNames), columns: fitted.outputColumns.map((c) => ({ ...c })) };
 }

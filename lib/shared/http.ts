@@ -123,7 +123,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what =
 /** Largest JSON body a route reads (1 MiB); uploads use multipart instead. */
 export const MAX_JSON_BYTES = 1024 * 1024;
 /** How much of an oversized body is read and discarded so the client still sees its 413. */
-const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
+export const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Reads a JSON body: 415 for another content type, 413 when too big, 400 when malformed, 422 when invalid. */
 function requireJsonType(req: Request) {

@@ -2,13 +2,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/shared/errors";
-import { scoringRoute, serveScoring } from "./front";
+import { frontRoute, serveFront } from "./front";
 
-describe("scoringRoute", () => {
-  it("takes POST scoring in both protocols, with the endpoint's name decoded", () => {
-    expect(scoringRoute("POST", "/api/endpoints/web-shop/score")).toEqual({ name: "web-shop", protocol: "native" });
-    expect(scoringRoute("POST", "/api/endpoints/web-shop/score?k=3")).toEqual({ name: "web-shop", protocol: "native" });
-    expect(scoringRoute("POST", "/v2/models/oj%2Dsales/infer")).toEqual({ name: "oj-sales", protocol: "v2" });
+describe("frontRoute", () => {
+  it("takes POST scoring in both protocols and job submission, with the endpoint's name decoded", () => {
+    expect(frontRoute("POST", "/api/endpoints/web-shop/score")).toEqual({ name: "web-shop", route: "score" });
+    expect(frontRoute("POST", "/api/endpoints/web-shop/score?k=3")).toEqual({ name: "web-shop", route: "score" });
+    expect(frontRoute("POST", "/v2/models/oj%2Dsales/infer")).toEqual({ name: "oj-sales", route: "infer" });
+    expect(frontRoute("POST", "/api/endpoints/oj-weekly/jobs")).toEqual({ name: "oj-weekly", route: "jobs" });
   });
 
   it("leaves every other method, path and undecodable name to Next", () => {
@@ -16,14 +17,15 @@ describe("scoringRoute", () => {
       ["GET", "/api/endpoints/web-shop/score"],
       ["OPTIONS", "/api/endpoints/web-shop/score"],
       ["POST", "/api/endpoints/web-shop/score/"],
-      ["POST", "/api/endpoints/web-shop/jobs"],
+      ["GET", "/api/endpoints/web-shop/jobs"],
+      ["POST", "/api/endpoints/web-shop/keys"],
       ["POST", "/api/endpoints/a/b/score"],
       ["POST", "/api/endpoints//score"],
       ["POST", "/v2/models/web-shop/ready"],
       ["POST", "/v2/models/%E0%A4%A/infer"],
       ["POST", "/xapi/endpoints/web-shop/score"],
     ] as const) {
-      expect(scoringRoute(method, url), `${method} ${url}`).toBeNull();
+      expect(frontRoute(method, url), `${method} ${url}`).toBeNull();
     }
   });
 });
@@ -41,13 +43,13 @@ describe("AppError across module copies", () => {
   });
 });
 
-describe("serveScoring over HTTP", () => {
+describe("serveFront over HTTP", () => {
   // An unknown endpoint goes the whole way through the front (headers, body, score, problem answer) without a model.
   let server: http.Server;
   let origin: string;
   beforeAll(async () => {
     server = http.createServer((req, res) => {
-      if (serveScoring(req, res)) return;
+      if (serveFront(req, res)) return;
       res.writeHead(418).end("next");
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -55,12 +57,15 @@ describe("serveScoring over HTTP", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it("answers a scoring request itself, as a problem naming what is wrong; other requests pass on", async () => {
+  it("answers scoring and job requests itself, as problems naming what is wrong; other requests pass on", async () => {
     const unknown = await fetch(`${origin}/api/endpoints/no-such-endpoint/score`, { method: "POST", body: "{}", headers: { authorization: "Bearer x" } });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get("content-type")).toBe("application/problem+json");
     expect(unknown.headers.get("x-request-id")).toMatch(/^req_/);
     expect((await unknown.json()).detail).toContain("no-such-endpoint");
+    const job = await fetch(`${origin}/api/endpoints/no-such-endpoint/jobs`, { method: "POST", body: "a,b\n1,2\n", headers: { "content-type": "text/csv" } });
+    expect(job.status).toBe(404);
+    expect(job.headers.get("content-type")).toBe("application/problem+json");
     const passed = await fetch(`${origin}/api/endpoints/no-such-endpoint/score`);
     expect(passed.status).toBe(418);
   });

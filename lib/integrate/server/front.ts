@@ -1,31 +1,39 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { checkDeclaredLength, errorAnswer, readChunksLimited, type Answer } from "@/lib/shared/http";
-import { score, type ScoreCall } from "./score";
+import { errorAnswer, type Answer } from "@/lib/shared/http";
+import { fromNodeRequest, type RequestLike } from "@/lib/shared/server/request";
+import { createJob } from "./jobs";
+import { score } from "./score";
 
 /**
- * The production server's scoring front: real-time scoring requests (`POST
- * /api/endpoints/{name}/score` and `POST /v2/models/{name}/infer`) are answered by plain node:http
- * code, in the same process as Next and with the same scoring function and serving state as Next's
- * route handlers for those paths; every other request goes on to Next. Next's router, its web
- * Request and its body streams cost more CPU per request than the whole of a one-row prediction
- * (see the README's serving figures); an application calling an endpoint need pay none of it.
+ * The production server's front for applications calling endpoints: real-time scoring (`POST
+ * /api/endpoints/{name}/score`, `POST /v2/models/{name}/infer`) and batch job submission (`POST
+ * /api/endpoints/{name}/jobs`) are answered by plain node:http code, in the same process as Next
+ * and with the same functions and serving state as Next's route handlers for those paths; every
+ * other request goes on to Next. Next's router, its web Request and its body streams cost more CPU
+ * per request than the whole of a one-row prediction, and stream an uploaded CSV several times
+ * slower than a node stream to disk (see the README's serving figures).
  */
 
-type Protocol = "native" | "v2";
+type Serve = (req: RequestLike, name: string) => Promise<Answer>;
 
-const ROUTES: { pattern: RegExp; protocol: Protocol }[] = [
-  { pattern: /^\/api\/endpoints\/([^/?#]+)\/score(?:\?.*)?$/, protocol: "native" },
-  { pattern: /^\/v2\/models\/([^/?#]+)\/infer(?:\?.*)?$/, protocol: "v2" },
+const jsonAnswer = (status: number, value: unknown): Answer => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
+
+const ROUTES: { route: FrontRoute; pattern: RegExp; serve: Serve }[] = [
+  { route: "score", pattern: /^\/api\/endpoints\/([^/?#]+)\/score(?:\?.*)?$/, serve: (req, name) => score(req, name, "native") },
+  { route: "infer", pattern: /^\/v2\/models\/([^/?#]+)\/infer(?:\?.*)?$/, serve: (req, name) => score(req, name, "v2") },
+  { route: "jobs", pattern: /^\/api\/endpoints\/([^/?#]+)\/jobs(?:\?.*)?$/, serve: async (req, name) => jsonAnswer(202, await createJob(req, name)) },
 ];
 
-/** The scoring route a request is for, or null (a method or path the front leaves to Next, a name that does not decode). */
-export function scoringRoute(method: string | undefined, url: string | undefined): { name: string; protocol: Protocol } | null {
+export type FrontRoute = "score" | "infer" | "jobs";
+
+/** The front's route a request is for, with the endpoint's name, or null (a method or path left to Next, a name that does not decode). */
+export function frontRoute(method: string | undefined, url: string | undefined): { route: FrontRoute; name: string } | null {
   if (method !== "POST" || !url) return null;
-  for (const { pattern, protocol } of ROUTES) {
+  for (const { route, pattern } of ROUTES) {
     const m = pattern.exec(url);
     if (!m) continue;
     try {
-      return { name: decodeURIComponent(m[1]), protocol };
+      return { route, name: decodeURIComponent(m[1]) };
     } catch {
       return null; // Malformed percent-encoding: Next answers it as it does any path.
     }
@@ -33,29 +41,18 @@ export function scoringRoute(method: string | undefined, url: string | undefined
   return null;
 }
 
-function headerOf(req: IncomingMessage, name: string): string | null {
-  const v = req.headers[name];
-  return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
-}
-
 function send(res: ServerResponse, a: Answer): void {
   res.writeHead(a.status, { ...a.headers, "content-length": Buffer.byteLength(a.body) });
   res.end(a.body);
 }
 
-/** Answers the request when it is a scoring request and returns true; otherwise returns false and leaves it alone. */
-export function serveScoring(req: IncomingMessage, res: ServerResponse): boolean {
-  const route = scoringRoute(req.method, req.url);
-  if (!route) return false;
-  const call: ScoreCall = {
-    header: (name) => headerOf(req, name),
-    text: (limit) => {
-      checkDeclaredLength(headerOf(req, "content-length"), limit);
-      return readChunksLimited(req, limit);
-    },
-  };
-  // score() answers every failure itself; a throw here would be a bug, still answered as a problem.
-  score(call, route.name, route.protocol).then(
+/** Answers the request when it is one of the front's and returns true; otherwise returns false and leaves it alone. */
+export function serveFront(req: IncomingMessage, res: ServerResponse): boolean {
+  const found = frontRoute(req.method, req.url);
+  if (!found) return false;
+  const { serve } = ROUTES.find((r) => r.route === found.route)!;
+  // Scoring answers every failure itself; a job's failure (and any bug) is answered here as a problem.
+  serve(fromNodeRequest(req), found.name).then(
     (answer) => send(res, answer),
     (e) => send(res, errorAnswer(e)),
   );

@@ -224,7 +224,12 @@ export async function executeJob(job: JobRow): Promise<void> {
     const outputs = predictionColumns(predictor);
     const inputNames = source.columns;
     const tableName = quoteIdent(job.outputTable);
-    const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: "" })), ...outputs, { name: "error", sqlType: "TEXT" }];
+    // The table holds the model's number, integer and boolean inputs as numbers (SQL can compute on
+    // them, and they bind faster), every other column as it came; the CSV has every cell as it came.
+    const inputTypes = new Map((predictor.kind === "recommender" ? [] : predictor.inputSchema).map((c) => [c.name, c.type]));
+    const sqlTypeOf = (name: string) => ({ number: "REAL", integer: "INTEGER", boolean: "INTEGER" })[inputTypes.get(name) as string] ?? "";
+    const typed = inputNames.map((n) => sqlTypeOf(n) !== "");
+    const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: sqlTypeOf(n) })), ...outputs, { name: "error", sqlType: "TEXT" }];
     db.$client.exec(`CREATE TABLE IF NOT EXISTS ${tableName} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
     const recordWidth = allColumns.length + 1; // "row", then every column
     const table = tableWriter(db.$client, tableName, recordWidth);
@@ -262,15 +267,21 @@ export async function executeJob(job: JobRow): Promise<void> {
         db.transaction((tx) => {
           let text = "";
           for (let i = 0; i < chunk.rows.length; i++) {
-            // The row's number, its inputs as they came, the prediction columns, the error: one reused array.
+            // The row's number, its inputs, the prediction columns, the error: one reused array.
+            // The CSV line has the inputs as they came; the table, the typed inputs as coerced.
             values[0] = done + i;
             let k = 1;
+            const row = chunk.rows[i];
             const raw = chunk.raw.length ? chunk.raw[i] : null;
-            for (let j = 0; j < inputNames.length; j++) values[k++] = raw ? (raw[j] ?? null) : (chunk.rows[i][inputNames[j]] ?? null);
+            let line = "";
+            for (let j = 0; j < inputNames.length; j++) {
+              const cell = raw ? (raw[j] ?? null) : (row[inputNames[j]] ?? null);
+              line += (j === 0 ? "" : ",") + csvCell(cell);
+              values[k++] = typed[j] ? (row[inputNames[j]] ?? null) : cell;
+            }
             for (const v of predictionValues(predictor, predictions[i])) values[k++] = v;
             values[k] = errors[i];
-            let line = csvCell(values[1]);
-            for (let j = 2; j < recordWidth; j++) line += "," + csvCell(values[j]);
+            for (let j = inputNames.length + 1; j < recordWidth; j++) line += (j === 1 ? "" : ",") + csvCell(values[j]);
             text += line + "\n";
             table.add(values);
           }

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import { Readable } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -10,7 +11,8 @@ import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { getDataset } from "@/lib/data/server/datasets";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { env } from "@/lib/shared/env";
-import { parseWith, readTextLimited } from "@/lib/shared/http";
+import { DRAIN_MAX_BYTES, parseWith } from "@/lib/shared/http";
+import type { RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { authenticate, servingEndpoint } from "./endpoints";
 
@@ -96,7 +98,7 @@ async function countCsvRows(file: string): Promise<number> {
   let lines = 0;
   let last = 10;
   for await (const chunk of fs.createReadStream(file)) {
-    for (const b of chunk as Buffer) if (b === 10) lines++;
+    for (let at = (chunk as Buffer).indexOf(10); at !== -1; at = (chunk as Buffer).indexOf(10, at + 1)) lines++;
     last = (chunk as Buffer)[(chunk as Buffer).length - 1];
   }
   if (last !== 10) lines++;
@@ -110,39 +112,51 @@ async function readCsvHeader(file: string): Promise<string[]> {
   return [];
 }
 
-/** Streams a raw body to `dest` (never whole in memory), at most `limit` bytes: past it, a 413 and no file. */
-async function saveBody(req: Request, dest: string, limit: number): Promise<void> {
-  if (Number(req.headers.get("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
-  if (!req.body) {
-    fs.writeFileSync(dest, "");
-    return;
-  }
+/**
+ * Streams a raw body to `dest` (never whole in memory), at most `limit` bytes: past it, a 413 and
+ * no file — after reading on and discarding (up to a cap) so the client sees the answer, not a reset.
+ */
+async function saveBody(req: RequestLike, dest: string, limit: number): Promise<void> {
+  if (Number(req.header("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
+  const body = req.stream();
+  const out = fs.createWriteStream(dest);
   let size = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length;
-      done(size > limit ? tooLargeUpload(limit) : null, chunk);
-    },
-  });
   try {
-    await pipeline(Readable.fromWeb(req.body as import("node:stream/web").ReadableStream), counter, fs.createWriteStream(dest));
+    if (body) {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) {
+          if (size > limit + DRAIN_MAX_BYTES) break;
+          continue;
+        }
+        if (!out.write(chunk)) await once(out, "drain");
+      }
+    }
+    out.end();
+    await finished(out);
   } catch (e) {
+    out.destroy();
     fs.rmSync(dest, { force: true });
-    throw e instanceof AppError ? e : new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
+    throw new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
+  }
+  if (size > limit) {
+    fs.rmSync(dest, { force: true });
+    throw tooLargeUpload(limit);
   }
 }
 
 const tooLargeUpload = (limit: number) => new AppError("TOO_LARGE", `Job files are limited to ${limit} bytes.`, [{ field: "file", message: "too large" }]);
 
 /** Saves a multipart `file` part (or a raw text/csv body) to `dest`; returns the other form fields. */
-async function saveUpload(req: Request, dest: string): Promise<{ fileName: string; fields: Record<string, string> }> {
-  const contentType = req.headers.get("content-type") ?? "";
+async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: string; fields: Record<string, string> }> {
+  const contentType = req.header("content-type") ?? "";
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   if (/^text\/(csv|plain)/i.test(contentType)) {
     await saveBody(req, dest, env.MAX_UPLOAD_BYTES);
     return { fileName: "body.csv", fields: {} };
   }
-  if (!req.body) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
+  const body = req.stream();
+  if (!body) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
     let saving: Promise<void> | null = null;
@@ -165,7 +179,7 @@ async function saveUpload(req: Request, dest: string): Promise<{ fileName: strin
       if (!saving) return reject(new AppError("VALIDATION", 'The form has no file part named "file".', [{ field: "file", message: "required" }]));
       saving.then(() => resolve({ fileName, fields }), reject);
     });
-    Readable.fromWeb(req.body as import("node:stream/web").ReadableStream).pipe(bb);
+    body.pipe(bb);
   });
 }
 
@@ -174,19 +188,19 @@ async function saveUpload(req: Request, dest: string): Promise<{ fileName: strin
  * multipart `file` (with an optional `errorThreshold` field) or a `text/csv` body. The input is
  * checked against the model's input schema first: a missing column is a 422 naming it.
  */
-export async function createJob(req: Request, name: string, opts: { scheduleId?: string; skipAuth?: boolean } = {}): Promise<Job> {
+export async function createJob(req: RequestLike, name: string, opts: { scheduleId?: string; skipAuth?: boolean } = {}): Promise<Job> {
   const s = servingEndpoint(name);
-  if (!opts.skipAuth) authenticate(s, req.headers.get("authorization"));
+  if (!opts.skipAuth) authenticate(s, req.header("authorization"));
   const { predictorFor } = await import("./endpoints");
   const predictor = await predictorFor(s.row.modelId);
   const required = predictor.kind === "recommender" ? [] : predictor.inputSchema;
   const id = newId("job");
-  const contentType = (req.headers.get("content-type") ?? "").toLowerCase();
+  const contentType = (req.header("content-type") ?? "").toLowerCase();
   let source: Pick<JobRow, "sourceKind" | "datasetId" | "sourceName" | "rowsTotal">;
   let errorThreshold = -1;
   try {
     if (contentType.includes("json")) {
-      const text = await readTextLimited(req, 64 * 1024);
+      const text = await req.text(64 * 1024);
       let value: unknown;
       try {
         value = JSON.parse(text);

@@ -100,7 +100,8 @@ async function tabularPredictor(model: Extract<LoadedModel, { kind: "tabular" }>
     ...(model.task === "classification" ? { labels } : {}),
     predict(rows, opts) {
       const field = opts?.field ?? "rows";
-      const prepared = applyRecipe(fitted, rows, { mode: "serve" }).rows;
+      // Only the features are read from the prepared rows, by name: no need to project them to the output columns.
+      const prepared = applyRecipe(fitted, rows, { mode: "serve", project: false }).rows;
       // Features row after row into one matrix; a missing or non-finite value names its cell.
       const x = new Float32Array(prepared.length * features.length);
       for (let i = 0; i < prepared.length; i++) {

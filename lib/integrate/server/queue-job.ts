@@ -1,3 +1,4 @@
+import { fromWebRequest } from "@/lib/shared/server/request";
 import { createJob, type Job } from "./jobs";
 
 /**
@@ -11,5 +12,5 @@ export function queueDatasetJob(endpoint: string, datasetId: string, opts: { sch
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ datasetId }),
   });
-  return createJob(req, endpoint, { ...opts, skipAuth: true });
+  return createJob(fromWebRequest(req), endpoint, { ...opts, skipAuth: true });
 }

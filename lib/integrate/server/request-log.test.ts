@@ -59,6 +59,19 @@ describe("the request log", () => {
     expect(getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all()).toHaveLength(before + 1);
   });
 
+  it("with `max`, writes a backlog oldest first in slices of at most that many", () => {
+    const before = getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().length;
+    for (let i = 0; i < 7; i++) logRequest(entry(`req_unit_slice_${i}`, 1));
+    expect(flushRequestLog({ max: 3 })).toBe(3);
+    const written = getDb().select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().map((r) => r.id);
+    expect(written).toHaveLength(before + 3);
+    expect(written).toEqual(expect.arrayContaining(["req_unit_slice_0", "req_unit_slice_1", "req_unit_slice_2"]));
+    expect(flushRequestLog({ max: 3 })).toBe(3);
+    expect(flushRequestLog({ max: 3 })).toBe(1);
+    expect(flushRequestLog()).toBe(0);
+    expect(getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all()).toHaveLength(before + 7);
+  });
+
   it("loses nothing when the process is stopped with SIGTERM right after the requests", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-"));
     const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");

@@ -5,7 +5,7 @@ export type RequestLogEntry = typeof requestLogs.$inferInsert;
 
 /** Entries are written together every this many ms, or sooner when this many wait. */
 const FLUSH_MS = 200;
-const FLUSH_ENTRIES = 500;
+const FLUSH_ENTRIES = 250;
 /** Rows of a request's inputs and outputs kept in the log (monitoring samples; a 10,000-row request is not copied whole). */
 export const LOGGED_ROWS = 100;
 
@@ -22,7 +22,8 @@ export function logRequest(entry: RequestLogEntry): void {
   if (entry.outputs && entry.outputs.length > LOGGED_ROWS) entry.outputs = entry.outputs.slice(0, LOGGED_ROWS);
   log.pending.push(entry);
   hookShutdown();
-  if (log.pending.length >= FLUSH_ENTRIES) setImmediate(flushInBackground);
+  // Sooner once FLUSH_ENTRIES wait (once: a backlog behind a busy database is the retry timer's, not every request's).
+  if (log.pending.length === FLUSH_ENTRIES) setImmediate(flushInBackground);
   else log.timer ??= setTimeout(flushInBackground, FLUSH_MS);
 }
 
@@ -32,16 +33,23 @@ export function logRequest(entry: RequestLogEntry): void {
  * tries again a moment later instead.
  */
 function flushInBackground(): void {
-  flushRequestLog({ wait: false });
+  flushRequestLog({ wait: false, max: FLUSH_ENTRIES });
+  // Entries left (a backlog built while a batch job held the write lock): the next slice after the requests waiting now.
+  if (log.pending.length > 0 && !log.timer) log.timer = setTimeout(flushInBackground, 0);
 }
 
-/** Writes every waiting entry now (tests, shutdown and monitoring reads call it, waiting for the lock if need be). */
-export function flushRequestLog(opts: { wait?: boolean } = {}): number {
+/**
+ * Writes the waiting entries now (tests, shutdown and monitoring reads call it, waiting for the
+ * lock if need be). `max`: at most that many, oldest first — the timer's flush writes a backlog in
+ * slices, so no one flush holds the event loop (and the requests behind it) for long.
+ */
+export function flushRequestLog(opts: { wait?: boolean; max?: number } = {}): number {
   if (log.timer) clearTimeout(log.timer);
   log.timer = null;
-  const batch = log.pending;
-  if (batch.length === 0) return 0;
-  log.pending = [];
+  if (log.pending.length === 0) return 0;
+  const whole = opts.max === undefined || log.pending.length <= opts.max;
+  const batch = whole ? log.pending : log.pending.slice(0, opts.max);
+  log.pending = whole ? [] : log.pending.slice(opts.max);
   const sqlite = getDb().$client;
   const noWait = opts.wait === false;
   if (noWait) sqlite.pragma("busy_timeout = 0");

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/shared/errors";
-import { errorAnswer, readTextLimited, toResponse, type Answer } from "@/lib/shared/http";
+import { errorAnswer, toResponse, type Answer } from "@/lib/shared/http";
+import { fromWebRequest, type RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
 import { authenticate, corsHeaders, pickPredictor, readyPredictor, servingEndpoint, takeToken } from "./endpoints";
@@ -10,7 +11,7 @@ import { logRequest } from "./request-log";
 /** Largest scoring body (JSON, CSV or V2). */
 export const MAX_SCORE_BYTES = 8 * 1024 * 1024;
 
-type Protocol = "native" | "v2";
+export type Protocol = "native" | "v2";
 
 /**
  * The x-model-version header, `name@version`. A header value is a byte string (one character past
@@ -28,17 +29,9 @@ interface Outcome {
   outputs?: unknown[];
 }
 
-/** What scoring needs of a request, whichever server received it: its headers and its body, read up to a limit. */
-export interface ScoreCall {
-  /** A request header by its lower-case name. */
-  header(name: string): string | null;
-  /** The body as text: 413 past `limit` bytes. */
-  text(limit: number): Promise<string>;
-}
-
 /** Scoring behind a Next route handler. */
 export async function scoreRequest(req: Request, name: string, protocol: Protocol): Promise<Response> {
-  return toResponse(await score({ header: (n) => req.headers.get(n), text: (limit) => readTextLimited(req, limit) }, name, protocol));
+  return toResponse(await score(fromWebRequest(req), name, protocol));
 }
 
 /**
@@ -47,7 +40,7 @@ export async function scoreRequest(req: Request, name: string, protocol: Protoco
  * predict, answer; then log it (buffered). Every failure is a problem answer and is logged too.
  * Served by the production server's scoring front (front.ts) and by Next's route handlers alike.
  */
-export async function score(call: ScoreCall, name: string, protocol: Protocol): Promise<Answer> {
+export async function score(call: RequestLike, name: string, protocol: Protocol): Promise<Answer> {
   const started = performance.now();
   realtimeBeat();
   const requestId = newId("req");
