@@ -125,6 +125,18 @@ test("a dataset job keeps every row in order, with the predictions real-time sco
   expect(items.map((j) => j.id)).toContain(job.id);
 });
 
+test("a text/csv body is streamed to disk and counted as it comes: rowsTotal at once, with or without a last line break", async ({ request }) => {
+  test.setTimeout(180_000);
+  const ep = await deployLinear(request);
+  const post = (body: string) => request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" }, data: Buffer.from(body) });
+  const csv = idCsv(3000);
+  const queued = await expectJson<Job>(await post(csv), 202);
+  expect(queued).toMatchObject({ status: "queued", rowsTotal: 3000 });
+  expect(await expectJson<Job>(await post(csv.trimEnd()), 202)).toMatchObject({ rowsTotal: 3000 });
+  const done = await waitForJob(request, queued.id, ["succeeded", "failed"]);
+  expect(done).toMatchObject({ status: "succeeded", rowsDone: 3000, rowsTotal: 3000 });
+});
+
 test("row-level failures are recorded per row; past the error threshold the job fails without complete output", async ({ request }) => {
   test.setTimeout(180_000);
   const ep = await deployLinear(request);

@@ -93,16 +93,23 @@ function checkColumns(required: { name: string }[], present: string[], field: st
   }
 }
 
-/** Counts the data lines of a CSV file (not its header): the job's rowsTotal before it starts. */
-async function countCsvRows(file: string): Promise<number> {
+/** Counts the data lines of a CSV (not its header) chunk by chunk: the job's rowsTotal before it starts. */
+function csvRowCounter() {
   let lines = 0;
   let last = 10;
-  for await (const chunk of fs.createReadStream(file)) {
-    for (let at = (chunk as Buffer).indexOf(10); at !== -1; at = (chunk as Buffer).indexOf(10, at + 1)) lines++;
-    last = (chunk as Buffer)[(chunk as Buffer).length - 1];
-  }
-  if (last !== 10) lines++;
-  return Math.max(0, lines - 1);
+  return {
+    add(chunk: Buffer) {
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+      if (chunk.length) last = chunk[chunk.length - 1];
+    },
+    rows: () => Math.max(0, lines + (last !== 10 ? 1 : 0) - 1),
+  };
+}
+
+async function countCsvRows(file: string): Promise<number> {
+  const counter = csvRowCounter();
+  for await (const chunk of fs.createReadStream(file)) counter.add(chunk as Buffer);
+  return counter.rows();
 }
 
 async function readCsvHeader(file: string): Promise<string[]> {
@@ -116,10 +123,11 @@ async function readCsvHeader(file: string): Promise<string[]> {
  * Streams a raw body to `dest` (never whole in memory), at most `limit` bytes: past it, a 413 and
  * no file — after reading on and discarding (up to a cap) so the client sees the answer, not a reset.
  */
-async function saveBody(req: RequestLike, dest: string, limit: number): Promise<void> {
+async function saveBody(req: RequestLike, dest: string, limit: number): Promise<{ rows: number }> {
   if (Number(req.header("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
   const body = req.stream();
   const out = fs.createWriteStream(dest);
+  const counter = csvRowCounter();
   let size = 0;
   try {
     if (body) {
@@ -129,6 +137,7 @@ async function saveBody(req: RequestLike, dest: string, limit: number): Promise<
           if (size > limit + DRAIN_MAX_BYTES) break;
           continue;
         }
+        counter.add(chunk);
         if (!out.write(chunk)) await once(out, "drain");
       }
     }
@@ -143,17 +152,18 @@ async function saveBody(req: RequestLike, dest: string, limit: number): Promise<
     fs.rmSync(dest, { force: true });
     throw tooLargeUpload(limit);
   }
+  return { rows: counter.rows() };
 }
 
 const tooLargeUpload = (limit: number) => new AppError("TOO_LARGE", `Job files are limited to ${limit} bytes.`, [{ field: "file", message: "too large" }]);
 
 /** Saves a multipart `file` part (or a raw text/csv body) to `dest`; returns the other form fields. */
-async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: string; fields: Record<string, string> }> {
+async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: string; fields: Record<string, string>; rows?: number }> {
   const contentType = req.header("content-type") ?? "";
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   if (/^text\/(csv|plain)/i.test(contentType)) {
-    await saveBody(req, dest, env.MAX_UPLOAD_BYTES);
-    return { fileName: "body.csv", fields: {} };
+    const { rows } = await saveBody(req, dest, env.MAX_UPLOAD_BYTES);
+    return { fileName: "body.csv", fields: {}, rows };
   }
   const body = req.stream();
   if (!body) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
@@ -213,7 +223,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
       source = { sourceKind: "dataset", datasetId: ds.id, sourceName: `${ds.name} v${ds.version}`, rowsTotal: ds.rowCount };
       errorThreshold = body.errorThreshold ?? -1;
     } else if (contentType.startsWith("multipart/form-data") || /^text\/(csv|plain)/.test(contentType)) {
-      const { fileName, fields } = await saveUpload(req, jobInputFile(id));
+      const { fileName, fields, rows } = await saveUpload(req, jobInputFile(id));
       if (fields.errorThreshold !== undefined) {
         const n = Number(fields.errorThreshold);
         if (!Number.isInteger(n) || n < -1) throw new AppError("VALIDATION", "errorThreshold must be an integer of -1 or more.", [{ field: "errorThreshold", message: "not an integer ≥ -1" }]);
@@ -222,7 +232,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
       const header = await readCsvHeader(jobInputFile(id));
       if (header.length === 0) throw new AppError("VALIDATION", "The file is empty.", [{ field: "file", message: "empty" }]);
       checkColumns(required, header, "columns");
-      source = { sourceKind: "file", datasetId: null, sourceName: fileName, rowsTotal: await countCsvRows(jobInputFile(id)) };
+      source = { sourceKind: "file", datasetId: null, sourceName: fileName, rowsTotal: rows ?? (await countCsvRows(jobInputFile(id))) };
     } else {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send JSON {datasetId}, a multipart form with a CSV `file`, or a text/csv body.", [{ field: "content-type", message: "unsupported" }]);
     }
