@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
-import { errorResponse, handle, MAX_JSON_BYTES, queryInt, readJson } from "./http";
+import { errorResponse, handle, MAX_JSON_BYTES, queryInt, readChunksLimited, readJson } from "./http";
 
 const post = (body: BodyInit, type = "application/json") =>
   new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
@@ -70,5 +70,45 @@ describe("queryInt", () => {
     expect(queryInt(url, "missing", 7, 0, 10)).toBe(7);
     expect(() => queryInt(url, "limit", 1, 1, 10)).toThrow(/limit must be an integer/);
     expect(() => queryInt(url, "big", 1, 1, 10)).toThrow(/between/);
+  });
+});
+
+describe("readChunksLimited", () => {
+  async function* chunks(parts: string[], failAfter?: number) {
+    for (let i = 0; i < parts.length; i++) {
+      if (failAfter === i) throw new Error("aborted");
+      yield new TextEncoder().encode(parts[i]);
+    }
+  }
+
+  it("joins the chunks as UTF-8 text, a multi-byte character split across two chunks included", async () => {
+    const bytes = new TextEncoder().encode("é");
+    async function* split() {
+      yield new TextEncoder().encode('{"a":"');
+      yield bytes.subarray(0, 1);
+      yield bytes.subarray(1);
+      yield new TextEncoder().encode('"}');
+    }
+    expect(await readChunksLimited(split(), 100)).toBe('{"a":"é"}');
+    expect(await readChunksLimited(chunks([]), 100)).toBe("");
+  });
+
+  it("past the limit: reads the rest (so the client gets the answer), then 413 naming body", async () => {
+    let consumed = 0;
+    async function* counted() {
+      for (let i = 0; i < 5; i++) {
+        consumed++;
+        yield new Uint8Array(10);
+      }
+    }
+    const e = await readChunksLimited(counted(), 25).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AppError);
+    expect(e).toMatchObject({ code: "TOO_LARGE", errors: [{ field: "body" }] });
+    expect(consumed).toBe(5);
+  });
+
+  it("a body broken off midway is the client's 400 naming body, not a server error", async () => {
+    const e = await readChunksLimited(chunks(["ab", "cd"], 1), 100).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: "BAD_REQUEST", errors: [{ field: "body" }] });
   });
 });

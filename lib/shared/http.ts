@@ -178,10 +178,15 @@ export async function readTextLimited(req: Request, limit: number): Promise<stri
 export async function readChunksLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > DRAIN_MAX_BYTES) break;
-    if (size <= limit) chunks.push(chunk);
+  try {
+    for await (const chunk of body) {
+      size += chunk.byteLength;
+      if (size > DRAIN_MAX_BYTES) break;
+      if (size <= limit) chunks.push(chunk);
+    }
+  } catch (e) {
+    // The client went away or broke the body off: its request, not a server failure.
+    throw new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
   }
   if (size > limit) throw tooLarge(limit);
   return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
