@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError, type ErrorCode } from "@/lib/shared/errors";
 import type { ColumnType, Row } from "@/lib/data/types";
+import { coerceCell, isMissing } from "@/lib/data/infer";
 import {
   coerceRows,
   MAX_FIELD_ERRORS,
@@ -229,6 +230,23 @@ describe("coerceRows", () => {
   ];
   const row = (cells: Row): Row => ({ n: 1, i: 1, b: true, c: "x", t: "y", d: "2024-03-01", ...cells });
   const coerce = (rows: Row[]) => coerceRows(rows, schema, { field: "rows" });
+
+  it("reads number texts the way coerceCell does: plain decimals at once, blanks and missing words as null, the rest refused", () => {
+    const texts = ["0.1234", "-3e5", "+7", ".5", "5.", "12 ", "1e400", " 12", "\u00a0", "\u00a05", " ", "", "-", ".", "NA", "nan", "null", "None", "n/a", "0x1A", "0b11", "1_000", "Infinity", "-Infinity", "1,5", "abc", "1e", "--1"];
+    for (const type of ["number", "integer"] as const) {
+      for (const text of texts) {
+        const expected = coerceCell(text, "number");
+        let got: unknown;
+        try {
+          got = coerceRows([{ v: text }], [{ name: "v", type }], { field: "rows" })[0].v;
+        } catch {
+          got = undefined; // refused: coerceCell gives null for it, and it is not missing
+        }
+        if (expected === null && !isMissing(text)) expect(got, `${type} ${JSON.stringify(text)}`).toBeUndefined();
+        else expect(got, `${type} ${JSON.stringify(text)}`).toEqual(expected);
+      }
+    }
+  });
 
   it("converts numeric texts, boolean spellings, scalars to text and keeps datetimes as given", () => {
     const rows = [

@@ -286,7 +286,18 @@ const EXPECTED: Record<ColumnType, string> = {
  * convert as the dataset import does (so "NA" or "" is null, like in training); integer columns
  * take any number, as the model reads them as numbers; datetimes stay as given.
  */
+/** A letter Number() would read as more than a digit (hex, binary, Infinity), or an underscore: such a cell takes the full path. */
+const NON_DECIMAL = /[a-df-zA-DF-Z_]/;
+const DECIMAL_START = /^[-+.0-9]/;
+
 function coerceValue(value: Cell, type: ColumnType): Cell | undefined {
+  // The common cell of a number column, a plain decimal text ("0.1234", "-3e5"): read at once,
+  // without the missing-word and pattern checks. It starts with a digit, a sign or a point (none
+  // of the missing words does; a blank cell, which Number() reads as 0, takes the full path).
+  if ((type === "number" || type === "integer") && typeof value === "string" && DECIMAL_START.test(value)) {
+    const n = Number(value);
+    if (Number.isFinite(n) && !NON_DECIMAL.test(value)) return n;
+  }
   if (isMissing(value)) return null;
   if (type === "datetime") return toTimestamp(value) === null ? undefined : value;
   return coerceCell(value, type === "integer" ? "number" : type) ?? undefined;
