@@ -470,7 +470,7 @@ async function benchBatch(pgid: number, ep: { name: string; key: string }, idle?
     console.log(
       `batch job end to end (upload → succeeded)  ${alone.total.toFixed(1)} s, ${Math.round(alone.rowsDone / alone.total).toLocaleString("en-US")} rows/s (upload ${alone.upload.toFixed(1)} s; scoring ${alone.scoring.toFixed(1)} s, ${Math.round(alone.rowsDone / alone.scoring).toLocaleString("en-US")} rows/s; goal ≤ 5 s)`,
     );
-    console.log(`peak RSS during the job                    job process ${alone.peakJob.toFixed(0)} MiB (goal < 400; ${alone.before.toFixed(0)} MiB before the job), web server ${alone.peakWeb.toFixed(0)} MiB`);
+    console.log(`peak RSS during the job                    job process ${alone.peakJob.toFixed(0)} MiB (goal < 400; ${alone.before.toFixed(0)} MiB before the job), web server ${alone.peakWeb.toFixed(0)} MiB; cores in use: job ${alone.cores.worker.toFixed(2)}, web ${alone.cores.web.toFixed(2)}`);
     if (!idle) return;
     const loaded = await runBatchJob(pgid, ep, csv, true);
     const during = loaded.during!;
