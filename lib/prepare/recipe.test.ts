@@ -690,4 +690,14 @@ describe("applyRecipe without the final projection", () => {
     expect(names.length).toBeGreaterThan(2);
     for (let i = 0; i < rows.length; i++) for (const name of names) expect(loose.rows[i][name], `${i}.${name}`).toEqual(projected.rows[i][name]);
   });
+
+  it("without steps, hands the rows back as they are, and they hold every output column's value", () => {
+    const columns = [col("a", "number"), col("b", "category"), col("y", "number")];
+    const fitted = fitRecipe({ target: "y", steps: [] }, [{ a: 1, b: "x", y: 2 }, { a: 3, b: "z", y: 4 }], columns);
+    const rows: Row[] = [{ a: 5, b: "new", extra: 1 }];
+    const loose = applyRecipe(fitted, rows, { mode: "serve", project: false });
+    expect(loose.rows).toBe(rows);
+    const projected = applyRecipe(fitted, rows, { mode: "serve" });
+    for (const c of projected.columns) expect(loose.rows[0][c.name]).toEqual(projected.rows[0][c.name]);
+  });
 });

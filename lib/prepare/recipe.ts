@@ -858,6 +858,8 @@ function transformStep(step: FittedStep, rows: Row[], mode: ApplyMode): Row[] {
  */
 export function applyRecipe(fitted: FittedRecipe, rows: Row[], opts: { mode?: ApplyMode; project?: boolean } = {}): { rows: Row[]; columns: FeatureColumn[] } {
   const mode = opts.mode ?? "train";
+  // No steps and no projection asked for: the rows already hold every output column (the inputs), as they are.
+  if (opts.project === false && fitted.steps.length === 0) return { rows, columns: fitted.outputColumns.map((c) => ({ ...c })) };
   const inputNames = [...new Set([...fitted.inputColumns.map((c) => c.name), fitted.target])];
   let work = projectRows(rows, inputNames);
   for (const step of fitted.steps) work = transformStep(step, work, mode);

@@ -31,14 +31,20 @@ export function predictionColumns(p: Pick<Predictor, "kind" | "task" | "labels">
   return [{ name: "prediction", sqlType: "REAL" }];
 }
 
-/** One prediction as the values of the prediction columns. */
-export function predictionValues(p: Pick<Predictor, "kind" | "task" | "labels">, prediction: Prediction | null): unknown[] {
-  if (p.kind === "recommender") return [prediction === null ? null : (prediction as { itemId: string }[]).map((r) => r.itemId).join(" ")];
+/** One prediction as the values of the prediction columns, written into `into` from `at` on; returns the index after them. */
+export function putPredictionValues(p: Pick<Predictor, "kind" | "task" | "labels">, prediction: Prediction | null, into: unknown[], at: number): number {
+  if (p.kind === "recommender") {
+    into[at] = prediction === null ? null : (prediction as { itemId: string }[]).map((r) => r.itemId).join(" ");
+    return at + 1;
+  }
   if (p.task === "classification") {
     const c = prediction as { label: string; probabilities: Record<string, number> } | null;
-    return [c?.label ?? null, ...(p.labels ?? []).map((l) => c?.probabilities[l] ?? null)];
+    into[at++] = c?.label ?? null;
+    for (const l of p.labels ?? []) into[at++] = c?.probabilities[l] ?? null;
+    return at;
   }
-  return [prediction as number | null];
+  into[at] = prediction as number | null;
+  return at + 1;
 }
 
 /** A chunk's rows scored: where a row cannot be coerced or predicted, its prediction is null and its error says why. */
@@ -261,7 +267,8 @@ export async function executeJob(job: JobRow): Promise<void> {
           return;
         }
         const { predictions, errors } = chunk.predictions ? { predictions: chunk.predictions, errors: chunk.rows.map(() => null) } : scoreChunk(predictor, chunk.rows);
-        const chunkErrors = errors.flatMap((message, i) => (message === null ? [] : [{ jobId: job.id, row: done + i, message }]));
+        const chunkErrors: { jobId: string; row: number; message: string }[] = [];
+        for (let i = 0; i < errors.length; i++) if (errors[i] !== null) chunkErrors.push({ jobId: job.id, row: done + i, message: errors[i]! });
         let written = 0;
         // One transaction per chunk: its rows into the table and, before the commit, into the file at the committed offset.
         db.transaction((tx) => {
@@ -279,7 +286,7 @@ export async function executeJob(job: JobRow): Promise<void> {
               line += (j === 0 ? "" : ",") + csvCell(cell);
               values[k++] = typed[j] ? (row[inputNames[j]] ?? null) : cell;
             }
-            for (const v of predictionValues(predictor, predictions[i])) values[k++] = v;
+            k = putPredictionValues(predictor, predictions[i], values, k);
             values[k] = errors[i];
             for (let j = inputNames.length + 1; j < recordWidth; j++) line += (j === 1 ? "" : ",") + csvCell(values[j]);
             text += line + "\n";
