@@ -146,7 +146,10 @@ test("row-level failures are recorded per row; past the error threshold the job 
     const { contentType, body } = multipartBody(parts);
     return request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": contentType }, data: body });
   };
-  const tolerant = await waitForJob(request, (await expectJson<Job>(await send(), 202)).id, ["succeeded", "failed"]);
+  const queued = await expectJson<Job>(await send(), 202);
+  // Counted as the file part streams in.
+  expect(queued.rowsTotal).toBe(4);
+  const tolerant = await waitForJob(request, queued.id, ["succeeded", "failed"]);
   // Row 1 has text for a number; row 2 misses b, which the recipe does not impute.
   expect(tolerant).toMatchObject({ status: "succeeded", rowsDone: 4, rowsFailed: 2 });
   const errors = await expectJson<{ items: { row: number; message: string }[] }>(await request.get(`/api/jobs/${tolerant.id}/errors`), 200);

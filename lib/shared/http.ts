@@ -123,7 +123,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what =
 /** Largest JSON body a route reads (1 MiB); uploads use multipart instead. */
 export const MAX_JSON_BYTES = 1024 * 1024;
 /** How much of an oversized body is read and discarded so the client still sees its 413. */
-export const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
+const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Reads a JSON body: 415 for another content type, 413 when too big, 400 when malformed, 422 when invalid. */
 function requireJsonType(req: Request) {
@@ -171,24 +171,35 @@ export async function readTextLimited(req: Request, limit: number): Promise<stri
 }
 
 /**
- * A body's chunks as UTF-8 text (a byte-order mark dropped), at most `limit` bytes: past it, reads
- * on and discards so the client gets the 413 instead of a reset, and gives up (cancelling the
- * stream) past a cap. Serves a web Request's body and a node IncomingMessage alike.
+ * Reads a body's chunks, handing each to `take` while the total stays within `limit` bytes. Past
+ * it, reads on and discards (so the client gets the answer instead of a reset), gives up past
+ * `limit + DRAIN_MAX_BYTES` (cancelling the stream), and throws `tooBig()` (a 413 naming body
+ * unless said). A body broken off midway is the client's 400, not a server failure. Serves a web
+ * Request's body and a node IncomingMessage alike.
  */
-export async function readChunksLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
+export async function consumeLimited(
+  body: AsyncIterable<Uint8Array>,
+  limit: number,
+  take: (chunk: Uint8Array) => void | Promise<void>,
+  tooBig: () => AppError = () => tooLarge(limit),
+): Promise<void> {
   let size = 0;
   try {
     for await (const chunk of body) {
       size += chunk.byteLength;
-      if (size > DRAIN_MAX_BYTES) break;
-      if (size <= limit) chunks.push(chunk);
+      if (size <= limit) await take(chunk);
+      else if (size > limit + DRAIN_MAX_BYTES) break;
     }
   } catch (e) {
-    // The client went away or broke the body off: its request, not a server failure.
     throw new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
   }
-  if (size > limit) throw tooLarge(limit);
+  if (size > limit) throw tooBig();
+}
+
+/** A body's chunks as UTF-8 text (a byte-order mark dropped), at most `limit` bytes: 413 past it (see consumeLimited). */
+export async function readChunksLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  await consumeLimited(body, limit, (chunk) => void chunks.push(chunk));
   return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 

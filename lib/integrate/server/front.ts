@@ -26,19 +26,25 @@ const ROUTES: { route: FrontRoute; pattern: RegExp; serve: Serve }[] = [
 
 export type FrontRoute = "score" | "infer" | "jobs";
 
-/** The front's route a request is for, with the endpoint's name, or null (a method or path left to Next, a name that does not decode). */
-export function frontRoute(method: string | undefined, url: string | undefined): { route: FrontRoute; name: string } | null {
+/** The front's route entry a request is for, with the endpoint's name, or null (a method or path left to Next, a name that does not decode). */
+function match(method: string | undefined, url: string | undefined): { entry: (typeof ROUTES)[number]; name: string } | null {
   if (method !== "POST" || !url) return null;
-  for (const { route, pattern } of ROUTES) {
-    const m = pattern.exec(url);
+  for (const entry of ROUTES) {
+    const m = entry.pattern.exec(url);
     if (!m) continue;
     try {
-      return { route, name: decodeURIComponent(m[1]) };
+      return { entry, name: decodeURIComponent(m[1]) };
     } catch {
       return null; // Malformed percent-encoding: Next answers it as it does any path.
     }
   }
   return null;
+}
+
+/** Which of the front's routes a request is for (see `match`). */
+export function frontRoute(method: string | undefined, url: string | undefined): { route: FrontRoute; name: string } | null {
+  const found = match(method, url);
+  return found && { route: found.entry.route, name: found.name };
 }
 
 function send(res: ServerResponse, a: Answer): void {
@@ -48,11 +54,10 @@ function send(res: ServerResponse, a: Answer): void {
 
 /** Answers the request when it is one of the front's and returns true; otherwise returns false and leaves it alone. */
 export function serveFront(req: IncomingMessage, res: ServerResponse): boolean {
-  const found = frontRoute(req.method, req.url);
+  const found = match(req.method, req.url);
   if (!found) return false;
-  const { serve } = ROUTES.find((r) => r.route === found.route)!;
   // Scoring answers every failure itself; a job's failure (and any bug) is answered here as a problem.
-  serve(fromNodeRequest(req), found.name).then(
+  found.entry.serve(fromNodeRequest(req), found.name).then(
     (answer) => send(res, answer),
     (e) => send(res, errorAnswer(e)),
   );

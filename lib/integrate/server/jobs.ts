@@ -11,7 +11,7 @@ import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { getDataset } from "@/lib/data/server/datasets";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { env } from "@/lib/shared/env";
-import { DRAIN_MAX_BYTES, parseWith } from "@/lib/shared/http";
+import { consumeLimited, parseWith } from "@/lib/shared/http";
 import type { RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { authenticate, servingEndpoint } from "./endpoints";
@@ -106,12 +106,6 @@ function csvRowCounter() {
   };
 }
 
-async function countCsvRows(file: string): Promise<number> {
-  const counter = csvRowCounter();
-  for await (const chunk of fs.createReadStream(file)) counter.add(chunk as Buffer);
-  return counter.rows();
-}
-
 async function readCsvHeader(file: string): Promise<string[]> {
   const { parse } = await import("csv-parse");
   const parser = fs.createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
@@ -120,45 +114,36 @@ async function readCsvHeader(file: string): Promise<string[]> {
 }
 
 /**
- * Streams a raw body to `dest` (never whole in memory), at most `limit` bytes: past it, a 413 and
- * no file — after reading on and discarding (up to a cap) so the client sees the answer, not a reset.
+ * Streams a raw body to `dest` (never whole in memory), counting its rows as it goes, at most
+ * `limit` bytes: past it, a 413 naming file and no file (consumeLimited reads on, so the client
+ * sees the answer, not a reset).
  */
 async function saveBody(req: RequestLike, dest: string, limit: number): Promise<{ rows: number }> {
   if (Number(req.header("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
   const body = req.stream();
   const out = fs.createWriteStream(dest);
   const counter = csvRowCounter();
-  let size = 0;
   try {
     if (body) {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limit) {
-          if (size > limit + DRAIN_MAX_BYTES) break;
-          continue;
-        }
-        counter.add(chunk);
+      await consumeLimited(body, limit, async (chunk) => {
+        counter.add(chunk as Buffer);
         if (!out.write(chunk)) await once(out, "drain");
-      }
+      }, () => tooLargeUpload(limit));
     }
     out.end();
     await finished(out);
   } catch (e) {
     out.destroy();
     fs.rmSync(dest, { force: true });
-    throw new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
-  }
-  if (size > limit) {
-    fs.rmSync(dest, { force: true });
-    throw tooLargeUpload(limit);
+    throw e;
   }
   return { rows: counter.rows() };
 }
 
 const tooLargeUpload = (limit: number) => new AppError("TOO_LARGE", `Job files are limited to ${limit} bytes.`, [{ field: "file", message: "too large" }]);
 
-/** Saves a multipart `file` part (or a raw text/csv body) to `dest`; returns the other form fields. */
-async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: string; fields: Record<string, string>; rows?: number }> {
+/** Saves a multipart `file` part (or a raw text/csv body) to `dest`, counting its rows as it streams; returns them and the other form fields. */
+async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: string; fields: Record<string, string>; rows: number }> {
   const contentType = req.header("content-type") ?? "";
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   if (/^text\/(csv|plain)/i.test(contentType)) {
@@ -171,6 +156,7 @@ async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: s
     const fields: Record<string, string> = {};
     let saving: Promise<void> | null = null;
     let fileName = "";
+    const counter = csvRowCounter();
     let bb: busboy.Busboy;
     try {
       bb = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8", limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: env.MAX_UPLOAD_BYTES } });
@@ -181,13 +167,14 @@ async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: s
     bb.on("file", (key, file, info) => {
       if (key !== "file" || saving) return void file.resume();
       fileName = info.filename || "upload.csv";
+      file.on("data", (chunk: Buffer) => counter.add(chunk));
       saving = pipeline(file, fs.createWriteStream(dest));
       file.on("limit", () => reject(tooLargeUpload(env.MAX_UPLOAD_BYTES)));
     });
     bb.on("error", (e) => reject(new AppError("BAD_REQUEST", `Malformed multipart body: ${(e as Error).message}`, [{ field: "file", message: "malformed" }])));
     bb.on("close", () => {
       if (!saving) return reject(new AppError("VALIDATION", 'The form has no file part named "file".', [{ field: "file", message: "required" }]));
-      saving.then(() => resolve({ fileName, fields }), reject);
+      saving.then(() => resolve({ fileName, fields, rows: counter.rows() }), reject);
     });
     body.pipe(bb);
   });
@@ -232,7 +219,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
       const header = await readCsvHeader(jobInputFile(id));
       if (header.length === 0) throw new AppError("VALIDATION", "The file is empty.", [{ field: "file", message: "empty" }]);
       checkColumns(required, header, "columns");
-      source = { sourceKind: "file", datasetId: null, sourceName: fileName, rowsTotal: rows ?? (await countCsvRows(jobInputFile(id))) };
+      source = { sourceKind: "file", datasetId: null, sourceName: fileName, rowsTotal: rows };
     } else {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send JSON {datasetId}, a multipart form with a CSV `file`, or a text/csv body.", [{ field: "content-type", message: "unsupported" }]);
     }

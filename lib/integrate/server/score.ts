@@ -11,7 +11,7 @@ import { logRequest } from "./request-log";
 /** Largest scoring body (JSON, CSV or V2). */
 export const MAX_SCORE_BYTES = 8 * 1024 * 1024;
 
-export type Protocol = "native" | "v2";
+type Protocol = "native" | "v2";
 
 /**
  * The x-model-version header, `name@version`. A header value is a byte string (one character past
