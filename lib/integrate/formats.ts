@@ -290,7 +290,7 @@ const EXPECTED: Record<ColumnType, string> = {
 const NON_DECIMAL = /[a-df-zA-DF-Z_]/;
 const DECIMAL_START = /^[-+.0-9]/;
 
-function coerceValue(value: Cell, type: ColumnType): Cell | undefined {
+export function coerceValue(value: Cell, type: ColumnType): Cell | undefined {
   // The common cell of a number column, a plain decimal text ("0.1234", "-3e5"): read at once,
   // without the missing-word and pattern checks. It starts with a digit, a sign or a point (none
   // of the missing words does; a blank cell, which Number() reads as 0, takes the full path).

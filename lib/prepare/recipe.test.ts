@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ColumnInfo, ColumnType, Row } from "@/lib/data/types";
 import { isAppError } from "@/lib/shared/errors";
 import type { RecipeStep } from "./recipe-schema";
-import { applyRecipe, datePart, fitRecipe, MAX_ONEHOT_CATEGORIES, validateRecipe, type FittedRecipe, type FittedStep } from "./recipe";
+import { applyRecipe, columnTransforms, datePart, fitRecipe, MAX_ONEHOT_CATEGORIES, validateRecipe, type FittedRecipe, type FittedStep } from "./recipe";
 
 const col = (name: string, type: ColumnType): ColumnInfo => ({ name, type, inferredType: type, nullCount: 0 });
 
@@ -699,5 +699,50 @@ describe("applyRecipe without the final projection", () => {
     expect(loose.rows).toBe(rows);
     const projected = applyRecipe(fitted, rows, { mode: "serve" });
     for (const c of projected.columns) expect(loose.rows[0][c.name]).toEqual(projected.rows[0][c.name]);
+  });
+});
+
+describe("columnTransforms", () => {
+  const columns = [col("a", "number"), col("b", "number"), col("c", "integer"), col("flag", "boolean"), col("cat", "category"), col("t", "datetime"), col("y", "number")];
+  const train: Row[] = Array.from({ length: 50 }, (_, i) => ({ a: i % 7 === 0 ? null : i / 3, b: (i % 11) - 4, c: i % 9, flag: i % 2 === 0, cat: `k${i % 3}`, t: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(), y: i }));
+  const probe: Row[] = [
+    { a: null, b: null, c: null, flag: null },
+    { a: 1.5, b: -9, c: 100, flag: true },
+    { a: Number.NaN, b: 3, c: -4, flag: false },
+    { a: 1e6, b: -0.999, c: 5, flag: true },
+  ];
+
+  it("computes, column by column, what applyRecipe computes in serve mode (NaN for a missing value)", () => {
+    const steps: RecipeStep[] = [
+      { op: "filter", column: "a", operator: ">", value: 1 },
+      { op: "impute", columns: ["a"], strategy: "median" },
+      { op: "impute", columns: ["flag"], strategy: "constant", value: true },
+      { op: "clip", columns: ["b"], min: -3 },
+      { op: "scale", columns: ["a"], method: "standard" },
+      { op: "scale", columns: ["c"], method: "minmax" },
+      { op: "log", columns: ["b"] },
+    ];
+    const fitted = fitRecipe({ target: "y", features: ["a", "b", "c", "flag"], steps }, train, columns);
+    const features = ["a", "b", "c", "flag"];
+    const transforms = columnTransforms(fitted, features)!;
+    expect(transforms).toHaveLength(4);
+    const served = applyRecipe(fitted, probe.map((r) => ({ ...r })), { mode: "serve" }).rows;
+    probe.forEach((row, i) => {
+      features.forEach((f, j) => {
+        const cell = row[f];
+        const input = cell === null ? NaN : typeof cell === "boolean" ? Number(cell) : (cell as number);
+        const want = served[i][f];
+        const got = transforms[j](input);
+        expect(Number.isNaN(got) ? null : got, `row ${i} ${f}`).toBe(want === null ? null : typeof want === "boolean" ? Number(want) : want);
+      });
+    });
+  });
+
+  it("is null for a step that is not per column (one-hot, datepart, lag) or a feature that is no input column", () => {
+    const fit = (steps: RecipeStep[], features: string[]) => fitRecipe({ target: "y", features, steps }, train, columns);
+    expect(columnTransforms(fit([{ op: "onehot", columns: ["cat"] }], ["a", "cat"]), ["a", "cat=k0"])).toBeNull();
+    expect(columnTransforms(fit([{ op: "datepart", columns: ["t"], parts: ["month"] }], ["a", "t"]), ["a", "t_month"])).toBeNull();
+    expect(columnTransforms(fit([{ op: "lag", columns: ["a"], lags: [1], timeColumn: "t" }], ["a"]), ["a", "a_lag1"])).toBeNull();
+    expect(columnTransforms(fit([{ op: "drop", columns: ["b"] }], ["a", "b"]), ["a"])).not.toBeNull();
   });
 });

@@ -852,6 +852,58 @@ function transformStep(step: FittedStep, rows: Row[], mode: ApplyMode): Row[] {
 }
 
 /**
+ * The recipe in serve mode as one function per feature, for a caller holding columns of numbers
+ * (NaN for a missing value) rather than rows: the same arithmetic, step by step, as
+ * `applyRecipe`. Null unless every step works on one number column at a time — impute with a
+ * number or boolean fill, scale, clip, log; drop; filter, which serve mode skips — and every
+ * feature is an input column of that name.
+ */
+export function columnTransforms(fitted: FittedRecipe, features: string[]): ((value: number) => number)[] | null {
+  const chains = new Map<string, ((value: number) => number)[]>();
+  const add = (column: string, f: (value: number) => number) => {
+    const chain = chains.get(column) ?? [];
+    chain.push(f);
+    chains.set(column, chain);
+  };
+  for (const step of fitted.steps) {
+    switch (step.op) {
+      case "impute":
+        for (const { column, value } of step.fills) {
+          if (typeof value !== "number" && typeof value !== "boolean") return null;
+          const fill = Number(value);
+          add(column, (v) => (Number.isNaN(v) ? fill : v));
+        }
+        break;
+      case "scale":
+        for (const stat of step.stats) add(stat.column, (v) => (Number.isNaN(v) ? v : scaleValue(v, stat)));
+        break;
+      case "clip":
+        for (const column of step.columns) add(column, (v) => (Number.isNaN(v) ? v : clipValue(v, step.min, step.max)));
+        break;
+      case "log":
+        for (const column of step.columns) add(column, (v) => (Number.isNaN(v) ? v : (log1pOrNull(v) ?? NaN)));
+        break;
+      case "drop":
+      case "filter":
+        break;
+      default:
+        return null;
+    }
+  }
+  const inputs = new Set(fitted.inputColumns.map((c) => c.name));
+  if (!features.every((f) => inputs.has(f))) return null;
+  return features.map((f) => {
+    const chain = chains.get(f) ?? [];
+    if (chain.length === 0) return (v: number) => v;
+    if (chain.length === 1) return chain[0];
+    return (v: number) => {
+      for (const step of chain) v = step(v);
+      return v;
+    };
+  });
+}
+
+/**
  * Applies a fitted recipe. Output rows hold the feature columns and the target (null when a
  * row lacks it), in input order. Unknown categories and missing values never throw. In
  * "serve" mode filter steps are skipped so every row gets an answer.

@@ -48,6 +48,10 @@ export function frontRoute(method: string | undefined, url: string | undefined):
 }
 
 function send(res: ServerResponse, a: Answer): void {
+  // The client may be gone (it hung up while its body was refused): nothing to answer, and a
+  // write to the dead connection must not become an uncaught 'error' that ends the server.
+  res.on("error", () => undefined);
+  if (res.destroyed || res.socket?.destroyed) return;
   res.writeHead(a.status, { ...a.headers, "content-length": Buffer.byteLength(a.body) });
   res.end(a.body);
 }

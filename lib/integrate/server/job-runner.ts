@@ -11,6 +11,7 @@ import { AppError } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
+import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
 import { realtimeLoad } from "./realtime-beat";
 import { jobDir, jobInputFile, jobOutputFile } from "./jobs";
 import type { Prediction, Predictor } from "./predictors";
@@ -23,54 +24,6 @@ const MAX_YIELD_MS = 1000;
 /** Rows scored, written and committed together. */
 export const JOB_CHUNK_ROWS = 1024;
 
-
-/** The prediction columns a model adds to every row: `prediction`, plus `probability_<label>` per class. */
-export function predictionColumns(p: Pick<Predictor, "kind" | "task" | "labels">): { name: string; sqlType: "REAL" | "TEXT" }[] {
-  if (p.kind === "recommender") return [{ name: "prediction", sqlType: "TEXT" }];
-  if (p.task === "classification") return [{ name: "prediction", sqlType: "TEXT" }, ...(p.labels ?? []).map((l) => ({ name: `probability_${l}`, sqlType: "REAL" as const }))];
-  return [{ name: "prediction", sqlType: "REAL" }];
-}
-
-/** One prediction as the values of the prediction columns, written into `into` from `at` on; returns the index after them. */
-export function putPredictionValues(p: Pick<Predictor, "kind" | "task" | "labels">, prediction: Prediction | null, into: unknown[], at: number): number {
-  if (p.kind === "recommender") {
-    into[at] = prediction === null ? null : (prediction as { itemId: string }[]).map((r) => r.itemId).join(" ");
-    return at + 1;
-  }
-  if (p.task === "classification") {
-    const c = prediction as { label: string; probabilities: Record<string, number> } | null;
-    into[at++] = c?.label ?? null;
-    for (const l of p.labels ?? []) into[at++] = c?.probabilities[l] ?? null;
-    return at;
-  }
-  into[at] = prediction as number | null;
-  return at + 1;
-}
-
-/** A chunk's rows scored: where a row cannot be coerced or predicted, its prediction is null and its error says why. */
-export function scoreChunk(predictor: Predictor, rows: Row[]): { predictions: (Prediction | null)[]; errors: (string | null)[] } {
-  const schema = predictor.kind === "recommender" ? [] : predictor.inputSchema;
-  try {
-    return { predictions: predictor.predict(coerceRows(rows, schema, { field: "rows", inPlace: true })), errors: rows.map(() => null) };
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e;
-  }
-  // Something in the chunk is bad: score row by row to find which, keeping the rest.
-  const predictions: (Prediction | null)[] = [];
-  const errors: (string | null)[] = [];
-  for (const row of rows) {
-    try {
-      predictions.push(predictor.predict(coerceRows([row], schema, { field: "row", inPlace: true }))[0]);
-      errors.push(null);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      predictions.push(null);
-      // "row[0].Price: expected a number…" → "Price: expected a number…": the row is the output row's own.
-      errors.push(e.message.replace(/^row\[0\]\.?/, "").replace(/^: /, ""));
-    }
-  }
-  return { predictions, errors };
-}
 
 interface Chunk {
   rows: Row[];
@@ -153,9 +106,7 @@ async function fileSource(file: string): Promise<Source> {
       for await (const batch of open()) {
         for (const cells of batch) {
           if (index++ < start) continue; // the header, then the rows already committed
-          const row: Row = {};
-          for (let j = 0; j < columns.length; j++) row[columns[j]] = cells[j] === undefined || cells[j] === "" ? null : cells[j];
-          rows.push(row);
+          rows.push(rowOfCells(columns, cells));
           raw.push(cells);
           if (rows.length === JOB_CHUNK_ROWS) {
             yield { rows, raw };
@@ -167,6 +118,10 @@ async function fileSource(file: string): Promise<Source> {
       if (rows.length) yield { rows, raw };
     },
   };
+}
+
+async function* rowChunks(source: Source, layout: OutputLayout, start: number): AsyncGenerator<ChunkOutput> {
+  for await (const chunk of source.chunks(start)) yield rowChunkOutput(layout, chunk.rows, chunk.raw, chunk.predictions);
 }
 
 /** Rows per multi-row INSERT of the output table: far fewer statement runs than one per row. */
@@ -239,7 +194,7 @@ export async function executeJob(job: JobRow): Promise<void> {
     db.$client.exec(`CREATE TABLE IF NOT EXISTS ${tableName} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
     const recordWidth = allColumns.length + 1; // "row", then every column
     const table = tableWriter(db.$client, tableName, recordWidth);
-    const values: unknown[] = new Array(recordWidth);
+    const layout: OutputLayout = { predictor, inputNames, typed, recordWidth };
 
     fs.mkdirSync(jobDir(job.id), { recursive: true });
     const out = jobOutputFile(job.id);
@@ -260,47 +215,30 @@ export async function executeJob(job: JobRow): Promise<void> {
     const fd = fs.openSync(out, "r+");
     let chunkStarted = performance.now();
     try {
-      for await (const chunk of source.chunks(done)) {
+      // A plain CSV file for a model with a columnar form: read as columns of numbers; anything else, as rows.
+      const columnar = job.sourceKind !== "dataset" && !forecastMode && predictor.columnar ? new ColumnarChunks(layout) : null;
+      const chunks: AsyncIterable<ChunkOutput> = columnar ? columnar.chunks(jobInputFile(job.id), done) : rowChunks(source, layout, done);
+      for await (const chunk of chunks) {
         const cancelled = db.select({ c: jobs.cancelRequested }).from(jobs).where(eq(jobs.id, job.id)).get()?.c;
         if (cancelled) {
           finish(job.id, { status: "cancelled", error: `cancelled after ${done} rows; the output is incomplete` });
           return;
         }
-        const { predictions, errors } = chunk.predictions ? { predictions: chunk.predictions, errors: chunk.rows.map(() => null) } : scoreChunk(predictor, chunk.rows);
         const chunkErrors: { jobId: string; row: number; message: string }[] = [];
-        for (let i = 0; i < errors.length; i++) if (errors[i] !== null) chunkErrors.push({ jobId: job.id, row: done + i, message: errors[i]! });
+        for (let i = 0; i < chunk.errors.length; i++) if (chunk.errors[i] !== null) chunkErrors.push({ jobId: job.id, row: done + i, message: chunk.errors[i]! });
         let written = 0;
-        // One transaction per chunk: its rows into the table and, before the commit, into the file at the committed offset.
+        // One transaction per chunk: its rows into the table and, before the commit, its lines into the file at the committed offset.
         db.transaction((tx) => {
-          let text = "";
-          for (let i = 0; i < chunk.rows.length; i++) {
-            // The row's number, its inputs, the prediction columns, the error: one reused array.
-            // The CSV line has the inputs as they came; the table, the typed inputs as coerced.
-            values[0] = done + i;
-            let k = 1;
-            const row = chunk.rows[i];
-            const raw = chunk.raw.length ? chunk.raw[i] : null;
-            let line = "";
-            for (let j = 0; j < inputNames.length; j++) {
-              const cell = raw ? (raw[j] ?? null) : (row[inputNames[j]] ?? null);
-              line += (j === 0 ? "" : ",") + csvCell(cell);
-              values[k++] = typed[j] ? (row[inputNames[j]] ?? null) : cell;
-            }
-            k = putPredictionValues(predictor, predictions[i], values, k);
-            values[k] = errors[i];
-            for (let j = inputNames.length + 1; j < recordWidth; j++) line += (j === 1 ? "" : ",") + csvCell(values[j]);
-            text += line + "\n";
-            table.add(values);
-          }
+          chunk.tableRows(done, table.add);
           table.flush();
           for (const e of chunkErrors) tx.insert(jobRowErrors).values(e).onConflictDoNothing().run();
-          written = fs.writeSync(fd, text, bytes);
+          written = typeof chunk.csv === "string" ? fs.writeSync(fd, chunk.csv, bytes) : fs.writeSync(fd, chunk.csv, 0, chunk.csv.length, bytes);
           tx.update(jobs)
-            .set({ rowsDone: done + chunk.rows.length, rowsFailed: failed + chunkErrors.length, outputBytes: bytes + written, updatedAt: new Date() })
+            .set({ rowsDone: done + chunk.count, rowsFailed: failed + chunkErrors.length, outputBytes: bytes + written, updatedAt: new Date() })
             .where(eq(jobs.id, job.id))
             .run();
         });
-        done += chunk.rows.length;
+        done += chunk.count;
         failed += chunkErrors.length;
         bytes += written;
         if (job.errorThreshold >= 0 && failed > job.errorThreshold) {

@@ -122,6 +122,8 @@ async function saveBody(req: RequestLike, dest: string, limit: number): Promise<
   if (Number(req.header("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
   const body = req.stream();
   const out = fs.createWriteStream(dest);
+  // A disk error is reported by the awaited drain or finish below, never as an uncaught 'error'.
+  out.on("error", () => undefined);
   const counter = csvRowCounter();
   try {
     if (body) {

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import path from "node:path";
 import type { ColumnType, Row } from "@/lib/data/types";
 import type { Task } from "@/lib/define/tasks";
-import { applyRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
+import { applyRecipe, columnTransforms, type FittedRecipe } from "@/lib/prepare/recipe";
 import { AppError } from "@/lib/shared/errors";
 import { loadModelArtifacts, type LoadedModel, type ModelJson } from "@/lib/train/artifacts";
 import { modelFeatures } from "@/lib/train/features";
@@ -48,6 +48,17 @@ export interface Predictor {
    * cannot use (`field` is where the request holds its rows: "rows", "instances", …; default "rows").
    */
   predict(rows: Row[], opts?: { k?: number; field?: string }): Prediction[];
+  /**
+   * A tabular model whose recipe works one number column at a time (see `columnTransforms`) and
+   * whose inputs are all number, integer or boolean columns: the batch path builds the feature
+   * matrix from columns of numbers rather than from row objects, then calls `predictMatrix`.
+   */
+  columnar?: {
+    /** Per feature (the matrix's columns, in order): the input column it comes from and the recipe's steps on it (NaN: missing). */
+    features: { input: string; transform: (value: number) => number }[];
+    /** One prediction per row of an n × features matrix of finite numbers. */
+    predictMatrix(x: Float32Array, n: number): Prediction[];
+  };
   dispose(): void;
 }
 
@@ -88,16 +99,37 @@ export async function compilePredictor(modelId: string): Promise<Predictor> {
 
 type Compiled = Omit<Predictor, "modelId" | "name" | "version" | "task">;
 
+/** Input types the columnar batch path reads as numbers. */
+const NUMERIC_INPUT_TYPES = new Set<ColumnType>(["number", "integer", "boolean"]);
+
 /** Regression and classification: the fitted recipe in serve mode (every row kept, in order), then the dense forward pass. */
-async function tabularPredictor(model: Extract<LoadedModel, { kind: "tabular" }>["model"], fitted: FittedRecipe): Promise<Compiled> {
+export async function tabularPredictor(model: Extract<LoadedModel, { kind: "tabular" }>["model"], fitted: FittedRecipe): Promise<Compiled> {
   const features = modelFeatures(fitted);
   // The plain typed-array forward pass: identical outputs to tfjs without its ~80 µs per call.
   const weights: DenseWeights = await denseWeights(model);
   const labels = weights.labels ?? [];
+  const predictMatrix = (x: Float32Array, n: number): Prediction[] => {
+    // Many rows: one batched tfjs pass (wasm SIMD), 5–15× faster per row than the typed-array
+    // loop; few rows: the loop, without tfjs's fixed cost per call. Both agree to float32 rounding.
+    if (n >= TFJS_BATCH_MIN_ROWS && tf.getBackend() === "wasm") {
+      const matrix = { data: x.length === n * features.length ? x : x.subarray(0, n * features.length), rows: n, cols: features.length };
+      if (model.task === "regression") return model.predictValues(matrix);
+      return model.predictProbabilities(matrix).map((p) => classPrediction(labels, p));
+    }
+    const out = new Array<Prediction>(n);
+    for (let i = 0; i < n; i++) {
+      const y = predictRowFast(weights, x.subarray(i * features.length, (i + 1) * features.length));
+      out[i] = model.task === "regression" ? y[0] : classPrediction(labels, y);
+    }
+    return out;
+  };
+  const inputSchema = fitted.inputColumns.map((c) => ({ name: c.name, type: c.type }));
+  const transforms = inputSchema.every((c) => NUMERIC_INPUT_TYPES.has(c.type)) ? columnTransforms(fitted, features) : null;
   return {
     kind: "tabular",
-    inputSchema: fitted.inputColumns.map((c) => ({ name: c.name, type: c.type })),
+    inputSchema,
     ...(model.task === "classification" ? { labels } : {}),
+    ...(transforms ? { columnar: { features: features.map((input, j) => ({ input, transform: transforms[j] })), predictMatrix } } : {}),
     predict(rows, opts) {
       const field = opts?.field ?? "rows";
       // Only the features are read from the prepared rows, by name: no need to project them to the output columns.
@@ -114,18 +146,7 @@ async function tabularPredictor(model: Extract<LoadedModel, { kind: "tabular" }>
           x[i * features.length + j] = value;
         }
       }
-      // Many rows: one batched tfjs pass (wasm SIMD), 5–15× faster per row than the typed-array
-      // loop; few rows: the loop, without tfjs's fixed cost per call. Both agree to float32 rounding.
-      if (prepared.length >= TFJS_BATCH_MIN_ROWS && tf.getBackend() === "wasm") {
-        const matrix = { data: x, rows: prepared.length, cols: features.length };
-        if (model.task === "regression") return model.predictValues(matrix);
-        return model.predictProbabilities(matrix).map((p) => classPrediction(labels, p));
-      }
-      return prepared.map((_, i) => {
-        const out = predictRowFast(weights, x.subarray(i * features.length, (i + 1) * features.length));
-        if (model.task === "regression") return out[0];
-        return classPrediction(labels, out);
-      });
+      return predictMatrix(x, prepared.length);
     },
     dispose: () => model.dispose(),
   };

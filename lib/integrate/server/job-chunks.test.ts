@@ -1,0 +1,187 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csvRecordBatches } from "@/lib/data/csv-records";
+import type { ColumnInfo, ColumnType, RawCell, Row } from "@/lib/data/types";
+import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
+import type { RecipeStep } from "@/lib/prepare/recipe-schema";
+import { mulberry32 } from "@/lib/prepare/split";
+import { modelFeatures } from "@/lib/train/features";
+import { initServerBackend } from "@/lib/train/server/backend";
+import { trainTabular } from "@/lib/train/tabular";
+import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
+import { tabularPredictor, type Predictor } from "./predictors";
+
+const col = (name: string, type: ColumnType): ColumnInfo => ({ name, type, inferredType: type, nullCount: 0 });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-chunks-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A real model (linear regression, a few epochs) behind a real fitted recipe whose steps all work column by column. */
+async function predictorFor(steps: RecipeStep[], task: "regression" | "classification" = "regression"): Promise<{ predictor: Predictor; fitted: FittedRecipe }> {
+  const columns = [col("a", "number"), col("b", "number"), col("c", "integer"), col("flag", "boolean"), col("d", "number"), col("note", "text"), col("y", task === "regression" ? "number" : "category")];
+  const random = mulberry32(3);
+  const train: Row[] = Array.from({ length: 200 }, (_, i) => {
+    const a = random() * 10;
+    const b = random() * 4 + 0.5;
+    return { a: i % 17 === 0 ? null : a, b, c: Math.round(random() * 20), flag: random() < 0.5, d: random(), note: "n", y: task === "regression" ? a + 2 * b : a > 5 ? "big" : "small" };
+  });
+  const fitted = fitRecipe({ target: "y", features: ["a", "b", "c", "flag", "d"], steps }, train, columns);
+  const features = modelFeatures(fitted);
+  const prepared = applyRecipe(fitted, train).rows;
+  const x = { data: Float32Array.from(prepared.flatMap((r) => features.map((f) => Number(r[f] ?? 0)))), rows: prepared.length, cols: features.length };
+  const y = prepared.map((r) => r.y) as number[] | string[];
+  const model = await trainTabular({ algorithm: task === "regression" ? "linear" : "logistic", task, params: { epochs: 3 }, train: { x, y }, validation: { x, y } });
+  const compiled = await tabularPredictor(model, fitted);
+  return { predictor: { modelId: "m", name: "m", version: 1, task, ...compiled } as Predictor, fitted };
+}
+
+function layoutOf(predictor: Predictor, inputNames: string[]): OutputLayout {
+  const types = new Map(predictor.inputSchema.map((c) => [c.name, c.type]));
+  return { predictor, inputNames, typed: inputNames.map((n) => types.has(n)), recordWidth: inputNames.length + predictionColumns(predictor).length + 2 };
+}
+
+interface Collected {
+  csv: string;
+  table: unknown[][];
+  errors: (string | null)[];
+}
+
+async function collect(chunks: AsyncIterable<ChunkOutput>, first = 0): Promise<Collected> {
+  const out: Collected = { csv: "", table: [], errors: [] };
+  for await (const chunk of chunks) {
+    out.csv += chunk.csv.toString();
+    // As the table writer stores them: a boolean as 0/1.
+    chunk.tableRows(first + out.errors.length, (v) => out.table.push(v.map((x) => (typeof x === "boolean" ? Number(x) : x))));
+    out.errors.push(...chunk.errors);
+  }
+  return out;
+}
+
+/** The row path over the same file: its records, 1,024 rows a chunk, as the job reads a file without a columnar form. */
+async function rowPath(layout: OutputLayout, text: string, start = 0): Promise<Collected> {
+  const records: RawCell[][] = [];
+  async function* once() {
+    yield Buffer.from(text);
+  }
+  for await (const batch of csvRecordBatches(once())) records.push(...batch);
+  const data = records.slice(1 + start);
+  async function* chunks() {
+    for (let i = 0; i < data.length; i += 1024) {
+      const raw = data.slice(i, i + 1024);
+      yield rowChunkOutput(layout, raw.map((cells) => rowOfCells(layout.inputNames, cells)), raw);
+    }
+  }
+  return collect(chunks(), start);
+}
+
+/** Predictions agree to float32 rounding (a batched pass against the row-by-row loop); every other value exactly. */
+function expectSameOutput(got: Collected, want: Collected, predictionAt: number[]) {
+  expect(got.errors).toEqual(want.errors);
+  expect(got.table.length).toBe(want.table.length);
+  const close = (a: unknown, b: unknown) => (typeof a === "number" && typeof b === "number" ? Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b)) : a === b);
+  for (let i = 0; i < want.table.length; i++) {
+    const g = got.table[i];
+    const w = want.table[i];
+    expect(g.length).toBe(w.length);
+    for (let j = 0; j < w.length; j++) {
+      if (predictionAt.includes(j)) expect(close(g[j], w[j]), `row ${i} prediction column ${j}: ${g[j]} vs ${w[j]}`).toBe(true);
+      else expect(g[j], `row ${i} column ${j}`).toStrictEqual(w[j]);
+    }
+  }
+  // The CSV: the same lines, cell for cell, prediction cells to rounding.
+  const lines = (csv: string) => csv.split("\n");
+  const [gl, wl] = [lines(got.csv), lines(want.csv)];
+  expect(gl.length).toBe(wl.length);
+  for (let i = 0; i < wl.length; i++) {
+    if (gl[i] === wl[i]) continue;
+    const [g, w] = [gl[i].split(","), wl[i].split(",")];
+    expect(g.length, `line ${i}: ${gl[i]} vs ${wl[i]}`).toBe(w.length);
+    // Predictions sit right after the inputs: the table's column j is the CSV's cell j - 1.
+    g.forEach((cell, j) => {
+      if (predictionAt.includes(j + 1)) expect(close(Number(cell), Number(w[j])), `line ${i} cell ${j}`).toBe(true);
+      else expect(cell, `line ${i} cell ${j}`).toBe(w[j]);
+    });
+  }
+}
+
+/** Plain rows with every odd kind of record mixed in. */
+function trickyCsv(rows: number, eol: string, seed: number): string {
+  const random = mulberry32(seed);
+  const odd = [
+    ",1.5,3,true,0.2,empty a: imputed",
+    "NA,1.5,3,false,0.2,a missing word: imputed",
+    "1e3,2,4,1,0.5,an exponent: the full parser",
+    " 7 ,2,4,0,0.5,spaces: the full parser",
+    "abc,2,4,true,0.5,not a number: a row error",
+    "1,-5,4,true,0.5,log of a negative after the scale: a row error",
+    "1,2,4,maybe,0.5,not a boolean: a row error",
+    '2,2,4,true,0.5,"quoted, with a comma"',
+    '"3",2,4,true,0.5,a quoted number',
+    "4,2,4,true,0.5,one extra,cell",
+    "5,2,4,true",
+    "1e40,2,4,true,0.5,beyond float32: a row error",
+    '6,2,4,true,0.5,"multi\nline ""note"""',
+    "7,2,4,TRUE,0.5,ünïcödé ✓",
+    "",
+  ];
+  const lines = ["a,b,c,flag,d,note"];
+  for (let i = 0; i < rows; i++) {
+    if (random() < 0.08) lines.push(odd[Math.floor(random() * odd.length)]);
+    else lines.push([(random() * 10).toFixed(3), (random() * 4 + 0.5).toFixed(4), Math.round(random() * 20), random() < 0.5 ? "true" : "false", random().toFixed(2), `n${i}`].join(","));
+  }
+  return lines.join(eol) + eol;
+}
+
+beforeAll(async () => {
+  await initServerBackend();
+});
+
+describe("ColumnarChunks", () => {
+  const steps: RecipeStep[] = [
+    { op: "impute", columns: ["a"], strategy: "mean" },
+    { op: "scale", columns: ["a", "b"], method: "standard" },
+    { op: "log", columns: ["b"] },
+    { op: "clip", columns: ["c"], min: 2, max: 15 },
+    { op: "drop", columns: ["d"] },
+  ];
+
+  it("has a columnar form for a recipe of per-column steps on number inputs", async () => {
+    const { predictor, fitted } = await predictorFor(steps);
+    expect(predictor.columnar?.features.map((f) => f.input)).toEqual(modelFeatures(fitted));
+  });
+
+  for (const [eol, capacity, readBytes] of [
+    ["\n", 4096, 4 << 20],
+    ["\r\n", 97, 300],
+    ["\n", 1, 64],
+  ] as const) {
+    it(`writes what the row path writes: CSV lines, table values and row errors (${JSON.stringify(eol)}, ${capacity} rows a chunk, ${readBytes}-byte reads)`, async () => {
+      const { predictor } = await predictorFor(steps);
+      const text = trickyCsv(capacity === 1 ? 300 : 3000, eol, capacity);
+      const file = path.join(dir, `in-${capacity}.csv`);
+      fs.writeFileSync(file, "\uFEFF" + text);
+      const layout = layoutOf(predictor, ["a", "b", "c", "flag", "d", "note"]);
+      const got = await collect(new ColumnarChunks(layout, capacity, readBytes).chunks(file, 0));
+      const want = await rowPath(layout, text);
+      expect(got.errors.filter(Boolean).length).toBeGreaterThan(5);
+      expect(got.errors.length).toBeGreaterThan(capacity === 1 ? 290 : 2900);
+      expectSameOutput(got, want, [7]);
+      // Resuming at a row gives the rest, numbered from that row on.
+      const resumed = await collect(new ColumnarChunks(layout, capacity, readBytes).chunks(file, 123), 123);
+      expectSameOutput(resumed, await rowPath(layout, text, 123), [7]);
+      expect(resumed.table[0][0]).toBe(123);
+    });
+  }
+
+  it("writes a classifier's label and probabilities as the row path does", async () => {
+    const { predictor } = await predictorFor(steps.slice(0, 2), "classification");
+    expect(predictor.columnar).toBeDefined();
+    const text = trickyCsv(2000, "\n", 4);
+    const file = path.join(dir, "class.csv");
+    fs.writeFileSync(file, text);
+    const layout = layoutOf(predictor, ["a", "b", "c", "flag", "d", "note"]);
+    const got = await collect(new ColumnarChunks(layout, 500, 1000).chunks(file, 0));
+    expectSameOutput(got, await rowPath(layout, text), [8, 9]);
+  });
+});
