@@ -268,6 +268,8 @@ export async function executeJob(job: JobRow): Promise<void> {
 
 /** Claims the oldest queued job, atomically. */
 export function claimNextJob(): JobRow | undefined {
+  // A plain read first: the worker polls often, and an idle poll should not take the write lock.
+  if (!getDb().select({ id: jobs.id }).from(jobs).where(eq(jobs.status, "queued")).limit(1).get()) return undefined;
   return getDb().transaction((tx) => {
     const next = tx.select().from(jobs).where(eq(jobs.status, "queued")).orderBy(asc(jobs.createdAt)).limit(1).get();
     if (!next) return undefined;

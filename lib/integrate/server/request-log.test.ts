@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import { requestLogs } from "@/db/schema";
 import { eq } from "drizzle-orm";
-import { flushRequestLog, logRequest, LOGGED_ROWS } from "./request-log";
+import { flushRequestLog, logRequest, LOGGED_ROWS, requestLogState } from "./request-log";
 
 const entry = (id: string, rows: number) => ({
   id,
@@ -70,6 +70,29 @@ describe("the request log", () => {
     expect(flushRequestLog({ max: 3 })).toBe(1);
     expect(flushRequestLog()).toBe(0);
     expect(getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all()).toHaveLength(before + 7);
+  });
+
+  it("the timer hands entries to a writer thread, which writes them while the event loop goes on, waiting out another connection's write lock", async () => {
+    const count = () => getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().filter((r) => r.id.startsWith("req_unit_thread_")).length;
+    const other = new Database(getDb().$client.name);
+    other.exec("BEGIN IMMEDIATE"); // a batch job's chunk commit in another process
+    try {
+      for (let i = 0; i < 300; i++) logRequest(entry(`req_unit_thread_${i}`, 2));
+      // The thread has them (the 250th entry flushed at once, the rest on the timer) and waits for the lock; the event loop does not.
+      await expect.poll(() => requestLogState().inFlight, { timeout: 10_000 }).toBe(300);
+      expect(requestLogState()).toMatchObject({ thread: true, pending: 0 });
+      let ticks = 0;
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => ++ticks === 5 && (clearInterval(t), resolve()), 10);
+      });
+      expect(count()).toBe(0);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    await expect.poll(count, { timeout: 10_000 }).toBe(300);
+    await expect.poll(() => requestLogState().inFlight).toBe(0);
+    expect(flushRequestLog()).toBe(0);
   });
 
   it("loses nothing when the process is stopped with SIGTERM right after the requests", () => {

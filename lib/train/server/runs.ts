@@ -174,6 +174,8 @@ export function cancelRun(id: string): Run {
 /** Claims the oldest queued run for a worker, atomically. */
 export function claimNextRun(): RunRow | undefined {
   const db = getDb();
+  // A plain read first: the worker polls often, and an idle poll should not take the write lock.
+  if (!db.select({ id: runs.id }).from(runs).where(eq(runs.status, "queued")).limit(1).get()) return undefined;
   return db.transaction((tx) => {
     const next = tx.select().from(runs).where(eq(runs.status, "queued")).orderBy(asc(runs.createdAt)).limit(1).get();
     if (!next) return undefined;

@@ -5,7 +5,8 @@ import { deployShopModel, queueShopModel } from "@/lib/integrate/server/demo";
 import { deployOjModel, queueOjModel } from "@/lib/integrate/server/oj-demo";
 import { claimNextJob, executeJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
 
-const POLL_MS = 300;
+/** How often an idle worker looks for queued runs and jobs (two indexed reads: cheap, and a job starts within this). */
+const POLL_MS = 100;
 
 /**
  * The training worker: a process of its own started beside the web server (`npm start`), so
