@@ -218,6 +218,7 @@ export async function executeJob(job: JobRow): Promise<void> {
       // A plain CSV file for a model with a columnar form: read as columns of numbers; anything else, as rows.
       const columnar = job.sourceKind !== "dataset" && !forecastMode && predictor.columnar ? new ColumnarChunks(layout) : null;
       const chunks: AsyncIterable<ChunkOutput> = columnar ? columnar.chunks(jobInputFile(job.id), done) : rowChunks(source, layout, done);
+      console.log(`[worker] job ${job.id} reads its input ${columnar ? "as columns (a plain CSV file, a per-column recipe)" : "as rows"}`);
       for await (const chunk of chunks) {
         const cancelled = db.select({ c: jobs.cancelRequested }).from(jobs).where(eq(jobs.id, job.id)).get()?.c;
         if (cancelled) {
