@@ -316,16 +316,31 @@ export class ColumnarChunks {
     // The CSV: a plain record's own bytes, then its prediction cells; any other, the row path's line.
     const fallbackLines = fallback?.lines ?? [];
     const values: unknown[] = new Array(layout.recordWidth);
+    const regression = layout.predictor.kind === "tabular" && layout.predictor.task === "regression" && layout.recordWidth === width + 3;
     let pos = 0;
     for (let k = 0; k < count; k++) {
       const i = recordOf[k];
       const s = slot[k];
       if (r.plain[i] === 1) {
-        const length = r.end[i] - r.start[i];
-        this.reserve(pos + length + 1);
-        buf.copy(this.out, pos, r.start[i], r.end[i]);
+        const from = r.start[i];
+        const length = r.end[i] - from;
+        // The record's bytes, then ",<prediction>,<no error>" for a regression's scored row (its
+        // cells as csvCell writes them: String(number), then empty), any other row's cells as text.
+        this.reserve(pos + length + 64);
+        const out = this.out;
+        if (length < 256) for (let b = 0; b < length; b++) out[pos + b] = buf[from + b];
+        else buf.copy(out, pos, from, r.end[i]);
         pos += length;
-        putPredictionValues(layout.predictor, s >= 0 ? predictions[s] : null, values, width + 1);
+        const prediction = s >= 0 ? predictions[s] : null;
+        if (regression && typeof prediction === "number") {
+          const text = String(prediction);
+          out[pos++] = 44;
+          for (let c = 0; c < text.length; c++) out[pos++] = text.charCodeAt(c);
+          out[pos++] = 44;
+          out[pos++] = 10;
+          continue;
+        }
+        putPredictionValues(layout.predictor, prediction, values, width + 1);
         values[layout.recordWidth - 1] = errors[k];
         pos = this.write(tailCells(layout, values) + "\n", pos);
       } else {
