@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
+import { datasetVersions, jobs, type JobRow } from "@/db/schema";
 import { coerceRow } from "@/lib/data/infer";
 import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
 import { csvRecordBatches } from "@/lib/data/csv-records";
@@ -11,6 +11,7 @@ import { AppError } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
+import { startCommitter } from "./job-commit";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
 import { realtimeLoad } from "./realtime-beat";
 import { jobDir, jobInputFile, jobOutputFile } from "./jobs";
@@ -124,38 +125,6 @@ async function* rowChunks(source: Source, layout: OutputLayout, start: number): 
   for await (const chunk of source.chunks(start)) yield rowChunkOutput(layout, chunk.rows, chunk.raw, chunk.predictions);
 }
 
-/** Rows per multi-row INSERT of the output table: far fewer statement runs than one per row. */
-const INSERT_ROWS = 64;
-
-/**
- * Rows into the output table, INSERT_ROWS per statement: `add` copies one row's values (so the
- * caller can reuse its array), `flush` writes what is left. Booleans are stored as 0/1.
- */
-function tableWriter(db: ReturnType<typeof getDb>["$client"], table: string, width: number) {
-  const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
-  const many = db.prepare(`INSERT OR REPLACE INTO ${table} VALUES ${Array.from({ length: INSERT_ROWS }, () => tuple).join(", ")}`);
-  const one = db.prepare(`INSERT OR REPLACE INTO ${table} VALUES ${tuple}`);
-  const params: unknown[] = new Array(INSERT_ROWS * width);
-  let held = 0;
-  return {
-    add(values: readonly unknown[]) {
-      const at = held * width;
-      for (let c = 0; c < width; c++) {
-        const v = values[c];
-        params[at + c] = typeof v === "boolean" ? Number(v) : v;
-      }
-      if (++held === INSERT_ROWS) {
-        many.run(params);
-        held = 0;
-      }
-    },
-    flush() {
-      for (let r = 0; r < held; r++) one.run(params.slice(r * width, (r + 1) * width));
-      held = 0;
-    },
-  };
-}
-
 const finish = (id: string, set: Partial<JobRow>) =>
   getDb()
     .update(jobs)
@@ -193,7 +162,6 @@ export async function executeJob(job: JobRow): Promise<void> {
     const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: sqlTypeOf(n) })), ...outputs, { name: "error", sqlType: "TEXT" }];
     db.$client.exec(`CREATE TABLE IF NOT EXISTS ${tableName} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
     const recordWidth = allColumns.length + 1; // "row", then every column
-    const table = tableWriter(db.$client, tableName, recordWidth);
     const layout: OutputLayout = { predictor, inputNames, typed, recordWidth };
 
     fs.mkdirSync(jobDir(job.id), { recursive: true });
@@ -212,7 +180,13 @@ export async function executeJob(job: JobRow): Promise<void> {
       db.$client.prepare(`DELETE FROM ${tableName} WHERE "row" >= ?`).run(done);
       console.log(`[worker] job ${job.id} resumes at row ${done}`);
     }
-    const fd = fs.openSync(out, "r+");
+    // Chunk N commits on the committer's thread while chunk N + 1 is read and scored here; at most one waits.
+    const committer = startCommitter({ jobId: job.id, table: tableName, width: recordWidth, outFile: out });
+    let committing: Promise<number> | null = null;
+    const settle = async () => {
+      if (committing) await committing;
+      committing = null;
+    };
     let chunkStarted = performance.now();
     try {
       // A plain CSV file for a model with a columnar form: read as columns of numbers; anything else, as rows.
@@ -222,40 +196,48 @@ export async function executeJob(job: JobRow): Promise<void> {
       for await (const chunk of chunks) {
         const cancelled = db.select({ c: jobs.cancelRequested }).from(jobs).where(eq(jobs.id, job.id)).get()?.c;
         if (cancelled) {
+          await settle();
           finish(job.id, { status: "cancelled", error: `cancelled after ${done} rows; the output is incomplete` });
           return;
         }
-        const chunkErrors: { jobId: string; row: number; message: string }[] = [];
-        for (let i = 0; i < chunk.errors.length; i++) if (chunk.errors[i] !== null) chunkErrors.push({ jobId: job.id, row: done + i, message: chunk.errors[i]! });
-        let written = 0;
-        // One transaction per chunk: its rows into the table and, before the commit, its lines into the file at the committed offset.
-        db.transaction((tx) => {
-          chunk.tableRows(done, table.add);
-          table.flush();
-          for (const e of chunkErrors) tx.insert(jobRowErrors).values(e).onConflictDoNothing().run();
-          written = typeof chunk.csv === "string" ? fs.writeSync(fd, chunk.csv, bytes) : fs.writeSync(fd, chunk.csv, 0, chunk.csv.length, bytes);
-          tx.update(jobs)
-            .set({ rowsDone: done + chunk.count, rowsFailed: failed + chunkErrors.length, outputBytes: bytes + written, updatedAt: new Date() })
-            .where(eq(jobs.id, job.id))
-            .run();
-        });
+        let firstError: string | null = null;
+        let chunkFailed = 0;
+        for (const e of chunk.errors) {
+          if (e === null) continue;
+          firstError ??= e;
+          chunkFailed++;
+        }
+        const progress = { first: done, at: bytes, rowsDone: done + chunk.count, rowsFailed: failed + chunkFailed };
+        const bytesOut = typeof chunk.csv === "string" ? Buffer.byteLength(chunk.csv) : chunk.csv.length;
+        // One transaction per chunk, on the committer's thread: its rows into the table and, before
+        // the commit, its lines into the file at the committed offset, then the job's progress.
+        await settle();
+        committing = committer.commit(chunk, progress);
+        // Handled now (a failure must not be an unhandled rejection while the next chunk is read); settle() rethrows it.
+        committing.catch(() => undefined);
         done += chunk.count;
-        failed += chunkErrors.length;
-        bytes += written;
+        failed += chunkFailed;
+        bytes += bytesOut;
         if (job.errorThreshold >= 0 && failed > job.errorThreshold) {
-          finish(job.id, { status: "failed", error: `${failed} rows could not be scored, more than the error threshold of ${job.errorThreshold}; first: ${chunkErrors[0]?.message ?? "see the row errors"}` });
+          await settle();
+          finish(job.id, { status: "failed", error: `${failed} rows could not be scored, more than the error threshold of ${job.errorThreshold}; first: ${firstError ?? "see the row errors"}` });
           return;
         }
         // Let a cancel request or a shutdown signal in between chunks; while real-time requests keep
-        // the web server busy, also pause in proportion (up to YIELD_FACTOR × the chunk's time).
-        const chunkMs = performance.now() - chunkStarted;
+        // the web server busy, wait for the commit too (nothing runs beside the web server but one
+        // chunk's work) and pause in proportion (up to YIELD_FACTOR × the chunk's time).
         const load = realtimeLoad();
-        if (load > 0) await sleep(Math.min(chunkMs * YIELD_FACTOR * load, MAX_YIELD_MS));
-        else await new Promise((r) => setImmediate(r));
+        if (load > 0) {
+          await settle();
+          await sleep(Math.min((performance.now() - chunkStarted) * YIELD_FACTOR * load, MAX_YIELD_MS));
+        } else await new Promise((r) => setImmediate(r));
         chunkStarted = performance.now();
       }
+      await settle();
     } finally {
-      fs.closeSync(fd);
+      // A commit still running when the job stops with an error: let it end before the thread does.
+      await Promise.resolve(committing).catch(() => undefined);
+      await committer.close();
     }
     finish(job.id, { status: "succeeded", rowsTotal: done });
   } catch (e) {
