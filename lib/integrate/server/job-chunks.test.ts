@@ -174,6 +174,19 @@ describe("ColumnarChunks", () => {
     });
   }
 
+  it("reads wide rows a bufferful at a time: the buffer holds a few records, it does not grow to a whole chunk's worth", async () => {
+    const { predictor } = await predictorFor(steps);
+    const note = "n".repeat(1000);
+    const text = "a,b,c,flag,d,note\n" + Array.from({ length: 50 }, (_, i) => `${i},2,3,true,0.5,${note}`).join("\n") + "\n";
+    const file = path.join(dir, "wide.csv");
+    fs.writeFileSync(file, text);
+    const layout = layoutOf(predictor, ["a", "b", "c", "flag", "d", "note"]);
+    const counts: number[] = [];
+    for await (const chunk of new ColumnarChunks(layout, 4096, 4096).chunks(file, 0)) counts.push(chunk.count);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(4);
+  });
+
   it("writes a classifier's label and probabilities as the row path does", async () => {
     const { predictor } = await predictorFor(steps.slice(0, 2), "classification");
     expect(predictor.columnar).toBeDefined();

@@ -205,8 +205,10 @@ export class ColumnarChunks {
       for (;;) {
         const next = scanRecords(buf, pos, have, eof, this.records);
         const found = this.records.count;
-        if (found < this.capacity && !eof) {
-          // A short chunk at the buffer's end: read more first (the scan is redone; once per read).
+        // A short chunk at the buffer's end: read more first (the scan is redone; once per read),
+        // unless the buffer is full of whole records (wide rows): then they are the chunk. It grows
+        // only for a record longer than itself.
+        if (found < this.capacity && !eof && !(found > 0 && pos === 0 && have === buf.length)) {
           buf.copyWithin(0, pos, have);
           have -= pos;
           pos = 0;
