@@ -165,7 +165,7 @@ export class ColumnarChunks {
   private readonly numbers: Float64Array;
   private readonly texts: (string | null)[];
   private readonly x: Float32Array;
-  /** Per record: its matrix row (≥ 0), or -1 - its index among the row path's rows. */
+  /** Per output row of a chunk: its matrix row (≥ 0), or -1 - its index among the rows the row path takes. */
   private readonly slot: Int32Array;
   private out = Buffer.allocUnsafe(1 << 20);
 
