@@ -281,15 +281,15 @@ const EXPECTED: Record<ColumnType, string> = {
   datetime: "expected a datetime (ISO 8601 text or epoch milliseconds)",
 };
 
+/** A letter Number() would read as more than a digit (hex, binary, Infinity), or an underscore: such a cell takes the full path. */
+const NON_DECIMAL = /[a-df-zA-DF-Z_]/;
+const DECIMAL_START = /^[-+.0-9]/;
+
 /**
  * A cell in its column's type, or undefined when it does not fit. Numbers, booleans and texts
  * convert as the dataset import does (so "NA" or "" is null, like in training); integer columns
  * take any number, as the model reads them as numbers; datetimes stay as given.
  */
-/** A letter Number() would read as more than a digit (hex, binary, Infinity), or an underscore: such a cell takes the full path. */
-const NON_DECIMAL = /[a-df-zA-DF-Z_]/;
-const DECIMAL_START = /^[-+.0-9]/;
-
 export function coerceValue(value: Cell, type: ColumnType): Cell | undefined {
   // The common cell of a number column, a plain decimal text ("0.1234", "-3e5"): read at once,
   // without the missing-word and pattern checks. It starts with a digit, a sign or a point (none

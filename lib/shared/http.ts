@@ -155,9 +155,9 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
 const tooLarge = (limit: number) => new AppError("TOO_LARGE", `Request bodies here are limited to ${limit} bytes.`, [{ field: "body", message: "too large" }]);
 const tooLargeJson = () => tooLarge(MAX_JSON_BYTES);
 
-/** 413 when a request declares a body longer than `limit` bytes (before reading any of it). */
-export function checkDeclaredLength(contentLength: string | null, limit: number): void {
-  if (Number(contentLength ?? "0") > limit) throw tooLarge(limit);
+/** 413 when a request declares a body longer than `limit` bytes (before reading any of it); `tooBig` names another field than body. */
+export function checkDeclaredLength(contentLength: string | null, limit: number, tooBig: () => AppError = () => tooLarge(limit)): void {
+  if (Number(contentLength ?? "0") > limit) throw tooBig();
 }
 
 /** The body as text, at most `limit` bytes: 413 past it (after draining, so the client reads the answer). */

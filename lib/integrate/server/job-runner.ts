@@ -25,7 +25,6 @@ const MAX_YIELD_MS = 1000;
 /** Rows scored, written and committed together. */
 export const JOB_CHUNK_ROWS = 1024;
 
-
 interface Chunk {
   rows: Row[];
   /** Each row's cells as they came, for the CSV (file inputs). */
@@ -133,10 +132,12 @@ const finish = (id: string, set: Partial<JobRow>) =>
     .run();
 
 /**
- * Runs a claimed job from its last committed chunk to the end. Each chunk: read, coerce, score in
- * one batched pass, append to output.csv at the committed offset, then one transaction inserts
- * the chunk into the output table with its row errors and moves rowsDone and outputBytes on.
- * A process that dies between the two leaves bytes past outputBytes, which the resume truncates.
+ * Runs a claimed job from its last committed chunk to the end. Each chunk is read, coerced and
+ * scored in one batched pass here (as columns or as rows, see job-chunks.ts), then committed on
+ * the committer's thread (job-commit.ts): one transaction inserts its rows into the output table
+ * with its row errors, writes its lines to output.csv at the committed offset and moves rowsDone
+ * and outputBytes on. A process that dies mid-commit leaves bytes past outputBytes, which the
+ * resume truncates.
  */
 export async function executeJob(job: JobRow): Promise<void> {
   const db = getDb();

@@ -11,7 +11,7 @@ import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { getDataset } from "@/lib/data/server/datasets";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { env } from "@/lib/shared/env";
-import { consumeLimited, parseWith } from "@/lib/shared/http";
+import { checkDeclaredLength, consumeLimited, parseWith } from "@/lib/shared/http";
 import type { RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { authenticate, servingEndpoint } from "./endpoints";
@@ -119,7 +119,7 @@ async function readCsvHeader(file: string): Promise<string[]> {
  * sees the answer, not a reset).
  */
 async function saveBody(req: RequestLike, dest: string, limit: number): Promise<{ rows: number }> {
-  if (Number(req.header("content-length") ?? "0") > limit) throw tooLargeUpload(limit);
+  checkDeclaredLength(req.header("content-length"), limit, () => tooLargeUpload(limit));
   const body = req.stream();
   const out = fs.createWriteStream(dest);
   // A disk error is reported by the awaited drain or finish below, never as an uncaught 'error'.
