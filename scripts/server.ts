@@ -12,13 +12,18 @@ async function main() {
   const port = Number(process.argv[process.argv.indexOf("-p") + 1] || process.env.PORT || 3000);
   // As `next start` does, before React and Next are loaded.
   (process.env as Record<string, string>).NODE_ENV = "production";
+  // This server prints the set-up link itself, after its address (instrumentation.ts does under `next dev`).
+  process.env.WORKBENCH_FRONT = "1";
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: path.resolve(__dirname, ".."), port, hostname: "localhost" });
   const handle = app.getRequestHandler();
   // Migrations, samples and the background timers run here (instrumentation.ts) before the first request is taken.
   await app.prepare();
   const { serveFront } = await import("@/lib/integrate/server/front");
+  const { setupLink } = await import("@/lib/identity/server/setup");
   const server = http.createServer((req, res) => {
+    // The caller's address for sign-in limits and the audit log (Next's route handlers see no socket); never taken from the client.
+    req.headers["x-workbench-peer"] = req.socket.remoteAddress ?? "";
     if (serveFront(req, res)) return;
     handle(req, res).catch((e) => {
       console.error("[server] request failed", e);
@@ -26,7 +31,12 @@ async function main() {
       res.end();
     });
   });
-  server.listen(port, () => console.log(`▲ workbench ready on http://localhost:${port}`));
+  server.listen(port, () => {
+    console.log(`▲ workbench ready on http://localhost:${port}`);
+    // Before anyone has an account: the one-time link that creates the first administrator.
+    const link = setupLink(`http://localhost:${port}`);
+    if (link) console.log(`▲ set up the first administrator: ${link}`);
+  });
   // A clean stop: no new connections, requests in flight answered, then exit (the request log flushes on exit, request-log.ts).
   const stop = () => {
     server.close(() => void app.close().finally(() => process.exit(0)));

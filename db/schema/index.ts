@@ -8,3 +8,4 @@ export * from "./jobs";
 export * from "./schedules";
 export * from "./reports";
 export * from "./monitoring";
+export * from "./identity";

@@ -29,6 +29,8 @@ export const jobs = sqliteTable(
     error: text(),
     cancelRequested: integer({ mode: "boolean" }).notNull().default(false),
     scheduleId: text(),
+    /** The person who submitted it (null: an endpoint key, a schedule or the system). */
+    createdBy: text(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     startedAt: integer({ mode: "timestamp_ms" }),
     finishedAt: integer({ mode: "timestamp_ms" }),

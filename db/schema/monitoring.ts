@@ -36,8 +36,31 @@ export const alertRules = sqliteTable("alert_rules", {
   threshold: real(),
   windowMinutes: integer().notNull(),
   webhookUrl: text(),
+  /** The key each delivery is signed with (Standard Webhooks, `whsec_…`); shown once when the rule is created. */
+  webhookSecret: text(),
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
+
+/** One delivery of an alert to its rule's webhook: how it went, after how many attempts. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text().primaryKey(),
+    ruleId: text().notNull(),
+    alertId: text(),
+    /** `alert.firing` or `alert.resolved`. */
+    event: text().notNull(),
+    url: text().notNull(),
+    /** The last attempt's HTTP status, null when no answer came. */
+    status: integer(),
+    ok: integer({ mode: "boolean" }).notNull(),
+    attempts: integer().notNull(),
+    error: text(),
+    durationMs: integer(),
+    at: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("webhook_deliveries_rule").on(t.ruleId, t.at)],
+);
 
 /** One firing of a rule, open (firing) until an evaluation finds the condition gone. */
 export const alerts = sqliteTable(
@@ -59,3 +82,4 @@ export const alerts = sqliteTable(
 export type ActualRow = typeof actuals.$inferSelect;
 export type AlertRuleRow = typeof alertRules.$inferSelect;
 export type AlertRow = typeof alerts.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -28,6 +28,8 @@ export const runs = sqliteTable(
     cancelRequested: integer({ mode: "boolean" }).notNull().default(false),
     /** The sweep this run is a trial of, if any. */
     sweepId: text(),
+    /** The person (user id) who queued it; null for runs made by the system (samples, retrain by a rule). */
+    createdBy: text(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     startedAt: integer({ mode: "timestamp_ms" }),
     finishedAt: integer({ mode: "timestamp_ms" }),
@@ -46,6 +48,7 @@ export const sweeps = sqliteTable("sweeps", {
   /** Params every trial shares. */
   baseParams: text({ mode: "json" }).notNull().$type<Record<string, unknown>>(),
   metric: text().notNull(),
+  createdBy: text(),
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
 

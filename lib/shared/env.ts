@@ -25,6 +25,17 @@ const schema = z.object({
   URL_IMPORT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** Hosts (name or name:port) that URL imports may reach even on private addresses; for tests. */
   URL_IMPORT_ALLOWED_HOSTS: csvList,
+  /**
+   * The address people reach the workbench at when it runs behind a proxy (https://ml.example.org):
+   * its origin is the only one state-changing browser requests may come from, and session cookies
+   * are marked Secure when it is https. Unset: the origin each request was addressed to.
+   */
+  WORKBENCH_URL: z.string().url().optional(),
+  /** Create this administrator at start when no one has an account yet (unattended installs, tests). */
+  WORKBENCH_ADMIN_EMAIL: z.string().email().optional(),
+  WORKBENCH_ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+  /** "1" behind a reverse proxy: the client's address is the first of X-Forwarded-For (sign-in limits, audit). */
+  WORKBENCH_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   /** Set to "0" to start without the bundled sample projects. */
   WORKBENCH_SEED_SAMPLES: z.enum(["0", "1"]).default("1"),
 });

@@ -1,0 +1,4 @@
+import { authRoute } from "@/lib/identity/server/auth-route";
+
+/** better-auth's routes (`POST /api/auth/sign-in/email`, `/sign-out`, `/change-password`, `GET /api/auth/get-session`): see lib/identity/server/auth-route.ts. */
+export { authRoute as GET, authRoute as POST };
