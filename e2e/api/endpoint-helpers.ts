@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { test as base, expect, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { expectJson, type Row } from "./helpers";
 import { linearCsv, projectWithRecipe, type Run } from "./train-helpers";
+import { editorHeaders } from "./auth-helpers";
 
 export interface ModelVersion {
   id: string;
@@ -114,7 +115,7 @@ export async function expectScored<P = number>(res: APIResponse): Promise<ScoreA
 export const test = base.extend<object, { regression: { projectId: string; runId: string; model: ModelVersion } }>({
   regression: [
     async ({ playwright }, use, workerInfo) => {
-      const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL });
+      const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL, extraHTTPHeaders: editorHeaders() });
       const project = await projectWithRecipe(request, "regression", linearCsv(200), "y");
       const run = await trainRun(request, project.id, "mlp", { epochs: 5, hiddenUnits: [6] });
       const model = await register(request, run.id);

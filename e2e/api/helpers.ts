@@ -221,7 +221,9 @@ export function sendChunked(
 ): Promise<{ status: number; contentType: string; body: string }> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = http.request(new URL(path, baseURL), { method, headers }, (res) => {
+    // As the editor, like the `request` fixture, unless the test sends its own credentials.
+    const auth = process.env.WB_EDITOR_TOKEN && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization") ? { authorization: `Bearer ${process.env.WB_EDITOR_TOKEN}` } : {};
+    const req = http.request(new URL(path, baseURL), { method, headers: { ...auth, ...headers } }, (res) => {
       answered = true;
       const parts: Buffer[] = [];
       res.on("data", (c: Buffer) => parts.push(c));

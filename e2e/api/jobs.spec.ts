@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { createProject, expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
 import { idCsv, waitForRun, type Run } from "./train-helpers";
+import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 
 /** Batch jobs: a dataset version or a CSV scored in chunks to a CSV file and an output table. */
 
@@ -220,7 +221,7 @@ test("a cancelled job stops and never offers its output as complete", async ({ r
 function startOwnServer(port: number, dataDir: string): ChildProcess {
   return spawn(process.execPath, ["--input-type=module", "-e", `import("./scripts/launch.mjs").then((m) => m.launch(${port}))`], {
     cwd: process.cwd(),
-    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", NODE_ENV: "production" },
+    env: { ...process.env, ...OWN_SERVER_ADMIN_ENV, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", NODE_ENV: "production" },
     stdio: "ignore",
     detached: true,
   });
@@ -231,7 +232,8 @@ test("a job whose server is killed mid-way resumes from its last committed chunk
   const port = Number(process.env.TEST_PORT ?? 3200) + 1000;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-kill-"));
   let server = startOwnServer(port, dataDir);
-  const api = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  const probe = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  let api = probe;
   const kill = (s: ChildProcess) => {
     try {
       process.kill(-s.pid!, "SIGKILL");
@@ -240,7 +242,8 @@ test("a job whose server is killed mid-way resumes from its last committed chunk
     }
   };
   try {
-    await expect.poll(async () => (await api.get("/api/health").catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
+    await expect.poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
+    api = await adminContextOn(playwrightRequest, `http://127.0.0.1:${port}`);
     const ep = await deployLinear(api);
     const rows = 150_000;
     const input = await upload(api, uniq("kill input"), idCsv(rows));
@@ -268,6 +271,7 @@ test("a job whose server is killed mid-way resumes from its last committed chunk
   } finally {
     kill(server);
     await api.dispose();
+    if (api !== probe) await probe.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

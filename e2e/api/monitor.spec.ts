@@ -8,6 +8,7 @@ import { test as base, expect, type APIRequestContext } from "@playwright/test";
 import { bearer, deploy, register, score, trainRun, type Deployed, type ModelVersion } from "./endpoint-helpers";
 import { createProject, expectJson, expectProblem, uniq, upload, type Row } from "./helpers";
 import { linearCsv } from "./train-helpers";
+import { editorHeaders } from "./auth-helpers";
 
 interface FeatureDrift {
   name: string;
@@ -94,7 +95,7 @@ const byName = <T extends { name: string }>(items: T[]) => Object.fromEntries(it
 const test = base.extend<object, { model: ModelVersion }>({
   model: [
     async ({ playwright }, use, workerInfo) => {
-      const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL });
+      const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL, extraHTTPHeaders: editorHeaders() });
       const dataset = await upload(request, uniq("monitor data"), linearCsv(TRAINING_ROWS));
       const project = await createProject(request, { name: uniq("monitor"), task: "regression", datasetId: dataset.id, target: "y" });
       // Imputation lets rows with a missing number be scored (and counted by data quality).

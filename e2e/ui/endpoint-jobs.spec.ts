@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test, type APIRequestContext, type Locator } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator } from "./test";
 import { idCsv } from "../api/train-helpers";
 import { json, regressionProjectWithRecipe } from "./fixtures";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { json } from "./fixtures";
 
 /** The seeded orange-juice project, trained from its Train page with the defaults the form shows. */

@@ -1,4 +1,4 @@
-import { test, expect, type Locator } from "@playwright/test";
+import { test, expect, type Locator } from "./test";
 
 /** The state of each step as the strip says it in words ("Define: Done"), in loop order. */
 async function expectSteps(card: Locator, states: string[]) {

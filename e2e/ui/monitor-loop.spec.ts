@@ -1,5 +1,5 @@
 /** The Monitor step's loop in the browser: ground truth and performance, an alert firing, and back to training (retrain, compare, promote). */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { json, regressionProjectWithRecipe } from "./fixtures";
 
 interface ModelRef {

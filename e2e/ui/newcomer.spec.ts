@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./test";
 
 /** A small file with a column name holding a space and brackets; price [USD] has mean 55. */
 const CSV = [

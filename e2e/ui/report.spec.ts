@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./test";
 
 /**
  * The seed's batch scenario in the browser: the orange-juice forecaster, trained and deployed by

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 
 /**
  * The seed's real-time scenario: on first start the worker trains the sample recommender and

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { regressionProjectWithRecipe } from "./fixtures";
 
 test("a person runs a small grid sweep and finds its best trial marked", async ({ page, request }) => {

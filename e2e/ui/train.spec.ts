@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { regressionProjectWithRecipe } from "./fixtures";
 
 test("a person trains a linear model and reads its curve, metrics and verdict", async ({ page, request }) => {
