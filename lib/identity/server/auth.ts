@@ -44,6 +44,8 @@ function create() {
     rateLimit: { enabled: false },
     trustedOrigins: (request) => (request ? [ownOrigin(request.headers, request.url)] : env.WORKBENCH_URL ? [new URL(env.WORKBENCH_URL).origin] : []),
     telemetry: { enabled: false },
+    // Its warning that no base URL is set is the design here: the origin comes from each request (or WORKBENCH_URL).
+    logger: { level: "error" },
     advanced: {
       // Secure cookies when people reach the workbench over https (WORKBENCH_URL); httpOnly and SameSite=Lax always.
       useSecureCookies: env.WORKBENCH_URL?.startsWith("https://") ?? false,
