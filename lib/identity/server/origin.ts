@@ -42,5 +42,6 @@ export function clientIp(headers: HeaderSource): string | null {
     const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
     if (forwarded) return forwarded;
   }
-  return headers.get("x-workbench-peer") ?? headers.get("x-real-ip") ?? null;
+  // Set by the production server from the socket (scripts/server.ts), overwriting whatever a client sent.
+  return process.env.WORKBENCH_FRONT === "1" ? headers.get("x-workbench-peer") || null : null;
 }
