@@ -19,6 +19,7 @@ import {
   type AlertRule,
   type AlertRuleInput,
 } from "./monitor-api";
+import { WebhookDeliveryLog, WebhookSecretPanel } from "./monitor-webhooks";
 import { Notice } from "./notice";
 import { NumberInput } from "./number-input";
 import { ApiError } from "./queries";
@@ -125,8 +126,17 @@ function RuleTable({ rules }: { rules: AlertRule[] }) {
                 </th>
                 <td className={CELL}>{condition(r.kind, r.threshold)}</td>
                 <td className={`${CELL} tabular-nums`}>{plural(r.windowMinutes, "minute")}</td>
-                <td className={`${CELL} max-w-64 truncate font-mono text-xs`} title={r.webhookUrl ?? undefined}>
-                  {r.webhookUrl ?? <span className="font-sans text-slate-400">none</span>}
+                <td className={`${CELL} max-w-72 space-y-1`}>
+                  {r.webhookUrl ? (
+                    <>
+                      <p className="truncate font-mono text-xs" title={r.webhookUrl}>
+                        {r.webhookUrl}
+                      </p>
+                      <WebhookDeliveryLog rule={r} label={kindLabel(r.kind)} />
+                    </>
+                  ) : (
+                    <span className="text-slate-400">none</span>
+                  )}
                 </td>
                 <td className={`${CELL} text-right`}>
                   <Button variant="danger" size="sm" aria-label={`Delete the ${kindLabel(r.kind)} rule`} disabled={remove.isPending} onClick={() => remove.mutate(r.id)}>
@@ -143,14 +153,20 @@ function RuleTable({ rules }: { rules: AlertRule[] }) {
   );
 }
 
-function AddRuleForm({ name }: { name: string }) {
+function AddRuleForm({ name, onSecret }: { name: string; onSecret: (secret: string) => void }) {
   const id = useId();
   const qc = useQueryClient();
   const [kind, setKind] = useState<AlertKind>("errorRate");
   const [threshold, setThreshold] = useState<number | undefined>(10);
   const [windowMinutes, setWindowMinutes] = useState<number | undefined>(DEFAULT_WINDOW_MINUTES);
   const [webhookUrl, setWebhookUrl] = useState("");
-  const add = useMutation({ mutationFn: (rule: AlertRuleInput) => createAlertRule(rule), onSuccess: () => invalidateAlerts(qc) });
+  const add = useMutation({
+    mutationFn: (rule: AlertRuleInput) => createAlertRule(rule),
+    onSuccess: (created) => {
+      if (created.webhookSecret) onSecret(created.webhookSecret);
+      return invalidateAlerts(qc);
+    },
+  });
   const errors = add.error instanceof ApiError ? add.error.fieldErrors : {};
   const meaning = THRESHOLD[kind];
   const submit = (e: FormEvent) => {
@@ -220,6 +236,8 @@ export function MonitorAlerts({ name }: MonitorAlertsProps) {
   const alerts = useQuery(monitorAlertsQuery(name));
   const rules = useQuery(monitorRulesQuery(name));
   const evaluate = useMutation({ mutationFn: evaluateAlerts, onSuccess: () => invalidateAlerts(qc) });
+  // A new rule's signing secret: the API answers it once, so it lives only here until dismissed.
+  const [secret, setSecret] = useState<string | null>(null);
   const firing = alerts.data?.filter((a) => a.state === "firing").length ?? 0;
   return (
     <div className="space-y-4">
@@ -240,7 +258,8 @@ export function MonitorAlerts({ name }: MonitorAlertsProps) {
       {alerts.error ? <ErrorNotice error={alerts.error} /> : alerts.data ? <AlertList alerts={alerts.data} /> : <p className="text-sm text-slate-500">Loading the alerts…</p>}
       <h4 className="text-sm font-semibold text-slate-800">Rules</h4>
       {rules.error ? <ErrorNotice error={rules.error} /> : rules.data ? <RuleTable rules={rules.data} /> : <p className="text-sm text-slate-500">Loading the rules…</p>}
-      <AddRuleForm name={name} />
+      {secret && <WebhookSecretPanel secret={secret} onDismiss={() => setSecret(null)} />}
+      <AddRuleForm name={name} onSecret={setSecret} />
     </div>
   );
 }

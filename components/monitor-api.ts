@@ -7,11 +7,13 @@ import type { Endpoint, Run } from "./api-types";
 import { fetchJson, MONITOR_REFRESH_MS, sendJson } from "./queries";
 
 export type { Performance } from "@/lib/monitor/server/actuals";
-export type { Alert, AlertRule } from "@/lib/monitor/server/alerts";
+export type { Alert, AlertRule, CreatedAlertRule } from "@/lib/monitor/server/alerts";
+export type { WebhookDelivery } from "@/lib/monitor/server/webhooks";
 export type { Unmatched } from "@/lib/monitor/actuals";
 type Performance = import("@/lib/monitor/server/actuals").Performance;
 type Alert = import("@/lib/monitor/server/alerts").Alert;
 type AlertRule = import("@/lib/monitor/server/alerts").AlertRule;
+type CreatedAlertRule = import("@/lib/monitor/server/alerts").CreatedAlertRule;
 
 /** `POST /api/endpoints/{name}/actuals` → how many were joined to their predictions, and why the rest were not. */
 export interface ActualsPosted {
@@ -109,13 +111,16 @@ export const monitorAlertsQuery = (name: string) =>
     staleTime: 0,
   });
 
+/** The endpoint's rules with their latest webhook deliveries (made in the background after an evaluation, hence the refresh). */
 export const monitorRulesQuery = (name: string) =>
   queryOptions({
     queryKey: monitorLoopKeys.rules(name),
     queryFn: ({ signal }) => fetchJson<{ items: AlertRule[] }>(`/api/alerts/rules?endpoint=${enc(name)}`, { signal }).then((r) => r.items),
+    refetchInterval: MONITOR_REFRESH_MS,
   });
 
-export const createAlertRule = (rule: AlertRuleInput) => sendJson<AlertRule>("POST", "/api/alerts/rules", rule);
+/** The answer carries the webhook's signing secret, this once. */
+export const createAlertRule = (rule: AlertRuleInput) => sendJson<CreatedAlertRule>("POST", "/api/alerts/rules", rule);
 export const deleteAlertRule = (id: string) => sendJson<void>("DELETE", `/api/alerts/rules/${enc(id)}`);
 export const evaluateAlerts = () => sendJson<{ evaluated: number; fired: number; resolved: number }>("POST", "/api/alerts/evaluate");
 

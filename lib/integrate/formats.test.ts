@@ -84,7 +84,7 @@ describe("parseScoreRequest: every format gives the same rows", () => {
 });
 
 describe("parseScoreRequest: malformed requests name the field", () => {
-  it.each(["text/plain", "", "application/xml", "multipart/form-data; boundary=x"])("rejects the content type %j", (type) => {
+  it.each(["text/plain", "", "application/xml", "multipart/form-data; boundary=x", "text/plain;charset=json", "text/x+json", "application/jsonl"])("rejects the content type %j", (type) => {
     expectError(() => parse('{"rows":[{"a":1}]}', type), "UNSUPPORTED_MEDIA_TYPE", "content-type");
   });
 

@@ -4,6 +4,7 @@
  * Protocol V2 (KServe). Pure and browser-safe: the endpoint page previews with the same code.
  */
 import { AppError, type FieldError } from "@/lib/shared/errors";
+import { isJsonContentType } from "@/lib/shared/media-type";
 import { coerceCell, isMissing } from "@/lib/data/infer";
 import { toTimestamp } from "@/lib/prepare/split";
 import type { Cell, ColumnType, Row } from "@/lib/data/types";
@@ -257,14 +258,14 @@ function mediaType(contentType: string): string {
 }
 
 /**
- * Reads a scoring request body into rows. JSON (`application/json` or any `+json` type) holds
+ * Reads a scoring request body into rows. JSON (`application/json` or `application/*+json`) holds
  * exactly one of `rows`, `dataframe_split`, `dataframe_records`, `instances`, `inputs`, plus an
  * optional `k`; `text/csv` holds a header line and rows of strings. Values are not typed here:
  * run coerceRows with the model's schema and `ROWS_FIELD[format]`.
  */
 export function parseScoreRequest(input: { contentType: string; text: string }, opts: ParseScoreOptions): ScoreRequest {
   const type = mediaType(input.contentType);
-  if (type === "application/json" || type.endsWith("+json")) return parseJsonBody(input.text, opts);
+  if (isJsonContentType(type)) return parseJsonBody(input.text, opts);
   if (type === "text/csv") return parseCsvBody(input.text, opts);
   const message = "expected application/json or text/csv";
   throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Expected application/json or text/csv, got ${type || "no content type"}.`, [

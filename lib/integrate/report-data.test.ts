@@ -95,6 +95,11 @@ describe("normalizeTime and reportCsv", () => {
     const csv = reportCsv([{ series: "a, b", time: "1", value: 2 }], [{ series: "a, b", time: "2", value: 3.5 }]);
     expect(csv).toBe('series,time,kind,value\n"a, b",1,history,2\n"a, b",2,forecast,3.5\n');
   });
+
+  it("writes a series name a spreadsheet would run as a formula as text; negative values stay numbers", () => {
+    const csv = reportCsv([{ series: "=HYPERLINK(\"http://evil.example\")", time: "@1", value: -5 }], [{ series: "-cmd", time: "2", value: -1.5e3 }]);
+    expect(csv).toBe('series,time,kind,value\n"\'=HYPERLINK(""http://evil.example"")",\'@1,history,-5\n\'-cmd,2,forecast,-1500\n');
+  });
 });
 
 describe("actuals that arrive after the forecast", () => {

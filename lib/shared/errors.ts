@@ -29,12 +29,15 @@ const APP_ERROR = Symbol.for("ml-workbench.AppError");
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldError[];
+  /** For a 429 (or 503): when the client may try again, sent as the `Retry-After` header. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, errors: FieldError[] = []) {
+  constructor(code: ErrorCode, message: string, errors: FieldError[] = [], options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.errors = errors;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
     Object.defineProperty(this, APP_ERROR, { value: true });
   }
 

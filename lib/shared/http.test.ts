@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
-import { errorResponse, handle, MAX_JSON_BYTES, queryInt, readChunksLimited, readJson } from "./http";
+import { errorResponse, MAX_JSON_BYTES, queryInt, readChunksLimited, readJson } from "./http";
 
 const post = (body: BodyInit, type = "application/json") =>
   new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
@@ -20,15 +20,6 @@ describe("problem details", () => {
     const res = errorResponse(new Error("secret path /etc/x"));
     expect(res.status).toBe(500);
     expect(JSON.stringify(await res.json())).not.toContain("secret");
-  });
-
-  it("turns a throwing handler into a problem answer", async () => {
-    const h = handle(() => {
-      throw new AppError("CONFLICT", "busy", [{ field: "name", message: "taken" }]);
-    });
-    const res = await h(new Request("http://x/"), { params: Promise.resolve({}) });
-    expect(res.status).toBe(409);
-    expect((await res.json()).errors).toEqual([{ field: "name", message: "taken" }]);
   });
 });
 

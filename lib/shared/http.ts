@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError, type ErrorCode, type FieldError } from "./errors";
+import { isJsonContentType, mediaTypeOf } from "./media-type";
 
 /** The one table from error code to HTTP status. */
 const STATUS: Record<ErrorCode, number> = {
@@ -64,7 +65,12 @@ export function problemAnswer(code: ErrorCode, detail: string, errors: FieldErro
 
 /** A thrown error as a problem answer: an AppError says what was wrong; anything else is logged and answered 500 without details. */
 export function errorAnswer(e: unknown): Answer {
-  if (e instanceof AppError) return problemAnswer(e.code, e.message, e.errors);
+  if (e instanceof AppError) {
+    const answer = problemAnswer(e.code, e.message, e.errors);
+    // Whole seconds, at least 1 (RFC 9110 delay-seconds); both Next's handlers and the scoring front send these headers.
+    if (e.retryAfterSeconds !== undefined) answer.headers["retry-after"] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
+    return answer;
+  }
   // Internal messages are logged, not sent.
   console.error("[workbench] unhandled error", e);
   return problemAnswer("INTERNAL", "Something went wrong on the server; it has been logged.");
@@ -78,22 +84,6 @@ export const errorResponse = (e: unknown): Response => toResponse(errorAnswer(e)
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, init);
-}
-
-type Ctx<P> = { params: Promise<P> };
-
-/** Wraps a route handler so every thrown error becomes a problem answer. */
-export function handle<P = Record<string, string>>(
-  fn: (req: Request, params: P) => Promise<Response> | Response,
-) {
-  return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
-    try {
-      const params = ctx?.params ? await ctx.params : ({} as P);
-      return await fn(req, params);
-    } catch (e) {
-      return errorResponse(e);
-    }
-  };
 }
 
 /** zod issues → field errors with dotted paths ("steps.1.columns"). */
@@ -125,18 +115,19 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 /** How much of an oversized body is read and discarded so the client still sees its 413. */
 const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
 
-/** Reads a JSON body: 415 for another content type, 413 when too big, 400 when malformed, 422 when invalid. */
-function requireJsonType(req: Request) {
-  const type = (req.headers.get("content-type") ?? "").toLowerCase();
-  if (type && !type.includes("json")) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Expected application/json, got ${type.split(";")[0]}.`, [
-      { field: "content-type", message: "must be application/json" },
-    ]);
-  }
+export { isJsonContentType };
+
+/** 415 naming content-type unless `contentType` says JSON. */
+export function requireJsonType(contentType: string | null | undefined): void {
+  if (isJsonContentType(contentType)) return;
+  throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Expected application/json, got ${mediaTypeOf(contentType) || "no content type"}.`, [
+    { field: "content-type", message: "must be application/json" },
+  ]);
 }
 
+/** Reads a JSON body: 415 for another or no content type, 413 when too big, 400 when malformed, 422 when invalid. */
 export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
-  requireJsonType(req);
+  requireJsonType(req.headers.get("content-type"));
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BYTES) throw tooLargeJson();
   const text = await readTextLimited(req, MAX_JSON_BYTES);
@@ -231,14 +222,50 @@ export function queryWindow(url: URL): { since?: Date; until?: Date } {
   return { since, until };
 }
 
-/** Like readJson, but an empty body reads as `undefined` (for routes whose body is optional). */
+/**
+ * Like readJson, but an empty body reads as `undefined` (for routes whose body is optional),
+ * whatever its content type; a body that is not empty must be JSON (415 otherwise).
+ */
 export async function readJsonOptional<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T> | undefined> {
   const declared = req.headers.get("content-length");
   if (declared === "0" || !req.body) return undefined;
-  requireJsonType(req);
+  const type = req.headers.get("content-type");
+  // A declared body is refused before it is read; a chunked one may turn out empty.
+  if (declared !== null) requireJsonType(type);
   const text = await readTextLimited(req, MAX_JSON_BYTES);
+  if (text.length === 0) return undefined;
+  requireJsonType(type);
   if (!text.trim()) return undefined;
   return readJson(new Request("http://local/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), schema);
+}
+
+/** Largest body a route that takes none still reads: room for `{}` and some white space. */
+export const MAX_NO_BODY_BYTES = 1024;
+
+/**
+ * For a route that takes no body: accepts none, an empty one, or a JSON `{}` (what a generic
+ * client sends for "no arguments"). Anything else is refused, not ignored: 415 naming
+ * content-type for a body that is not JSON, 413 naming body past MAX_NO_BODY_BYTES (the rest
+ * drained, not kept), 400 for malformed JSON, 422 naming body for JSON other than `{}`.
+ */
+export async function readNoBody(req: Request): Promise<void> {
+  const declared = req.headers.get("content-length");
+  if (declared === "0" || !req.body) return;
+  const type = req.headers.get("content-type");
+  if (declared !== null) requireJsonType(type);
+  const text = await readTextLimited(req, MAX_NO_BODY_BYTES);
+  if (text.length === 0) return;
+  requireJsonType(type);
+  if (!text.trim()) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new AppError("BAD_REQUEST", `The request body is not valid JSON: ${(e as Error).message}`, [{ field: "body", message: "invalid JSON" }]);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value) || Object.keys(value).length > 0) {
+    throw new AppError("VALIDATION", "This request takes no body; send none, or {}.", [{ field: "body", message: "must be empty or {}" }]);
+  }
 }
 
 /**

@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { z } from "zod";
 import type { Cell, Row } from "@/lib/data/types";
 import { mulberry32, toTimestamp } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
 import { cellToNumber } from "./matrix";
 import { type ForecastMetrics, forecastMetrics } from "./metrics";
+import { FORECASTER_PARAM_BOUNDS, paramsSchema } from "./param-bounds";
 import type { EpochLog, TrainCallbacks } from "./types";
 
 /**
@@ -66,30 +66,10 @@ export const FORECASTER_DEFAULTS = {
 } satisfies Partial<ForecasterParams>;
 
 /**
- * A forecaster's params as a run takes them (partial, strict, with ranges); the target is the
+ * A forecaster's params as a run takes them (partial, strict, with FORECASTER_PARAM_BOUNDS); the target is the
  * project's, not a param. Column names are checked against the data by `resolveRunParams`.
  */
-export const forecasterParamsSchema = z
-  .object({
-    horizon: z.number().int().min(1).max(520),
-    timeColumn: z.string().min(1),
-    seriesColumns: z.array(z.string().min(1)).max(5),
-    exogenous: z.array(z.string().min(1)).max(50),
-    lags: z.array(z.number().int().min(1).max(520)).min(1).max(16),
-    seasonLength: z.number().int().min(-1).max(520),
-    epochs: z.number().int().min(1).max(500),
-    batchSize: z.number().int().min(1).max(8192),
-    learningRate: z.number().gt(0).max(1),
-    hiddenUnits: z.array(z.number().int().min(1).max(1024)).min(1).max(8),
-    dropout: z.number().min(0).max(0.9),
-    l2: z.number().min(0).max(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
-    earlyStoppingPatience: z.number().int().min(0).max(100),
-    ensembleSize: z.number().int().min(1).max(10),
-    refit: z.boolean(),
-  })
-  .partial()
-  .strict();
+export const forecasterParamsSchema = paramsSchema(FORECASTER_PARAM_BOUNDS);
 
 /** The level a series is measured against: the mean log value over this many periods up to the origin. */
 const LEVEL_WINDOW_PERIODS = 26;

@@ -1,9 +1,11 @@
+import { boundViolation, describeBound, PARAM_BOUNDS, rangeText, type ParamBound } from "./param-bounds";
 import { ACTIVATIONS, type Algorithm } from "./types";
 
 /**
  * The params a person can set for each algorithm, as form fields (browser-safe). The run form and
  * the sweep form draw them; the server checks the values again (params schemas), so this only
- * turns text into the right JSON types and catches typing slips early.
+ * turns text into the right JSON types and catches typing slips and values beyond the param's
+ * bound (PARAM_BOUNDS, the server's) early.
  */
 export type ParamKind = "int" | "number" | "intList" | "column" | "columnList" | "choice" | "boolean";
 
@@ -16,6 +18,8 @@ export interface ParamField {
   group: "model" | "training";
   /** For "choice": the allowed values. */
   options?: readonly string[];
+  /** The allowed values, as the server checks them (PARAM_BOUNDS of the field's algorithm). */
+  bound?: ParamBound;
 }
 
 const TRAINING: Record<string, ParamField> = {
@@ -23,7 +27,7 @@ const TRAINING: Record<string, ParamField> = {
   batchSize: { name: "batchSize", label: "Batch size", hint: "Examples per gradient step.", kind: "int", group: "training" },
   learningRate: { name: "learningRate", label: "Learning rate", hint: "Adam step size.", kind: "number", group: "training" },
   l2: { name: "l2", label: "L2 penalty", hint: "Weight decay on the kernels.", kind: "number", group: "training" },
-  dropout: { name: "dropout", label: "Dropout", hint: "0 to 0.9, after each hidden layer.", kind: "number", group: "training" },
+  dropout: { name: "dropout", label: "Dropout", hint: "After each hidden layer.", kind: "number", group: "training" },
   earlyStoppingPatience: {
     name: "earlyStoppingPatience",
     label: "Early-stopping patience",
@@ -38,7 +42,7 @@ const HIDDEN_UNITS: ParamField = { name: "hiddenUnits", label: "Hidden units", h
 
 const t = (...names: string[]) => names.map((n) => TRAINING[n]);
 
-export const PARAM_FIELDS: Record<Algorithm, ParamField[]> = {
+const FIELDS: Record<Algorithm, ParamField[]> = {
   linear: t("epochs", "batchSize", "learningRate", "l2", "earlyStoppingPatience", "seed"),
   logistic: t("epochs", "batchSize", "learningRate", "l2", "earlyStoppingPatience", "seed"),
   mlp: [
@@ -67,6 +71,17 @@ export const PARAM_FIELDS: Record<Algorithm, ParamField[]> = {
     { name: "negatives", label: "Negative samples", hint: "Per positive pair.", kind: "int", group: "training" },
     ...t("epochs", "batchSize", "learningRate", "earlyStoppingPatience", "seed"),
   ],
+};
+
+/** Each algorithm's fields, with their bounds. */
+export const PARAM_FIELDS = Object.fromEntries(
+  Object.entries(FIELDS).map(([algorithm, fields]) => [algorithm, fields.map((f) => ({ ...f, bound: PARAM_BOUNDS[algorithm as Algorithm][f.name] }))]),
+) as Record<Algorithm, ParamField[]>;
+
+/** A field's hint with its range: "Examples per gradient step. 8–8192." */
+export const paramFieldHint = (f: ParamField): string => {
+  const range = rangeText(f.bound);
+  return range ? `${f.hint} ${range}.` : f.hint;
 };
 
 /** How a default shows in a field: lists comma-separated. */
@@ -98,12 +113,14 @@ export function parseParamDraft(fields: readonly ParamField[], draft: Readonly<R
         const n = Number(text);
         if (!Number.isFinite(n)) errors[f.name] = "Enter a number, or leave empty for the default.";
         else if (f.kind === "int" && !Number.isInteger(n)) errors[f.name] = "Enter a whole number.";
+        else if (f.bound && boundViolation(f.bound, n)) errors[f.name] = `Enter ${describeBound(f.bound)}.`;
         else params[f.name] = n;
         break;
       }
       case "intList": {
         const list = splitList(text).map(Number);
         if (list.length === 0 || list.some((u) => !Number.isInteger(u))) errors[f.name] = "List whole numbers separated by commas, such as 64, 32.";
+        else if (f.bound && boundViolation(f.bound, list)) errors[f.name] = `Enter ${describeBound(f.bound)}.`;
         else params[f.name] = list;
         break;
       }

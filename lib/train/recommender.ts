@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { z } from "zod";
 import type { Cell, Row } from "@/lib/data/types";
 import { mulberry32, shuffledIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
 import { type DotKernel, dotKernel } from "./dot-kernel";
 import { cellToNumber } from "./matrix";
 import { type RecommendationMetrics, type RecommendationQuery, recommendationMetrics } from "./metrics";
+import { paramsSchema, RECOMMENDER_PARAM_BOUNDS } from "./param-bounds";
 import type { EpochLog, Recommendation, TrainCallbacks } from "./types";
 
 /**
@@ -57,25 +57,8 @@ export const RECOMMENDER_DEFAULTS = {
   cooccurrenceWeight: 1,
 } satisfies Partial<RecommenderParams>;
 
-/** A recommender's params as a run takes them (partial, strict, with ranges); columns are checked against the data. */
-export const recommenderParamsSchema = z
-  .object({
-    basketColumn: z.string().min(1),
-    userColumn: z.string().min(1),
-    itemColumn: z.string().min(1),
-    quantityColumn: z.string().min(1),
-    embeddingDim: z.number().int().min(1).max(256),
-    k: z.number().int().min(1).max(100),
-    epochs: z.number().int().min(1).max(200),
-    batchSize: z.number().int().min(1).max(8192),
-    learningRate: z.number().gt(0).max(1),
-    negatives: z.number().int().min(1).max(50),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
-    earlyStoppingPatience: z.number().int().min(0).max(100),
-    cooccurrenceWeight: z.number().min(0).max(100),
-  })
-  .partial()
-  .strict();
+/** A recommender's params as a run takes them (partial, strict, with RECOMMENDER_PARAM_BOUNDS); columns are checked against the data. */
+export const recommenderParamsSchema = paramsSchema(RECOMMENDER_PARAM_BOUNDS);
 
 /** Share of the baskets (of two items or more) held out for the leave-one-item-out evaluation. */
 const TEST_BASKET_SHARE = 0.2;

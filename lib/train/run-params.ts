@@ -1,6 +1,7 @@
 import type { ColumnType } from "@/lib/data/types";
 import { AppError } from "@/lib/shared/errors";
 import { forecasterParamsSchema, resolveForecasterParams, type ForecasterParams } from "./forecaster";
+import { workViolation } from "./param-bounds";
 import { parseParams } from "./params";
 import { recommenderParamsSchema, resolveRecommenderParams, type RecommenderParams } from "./recommender";
 import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "./tabular";
@@ -15,6 +16,8 @@ export interface RunContext {
   targetType: ColumnType;
   /** The time column of a time split, if the recipe splits by time. */
   splitTimeColumn?: string;
+  /** The dataset's rows, when known: the params must not take more gradient steps on them than a run may (workViolation). */
+  rows?: number;
 }
 
 const NUMERIC: readonly ColumnType[] = ["number", "integer"];
@@ -26,12 +29,18 @@ const isTabular = (a: Algorithm): a is TabularAlgorithm => (TABULAR_ALGORITHMS a
  * The full params of a run: the defaults overlaid with what was asked, every param checked, and
  * what the data decides filled in (a forecaster's time, series and exogenous columns; a
  * recommender's item, basket and quantity columns). Stored on the run, so a run says exactly
- * what it trained with. Throws VALIDATION on `params.<name>` (or `target`).
+ * what it trained with. Throws VALIDATION on `params.<name>` (or `target`): a param beyond its
+ * bound (PARAM_BOUNDS), or epochs and batch size that would take too many steps on the data.
  */
 export function resolveRunParams(algorithm: Algorithm, raw: unknown, ctx: RunContext): Record<string, unknown> {
-  if (isTabular(algorithm)) return { ...resolveTabularParams(algorithm, raw) };
-  if (algorithm === "forecaster") return { ...resolveForecasterRunParams(raw, ctx) };
-  return { ...resolveRecommenderRunParams(raw, ctx) };
+  const params: Record<string, unknown> = isTabular(algorithm)
+    ? { ...resolveTabularParams(algorithm, raw) }
+    : algorithm === "forecaster"
+      ? { ...resolveForecasterRunParams(raw, ctx) }
+      : { ...resolveRecommenderRunParams(raw, ctx) };
+  const tooMuch = ctx.rows === undefined ? undefined : workViolation(algorithm, params, ctx.rows);
+  if (tooMuch) throw new AppError("VALIDATION", `invalid params: ${tooMuch[0].message}`, tooMuch);
+  return params;
 }
 
 function checkColumn(ctx: RunContext, field: string, name: string): ColumnType {

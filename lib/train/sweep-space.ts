@@ -3,8 +3,9 @@
  * comma-separated ("0.001, 0.01"); hidden-unit architectures are separated by "|" ("64,32 | 32").
  */
 
+import { boundViolation, describeBound, PARAM_BOUNDS } from "./param-bounds";
 import { formatParamValue, PARAM_FIELDS } from "./param-fields";
-import { ALGORITHMS } from "./types";
+import { ALGORITHMS, type Algorithm } from "./types";
 
 export type SweepParam = "learningRate" | "epochs" | "batchSize" | "l2" | "hiddenUnits" | "dropout" | "activation";
 
@@ -19,19 +20,24 @@ export interface SweepParamField {
 
 const takenBy = (name: SweepParam) => ALGORITHMS.filter((a) => PARAM_FIELDS[a].some((f) => f.name === name));
 
-/** The searchable params, in the order the form shows them; the ranges are the server's to check. */
+/** The searchable params, in the order the form shows them; their ranges are PARAM_BOUNDS' (see `sweepFieldHint`). */
 export const SWEEP_PARAM_FIELDS: SweepParamField[] = [
-  { name: "learningRate", label: "Learning rates", hint: "Above 0, at most 1.", kind: "number", algorithms: takenBy("learningRate") },
+  { name: "learningRate", label: "Learning rates", hint: "Adam step sizes.", kind: "number", algorithms: takenBy("learningRate") },
   { name: "epochs", label: "Epochs", hint: "Whole numbers; a ceiling, early stopping decides.", kind: "integer", algorithms: takenBy("epochs") },
   { name: "batchSize", label: "Batch sizes", hint: "Whole numbers.", kind: "integer", algorithms: takenBy("batchSize") },
-  { name: "l2", label: "L2 penalties", hint: "0 to 1.", kind: "number", algorithms: takenBy("l2") },
+  { name: "l2", label: "L2 penalties", hint: "Weight decay.", kind: "number", algorithms: takenBy("l2") },
   { name: "hiddenUnits", label: "Hidden units", hint: "Architectures separated by |, layers by commas: 64,32 | 32.", kind: "units", algorithms: takenBy("hiddenUnits") },
-  { name: "dropout", label: "Dropout rates", hint: "0 to 0.9.", kind: "number", algorithms: takenBy("dropout") },
+  { name: "dropout", label: "Dropout rates", hint: "After each hidden layer.", kind: "number", algorithms: takenBy("dropout") },
   { name: "activation", label: "Activations", hint: "", kind: "activation", algorithms: takenBy("activation") },
 ];
 
-/** The most trials a sweep may queue: more would keep the single worker busy for hours (the server checks it). */
-export const MAX_SWEEP_TRIALS = 50;
+/** A field's hint with the algorithm's range for it: "Adam step sizes; each from 0.000001 to 1." */
+export function sweepFieldHint(field: SweepParamField, algorithm: Algorithm): string {
+  const bound = PARAM_BOUNDS[algorithm][field.name];
+  if (!bound || (bound.kind !== "int" && bound.kind !== "number" && bound.kind !== "intList")) return field.hint;
+  const range = bound.kind === "intList" ? `at most ${bound.maxItems} layers of ${bound.min} to ${bound.max} units` : `each from ${bound.min} to ${bound.max}`;
+  return `${field.hint.replace(/\.$/, "")}; ${range}.`;
+}
 
 export type SweepDraft = Record<SweepParam, string>;
 export const EMPTY_SWEEP_DRAFT: SweepDraft = { learningRate: "", epochs: "", batchSize: "", l2: "", hiddenUnits: "", dropout: "", activation: "" };
@@ -68,17 +74,27 @@ export function parseSweepValues(field: SweepParamField, text: string, activatio
   return { values };
 }
 
-/** The space the filled-in fields make, with a message per field that does not parse; empty fields are left out. */
+/**
+ * The space the filled-in fields make, with a message per field that does not parse (or, given
+ * the algorithm, holds a value beyond its bound); empty fields are left out.
+ */
 export function buildSweepSpace(
   draft: SweepDraft,
   fields: SweepParamField[],
   activations: readonly string[],
+  algorithm?: Algorithm,
 ): { space: Partial<Record<SweepParam, unknown[]>>; errors: Partial<Record<SweepParam, string>> } {
   const space: Partial<Record<SweepParam, unknown[]>> = {};
   const errors: Partial<Record<SweepParam, string>> = {};
   for (const f of fields) {
     const parsed = parseSweepValues(f, draft[f.name], activations);
-    if ("error" in parsed) errors[f.name] = parsed.error;
+    if ("error" in parsed) {
+      errors[f.name] = parsed.error;
+      continue;
+    }
+    const bound = algorithm ? PARAM_BOUNDS[algorithm][f.name] : undefined;
+    const outOfBounds = bound && parsed.values.find((v) => boundViolation(bound, v));
+    if (bound && outOfBounds !== undefined) errors[f.name] = `Each value must be ${describeBound(bound)}; ${formatSweepValue(outOfBounds)} is not.`;
     else if (parsed.values.length > 0) space[f.name] = parsed.values;
   }
   return { space, errors };

@@ -243,7 +243,7 @@ describe("params", () => {
       [{ learningRate: 0 }, "params.learningRate"],
       [{ learningRate: 2 }, "params.learningRate"],
       [{ hiddenUnits: [] }, "params.hiddenUnits"],
-      [{ hiddenUnits: [2000] }, "params.hiddenUnits.0"],
+      [{ hiddenUnits: [2000] }, "params.hiddenUnits"],
       [{ dropout: 0.95 }, "params.dropout"],
       [{ activation: "swish" }, "params.activation"],
       [{ batchSize: "big" }, "params.batchSize"],

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { z } from "zod";
 import { mulberry32 } from "@/lib/prepare/split";
 import { AppError, type FieldError } from "@/lib/shared/errors";
 import { type Matrix, encodeLabels, sortLabels } from "./matrix";
 import { argmax, classificationMetrics, regressionMetrics } from "./metrics";
+import { paramsSchema, TABULAR_PARAM_BOUNDS } from "./param-bounds";
 import { parseParams } from "./params";
 import { ACTIVATIONS, type Activation, type ClassPrediction, type EpochLog, type Metrics, type TrainCallbacks } from "./types";
 
@@ -73,21 +73,8 @@ export const TABULAR_DEFAULTS: Record<TabularAlgorithm, TabularParams> = {
   mlp: { ...COMMON_DEFAULTS, hiddenUnits: [64, 32], epochs: 300, batchSize: 64, learningRate: 0.001, l2: 1e-4 },
 };
 
-/** Partial params of a tabular run, with their ranges. Unknown keys are refused, so a typo is not silently ignored. */
-export const tabularParamsSchema = z
-  .object({
-    epochs: z.number().int().min(1).max(1000),
-    batchSize: z.number().int().min(1).max(8192),
-    learningRate: z.number().gt(0).max(1),
-    hiddenUnits: z.array(z.number().int().min(1).max(1024)).min(1).max(8),
-    activation: z.enum(ACTIVATIONS),
-    dropout: z.number().min(0).max(0.9),
-    l2: z.number().min(0).max(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
-    earlyStoppingPatience: z.number().int().min(0).max(100),
-  })
-  .partial()
-  .strict();
+/** Partial params of a tabular run, with their ranges (TABULAR_PARAM_BOUNDS). Unknown keys are refused, so a typo is not silently ignored. */
+export const tabularParamsSchema = paramsSchema(TABULAR_PARAM_BOUNDS);
 
 /** The defaults of an algorithm overlaid with valid params; a bad param throws VALIDATION on `params.<name>`. */
 export function resolveTabularParams(algorithm: TabularAlgorithm, params: unknown = {}): TabularParams {

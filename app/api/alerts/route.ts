@@ -1,5 +1,6 @@
 import { listAlerts } from "@/lib/monitor/server/alerts";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** `?state=firing|resolved&endpoint=` → `{items:[{id, ruleId, endpoint, kind, state, value, threshold, firedAt, resolvedAt}]}`, newest first. */
 export const GET = handle((req) => {

@@ -1,6 +1,7 @@
 import { listDatasets } from "@/lib/data/server/datasets";
 import { createDatasetFromRequest } from "@/lib/data/server/upload";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle((req) => json({ items: listDatasets({ name: new URL(req.url).searchParams.get("name") ?? undefined }) }));
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createEndpoint, listEndpoints } from "@/lib/integrate/server/endpoints";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 export const GET = handle((req) => json({ items: listEndpoints({ projectId: new URL(req.url).searchParams.get("projectId") ?? undefined }) }));
 

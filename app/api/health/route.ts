@@ -1,5 +1,6 @@
 import { checkHealth } from "@/lib/shared/server/health";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle(() => json(checkHealth()));
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listModels, registerModel } from "@/lib/train/server/models";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 export const GET = handle((req) => {
   const q = new URL(req.url).searchParams;

@@ -1,5 +1,6 @@
 import { createProject, listProjects } from "@/lib/define/server/projects";
-import { handle, json, readJson, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, readJson, otherMethods } from "@/lib/shared/http";
 import { z } from "zod";
 
 export const GET = handle(() => json({ items: listProjects() }));

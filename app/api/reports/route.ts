@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createReport, listReports } from "@/lib/integrate/server/reports";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 export const GET = handle(() => json({ items: listReports() }));
 

@@ -3,7 +3,7 @@ import busboy from "busboy";
 import { z } from "zod";
 import { env } from "@/lib/shared/env";
 import { AppError } from "@/lib/shared/errors";
-import { readJson } from "@/lib/shared/http";
+import { isJsonContentType, readJson } from "@/lib/shared/http";
 import type { DatasetVersion } from "../types";
 import { checkDatasetName, ingestData, ingestDataset, type IngestedData } from "./ingest";
 import { openUrl } from "./url-import";
@@ -36,7 +36,7 @@ export async function createDatasetFromRequest(req: Request): Promise<DatasetVer
   const declared = Number(req.headers.get("content-length") ?? "0");
   const queryName = new URL(req.url).searchParams.get("name") ?? undefined;
 
-  if (contentType.startsWith("application/json") && !queryName) {
+  if (isJsonContentType(contentType) && !queryName) {
     const body = await readJson(req, importSchema);
     const name = checkDatasetName(body.name);
     const opened = await openUrl(body.url, {

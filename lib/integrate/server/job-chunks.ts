@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { byteRecords, plainDecimal, scanRecords, type ByteRecords } from "@/lib/data/csv-bytes";
 import { parseRecords } from "@/lib/data/csv-records";
 import type { ColumnType, RawCell, Row } from "@/lib/data/types";
-import { csvCell } from "@/lib/shared/csv";
+import { csvCell, isFormulaLike } from "@/lib/shared/csv";
 import { AppError } from "@/lib/shared/errors";
 import { coerceRows, coerceValue } from "../formats";
 import type { Prediction, Predictor } from "./predictors";
@@ -141,6 +141,10 @@ export function rowOfCells(inputNames: string[], cells: RawCell[]): Row {
   return row;
 }
 
+/** 1 for the bytes a formula-like cell starts with (see isFormulaLike): = + - @, tab, carriage return. */
+const FORMULA_START_BYTE = new Uint8Array(256);
+for (const c of "=+-@\t\r") FORMULA_START_BYTE[c.charCodeAt(0)] = 1;
+
 /** Rows the columnar reader takes at a time (one chunk: one transaction). */
 export const COLUMNAR_CHUNK_ROWS = 4096;
 /** Bytes read from the input file at a time. */
@@ -151,9 +155,9 @@ const READ_BYTES = 4 << 20;
  * record's number cells are read from its bytes (`plainDecimal`, or the row path's own
  * `coerceValue` for any other text), the recipe runs per column, and the features go into one
  * float32 matrix for one batched forward pass. The CSV line of a plain record is its own bytes
- * followed by the prediction cells. A record that is not plain, or that holds a value the model
- * cannot use, goes through the row path (`rowChunkOutput`), so its output and its error are the
- * row path's exactly.
+ * followed by the prediction cells. A record that is not plain, that holds a value the model
+ * cannot use, or a cell a spreadsheet would run as a formula (which csvCell escapes), goes
+ * through the row path (`rowChunkOutput`), so its output and its error are the row path's exactly.
  */
 export class ColumnarChunks {
   private readonly width: number;
@@ -167,6 +171,8 @@ export class ColumnarChunks {
   private readonly x: Float32Array;
   /** Per output row of a chunk: its matrix row (≥ 0), or -1 - its index among the rows the row path takes. */
   private readonly slot: Int32Array;
+  /** Per output row of a chunk: 1 when its CSV line starts with its record's own bytes (plain, no formula-like cell). */
+  private readonly ownBytes: Uint8Array;
   private out = Buffer.allocUnsafe(1 << 20);
 
   constructor(
@@ -187,6 +193,7 @@ export class ColumnarChunks {
     this.texts = new Array(capacity * this.width).fill(null);
     this.x = new Float32Array(capacity * columnar.features.length);
     this.slot = new Int32Array(capacity);
+    this.ownBytes = new Uint8Array(capacity);
   }
 
   /**
@@ -255,7 +262,7 @@ export class ColumnarChunks {
 
   /** Records [from, to) of the last scan as output. */
   private output(buf: Buffer, from: number, to: number): ChunkOutput {
-    const { layout, records: r, width, types, numbers, texts, x, slot, transforms, featureColumn } = this;
+    const { layout, records: r, width, types, numbers, texts, x, slot, ownBytes, transforms, featureColumn } = this;
     const features = transforms.length;
     const fallbackRows: Row[] = [];
     const fallbackRaw: RawCell[][] = [];
@@ -265,18 +272,32 @@ export class ColumnarChunks {
     for (let i = from; i < to; i++) {
       const row = recordOf.length;
       let usable = r.plain[i] === 1;
+      let formula = false;
       if (usable) {
         const at = i * width;
         for (let j = 0; j < width; j++) {
           const s = r.fieldStart[at + j];
           const e = r.fieldEnd[at + j];
           const type = types[j];
+          // A cell a spreadsheet would run as a formula is written escaped (csvCell), not as its
+          // bytes: its record takes the row path. Numeric text ("-5") is no formula.
+          const formulaStart = s < e && FORMULA_START_BYTE[buf[s]] === 1;
           if (type === null) {
+            if (formulaStart && Number.isNaN(plainDecimal(buf, s, e)) && isFormulaLike(buf.toString("utf8", s, e))) {
+              usable = false;
+              formula = true;
+              break;
+            }
             texts[row * width + j] = buf.toString("utf8", s, e);
             continue;
           }
           let v = plainDecimal(buf, s, e);
           if (v !== v && s < e) {
+            if (formulaStart && isFormulaLike(buf.toString("utf8", s, e))) {
+              usable = false;
+              formula = true;
+              break;
+            }
             const cell = coerceValue(buf.toString("utf8", s, e), type);
             if (cell === undefined) {
               usable = false;
@@ -306,7 +327,10 @@ export class ColumnarChunks {
         slot[row] = -1 - fallbackRows.length;
         fallbackRows.push(rowOfCells(layout.inputNames, cells));
         fallbackRaw.push(cells);
+        // Refused before all its cells were read (a row error): a formula-like cell may come later.
+        if (r.plain[i] === 1 && !formula) formula = this.hasFormulaCell(buf, i);
       }
+      ownBytes[row] = r.plain[i] === 1 && !formula ? 1 : 0;
       recordOf.push(i);
     }
     const predictions = m > 0 ? layout.predictor.columnar!.predictMatrix(x, m) : [];
@@ -315,7 +339,8 @@ export class ColumnarChunks {
     const errors: (string | null)[] = new Array(count).fill(null);
     for (let k = 0; k < count; k++) if (slot[k] < 0) errors[k] = fallback!.errors[-1 - slot[k]];
 
-    // The CSV: a plain record's own bytes, then its prediction cells; any other, the row path's line.
+    // The CSV: a plain record's own bytes, then its prediction cells; any other (or one with a
+    // formula-like cell, which csvCell escapes), the row path's line.
     const fallbackLines = fallback?.lines ?? [];
     const values: unknown[] = new Array(layout.recordWidth);
     const regression = layout.predictor.kind === "tabular" && layout.predictor.task === "regression" && layout.recordWidth === width + 3;
@@ -323,7 +348,7 @@ export class ColumnarChunks {
     for (let k = 0; k < count; k++) {
       const i = recordOf[k];
       const s = slot[k];
-      if (r.plain[i] === 1) {
+      if (ownBytes[k] === 1) {
         const from = r.start[i];
         const length = r.end[i] - from;
         // The record's bytes, then ",<prediction>,<no error>" for a regression's scored row (its
@@ -378,6 +403,17 @@ export class ColumnarChunks {
         }
       },
     };
+  }
+
+  /** Whether plain record i has a cell a spreadsheet would run as a formula (numeric text like "-5" is none). */
+  private hasFormulaCell(buf: Buffer, i: number): boolean {
+    const r = this.records;
+    for (let j = 0; j < this.width; j++) {
+      const s = r.fieldStart[i * this.width + j];
+      const e = r.fieldEnd[i * this.width + j];
+      if (s < e && FORMULA_START_BYTE[buf[s]] === 1 && Number.isNaN(plainDecimal(buf, s, e)) && isFormulaLike(buf.toString("utf8", s, e))) return true;
+    }
+    return false;
   }
 
   private plainCells(buf: Buffer, i: number): string[] {

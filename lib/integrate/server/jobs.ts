@@ -4,16 +4,19 @@ import { once } from "node:events";
 import { Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import busboy from "busboy";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { getDataset } from "@/lib/data/server/datasets";
+import { currentPrincipal } from "@/lib/identity/server/context";
+import { getSettings } from "@/lib/identity/server/settings";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { env } from "@/lib/shared/env";
-import { checkDeclaredLength, consumeLimited, parseWith } from "@/lib/shared/http";
+import { checkDeclaredLength, consumeLimited, isJsonContentType, parseWith } from "@/lib/shared/http";
 import type { RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
+import { ACTIVE_STATUSES, quotaExceeded } from "@/lib/train/server/quotas";
 import { authenticate, servingEndpoint } from "./endpoints";
 
 /**
@@ -182,14 +185,40 @@ async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: s
   });
 }
 
+/** Whom a job counts against: the person who queued it, else (a job sent with an endpoint key) the endpoint; null is not capped. */
+export type JobQuotaScope = { userId: string } | { endpoint: string } | null;
+
+/**
+ * 429 when the scope already has `maxQueuedJobsPerUser` jobs queued or running: a person's own
+ * jobs, or the jobs an endpoint's keys queued (no person). The scheduler and the command line are
+ * not capped. Inside the inserting transaction, parallel requests cannot all pass it.
+ */
+export function checkJobQuota(db: Pick<ReturnType<typeof getDb>, "select">, scope: JobQuotaScope): void {
+  if (!scope) return;
+  const max = getSettings().quotas.maxQueuedJobsPerUser;
+  const whose = "userId" in scope ? eq(jobs.createdBy, scope.userId) : and(eq(jobs.endpointName, scope.endpoint), isNull(jobs.createdBy));
+  const active = db.select({ n: count() }).from(jobs).where(and(inArray(jobs.status, [...ACTIVE_STATUSES]), whose)).get()?.n ?? 0;
+  if (active < max) return;
+  throw quotaExceeded(
+    "userId" in scope
+      ? `You have ${active} batch jobs queued or running, and may have at most ${max}.`
+      : `The endpoint has ${active} batch jobs from its keys queued or running, and may have at most ${max}.`,
+  );
+}
+
 /**
  * Queues a batch job on an endpoint: `{datasetId, errorThreshold?}` as JSON, or a CSV as a
  * multipart `file` (with an optional `errorThreshold` field) or a `text/csv` body. The input is
- * checked against the model's input schema first: a missing column is a 422 naming it.
+ * checked against the model's input schema first: a missing column is a 422 naming it. Past the
+ * cap on queued jobs (checkJobQuota), a 429 with Retry-After.
  */
 export async function createJob(req: RequestLike, name: string, opts: { scheduleId?: string; skipAuth?: boolean } = {}): Promise<Job> {
   const s = servingEndpoint(name);
   if (!opts.skipAuth) authenticate(s, req.header("authorization"));
+  const createdBy = currentPrincipal()?.userId ?? null;
+  const quotaScope: JobQuotaScope = createdBy !== null ? { userId: createdBy } : opts.skipAuth ? null : { endpoint: name };
+  // Before an upload is read: a refused job should not cost its bytes first.
+  checkJobQuota(getDb(), quotaScope);
   const { predictorFor } = await import("./endpoints");
   const predictor = await predictorFor(s.row.modelId);
   const required = predictor.kind === "recommender" ? [] : predictor.inputSchema;
@@ -198,7 +227,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
   let source: Pick<JobRow, "sourceKind" | "datasetId" | "sourceName" | "rowsTotal">;
   let errorThreshold = -1;
   try {
-    if (contentType.includes("json")) {
+    if (isJsonContentType(contentType)) {
       const text = await req.text(64 * 1024);
       let value: unknown;
       try {
@@ -245,12 +274,21 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
     error: null,
     cancelRequested: false,
     scheduleId: opts.scheduleId ?? null,
+    createdBy,
     createdAt: now,
     startedAt: null,
     finishedAt: null,
     updatedAt: now,
   };
-  getDb().insert(jobs).values(row).run();
+  try {
+    getDb().transaction((tx) => {
+      checkJobQuota(tx, quotaScope);
+      tx.insert(jobs).values(row).run();
+    });
+  } catch (e) {
+    fs.rmSync(jobDir(id), { recursive: true, force: true });
+    throw e;
+  }
   return presentJob(row);
 }
 

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/shared/errors";
-import { errorAnswer, toResponse, type Answer } from "@/lib/shared/http";
+import { errorAnswer, requireJsonType, toResponse, type Answer } from "@/lib/shared/http";
 import { fromWebRequest, type RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
@@ -55,6 +55,9 @@ export async function score(call: RequestLike, name: string, protocol: Protocol)
     cors = corsHeaders(s, origin);
     const keyHash = authenticate(s, call.header("authorization"));
     takeToken(s, keyHash);
+    // V2 bodies are JSON. A missing content type is read as JSON: Open Inference Protocol clients
+    // (tritonclient) send none, and a key in a header is nothing a cross-site form can send.
+    if (protocol === "v2" && call.header("content-type")) requireJsonType(call.header("content-type"));
     const text = await call.text(MAX_SCORE_BYTES);
     const predictor = readyPredictor(s) ?? (await pickPredictor(s));
     outcome.predictor = predictor;

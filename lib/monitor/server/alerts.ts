@@ -1,7 +1,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { alertRules, alerts, endpoints, type AlertRow, type AlertRuleRow } from "@/db/schema";
+import { alertRules, alerts, endpoints, webhookDeliveries, type AlertRow, type AlertRuleRow } from "@/db/schema";
 import { meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints";
 import { endpointTraffic } from "@/lib/integrate/server/traffic";
@@ -9,12 +9,12 @@ import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { endpointPerformance } from "./actuals";
+import { newWebhookSecret } from "./webhook-signature";
+import { checkWebhookUrl, dispatchWebhook, listDeliveries, type WebhookDelivery, type WebhookEvent } from "./webhooks";
 import { endpointDrift, worstQuality } from "./window";
 
 /** How often the web server evaluates every rule. */
 export const ALERT_TICK_MS = 30_000;
-/** A webhook that has not answered by then is given up (and logged). */
-const WEBHOOK_TIMEOUT_MS = 5_000;
 const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
 export const ALERT_KINDS = ["drift", "dataQuality", "errorRate", "p99LatencyMs", "performance"] as const;
@@ -42,8 +42,15 @@ export interface AlertRule {
   threshold: number | null;
   windowMinutes: number;
   webhookUrl: string | null;
+  /** Whether deliveries are signed (rules made before signing have no secret). */
+  hasWebhookSecret: boolean;
+  /** The latest webhook deliveries, newest first. */
+  deliveries: WebhookDelivery[];
   createdAt: string;
 }
+
+/** `POST /api/alerts/rules`'s answer: the only time the signing secret is shown (null without a webhook). */
+export type CreatedAlertRule = AlertRule & { webhookSecret: string | null };
 
 export interface Alert {
   id: string;
@@ -57,13 +64,15 @@ export interface Alert {
   resolvedAt: string | null;
 }
 
-const presentRule = (r: AlertRuleRow): AlertRule => ({
+const presentRule = (r: AlertRuleRow, deliveries: WebhookDelivery[]): AlertRule => ({
   id: r.id,
   endpoint: r.endpointName,
   kind: r.kind,
   threshold: r.threshold,
   windowMinutes: r.windowMinutes,
   webhookUrl: r.webhookUrl,
+  hasWebhookSecret: r.webhookSecret !== null,
+  deliveries,
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -79,11 +88,15 @@ const presentAlert = (a: AlertRow): Alert => ({
   resolvedAt: a.resolvedAt?.toISOString() ?? null,
 });
 
-/** `POST /api/alerts/rules`: a rule on an existing endpoint. */
-export function createAlertRule(input: unknown): AlertRule {
+/**
+ * `POST /api/alerts/rules`: a rule on an existing endpoint. A webhook must pass the outbound
+ * address check (422 naming webhookUrl) and gets a signing secret, returned this once.
+ */
+export async function createAlertRule(input: unknown): Promise<CreatedAlertRule> {
   const body = parseWith(ruleSchema, input);
   const exists = getDb().select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.name, body.endpoint)).get();
   if (!exists) throw new AppError("VALIDATION", `Endpoint "${body.endpoint}" does not exist.`, [{ field: "endpoint", message: "unknown endpoint" }]);
+  if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl);
   const row: AlertRuleRow = {
     id: newId("alr"),
     endpointName: body.endpoint,
@@ -91,10 +104,11 @@ export function createAlertRule(input: unknown): AlertRule {
     threshold: body.threshold ?? null,
     windowMinutes: body.windowMinutes,
     webhookUrl: body.webhookUrl ?? null,
+    webhookSecret: body.webhookUrl ? newWebhookSecret() : null,
     createdAt: new Date(),
   };
   getDb().insert(alertRules).values(row).run();
-  return presentRule(row);
+  return { ...presentRule(row, []), webhookSecret: row.webhookSecret };
 }
 
 export function listAlertRules(opts: { endpoint?: string } = {}): AlertRule[] {
@@ -104,15 +118,16 @@ export function listAlertRules(opts: { endpoint?: string } = {}): AlertRule[] {
     .where(opts.endpoint ? eq(alertRules.endpointName, opts.endpoint) : undefined)
     .orderBy(asc(alertRules.createdAt))
     .all()
-    .map(presentRule);
+    .map((r) => presentRule(r, r.webhookUrl ? listDeliveries(r.id) : []));
 }
 
-/** Deletes a rule; an alert it has firing is resolved with it. */
+/** Deletes a rule and its delivery log; an alert it has firing is resolved with it. */
 export function deleteAlertRule(id: string): void {
   const db = getDb();
   if (!db.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.id, id)).get()) throw notFound("Alert rule", id);
   db.transaction((tx) => {
     tx.update(alerts).set({ state: "resolved", resolvedAt: new Date() }).where(and(eq(alerts.ruleId, id), eq(alerts.state, "firing"))).run();
+    tx.delete(webhookDeliveries).where(eq(webhookDeliveries.ruleId, id)).run();
     tx.delete(alertRules).where(eq(alertRules.id, id)).run();
   });
 }
@@ -163,6 +178,7 @@ function measureRule(rule: AlertRuleRow, now: Date): { firing: boolean; value: n
 
 interface Change {
   rule: AlertRuleRow;
+  alertId: string;
   state: "firing" | "resolved";
   value: number | null;
   at: Date;
@@ -170,8 +186,9 @@ interface Change {
 
 /**
  * Evaluates every rule once: a condition that starts holding opens a firing alert, one that stops
- * resolves it; each change is posted to the rule's webhook. The database part is synchronous, so
- * the timer and `POST /api/alerts/evaluate` cannot open one alert twice.
+ * resolves it. The database part is synchronous, so the timer and `POST /api/alerts/evaluate`
+ * cannot open one alert twice; each change's webhook is then delivered in the background
+ * (retries take seconds), so a slow receiver never holds up the next evaluation.
  */
 export async function evaluateAlerts(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
   const db = getDb();
@@ -189,34 +206,34 @@ export async function evaluateAlerts(now = new Date()): Promise<{ evaluated: num
     }
     const open = db.select().from(alerts).where(and(eq(alerts.ruleId, rule.id), eq(alerts.state, "firing"))).get();
     if (m.firing && !open) {
-      db.insert(alerts).values({ id: newId("alt"), ruleId: rule.id, endpointName: rule.endpointName, kind: rule.kind, state: "firing", value: m.value, threshold: m.threshold, firedAt: now, resolvedAt: null }).run();
-      changes.push({ rule, state: "firing", value: m.value, at: now });
+      const alertId = newId("alt");
+      db.insert(alerts).values({ id: alertId, ruleId: rule.id, endpointName: rule.endpointName, kind: rule.kind, state: "firing", value: m.value, threshold: m.threshold, firedAt: now, resolvedAt: null }).run();
+      changes.push({ rule, alertId, state: "firing", value: m.value, at: now });
     } else if (!m.firing && open) {
       db.update(alerts).set({ state: "resolved", resolvedAt: now, value: m.value }).where(eq(alerts.id, open.id)).run();
-      changes.push({ rule, state: "resolved", value: m.value, at: now });
+      changes.push({ rule, alertId: open.id, state: "resolved", value: m.value, at: now });
     } else if (open) {
       db.update(alerts).set({ value: m.value }).where(eq(alerts.id, open.id)).run();
     }
   }
-  await Promise.all(changes.map(notify));
+  for (const change of changes) notify(change);
   return { evaluated: rules.length, fired: changes.filter((c) => c.state === "firing").length, resolved: changes.filter((c) => c.state === "resolved").length };
 }
 
-/** Posts a change to the rule's webhook; a failure is logged, never thrown. */
-async function notify(change: Change): Promise<void> {
-  const url = change.rule.webhookUrl;
-  if (!url) return;
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ rule: presentRule(change.rule), state: change.state, value: change.value, endpoint: change.rule.endpointName, at: change.at.toISOString() }),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    });
-    if (!res.ok) console.error(`[alerts] webhook ${url} answered HTTP ${res.status}`);
-  } catch (e) {
-    console.error(`[alerts] webhook ${url} failed: ${(e as Error).message}`);
-  }
+/** Hands a change to its rule's webhook, if it has one: delivered, retried and logged in the background. */
+function notify({ rule, alertId, state, value, at }: Change): void {
+  if (!rule.webhookUrl) return;
+  const event: WebhookEvent = state === "firing" ? "alert.firing" : "alert.resolved";
+  const body = JSON.stringify({
+    type: event,
+    alertId,
+    rule: { id: rule.id, endpoint: rule.endpointName, kind: rule.kind, threshold: rule.threshold, windowMinutes: rule.windowMinutes },
+    state,
+    value,
+    endpoint: rule.endpointName,
+    at: at.toISOString(),
+  });
+  dispatchWebhook({ ruleId: rule.id, alertId, event, url: rule.webhookUrl, secret: rule.webhookSecret, body });
 }
 
 /** Starts evaluating every ALERT_TICK_MS in this process (once, however often it is called). */

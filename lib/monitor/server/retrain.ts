@@ -6,6 +6,7 @@ import { findLatestVersion, readTypedRows } from "@/lib/data/server/datasets";
 import type { Row } from "@/lib/data/types";
 import { updateProject } from "@/lib/define/server/projects";
 import type { Task } from "@/lib/define/tasks";
+import { currentPrincipal } from "@/lib/identity/server/context";
 import { getEndpoint, predictorFor, updateEndpoint, type Endpoint } from "@/lib/integrate/server/endpoints";
 import type { Predictor } from "@/lib/integrate/server/predictors";
 import { getLatestRecipe, getRecipeVersion, saveRecipe } from "@/lib/prepare/server/recipes";
@@ -15,6 +16,7 @@ import { AppError } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
 import { parseWith } from "@/lib/shared/http";
 import { getModel, registerModel, type ModelVersion } from "@/lib/train/server/models";
+import { checkRunQuota } from "@/lib/train/server/quotas";
 import { createRun, getRun } from "@/lib/train/server/runs";
 import { pairMetrics, type Metrics, type Pair } from "../actuals";
 import { successCriterion } from "./actuals";
@@ -43,9 +45,12 @@ function championOf(name: string): { endpoint: Endpoint; champion: ModelVersion;
  * `POST /api/endpoints/{name}/retrain`: queues a challenger run with the champion's algorithm and
  * params on the project's newest recipe; when the champion's dataset has a newer version under
  * the same name, a recipe version pointing at it is saved first (and the project attached to it).
+ * A person's retrain counts against the caps on queued runs (429 past them).
  */
 export async function retrainEndpoint(name: string): Promise<{ runId: string; recipeVersion: number; datasetId: string; newData: boolean }> {
   const { champion, projectId } = championOf(name);
+  // Refused before a recipe version is saved for nothing; createRun checks again as it queues.
+  checkRunQuota(getDb(), { projectId, userId: currentPrincipal()?.userId ?? null, adding: 1 });
   const dataset = champion.manifest.dataset as { id: string; name?: string; version?: number } | undefined;
   const latest = dataset?.name ? findLatestVersion(dataset.name) : undefined;
   const recipe = getLatestRecipe(projectId);

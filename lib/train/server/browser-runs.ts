@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
+import { currentPrincipal } from "@/lib/identity/server/context";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { fieldErrors } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
@@ -148,6 +149,8 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
     error: null,
     cancelRequested: meta.stopped === true,
     sweepId: null,
+    // Trained on the person's own machine: recorded, but no queued work to cap.
+    createdBy: currentPrincipal()?.userId ?? null,
     createdAt: new Date(),
     startedAt: new Date(meta.startedAt),
     finishedAt: new Date(meta.finishedAt),

@@ -7,9 +7,11 @@ import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
 import { getDataset } from "@/lib/data/server/datasets";
+import { currentPrincipal } from "@/lib/identity/server/context";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { resolveRunParams, type RunContext } from "../run-params";
 import { ALGORITHMS, type Algorithm } from "../types";
+import { checkRunQuota } from "./quotas";
 
 /** Which algorithms serve which task. */
 export const ALGORITHMS_BY_TASK: Record<Task, Algorithm[]> = {
@@ -78,16 +80,20 @@ const createRunSchema = z
 
 /**
  * Queues a server-side training run of the project's latest recipe on its dataset version.
- * The worker process picks it up; this only validates and records it.
+ * The worker process picks it up; this only validates and records it (with the person who asked,
+ * within their and the project's caps on queued runs: a 429 past them).
  */
 export function createRun(projectId: string, input: unknown): Run {
   const body = parseWith(createRunSchema, input);
   const row = newRunRow(projectId, body.algorithm, body.params ?? {});
-  getDb().insert(runs).values(row).run();
+  getDb().transaction((tx) => {
+    checkRunQuota(tx, { projectId, userId: row.createdBy, adding: 1 });
+    tx.insert(runs).values(row).run();
+  });
   return presentRun(row);
 }
 
-/** Checks a project can train `algorithm` and resolves its params; the row is not stored yet. */
+/** Checks a project can train `algorithm` and resolves its params; the row (queued by the current person, if any) is not stored yet. */
 export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Record<string, unknown>, sweepId: string | null = null): RunRow {
   const db = getDb();
   const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
@@ -124,6 +130,7 @@ export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Re
     error: null,
     cancelRequested: false,
     sweepId,
+    createdBy: currentPrincipal()?.userId ?? null,
     createdAt: new Date(),
     startedAt: null,
     finishedAt: null,
@@ -141,7 +148,13 @@ export function runContext(datasetId: string, spec: RecipeSpec): RunContext {
   });
   const target = byName.get(spec.target);
   if (!target) throw validation("target", `the recipe's target "${spec.target}" is not a column of the dataset`);
-  return { target: spec.target, targetType: target.type, columns, splitTimeColumn: spec.split.method === "time" ? spec.split.timeColumn : undefined };
+  return {
+    target: spec.target,
+    targetType: target.type,
+    columns,
+    splitTimeColumn: spec.split.method === "time" ? spec.split.timeColumn : undefined,
+    rows: dataset.rowCount,
+  };
 }
 
 export function getRun(id: string): Run {

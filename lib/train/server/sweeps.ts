@@ -4,14 +4,19 @@ import { getDb } from "@/db/client";
 import { projects, runs, sweeps, type SweepRow } from "@/db/schema";
 import { metricInfo } from "@/lib/define/tasks";
 import { mulberry32 } from "@/lib/prepare/split";
+import { currentPrincipal } from "@/lib/identity/server/context";
+import { getSettings } from "@/lib/identity/server/settings";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
-import { MAX_SWEEP_TRIALS } from "../sweep-space";
+import { spaceViolations } from "../param-bounds";
+import { gridSize } from "../sweep-space";
 import { ALGORITHMS } from "../types";
+import { checkRunQuota } from "./quotas";
 import { newRunRow, presentRun, type Run } from "./runs";
 
-export { MAX_SWEEP_TRIALS };
+/** Trials a random sweep draws unless told otherwise. */
+const DEFAULT_RANDOM_TRIALS = 10;
 const DEFAULT_METRIC = { regression: "r2", classification: "accuracy", forecasting: "wape", recommendation: "hitRate" } as const;
 
 const sweepSchema = z
@@ -19,7 +24,7 @@ const sweepSchema = z
     algorithm: z.enum(ALGORITHMS),
     method: z.enum(["grid", "random"]).default("grid"),
     space: z.record(z.string(), z.array(z.unknown()).min(1, "list at least one value").max(20)).refine((s) => Object.keys(s).length > 0, "name at least one param to search"),
-    trials: z.number().int().min(1).max(MAX_SWEEP_TRIALS).optional(),
+    trials: z.number().int().min(1).optional(),
     params: z.record(z.string(), z.unknown()).optional(),
     seed: z.number().int().min(0).optional(),
   })
@@ -49,30 +54,58 @@ function grid(space: Record<string, unknown[]>): Record<string, unknown>[] {
 /** `trials` seeded draws, each param's value picked uniformly from its list; repeats are skipped when possible. */
 function randomDraws(space: Record<string, unknown[]>, trials: number, seed: number): Record<string, unknown>[] {
   const rand = mulberry32(seed);
-  const all = grid(space);
+  const combinations = gridSize(space);
   const seen = new Set<string>();
   const out: Record<string, unknown>[] = [];
   for (let attempt = 0; out.length < trials && attempt < trials * 20; attempt++) {
     const draw = Object.fromEntries(Object.entries(space).map(([k, vs]) => [k, vs[Math.floor(rand() * vs.length)]]));
     const key = JSON.stringify(draw);
-    if (seen.has(key) && seen.size < all.length) continue;
+    if (seen.has(key) && seen.size < combinations) continue;
     seen.add(key);
     out.push(draw);
   }
   return out;
 }
 
-/** Queues a sweep's trials as runs, all validated before any is stored. */
+/**
+ * The most trials a sweep may queue: the administrators' `maxSweepTrials`, and for a person no
+ * more than their and a project's caps on queued runs (a larger sweep could never be queued).
+ */
+export function sweepTrialCap(forPerson: boolean): { cap: number; why: string } {
+  const q = getSettings().quotas;
+  const caps = [{ cap: q.maxSweepTrials, why: "the most trials a sweep may queue" }];
+  if (forPerson) {
+    caps.push({ cap: q.maxQueuedRunsPerUser, why: "the most runs a person may have queued or running" });
+    caps.push({ cap: q.maxQueuedRunsPerProject, why: "the most runs a project may have queued or running" });
+  }
+  return caps.reduce((a, b) => (b.cap < a.cap ? b : a));
+}
+
+/**
+ * Queues a sweep's trials as runs, all validated before any is stored: every value of the space
+ * within its param's bounds, at most `sweepTrialCap` trials (422 naming space or trials), and
+ * within the queue caps as a whole (429: a sweep is queued whole or not at all).
+ */
 export function createSweep(projectId: string, input: unknown): Sweep {
   const body = parseWith(sweepSchema, input);
   const project = getDb().select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) throw notFound("Project", projectId);
-  const combos = body.method === "grid" ? grid(body.space) : randomDraws(body.space, body.trials ?? 10, body.seed ?? 42);
-  if (combos.length > MAX_SWEEP_TRIALS) {
-    throw new AppError("VALIDATION", `The grid has ${combos.length} combinations; at most ${MAX_SWEEP_TRIALS} are run. Narrow it or use method "random".`, [
-      { field: "space", message: `${combos.length} combinations` },
+  const bad = spaceViolations(body.algorithm, body.space);
+  if (bad.length > 0) throw new AppError("VALIDATION", `${bad[0].field}: ${bad[0].message}`, bad);
+  const createdBy = currentPrincipal()?.userId ?? null;
+  const { cap, why } = sweepTrialCap(createdBy !== null);
+  // Counted before any combination is built: 20 values of 8 params would be 2.5e10 of them.
+  const combinations = gridSize(body.space);
+  if (body.method === "grid" && combinations > cap) {
+    throw new AppError("VALIDATION", `The grid has ${combinations} combinations; at most ${cap} are run (${why}). Narrow it or use method "random".`, [
+      { field: "space", message: `${combinations} combinations; at most ${cap}` },
     ]);
   }
+  const trials = body.trials ?? Math.min(DEFAULT_RANDOM_TRIALS, cap);
+  if (body.method === "random" && trials > cap) {
+    throw new AppError("VALIDATION", `A sweep runs at most ${cap} trials (${why}); ${trials} were asked.`, [{ field: "trials", message: `at most ${cap}` }]);
+  }
+  const combos = body.method === "grid" ? grid(body.space) : randomDraws(body.space, trials, body.seed ?? 42);
   const sweepId = newId("swp");
   const rows = combos.map((combo, i) => {
     try {
@@ -95,10 +128,12 @@ export function createSweep(projectId: string, input: unknown): Sweep {
     space: body.space,
     baseParams: body.params ?? {},
     metric,
+    createdBy,
     createdAt: new Date(),
   };
   const db = getDb();
   db.transaction((tx) => {
+    checkRunQuota(tx, { projectId, userId: createdBy, adding: rows.length });
     tx.insert(sweeps).values(row).run();
     // Staggered creation times keep the worker's oldest-first order equal to the trial order.
     rows.forEach((r, i) => tx.insert(runs).values({ ...r, createdAt: new Date(r.createdAt.getTime() + i) }).run());

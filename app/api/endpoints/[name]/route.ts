@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/integrate/server/endpoints";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 export const GET = handle<{ name: string }>((_req, { name }) => json(getEndpoint(name)));
 

@@ -1,5 +1,6 @@
 import { getJob } from "@/lib/integrate/server/jobs";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** `{status, rowsTotal, rowsDone, rowsFailed, rate, etaSeconds, outputTable, outputUrl, error}`. */
 export const GET = handle<{ id: string }>((_req, { id }) => json(getJob(id)));

@@ -1,6 +1,7 @@
 import { readModelUpload } from "@/lib/train/server/model-upload";
 import { importBundle } from "@/lib/train/server/models";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** A bundle back in: a raw tar body (`?name=` optional) or a multipart `file`. */
 export const POST = handle(async (req) => {

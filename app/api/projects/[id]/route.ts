@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deleteProject, getProject, updateProject } from "@/lib/define/server/projects";
-import { handle, json, readJson, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, readJson, otherMethods } from "@/lib/shared/http";
 
 type P = { id: string };
 

@@ -1,5 +1,6 @@
 import { deleteReport, getReport } from "@/lib/integrate/server/reports";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** The report with the job it shows (`job`, `refreshedAt`) and the schedules that refresh it. */
 export const GET = handle<{ id: string }>((_req, { id }) => json(getReport(id)));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deleteSchedule, getSchedule, updateSchedule } from "@/lib/integrate/server/schedules";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 /** The schedule with `nextRunAt`, `upcoming` and its run history (`runs`: its jobs, newest first, with output links). */
 export const GET = handle<{ id: string }>((_req, { id }) => json(getSchedule(id)));

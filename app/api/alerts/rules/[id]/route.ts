@@ -1,5 +1,6 @@
 import { deleteAlertRule } from "@/lib/monitor/server/alerts";
-import { handle, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { otherMethods } from "@/lib/shared/http";
 
 export const DELETE = handle<{ id: string }>((_req, { id }) => {
   deleteAlertRule(id);

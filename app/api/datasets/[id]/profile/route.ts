@@ -1,6 +1,7 @@
 import { getDataset } from "@/lib/data/server/datasets";
 import { getProfile } from "@/lib/prepare/server/profile";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle<{ id: string }>(async (_req, { id }) => {
   getDataset(id);

@@ -1,5 +1,6 @@
 import { getRows, MAX_ROWS_PAGE } from "@/lib/data/server/datasets";
-import { handle, json, queryInt, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, queryInt, otherMethods } from "@/lib/shared/http";
 
 export const GET = handle<{ id: string }>((req, { id }) => {
   const url = new URL(req.url);

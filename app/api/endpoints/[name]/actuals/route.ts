@@ -1,5 +1,6 @@
 import { submitActuals } from "@/lib/monitor/server/actuals";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /**
  * `{items:[{requestId, row?, actual}]}` (real time), `{items:[{keys:{column: value}, actual}]}`

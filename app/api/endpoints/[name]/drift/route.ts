@@ -1,5 +1,6 @@
 import { endpointDrift } from "@/lib/monitor/server/window";
-import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 
 /**
  * `?since=&until=` (default the last 24 hours): per input feature and for the predictions,

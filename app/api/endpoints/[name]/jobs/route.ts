@@ -1,5 +1,6 @@
 import { createJob, listJobs } from "@/lib/integrate/server/jobs";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 import { fromWebRequest } from "@/lib/shared/server/request";
 
 /** Batch scoring: `{datasetId, errorThreshold?}`, a multipart CSV `file` or a text/csv body; `Authorization: Bearer <key>`; 202 with the job. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { rotateKey } from "@/lib/integrate/server/endpoints";
-import { handle, json, otherMethods, readJsonOptional } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJsonOptional } from "@/lib/shared/http";
 
 /** `{slot?: "primary" | "secondary"}` (default secondary) → 201 with the new key of that slot, shown this once. */
 export const POST = handle<{ name: string }>(async (req, { name }) => json(rotateKey(name, await readJsonOptional(req, z.unknown())), { status: 201 }));

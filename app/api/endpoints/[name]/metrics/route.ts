@@ -1,5 +1,6 @@
 import { endpointTraffic } from "@/lib/integrate/server/traffic";
-import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 
 /** `?since=&until=` (ISO or epoch ms; default the last hour) → requests, errors, latency percentiles and a series. */
 export const GET = handle<{ name: string }>((req, { name }) => json(endpointTraffic(name, queryWindow(new URL(req.url)))));

@@ -1,6 +1,7 @@
 import type { Bucket } from "@/lib/monitor/actuals";
 import { endpointPerformance } from "@/lib/monitor/server/actuals";
-import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 
 /** `?since=&until=&bucket=day|week` → the task's metrics on matched actuals, overall and over time, against the project's threshold. */
 export const GET = handle<{ name: string }>((req, { name }) => {

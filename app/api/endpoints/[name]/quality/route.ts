@@ -1,5 +1,6 @@
 import { endpointQuality } from "@/lib/monitor/server/window";
-import { handle, json, otherMethods, queryWindow } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 
 /** `?since=&until=`: null, type-error and out-of-range rates per input column, ranges from the reference sample. */
 export const GET = handle<{ name: string }>((req, { name }) => json(endpointQuality(name, queryWindow(new URL(req.url)))));

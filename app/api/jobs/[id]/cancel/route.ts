@@ -1,6 +1,10 @@
 import { cancelJob } from "@/lib/integrate/server/jobs";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readNoBody } from "@/lib/shared/http";
 
-export const POST = handle<{ id: string }>((_req, { id }) => json(cancelJob(id)));
+export const POST = handle<{ id: string }>(async (req, { id }) => {
+  await readNoBody(req);
+  return json(cancelJob(id));
+});
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,5 +1,6 @@
 import { jobOutputStream } from "@/lib/integrate/server/jobs";
-import { handle, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { otherMethods } from "@/lib/shared/http";
 
 /** Every input row, in order, with its prediction columns; streamed, and only for a succeeded job. */
 export const GET = handle<{ id: string }>((_req, { id }) => {

@@ -1,5 +1,6 @@
 import { bundleOf } from "@/lib/train/server/models";
-import { handle, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { otherMethods } from "@/lib/shared/http";
 
 /** The bundle as a tar download: manifest, tfjs model.json + weights.bin, recipe, reference sample. */
 export const GET = handle<{ id: string }>((_req, { id }) => {

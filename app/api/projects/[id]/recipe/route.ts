@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getLatestRecipe, saveRecipe } from "@/lib/prepare/server/recipes";
-import { handle, json, readJson, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, readJson, otherMethods } from "@/lib/shared/http";
 
 type P = { id: string };
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createRun, listRuns } from "@/lib/train/server/runs";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 type P = { id: string };
 

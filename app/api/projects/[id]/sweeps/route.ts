@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createSweep, listSweeps } from "@/lib/train/server/sweeps";
-import { handle, json, otherMethods, readJson } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods, readJson } from "@/lib/shared/http";
 
 type P = { id: string };
 

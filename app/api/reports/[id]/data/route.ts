@@ -1,5 +1,6 @@
 import { reportData } from "@/lib/integrate/server/reports";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** `{history:[{series, time, value}], forecast:[{series, time, value}], series:[...], boundary, refreshedAt, jobId}`. */
 export const GET = handle<{ id: string }>(async (_req, { id }) => json(await reportData(id)));

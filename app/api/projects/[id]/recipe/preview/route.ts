@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { previewRecipe } from "@/lib/prepare/server/recipes";
-import { handle, json, readJsonOptional, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, readJsonOptional, otherMethods } from "@/lib/shared/http";
 
 export const POST = handle<{ id: string }>(async (req, { id }) =>
   json(await previewRecipe(id, await readJsonOptional(req, z.unknown()))),

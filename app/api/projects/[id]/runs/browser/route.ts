@@ -1,5 +1,6 @@
 import { saveBrowserRun } from "@/lib/train/server/browser-runs";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 type P = { id: string };
 
