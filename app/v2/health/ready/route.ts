@@ -1,5 +1,6 @@
 import { getDb } from "@/db/client";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** V2 readiness: the database answers. */
 export const GET = handle(() => {

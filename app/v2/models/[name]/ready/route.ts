@@ -1,5 +1,6 @@
 import { v2ModelMetadata } from "@/lib/integrate/server/v2";
-import { handle, json, otherMethods } from "@/lib/shared/http";
+import { handle } from "@/lib/identity/server/guard";
+import { json, otherMethods } from "@/lib/shared/http";
 
 /** V2 model readiness: 200 once the endpoint's model version is compiled and in memory (404 for no such endpoint). */
 export const GET = handle<{ name: string }>(async (_req, { name }) => {
