@@ -5,6 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
+import { adminHeaders } from "./auth-helpers";
 import { expectJson, expectProblem } from "./helpers";
 import { deploy, expect, ROWS, score, test } from "./endpoint-helpers";
 import { allowWebhookHost, receiver, type ReceivedHook } from "./webhook-helpers";
@@ -86,6 +87,12 @@ test("webhooks to loopback, private, link-local or metadata addresses are refuse
   ];
   for (const webhookUrl of refused) await expectProblem(await request.post("/api/alerts/rules", { data: firingRule(ep.name, webhookUrl) }), 422, "webhookUrl");
   expect(await rulesOf(request, ep.name)).toEqual([]);
+  // Each attempt is a security event in the audit log, with who tried it.
+  const log = await expectJson<{ items: { target: string; outcome: string; actorEmail: string }[] }>(
+    await request.get("/api/audit?action=webhook.refused&target=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F", { headers: adminHeaders() }),
+    200,
+  );
+  expect(log.items[0]).toMatchObject({ outcome: "denied", actorEmail: "editor@workbench.test" });
 });
 
 test("a firing rule's webhook is signed with the secret shown once, retried after 500s with backoff, and logged with the rule", async ({ request, regression }) => {

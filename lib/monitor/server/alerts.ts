@@ -12,6 +12,7 @@ import { endpointPerformance } from "./actuals";
 import { newWebhookSecret } from "./webhook-signature";
 import { checkWebhookUrl, dispatchWebhook, listDeliveries, type WebhookDelivery, type WebhookEvent } from "./webhooks";
 import { endpointDrift, worstQuality } from "./window";
+import { recordAudit } from "@/lib/identity/server/audit";
 
 /** How often the web server evaluates every rule. */
 export const ALERT_TICK_MS = 30_000;
@@ -96,7 +97,14 @@ export async function createAlertRule(input: unknown): Promise<CreatedAlertRule>
   const body = parseWith(ruleSchema, input);
   const exists = getDb().select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.name, body.endpoint)).get();
   if (!exists) throw new AppError("VALIDATION", `Endpoint "${body.endpoint}" does not exist.`, [{ field: "endpoint", message: "unknown endpoint" }]);
-  if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl);
+  if (body.webhookUrl) {
+    const url = body.webhookUrl;
+    await checkWebhookUrl(url).catch((e) => {
+      // A webhook aimed inside the network is a security event, not just bad input.
+      recordAudit({ action: "webhook.refused", target: url, outcome: "denied", detail: { endpoint: body.endpoint, reason: e instanceof Error ? e.message : String(e) } });
+      throw e;
+    });
+  }
   const row: AlertRuleRow = {
     id: newId("alr"),
     endpointName: body.endpoint,
