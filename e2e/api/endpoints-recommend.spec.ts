@@ -16,7 +16,7 @@ test("a deployed recommender answers k items that go with one, never the item it
 
   const item = "85123A";
   const body = await expectScored<Recommendations>(await score(request, ep.name, ep.key, { rows: [{ itemId: item }], k: 5 }));
-  expect(body.model).toMatchObject({ id: model.id, version: 1 });
+  expect(body.model).toMatchObject({ id: model.id, version: model.version });
   expect(body.predictions).toHaveLength(1);
   const recs = body.predictions[0];
   expect(recs).toHaveLength(5);
