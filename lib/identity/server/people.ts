@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb, schema } from "@/db/client";
 import type { UserRow } from "@/db/schema";
 import { AppError, notFound } from "@/lib/shared/errors";
-import { parseWith } from "@/lib/shared/http";
+import { parseWith, readJson } from "@/lib/shared/http";
 import { ROLES, type Role } from "../roles";
 import { recordAudit } from "./audit";
 import { getAuth, MAX_PASSWORD, MIN_PASSWORD } from "./auth";
@@ -103,11 +103,15 @@ export function updatePerson(id: string, input: unknown, by: Principal): Person 
 }
 
 /**
- * Signs a person in on the server (after set-up or an accepted invite) and returns better-auth's
- * Set-Cookie headers, to be sent with the answer.
+ * The answer to a person joining (set-up or an accepted invite): `join` makes the account from the
+ * JSON body, and the person is signed in at once (better-auth's own sign-in sets the cookie).
  */
-export async function signInCookies(email: string, password: string, headers: Headers): Promise<string[]> {
-  const res = await getAuth().api.signInEmail({ body: { email, password }, headers, asResponse: true });
-  if (!res.ok) throw new AppError("INTERNAL", "The account was created but could not be signed in; sign in with it.");
-  return res.headers.getSetCookie();
+export async function joinedAnswer(req: Request, join: (body: Record<string, unknown>) => Promise<Person>): Promise<Response> {
+  const body = (await readJson(req, z.record(z.string(), z.unknown()))) as Record<string, unknown>;
+  const user = await join(body);
+  const res = Response.json({ user }, { status: 201 });
+  const signedIn = await getAuth().api.signInEmail({ body: { email: user.email, password: String(body.password) }, headers: req.headers, asResponse: true });
+  if (!signedIn.ok) throw new AppError("INTERNAL", "The account was created but could not be signed in; sign in with it.");
+  for (const c of signedIn.headers.getSetCookie()) res.headers.append("set-cookie", c);
+  return res;
 }
