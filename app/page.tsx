@@ -2,7 +2,9 @@ import { connection } from "next/server";
 import { listProjects } from "@/lib/define/server/projects";
 import { NewProjectForm } from "@/components/new-project-form";
 import { ProjectList } from "@/components/project-list";
+import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass } from "@/components/styles";
+import { Can } from "@/components/viewer-context";
 
 export default async function HomePage() {
   await connection();
@@ -20,14 +22,23 @@ export default async function HomePage() {
         </div>
         <ProjectList initialProjects={projects} />
       </section>
-      <aside aria-labelledby="new-project-heading" className="lg:pt-[3.75rem]">
-        <div className={`${cardClass} p-5 lg:sticky lg:top-20`}>
-          <h2 id="new-project-heading" className="mb-4 text-base font-semibold">
-            New project
-          </h2>
-          <NewProjectForm />
-        </div>
-      </aside>
+      <Can
+        least="editor"
+        otherwise={
+          <aside className="lg:pt-[3.75rem]">
+            <ReadOnlyNote what="start or change projects" />
+          </aside>
+        }
+      >
+        <aside aria-labelledby="new-project-heading" className="lg:pt-[3.75rem]">
+          <div className={`${cardClass} p-5 lg:sticky lg:top-20`}>
+            <h2 id="new-project-heading" className="mb-4 text-base font-semibold">
+              New project
+            </h2>
+            <NewProjectForm />
+          </div>
+        </aside>
+      </Can>
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { boundViolation, describeBound, TABULAR_PARAM_BOUNDS } from "@/lib/train/param-bounds";
 import type { TabularAlgorithm } from "@/lib/train/tabular";
 import type { Run } from "./api-types";
 import { Button } from "./button";
@@ -83,8 +84,9 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
 
   const epochs = Number(epochsText);
   const learningRate = Number(lrText);
-  const epochsError = Number.isInteger(epochs) && epochs >= 1 && epochs <= 1000 ? undefined : "a whole number from 1 to 1000";
-  const lrError = Number.isFinite(learningRate) && learningRate > 0 && learningRate <= 1 ? undefined : "a number above 0, at most 1";
+  // The server's bounds: the finished run is stored only if its params are within them.
+  const epochsError = boundViolation(TABULAR_PARAM_BOUNDS.epochs, epochs) ? describeBound(TABULAR_PARAM_BOUNDS.epochs) : undefined;
+  const lrError = boundViolation(TABULAR_PARAM_BOUNDS.learningRate, learningRate) ? describeBound(TABULAR_PARAM_BOUNDS.learningRate) : undefined;
   const running = phase === "running";
 
   const start = async () => {

@@ -5,7 +5,9 @@ import { buttonClass } from "./button";
 import type { DatasetVersion } from "./api-types";
 import { cardClass, sectionTitleClass } from "./styles";
 import { UploadZone } from "./upload-zone";
+import { ReadOnlyNote } from "./read-only-note";
 import { UrlImportForm } from "./url-import-form";
+import { useCan } from "./viewer-context";
 
 const openLink = (d: DatasetVersion) => (
   <Link href={`/datasets/${encodeURIComponent(d.id)}`} className={buttonClass("primary", "sm")}>
@@ -15,6 +17,8 @@ const openLink = (d: DatasetVersion) => (
 
 /** Upload or import on the datasets page; the result links to the new version. */
 export function DatasetAddPanel() {
+  const canEdit = useCan("editor");
+  if (!canEdit) return <ReadOnlyNote what="upload or import data" />;
   return (
     <div className="space-y-5">
       <section aria-labelledby="ds-upload-heading" className={`${cardClass} p-5`}>

@@ -15,6 +15,7 @@ import { StepIntro } from "./step-intro";
 import { cardClass, inputClass, selectClass } from "./styles";
 import { TaskDeliveryFields } from "./task-delivery-fields";
 import { useProject } from "./use-project";
+import { useCan } from "./viewer-context";
 
 export interface DefineFormProps {
   initialProject: Project;
@@ -26,6 +27,7 @@ const SHOWN_FIELDS = ["name", "description", "task", "target", "delivery", "succ
 /** Step 1: what to predict, how it is delivered and when it counts as a success. */
 export function DefineForm({ initialProject, initialDataset }: DefineFormProps) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const project = useProject(initialProject);
   const [name, setName] = useState(initialProject.name);
   const [description, setDescription] = useState(initialProject.description);
@@ -81,69 +83,74 @@ export function DefineForm({ initialProject, initialDataset }: DefineFormProps) 
       <StepIntro id="define-heading" title="Define the problem">
         What to predict, for whom, and when a model is good enough to use.
       </StepIntro>
-      <form onSubmit={submit} noValidate className={`${cardClass} max-w-3xl space-y-5 p-6`} aria-label="Project definition">
-        <Field id="define-name" label="Name" error={errors.name}>
-          <input {...fieldA11y("define-name", errors.name)} className={inputClass} value={name} onChange={(e) => touch(setName)(e.target.value)} />
-        </Field>
-        <Field id="define-description" label="Description" optional error={errors.description}>
-          <textarea {...fieldA11y("define-description", errors.description)} rows={3} className={inputClass} value={description} onChange={(e) => touch(setDescription)(e.target.value)} />
-        </Field>
-        <TaskDeliveryFields
-          idPrefix="define"
-          task={task}
-          delivery={delivery}
-          onTaskChange={changeTask}
-          onDeliveryChange={touch(setDelivery)}
-          errors={errors}
-          deliveryHint="Real-time answers each request at once; batch scores files on a schedule."
-        />
-        <Field
-          id="define-target"
-          label={task === "recommendation" ? "Item column" : "Target column"}
-          error={targetError}
-          hint={
-            datasetId ? (
-              "The column the model learns to predict."
-            ) : (
-              <>
-                Attach a dataset in <Link href={`/projects/${encodeURIComponent(project.id)}/data`} className="font-medium text-indigo-700 hover:underline">Get data</Link> to choose the target from its columns.
-              </>
-            )
-          }
-        >
-          <select
-            {...fieldA11y("define-target", targetError, true)}
-            className={selectClass}
-            value={target}
-            disabled={!datasetId}
-            onChange={(e) => touch(setTarget)(e.target.value)}
+      <form onSubmit={submit} noValidate className={`${cardClass} max-w-3xl p-6`} aria-label="Project definition">
+        {/* A viewer reads the definition in the same fields, which they cannot change. */}
+        <fieldset disabled={!canEdit} className="min-w-0 space-y-5">
+          <Field id="define-name" label="Name" error={errors.name}>
+            <input {...fieldA11y("define-name", errors.name)} className={inputClass} value={name} onChange={(e) => touch(setName)(e.target.value)} />
+          </Field>
+          <Field id="define-description" label="Description" optional error={errors.description}>
+            <textarea {...fieldA11y("define-description", errors.description)} rows={3} className={inputClass} value={description} onChange={(e) => touch(setDescription)(e.target.value)} />
+          </Field>
+          <TaskDeliveryFields
+            idPrefix="define"
+            task={task}
+            delivery={delivery}
+            onTaskChange={changeTask}
+            onDeliveryChange={touch(setDelivery)}
+            errors={errors}
+            deliveryHint="Real-time answers each request at once; batch scores files on a schedule."
+          />
+          <Field
+            id="define-target"
+            label={task === "recommendation" ? "Item column" : "Target column"}
+            error={targetError}
+            hint={
+              datasetId ? (
+                "The column the model learns to predict."
+              ) : (
+                <>
+                  Attach a dataset in <Link href={`/projects/${encodeURIComponent(project.id)}/data`} className="font-medium text-indigo-700 hover:underline">Get data</Link> to choose the target from its columns.
+                </>
+              )
+            }
           >
-            <option value="">{datasetId ? "Choose a column…" : "No data attached"}</option>
-            {targetMissing && <option value={target}>{target} (not in the data)</option>}
-            {columns.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name} — {c.type}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <MetricFields
-          idPrefix="define"
-          task={task}
-          metric={metric}
-          threshold={threshold}
-          onMetricChange={touch(setMetric)}
-          onThresholdChange={touch(setThreshold)}
-          errors={errors}
-        />
-        {save.error && <ErrorNotice error={save.error} shownFields={SHOWN_FIELDS} />}
-        {save.isSuccess && <Notice tone="success">Saved. The project definition is up to date.</Notice>}
-        <div className="flex items-center gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </Button>
-          {project.steps.define !== "done" && project.stepNotes.define && <p className="text-sm text-slate-500">Still to do: {project.stepNotes.define}</p>}
-        </div>
+            <select
+              {...fieldA11y("define-target", targetError, true)}
+              className={selectClass}
+              value={target}
+              disabled={!datasetId}
+              onChange={(e) => touch(setTarget)(e.target.value)}
+            >
+              <option value="">{datasetId ? "Choose a column…" : "No data attached"}</option>
+              {targetMissing && <option value={target}>{target} (not in the data)</option>}
+              {columns.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name} — {c.type}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <MetricFields
+            idPrefix="define"
+            task={task}
+            metric={metric}
+            threshold={threshold}
+            onMetricChange={touch(setMetric)}
+            onThresholdChange={touch(setThreshold)}
+            errors={errors}
+          />
+          {save.error && <ErrorNotice error={save.error} shownFields={SHOWN_FIELDS} />}
+          {save.isSuccess && <Notice tone="success">Saved. The project definition is up to date.</Notice>}
+          <div className="flex items-center gap-3">
+            {canEdit && (
+              <Button type="submit" disabled={save.isPending}>
+                {save.isPending ? "Saving…" : "Save"}
+              </Button>
+            )}
+            {project.steps.define !== "done" && project.stepNotes.define && <p className="text-sm text-slate-500">Still to do: {project.stepNotes.define}</p>}
+          </div>
+        </fieldset>
       </form>
     </section>
   );

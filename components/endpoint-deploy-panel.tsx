@@ -14,6 +14,7 @@ import { rememberEndpointKey } from "./endpoint-session-key";
 import { SecretKeysPanel } from "./endpoint-secret-keys";
 import { TableHead } from "./endpoint-table-head";
 import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface EndpointDeployPanelProps {
   project: { id: string; name: string; delivery: "realtime" | "batch" };
@@ -47,14 +48,17 @@ export function EndpointDeployPanel({ project, initialModels, initialEndpoints }
   const { data: models = initialModels } = useQuery({ ...modelListQuery({ projectId: project.id }), initialData: initialModels });
   const { data: endpoints = initialEndpoints, error } = useQuery({ ...endpointListQuery({ projectId: project.id }), initialData: initialEndpoints });
   const [created, setCreated] = useState<EndpointCreated | null>(null);
+  const canEdit = useCan("editor");
   return (
-    <div className="grid gap-6 lg:grid-cols-[24rem_minmax(0,1fr)]">
-      <section aria-labelledby="deploy-heading" className={`${cardClass} h-fit p-5`}>
-        <h3 id="deploy-heading" className={`${sectionTitleClass} mb-3`}>
-          Deploy a model version
-        </h3>
-        <DeployForm project={project} models={models} endpoints={endpoints} onDeployed={setCreated} />
-      </section>
+    <div className={canEdit ? "grid gap-6 lg:grid-cols-[24rem_minmax(0,1fr)]" : ""}>
+      {canEdit && (
+        <section aria-labelledby="deploy-heading" className={`${cardClass} h-fit p-5`}>
+          <h3 id="deploy-heading" className={`${sectionTitleClass} mb-3`}>
+            Deploy a model version
+          </h3>
+          <DeployForm project={project} models={models} endpoints={endpoints} onDeployed={setCreated} />
+        </section>
+      )}
       <div className="space-y-6">
         {created && (
           <div className="space-y-2">

@@ -9,6 +9,7 @@ import { Notice } from "./notice";
 import { ProgressBar } from "./progress-bar";
 import { cancelJob, endpointJobKeys, isUnfinishedJob, jobErrorsQuery, type EndpointJob as Job } from "./queries";
 import { RunStatusBadge, formatDuration } from "./run-metrics";
+import { useCan } from "./viewer-context";
 
 export interface EndpointJobListProps {
   name: string;
@@ -18,7 +19,8 @@ export interface EndpointJobListProps {
 
 /** An endpoint's batch jobs: status, source, progress, rate and ETA, failed rows, cancel and download. */
 export function EndpointJobList({ name, jobs }: EndpointJobListProps) {
-  if (jobs.length === 0) return <p className="text-sm text-slate-500">No batch jobs yet: start one with the form.</p>;
+  const canEdit = useCan("editor");
+  if (jobs.length === 0) return <p className="text-sm text-slate-500">{canEdit ? "No batch jobs yet: start one with the form." : "No batch jobs yet."}</p>;
   return (
     <ul aria-label="Jobs of this endpoint" className="divide-y divide-slate-200 rounded-lg border border-slate-200">
       {jobs.map((job) => (
@@ -32,6 +34,7 @@ const jobLabel = (job: Pick<Job, "id">) => `#${job.id.slice(-6)}`;
 
 function JobItem({ name, job }: { name: string; job: Job }) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const cancel = useMutation({
     mutationFn: () => cancelJob(job.id),
     onSettled: () => qc.invalidateQueries({ queryKey: endpointJobKeys.list(name) }),
@@ -50,12 +53,12 @@ function JobItem({ name, job }: { name: string; job: Job }) {
           {job.source.kind === "file" ? "CSV file" : "Dataset version"} · {jobLabel(job)} · {formatDate(job.createdAt)}
         </span>
         <span className="ml-auto flex gap-2">
-          {active && (
+          {active && canEdit && (
             <Button size="sm" variant="danger" onClick={() => cancel.mutate()} disabled={cancel.isPending} aria-label={`Cancel job ${jobLabel(job)}`}>
               {cancel.isPending ? "Cancelling…" : "Cancel"}
             </Button>
           )}
-          {job.outputUrl && (
+          {job.outputUrl && canEdit && (
             <a href={job.outputUrl} download className={buttonClass("secondary", "sm")}>
               Download output.csv
             </a>
@@ -87,7 +90,7 @@ function JobItem({ name, job }: { name: string; job: Job }) {
         {!active && job.finishedAt && ` · finished ${formatDate(job.finishedAt)}`}
         {job.errorThreshold >= 0 && ` · error threshold ${formatCount(job.errorThreshold)}`}
       </p>
-      {job.rowsFailed > 0 && <FailedRows job={job} />}
+      {job.rowsFailed > 0 && (canEdit ? <FailedRows job={job} /> : <p className="text-xs font-medium text-red-700">{plural(job.rowsFailed, "failed row")}</p>)}
       {job.status === "failed" && (
         <Notice tone="error" title="The job failed">
           {job.error ?? "No reason was given."}

@@ -11,6 +11,7 @@ import { Field, fieldA11y } from "./field";
 import { formatCount } from "./format";
 import { ApiError, datasetListQuery, endpointJobKeys, endpointJobsQuery, startEndpointJob, type JobInput } from "./queries";
 import { cardClass, inputClass, sectionTitleClass, selectClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface EndpointJobsProps {
   endpoint: Pick<Endpoint, "name">;
@@ -23,8 +24,25 @@ type Source = "dataset" | "file";
 /** The fields a problem may name that the form shows beside their controls. */
 const SHOWN_FIELDS = ["datasetId", "file", "errorThreshold", "authorization"];
 
-/** "Batch jobs": a form that queues one over a dataset version or a CSV file, and the endpoint's jobs. */
+/** "Batch jobs": a form that queues one over a dataset version or a CSV file (for editors), and the endpoint's jobs. */
 export function EndpointJobs({ endpoint, sessionKey }: EndpointJobsProps) {
+  const canEdit = useCan("editor");
+  if (!canEdit) {
+    return (
+      <section aria-labelledby="endpoint-jobs-heading" className={`${cardClass} p-5`}>
+        <h2 id="endpoint-jobs-heading" className={`${sectionTitleClass} mb-1`}>
+          Batch jobs
+        </h2>
+        <p className="mb-4 text-sm text-slate-600">Whole dataset versions or CSV files this endpoint has scored in the background.</p>
+        <EndpointJobsOf name={endpoint.name} />
+      </section>
+    );
+  }
+  return <EndpointJobsWithForm endpoint={endpoint} sessionKey={sessionKey} />;
+}
+
+/** The editor's view: a form that queues a job beside the list. */
+function EndpointJobsWithForm({ endpoint, sessionKey }: EndpointJobsProps) {
   const qc = useQueryClient();
   const id = useId();
   const [source, setSource] = useState<Source>("dataset");

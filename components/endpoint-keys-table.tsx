@@ -10,6 +10,7 @@ import { TableHead } from "./endpoint-table-head";
 import { ErrorNotice } from "./error-notice";
 import { formatDate } from "./format";
 import { invalidateEndpoints, rotateEndpointKey } from "./queries";
+import { useCan } from "./viewer-context";
 
 export interface EndpointKeysTableProps {
   endpoint: Endpoint;
@@ -22,6 +23,7 @@ const KEY_COLUMNS = ["Slot", "Key starts with", "Created"] as const;
 /** The two key slots with their prefixes; each can be rotated, after a confirmation, and its new key is shown once. */
 export function EndpointKeysTable({ endpoint, onPrimaryRotated }: EndpointKeysTableProps) {
   const qc = useQueryClient();
+  const canRotate = useCan("editor");
   const [confirming, setConfirming] = useState<EndpointKeySlot | null>(null);
   const [rotated, setRotated] = useState<RotatedKey | null>(null);
   const rotate = useMutation({
@@ -44,9 +46,11 @@ export function EndpointKeysTable({ endpoint, onPrimaryRotated }: EndpointKeysTa
           columns={KEY_COLUMNS}
           cellClass="py-1.5 pr-3"
           trailing={
-            <th scope="col" className="py-1.5 text-right font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
+            canRotate && (
+              <th scope="col" className="py-1.5 text-right font-medium">
+                <span className="sr-only">Actions</span>
+              </th>
+            )
           }
         />
         <tbody className="divide-y divide-slate-100">
@@ -57,22 +61,24 @@ export function EndpointKeysTable({ endpoint, onPrimaryRotated }: EndpointKeysTa
               </th>
               <td className="py-2 pr-3 font-mono text-xs">{k.prefix}…</td>
               <td className="py-2 pr-3 text-xs whitespace-nowrap text-slate-600">{formatDate(k.createdAt)}</td>
-              <td className="py-2 text-right">
-                {confirming === k.slot ? (
-                  <span className="inline-flex gap-1">
-                    <Button variant="danger" size="sm" disabled={rotate.isPending} onClick={() => rotate.mutate(k.slot)} aria-label={`Confirm rotating the ${k.slot} key`}>
-                      {rotate.isPending ? "Rotating…" : "Rotate now"}
+              {canRotate && (
+                <td className="py-2 text-right">
+                  {confirming === k.slot ? (
+                    <span className="inline-flex gap-1">
+                      <Button variant="danger" size="sm" disabled={rotate.isPending} onClick={() => rotate.mutate(k.slot)} aria-label={`Confirm rotating the ${k.slot} key`}>
+                        {rotate.isPending ? "Rotating…" : "Rotate now"}
+                      </Button>
+                      <Button variant="ghost" size="sm" onClick={() => setConfirming(null)}>
+                        Cancel
+                      </Button>
+                    </span>
+                  ) : (
+                    <Button variant="secondary" size="sm" onClick={() => setConfirming(k.slot)} aria-label={`Rotate ${k.slot} key`}>
+                      Rotate
                     </Button>
-                    <Button variant="ghost" size="sm" onClick={() => setConfirming(null)}>
-                      Cancel
-                    </Button>
-                  </span>
-                ) : (
-                  <Button variant="secondary" size="sm" onClick={() => setConfirming(k.slot)} aria-label={`Rotate ${k.slot} key`}>
-                    Rotate
-                  </Button>
-                )}
-              </td>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -14,6 +14,7 @@ import { EndpointVersionForms } from "./endpoint-version-forms";
 import { formatDate } from "./format";
 import { endpointQuery, endpointReadyQuery } from "./queries";
 import { cardClass, sectionTitleClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface EndpointViewProps {
   initialEndpoint: Endpoint;
@@ -34,6 +35,7 @@ export function useOrigin(): string {
 export function EndpointView({ initialEndpoint }: EndpointViewProps) {
   const { data: endpoint } = useQuery({ ...endpointQuery(initialEndpoint.name), initialData: initialEndpoint });
   const origin = useOrigin();
+  const canEdit = useCan("editor");
   // The primary key this tab was shown (deploy or rotation), if any: read after hydration.
   const [sessionKey, setSessionKey] = useState<string | null>(null);
   useEffect(() => setSessionKey(recallEndpointKey(endpoint.name)), [endpoint.name]);
@@ -87,17 +89,21 @@ export function EndpointView({ initialEndpoint }: EndpointViewProps) {
           <EndpointConsole endpoint={endpoint} url={url} sessionKey={sessionKey} />
         </section>
         <div className="space-y-6">
-          <section aria-labelledby="version-heading" className={`${cardClass} p-5`}>
-            <h2 id="version-heading" className={`${sectionTitleClass} mb-3`}>
-              Version and traffic split
-            </h2>
-            <EndpointVersionForms endpoint={endpoint} />
-          </section>
+          {canEdit && (
+            <section aria-labelledby="version-heading" className={`${cardClass} p-5`}>
+              <h2 id="version-heading" className={`${sectionTitleClass} mb-3`}>
+                Version and traffic split
+              </h2>
+              <EndpointVersionForms endpoint={endpoint} />
+            </section>
+          )}
           <section aria-labelledby="keys-heading" className={`${cardClass} p-5`}>
             <h2 id="keys-heading" className={`${sectionTitleClass} mb-1`}>
               Keys
             </h2>
-            <p className="mb-3 text-sm text-slate-600">Two keys, so clients can move to one while the other is rotated. Only their first characters are kept in the clear.</p>
+            <p className="mb-3 text-sm text-slate-600">
+              Two keys, so clients can move to one while the other is rotated{canEdit ? "" : " (by an editor)"}. Only their first characters are kept in the clear.
+            </p>
             <EndpointKeysTable endpoint={endpoint} onPrimaryRotated={setSessionKey} />
           </section>
         </div>

@@ -11,6 +11,7 @@ import { modelBundleUrl, modelListQuery } from "./queries";
 import { metricLabel } from "./run-metrics";
 import { EmptyState } from "./empty-state";
 import { groupVersions } from "./group-versions";
+import { Can } from "./viewer-context";
 
 export interface ModelRegistryProps {
   initialItems: ModelVersion[];
@@ -134,9 +135,11 @@ function ModelVersionRow({ model: m, projectName }: { model: ModelVersion; proje
       </td>
       <td className="px-3 py-2.5 whitespace-nowrap text-slate-600">{formatDate(m.createdAt)}</td>
       <td className="px-5 py-2.5 text-right">
-        <a href={modelBundleUrl(m.id)} download className={buttonClass("secondary", "sm")} aria-label={`Download bundle of ${m.name} v${m.version}`}>
-          Download bundle
-        </a>
+        <Can least="editor">
+          <a href={modelBundleUrl(m.id)} download className={buttonClass("secondary", "sm")} aria-label={`Download bundle of ${m.name} v${m.version}`}>
+            Download bundle
+          </a>
+        </Can>
       </td>
     </tr>
   );

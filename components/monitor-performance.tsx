@@ -10,6 +10,7 @@ import { formatCount, formatDay, formatStat, plural } from "./format";
 import { invalidatePerformance, monitorPerformanceQuery, PERFORMANCE_RANGE_DAYS, postActualsCsv, type ActualsPosted, type Performance, type PerformanceBucket } from "./monitor-api";
 import { Notice } from "./notice";
 import { inputClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface MonitorPerformanceProps {
   name: string;
@@ -142,6 +143,7 @@ function UploadResult({ result }: { result: ActualsPosted }) {
 /** The project's success metric on the predictions whose actual values have arrived, over time and against its threshold; actuals are uploaded here. */
 export function MonitorPerformance({ name }: MonitorPerformanceProps) {
   const [bucket, setBucket] = useState<PerformanceBucket>("day");
+  const canEdit = useCan("editor");
   const { data: performance, error } = useQuery(monitorPerformanceQuery(name, bucket));
   let body;
   if (error) body = <ErrorNotice error={error} />;
@@ -198,7 +200,7 @@ export function MonitorPerformance({ name }: MonitorPerformanceProps) {
         <p className="text-xs text-slate-500">Predictions of the last {PERFORMANCE_RANGE_DAYS[bucket]} days with their actuals.</p>
       </div>
       {body}
-      <UploadActualsForm name={name} />
+      {canEdit && <UploadActualsForm name={name} />}
     </div>
   );
 }

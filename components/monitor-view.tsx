@@ -10,6 +10,7 @@ import { MonitorRetrain } from "./monitor-retrain";
 import { MonitorTraffic } from "./monitor-traffic";
 import { MONITOR_REFRESH_MS, MONITOR_WINDOWS, type MonitorWindowName } from "./queries";
 import { cardClass, sectionTitleClass, selectClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface MonitorViewProps {
   endpoints: Pick<Endpoint, "name" | "mode" | "model">[];
@@ -33,6 +34,7 @@ function Panel({ title, children }: { title: string; children: ReactNode }) {
 export function MonitorView({ endpoints }: MonitorViewProps) {
   const [name, setName] = useState(endpoints[0]?.name ?? "");
   const [window, setWindow] = useState<MonitorWindowName>("day");
+  const canEdit = useCan("editor");
   const endpoint = endpoints.find((e) => e.name === name) ?? endpoints[0];
   return (
     <div className="space-y-5">
@@ -83,11 +85,16 @@ export function MonitorView({ endpoints }: MonitorViewProps) {
       <Panel title="Performance">
         <MonitorPerformance key={endpoint.name} name={endpoint.name} />
       </Panel>
-      <Panel title="Back to training">
-        <MonitorRetrain key={endpoint.name} name={endpoint.name} model={endpoint.model} />
-      </Panel>
+      {canEdit && (
+        <Panel title="Back to training">
+          <MonitorRetrain key={endpoint.name} name={endpoint.name} model={endpoint.model} />
+        </Panel>
+      )}
       <Panel title="Alerts">
-        <MonitorAlerts key={endpoint.name} name={endpoint.name} />
+        {/* A viewer sees the alerts and rules; every control in them is disabled. */}
+        <fieldset disabled={!canEdit} className="min-w-0">
+          <MonitorAlerts key={endpoint.name} name={endpoint.name} />
+        </fieldset>
       </Panel>
     </div>
   );

@@ -6,6 +6,7 @@ import { ErrorNotice } from "./error-notice";
 import { ProjectCard } from "./project-card";
 import { projectListQuery } from "./queries";
 import { EmptyState } from "./empty-state";
+import { useCan } from "./viewer-context";
 
 export interface ProjectListProps {
   initialProjects: Project[];
@@ -13,11 +14,14 @@ export interface ProjectListProps {
 
 export function ProjectList({ initialProjects }: ProjectListProps) {
   const { data: projects = [], error } = useQuery({ ...projectListQuery(), initialData: initialProjects });
+  const canEdit = useCan("editor");
   if (error) return <ErrorNotice error={error} />;
   if (projects.length === 0) {
     return (
       <EmptyState title="No projects yet">
-        <p className="mt-1 text-sm text-slate-500">Start one with the form: name the problem, pick the task and how success is measured.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          {canEdit ? "Start one with the form: name the problem, pick the task and how success is measured." : "An editor starts projects; they appear here."}
+        </p>
       </EmptyState>
     );
   }

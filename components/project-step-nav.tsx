@@ -7,6 +7,7 @@ import { STEPS } from "@/lib/define/tasks";
 import type { Project } from "./api-types";
 import { STEP_STATE_META } from "./step-state";
 import { useProject } from "./use-project";
+import { canVisit, useViewer } from "./viewer-context";
 
 export interface ProjectStepNavProps {
   initialProject: Project;
@@ -28,6 +29,9 @@ export function ProjectStepNav({ initialProject }: ProjectStepNavProps) {
     activeRef.current?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }, [pathname]);
   const base = `/projects/${encodeURIComponent(p.id)}`;
+  const viewer = useViewer();
+  // Get data and Prepare are editors' pages: a viewer sees those steps' states without a link the proxy would refuse.
+  const canOpen = (href: string) => canVisit(viewer, href);
   const attention = STEPS.filter((s) => p.steps[s.key] === "attention" && p.stepNotes[s.key]);
   return (
     <div className="space-y-2">
@@ -46,44 +50,74 @@ export function ProjectStepNav({ initialProject }: ProjectStepNavProps) {
                   →
                 </span>
               )}
-              <Link
-                href={href}
-                ref={active ? activeRef : undefined}
-                aria-current={active ? "page" : undefined}
-                title={`${s.label}: ${meta.label}${note ? ` — ${note}` : ""}\n${s.blurb}`}
-                className={`flex items-center gap-2.5 rounded-lg px-3 py-2 transition-colors ${active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-50"}`}
-              >
-                <span aria-hidden className={`grid size-6 shrink-0 place-items-center rounded-full text-xs font-bold ${CIRCLE[state]}`}>
-                  {state === "not-started" ? i + 1 : meta.icon}
+              {canOpen(href) ? (
+                <Link
+                  href={href}
+                  ref={active ? activeRef : undefined}
+                  aria-current={active ? "page" : undefined}
+                  title={`${s.label}: ${meta.label}${note ? ` — ${note}` : ""}\n${s.blurb}`}
+                  className={`flex items-center gap-2.5 rounded-lg px-3 py-2 transition-colors ${active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-50"}`}
+                >
+                  <StepLabel index={i} label={s.label} state={state} note={note} active={active} />
+                </Link>
+              ) : (
+                <span title={`${s.label}: ${meta.label} — for editors`} className="flex items-center gap-2.5 rounded-lg px-3 py-2 opacity-60">
+                  <StepLabel index={i} label={s.label} state={state} note={note} active={false} />
                 </span>
-                <span className="flex flex-col leading-tight">
-                  <span className={`text-sm font-medium ${active ? "text-indigo-800" : "text-slate-800"}`}>{s.label}</span>
-                  <span className={`text-[11px] ${state === "attention" ? "font-medium text-amber-700" : "text-slate-500"}`}>{meta.label}</span>
-                  {note && <span className="sr-only">: {note}</span>}
-                </span>
-              </Link>
+              )}
             </li>
           );
         })}
+        {canOpen(`${base}/data`) && (
         <li className="flex items-center">
           <Link href={`${base}/data`} className="ml-2 rounded-lg px-3 py-2 text-xs text-slate-500 hover:bg-slate-50 hover:text-slate-800" title="Monitoring leads back to new data and a retrained model">
             ↺ back to Get data
           </Link>
         </li>
+        )}
       </ol>
     </nav>
       {attention.length > 0 && (
         <ul className="space-y-1 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
           {attention.map((s) => (
             <li key={s.key}>
-              <Link href={`${base}/${s.key}`} className="font-semibold underline-offset-2 hover:underline">
-                {s.label}
-              </Link>{" "}
+              {canOpen(`${base}/${s.key}`) ? (
+                <Link href={`${base}/${s.key}`} className="font-semibold underline-offset-2 hover:underline">
+                  {s.label}
+                </Link>
+              ) : (
+                <span className="font-semibold">{s.label}</span>
+              )}{" "}
               needs attention: {p.stepNotes[s.key]}
             </li>
           ))}
         </ul>
       )}
     </div>
+  );
+}
+
+interface StepLabelProps {
+  index: number;
+  label: string;
+  state: Project["steps"][keyof Project["steps"]];
+  note: string | undefined;
+  active: boolean;
+}
+
+/** A step's number or state mark, its name and its state in words. */
+function StepLabel({ index, label, state, note, active }: StepLabelProps) {
+  const meta = STEP_STATE_META[state];
+  return (
+    <>
+      <span aria-hidden className={`grid size-6 shrink-0 place-items-center rounded-full text-xs font-bold ${CIRCLE[state]}`}>
+        {state === "not-started" ? index + 1 : meta.icon}
+      </span>
+      <span className="flex flex-col leading-tight">
+        <span className={`text-sm font-medium ${active ? "text-indigo-800" : "text-slate-800"}`}>{label}</span>
+        <span className={`text-[11px] ${state === "attention" ? "font-medium text-amber-700" : "text-slate-500"}`}>{meta.label}</span>
+        {note && <span className="sr-only">: {note}</span>}
+      </span>
+    </>
   );
 }

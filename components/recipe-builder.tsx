@@ -18,6 +18,7 @@ import { RecipeVersions } from "./recipe-versions";
 import { SplitFields } from "./split-fields";
 import { cardClass, sectionTitleClass, selectClass } from "./styles";
 import { useDebouncedValue } from "./use-debounced-value";
+import { useCan } from "./viewer-context";
 
 export interface RecipeBuilderProps {
   project: Project;
@@ -32,6 +33,7 @@ const PREVIEW_DEBOUNCE_MS = 400;
 /** Step 3's recipe: target, features, ordered steps and split, with a live preview and versions. */
 export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions }: RecipeBuilderProps) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const columns = dataset.columns;
   const keyCounter = useRef(0);
   const nextKey = () => ++keyCounter.current;
@@ -176,9 +178,11 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
 
         <div className={`${cardClass} space-y-3 p-4`}>
           <div className="flex flex-wrap items-center gap-3">
-            <Button onClick={() => save.mutate()} disabled={save.isPending || !draft.target || !dirty}>
-              {save.isPending ? "Saving…" : "Save recipe"}
-            </Button>
+            {canEdit && (
+              <Button onClick={() => save.mutate()} disabled={save.isPending || !draft.target || !dirty}>
+                {save.isPending ? "Saving…" : "Save recipe"}
+              </Button>
+            )}
             <p className="text-sm text-slate-600" aria-live="polite">
               {save.isSuccess && !dirty ? (
                 <span className="font-medium text-emerald-700">✓ Saved as version {save.data.version}</span>

@@ -9,6 +9,7 @@ import { ErrorNotice } from "./error-notice";
 import { fieldA11y } from "./field";
 import { ApiError, invalidateModels, projectQuery, registerModel } from "./queries";
 import { inputClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface RegisterModelButtonProps {
   /** A succeeded run. */
@@ -17,6 +18,8 @@ export interface RegisterModelButtonProps {
 
 /** Registers a succeeded run as the next version of a model name (by default the project's name). */
 export function RegisterModelButton({ run }: RegisterModelButtonProps) {
+  const canEdit = useCan("editor");
+  if (!canEdit) return null;
   // Keyed by run, so choosing another run starts from a clean form.
   return <RegisterModelForm key={run.id} run={run} />;
 }

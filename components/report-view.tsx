@@ -12,6 +12,7 @@ import { ReportChart } from "./report-chart";
 import { ReportRefresh } from "./report-refresh";
 import { ReportTable } from "./report-table";
 import { cardClass, sectionTitleClass, selectClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface ReportViewProps {
   initialReport: Report;
@@ -46,6 +47,8 @@ function download(fileName: string, text: string) {
 export function ReportView({ initialReport }: ReportViewProps) {
   const id = initialReport.id;
   const seriesId = useId();
+  // Refreshing re-runs the batch job, and the job's output file is an editor's download.
+  const canEdit = useCan("editor");
   const { data: report = initialReport } = useQuery({ ...reportQuery(id), initialData: initialReport });
   // "Refresh now" invalidates the report's keys, the data's with them, once its job has finished.
   const { data, error: loadError, isPending } = useQuery(reportDataQuery(id));
@@ -83,11 +86,15 @@ export function ReportView({ initialReport }: ReportViewProps) {
               {report.job && (
                 <span className="text-slate-500">
                   {" "}
-                  · {report.job.source} ·{" "}
-                  {report.job.outputUrl && (
-                    <a href={report.job.outputUrl} className="font-medium text-indigo-700 hover:underline">
-                      output CSV
-                    </a>
+                  · {report.job.source}
+                  {report.job.outputUrl && canEdit && (
+                    <>
+                      {" "}
+                      ·{" "}
+                      <a href={report.job.outputUrl} className="font-medium text-indigo-700 hover:underline">
+                        output CSV
+                      </a>
+                    </>
                   )}
                 </span>
               )}
@@ -96,7 +103,7 @@ export function ReportView({ initialReport }: ReportViewProps) {
             <dd>{schedule ? `${formatDate(schedule.nextRunAt!)} (${schedule.cron}, ${schedule.timezone})` : "not scheduled"}</dd>
           </dl>
         </div>
-        <ReportRefresh reportId={id} />
+        {canEdit && <ReportRefresh reportId={id} />}
       </div>
 
       <ErrorNotice error={loadError} />

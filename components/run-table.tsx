@@ -9,6 +9,7 @@ import { formatDate } from "./format";
 import { cancelRun, invalidateRuns, isActiveRun } from "./queries";
 import { RunStatusBadge, formatDuration, metricValue, runLabel, type RunYardstick } from "./run-metrics";
 import { checkboxClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface RunTableProps {
   projectId: string;
@@ -53,6 +54,7 @@ function sortValue(run: Run, key: SortKey, metric: string): string | number | un
 /** Every run of the project, sortable by any column, with live progress for those still training. */
 export function RunTable({ projectId, runs, yardstick, bestId, charted, onToggleCharted, selectedId, onSelect }: RunTableProps) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: "started", dir: "desc" });
   const cancel = useMutation({
     mutationFn: cancelRun,
@@ -151,7 +153,7 @@ export function RunTable({ projectId, runs, yardstick, bestId, charted, onToggle
                   <td className="px-3 py-2 text-right tabular-nums">{metricValue(run.metrics?.test, metric.name)}</td>
                   <td className="px-3 py-2 text-right tabular-nums text-slate-500">{metricValue(run.baseline?.validation, metric.name)}</td>
                   <td className="px-3 py-2 text-right">
-                    {active && (
+                    {active && canEdit && (
                       <Button variant="danger" size="sm" onClick={() => cancel.mutate(run.id)} disabled={cancel.isPending && cancel.variables === run.id} aria-label={`Cancel ${label}`}>
                         Cancel
                       </Button>

@@ -10,7 +10,9 @@ import { Field, fieldA11y } from "./field";
 import { ApiError, createSweep, invalidateRuns, projectSweepsQuery, sweepKeys, type SweepRequest } from "./queries";
 import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } from "./styles";
 import { SweepCard } from "./sweep-card";
-import { EMPTY_SWEEP_DRAFT, MAX_SWEEP_TRIALS, SWEEP_PARAM_FIELDS, buildSweepSpace, formatSweepValue, gridSize, type SweepDraft, type SweepParam } from "@/lib/train/sweep-space";
+import { useCan } from "./viewer-context";
+import { EMPTY_SWEEP_DRAFT, SWEEP_PARAM_FIELDS, buildSweepSpace, formatSweepValue, gridSize, sweepFieldHint, type SweepDraft, type SweepParam } from "@/lib/train/sweep-space";
+import { ALGORITHMS, type Algorithm } from "@/lib/train/types";
 
 export interface SweepPanelProps {
   projectId: string;
@@ -18,6 +20,8 @@ export interface SweepPanelProps {
   /** The algorithms the run form offers, with the defaults the server applies (shown as placeholders). */
   algorithms: readonly SweepAlgorithmOption[];
   activations: readonly string[];
+  /** The most trials a sweep may queue here (the administrators' caps; the server checks them again). */
+  maxTrials: number;
 }
 
 export interface SweepAlgorithmOption {
@@ -30,8 +34,9 @@ export interface SweepAlgorithmOption {
 const DEFAULT_RANDOM_TRIALS = 10;
 
 /** Starts hyperparameter sweeps and follows the project's sweeps, trial by trial. */
-export function SweepPanel({ projectId, task, algorithms, activations }: SweepPanelProps) {
+export function SweepPanel({ projectId, task, algorithms, activations, maxTrials }: SweepPanelProps) {
   const { data: sweeps = [], error, isPending } = useQuery(projectSweepsQuery(projectId));
+  const canEdit = useCan("editor");
   return (
     <section aria-labelledby="sweeps-heading" className="space-y-4">
       <div>
@@ -43,7 +48,7 @@ export function SweepPanel({ projectId, task, algorithms, activations }: SweepPa
           marked.
         </p>
       </div>
-      <SweepForm projectId={projectId} algorithms={algorithms} activations={activations} />
+      {canEdit && <SweepForm projectId={projectId} algorithms={algorithms} activations={activations} maxTrials={maxTrials} />}
       {error && <ErrorNotice error={error} />}
       {!isPending && sweeps.length === 0 && !error && <p className="text-sm text-slate-500">No sweeps yet.</p>}
       <div className="space-y-4">
@@ -64,7 +69,9 @@ function spaceError(fieldErrors: Record<string, string>, name: string): string |
   return key ? fieldErrors[key] : undefined;
 }
 
-function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
+const isAlgorithm = (name: string): name is Algorithm => (ALGORITHMS as readonly string[]).includes(name);
+
+function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormProps) {
   const qc = useQueryClient();
   const [algorithm, setAlgorithm] = useState<string>(algorithms[0]?.name ?? "");
   const [method, setMethod] = useState<Method>("grid");
@@ -75,7 +82,8 @@ function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
 
   const chosen = algorithms.find((a) => a.name === algorithm) ?? algorithms[0];
   const fields = useMemo(() => SWEEP_PARAM_FIELDS.filter((f) => f.algorithms.includes(algorithm)), [algorithm]);
-  const { space, errors: parseErrors } = useMemo(() => buildSweepSpace(draft, fields, activations), [draft, fields, activations]);
+  const known = isAlgorithm(algorithm) ? algorithm : undefined;
+  const { space, errors: parseErrors } = useMemo(() => buildSweepSpace(draft, fields, activations, known), [draft, fields, activations, known]);
   const combinations = gridSize(space);
 
   const start = useMutation({
@@ -103,7 +111,7 @@ function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
     const errors: Record<string, string> = { ...parseErrors };
     if (Object.keys(space).length === 0 && Object.keys(parseErrors).length === 0) errors.space = "List values for at least one param.";
     const trials = Number(trialsText);
-    if (method === "random" && !(Number.isInteger(trials) && trials >= 1)) errors.trials = "Enter a whole number of trials.";
+    if (method === "random" && !(Number.isInteger(trials) && trials >= 1 && trials <= maxTrials)) errors.trials = `Enter a whole number of trials from 1 to ${maxTrials}.`;
     const seed = seedText.trim() === "" ? undefined : Number(seedText);
     if (method === "random" && seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) errors.seed = "Enter a whole number of at least 0, or leave empty.";
     setLocalErrors(errors);
@@ -118,7 +126,7 @@ function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
     return d ? `e.g. ${d}` : undefined;
   };
   const trials = Number(trialsText);
-  const tooMany = method === "grid" && combinations > MAX_SWEEP_TRIALS;
+  const tooMany = method === "grid" && combinations > maxTrials;
 
   return (
     <form aria-label="New sweep" onSubmit={submit} noValidate className={`${cardClass} space-y-5 p-5`}>
@@ -150,7 +158,7 @@ function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
         </fieldset>
         {method === "random" && (
           <>
-            <Field id="sweep-trials" label="Trials" error={trialsError} hint={`At most ${MAX_SWEEP_TRIALS}.`}>
+            <Field id="sweep-trials" label="Trials" error={trialsError} hint={`At most ${maxTrials}.`}>
               <input
                 {...fieldA11y("sweep-trials", trialsError, true)}
                 inputMode="numeric"
@@ -187,7 +195,7 @@ function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
           const id = `sweep-${f.name}`;
           const error = paramError(f.name);
           return (
-            <Field key={f.name} id={id} label={f.label} optional error={error} hint={f.kind === "activation" ? `Any of ${activations.join(", ")}.` : f.hint}>
+            <Field key={f.name} id={id} label={f.label} optional error={error} hint={f.kind === "activation" ? `Any of ${activations.join(", ")}.` : known ? sweepFieldHint(f, known) : f.hint}>
               <input
                 {...fieldA11y(id, error, true)}
                 type="text"
@@ -212,7 +220,7 @@ function SweepForm({ projectId, algorithms, activations }: SweepFormProps) {
               : `This grid makes ${combinations} ${combinations === 1 ? "trial" : "trials"} (${Object.values(space)
                   .map((v) => v?.length ?? 0)
                   .join(" × ")}).`}
-            {tooMany && ` A sweep runs at most ${MAX_SWEEP_TRIALS}: narrow the lists or draw a random sample.`}
+            {tooMany && ` A sweep runs at most ${maxTrials}: narrow the lists or draw a random sample.`}
           </p>
         ) : (
           <p className="text-slate-700">

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { formatParamValue, PARAM_FIELDS, parseParamDraft, type ParamField } from "@/lib/train/param-fields";
+import { formatParamValue, PARAM_FIELDS, paramFieldHint, parseParamDraft, type ParamField } from "@/lib/train/param-fields";
 import type { Algorithm } from "@/lib/train/types";
 import type { Run } from "./api-types";
 import { Button } from "./button";
@@ -80,7 +80,7 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
     const error = errorOf(f.name);
     const shown = formatParamValue(chosen.defaults[f.name]);
     return (
-      <Field key={f.name} id={id} label={f.label} optional error={error} hint={f.hint}>
+      <Field key={f.name} id={id} label={f.label} optional error={error} hint={paramFieldHint(f)}>
         {f.kind === "choice" ? (
           <select {...fieldA11y(id, error, true)} className={selectClass} value={draft[f.name] ?? ""} onChange={(e) => set(f.name, e.target.value)}>
             <option value="">Default ({shown})</option>

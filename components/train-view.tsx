@@ -14,17 +14,19 @@ import { RunTable } from "./run-table";
 import { SweepPanel } from "./sweep-panel";
 import { cardClass, sectionTitleClass } from "./styles";
 import { TrainRunForm, type TrainRunFormProps } from "./train-run-form";
+import { useCan } from "./viewer-context";
 
 export interface TrainViewProps {
   project: { id: string; task: Task; successMetric: string | null; successThreshold: number | null };
   initialRuns: Run[];
   /** The form's algorithms and their defaults; null when the project cannot train here (no recipe, or a task this build does not train). */
-  form: (Pick<TrainRunFormProps, "algorithms" | "columns"> & { activations: readonly string[] }) | null;
+  form: (Pick<TrainRunFormProps, "algorithms" | "columns"> & { activations: readonly string[]; maxSweepTrials: number }) | null;
 }
 
 /** The interactive part of the Train step: start runs, follow and compare them, inspect one. */
 export function TrainView({ project, initialRuns, form }: TrainViewProps) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const { data: runs = [], error } = useQuery({ ...projectRunsQuery(project.id), initialData: initialRuns });
   const yardstick = useMemo(() => runYardstick(project.task, project.successMetric, project.successThreshold), [project]);
   const bestId = useMemo(() => bestRunId(runs, yardstick), [runs, yardstick]);
@@ -60,7 +62,7 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
 
   return (
     <div className="space-y-8">
-      {form && (
+      {form && canEdit && (
         <section aria-labelledby="new-run-heading">
           <h3 id="new-run-heading" className={`${sectionTitleClass} mb-3`}>
             New run
@@ -69,7 +71,7 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
         </section>
       )}
 
-      {form && (project.task === "regression" || project.task === "classification") && (
+      {form && canEdit && (project.task === "regression" || project.task === "classification") && (
         <BrowserTrainPanel
           projectId={project.id}
           task={project.task}
@@ -78,7 +80,7 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
         />
       )}
 
-      {form && <SweepPanel projectId={project.id} task={project.task} algorithms={form.algorithms} activations={form.activations} />}
+      {form && <SweepPanel projectId={project.id} task={project.task} algorithms={form.algorithms} activations={form.activations} maxTrials={form.maxSweepTrials} />}
 
       <section aria-labelledby="runs-heading">
         <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
@@ -94,7 +96,9 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
         {runs.length === 0 ? (
           <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
             <p className="font-medium">No runs yet</p>
-            <p className="mt-1 text-sm text-slate-500">{form ? "Start one above: the defaults alone train a good first model." : "Runs appear here once this project can train."}</p>
+            <p className="mt-1 text-sm text-slate-500">
+              {!form ? "Runs appear here once this project can train." : canEdit ? "Start one above: the defaults alone train a good first model." : "No one has trained this project yet."}
+            </p>
           </div>
         ) : (
           <RunTable

@@ -4,7 +4,9 @@ import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
 import { ModelImportForm } from "@/components/model-import-form";
 import { ModelRegistry } from "@/components/model-registry";
+import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass, sectionTitleClass } from "@/components/styles";
+import { Can } from "@/components/viewer-context";
 
 export const metadata: Metadata = { title: "Models" };
 
@@ -25,14 +27,23 @@ export default async function ModelsPage() {
         </div>
         <ModelRegistry initialItems={items} projectNames={projectNames} />
       </section>
-      <aside className="lg:pt-[3.75rem]" aria-labelledby="import-heading">
-        <div className={`${cardClass} p-5`}>
-          <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
-            Import a bundle
-          </h2>
-          <ModelImportForm />
-        </div>
-      </aside>
+      <Can
+        least="editor"
+        otherwise={
+          <aside className="lg:pt-[3.75rem]">
+            <ReadOnlyNote what="import, register or download models" />
+          </aside>
+        }
+      >
+        <aside className="lg:pt-[3.75rem]" aria-labelledby="import-heading">
+          <div className={`${cardClass} p-5`}>
+            <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
+              Import a bundle
+            </h2>
+            <ModelImportForm />
+          </div>
+        </aside>
+      </Can>
     </div>
   );
 }

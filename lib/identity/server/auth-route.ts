@@ -74,7 +74,7 @@ async function signIn(req: Request, handler: (r: Request) => Promise<Response>):
   }
   const res = await handler(new Request(req.url, { method: "POST", headers: req.headers, body: text }));
   if (!res.ok) {
-    recordAudit({ action: "signin.failed", target: email, outcome: "failed", actor: { id: person?.id ?? null, email: null }, ip, detail: { status: res.status } });
+    recordAudit({ action: "signin.failed", target: email, outcome: "failed", actor: { id: null, email: null }, ip, detail: { status: res.status } });
     return asProblem(res);
   }
   recordAudit({ action: "signin", target: email, actor: { id: person?.id ?? null, email }, ip });

@@ -7,6 +7,7 @@ import { listRecipeVersions } from "@/lib/prepare/server/recipes";
 import { AppError } from "@/lib/shared/errors";
 import { resolveRunParams, type RunContext } from "@/lib/train/run-params";
 import { listRuns, runContext } from "@/lib/train/server/runs";
+import { sweepTrialCap } from "@/lib/train/server/sweeps";
 import { ACTIVATIONS, type Algorithm } from "@/lib/train/types";
 import type { TrainAlgorithmOption } from "@/components/train-run-form";
 import type { Run } from "@/components/api-types";
@@ -15,6 +16,7 @@ import { Notice } from "@/components/notice";
 import { StepIntro } from "@/components/step-intro";
 import { StepStateBadge } from "@/components/step-state";
 import { TrainView } from "@/components/train-view";
+import { Can } from "@/components/viewer-context";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Train" };
@@ -76,15 +78,23 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
       <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
         <p className="font-medium">No recipe yet</p>
         <p className="mt-1 text-sm text-slate-500">A run trains on the project&apos;s latest recipe: build and save one in Prepare first.</p>
-        <Link href={`/projects/${encodeURIComponent(project.id)}/prepare`} className={`${buttonClass()} mt-4`}>
-          Go to Prepare
-        </Link>
+        <Can least="editor">
+          <Link href={`/projects/${encodeURIComponent(project.id)}/prepare`} className={`${buttonClass()} mt-4`}>
+            Go to Prepare
+          </Link>
+        </Can>
       </div>
     );
   }
 
   const form = latestRecipe
-    ? { algorithms: algorithmOptions(project.task, ctx, contextError), columns: ctx?.columns.map((c) => c.name) ?? [], activations: ACTIVATIONS }
+    ? {
+        algorithms: algorithmOptions(project.task, ctx, contextError),
+        columns: ctx?.columns.map((c) => c.name) ?? [],
+        activations: ACTIVATIONS,
+        // A person is looking: their caps on queued runs bound a sweep too.
+        maxSweepTrials: sweepTrialCap(true).cap,
+      }
     : null;
 
   return (

@@ -1,0 +1,83 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Button } from "./button";
+import { ErrorNotice } from "./error-notice";
+import { Field, fieldA11y } from "./field";
+import { changePassword } from "./identity-queries";
+import { PASSWORD_MIN_CHARS } from "./new-account-form";
+import { Notice } from "./notice";
+import { inputClass } from "./styles";
+
+/** Current password and a new one typed twice; every other session of the person is signed out. */
+export function ChangePasswordForm() {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [checked, setChecked] = useState(false);
+  const change = useMutation({
+    mutationFn: changePassword,
+    onSuccess: () => {
+      setCurrent("");
+      setNext("");
+      setRepeat("");
+      setChecked(false);
+    },
+  });
+  const local = {
+    current: current === "" ? "Your password as it is now." : undefined,
+    next: next.length < PASSWORD_MIN_CHARS ? `At least ${PASSWORD_MIN_CHARS} characters.` : undefined,
+    repeat: repeat !== next ? "The two new passwords differ." : undefined,
+  };
+  const shown = checked ? local : { current: undefined, next: undefined, repeat: undefined };
+  const edit = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    if (change.isSuccess || change.isError) change.reset();
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setChecked(true);
+    if (local.current || local.next || local.repeat) return;
+    change.mutate({ currentPassword: current, newPassword: next });
+  };
+  return (
+    <form aria-label="Change password" onSubmit={submit} noValidate className="space-y-4">
+      <Field id="password-current" label="Current password" error={shown.current}>
+        <input
+          {...fieldA11y("password-current", shown.current)}
+          type="password"
+          autoComplete="current-password"
+          className={inputClass}
+          value={current}
+          onChange={(e) => edit(setCurrent)(e.target.value)}
+        />
+      </Field>
+      <Field id="password-new" label="New password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={shown.next}>
+        <input
+          {...fieldA11y("password-new", shown.next, true)}
+          type="password"
+          autoComplete="new-password"
+          className={inputClass}
+          value={next}
+          onChange={(e) => edit(setNext)(e.target.value)}
+        />
+      </Field>
+      <Field id="password-repeat" label="New password again" error={shown.repeat}>
+        <input
+          {...fieldA11y("password-repeat", shown.repeat)}
+          type="password"
+          autoComplete="new-password"
+          className={inputClass}
+          value={repeat}
+          onChange={(e) => edit(setRepeat)(e.target.value)}
+        />
+      </Field>
+      <ErrorNotice error={change.error} />
+      {change.isSuccess && <Notice tone="success">Password changed. Your other sessions are signed out; this one stays.</Notice>}
+      <Button type="submit" disabled={change.isPending}>
+        {change.isPending ? "Changing…" : "Change password"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,161 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { ROLES, type Role } from "@/lib/identity/roles";
+import { Button } from "./button";
+import { TableHead } from "./endpoint-table-head";
+import { ErrorNotice } from "./error-notice";
+import { Field, fieldA11y } from "./field";
+import { formatDate } from "./format";
+import { createInvite, identityKeys, invitesQuery, revokeInvite, type Invite, type InviteCreated, type InviteStatus } from "./identity-queries";
+import { NumberInput } from "./number-input";
+import { ApiError } from "./queries";
+import { RoleBadge, roleName } from "./role-badge";
+import { SecretOnce } from "./secret-once";
+import { cardClass, inputClass, sectionTitleClass, selectClass } from "./styles";
+
+/** How long an invite link stays good unless the administrator says otherwise. */
+const DEFAULT_INVITE_DAYS = 7;
+
+/** Invite someone: a one-time link with a role (and perhaps an address), shown once; the invites made so far, revocable while pending. */
+export function InvitePanel() {
+  const [created, setCreated] = useState<InviteCreated | null>(null);
+  return (
+    <section aria-labelledby="invites-heading" className="space-y-4">
+      <div>
+        <h2 id="invites-heading" className={sectionTitleClass}>
+          Invites
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">An invite is a one-time link: whoever opens it chooses a name and password and joins with the role you give here.</p>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
+        <div className={`${cardClass} h-fit p-5`}>
+          <h3 className="mb-3 text-sm font-semibold text-slate-900">Invite someone</h3>
+          <InviteForm onCreated={setCreated} />
+        </div>
+        <div className="min-w-0 space-y-4">
+          {created && (
+            <SecretOnce title="Invite link" label="Invite link" value={created.url} onDismiss={() => setCreated(null)}>
+              Send it to {created.email ?? "the person you invite"}; it gives the {roleName(created.role)} role and works once, until {formatDate(created.expiresAt)}.
+            </SecretOnce>
+          )}
+          <InviteList />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function InviteForm({ onCreated }: { onCreated: (i: InviteCreated) => void }) {
+  const id = useId();
+  const qc = useQueryClient();
+  const [role, setRole] = useState<Role>("viewer");
+  const [email, setEmail] = useState("");
+  const [days, setDays] = useState<number | undefined>(DEFAULT_INVITE_DAYS);
+  const create = useMutation({
+    mutationFn: createInvite,
+    onSuccess: (invite) => {
+      setEmail("");
+      onCreated(invite);
+      return qc.invalidateQueries({ queryKey: identityKeys.invites });
+    },
+  });
+  const server = create.error instanceof ApiError ? create.error.fieldErrors : {};
+  const daysError = server.expiresInDays ?? (days !== undefined && (!Number.isInteger(days) || days < 1) ? "A whole number of days, 1 or more." : undefined);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (daysError) return;
+    create.mutate({ role, ...(email.trim() ? { email: email.trim() } : {}), ...(days !== undefined ? { expiresInDays: days } : {}) });
+  };
+  return (
+    <form aria-label="Invite someone" onSubmit={submit} noValidate className="space-y-4">
+      <Field id={`${id}-role`} label="Role" error={server.role}>
+        <select {...fieldA11y(`${id}-role`, server.role)} className={selectClass} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {roleName(r)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-email`} label="Email" optional hint="Only this address may then accept it." error={server.email}>
+        <input {...fieldA11y(`${id}-email`, server.email, true)} type="email" autoComplete="off" className={inputClass} value={email} onChange={(e) => setEmail(e.target.value)} />
+      </Field>
+      <Field id={`${id}-days`} label="Expires in (days)" optional hint="Empty: the server's default." error={daysError}>
+        <NumberInput {...fieldA11y(`${id}-days`, daysError, true)} value={days} onValueChange={setDays} />
+      </Field>
+      <ErrorNotice error={create.error} shownFields={["role", "email", "expiresInDays"].filter((f) => server[f])} />
+      <Button type="submit" disabled={create.isPending || daysError !== undefined}>
+        {create.isPending ? "Creating…" : "Create invite link"}
+      </Button>
+    </form>
+  );
+}
+
+const STATUS_TONE: Record<InviteStatus, string> = {
+  pending: "bg-amber-50 text-amber-800 ring-amber-600/20",
+  used: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
+  expired: "bg-slate-100 text-slate-600 ring-slate-400/30",
+  revoked: "bg-red-50 text-red-700 ring-red-600/20",
+};
+
+const COLUMNS = ["Role", "For", "Created", "Expires", "Status"] as const;
+
+function InviteList() {
+  const { data: invites, error, isPending } = useQuery(invitesQuery());
+  if (error) return <ErrorNotice error={error} />;
+  if (isPending) return <p className="text-sm text-slate-500">Loading invites…</p>;
+  if (invites.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">No invites yet.</p>;
+  return (
+    <div className={`${cardClass} overflow-x-auto`}>
+      <table className="w-full min-w-[36rem] text-sm" aria-label="Invites">
+        <TableHead
+          columns={COLUMNS}
+          cellClass="px-3 py-2"
+          className="bg-slate-50"
+          trailing={
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
+          }
+        />
+        <tbody className="divide-y divide-slate-100">
+          {invites.map((i) => (
+            <InviteRow key={i.id} invite={i} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function InviteRow({ invite: i }: { invite: Invite }) {
+  const qc = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: () => revokeInvite(i.id),
+    onSuccess: () => qc.invalidateQueries({ queryKey: identityKeys.invites }),
+  });
+  return (
+    <tr data-testid={`invite-${i.id}`}>
+      <td className="px-3 py-2">
+        <RoleBadge role={i.role} />
+      </td>
+      <td className="px-3 py-2">{i.email ?? <span className="text-slate-500">anyone with the link</span>}</td>
+      <td className="px-3 py-2 text-xs whitespace-nowrap text-slate-600">{formatDate(i.createdAt)}</td>
+      <td className="px-3 py-2 text-xs whitespace-nowrap text-slate-600">{formatDate(i.expiresAt)}</td>
+      <td className="px-3 py-2">
+        <span className={`rounded-full px-2 py-0.5 text-xs font-semibold capitalize ring-1 ring-inset ${STATUS_TONE[i.status]}`}>{i.status}</span>
+        {i.status === "used" && i.usedAt && <span className="ml-2 text-xs text-slate-500">{formatDate(i.usedAt)}</span>}
+      </td>
+      <td className="px-3 py-2 text-right">
+        {i.status === "pending" && (
+          <Button variant="danger" size="sm" disabled={revoke.isPending} onClick={() => revoke.mutate()} aria-label={`Revoke the ${roleName(i.role)} invite${i.email ? ` for ${i.email}` : ""}`}>
+            {revoke.isPending ? "Revoking…" : "Revoke"}
+          </Button>
+        )}
+        {revoke.error && <ErrorNotice error={revoke.error} className="mt-2 text-left" />}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Button } from "./button";
+import { ErrorNotice } from "./error-notice";
+import { Field, fieldA11y } from "./field";
+import { signIn } from "./identity-queries";
+import { Notice } from "./notice";
+import { ApiError } from "./queries";
+import { safeNext } from "./safe-next";
+import { inputClass } from "./styles";
+
+export interface SignInFormProps {
+  /** Where to go once signed in (the page the proxy turned the person away from). */
+  next?: string;
+}
+
+/** Email and password → a session cookie, then the page asked for. */
+export function SignInForm({ next }: SignInFormProps) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const submit = useMutation({
+    mutationFn: () => signIn({ email: email.trim(), password }),
+    // A full load, so the layout reads the new session (a client-side push would keep the signed-out layout).
+    onSuccess: () => window.location.assign(safeNext(next)),
+  });
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    submit.mutate();
+  };
+  const busy = submit.isPending || submit.isSuccess;
+  return (
+    <form aria-label="Sign in" onSubmit={onSubmit} className="space-y-4">
+      <Field id="sign-in-email" label="Email">
+        <input
+          {...fieldA11y("sign-in-email")}
+          type="email"
+          required
+          autoComplete="username"
+          autoFocus
+          className={inputClass}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      </Field>
+      <Field id="sign-in-password" label="Password">
+        <input
+          {...fieldA11y("sign-in-password")}
+          type="password"
+          required
+          autoComplete="current-password"
+          className={inputClass}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </Field>
+      {submit.error instanceof ApiError ? (
+        // The reason alone ("Invalid email or password", a disabled account, when to try again): no field to mark.
+        <Notice tone="error">{submit.error.problem.detail || submit.error.problem.title}</Notice>
+      ) : (
+        <ErrorNotice error={submit.error} />
+      )}
+      <Button type="submit" className="w-full" disabled={busy}>
+        {busy ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}
