@@ -2,7 +2,12 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { z } from "zod";
 import { ApiError } from "./queries";
+
+// zod compiles validators with `new Function` when it may; the pages' Content-Security-Policy
+// allows no eval, so in the browser it validates without compiling (and does not probe for it).
+z.config({ jitless: true });
 
 export interface ProvidersProps {
   children: ReactNode;
