@@ -4,11 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { atLeast, ROLES, type Role } from "@/lib/identity/roles";
 import { Button } from "./button";
-import { TableHead } from "./endpoint-table-head";
+import { CardTable } from "./card-table";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
 import { formatDate } from "./format";
-import { createToken, deleteToken, identityKeys, tokensQuery, type ApiToken, type TokenCreated } from "./identity-queries";
+import { createToken, deleteToken, expiryDaysError, identityKeys, tokensQuery, type ApiToken, type TokenCreated } from "./identity-queries";
 import { NumberInput } from "./number-input";
 import { ApiError } from "./queries";
 import { RoleBadge, roleName } from "./role-badge";
@@ -80,7 +80,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: TokenCreated) => void }
     },
   });
   const server = create.error instanceof ApiError ? create.error.fieldErrors : {};
-  const daysError = server.expiresInDays ?? (days !== undefined && (!Number.isInteger(days) || days < 1) ? "A whole number of days, 1 or more." : undefined);
+  const daysError = expiryDaysError(days, server.expiresInDays);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (daysError) return;
@@ -118,25 +118,11 @@ function TokenTable({ tokens, showOwner }: { tokens: ApiToken[]; showOwner: bool
     return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">No tokens yet.</p>;
   }
   return (
-    <div className={`${cardClass} overflow-x-auto`}>
-      <table className="w-full min-w-[40rem] text-sm" aria-label="Tokens">
-        <TableHead
-          columns={showOwner ? [...COLUMNS, "Owner"] : COLUMNS}
-          cellClass="px-3 py-2"
-          className="bg-slate-50"
-          trailing={
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          }
-        />
-        <tbody className="divide-y divide-slate-100">
-          {tokens.map((t) => (
-            <TokenRow key={t.id} token={t} showOwner={showOwner} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable label="Tokens" columns={showOwner ? [...COLUMNS, "Owner"] : COLUMNS} minWidthClass="min-w-[40rem]">
+      {tokens.map((t) => (
+        <TokenRow key={t.id} token={t} showOwner={showOwner} />
+      ))}
+    </CardTable>
   );
 }
 

@@ -214,3 +214,9 @@ export const settingsQuery = () =>
   });
 
 export const saveSettings = (body: Partial<WorkspaceSettings>) => sendJson<WorkspaceSettings>("PUT", "/api/settings", body);
+
+/** The error of an "expires in (days)" field: the server's, or a whole number of days 1 or more (empty leaves the server's default). */
+export function expiryDaysError(days: number | undefined, serverError: string | undefined): string | undefined {
+  if (serverError) return serverError;
+  return days !== undefined && (!Number.isInteger(days) || days < 1) ? "A whole number of days, 1 or more." : undefined;
+}

@@ -4,11 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { ROLES, type Role } from "@/lib/identity/roles";
 import { Button } from "./button";
-import { TableHead } from "./endpoint-table-head";
+import { CardTable } from "./card-table";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
 import { formatDate } from "./format";
-import { createInvite, identityKeys, invitesQuery, revokeInvite, type Invite, type InviteCreated, type InviteStatus } from "./identity-queries";
+import { createInvite, expiryDaysError, identityKeys, invitesQuery, revokeInvite, type Invite, type InviteCreated, type InviteStatus } from "./identity-queries";
 import { NumberInput } from "./number-input";
 import { ApiError } from "./queries";
 import { RoleBadge, roleName } from "./role-badge";
@@ -62,7 +62,7 @@ function InviteForm({ onCreated }: { onCreated: (i: InviteCreated) => void }) {
     },
   });
   const server = create.error instanceof ApiError ? create.error.fieldErrors : {};
-  const daysError = server.expiresInDays ?? (days !== undefined && (!Number.isInteger(days) || days < 1) ? "A whole number of days, 1 or more." : undefined);
+  const daysError = expiryDaysError(days, server.expiresInDays);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (daysError) return;
@@ -108,25 +108,11 @@ function InviteList() {
   if (isPending) return <p className="text-sm text-slate-500">Loading invites…</p>;
   if (invites.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">No invites yet.</p>;
   return (
-    <div className={`${cardClass} overflow-x-auto`}>
-      <table className="w-full min-w-[36rem] text-sm" aria-label="Invites">
-        <TableHead
-          columns={COLUMNS}
-          cellClass="px-3 py-2"
-          className="bg-slate-50"
-          trailing={
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          }
-        />
-        <tbody className="divide-y divide-slate-100">
-          {invites.map((i) => (
-            <InviteRow key={i.id} invite={i} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable label="Invites" columns={COLUMNS} minWidthClass="min-w-[36rem]">
+      {invites.map((i) => (
+        <InviteRow key={i.id} invite={i} />
+      ))}
+    </CardTable>
   );
 }
 

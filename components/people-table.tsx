@@ -4,12 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ROLES, type Role } from "@/lib/identity/roles";
 import { Button } from "./button";
-import { TableHead } from "./endpoint-table-head";
+import { CardTable } from "./card-table";
 import { ErrorNotice } from "./error-notice";
 import { formatDate } from "./format";
 import { identityKeys, updateUser, usersQuery, type WorkspaceUser } from "./identity-queries";
 import { roleName } from "./role-badge";
-import { cardClass, selectClass } from "./styles";
+import { selectClass } from "./styles";
 import { useViewer } from "./viewer-context";
 
 const COLUMNS = ["Name", "Email", "Role", "Status", "Joined"] as const;
@@ -20,25 +20,11 @@ export function PeopleTable() {
   if (error) return <ErrorNotice error={error} />;
   if (isPending) return <p className="text-sm text-slate-500">Loading people…</p>;
   return (
-    <div className={`${cardClass} overflow-x-auto`}>
-      <table className="w-full min-w-[44rem] text-sm" aria-label="People">
-        <TableHead
-          columns={COLUMNS}
-          cellClass="px-3 py-2"
-          className="bg-slate-50"
-          trailing={
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          }
-        />
-        <tbody className="divide-y divide-slate-100">
-          {users.map((u) => (
-            <PersonRow key={u.id} user={u} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable label="People" columns={COLUMNS} minWidthClass="min-w-[44rem]">
+      {users.map((u) => (
+        <PersonRow key={u.id} user={u} />
+      ))}
+    </CardTable>
   );
 }
 

@@ -42,3 +42,25 @@ export async function regressionProjectWithRecipe(request: APIRequestContext, la
   );
   return project;
 }
+
+/** The sample report's name. */
+export const REPORT = "Orange juice weekly forecast";
+
+/** The seeded report, once the worker has trained and deployed the sample forecaster and scored it once. */
+export async function seededReport(request: APIRequestContext): Promise<{ id: string }> {
+  await expect
+    .poll(async () => (await request.get("/api/endpoints/oj-weekly")).status(), { timeout: 240_000, intervals: [1000, 2000, 5000] })
+    .toBe(200);
+  let report: { id: string; name: string; refreshedAt: string | null } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const { items } = (await (await request.get("/api/reports")).json()) as { items: { id: string; name: string; refreshedAt: string | null }[] };
+        report = items.find((r) => r.name === REPORT);
+        return report?.refreshedAt ?? null;
+      },
+      { timeout: 60_000, intervals: [1000] },
+    )
+    .not.toBeNull();
+  return report!;
+}

@@ -1,14 +1,12 @@
 import type { Browser, Page, PlaywrightWorkerArgs } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, adminHeaders } from "../api/auth-helpers";
-import { json } from "./fixtures";
+import { json, REPORT, seededReport } from "./fixtures";
 import { expect, test, type APIRequestContext } from "./test";
 
 /**
  * Identity and access in the browser: signing in and out, an administrator inviting a viewer
  * through Admin → People, and what a viewer sees (everything) and may change (nothing).
  */
-
-const REPORT = "Orange juice weekly forecast";
 
 const unique = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -35,25 +33,6 @@ async function signInThroughForm(page: Page, email: string, password: string) {
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Password").fill(password);
   await form.getByRole("button", { name: "Sign in" }).click();
-}
-
-/** The seeded report, once the worker has trained and deployed the sample forecaster and scored it once. */
-async function seededReport(request: APIRequestContext): Promise<{ id: string }> {
-  await expect
-    .poll(async () => (await request.get("/api/endpoints/oj-weekly")).status(), { timeout: 240_000, intervals: [1000, 2000, 5000] })
-    .toBe(200);
-  let report: { id: string; name: string; refreshedAt: string | null } | undefined;
-  await expect
-    .poll(
-      async () => {
-        const { items } = (await (await request.get("/api/reports")).json()) as { items: { id: string; name: string; refreshedAt: string | null }[] };
-        report = items.find((r) => r.name === REPORT);
-        return report?.refreshedAt ?? null;
-      },
-      { timeout: 60_000, intervals: [1000] },
-    )
-    .not.toBeNull();
-  return report!;
 }
 
 test.describe("signed out", () => {

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { REPORT, seededReport } from "./fixtures";
 import { expect, test, type APIRequestContext } from "./test";
 
 /**
@@ -7,30 +8,10 @@ import { expect, test, type APIRequestContext } from "./test";
  * and brand, sums them as a total, exports what it shows and refreshes on demand.
  */
 
-const REPORT = "Orange juice weekly forecast";
-
 interface Point {
   series: string;
   time: string;
   value: number;
-}
-
-async function seededReport(request: APIRequestContext): Promise<{ id: string }> {
-  await expect
-    .poll(async () => (await request.get("/api/endpoints/oj-weekly")).status(), { timeout: 240_000, intervals: [1000, 2000, 5000] })
-    .toBe(200);
-  let report: { id: string; name: string; refreshedAt: string | null } | undefined;
-  await expect
-    .poll(
-      async () => {
-        const { items } = (await (await request.get("/api/reports")).json()) as { items: { id: string; name: string; refreshedAt: string | null }[] };
-        report = items.find((r) => r.name === REPORT);
-        return report?.refreshedAt ?? null;
-      },
-      { timeout: 60_000, intervals: [1000] },
-    )
-    .not.toBeNull();
-  return report!;
 }
 
 /** A forecast as the table writes it: whole units from 100 up. */
