@@ -220,3 +220,18 @@ test("settings are the administrators': changes are validated and audited", asyn
   const after = await expectJson<typeof before>(await request.get("/api/settings", { headers: adminHeaders() }), 200);
   expect(after).toEqual(before);
 });
+
+test("a person changes their password: the old one stops working, other sessions end, and it is audited", async ({ request, playwright, baseURL }) => {
+  const { user, session } = await join(playwright, baseURL!, request, "viewer");
+  const other = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
+  await expectJson(await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }), 200);
+  await expectProblem(await session.post("/api/auth/change-password", { data: { currentPassword: "not-my-password", newPassword: "another-long-password" } }), 422, "currentPassword");
+  await expectProblem(await session.post("/api/auth/change-password", { data: { currentPassword: PASSWORD, newPassword: "short" } }), 422, "newPassword");
+  await expectJson(await session.post("/api/auth/change-password", { data: { currentPassword: PASSWORD, newPassword: "another-long-password", revokeOtherSessions: true } }), 200);
+  await expectProblem(await other.get("/api/me"), 401);
+  await expectProblem(await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }), 401);
+  await expectJson(await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: "another-long-password" }, headers: { "x-forwarded-for": address() } }), 200);
+  const log = await expectJson<{ items: unknown[] }>(await request.get(`/api/audit?action=password.change&target=${encodeURIComponent(user.email)}`, { headers: adminHeaders() }), 200);
+  expect(log.items).toHaveLength(1);
+  await Promise.all([session.dispose(), other.dispose()]);
+});

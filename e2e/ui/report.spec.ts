@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { REPORT, seededReport } from "./fixtures";
-import { expect, test, type APIRequestContext } from "./test";
+import { expect, test } from "./test";
 
 /**
  * The seed's batch scenario in the browser: the orange-juice forecaster, trained and deployed by

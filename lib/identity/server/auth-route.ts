@@ -19,18 +19,29 @@ const OFFERED = new Set(["POST /sign-in/email", "POST /sign-out", "GET /get-sess
 
 const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) }).passthrough();
 
-/** better-auth's JSON errors (`{code, message}`) as our problem answers. */
+/** The field each of better-auth's error codes is about. */
+const FIELD_OF_CODE: Record<string, string> = {
+  INVALID_EMAIL_OR_PASSWORD: "password",
+  INVALID_EMAIL: "email",
+  INVALID_PASSWORD: "currentPassword",
+  PASSWORD_TOO_SHORT: "newPassword",
+  PASSWORD_TOO_LONG: "newPassword",
+};
+
+/** better-auth's JSON errors (`{code, message}`) as our problem answers, naming the field. */
 async function asProblem(res: Response): Promise<Response> {
   if (res.ok || (res.headers.get("content-type") ?? "").includes("problem+json")) return res;
   let detail = res.statusText || "The request was refused.";
+  let field = res.status === 401 ? "password" : "body";
   try {
-    const body = (await res.clone().json()) as { message?: string };
+    const body = (await res.clone().json()) as { message?: string; code?: string };
     if (body?.message) detail = body.message;
+    if (body?.code && FIELD_OF_CODE[body.code]) field = FIELD_OF_CODE[body.code];
   } catch {
     // not JSON: keep the status text
   }
   const code = res.status === 401 ? "UNAUTHORIZED" : res.status === 403 ? "FORBIDDEN" : res.status === 404 ? "NOT_FOUND" : res.status === 429 ? "TOO_MANY_REQUESTS" : res.status >= 500 ? "INTERNAL" : "VALIDATION";
-  const out = problem(code, detail, [{ field: res.status === 401 ? "password" : "body", message: detail }]);
+  const out = problem(code, detail, [{ field, message: detail }]);
   for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
   return out;
 }
