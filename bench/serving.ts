@@ -26,6 +26,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 interface Reply {
   status: number;
   body: string;
+  cookies: string[];
 }
 
 function send(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
@@ -33,7 +34,7 @@ function send(method: string, url: string, body?: string, headers: Record<string
     const req = http.request(url.startsWith("http:") ? url : `${ORIGIN}${url}`, { method, agent, headers: { ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), cookies: res.headers["set-cookie"] ?? [] }));
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -41,8 +42,23 @@ function send(method: string, url: string, body?: string, headers: Record<string
   });
 }
 
+/** The bench server's administrator (made at its start) and the API token its calls carry once signed in. */
+const BENCH_ADMIN = { email: "bench@workbench.test", password: "bench-admin-password" };
+let apiToken: string | null = null;
+const tokenHeader = (): Record<string, string> => (apiToken ? { authorization: `Bearer ${apiToken}` } : {});
+
+/** Signs the bench's administrator in and takes a personal API token for the calls that follow, as a script would. */
+async function signInForToken(): Promise<void> {
+  const signIn = await send("POST", "/api/auth/sign-in/email", JSON.stringify(BENCH_ADMIN));
+  if (signIn.status !== 200) throw new Error(`sign-in → ${signIn.status}: ${signIn.body}`);
+  const cookie = signIn.cookies.map((c) => c.split(";")[0]).join("; ");
+  const made = await send("POST", "/api/tokens", JSON.stringify({ name: "bench", expiresInDays: 1 }), { cookie, origin: ORIGIN });
+  if (made.status !== 201) throw new Error(`token → ${made.status}: ${made.body}`);
+  apiToken = (JSON.parse(made.body) as { token: string }).token;
+}
+
 async function api<T>(method: string, url: string, body?: unknown, expected = [200, 201, 202]): Promise<T> {
-  const res = await send(method, url, body === undefined ? undefined : JSON.stringify(body));
+  const res = await send(method, url, body === undefined ? undefined : JSON.stringify(body), tokenHeader());
   if (!expected.includes(res.status)) throw new Error(`${method} ${url} → ${res.status}: ${res.body.slice(0, 300)}`);
   return JSON.parse(res.body) as T;
 }
@@ -174,6 +190,8 @@ function startServer(dataDir: string, seed: boolean): ChildProcess {
       ...process.env,
       WORKBENCH_DATA_DIR: dataDir,
       WORKBENCH_SEED_SAMPLES: seed ? "1" : "0",
+      WORKBENCH_ADMIN_EMAIL: BENCH_ADMIN.email,
+      WORKBENCH_ADMIN_PASSWORD: BENCH_ADMIN.password,
       NODE_ENV: "production",
       ...(CPU_PROF_DIR ? { WORKBENCH_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}` } : {}),
     },
@@ -192,10 +210,10 @@ async function multipartUpload(name: string, csv: string): Promise<{ id: string 
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   const res = await new Promise<Reply>((resolve, reject) => {
-    const req = http.request(`${ORIGIN}/api/datasets`, { method: "POST", agent, headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": body.length } }, (r) => {
+    const req = http.request(`${ORIGIN}/api/datasets`, { method: "POST", agent, headers: { ...tokenHeader(), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": body.length } }, (r) => {
       const chunks: Buffer[] = [];
       r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
     });
     req.on("error", reject);
     req.end(body);
@@ -454,7 +472,7 @@ async function runBatchJob(pgid: number, dataDir: string, ep: { name: string; ke
     const req = http.request(`${ORIGIN}/api/endpoints/${ep.name}/jobs`, { method: "POST", agent, headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv", "content-length": csv.size } }, (r) => {
       const chunks: Buffer[] = [];
       r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
     });
     req.on("error", reject);
     fs.createReadStream(csv.file).pipe(req);
@@ -566,6 +584,7 @@ export async function benchServing(only?: "scoring" | "batch"): Promise<void> {
   };
   try {
     await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
+    await signInForToken();
     const regression = await deployRegression();
     if (only === "batch") {
       const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { API_ACCESS, type Access, type Method } from "@/lib/identity/access";
+import { API_ACCESS, PAGE_ACCESS, type Access, type Method } from "@/lib/identity/access";
 import { editorHeaders, viewerHeaders } from "./auth-helpers";
 
 const ROOT = process.cwd();
@@ -22,13 +22,23 @@ interface RouteFile {
   refused: Method[];
 }
 
-function routeFiles(dir = path.join(ROOT, "app")): string[] {
+function filesNamed(name: string, dir = path.join(ROOT, "app")): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return routeFiles(full);
-    return e.name === "route.ts" ? [full] : [];
+    if (e.isDirectory()) return filesNamed(name, full);
+    return e.name === name ? [full] : [];
   });
 }
+const routeFiles = () => filesNamed("route.ts");
+
+/** A page file's URL pattern ("/projects/[id]/train"). */
+const pagePattern = (file: string) =>
+  "/" +
+  path
+    .relative(path.join(ROOT, "app"), path.dirname(file))
+    .split(path.sep)
+    .filter((s) => s && !/^\(.*\)$/.test(s))
+    .join("/");
 
 function readRoute(file: string): RouteFile {
   const source = fs.readFileSync(file, "utf8");
@@ -63,6 +73,12 @@ test("every route file and every method it serves has an entry in the access tab
   }
   const patterns = new Set(ROUTES.map((r) => r.pattern));
   for (const p of Object.keys(API_ACCESS)) expect(patterns.has(p), `access entry ${p} names no route file`).toBe(true);
+});
+
+test("every page states the least role it needs in the same table", () => {
+  const pages = filesNamed("page.tsx").map(pagePattern);
+  expect(pages.length).toBeGreaterThan(15);
+  for (const p of pages) expect(PAGE_ACCESS[p], `app${p === "/" ? "" : p}/page.tsx: no entry in PAGE_ACCESS`).toBeDefined();
 });
 
 /** A concrete path for a pattern: ids that exist nowhere, so no call changes anything. */

@@ -118,7 +118,6 @@ export const PAGE_ACCESS: Record<string, Access> = {
   "/projects/[id]/data": "editor",
   "/projects/[id]/prepare": "editor",
   "/projects/[id]/train": "viewer",
-  "/projects/[id]/integrate": "viewer",
   "/projects/[id]/deploy": "viewer",
   "/projects/[id]/monitor": "viewer",
   "/datasets": "editor",
