@@ -137,6 +137,9 @@ test("sign-in: wrong passwords are limited per account and per address with a 42
   expect(cookie).toMatch(/HttpOnly/i);
   expect(cookie).toMatch(/SameSite=Lax/i);
   expect(cookie).not.toMatch(/Secure/i);
+  const current = await expectJson<{ session: Record<string, unknown>; user: { email: string } }>(await fresh.get("/api/auth/get-session"), 200);
+  expect(current.user.email).toBe(other.email);
+  expect(current.session.token).toBeUndefined();
   // Sign-up is not offered: people join by invite.
   await expectProblem(await fresh.post("/api/auth/sign-up/email", { data: { email: email("self"), password: PASSWORD, name: "Self" } }), 404);
   // Signed out, the session is gone.

@@ -98,13 +98,25 @@ async function signIn(req: Request, handler: (r: Request) => Promise<Response>):
 
 const nextHandler = () => toNextJsHandler(getAuth());
 
+/** The session as JSON without its token: the token lives in the httpOnly cookie only, out of scripts' reach. */
+async function withoutSessionToken(res: Response): Promise<Response> {
+  const body = (await res.json()) as { session?: Record<string, unknown> } | null;
+  if (body?.session) delete body.session.token;
+  const headers = new Headers(res.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(body), { status: res.status, headers });
+}
+
 /** `/api/auth/*`: better-auth's own routes, the ones offered, with sign-in limits, cross-site refusal and problem answers. */
 export async function authRoute(req: Request): Promise<Response> {
   try {
     const path = new URL(req.url).pathname.replace(/^\/api\/auth/, "") || "/";
     if (!OFFERED.has(`${req.method} ${path}`)) return problem("NOT_FOUND", `No auth route ${req.method} ${path}.`, [{ field: "path", message: "not offered" }]);
     const { GET, POST } = nextHandler();
-    if (req.method === "GET") return asProblem(await GET(req));
+    if (req.method === "GET") {
+      const res = await GET(req);
+      return path === "/get-session" && res.ok ? withoutSessionToken(res) : asProblem(res);
+    }
     // A foreign page may not sign people in or out, or change a password, through their browser.
     if (isCrossSite(req.headers, req.url) || (path !== "/sign-in/email" && req.headers.get("cookie") && !isSameOrigin(req.headers, req.url))) {
       recordAudit({ action: "access.cross-site", target: `/api/auth${path}`, outcome: "denied", ip: clientIp(req.headers), actor: { id: null, email: null } });
