@@ -4,59 +4,10 @@ import { ApiError, fetchJson, problemFrom, sendJson, type Problem } from "./quer
 
 /** Identity and access as the API sends them: people, invites, personal tokens, the audit log, workspace settings. */
 
-export interface WorkspaceUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+import type { InviteCreated, InviteItem as Invite, TokenItem as ApiToken, TokenCreated, Person as WorkspaceUser } from "@/lib/identity/types";
 
-export type InviteStatus = "pending" | "used" | "expired" | "revoked";
-
-export interface Invite {
-  id: string;
-  role: Role;
-  email: string | null;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  revokedAt: string | null;
-  status: InviteStatus;
-}
-
-/** A new invite: `url` is the whole link (`…/invite?token=…`), shown this once. */
-export interface InviteCreated {
-  id: string;
-  role: Role;
-  email: string | null;
-  expiresAt: string;
-  token: string;
-  url: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  userId: string;
-  userEmail: string;
-}
-
-/** A new personal token: `token` (`wbt_…`) is shown this once. */
-export interface TokenCreated {
-  id: string;
-  token: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  expiresAt: string | null;
-}
+export type { InviteCreated, InviteStatus, TokenCreated } from "@/lib/identity/types";
+export type { ApiToken, Invite, WorkspaceUser };
 
 export type AuditOutcome = "ok" | "denied" | "failed";
 

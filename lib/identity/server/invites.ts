@@ -6,7 +6,8 @@ import type { InviteRow } from "@/db/schema";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { ROLES, type Role } from "../roles";
+import { ROLES } from "../roles";
+import type { InviteCreated, InviteItem } from "../types";
 import { recordAudit } from "./audit";
 import type { Principal } from "./context";
 import { createPerson, joinSchema, type Person } from "./people";
@@ -14,16 +15,6 @@ import { hashSecret } from "./tokens";
 
 const DEFAULT_DAYS = 7;
 
-export interface InviteItem {
-  id: string;
-  role: Role;
-  email: string | null;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  revokedAt: string | null;
-  status: "pending" | "used" | "expired" | "revoked";
-}
 
 function toItem(r: InviteRow, now = Date.now()): InviteItem {
   const status = r.revokedAt ? "revoked" : r.usedAt ? "used" : r.expiresAt.getTime() <= now ? "expired" : "pending";
@@ -48,7 +39,7 @@ const createSchema = z
   .strict();
 
 /** `{role, email?, expiresInDays?}` → the invite with its link, shown this once (the token is stored hashed). */
-export function createInvite(input: unknown, by: Principal, origin: string): InviteItem & { token: string; url: string } {
+export function createInvite(input: unknown, by: Principal, origin: string): InviteCreated {
   const body = parseWith(createSchema, input);
   const token = randomBytes(24).toString("base64url");
   const now = new Date();

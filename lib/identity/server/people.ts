@@ -5,18 +5,13 @@ import type { UserRow } from "@/db/schema";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith, readJson } from "@/lib/shared/http";
 import { ROLES, type Role } from "../roles";
+import type { Person } from "../types";
+
+export type { Person };
 import { recordAudit } from "./audit";
 import { getAuth, MAX_PASSWORD, MIN_PASSWORD } from "./auth";
 import type { Principal } from "./context";
 
-export interface Person {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
 
 export const toPerson = (u: UserRow): Person => ({
   id: u.id,

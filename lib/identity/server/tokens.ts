@@ -6,7 +6,8 @@ import type { ApiTokenRow } from "@/db/schema";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { atLeast, ROLES, type Role } from "../roles";
+import { atLeast, ROLES } from "../roles";
+import type { TokenCreated, TokenItem } from "../types";
 import type { Principal } from "./context";
 
 export const TOKEN_PREFIX = "wbt_";
@@ -16,17 +17,6 @@ const DEFAULT_EXPIRY_DAYS = 90;
 
 export const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
 
-export interface TokenItem {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  userId: string;
-  userEmail: string | null;
-}
 
 const createSchema = z
   .object({
@@ -38,7 +28,7 @@ const createSchema = z
   .strict();
 
 /** `{name, role?, expiresInDays?}` → the token, shown this once; its role is at most its owner's. */
-export function createToken(input: unknown, owner: Principal): { id: string; token: string; name: string; role: Role; prefix: string; expiresAt: string | null } {
+export function createToken(input: unknown, owner: Principal): TokenCreated {
   const body = parseWith(createSchema, input);
   // A token made with a token is at most that token's role (owner.role is already capped).
   const role = body.role ?? owner.role;
