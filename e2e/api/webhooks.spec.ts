@@ -5,22 +5,11 @@
  */
 import { createHmac } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
+import type { WebhookDelivery as Delivery } from "@/lib/monitor/server/webhooks";
 import { adminHeaders } from "./auth-helpers";
 import { expectJson, expectProblem } from "./helpers";
 import { deploy, expect, ROWS, score, test } from "./endpoint-helpers";
 import { allowWebhookHost, receiver, type ReceivedHook } from "./webhook-helpers";
-
-interface Delivery {
-  id: string;
-  alertId: string | null;
-  event: string;
-  status: number | null;
-  ok: boolean;
-  attempts: number;
-  error: string | null;
-  durationMs: number | null;
-  at: string;
-}
 
 interface Rule {
   id: string;
