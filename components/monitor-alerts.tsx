@@ -24,6 +24,7 @@ import { Notice } from "./notice";
 import { NumberInput } from "./number-input";
 import { ApiError } from "./queries";
 import { inputClass, selectClass } from "./styles";
+import { useCan } from "./viewer-context";
 
 export interface MonitorAlertsProps {
   name: string;
@@ -111,13 +112,14 @@ function AlertList({ alerts }: { alerts: Alert[] }) {
 
 function RuleTable({ rules }: { rules: AlertRule[] }) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const remove = useMutation({ mutationFn: deleteAlertRule, onSuccess: () => invalidateAlerts(qc) });
-  if (rules.length === 0) return <p className="text-sm text-slate-500">No rules yet: add one below.</p>;
+  if (rules.length === 0) return <p className="text-sm text-slate-500">{canEdit ? "No rules yet: add one below." : "No rules yet."}</p>;
   return (
     <div className="space-y-2">
       <div className="overflow-x-auto">
         <table aria-label="Alert rules" className="w-full text-sm">
-          <TableHead columns={["Kind", "Condition", "Window", "Webhook"]} cellClass={CELL} trailing={<th scope="col" className={CELL}><span className="sr-only">Actions</span></th>} />
+          <TableHead columns={["Kind", "Condition", "Window", "Webhook"]} cellClass={CELL} trailing={canEdit && <th scope="col" className={CELL}><span className="sr-only">Actions</span></th>} />
           <tbody>
             {rules.map((r) => (
               <tr key={r.id} className="border-t border-slate-100">
@@ -138,11 +140,13 @@ function RuleTable({ rules }: { rules: AlertRule[] }) {
                     <span className="text-slate-400">none</span>
                   )}
                 </td>
-                <td className={`${CELL} text-right`}>
-                  <Button variant="danger" size="sm" aria-label={`Delete the ${kindLabel(r.kind)} rule`} disabled={remove.isPending} onClick={() => remove.mutate(r.id)}>
-                    Delete
-                  </Button>
-                </td>
+                {canEdit && (
+                  <td className={`${CELL} text-right`}>
+                    <Button variant="danger" size="sm" aria-label={`Delete the ${kindLabel(r.kind)} rule`} disabled={remove.isPending} onClick={() => remove.mutate(r.id)}>
+                      Delete
+                    </Button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -233,6 +237,7 @@ function AddRuleForm({ name, onSecret }: { name: string; onSecret: (secret: stri
 /** The endpoint's alerts (firing first) and rules, a form to add a rule, and an evaluation on demand. */
 export function MonitorAlerts({ name }: MonitorAlertsProps) {
   const qc = useQueryClient();
+  const canEdit = useCan("editor");
   const alerts = useQuery(monitorAlertsQuery(name));
   const rules = useQuery(monitorRulesQuery(name));
   const evaluate = useMutation({ mutationFn: evaluateAlerts, onSuccess: () => invalidateAlerts(qc) });
@@ -242,9 +247,11 @@ export function MonitorAlerts({ name }: MonitorAlertsProps) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <Button variant="secondary" onClick={() => evaluate.mutate()} disabled={evaluate.isPending}>
-          {evaluate.isPending ? "Evaluating…" : "Evaluate now"}
-        </Button>
+        {canEdit && (
+          <Button variant="secondary" onClick={() => evaluate.mutate()} disabled={evaluate.isPending}>
+            {evaluate.isPending ? "Evaluating…" : "Evaluate now"}
+          </Button>
+        )}
         <p className="text-xs text-slate-500">
           The server evaluates every rule every 30 s; {firing > 0 ? <strong className="text-red-700">{plural(firing, "alert")} firing</strong> : "none firing"}.
         </p>
@@ -259,7 +266,7 @@ export function MonitorAlerts({ name }: MonitorAlertsProps) {
       <h4 className="text-sm font-semibold text-slate-800">Rules</h4>
       {rules.error ? <ErrorNotice error={rules.error} /> : rules.data ? <RuleTable rules={rules.data} /> : <p className="text-sm text-slate-500">Loading the rules…</p>}
       {secret && <WebhookSecretPanel secret={secret} onDismiss={() => setSecret(null)} />}
-      <AddRuleForm name={name} onSecret={setSecret} />
+      {canEdit && <AddRuleForm name={name} onSecret={setSecret} />}
     </div>
   );
 }
