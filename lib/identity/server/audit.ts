@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, lte, min, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, schema } from "@/db/client";
 import type { AuditRow } from "@/db/schema";
@@ -43,12 +43,8 @@ export function countAudit(action: string, where: { target?: string; ip?: string
   const conds: SQL[] = [eq(schema.auditLog.action, action), gte(schema.auditLog.at, since)];
   if (where.target !== undefined) conds.push(eq(schema.auditLog.target, where.target));
   if (where.ip !== undefined) conds.push(eq(schema.auditLog.ip, where.ip));
-  const db = getDb();
-  const row = db.select({ n: count() }).from(schema.auditLog).where(and(...conds)).get();
-  const n = row?.n ?? 0;
-  if (!n) return { n: 0, oldest: null };
-  const first = db.select({ at: schema.auditLog.at }).from(schema.auditLog).where(and(...conds)).orderBy(schema.auditLog.at).limit(1).get();
-  return { n, oldest: first?.at ?? null };
+  const row = getDb().select({ n: count(), oldest: min(schema.auditLog.at) }).from(schema.auditLog).where(and(...conds)).get();
+  return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
 }
 
 const querySchema = z

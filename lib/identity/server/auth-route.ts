@@ -1,10 +1,10 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { z } from "zod";
-import { AppError } from "@/lib/shared/errors";
-import { errorResponse, parseWith, problem, readTextLimited } from "@/lib/shared/http";
+import { errorResponse, problem, readJson } from "@/lib/shared/http";
 import { countAudit, recordAudit } from "./audit";
 import { getAuth } from "./auth";
 import { runWithCall } from "./context";
+import { crossSiteRefusal } from "./guard";
 import { clientIp, isCrossSite, isSameOrigin } from "./origin";
 import { authenticate } from "./principal";
 import { findPersonByEmail } from "./people";
@@ -57,16 +57,8 @@ function retryAfter(oldest: Date | null): number {
  */
 async function signIn(req: Request, handler: (r: Request) => Promise<Response>): Promise<Response> {
   const ip = clientIp(req.headers);
-  const text = await readTextLimited(req, 16 * 1024);
-  const type = (req.headers.get("content-type") ?? "").toLowerCase().split(";")[0].trim();
-  if (type !== "application/json") throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send {email, password} as application/json.", [{ field: "content-type", message: "must be application/json" }]);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", "The request body is not valid JSON.", [{ field: "body", message: "invalid JSON" }]);
-  }
-  const { email } = parseWith(signInSchema, value);
+  const body = await readJson(req, signInSchema);
+  const { email } = body;
   const since = new Date(Date.now() - SIGN_IN_WINDOW_MS);
   const byAccount = countAudit("signin.failed", { target: email }, since);
   const byAddress = ip ? countAudit("signin.failed", { ip }, since) : { n: 0, oldest: null };
@@ -83,25 +75,27 @@ async function signIn(req: Request, handler: (r: Request) => Promise<Response>):
     recordAudit({ action: "signin.failed", target: email, outcome: "denied", actor: { id: person.id, email }, ip, detail: { reason: "disabled" } });
     return problem("FORBIDDEN", "This account is disabled; ask an administrator.", [{ field: "email", message: "disabled" }]);
   }
-  const res = await handler(new Request(req.url, { method: "POST", headers: req.headers, body: text }));
+  // The body was read here; better-auth gets it again, with the length of what is sent now.
+  const headers = new Headers(req.headers);
+  headers.delete("content-length");
+  const res = await handler(new Request(req.url, { method: "POST", headers, body: JSON.stringify(body) }));
   if (!res.ok) {
     recordAudit({ action: "signin.failed", target: email, outcome: "failed", actor: { id: null, email: null }, ip, detail: { status: res.status } });
     return asProblem(res);
   }
   recordAudit({ action: "signin", target: email, actor: { id: person?.id ?? null, email }, ip });
-  // The session token lives in the httpOnly cookie only: the answer's body does not repeat it to scripts.
-  const { token: _token, ...rest } = (await res.json()) as Record<string, unknown>;
-  const headers = new Headers(res.headers);
-  headers.delete("content-length");
-  return new Response(JSON.stringify(rest), { status: res.status, headers });
+  return withoutToken(res, (b) => delete b.token);
 }
 
 const nextHandler = () => toNextJsHandler(getAuth());
 
-/** The session as JSON without its token: the token lives in the httpOnly cookie only, out of scripts' reach. */
-async function withoutSessionToken(res: Response): Promise<Response> {
-  const body = (await res.json()) as { session?: Record<string, unknown> } | null;
-  if (body?.session) delete body.session.token;
+/**
+ * better-auth's JSON answer with the session token taken out by `drop`: the token lives in the
+ * httpOnly cookie only, out of scripts' reach (sign-in's `token`, get-session's `session.token`).
+ */
+async function withoutToken(res: Response, drop: (body: Record<string, unknown>) => void): Promise<Response> {
+  const body = (await res.json()) as Record<string, unknown> | null;
+  if (body) drop(body);
   const headers = new Headers(res.headers);
   headers.delete("content-length");
   return new Response(JSON.stringify(body), { status: res.status, headers });
@@ -115,13 +109,10 @@ export async function authRoute(req: Request): Promise<Response> {
     const { GET, POST } = nextHandler();
     if (req.method === "GET") {
       const res = await GET(req);
-      return path === "/get-session" && res.ok ? withoutSessionToken(res) : asProblem(res);
+      return path === "/get-session" && res.ok ? withoutToken(res, (b) => delete (b.session as Record<string, unknown> | undefined)?.token) : asProblem(res);
     }
     // A foreign page may not sign people in or out, or change a password, through their browser.
-    if (isCrossSite(req.headers, req.url) || (path !== "/sign-in/email" && req.headers.get("cookie") && !isSameOrigin(req.headers, req.url))) {
-      recordAudit({ action: "access.cross-site", target: `/api/auth${path}`, outcome: "denied", ip: clientIp(req.headers), actor: { id: null, email: null } });
-      return problem("FORBIDDEN", "This request must come from the workbench's own pages (Origin).", [{ field: "origin", message: "not the workbench's own origin" }]);
-    }
+    if (isCrossSite(req.headers, req.url) || (path !== "/sign-in/email" && req.headers.get("cookie") && !isSameOrigin(req.headers, req.url))) throw crossSiteRefusal(req, null);
     if (path === "/sign-in/email") return await signIn(req, POST);
     const principal = path === "/change-password" ? await authenticate(req.headers).catch(() => null) : null;
     const res = await POST(req);

@@ -17,7 +17,7 @@ type Ctx<P> = { params: Promise<P> };
  * authenticated by the session cookie that does not come from the workbench's own pages.
  * Returns the caller (null for public and endpoint-key routes).
  */
-export async function authorize(req: Request): Promise<{ principal: Principal | null; audit?: string }> {
+export async function authorize(req: Request): Promise<{ principal: Principal | null; ip: string | null; audit?: string }> {
   const url = new URL(req.url);
   const rule = apiRule(url.pathname, req.method);
   const ip = clientIp(req.headers);
@@ -25,8 +25,8 @@ export async function authorize(req: Request): Promise<{ principal: Principal | 
   if (!rule) throw new AppError("FORBIDDEN", `No access rule covers ${req.method} ${url.pathname}.`, [{ field: "path", message: "no access rule" }]);
   if (rule.access === "public" || rule.access === "key") {
     // Anyone may call these; a foreign page may still not make a browser post to them with its cookies.
-    if (!SAFE_METHODS.has(req.method) && rule.access === "public" && isCrossSite(req.headers, req.url)) throw crossSite(url, ip, null);
-    return { principal: null, audit: rule.audit };
+    if (!SAFE_METHODS.has(req.method) && rule.access === "public" && isCrossSite(req.headers, req.url)) throw crossSiteRefusal(req, null);
+    return { principal: null, ip, audit: rule.audit };
   }
   const principal = await authenticate(req.headers);
   if (!principal) throw new AppError("UNAUTHORIZED", "Sign in, or send a personal API token as 'Authorization: Bearer wbt_…'.", [{ field: "authorization", message: "missing" }]);
@@ -34,18 +34,19 @@ export async function authorize(req: Request): Promise<{ principal: Principal | 
     recordAudit({ action: "access.denied", target: `${req.method} ${url.pathname}`, outcome: "denied", actor: { id: principal.userId, email: principal.email }, ip, detail: { role: principal.role, needs: rule.access } });
     throw new AppError("FORBIDDEN", `This needs the ${rule.access} role; you have ${principal.role}.`, [{ field: "role", message: `needs ${rule.access}` }]);
   }
-  if (principal.via === "session" && !SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers, req.url)) throw crossSite(url, ip, principal, req);
-  return { principal, audit: rule.audit };
+  if (principal.via === "session" && !SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers, req.url)) throw crossSiteRefusal(req, principal);
+  return { principal, ip, audit: rule.audit };
 }
 
-function crossSite(url: URL, ip: string | null, principal: Principal | null, req?: Request): AppError {
+/** The 403 for a state-changing request that does not come from the workbench's own pages, recorded in the audit log. */
+export function crossSiteRefusal(req: Request, principal: Principal | null): AppError {
   recordAudit({
     action: "access.cross-site",
-    target: url.pathname,
+    target: new URL(req.url).pathname,
     outcome: "denied",
     actor: { id: principal?.userId ?? null, email: principal?.email ?? null },
-    ip,
-    detail: { origin: req?.headers.get("origin") ?? null, secFetchSite: req?.headers.get("sec-fetch-site") ?? null },
+    ip: clientIp(req.headers),
+    detail: { origin: req.headers.get("origin"), secFetchSite: req.headers.get("sec-fetch-site") },
   });
   return new AppError("FORBIDDEN", "A state-changing request signed in by cookie must come from the workbench's own pages (Origin).", [
     { field: "origin", message: "not the workbench's own origin" },
@@ -61,8 +62,7 @@ export function handle<P = Record<string, string>>(fn: (req: Request, params: P)
   return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     try {
       const params = ctx?.params ? await ctx.params : ({} as P);
-      const { principal, audit } = await authorize(req);
-      const ip = clientIp(req.headers);
+      const { principal, ip, audit } = await authorize(req);
       const res = await runWithCall({ principal, ip }, () => fn(req, params));
       if (audit && res.status < 400) {
         const target = Object.values(params as Record<string, unknown>).map(String).join("/") || (await createdName(res));

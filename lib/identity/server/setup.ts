@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, schema } from "@/db/client";
 import { AppError } from "@/lib/shared/errors";
 import { env } from "@/lib/shared/env";
@@ -51,7 +52,7 @@ export function setupLink(origin: string): string | null {
   return `${origin}/setup?token=${token}`;
 }
 
-const setupSchema = joinSchema.extend({ token: joinSchema.shape.name.max(200) });
+const setupSchema = joinSchema.extend({ token: z.string().min(1).max(200) });
 
 /**
  * `{token, email, name, password}`: creates the first administrator. The token is consumed

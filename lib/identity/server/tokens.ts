@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, schema } from "@/db/client";
 import type { ApiTokenRow } from "@/db/schema";
@@ -78,7 +78,7 @@ export function deleteToken(id: string, by: Principal): TokenItem {
   const db = getDb();
   const row = db.select().from(t).where(eq(t.id, id)).get();
   if (!row || (row.userId !== by.userId && by.role !== "admin")) throw notFound("Token", id);
-  db.delete(t).where(and(eq(t.id, id))).run();
+  db.delete(t).where(eq(t.id, id)).run();
   return toItem(row, null);
 }
 
