@@ -12,11 +12,15 @@ import { atLeast } from "@/lib/identity/roles";
 export async function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
   const access = pageAccess(pathname);
-  if (access === "public" || access === "key") return NextResponse.next();
-  const { authenticate, hasCredential } = await import("@/lib/identity/server/principal");
-  const { countPeople } = await import("@/lib/identity/server/people");
+  const { authenticate, hasCredential, VIEWER_HEADER, viewerHeaderValue } = await import("@/lib/identity/server/principal");
   const principal = hasCredential(req.headers) ? await authenticate(req.headers).catch(() => null) : null;
+  // The page renders for the person found here (pageViewer() reads it), so the session is looked up
+  // once per page; whatever a client sent under this header is replaced.
+  const headers = new Headers(req.headers);
+  headers.set(VIEWER_HEADER, viewerHeaderValue(principal));
+  if (access === "public" || access === "key") return NextResponse.next({ request: { headers } });
   if (!principal) {
+    const { countPeople } = await import("@/lib/identity/server/people");
     const to = req.nextUrl.clone();
     to.search = "";
     if (countPeople() === 0) to.pathname = "/setup";
@@ -30,12 +34,12 @@ export async function proxy(req: NextRequest) {
     const to = req.nextUrl.clone();
     to.pathname = "/forbidden";
     to.search = `?need=${access}`;
-    return NextResponse.rewrite(to, { status: 403 });
+    return NextResponse.rewrite(to, { status: 403, request: { headers } });
   }
-  return NextResponse.next();
+  return NextResponse.next({ request: { headers } });
 }
 
 export const config = {
-  // Pages: everything but the API, Next's own static files and the icon.
-  matcher: ["/((?!api/|api$|v2/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // Everything that can render a page (a not-found page too): all but the API routes, Next's own static files and the icon.
+  matcher: ["/((?!api/|v2/health/|v2/models/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -142,6 +142,11 @@ test("pages: a signed-out visitor is sent to sign-in, a viewer gets 403 on edito
     }
     expect((await anonymous.get("/shop")).status()).toBe(200);
     expect((await anonymous.get("/sign-in")).status()).toBe(200);
+    // The person a page renders for is the proxy's own finding: a client cannot name one.
+    const forged = { "x-workbench-viewer": encodeURIComponent(JSON.stringify({ id: "x", email: "forged@evil.example", name: "Forged", role: "admin" })) };
+    const home = await anonymous.get("/", { maxRedirects: 0, headers: forged });
+    expect(home.status()).toBe(307);
+    for (const p of ["/shop", "/api", "/v2/nope"]) expect(await (await anonymous.get(p, { headers: forged })).text(), p).not.toContain("forged@evil.example");
   } finally {
     await anonymous.dispose();
   }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { cache } from "react";
 import { getDb, schema } from "@/db/client";
 import { AppError } from "@/lib/shared/errors";
 import { isRole, lesserRole, type Role } from "../roles";
@@ -51,13 +52,27 @@ export async function authenticate(headers: HeaderSource): Promise<Principal | n
   return { userId: user.id, email: user.email, name: user.name, role, via: "session" };
 }
 
-/** The signed-in person a page is rendered for (server components), or null. */
-export async function pageViewer(): Promise<{ id: string; email: string; name: string; role: Role } | null> {
-  const { headers } = await import("next/headers");
-  try {
-    const p = await authenticate(await headers());
-    return p && { id: p.userId, email: p.email, name: p.name, role: p.role };
-  } catch {
-    return null;
-  }
+export type PageViewer = { id: string; email: string; name: string; role: Role };
+
+/** The request header by which the proxy hands the person it found to the page it lets through. */
+export const VIEWER_HEADER = "x-workbench-viewer";
+
+/** The header's value for a caller: the person as URI-encoded JSON (names need not be ASCII), or `none`. */
+export function viewerHeaderValue(p: Principal | null): string {
+  return p ? encodeURIComponent(JSON.stringify({ id: p.userId, email: p.email, name: p.name, role: p.role } satisfies PageViewer)) : "none";
 }
+
+/**
+ * The signed-in person a page is rendered for (server components), or null: the one the proxy
+ * found (every page request passes it), else looked up here; once per render however many
+ * layouts and pages ask.
+ */
+export const pageViewer = cache(async (): Promise<PageViewer | null> => {
+  const { headers } = await import("next/headers");
+  const h = await headers();
+  const handed = h.get(VIEWER_HEADER);
+  if (handed === "none") return null;
+  if (handed) return JSON.parse(decodeURIComponent(handed)) as PageViewer;
+  const p = await authenticate(h).catch(() => null);
+  return p && { id: p.userId, email: p.email, name: p.name, role: p.role };
+});
