@@ -3,32 +3,16 @@
  * registered prints a set-up link after its address; without the token the set-up page refuses;
  * with it, the first administrator is created and lands in the workbench, signed in.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { startOwnWebServer } from "../own-server";
 
 test.use({ storageState: { cookies: [], origins: [] } });
-
-/** The production web server alone (no worker, no samples) on its own port and data folder; its output is collected. */
-function startServer(port: number, dataDir: string): { child: ChildProcess; output: () => string } {
-  let out = "";
-  const env: NodeJS.ProcessEnv = { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", PORT: String(port) };
-  delete env.WORKBENCH_ADMIN_EMAIL;
-  delete env.WORKBENCH_ADMIN_PASSWORD;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts", "-p", String(port)], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-  return { child, output: () => out };
-}
 
 test("first start: the printed set-up link creates the first administrator; the page refuses without it", async ({ page, playwright }) => {
   test.setTimeout(120_000);
   const port = Number(process.env.TEST_PORT ?? 3200) + 1500;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-first-run-"));
-  const server = startServer(port, dataDir);
-  const base = `http://localhost:${port}`;
+  const server = startOwnWebServer(port);
+  const base = server.base;
   try {
     // The address, then the set-up link, as `npm start` prints them.
     await expect.poll(() => /set up the first administrator: (\S+)/.exec(server.output())?.[1] ?? "", { timeout: 90_000 }).toMatch(/\/setup\?token=/);
@@ -63,11 +47,6 @@ test("first start: the printed set-up link creates the first administrator; the 
     expect((await api.post("/api/setup", { data: { token: new URL(link).searchParams.get("token"), email: "second@admin.test", name: "B", password: "long-enough-1" }, headers: { origin: base } })).status()).toBe(409);
     await api.dispose();
   } finally {
-    try {
-      process.kill(-server.child.pid!, "SIGTERM");
-    } catch {
-      // gone already
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    server.stop();
   }
 });
