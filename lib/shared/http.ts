@@ -132,15 +132,32 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
   if (declared > MAX_JSON_BYTES) throw tooLargeJson();
   const text = await readTextLimited(req, MAX_JSON_BYTES);
   if (!text.trim()) throw new AppError("BAD_REQUEST", "The request body is empty; send a JSON object.", [{ field: "body", message: "required" }]);
-  let value: unknown;
+  return parseWith(schema, parseJsonText(text));
+}
+
+/** A body's text as JSON: 400 naming body when it is not. */
+function parseJsonText(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
-    throw new AppError("BAD_REQUEST", `The request body is not valid JSON: ${(e as Error).message}`, [
-      { field: "body", message: "invalid JSON" },
-    ]);
+    throw new AppError("BAD_REQUEST", `The request body is not valid JSON: ${(e as Error).message}`, [{ field: "body", message: "invalid JSON" }]);
   }
-  return parseWith(schema, value);
+}
+
+/**
+ * The text of a body that may be absent, at most `limit` bytes: undefined for none, an empty one or
+ * white space (whatever its type); any other body must be JSON (415 otherwise; a declared one is
+ * refused before it is read, a chunked one may still turn out empty).
+ */
+async function optionalJsonText(req: Request, limit: number): Promise<string | undefined> {
+  const declared = req.headers.get("content-length");
+  if (declared === "0" || !req.body) return undefined;
+  const type = req.headers.get("content-type");
+  if (declared !== null) requireJsonType(type);
+  const text = await readTextLimited(req, limit);
+  if (text.length === 0) return undefined;
+  requireJsonType(type);
+  return text.trim() ? text : undefined;
 }
 
 const tooLarge = (limit: number) => new AppError("TOO_LARGE", `Request bodies here are limited to ${limit} bytes.`, [{ field: "body", message: "too large" }]);
@@ -227,16 +244,8 @@ export function queryWindow(url: URL): { since?: Date; until?: Date } {
  * whatever its content type; a body that is not empty must be JSON (415 otherwise).
  */
 export async function readJsonOptional<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T> | undefined> {
-  const declared = req.headers.get("content-length");
-  if (declared === "0" || !req.body) return undefined;
-  const type = req.headers.get("content-type");
-  // A declared body is refused before it is read; a chunked one may turn out empty.
-  if (declared !== null) requireJsonType(type);
-  const text = await readTextLimited(req, MAX_JSON_BYTES);
-  if (text.length === 0) return undefined;
-  requireJsonType(type);
-  if (!text.trim()) return undefined;
-  return readJson(new Request("http://local/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), schema);
+  const text = await optionalJsonText(req, MAX_JSON_BYTES);
+  return text === undefined ? undefined : parseWith(schema, parseJsonText(text));
 }
 
 /** Largest body a route that takes none still reads: room for `{}` and some white space. */
@@ -249,20 +258,9 @@ export const MAX_NO_BODY_BYTES = 1024;
  * drained, not kept), 400 for malformed JSON, 422 naming body for JSON other than `{}`.
  */
 export async function readNoBody(req: Request): Promise<void> {
-  const declared = req.headers.get("content-length");
-  if (declared === "0" || !req.body) return;
-  const type = req.headers.get("content-type");
-  if (declared !== null) requireJsonType(type);
-  const text = await readTextLimited(req, MAX_NO_BODY_BYTES);
-  if (text.length === 0) return;
-  requireJsonType(type);
-  if (!text.trim()) return;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new AppError("BAD_REQUEST", `The request body is not valid JSON: ${(e as Error).message}`, [{ field: "body", message: "invalid JSON" }]);
-  }
+  const text = await optionalJsonText(req, MAX_NO_BODY_BYTES);
+  if (text === undefined) return;
+  const value = parseJsonText(text);
   if (typeof value !== "object" || value === null || Array.isArray(value) || Object.keys(value).length > 0) {
     throw new AppError("VALIDATION", "This request takes no body; send none, or {}.", [{ field: "body", message: "must be empty or {}" }]);
   }
