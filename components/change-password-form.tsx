@@ -4,11 +4,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
-import { Field, fieldA11y } from "./field";
 import { changePassword } from "./identity-queries";
 import { PASSWORD_MIN_CHARS } from "./new-account-form";
 import { Notice } from "./notice";
-import { inputClass } from "./styles";
+import { PasswordField } from "./password-field";
 
 /** Current password and a new one typed twice; every other session of the person is signed out. */
 export function ChangePasswordForm() {
@@ -43,36 +42,9 @@ export function ChangePasswordForm() {
   };
   return (
     <form aria-label="Change password" onSubmit={submit} noValidate className="space-y-4">
-      <Field id="password-current" label="Current password" error={shown.current}>
-        <input
-          {...fieldA11y("password-current", shown.current)}
-          type="password"
-          autoComplete="current-password"
-          className={inputClass}
-          value={current}
-          onChange={(e) => edit(setCurrent)(e.target.value)}
-        />
-      </Field>
-      <Field id="password-new" label="New password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={shown.next}>
-        <input
-          {...fieldA11y("password-new", shown.next, true)}
-          type="password"
-          autoComplete="new-password"
-          className={inputClass}
-          value={next}
-          onChange={(e) => edit(setNext)(e.target.value)}
-        />
-      </Field>
-      <Field id="password-repeat" label="New password again" error={shown.repeat}>
-        <input
-          {...fieldA11y("password-repeat", shown.repeat)}
-          type="password"
-          autoComplete="new-password"
-          className={inputClass}
-          value={repeat}
-          onChange={(e) => edit(setRepeat)(e.target.value)}
-        />
-      </Field>
+      <PasswordField id="password-current" label="Current password" autoComplete="current-password" error={shown.current} value={current} onChange={edit(setCurrent)} />
+      <PasswordField id="password-new" label="New password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={shown.next} value={next} onChange={edit(setNext)} />
+      <PasswordField id="password-repeat" label="New password again" autoComplete="new-password" error={shown.repeat} value={repeat} onChange={edit(setRepeat)} />
       <ErrorNotice error={change.error} />
       {change.isSuccess && <Notice tone="success">Password changed. Your other sessions are signed out; this one stays.</Notice>}
       <Button type="submit" disabled={change.isPending}>

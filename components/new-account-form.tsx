@@ -8,6 +8,7 @@ import { Field, fieldA11y } from "./field";
 import { acceptInvite, setUpFirstAdmin, type NewAccount } from "./identity-queries";
 import { ApiError } from "./queries";
 import { inputClass } from "./styles";
+import { PasswordField } from "./password-field";
 
 /** The shortest password the workbench takes (the server checks it too). */
 export const PASSWORD_MIN_CHARS = 8;
@@ -63,19 +64,8 @@ export function NewAccountForm({ kind, token }: NewAccountFormProps) {
       <Field id="account-email" label="Email" error={errors.email}>
         <input {...fieldA11y("account-email", errors.email)} type="email" autoComplete="username" className={inputClass} value={email} onChange={(e) => setEmail(e.target.value)} />
       </Field>
-      <Field id="account-password" label="Password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={errors.password}>
-        <input
-          {...fieldA11y("account-password", errors.password, true)}
-          type="password"
-          autoComplete="new-password"
-          className={inputClass}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </Field>
-      <Field id="account-repeat" label="Password again" error={errors.repeat}>
-        <input {...fieldA11y("account-repeat", errors.repeat)} type="password" autoComplete="new-password" className={inputClass} value={repeat} onChange={(e) => setRepeat(e.target.value)} />
-      </Field>
+      <PasswordField id="account-password" label="Password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={errors.password} value={password} onChange={setPassword} />
+      <PasswordField id="account-repeat" label="Password again" autoComplete="new-password" error={errors.repeat} value={repeat} onChange={setRepeat} />
       <ErrorNotice error={create.error} shownFields={SHOWN_FIELDS.filter((f) => server[f])} />
       <Button type="submit" className="w-full" disabled={busy}>
         {busy ? "Creating your account…" : kind === "setup" ? "Create administrator" : "Create my account"}

@@ -10,6 +10,7 @@ import { Notice } from "./notice";
 import { ApiError } from "./queries";
 import { safeNext } from "./safe-next";
 import { inputClass } from "./styles";
+import { PasswordField } from "./password-field";
 
 export interface SignInFormProps {
   /** Where to go once signed in (the page the proxy turned the person away from). */
@@ -44,17 +45,7 @@ export function SignInForm({ next }: SignInFormProps) {
           onChange={(e) => setEmail(e.target.value)}
         />
       </Field>
-      <Field id="sign-in-password" label="Password">
-        <input
-          {...fieldA11y("sign-in-password")}
-          type="password"
-          required
-          autoComplete="current-password"
-          className={inputClass}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </Field>
+      <PasswordField id="sign-in-password" label="Password" autoComplete="current-password" value={password} onChange={setPassword} />
       {submit.error instanceof ApiError ? (
         // The reason alone ("Invalid email or password", a disabled account, when to try again): no field to mark.
         <Notice tone="error">{submit.error.problem.detail || submit.error.problem.title}</Notice>
