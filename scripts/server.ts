@@ -7,6 +7,12 @@ import path from "node:path";
 
 /** How long a stop waits for requests in flight. */
 const STOP_GRACE_MS = 5000;
+/**
+ * How long an idle kept-alive connection stays open. Node's default (5 s) races clients that reuse
+ * a connection just as the server closes it (the client sees ECONNRESET); clients and proxies
+ * expect the server to keep it longer than they do (60 s is the common proxy idle timeout).
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 async function main() {
   const port = Number(process.argv[process.argv.indexOf("-p") + 1] || process.env.PORT || 3000);
@@ -31,6 +37,8 @@ async function main() {
       res.end();
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.listen(port, () => {
     console.log(`▲ workbench ready on http://localhost:${port}`);
     // Before anyone has an account: the one-time link that creates the first administrator.
