@@ -18,7 +18,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
 /** Side-by-side scenarios are measured in this many interleaved rounds (floor, a, b, floor, a, b, …), so a server still warming up or a burst of background work weighs on all of them alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
-const FEATURES = 8;
+export const FEATURES = 8;
 const CATALOG_ITEMS = 50_000;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -43,7 +43,7 @@ function send(method: string, url: string, body?: string, headers: Record<string
 }
 
 /** The bench server's administrator (made at its start) and the API token its calls carry once signed in. */
-const BENCH_ADMIN = { email: "bench@workbench.test", password: "bench-admin-password" };
+export const BENCH_ADMIN = { email: "bench@workbench.test", password: "bench-admin-password" };
 let apiToken: string | null = null;
 const tokenHeader = (): Record<string, string> => (apiToken ? { authorization: `Bearer ${apiToken}` } : {});
 
@@ -63,7 +63,7 @@ async function api<T>(method: string, url: string, body?: unknown, expected = [2
   return JSON.parse(res.body) as T;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await fn().catch(() => undefined);
@@ -101,7 +101,7 @@ function printLoad(results: LoadResult[]): void {
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 interface Scenario {
   name: string;
@@ -222,9 +222,16 @@ async function multipartUpload(name: string, csv: string): Promise<{ id: string 
   return JSON.parse(res.body) as { id: string };
 }
 
+/** How a bench script calls the server it started: JSON calls and a multipart upload, with its credentials. */
+export interface BenchClient {
+  api<T>(method: string, url: string, body?: unknown): Promise<T>;
+  upload(name: string, csv: string): Promise<{ id: string }>;
+}
+
 /** An mlp on 8 features behind an impute + scale recipe, trained, registered and deployed through the API; returns its key. */
-async function deployRegression(): Promise<{ name: string; key: string }> {
-  const ds = await multipartUpload("bench regression", regressionCsv(2000));
+export async function deployRegression(client: BenchClient = { api, upload: multipartUpload }, endpoint = "bench-regression"): Promise<{ name: string; key: string; projectId: string }> {
+  const { api } = client;
+  const ds = await client.upload("bench regression", regressionCsv(2000));
   const project = await api<{ id: string }>("POST", "/api/projects", { name: "bench regression", task: "regression", datasetId: ds.id, target: "y" });
   // A recipe as a user would write one (impute, then standardise every feature): the fitted recipe runs in every request and batch row.
   const xs = Array.from({ length: FEATURES }, (_, j) => `x${j}`);
@@ -236,8 +243,8 @@ async function deployRegression(): Promise<{ name: string; key: string }> {
   const run = await api<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { algorithm: "mlp", params: { epochs: 20 } });
   await until("the bench model to train", async () => ((await api<{ status: string }>("GET", `/api/runs/${run.id}`)).status === "succeeded" ? true : undefined), 300_000);
   const model = await api<{ id: string }>("POST", "/api/models", { runId: run.id });
-  const ep = await api<{ name: string; key: string }>("POST", "/api/endpoints", { name: "bench-regression", modelId: model.id });
-  return ep;
+  const ep = await api<{ name: string; key: string }>("POST", "/api/endpoints", { name: endpoint, modelId: model.id });
+  return { name: ep.name, key: ep.key, projectId: project.id };
 }
 
 /** Top-10 over a synthetic 50,000-item catalog with the real scoring code (embeddings, co-occurrence, popularity), in-process. */
@@ -382,7 +389,7 @@ function listGroup(pgid: number): { pid: number; cmd: string }[] {
 }
 
 /** A memory line of /proc/<pid>/status (VmRSS: resident now, VmHWM: peak), MiB; 0 when the process is gone. */
-function procStatusMb(pid: number, key: "VmRSS" | "VmHWM"): number {
+export function procStatusMb(pid: number, key: "VmRSS" | "VmHWM"): number {
   try {
     return statusLineMb(fs.readFileSync(`/proc/${pid}/status`, "utf8"), key);
   } catch {
@@ -412,7 +419,7 @@ function resetPeakRss(pid: number): boolean {
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
 
 /** A CSV of `rows` rows of the regression model's schema, in the temp folder; returns its path and size. */
-async function batchCsv(rows: number): Promise<{ file: string; size: number }> {
+export async function batchCsv(rows: number): Promise<{ file: string; size: number }> {
   const file = path.join(os.tmpdir(), `workbench-batch-${process.pid}.csv`);
   const out = fs.createWriteStream(file);
   out.write([...Array.from({ length: FEATURES }, (_, j) => `x${j}`)].join(",") + "\n");
