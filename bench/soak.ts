@@ -240,7 +240,6 @@ function every(ms: number, stopped: () => boolean, fn: () => Promise<unknown>): 
 
 interface SubmittedJob {
   id: string;
-  submittedAt: number;
   uploadMs: number;
 }
 
@@ -338,7 +337,7 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
     if (res.status !== 201) throw new Error(`upload → ${res.status}: ${res.body.slice(0, 300)}`);
     return JSON.parse(res.body) as { id: string };
   };
-  console.log(`# soak: the built app on ${ORIGIN} (${os.cpus().length} cores, node ${process.version}), data folder ${app.dataDir}, server log ${app.logFile}`);
+  console.log(`# soak: the built app on ${ORIGIN} (${os.cpus().length} cores, node ${process.version}; no sample projects: the load below is all it serves), data folder ${app.dataDir}, server log ${app.logFile}`);
   console.log("training and deploying the bench's regression model (an mlp on 8 features behind impute + scale) …");
   const ep = await deployRegression({ api, upload }, ENDPOINT);
   const key = { authorization: `Bearer ${ep.key}` };
@@ -394,13 +393,12 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
   const monitorUrl = (what: string) => `/api/endpoints/${ep.name}/${what}?since=${encodeURIComponent(new Date(Date.now() - 24 * 60 * 60_000).toISOString())}`;
 
   const submitJob = async () => {
-    const submittedAt = Date.now();
     const t = performance.now();
     const res = await load.jobSubmit.time(
       () => send("POST", `/api/endpoints/${ep.name}/jobs`, { body: fs.createReadStream(app.csv.file), bytes: app.csv.size, headers: { ...key, "content-type": "text/csv" }, timeoutMs: 300_000 }),
       (s) => s === 202,
     );
-    if (res?.status === 202) jobs.push({ id: (JSON.parse(res.body) as { id: string }).id, submittedAt, uploadMs: performance.now() - t });
+    if (res?.status === 202) jobs.push({ id: (JSON.parse(res.body) as { id: string }).id, uploadMs: performance.now() - t });
   };
 
   const sampleMemory = async () => {
@@ -576,6 +574,7 @@ interface JobState {
   rowsDone: number;
   rowsFailed: number;
   error: string | null;
+  createdAt: string;
   finishedAt: string | null;
 }
 
@@ -604,8 +603,11 @@ async function checkJobs(api: <T>(method: string, url: string, body?: unknown) =
     const s = byId.get(j.id)!;
     return s.rowsTotal !== JOB_ROWS || s.rowsDone !== JOB_ROWS || s.rowsFailed !== 0;
   });
-  // Jobs that were open when a process was killed are checked first.
-  const throughKill = (j: SubmittedJob) => kills.some((k) => k.pid !== null && k.window[0] >= j.submittedAt && k.window[0] <= Date.parse(byId.get(j.id)?.finishedAt ?? "9999"));
+  // Jobs that existed, unfinished, when a process was killed are checked first.
+  const throughKill = (j: SubmittedJob) => {
+    const s = byId.get(j.id);
+    return kills.some((k) => k.pid !== null && s !== undefined && k.window[0] >= Date.parse(s.createdAt) && k.window[0] <= Date.parse(s.finishedAt ?? "9999"));
+  };
   const toDownload = [...succeeded.filter(throughKill), ...succeeded.filter((j) => !throughKill(j))].slice(0, CHECK_OUTPUTS);
   const input = readInput(inputFile);
   const outputProblems: { id: string; problem: string }[] = [];
