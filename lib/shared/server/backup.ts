@@ -77,6 +77,7 @@ async function snapshotDatabase(databaseFile: string, dest: string, log: Log): P
     source.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     source.exec("BEGIN");
     source.prepare("SELECT count(*) FROM sqlite_master").get(); // opens the read transaction: the snapshot is now
+    log(`  database snapshot taken at ${new Date().toISOString()}; copying it`);
     const pageBytes = source.pragma("page_size", { simple: true }) as number;
     const report = progressLog(log, "database", (pages) => mib(pages * pageBytes));
     const { totalPages } = await source.backup(dest, {
