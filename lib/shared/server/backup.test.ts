@@ -83,6 +83,7 @@ describe("backupWorkbench and restoreWorkbench", () => {
     expect(paths).toContain("shop.json");
     expect(paths).toContain(`jobs/${id}/input.csv`);
     expect(paths).not.toContain("realtime.beat");
+    for (const f of paths) expect(fs.statSync(path.join(dir, f)).mode & 0o077, f).toBe(0);
     expect(paths.filter((p) => p.includes("job_after_"))).toEqual([]);
     expect(manifest.schema.migrations[0]).toBe("0000_init");
     expect(manifest.files.find((f) => f.path === `jobs/${id}/output.csv`)?.bytes).toBe(12);
@@ -146,6 +147,13 @@ describe("backupWorkbench and restoreWorkbench", () => {
     expect(findBackup(into)).toBe(newer.dir);
     expect(findBackup(older.dir)).toBe(older.dir);
     expect(() => findBackup(tempDir("empty"))).toThrow(BackupError);
+  });
+
+  it("refuses to write a backup inside the data folder, which the next backup would copy", async () => {
+    for (const into of [env.dataDir, path.join(env.dataDir, "backups")]) {
+      await expect(backupWorkbench({ dataDir: env.dataDir, databaseFile: env.databaseFile, into })).rejects.toThrow(/is inside the data folder/);
+    }
+    expect(fs.existsSync(path.join(env.dataDir, "backups"))).toBe(false);
   });
 
   it("refuses a backup of a newer workbench's schema", async () => {

@@ -214,6 +214,9 @@ const fsyncDir = (dir: string) => {
 export async function backupWorkbench(opts: { dataDir: string; databaseFile: string; into: string; log?: Log; now?: Date }): Promise<{ dir: string; manifest: BackupManifest }> {
   const log = opts.log ?? (() => undefined);
   if (!fs.existsSync(opts.databaseFile)) throw new BackupError(`There is no workbench database at ${opts.databaseFile} (check WORKBENCH_DATA_DIR)`);
+  const inside = path.relative(path.resolve(opts.dataDir), path.resolve(opts.into));
+  // Inside the data folder, each backup would hold the ones before it (and itself, half-made).
+  if (inside !== ".." && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside)) throw new BackupError(`${opts.into} is inside the data folder ${opts.dataDir}; write backups elsewhere (another disk is best)`);
   const now = opts.now ?? new Date();
   const name = BACKUP_PREFIX + now.toISOString().replace(/[:.]/g, "-");
   fs.mkdirSync(opts.into, { recursive: true, mode: 0o700 });
@@ -259,6 +262,7 @@ export async function backupWorkbench(opts: { dataDir: string; databaseFile: str
 }
 
 function hashSnapshot(file: string): { bytes: number; sha256: string } {
+  fs.chmodSync(file, 0o600); // SQLite made it with the usual mode; it holds every secret
   const fd = fs.openSync(file, "r+");
   try {
     fs.fsyncSync(fd);
