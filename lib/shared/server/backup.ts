@@ -275,6 +275,7 @@ function hashSnapshot(file: string): { bytes: number; sha256: string } {
 /** The backup in `from`: that folder when it holds a manifest, else the newest complete backup in it. */
 export function findBackup(from: string): string {
   if (!fs.existsSync(from)) throw new BackupError(`${from} does not exist`);
+  if (!fs.statSync(from).isDirectory()) throw new BackupError(`${from} is not a folder: name a backup folder, or a folder of them`);
   if (fs.existsSync(path.join(from, MANIFEST_FILE))) return from;
   const backups = fs
     .readdirSync(from)
