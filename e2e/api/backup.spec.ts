@@ -77,6 +77,27 @@ function npmRun(script: string, args: string[], dataDir: string, onOut?: (out: s
   });
 }
 
+/**
+ * Stops the worker (SIGSTOP) at a moment it holds no write lock on the database (a commit it
+ * was stopped in would hold up every write of the web server): stopped, then the lock is tried;
+ * when it is held, the worker goes on a moment and is stopped again.
+ */
+async function holdWorker(worker: ChildProcess, databaseFile: string): Promise<void> {
+  await expect(async () => {
+    worker.kill("SIGCONT");
+    worker.kill("SIGSTOP");
+    // Stopped ("T" in /proc/<pid>/stat) before anything is read: no commit lands after that.
+    await expect.poll(() => fs.readFileSync(`/proc/${worker.pid}/stat`, "utf8").split(") ")[1][0]).toBe("T");
+    const db = new Database(databaseFile, { timeout: 0 });
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      db.exec("ROLLBACK");
+    } finally {
+      db.close();
+    }
+  }).toPass({ timeout: 30_000 });
+}
+
 async function waitForJob(api: APIRequestContext, id: string, statuses: RegExp, timeout: number): Promise<Job> {
   let job: Job | undefined;
   await expect
@@ -132,9 +153,7 @@ test("a backup taken during a batch job and scoring load restores into a new fol
     const bigRows = 300_000;
     const big = await postJob(bigRows);
     await expect.poll(async () => (await expectJson<Job>(await api.get(`/api/jobs/${big.id}`), 200)).rowsDone, { timeout: 120_000, intervals: [50] }).toBeGreaterThan(0);
-    live.worker.kill("SIGSTOP");
-    // Stopped ("T" in /proc/<pid>/stat) before its progress is read: no commit lands after that read.
-    await expect.poll(() => fs.readFileSync(`/proc/${live.worker.pid}/stat`, "utf8").split(") ")[1][0]).toBe("T");
+    await holdWorker(live.worker, path.join(liveDir, "workbench.sqlite"));
     const heldAt = await expectJson<Job>(await api.get(`/api/jobs/${big.id}`), 200);
     stopLoad = false;
     const load = (async () => {
