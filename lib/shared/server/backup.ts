@@ -45,10 +45,12 @@ export type Log = (line: string) => void;
 /** Logs `what: done/total` at most once a second, and always at the end. */
 function progressLog(log: Log, what: string, unit: (n: number) => string): (done: number, total: number) => void {
   let last = 0;
+  let ended = false;
   return (done, total) => {
     const now = Date.now();
-    if (done < total && now - last < 1000) return;
+    if (ended || (done < total && now - last < 1000)) return;
     last = now;
+    ended = done >= total;
     log(`  ${what}: ${unit(done)} of ${unit(total)}${total > 0 ? ` (${Math.floor((done / total) * 100)} %)` : ""}`);
   };
 }
