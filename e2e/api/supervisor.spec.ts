@@ -1,0 +1,170 @@
+import Database from "better-sqlite3";
+import path from "node:path";
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { groupAlive, startOwnApp, waitForHealth, type OwnApp } from "../own-app";
+import { adminContextOn } from "./auth-helpers";
+import { createProject, expectJson, uniq, upload } from "./helpers";
+import { idCsv, waitForRun, type Run } from "./train-helpers";
+
+/**
+ * The supervisor (scripts/launch.mjs) and its processes, each test with an app of its own: a
+ * crashed child is started again, one that keeps crashing makes it give up, SIGTERM stops the app
+ * without losing an answered request, and queued training never holds a batch job back.
+ */
+
+/** Ports of their own, away from the shared test server's and jobs.spec.ts's. */
+const port = (n: number) => Number(process.env.TEST_PORT ?? 3200) + 1100 + n;
+
+interface Job {
+  id: string;
+  status: string;
+}
+
+/** A linear model on a, b trained and deployed on `api`'s app; its endpoint's name and key, and the project. */
+async function deployLinear(api: APIRequestContext, mode: "realtime" | "batch"): Promise<{ name: string; key: string; projectId: string; datasetId: string }> {
+  const ds = await upload(api, uniq("sup training"), idCsv(300));
+  const project = await createProject(api, { name: uniq("sup"), task: "regression", datasetId: ds.id, target: "y" });
+  await expectJson(
+    await api.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
+    201,
+  );
+  const queued = await expectJson<Run>(await api.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
+  const run = await waitForRun(api, queued.id, ["succeeded", "failed"]);
+  expect(run.error).toBeNull();
+  const model = await expectJson<{ id: string }>(await api.post("/api/models", { data: { runId: run.id } }), 201);
+  const name = uniq("sup").toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const ep = await expectJson<{ name: string; key: string }>(await api.post("/api/endpoints", { data: { name, modelId: model.id, mode } }), 201);
+  return { ...ep, projectId: project.id, datasetId: ds.id };
+}
+
+/** Runs `body` against an app of its own, killed (and its data folder removed) whatever happens. */
+async function withApp(n: number, opts: Parameters<typeof startOwnApp>[1], body: (app: OwnApp) => Promise<void>): Promise<void> {
+  const app = startOwnApp(port(n), opts);
+  try {
+    await body(app);
+  } catch (e) {
+    console.log(`--- the app's output ---\n${app.output()}`);
+    throw e;
+  } finally {
+    await app.kill();
+  }
+}
+
+test("a web server killed with SIGKILL is started again and the app answers; the supervisor says so", async () => {
+  test.setTimeout(180_000);
+  await withApp(0, {}, async (app) => {
+    await waitForHealth(app.base);
+    const first = app.childPid("scripts/server.ts");
+    expect(first).toBeDefined();
+    process.kill(first!, "SIGKILL");
+    await expect.poll(() => app.output(), { timeout: 10_000 }).toContain(`the web server (pid ${first}) exited (killed by SIGKILL); restarting it`);
+    await waitForHealth(app.base);
+    const second = app.childPid("scripts/server.ts");
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    // The workers were left alone, and the supervisor still runs.
+    expect(app.output()).not.toMatch(/the (training|batch) worker \(pid \d+\) exited/);
+    expect(app.supervisor.exitCode).toBeNull();
+  });
+});
+
+test("a child that keeps crashing makes the supervisor give up, naming it and its exit, stop the others and exit non-zero", async () => {
+  test.setTimeout(180_000);
+  // A batch worker started with a lane that does not exist exits at once (code 2), every time.
+  const crashing = ["--import", "tsx", "scripts/worker.ts", "--lane", "nosuch"];
+  await withApp(1, { childArgs: { "batch worker": crashing } }, async (app) => {
+    const code = await app.exited;
+    expect(code).toBe(1);
+    expect(app.output()).toMatch(/giving up: the batch worker exited 5 times within a minute \(last: exit code 2\); stopping the others/);
+    expect(app.output()).toContain("usage: worker.ts --lane train|batch");
+    // The web server and the training worker were stopped, not left behind.
+    await expect.poll(() => groupAlive(app.supervisor.pid!), { timeout: 20_000 }).toBe(false);
+  });
+});
+
+test("SIGTERM under scoring load: the app exits 0 and, started again, has every answered request in its request log", async () => {
+  test.setTimeout(240_000);
+  const n = 2;
+  await withApp(n, {}, async (app) => {
+    await waitForHealth(app.base);
+    const api = await adminContextOn(playwrightRequest, app.base);
+    const ep = await deployLinear(api, "realtime");
+    await api.dispose();
+
+    // Eight clients scoring one row at a time on kept-alive connections until the app is gone.
+    const answered: string[] = [];
+    let stopped = false;
+    const client = async () => {
+      while (!stopped) {
+        try {
+          const res = await fetch(`${app.base}/api/endpoints/${ep.name}/score`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json" },
+            body: JSON.stringify({ rows: [{ a: 1, b: 2 }] }),
+          });
+          const body = (await res.json()) as { requestId?: string };
+          if (res.status === 200 && body.requestId) answered.push(body.requestId);
+        } catch {
+          // Refused or cut off while stopping: not answered, so not expected in the log.
+          if (app.supervisor.exitCode !== null) return;
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    await expect.poll(() => answered.length, { timeout: 60_000 }).toBeGreaterThan(300);
+    process.kill(app.supervisor.pid!, "SIGTERM");
+    const code = await app.exited;
+    stopped = true;
+    await Promise.all(clients);
+    expect(code).toBe(0);
+    expect(app.output()).toContain("SIGTERM: stopping");
+    // Nothing was restarted during the stop.
+    expect(app.output()).not.toContain("restarting it");
+
+    // Started again on the same data folder.
+    await app.kill({ keepData: true });
+    const again = startOwnApp(port(n), { dataDir: app.dataDir });
+    try {
+      await waitForHealth(again.base);
+      const db = new Database(path.join(app.dataDir, "workbench.sqlite"), { readonly: true });
+      const logged = new Set((db.prepare("SELECT id FROM request_logs WHERE endpoint_name = ?").all(ep.name) as { id: string }[]).map((r) => r.id));
+      db.close();
+      const missing = answered.filter((id) => !logged.has(id));
+      expect(missing, `${missing.length} of ${answered.length} answered requests are not in the log`).toEqual([]);
+    } finally {
+      await again.kill({ keepData: true });
+    }
+  });
+});
+
+test("with training queued and running, a batch job is started at once by the batch lane", async () => {
+  test.setTimeout(240_000);
+  await withApp(3, {}, async (app) => {
+    await waitForHealth(app.base);
+    const api = await adminContextOn(playwrightRequest, app.base);
+    try {
+      const ep = await deployLinear(api, "batch");
+      // Long runs, more than the training lane can finish for a while.
+      const queued: Run[] = [];
+      for (let i = 0; i < 4; i++) {
+        queued.push(
+          await expectJson<Run>(
+            await api.post(`/api/projects/${ep.projectId}/runs`, { data: { algorithm: "mlp", params: { epochs: 1000, batchSize: 8, earlyStoppingPatience: 0, hiddenUnits: [32, 32] } } }),
+            202,
+          ),
+        );
+      }
+      await waitForRun(api, queued[0].id, ["running"]);
+      const job = await expectJson<Job>(await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: ep.datasetId } }), 202);
+      await expect
+        .poll(async () => (await expectJson<Job>(await api.get(`/api/jobs/${job.id}`), 200)).status, { timeout: 10_000, intervals: [100, 250] })
+        .not.toBe("queued");
+      // …while the training it would have waited behind is still there.
+      const runs = await Promise.all(queued.map(async (r) => (await expectJson<Run>(await api.get(`/api/runs/${r.id}`), 200)).status));
+      expect(runs.filter((s) => s === "queued" || s === "running").length).toBeGreaterThan(0);
+      for (const r of queued) await api.post(`/api/runs/${r.id}/cancel`);
+    } finally {
+      await api.dispose();
+    }
+  });
+});
