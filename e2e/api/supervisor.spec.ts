@@ -168,3 +168,58 @@ test("with training queued and running, a batch job is started at once by the ba
     }
   });
 });
+
+test("SIGTERM mid-job: the batch worker commits its chunk and leaves the job queued, not failed; the next start finishes it with every row once", async () => {
+  test.setTimeout(300_000);
+  const n = 4;
+  await withApp(n, {}, async (app) => {
+    await waitForHealth(app.base);
+    let api = await adminContextOn(playwrightRequest, app.base);
+    const ep = await deployLinear(api, "batch");
+    const rows = 150_000;
+    const input = await upload(api, uniq("stop input"), idCsv(rows));
+    const job = await expectJson<Job>(await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }), 202);
+    await expect
+      .poll(async () => (await expectJson<Job & { rowsDone: number }>(await api.get(`/api/jobs/${job.id}`), 200)).rowsDone, { timeout: 60_000, intervals: [50] })
+      .toBeGreaterThan(0);
+    await api.dispose();
+    process.kill(app.supervisor.pid!, "SIGTERM");
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toMatch(new RegExp(`job ${job.id} stopped after row \\d+; it resumes there on the next start`));
+    const db = new Database(path.join(app.dataDir, "workbench.sqlite"), { readonly: true });
+    const stored = db.prepare("SELECT status, rows_done AS done, error FROM jobs WHERE id = ?").get(job.id) as { status: string; done: number; error: string | null };
+    db.close();
+    expect(stored).toMatchObject({ status: "queued", error: null });
+    expect(stored.done).toBeGreaterThan(0);
+    expect(stored.done, "the job must still be mid-way when the app stops").toBeLessThan(rows);
+
+    await app.kill({ keepData: true });
+    const again = startOwnApp(port(n), { dataDir: app.dataDir });
+    try {
+      await waitForHealth(again.base);
+      api = await adminContextOn(playwrightRequest, again.base);
+      type Done = Job & { rowsDone: number; outputUrl: string };
+      let done: Done | undefined;
+      await expect
+        .poll(
+          async () => {
+            done = await expectJson<Done>(await api.get(`/api/jobs/${job.id}`), 200);
+            return done.status;
+          },
+          { timeout: 180_000, intervals: [500] },
+        )
+        .toBe("succeeded");
+      expect(done!.rowsDone).toBe(rows);
+      const lines = (await (await api.get(done!.outputUrl)).text()).trim().split("\n").slice(1);
+      expect(lines).toHaveLength(rows);
+      // Every row once, in order, across the stop.
+      lines.forEach((l, i) => {
+        if (Number(l.split(",")[0]) !== i) throw new Error(`row ${i} of the output is input row ${l.split(",")[0]}`);
+      });
+      expect(again.output()).toMatch(new RegExp(`job ${job.id} resumes at row ${stored.done}`));
+      await api.dispose();
+    } finally {
+      await again.kill({ keepData: true });
+    }
+  });
+});
