@@ -137,7 +137,7 @@ test("SIGTERM under scoring load: the app exits 0 and, started again, has every 
   });
 });
 
-test("with training queued and running, a batch job is started at once by the batch lane", async () => {
+test("with training queued and running, a batch job is started at once by the batch lane; a stop marks the run in training interrupted", async () => {
   test.setTimeout(240_000);
   await withApp(3, {}, async (app) => {
     await waitForHealth(app.base);
@@ -161,8 +161,17 @@ test("with training queued and running, a batch job is started at once by the ba
         .not.toBe("queued");
       // …while the training it would have waited behind is still there.
       const runs = await Promise.all(queued.map(async (r) => (await expectJson<Run>(await api.get(`/api/runs/${r.id}`), 200)).status));
-      expect(runs.filter((s) => s === "queued" || s === "running").length).toBeGreaterThan(0);
-      for (const r of queued) await api.post(`/api/runs/${r.id}/cancel`);
+
+      // A stop now: the run in training (the first: a 1000-epoch run takes minutes) ends at its next
+      // epoch, marked interrupted as a run a dead worker left (it does not resume); queued ones stay queued.
+      expect(runs).toEqual(["running", "queued", "queued", "queued"]);
+      process.kill(app.supervisor.pid!, "SIGTERM");
+      expect(await app.exited).toBe(0);
+      const db = new Database(path.join(app.dataDir, "workbench.sqlite"), { readonly: true });
+      const after = queued.map((r) => db.prepare("SELECT status, error FROM runs WHERE id = ?").get(r.id) as { status: string; error: string | null });
+      db.close();
+      expect(after[0]).toEqual({ status: "failed", error: "interrupted: the worker stopped while this run was training; start it again" });
+      expect(after.slice(1).map((r) => r.status)).toEqual(["queued", "queued", "queued"]);
     } finally {
       await api.dispose();
     }
