@@ -3,8 +3,8 @@ import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { groupAlive, startOwnApp, waitForHealth, type OwnApp } from "../own-app";
 import { adminContextOn } from "./auth-helpers";
-import { createProject, expectJson, uniq, upload } from "./helpers";
-import { idCsv, waitForRun, type Run } from "./train-helpers";
+import { expectJson, uniq, upload } from "./helpers";
+import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
 
 /**
  * The supervisor (scripts/launch.mjs) and its processes, each test with an app of its own: a
@@ -18,23 +18,6 @@ const port = (n: number) => Number(process.env.TEST_PORT ?? 3200) + 1100 + n;
 interface Job {
   id: string;
   status: string;
-}
-
-/** A linear model on a, b trained and deployed on `api`'s app; its endpoint's name and key, and the project. */
-async function deployLinear(api: APIRequestContext, mode: "realtime" | "batch"): Promise<{ name: string; key: string; projectId: string; datasetId: string }> {
-  const ds = await upload(api, uniq("sup training"), idCsv(300));
-  const project = await createProject(api, { name: uniq("sup"), task: "regression", datasetId: ds.id, target: "y" });
-  await expectJson(
-    await api.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
-    201,
-  );
-  const queued = await expectJson<Run>(await api.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
-  const run = await waitForRun(api, queued.id, ["succeeded", "failed"]);
-  expect(run.error).toBeNull();
-  const model = await expectJson<{ id: string }>(await api.post("/api/models", { data: { runId: run.id } }), 201);
-  const name = uniq("sup").toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  const ep = await expectJson<{ name: string; key: string }>(await api.post("/api/endpoints", { data: { name, modelId: model.id, mode } }), 201);
-  return { ...ep, projectId: project.id, datasetId: ds.id };
 }
 
 /** Runs `body` against an app of its own, killed (and its data folder removed) whatever happens. */
@@ -88,7 +71,7 @@ test("SIGTERM under scoring load: the app exits 0 and, started again, has every 
   await withApp(n, {}, async (app) => {
     await waitForHealth(app.base);
     const api = await adminContextOn(playwrightRequest, app.base);
-    const ep = await deployLinear(api, "realtime");
+    const ep = await deployLinear(api, { mode: "realtime" });
     await api.dispose();
 
     // Eight clients scoring one row at a time on kept-alive connections until the app is gone.
@@ -143,7 +126,7 @@ test("with training queued and running, a batch job is started at once by the ba
     await waitForHealth(app.base);
     const api = await adminContextOn(playwrightRequest, app.base);
     try {
-      const ep = await deployLinear(api, "batch");
+      const ep = await deployLinear(api);
       // Long runs, more than the training lane can finish for a while.
       const queued: Run[] = [];
       for (let i = 0; i < 4; i++) {
@@ -184,7 +167,7 @@ test("SIGTERM mid-job: the batch worker commits its chunk and leaves the job que
   await withApp(n, {}, async (app) => {
     await waitForHealth(app.base);
     let api = await adminContextOn(playwrightRequest, app.base);
-    const ep = await deployLinear(api, "batch");
+    const ep = await deployLinear(api);
     const rows = 150_000;
     const input = await upload(api, uniq("stop input"), idCsv(rows));
     const job = await expectJson<Job>(await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }), 202);
