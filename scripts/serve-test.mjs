@@ -1,4 +1,4 @@
-// The server the API and e2e tests talk to: the built app and its worker, on their own port
+// The server the API and e2e tests talk to: the built app and its workers, on their own port
 // and a fresh data folder.
 import fs from "node:fs";
 import { launch } from "./launch.mjs";

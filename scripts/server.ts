@@ -27,7 +27,10 @@ async function main() {
   await app.prepare();
   const { serveFront } = await import("@/lib/integrate/server/front");
   const { setupLink } = await import("@/lib/identity/server/setup");
+  let stopping = false;
   const server = http.createServer((req, res) => {
+    // Stopping: answer, then close the connection, so kept-alive clients go elsewhere and the drain ends.
+    if (stopping) res.setHeader("connection", "close");
     // The caller's address for sign-in limits and the audit log (Next's route handlers see no socket); never taken from the client.
     req.headers["x-workbench-peer"] = req.socket.remoteAddress ?? "";
     if (serveFront(req, res)) return;
@@ -46,13 +49,17 @@ async function main() {
     if (link) console.log(`▲ set up the first administrator: ${link}`);
   });
   // A clean stop: no new connections, requests in flight answered, then exit (the request log flushes on exit, request-log.ts).
+  // Once only: Ctrl-C reaches this process and the supervisor's SIGTERM follows.
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close(() => void app.close().finally(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  // `on`, not `once`: the request log's own handler exits at once when it is the only one left (request-log.ts).
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }
 
 main().catch((e) => {

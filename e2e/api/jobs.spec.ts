@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { createProject, expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
-import { idCsv, waitForRun, type Run } from "./train-helpers";
+import { expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
+import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
 import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 
 /** Batch jobs: a dataset version or a CSV scored in chunks to a CSV file and an output table. */
@@ -45,22 +45,6 @@ interface Job {
   error: string | null;
 }
 
-
-/** A linear model on a, b (id is not a feature) deployed as a batch endpoint; returns its name and key. */
-async function deployLinear(request: APIRequestContext, trainingRows = 300): Promise<{ name: string; key: string }> {
-  const ds = await upload(request, uniq("job training"), idCsv(trainingRows));
-  const project = await createProject(request, { name: uniq("jobs"), task: "regression", datasetId: ds.id, target: "y" });
-  await expectJson(
-    await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
-    201,
-  );
-  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
-  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
-  expect(run.error).toBeNull();
-  const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
-  const name = uniq("batch").toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  return expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "batch" } }), 201);
-}
 
 async function waitForJob(request: APIRequestContext, id: string, statuses: string[], timeout = 120_000): Promise<Job> {
   let job: Job | undefined;

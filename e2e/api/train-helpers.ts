@@ -100,3 +100,23 @@ export function idCsv(rows: number): string {
   }
   return lines.join("\n") + "\n";
 }
+
+/** A linear model on idCsv's a, b (id is not a feature) trained and deployed; its endpoint's name and key, its project and training data. */
+export async function deployLinear(
+  request: APIRequestContext,
+  { mode = "batch", trainingRows = 300 }: { mode?: "batch" | "realtime"; trainingRows?: number } = {},
+): Promise<{ name: string; key: string; projectId: string; datasetId: string }> {
+  const ds = await upload(request, uniq("job training"), idCsv(trainingRows));
+  const project = await createProject(request, { name: uniq("jobs"), task: "regression", datasetId: ds.id, target: "y" });
+  await expectJson(
+    await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
+    201,
+  );
+  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
+  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
+  expect(run.error).toBeNull();
+  const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
+  const name = uniq(mode).toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const ep = await expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode } }), 201);
+  return { ...ep, projectId: project.id, datasetId: ds.id };
+}

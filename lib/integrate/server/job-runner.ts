@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetVersions, jobs, type JobRow } from "@/db/schema";
 import { coerceRow } from "@/lib/data/infer";
@@ -9,6 +9,7 @@ import { csvRecordBatches } from "@/lib/data/csv-records";
 import { csvCell } from "@/lib/shared/csv";
 import { AppError } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
+import { nextFairId } from "@/lib/shared/server/fair-queue";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
 import { startCommitter } from "./job-commit";
@@ -139,7 +140,7 @@ const finish = (id: string, set: Partial<JobRow>) =>
  * and outputBytes on. A process that dies mid-commit leaves bytes past outputBytes, which the
  * resume truncates.
  */
-export async function executeJob(job: JobRow): Promise<void> {
+export async function executeJob(job: JobRow, signal?: AbortSignal): Promise<void> {
   const db = getDb();
   const started = Date.now();
   try {
@@ -195,6 +196,13 @@ export async function executeJob(job: JobRow): Promise<void> {
       const chunks: AsyncIterable<ChunkOutput> = columnar ? columnar.chunks(jobInputFile(job.id), done) : rowChunks(source, layout, done);
       console.log(`[worker] job ${job.id} reads its input ${columnar ? "as columns (a plain CSV file, a per-column recipe)" : "as rows"}`);
       for await (const chunk of chunks) {
+        if (signal?.aborted) {
+          // A stop of the worker: the chunks written so far are committed; queued again, the job resumes after them on the next start.
+          await settle();
+          db.update(jobs).set({ status: "queued", updatedAt: new Date() }).where(eq(jobs.id, job.id)).run();
+          console.log(`[worker] job ${job.id} stopped after row ${done}; it resumes there on the next start`);
+          return;
+        }
         const cancelled = db.select({ c: jobs.cancelRequested }).from(jobs).where(eq(jobs.id, job.id)).get()?.c;
         if (cancelled) {
           await settle();
@@ -250,16 +258,29 @@ export async function executeJob(job: JobRow): Promise<void> {
   }
 }
 
-/** Claims the oldest queued job, atomically. */
+/**
+ * Claims a queued job for a batch worker, atomically (in one write transaction: two workers never
+ * take the same job): fairly between projects — a job is its endpoint's project's (an endpoint
+ * without a project is a group of its own) — the oldest of the project served least recently.
+ */
 export function claimNextJob(): JobRow | undefined {
   // A plain read first: the worker polls often, and an idle poll should not take the write lock.
   if (!getDb().select({ id: jobs.id }).from(jobs).where(eq(jobs.status, "queued")).limit(1).get()) return undefined;
   return getDb().transaction((tx) => {
-    const next = tx.select().from(jobs).where(eq(jobs.status, "queued")).orderBy(asc(jobs.createdAt)).limit(1).get();
-    if (!next) return undefined;
-    const startedAt = next.startedAt ?? new Date();
-    tx.update(jobs).set({ status: "running", startedAt, updatedAt: new Date() }).where(and(eq(jobs.id, next.id), eq(jobs.status, "queued"))).run();
-    return { ...next, status: "running" as const, startedAt };
+    const id = nextFairId(
+      tx,
+      sql`SELECT j.id, coalesce(e.project_id, 'endpoint:' || j.endpoint_name) AS grp, j.status, j.created_at, j.started_at
+        FROM jobs j LEFT JOIN endpoints e ON e.name = j.endpoint_name`,
+    );
+    if (!id) return undefined;
+    const next = tx.select({ startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, id)).get();
+    // A resumed job keeps when it first started.
+    return tx
+      .update(jobs)
+      .set({ status: "running", startedAt: next?.startedAt ?? new Date(), updatedAt: new Date() })
+      .where(and(eq(jobs.id, id), eq(jobs.status, "queued")))
+      .returning()
+      .get();
   });
 }
 

@@ -17,6 +17,7 @@ import { type RecommenderParams, trainRecommender } from "../recommender";
 import { trainTabular, type TabularAlgorithm, type TabularParams } from "../tabular";
 import type { EpochLog, TrainCallbacks } from "../types";
 import { initServerBackend } from "./backend";
+import { INTERRUPTED_RUN_ERROR } from "./runs";
 
 const PROGRESS_WRITE_MS = 250;
 /** Series whose backtest forecasts a run keeps for its chart (the first ones by key). */
@@ -54,7 +55,7 @@ interface TrainInput {
  * baseline, save the bundle's artifacts, record everything on the run. Progress (epoch, history)
  * is written as epochs end; a cancel request stops at the next one.
  */
-export async function executeRun(run: RunRow): Promise<void> {
+export async function executeRun(run: RunRow, signal?: AbortSignal): Promise<void> {
   const db = getDb();
   const started = Date.now();
   let trained: TrainedRun | undefined;
@@ -78,12 +79,19 @@ export async function executeRun(run: RunRow): Promise<void> {
           db.update(runs).set({ epoch: log.epoch, totalEpochs: total, history: progress }).where(eq(runs.id, run.id)).run();
         }
       },
-      shouldStop: isCancelled,
+      // A stop of the worker ends the run at its next epoch too (it is marked interrupted below).
+      shouldStop: () => signal?.aborted === true || isCancelled(),
     };
 
     const data = await readTypedRows(run.datasetId);
     const input: TrainInput = { task: project.task, algorithm: run.algorithm, params: run.params, spec: recipe.spec as RecipeSpec, data, callbacks };
     trained = await (run.algorithm === "forecaster" ? trainForecasterRun : run.algorithm === "recommender" ? trainRecommenderRun : trainTabularRun)(input);
+    if (signal?.aborted && !isCancelled()) {
+      // As a run a dead worker left running (failInterruptedRuns): it does not resume.
+      db.update(runs).set({ status: "failed", error: INTERRUPTED_RUN_ERROR, finishedAt: new Date() }).where(eq(runs.id, run.id)).run();
+      console.log(`[worker] run ${run.id} interrupted by a stop`);
+      return;
+    }
 
     writeArtifacts(run.id, await modelArtifacts(trained.loaded), trained.fitted, trained.reference);
     db.update(runs)

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
@@ -6,6 +6,7 @@ import type { Task } from "@/lib/define/tasks";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
+import { nextFairId } from "@/lib/shared/server/fair-queue";
 import { getDataset } from "@/lib/data/server/datasets";
 import { currentPrincipal } from "@/lib/identity/server/context";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
@@ -184,25 +185,34 @@ export function cancelRun(id: string): Run {
   return getRun(id);
 }
 
-/** Claims the oldest queued run for a worker, atomically. */
+/**
+ * Claims a queued run for a training worker, atomically (in one write transaction: two workers
+ * never take the same run): fairly between projects, the oldest of the project served least
+ * recently (nextFairId), so one project's sweep does not hold every other project's runs back.
+ */
 export function claimNextRun(): RunRow | undefined {
   const db = getDb();
   // A plain read first: the worker polls often, and an idle poll should not take the write lock.
   if (!db.select({ id: runs.id }).from(runs).where(eq(runs.status, "queued")).limit(1).get()) return undefined;
   return db.transaction((tx) => {
-    const next = tx.select().from(runs).where(eq(runs.status, "queued")).orderBy(asc(runs.createdAt)).limit(1).get();
-    if (!next) return undefined;
-    const startedAt = new Date();
-    tx.update(runs).set({ status: "running", startedAt }).where(eq(runs.id, next.id)).run();
-    return { ...next, status: "running" as const, startedAt };
+    const id = nextFairId(tx, sql`SELECT id, project_id AS grp, status, created_at, started_at FROM runs`);
+    if (!id) return undefined;
+    return tx
+      .update(runs)
+      .set({ status: "running", startedAt: new Date() })
+      .where(and(eq(runs.id, id), eq(runs.status, "queued")))
+      .returning()
+      .get();
   });
 }
+
+export const INTERRUPTED_RUN_ERROR = "interrupted: the worker stopped while this run was training; start it again";
 
 /** Runs a dead worker left "running" can never finish: say so instead of leaving them hanging. */
 export function failInterruptedRuns(): number {
   const res = getDb()
     .update(runs)
-    .set({ status: "failed", error: "interrupted: the worker stopped while this run was training; start it again", finishedAt: new Date() })
+    .set({ status: "failed", error: INTERRUPTED_RUN_ERROR, finishedAt: new Date() })
     .where(eq(runs.status, "running"))
     .run();
   return res.changes;

@@ -1,0 +1,96 @@
+import fs from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+// A database of this file's own: the claims below take every queued item there is.
+const dataDir = vi.hoisted(() => {
+  const dir = `${process.env.TMPDIR ?? "/tmp"}/workbench-fair-queue-${process.pid}-${Date.now()}`;
+  process.env.WORKBENCH_DATA_DIR = dir;
+  return dir;
+});
+
+import { getDb } from "@/db/client";
+import { endpoints, jobs, runs } from "@/db/schema";
+import { claimNextJob } from "@/lib/integrate/server/job-runner";
+import { claimNextRun } from "@/lib/train/server/runs";
+
+let clock = Date.UTC(2026, 0, 1);
+/** Each claim a millisecond after the last: the order below does not depend on how fast this runs. */
+const tick = () => vi.setSystemTime((clock += 1000));
+
+function queueRun(id: string, projectId: string) {
+  tick();
+  getDb()
+    .insert(runs)
+    .values({ id, projectId, algorithm: "linear", params: {}, status: "queued", location: "server", datasetId: "ds", recipeId: "rc", recipeVersion: 1, seed: 1, history: [], createdAt: new Date() })
+    .run();
+}
+
+function addEndpoint(name: string, projectId: string | null) {
+  getDb().insert(endpoints).values({ name, mode: "batch", modelId: "m", projectId, corsOrigins: [], maxRows: 10, createdAt: new Date(), updatedAt: new Date() }).run();
+}
+
+function queueJob(id: string, endpointName: string) {
+  tick();
+  getDb()
+    .insert(jobs)
+    .values({ id, endpointName, modelId: "m", modelVersion: 1, status: "queued", sourceKind: "file", sourceName: "in.csv", errorThreshold: -1, outputTable: `out_${id}`, createdAt: new Date(), updatedAt: new Date() })
+    .run();
+}
+
+/** Claims until the queue is empty; the ids in the order taken. */
+function drain(claim: () => { id: string } | undefined): string[] {
+  const order: string[] = [];
+  for (let item = (tick(), claim()); item; item = (tick(), claim())) order.push(item.id);
+  return order;
+}
+
+beforeEach(() => vi.useFakeTimers({ toFake: ["Date"] }));
+afterEach(() => vi.useRealTimers());
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe("queued work is taken fairly between projects", () => {
+  it("runs: round-robin by project, oldest first within one, even when one project queued many first", () => {
+    for (const id of ["a1", "a2", "a3", "a4"]) queueRun(id, "p_a");
+    queueRun("b1", "p_b");
+    queueRun("a5", "p_a");
+    queueRun("b2", "p_b");
+    expect(drain(claimNextRun)).toEqual(["a1", "b1", "a2", "b2", "a3", "a4", "a5"]);
+    const states = getDb().select({ status: runs.status, startedAt: runs.startedAt }).from(runs).all();
+    expect(states.every((r) => r.status === "running" && r.startedAt)).toBe(true);
+  });
+
+  it("runs: a project that had work taken lately waits behind one that waited longer", () => {
+    queueRun("c1", "p_c");
+    queueRun("b3", "p_b"); // p_b had b2 taken after p_a's a2, p_a's a5 was taken last
+    queueRun("a6", "p_a");
+    expect(drain(claimNextRun)).toEqual(["c1", "b3", "a6"]);
+  });
+
+  it("jobs: by their endpoint's project (an endpoint without one is a group of its own), oldest first within one", () => {
+    addEndpoint("ep-a1", "p_a");
+    addEndpoint("ep-a2", "p_a");
+    addEndpoint("ep-b", "p_b");
+    addEndpoint("ep-none", null);
+    // Project a's two endpoints share its turn.
+    queueJob("ja1", "ep-a1");
+    queueJob("ja2", "ep-a2");
+    queueJob("ja3", "ep-a1");
+    queueJob("jb1", "ep-b");
+    queueJob("jn1", "ep-none");
+    queueJob("jb2", "ep-b");
+    expect(drain(claimNextJob)).toEqual(["ja1", "jb1", "jn1", "ja2", "jb2", "ja3"]);
+  });
+
+  it("a claim is atomic: a job taken is never taken again, and a resumed one keeps when it first started", () => {
+    queueJob("jr", "ep-b");
+    const first = claimNextJob()!;
+    expect(first.id).toBe("jr");
+    expect(claimNextJob()).toBeUndefined();
+    // Interrupted and queued again: the next claim resumes it.
+    getDb().update(jobs).set({ status: "queued" }).where(eq(jobs.id, "jr")).run();
+    tick();
+    expect(claimNextJob()).toMatchObject({ id: "jr", status: "running", startedAt: first.startedAt });
+  });
+});
+
