@@ -63,6 +63,8 @@ const HOSTILE_VALUES: [string, unknown][] = [
   ["encoded traversal", "..%2F..%2F..%2Fetc%2Fpasswd"],
   ["SQL injection", "x'); DROP TABLE projects; --"],
   ["markup", "<script>alert(1)</script>"],
+  ["a file URL", "file:///etc/passwd"],
+  ["a cloud metadata URL", "http://169.254.169.254/latest/meta-data/"],
   ["template", "${7*7}{{7*7}}"],
   ["spreadsheet formula", "=cmd|' /C calc'!A0"],
   ["100 000 characters", LONG],
@@ -107,6 +109,7 @@ const REFUSED_BODIES: BodyCase[] = [
   { what: "broken multipart", contentType: "multipart/form-data; boundary=x", body: '--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc' },
   { what: "a CSV with an open quote", contentType: "text/csv", body: 'a,"b\n1,2\n' },
   { what: "a tar of garbage", contentType: "application/x-tar", body: Buffer.alloc(1024, 0xff) },
+  { what: "a CSV of NUL bytes", contentType: "text/csv", body: "\uFEFFa,b\n\u0000,\u0001\n" },
   { what: "JSON with no content type", body: "{}" },
   { what: "a nonsense content type", contentType: "no/such; ;;=", body: "{}" },
 ];
@@ -123,6 +126,29 @@ const WRONG_SHAPES: BodyCase[] = [
   json("20 000 nested objects", deepObject(20_000)),
   json("a __proto__ key", '{"__proto__":{"role":"admin"},"constructor":{"prototype":{"role":"admin"}}}'),
 ];
+
+/** A well-formed upload with hostile parts: a traversal for a name, NUL bytes in the file and its name. */
+const MULTIPART: BodyCase = {
+  what: "multipart with hostile parts",
+  contentType: "multipart/form-data; boundary=hostile",
+  body: [
+    "--hostile",
+    'Content-Disposition: form-data; name="name"',
+    "",
+    "../../etc/passwd",
+    "--hostile",
+    'Content-Disposition: form-data; name="meta"',
+    "",
+    '{"recipeId":"../x","algorithm":"\u0000"}',
+    "--hostile",
+    'Content-Disposition: form-data; name="file"; filename="../../x\u0000.csv"',
+    "Content-Type: text/csv",
+    "",
+    "id,a\n1,\u0000\n",
+    "--hostile--",
+    "",
+  ].join("\r\n"),
+};
 
 /** Query strings: every parameter a route reads, all at once, set to one bad value (the whole target within Node's 16 KiB of headers). */
 const QUERY_NAMES = ["limit", "offset", "since", "until", "name", "projectId", "endpoint", "bucket", "all", "missing", "big", "window", "token"];
@@ -282,7 +308,9 @@ async function seed(factory: ContextFactory, admin: APIRequestContext, base: str
   const ep = await expectJson<{ name: string; key: string }>(await admin.post("/api/endpoints", { data: { name: "hostile", modelId: model.id } }), 201);
   const job = await expectJson<{ id: string }>(await admin.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: ds.id } }), 202);
   await expect.poll(async () => (await expectJson<{ status: string }>(await admin.get(`/api/jobs/${job.id}`), 200)).status, { timeout: 120_000, intervals: [250, 500, 1000] }).toBe("succeeded");
-  const schedule = await expectJson<{ id: string }>(await admin.post("/api/schedules", { data: { name: "hostile", endpoint: ep.name, dataset: "hostile data", cron: "0 6 * * 1", timezone: "UTC" } }), 201);
+  // Once a year, half a year away: the scheduler's ticks never run it during the test.
+  const cron = `0 6 1 ${((new Date().getUTCMonth() + 6) % 12) + 1} *`;
+  const schedule = await expectJson<{ id: string }>(await admin.post("/api/schedules", { data: { name: "hostile", endpoint: ep.name, dataset: "hostile data", cron, timezone: "UTC" } }), 201);
   const report = await expectJson<{ id: string }>(await admin.post("/api/reports", { data: { name: "hostile", endpoint: ep.name, historyDataset: "hostile data", timeColumn: "id", valueColumn: "y" } }), 201);
   // A rule that never fires: the evaluator's own ticks must not change what the digest covers.
   const rule = await expectJson<{ id: string }>(await admin.post("/api/alerts/rules", { data: { endpoint: ep.name, kind: "p99LatencyMs", threshold: 600_000, windowMinutes: 5 } }), 201);
@@ -378,7 +406,7 @@ async function adminCases(base: string, route: RouteFile, method: Method, s: See
     // Fields as the route names them, on the real thing where the method does not destroy it.
     const fieldsAt = method === "DELETE" || !realPath ? loose : realPath;
     const fields = await fieldsOf(base, { method, path: fieldsAt, headers, what: "" });
-    for (const c of WRONG_SHAPES) add(fieldsAt, c.what, c);
+    for (const c of [...WRONG_SHAPES, MULTIPART]) add(fieldsAt, c.what, c);
     for (const [what, v] of HOSTILE_VALUES) add(fieldsAt, `${fields.join(",")} = ${what}`, json(what, JSON.stringify(Object.fromEntries(fields.map((f) => [f, v])))));
     add(fieldsAt, "an unknown field", json("unknown", JSON.stringify({ [`no_such_field_${"z".repeat(50)}`]: 1 })));
   }
@@ -409,6 +437,9 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     const exited = new Promise((resolve) => worker!.once("exit", resolve));
     process.kill(-worker.pid!, "SIGTERM");
     await exited;
+    // A sweep made once the worker is gone: its trials stay queued.
+    const sweep = await expectJson<{ id: string }>(await admin.post(`/api/projects/${s.real["/api/projects/[id]"]}/sweeps`, { data: { algorithm: "linear", method: "grid", space: { l2: [0, 0.1] }, params: { epochs: 2 } } }), 202);
+    s.real["/api/sweeps/[id]"] = sweep.id;
 
     db = new Database(path.join(server.dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
 
