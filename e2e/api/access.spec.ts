@@ -5,15 +5,11 @@
  * editor's token 403 on administrators' routes, and each is let through where the table says.
  */
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { API_ACCESS, PAGE_ACCESS, type Access, type Method } from "@/lib/identity/access";
+import { API_ACCESS, PAGE_ACCESS, type Method } from "@/lib/identity/access";
 import { editorHeaders, viewerHeaders } from "./auth-helpers";
-import { filesNamed, routeFiles, urlPattern } from "./routes";
+import { accessOf, filesNamed, routeFiles, urlPattern } from "./routes";
 
 const ROUTES = routeFiles();
-const accessOf = (pattern: string, method: Method): Access => {
-  const e = API_ACCESS[pattern]?.[method];
-  return typeof e === "string" ? e : (e?.access ?? "viewer");
-};
 
 test("every route file and every method it serves has an entry in the access table, and every entry a route", () => {
   expect(ROUTES.length).toBeGreaterThan(50);

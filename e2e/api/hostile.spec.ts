@@ -19,11 +19,12 @@ import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { API_ACCESS, type Access, type Method } from "@/lib/identity/access";
+import type { Method } from "@/lib/identity/access";
+import { atLeast, isRole } from "@/lib/identity/roles";
 import { startOwnWebServer, type OwnServer } from "../own-server";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD, OWN_SERVER_ADMIN_ENV, tokenOn, type ContextFactory } from "./auth-helpers";
 import { createProject, expectJson, upload, type ProblemBody } from "./helpers";
-import { routeFiles, type RouteFile } from "./routes";
+import { accessOf, routeFiles, type RouteFile } from "./routes";
 import { idCsv, waitForRun, type Run } from "./train-helpers";
 
 /** Requests in flight at once: enough to keep the server busy, few enough for a small machine. */
@@ -355,10 +356,6 @@ function fill(pattern: string, real: Record<string, string>, segment?: string): 
   return pattern.replace(/\[[^\]]+\]/, value);
 }
 
-const accessOf = (pattern: string, method: Method): Access => {
-  const e = API_ACCESS[pattern]?.[method];
-  return typeof e === "string" ? e : (e?.access ?? "viewer");
-};
 
 const BODY_METHODS = new Set<Method>(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -442,6 +439,11 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     s.real["/api/sweeps/[id]"] = sweep.id;
 
     db = new Database(path.join(server.dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
+    // The digest sees what a request changes: a token made now, and nothing else.
+    const baseline = digest(db, server.dataDir);
+    expect(baseline.size).toBeGreaterThan(20);
+    await expectJson(await admin.post("/api/tokens", { data: { name: "probe" } }), 201);
+    expect(changed(baseline, digest(db, server.dataDir))).toEqual(["table api_tokens"]);
 
     const faults: string[] = [];
     const accepted: string[] = [];
@@ -489,7 +491,6 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     }
 
     // Anonymous and as a viewer: the guard answers first, with a problem, whatever the input.
-    const RANK: Record<string, number> = { viewer: 0, editor: 1, admin: 2 };
     for (const [who, auth] of [["anonymous", {}], ["viewer", { authorization: `Bearer ${s.viewerToken}` }]] as const) {
       for (const route of ROUTES) {
         const p = fill(route.pattern, s.real);
@@ -508,7 +509,7 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
           answers.forEach((a, i) => {
             const f = fault(a);
             if (f) faults.push(`${label(reqs[i])} → ${f}`);
-            const guarded = access !== "public" && access !== "key" && (who === "anonymous" || RANK[access] > RANK.viewer);
+            const guarded = isRole(access) && (who === "anonymous" || !atLeast("viewer", access));
             if (guarded && a.status !== (who === "anonymous" ? 401 : 403)) faults.push(`${label(reqs[i])} → ${a.status}, expected ${who === "anonymous" ? 401 : 403}`);
             if (access === "key" && ![401, 404, 405].includes(a.status)) faults.push(`${label(reqs[i])} → ${a.status}, expected 401 without the endpoint's key`);
           });

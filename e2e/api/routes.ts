@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Method } from "@/lib/identity/access";
+import { API_ACCESS, type Access, type Method } from "@/lib/identity/access";
 
 const ROOT = process.cwd();
 export const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -53,3 +53,9 @@ function readRoute(file: string): RouteFile {
 
 /** Every route file of the app, read now. */
 export const routeFiles = (): RouteFile[] => filesNamed("route.ts").map(readRoute);
+
+/** The least a method of a route pattern needs by the access table (`viewer` for one it has no entry for: the 405s). */
+export const accessOf = (pattern: string, method: Method): Access => {
+  const e = API_ACCESS[pattern]?.[method];
+  return typeof e === "string" ? e : (e?.access ?? "viewer");
+};
