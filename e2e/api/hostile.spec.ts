@@ -117,6 +117,7 @@ const REFUSED_BODIES: BodyCase[] = [
 
 /** JSON of the wrong shape: refused by any route with a schema, though a loose one may take some. */
 const WRONG_SHAPES: BodyCase[] = [
+  json("an empty object", "{}"),
   json("null", "null"),
   json("an array", "[]"),
   json("an array of an object", "[{}]"),
@@ -393,14 +394,14 @@ async function adminCases(base: string, route: RouteFile, method: Method, s: See
     for (const r of out) Object.assign(r.headers, extra);
     return out;
   }
-  // Bodies every route refuses go to the real thing too; anything that might be taken only to unknown ones,
-  // so a request that is accepted cannot delete, rotate or run what the other cases need.
+  // Bodies every route refuses go to the real thing and to an unknown one. Bodies a route might take go
+  // to the real thing too, but for a DELETE (what an accepted one changes is allowed; one must not remove what later cases need).
   const unknown = hasParam ? fill(route.pattern, s.real, "no-such-thing-4e1a")! : null;
   const targets = realPath ? [realPath, ...(unknown ? [unknown] : [])] : unknown ? [unknown] : [];
   for (const p of targets) for (const c of REFUSED_BODIES) add(p, c.what, c);
   const loose = unknown ?? realPath;
   if (loose && !(method === "DELETE" && !hasParam)) {
-    // Fields as the route names them, on the real thing where the method does not destroy it.
+    // Fields as the route names them.
     const fieldsAt = method === "DELETE" || !realPath ? loose : realPath;
     const fields = await fieldsOf(base, { method, path: fieldsAt, headers, what: "" });
     for (const c of [...WRONG_SHAPES, MULTIPART]) add(fieldsAt, c.what, c);
@@ -431,6 +432,7 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     const adminAuth = { authorization: `Bearer ${adminToken}` };
     admin = await playwright.request.newContext({ baseURL: server.base, extraHTTPHeaders: adminAuth });
     const s = await seed(playwright.request, admin, server.base);
+    expect(worker.exitCode, "the worker died during the seed").toBeNull();
     const exited = new Promise((resolve) => worker!.once("exit", resolve));
     process.kill(-worker.pid!, "SIGTERM");
     await exited;
