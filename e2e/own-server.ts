@@ -6,6 +6,8 @@ import path from "node:path";
 
 export interface OwnServer {
   base: string;
+  /** Its data folder (removed by `stop`). */
+  dataDir: string;
   child: ChildProcess;
   /** Everything it printed so far. */
   output(): string;
@@ -24,6 +26,7 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
   child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
   return {
     base: `http://localhost:${port}`,
+    dataDir,
     child,
     output: () => out,
     stop: () => {

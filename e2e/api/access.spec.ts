@@ -4,65 +4,12 @@
  * over real HTTP an anonymous caller gets 401, a viewer's token 403 on anything above viewer, an
  * editor's token 403 on administrators' routes, and each is let through where the table says.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { API_ACCESS, PAGE_ACCESS, type Access, type Method } from "@/lib/identity/access";
+import { API_ACCESS, PAGE_ACCESS, type Method } from "@/lib/identity/access";
 import { editorHeaders, viewerHeaders } from "./auth-helpers";
+import { accessOf, filesNamed, routeFiles, urlPattern } from "./routes";
 
-const ROOT = process.cwd();
-const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-
-interface RouteFile {
-  file: string;
-  pattern: string;
-  /** Methods the file serves (not the 405 answers of `otherMethods`). */
-  served: Method[];
-  /** Methods answered 405 by `otherMethods(...)`. */
-  refused: Method[];
-}
-
-function filesNamed(name: string, dir = path.join(ROOT, "app")): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return filesNamed(name, full);
-    return e.name === name ? [full] : [];
-  });
-}
-const routeFiles = () => filesNamed("route.ts");
-
-/** A page file's URL pattern ("/projects/[id]/train"). */
-const pagePattern = (file: string) =>
-  "/" +
-  path
-    .relative(path.join(ROOT, "app"), path.dirname(file))
-    .split(path.sep)
-    .filter((s) => s && !/^\(.*\)$/.test(s))
-    .join("/");
-
-function readRoute(file: string): RouteFile {
-  const source = fs.readFileSync(file, "utf8");
-  const rel = path.relative(path.join(ROOT, "app"), path.dirname(file)).split(path.sep);
-  // Route groups "(x)" are not part of the URL.
-  const pattern = "/" + rel.filter((s) => !/^\(.*\)$/.test(s)).join("/");
-  const served = new Set<Method>();
-  const refused = new Set<Method>();
-  for (const m of source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)) served.add(m[1] as Method);
-  for (const m of source.matchAll(/export\s*\{([^}]*)\}\s*(=\s*otherMethods)?/g)) {
-    for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim() as Method;
-      if (!METHODS.includes(name)) continue;
-      (m[2] ? refused : served).add(name);
-    }
-  }
-  return { file: path.relative(ROOT, file), pattern, served: [...served].sort(), refused: [...refused].filter((x) => !served.has(x)).sort() };
-}
-
-const ROUTES = routeFiles().map(readRoute);
-const accessOf = (pattern: string, method: Method): Access => {
-  const e = API_ACCESS[pattern]?.[method];
-  return typeof e === "string" ? e : (e?.access ?? "viewer");
-};
+const ROUTES = routeFiles();
 
 test("every route file and every method it serves has an entry in the access table, and every entry a route", () => {
   expect(ROUTES.length).toBeGreaterThan(50);
@@ -76,7 +23,7 @@ test("every route file and every method it serves has an entry in the access tab
 });
 
 test("every page states the least role it needs in the same table", () => {
-  const pages = filesNamed("page.tsx").map(pagePattern);
+  const pages = filesNamed("page.tsx").map(urlPattern);
   expect(pages.length).toBeGreaterThan(15);
   for (const p of pages) expect(PAGE_ACCESS[p], `app${p === "/" ? "" : p}/page.tsx: no entry in PAGE_ACCESS`).toBeDefined();
 });

@@ -34,12 +34,21 @@ export const OWN_SERVER_ADMIN_ENV = { WORKBENCH_ADMIN_EMAIL: ADMIN_EMAIL, WORKBE
  * An API context on a server the test started itself (with OWN_SERVER_ADMIN_ENV): signs in as its
  * administrator and calls with a fresh administrator's token from then on.
  */
-export async function adminContextOn(factory: { newContext(o: { baseURL: string; extraHTTPHeaders?: Record<string, string> }): Promise<APIRequestContext> }, baseURL: string): Promise<APIRequestContext> {
+export async function adminContextOn(factory: ContextFactory, baseURL: string): Promise<APIRequestContext> {
+  return factory.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${await tokenOn(factory, baseURL, ADMIN_EMAIL, ADMIN_PASSWORD)}` } });
+}
+
+export type ContextFactory = { newContext(o: { baseURL: string; extraHTTPHeaders?: Record<string, string> }): Promise<APIRequestContext> };
+
+/** Signs `email` in on a server the test started itself and returns a fresh personal API token of theirs. */
+export async function tokenOn(factory: ContextFactory, baseURL: string, email: string, password: string): Promise<string> {
   const session = await factory.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
-  await signIn(session, ADMIN_EMAIL, ADMIN_PASSWORD, baseURL);
-  const res = await session.post("/api/tokens", { data: { name: "own server", expiresInDays: 1 } });
-  expect(res.status(), await res.text()).toBe(201);
-  const { token } = (await res.json()) as { token: string };
-  await session.dispose();
-  return factory.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  try {
+    await signIn(session, email, password, baseURL);
+    const res = await session.post("/api/tokens", { data: { name: "own server", expiresInDays: 1 } });
+    expect(res.status(), await res.text()).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  } finally {
+    await session.dispose();
+  }
 }

@@ -110,6 +110,8 @@ test.describe("a route that takes no body refuses one", () => {
 
     // A route whose body is optional refuses one that is not JSON: the key is not rotated.
     await expectProblem(await request.post(`/api/endpoints/${ep.name}/keys`, { headers: { "content-type": "text/plain" }, data: raw('{"slot":"primary"}') }), 415, "content-type");
+    // JSON null is a body, not the absence of one.
+    await expectProblem(await request.post(`/api/endpoints/${ep.name}/keys`, { headers: { "content-type": "application/json" }, data: raw("null") }), 422, "body");
     const auth = { authorization: `Bearer ${ep.key}` };
     const rows = [{ a: 1, b: 1, colour: "red" }];
     const scored = await request.post(`/api/endpoints/${ep.name}/score`, { headers: auth, data: { rows } });
@@ -132,6 +134,17 @@ test.describe("a route that takes no body refuses one", () => {
     await expectProblem(await request.post(`/v2/models/${ep.name}/infer`, { headers: { ...auth, "content-type": "text/plain" }, data: raw(v2) }), 415, "content-type");
     const untyped = await postUntyped(baseURL!, `/v2/models/${ep.name}/infer`, auth, v2);
     expect(untyped.status, untyped.body.slice(0, 300)).toBe(200);
+  });
+
+  test("a DELETE refuses a body rather than ignoring it: the project stays until a DELETE with none", async ({ request }) => {
+    const project = await createProject(request, { name: uniq("Deleted with a body"), task: "regression" });
+    const url = `/api/projects/${project.id}`;
+    await expectProblem(await request.delete(url, { headers: { "content-type": "text/plain" }, data: raw("{}") }), 415, "content-type");
+    await expectProblem(await request.delete(url, { headers: { "content-type": "application/json" }, data: raw("{") }), 400, "body");
+    await expectProblem(await request.delete(url, { data: { confirm: true } }), 422, "body");
+    await expectJson(await request.get(url), 200);
+    expect((await request.delete(url)).status()).toBe(204);
+    await expectProblem(await request.get(url), 404);
   });
 
   test("evaluating alerts, running a schedule and cancelling a job refuse a body before anything else", async ({ request }) => {

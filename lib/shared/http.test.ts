@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
-import { errorResponse, MAX_JSON_BYTES, queryInt, readChunksLimited, readJson } from "./http";
+import { errorResponse, MAX_JSON_BYTES, queryInt, queryTime, readChunksLimited, readJson } from "./http";
 
 const post = (body: BodyInit, type = "application/json") =>
   new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
@@ -61,6 +61,16 @@ describe("queryInt", () => {
     expect(queryInt(url, "missing", 7, 0, 10)).toBe(7);
     expect(() => queryInt(url, "limit", 1, 1, 10)).toThrow(/limit must be an integer/);
     expect(() => queryInt(url, "big", 1, 1, 10)).toThrow(/between/);
+  });
+});
+
+describe("queryTime", () => {
+  it("reads ISO times and epoch milliseconds, and names the field for what no Date can hold", () => {
+    const url = new URL("http://x/?a=2026-01-02T03:04:05Z&b=1700000000000&c=99999999999999999999&d=soon");
+    expect(queryTime(url, "a")?.toISOString()).toBe("2026-01-02T03:04:05.000Z");
+    expect(queryTime(url, "b")?.getTime()).toBe(1_700_000_000_000);
+    expect(queryTime(url, "missing")).toBeUndefined();
+    for (const name of ["c", "d"]) expect(() => queryTime(url, name), name).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: name })] }));
   });
 });
 

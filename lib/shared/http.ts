@@ -227,7 +227,8 @@ export function queryTime(url: URL, name: string): Date | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === "") return undefined;
   const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new AppError("VALIDATION", `${name} must be an ISO date-time or epoch milliseconds.`, [{ field: name, message: "not a time" }]);
+  // Past ±8.64e15 ms a Date is invalid (and throws when formatted).
+  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw new AppError("VALIDATION", `${name} must be an ISO date-time or epoch milliseconds.`, [{ field: name, message: "not a time" }]);
   return new Date(ms);
 }
 

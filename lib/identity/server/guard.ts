@@ -1,7 +1,7 @@
 import { apiRule } from "../access";
 import { atLeast } from "../roles";
 import { AppError } from "@/lib/shared/errors";
-import { errorResponse } from "@/lib/shared/http";
+import { errorResponse, readNoBody } from "@/lib/shared/http";
 import { recordAudit } from "./audit";
 import { runWithCall, type Principal } from "./context";
 import { clientIp, isCrossSite, isSameOrigin } from "./origin";
@@ -56,13 +56,15 @@ export function crossSiteRefusal(req: Request, principal: Principal | null): App
 /**
  * Wraps a route handler: authorises the call by the access table, runs the handler with the caller
  * in context (for audit entries, quotas and `createdBy`), records the table's audit action when
- * the call succeeds, and turns every thrown error into a problem answer.
+ * the call succeeds, and turns every thrown error into a problem answer. A DELETE with a body is refused.
  */
 export function handle<P = Record<string, string>>(fn: (req: Request, params: P) => Promise<Response> | Response) {
   return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     try {
       const params = ctx?.params ? await ctx.params : ({} as P);
       const { principal, ip, audit } = await authorize(req);
+      // No DELETE takes a body: one sent is refused like any other route's unexpected body, not ignored while the thing goes.
+      if (req.method === "DELETE") await readNoBody(req);
       const res = await runWithCall({ principal, ip }, () => fn(req, params));
       if (audit && res.status < 400) {
         const target = Object.values(params as Record<string, unknown>).map(String).join("/") || (await createdName(res));

@@ -223,7 +223,8 @@ export async function updateEndpoint(name: string, input: unknown): Promise<Endp
 
 /** A new key for one slot (default: the secondary, so clients on the primary keep working); the old key of that slot stops at once. */
 export function rotateKey(name: string, input: unknown): EndpointKeyInfo & { key: string } {
-  const body = parseWith(z.object({ slot: z.enum(SLOTS).default("secondary") }).strict(), input ?? {});
+  // No body reads as {}; a JSON null is a body, and not an object.
+  const body = parseWith(z.object({ slot: z.enum(SLOTS).default("secondary") }).strict(), input === undefined ? {} : input);
   getRow(name);
   const key = newKey();
   const now = new Date();

@@ -69,4 +69,15 @@ describe("serveFront over HTTP", () => {
     const passed = await fetch(`${origin}/api/endpoints/no-such-endpoint/score`);
     expect(passed.status).toBe(418);
   });
+
+  it("answers a path that does not percent-decode with a 400 naming path, whatever the route (Next's answer is a bare 500)", async () => {
+    for (const [method, path] of [["GET", "/api/projects/%E0%A4%A"], ["POST", "/v2/models/%E0%A4%A/infer"], ["DELETE", "/%ZZ?x=1"]]) {
+      const res = await fetch(`${origin}${path}`, { method });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect((await res.json()).errors).toEqual([expect.objectContaining({ field: "path" })]);
+    }
+    // A malformed query is the route's to judge.
+    expect((await fetch(`${origin}/api/projects?name=%E0%A4%A`)).status).toBe(418);
+  });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorAnswer, type Answer } from "@/lib/shared/http";
+import { errorAnswer, problemAnswer, type Answer } from "@/lib/shared/http";
 import { fromNodeRequest, type RequestLike } from "@/lib/shared/server/request";
 import { createJob } from "./jobs";
 import { score } from "./score";
@@ -35,7 +35,7 @@ function match(method: string | undefined, url: string | undefined): { entry: (t
     try {
       return { entry, name: decodeURIComponent(m[1]) };
     } catch {
-      return null; // Malformed percent-encoding: Next answers it as it does any path.
+      return null; // Malformed percent-encoding: answered by serveFront's path check.
     }
   }
   return null;
@@ -56,8 +56,23 @@ function send(res: ServerResponse, a: Answer): void {
   res.end(a.body);
 }
 
-/** Answers the request when it is one of the front's and returns true; otherwise returns false and leaves it alone. */
+/** Whether the path of a request target percent-decodes (`/a%E0%A4%A` does not). */
+function decodes(url: string | undefined): boolean {
+  try {
+    decodeURIComponent((url ?? "").split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Answers the request when it is one of the front's (or its path does not decode) and returns true; otherwise returns false and leaves it alone. */
 export function serveFront(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!decodes(req.url)) {
+    // Next answers a path it cannot decode with a bare 500; it is the client's mistake.
+    send(res, problemAnswer("BAD_REQUEST", "The path is not valid percent-encoding.", [{ field: "path", message: "malformed percent-encoding" }]));
+    return true;
+  }
   const found = match(req.method, req.url);
   if (!found) return false;
   // Scoring answers every failure itself; a job's failure (and any bug) is answered here as a problem.

@@ -305,7 +305,8 @@ function refreshDatasetId(row: ReportRow): string {
 
 /** Re-runs the batch scoring behind the report: 202 with the job; the report shows its output once it succeeds. */
 export async function refreshReport(id: string, input: unknown): Promise<Job> {
-  const body = parseWith(refreshSchema, input ?? {});
+  // No body reads as {}; a JSON null is a body, and not an object.
+  const body = parseWith(refreshSchema, input === undefined ? {} : input);
   const row = getRow(id);
   return queueDatasetJob(row.endpointName, body.datasetId ?? refreshDatasetId(row));
 }

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/shared/errors";
-import { errorAnswer, requireJsonType, toResponse, type Answer } from "@/lib/shared/http";
+import { errorAnswer, problem, requireJsonType, toResponse, type Answer } from "@/lib/shared/http";
 import { fromWebRequest, type RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { coerceRows, parseScoreRequest, parseV2InferRequest, ROWS_FIELD, v2InferResponse } from "../formats";
@@ -125,5 +125,6 @@ export function preflight(req: Request, name: string): Response {
   } catch {
     // An unknown endpoint allows nobody.
   }
-  return new Response(null, { status: cors["access-control-allow-origin"] ? 204 : 403, headers: cors });
+  if (cors["access-control-allow-origin"]) return new Response(null, { status: 204, headers: cors });
+  return problem("FORBIDDEN", "This endpoint does not allow calls from this origin.", [{ field: "origin", message: "not among the endpoint's CORS origins" }]);
 }
