@@ -25,7 +25,7 @@ async function main() {
   const handle = app.getRequestHandler();
   // Migrations, samples and the background timers run here (instrumentation.ts) before the first request is taken.
   await app.prepare();
-  const { serveFront } = await import("@/lib/integrate/server/front");
+  const { clientErrorBytes, serveFront } = await import("@/lib/integrate/server/front");
   const { setupLink } = await import("@/lib/identity/server/setup");
   let stopping = false;
   const server = http.createServer((req, res) => {
@@ -39,6 +39,12 @@ async function main() {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
+  });
+  // What Node's parser refuses (headers past 16 KiB, malformed HTTP) is answered as a problem too.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    const bytes = socket.writable ? clientErrorBytes(err) : null;
+    if (bytes) socket.end(bytes);
+    else socket.destroy();
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1000;

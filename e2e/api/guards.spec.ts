@@ -2,6 +2,7 @@
  * Guards at the edge of the API: JSON means a JSON content type, a route that takes no body
  * refuses one, and a CSV export never hands a spreadsheet a formula to run.
  */
+import net from "node:net";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { createProject, expectJson, expectProblem, raw, sendChunked, uniq, upload, type Project } from "./helpers";
 import { deploy, register, trainRun } from "./endpoint-helpers";
@@ -286,4 +287,21 @@ test.describe("CSV exports are safe to open in a spreadsheet", () => {
     HARMLESS.forEach((note, i) => expect(fromDataset[1 + DANGEROUS.length + i][3]).toBe(note));
     expectNoFormula(fromDataset);
   });
+});
+
+test("what Node's HTTP parser refuses is a problem too: headers past 16 KiB → 431 naming headers, malformed HTTP → 400", async ({ baseURL }) => {
+  const { hostname, port } = new URL(baseURL!);
+  const rawExchange = (bytes: string) =>
+    new Promise<RawAnswer>((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => socket.end(bytes));
+      let text = "";
+      socket.on("data", (b: Buffer) => (text += b.toString()));
+      socket.on("error", reject);
+      socket.on("close", () => {
+        const [head, body = ""] = text.split("\r\n\r\n");
+        resolve({ status: Number(head.split(" ")[1]), contentType: /content-type: ([^\r\n]+)/i.exec(head)?.[1] ?? "", body });
+      });
+    });
+  expectRawProblem(await rawExchange(`GET /api/health HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(20 * 1024)}\r\n\r\n`), 431, "headers");
+  expectRawProblem(await rawExchange("NOT HTTP AT ALL\r\n\r\n"), 400, "request");
 });

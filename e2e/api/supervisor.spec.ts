@@ -215,3 +215,35 @@ test("SIGTERM mid-job: the batch worker commits its chunk and leaves the job que
     }
   });
 });
+
+test("a training worker killed with SIGKILL mid-epoch: the supervisor starts it again, the run is marked failed and cannot be registered", async () => {
+  test.setTimeout(240_000);
+  await withApp(5, {}, async (app) => {
+    await waitForHealth(app.base);
+    const api = await adminContextOn(playwrightRequest, app.base);
+    try {
+      const ep = await deployLinear(api, { mode: "realtime" });
+      const run = await expectJson<Run>(
+        await api.post(`/api/projects/${ep.projectId}/runs`, { data: { algorithm: "mlp", params: { epochs: 1000, batchSize: 8, earlyStoppingPatience: 0, hiddenUnits: [32, 32] } } }),
+        202,
+      );
+      // Mid-training: some epochs reported, many to go.
+      await expect.poll(async () => (await expectJson<Run>(await api.get(`/api/runs/${run.id}`), 200)).progress.epoch, { timeout: 60_000 }).toBeGreaterThan(0);
+      const worker = app.childPid("--lane train");
+      expect(worker).toBeDefined();
+      process.kill(worker!, "SIGKILL");
+      await expect.poll(() => app.output(), { timeout: 15_000 }).toContain(`the training worker (pid ${worker}) exited (killed by SIGKILL); restarting it`);
+      const failed = await waitForRun(api, run.id, ["failed", "succeeded"]);
+      expect(failed).toMatchObject({ status: "failed", error: "interrupted: the worker stopped while this run was training; start it again", metrics: null });
+      expect(failed.progress.epoch).toBeLessThan(1000);
+      // Half a model is not a model: registering it is refused, and the registry holds only the deployed one.
+      const refused = await api.post("/api/models", { data: { runId: run.id } });
+      expect(refused.status()).toBe(409);
+      expect(refused.headers()["content-type"]).toContain("application/problem+json");
+      const models = await expectJson<{ items: { runId: string }[] }>(await api.get("/api/models"), 200);
+      expect(models.items.map((m) => m.runId)).not.toContain(run.id);
+    } finally {
+      await api.dispose();
+    }
+  });
+});

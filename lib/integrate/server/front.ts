@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { errorAnswer, problemAnswer, type Answer } from "@/lib/shared/http";
 import { fromNodeRequest, type RequestLike } from "@/lib/shared/server/request";
 import { createJob } from "./jobs";
@@ -54,6 +54,24 @@ function send(res: ServerResponse, a: Answer): void {
   if (res.destroyed || res.socket?.destroyed) return;
   res.writeHead(a.status, { ...a.headers, "content-length": Buffer.byteLength(a.body) });
   res.end(a.body);
+}
+
+/**
+ * The bytes that answer a request Node's HTTP parser refused before any handler saw it (a request
+ * line or headers past Node's 16 KiB limit, malformed HTTP, a request that took too long to send):
+ * a problem like every other refusal, where Node would send a bare status line. Null: nothing can
+ * or need be sent (the client is gone).
+ */
+export function clientErrorBytes(err: NodeJS.ErrnoException): string | null {
+  if (err.code === "ECONNRESET" || err.code === "EPIPE") return null;
+  const a =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? problemAnswer("HEADERS_TOO_LARGE", "The request line and headers together may be at most 16 KiB.", [{ field: "headers", message: "too large" }])
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? problemAnswer("REQUEST_TIMEOUT", "The request was not received in time.")
+        : problemAnswer("BAD_REQUEST", "The request is not well-formed HTTP/1.1.", [{ field: "request", message: String(err.code ?? "malformed") }]);
+  const status = `${a.status} ${STATUS_CODES[a.status] ?? ""}`.trim();
+  return `HTTP/1.1 ${status}\r\ncontent-type: ${a.headers["content-type"]}\r\ncontent-length: ${Buffer.byteLength(a.body)}\r\nconnection: close\r\n\r\n${a.body}`;
 }
 
 /** Whether the path of a request target percent-decodes (`/a%E0%A4%A` does not). */
