@@ -1,31 +1,20 @@
-import { and, asc, desc, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { actuals, jobs, projects, requestLogs } from "@/db/schema";
 import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints";
-import { flushRequestLog } from "@/lib/integrate/server/request-log";
+import { requestLogWritten } from "@/lib/integrate/server/request-log";
 import { AppError } from "@/lib/shared/errors";
-import { quoteIdent } from "@/lib/shared/sql";
+import { cachedRead } from "@/lib/shared/server/read-cache";
+import { readOffThread } from "@/lib/shared/server/read-pool";
 import { readJson, readTextLimited } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { METRICS_BY_TASK } from "@/lib/train/metrics";
 import { z } from "zod";
-import {
-  actualFor,
-  indexRowsByKeys,
-  loggedPrediction,
-  matchKeys,
-  outputRowPrediction,
-  pairMetrics,
-  parseActualItems,
-  parseActualsCsv,
-  performanceSeries,
-  type ActualItem,
-  type Bucket,
-  type Pair,
-  type SeriesPoint,
-  type Unmatched,
-} from "../actuals";
+import { actualFor, loggedPrediction, outputRowPrediction, parseActualItems, parseActualsCsv, type ActualItem, type Bucket, type SeriesPoint, type Unmatched } from "../actuals";
+import { actualsSignature, matchBatchKeys, readPerformance, type ActualsWindow } from "./actuals-read";
+
+const READ_MODULE = "lib/monitor/server/actuals-read.ts";
 
 /** Largest CSV of actuals (a week of a store-by-brand forecast is a few kB). */
 const MAX_ACTUALS_CSV_BYTES = 8 * 1024 * 1024;
@@ -57,7 +46,8 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
 
   const byRequest = items.filter((i): i is Extract<ActualItem, { requestId: string }> => "requestId" in i);
   if (byRequest.length) {
-    flushRequestLog();
+    // Every request answered before this post is in the log (the writer thread may not have written the last ones yet).
+    await requestLogWritten();
     const ids = [...new Set(byRequest.map((i) => i.requestId))];
     const logs = new Map<string, typeof requestLogs.$inferSelect>();
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
@@ -96,20 +86,11 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
       .orderBy(desc(jobs.finishedAt))
       .limit(1)
       .get();
-    const output = job ? readOutputTable(job.outputTable) : null;
-    const indexes = new Map<string, Map<string, Record<string, unknown>>>();
-    const indexFor = (columns: string[]) => {
-      const k = JSON.stringify(columns);
-      let index = indexes.get(k);
-      if (!index) indexes.set(k, (index = indexRowsByKeys(output!.rows, columns)));
-      return index;
-    };
-    for (const item of byKeys) {
-      if (!job || !output) {
-        unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
-        continue;
-      }
-      const found = matchKeys(item.keys, output.columns, indexFor);
+    // The output table is read and indexed on a reader thread: it can hold hundreds of thousands of rows.
+    const matches = job ? await readOffThread({ module: READ_MODULE, fn: "matchBatchKeys", local: matchBatchKeys, args: [{ outputTable: job.outputTable }, byKeys.map(({ index, keys }) => ({ index, keys }))] }) : null;
+    byKeys.forEach((item, i) => {
+      if (!job || !matches) return void unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
+      const found = matches[i];
       const actual = actualFor(task, item.actual);
       if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
       else if (found.row.error !== null && found.row.error !== undefined) unmatched.push({ index: item.index, reason: `that row could not be scored: ${String(found.row.error)}` });
@@ -128,7 +109,7 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
           actual: actual.value,
           predictedAt: job.finishedAt ?? job.createdAt,
         });
-    }
+    });
   }
 
   if (pairs.length) {
@@ -143,35 +124,6 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
   }
   unmatched.sort((a, b) => a.index - b.index);
   return { matched: pairs.length, unmatched };
-}
-
-function readOutputTable(table: string): { columns: string[]; rows: Record<string, unknown>[] } | null {
-  const quoted = quoteIdent(table);
-  try {
-    const client = getDb().$client;
-    const columns = (client.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name);
-    if (columns.length === 0) return null;
-    return { columns, rows: client.prepare(`SELECT * FROM ${quoted} ORDER BY "row"`).all() as Record<string, unknown>[] };
-  } catch {
-    return null; // an output table dropped by hand
-  }
-}
-
-/** The matched pairs of an endpoint whose prediction was made in the window, oldest first. */
-export function matchedPairs(name: string, opts: { since?: Date; until?: Date; modelId?: string } = {}): (Pair & { modelId: string | null })[] {
-  return getDb()
-    .select({ prediction: actuals.prediction, actual: actuals.actual, predictedAt: actuals.predictedAt, modelId: actuals.modelId })
-    .from(actuals)
-    .where(
-      and(
-        eq(actuals.endpointName, name),
-        opts.since ? gte(actuals.predictedAt, opts.since) : undefined,
-        opts.until ? lte(actuals.predictedAt, opts.until) : undefined,
-        opts.modelId ? eq(actuals.modelId, opts.modelId) : undefined,
-      ),
-    )
-    .orderBy(asc(actuals.predictedAt))
-    .all();
 }
 
 /** The metric a project is judged by (its success metric, else its task's first) and its threshold. */
@@ -192,21 +144,27 @@ export interface Performance {
   meetsThreshold: boolean | null;
 }
 
-/** `GET /api/endpoints/{name}/performance`: the task's metrics on the matched pairs, overall and per day or week. */
-export function endpointPerformance(name: string, opts: { since?: Date; until?: Date; bucket?: Bucket } = {}): Performance {
+/**
+ * `GET /api/endpoints/{name}/performance`: the task's metrics on the matched pairs, overall and per
+ * day or week, computed on a reader thread and cached while the window's actuals are unchanged.
+ */
+export async function endpointPerformance(name: string, opts: { since?: Date; until?: Date; bucket?: Bucket } = {}): Promise<Performance> {
   const endpoint = getEndpoint(name);
   const task = endpoint.task as Task;
   if (opts.bucket !== undefined && opts.bucket !== "day" && opts.bucket !== "week") {
     throw new AppError("VALIDATION", "bucket must be day or week.", [{ field: "bucket", message: "use day or week" }]);
   }
-  const pairs = matchedPairs(name, opts);
   const criterion = successCriterion(endpoint.projectId, task);
-  const overall = pairMetrics(task, pairs);
+  const window: ActualsWindow = { name, sinceMs: opts.since?.getTime(), untilMs: opts.until?.getTime() };
+  const read = { ...window, task, bucket: opts.bucket ?? "day" };
+  // Actuals arrive for past predictions: even a closed window is read again when its actuals changed.
+  const signature = await readOffThread({ module: READ_MODULE, fn: "actualsSignature", local: actualsSignature, args: [window] });
+  const { overall, series } = await cachedRead(`performance:${JSON.stringify(read)}`, signature, () => readOffThread({ module: READ_MODULE, fn: "readPerformance", local: readPerformance, args: [read] }));
   const value = overall[criterion.metric];
   return {
     ...criterion,
     overall,
-    series: performanceSeries(task, pairs, opts.bucket ?? "day"),
+    series: series as SeriesPoint[],
     meetsThreshold: criterion.threshold === null || value === null || value === undefined || overall.rows === 0 ? null : meetsCriterion(task, criterion.metric, criterion.threshold, value),
   };
 }
