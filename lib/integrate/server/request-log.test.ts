@@ -107,6 +107,18 @@ describe("the request log", () => {
       }
     };
 
+    /** Runs `fn` while another connection holds the write lock, as a batch job's chunk commit in the worker process does. */
+    async function whileLocked<T>(fn: () => Promise<T>): Promise<T> {
+      const other = new Database(getDb().$client.name);
+      other.exec("BEGIN IMMEDIATE");
+      try {
+        return await fn();
+      } finally {
+        other.exec("ROLLBACK");
+        other.close();
+      }
+    }
+
     it("resolves once every entry logged before the call is written, readable by a fresh connection, before the timer would have fired", async () => {
       const ids = Array.from({ length: 3 }, (_, i) => `req_unit_barrier_${i}`);
       for (const id of ids) logRequest(entry(id, 1));
@@ -118,13 +130,10 @@ describe("the request log", () => {
 
     it("waits, without holding the event loop, while the writer thread is held back by another connection's write lock", async () => {
       const ids = Array.from({ length: 1000 }, (_, i) => `req_unit_held_${i}`);
-      const other = new Database(getDb().$client.name);
-      other.exec("BEGIN IMMEDIATE"); // a batch job's chunk commit in the worker process
       let written = false;
-      let barrier: Promise<void>;
-      try {
+      const { barrier } = await whileLocked(async () => {
         for (const id of ids) logRequest(entry(id, 2));
-        barrier = requestLogWritten().then(() => void (written = true));
+        const barrier = requestLogWritten().then(() => void (written = true));
         // The thread has every entry and waits for the lock; the barrier with it, the event loop not.
         expect(requestLogState()).toMatchObject({ thread: true, pending: 0, inFlight: 1000 });
         let ticks = 0;
@@ -133,32 +142,25 @@ describe("the request log", () => {
         });
         expect(written).toBe(false);
         expect(visible(ids)).toBe(0);
-      } finally {
-        other.exec("ROLLBACK");
-        other.close();
-      }
+        return { barrier }; // wrapped: a promise returned as such would be awaited under the lock
+      });
       await barrier;
       expect(visible(ids)).toBe(1000);
     });
 
-    it("follows a batch the writer thread gave back (the lock held past its busy timeout) until it is written", async () => {
-      const ids = ["req_unit_retry_0", "req_unit_retry_1"];
-      const other = new Database(getDb().$client.name);
-      other.exec("BEGIN IMMEDIATE");
-      let barrier: Promise<void>;
+    it("follows a batch the writer thread gave back (the lock held past its busy timeout) until it is written", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-retry-"));
       try {
-        const gaveBack = requestLogState().gaveBack;
-        for (const id of ids) logRequest(entry(id, 1));
-        barrier = requestLogWritten();
-        // After its busy timeout the thread says it could not write: the entries are queued again, and the barrier follows them.
-        await expect.poll(() => requestLogState().gaveBack, { timeout: BUSY_TIMEOUT_MS * 3 }).toBeGreaterThanOrEqual(gaveBack + 2);
-        expect(visible(ids)).toBe(0);
+        const child = spawnSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("lib/integrate/server/request-log-retry.fixture.ts")], {
+          env: { ...process.env, WORKBENCH_DATA_DIR: dir },
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+        expect(child.status, child.stderr).toBe(0);
+        expect(JSON.parse(child.stdout.trim().split("\n").at(-1)!)).toEqual({ resolvedWhileHeld: false, gaveBack: 2, written: 2 });
       } finally {
-        other.exec("ROLLBACK");
-        other.close();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      await barrier;
-      expect(visible(ids)).toBe(2);
     });
 
     it("resolves at once with nothing to write", async () => {

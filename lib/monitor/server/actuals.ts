@@ -112,18 +112,31 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
     });
   }
 
-  if (pairs.length) {
-    getDb().transaction((tx) => {
-      for (const p of pairs) {
-        tx.insert(actuals)
-          .values(p)
-          .onConflictDoUpdate({ target: [actuals.endpointName, actuals.matchKey], set: { actual: p.actual, keys: p.keys, receivedAt: p.receivedAt } })
-          .run();
-      }
-    });
-  }
+  if (pairs.length) storePairs(pairs);
   unmatched.sort((a, b) => a.index - b.index);
   return { matched: pairs.length, unmatched };
+}
+
+const UPSERT_ACTUAL_SQL =
+  "INSERT INTO actuals (id, endpoint_name, source, match_key, request_id, job_id, row, keys, model_id, model_version, prediction, actual, predicted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_name, match_key) DO UPDATE SET actual = excluded.actual, keys = excluded.keys, received_at = excluded.received_at";
+
+const jsonCell = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/**
+ * Stores a post's pairs in one transaction; a pair already stored gets the new actual. One
+ * prepared statement rather than a query built per pair: 10,000 pairs took seconds of the web
+ * server's event loop that way, and take a fraction of one so.
+ */
+function storePairs(pairs: ActualInsert[]): void {
+  const sqlite = getDb().$client;
+  const upsert = sqlite.prepare(UPSERT_ACTUAL_SQL);
+  sqlite
+    .transaction(() => {
+      for (const p of pairs) {
+        upsert.run(p.id, p.endpointName, p.source, p.matchKey, p.requestId ?? null, p.jobId ?? null, p.row, jsonCell(p.keys), p.modelId ?? null, p.modelVersion ?? null, jsonCell(p.prediction), jsonCell(p.actual), p.predictedAt.getTime(), p.receivedAt.getTime());
+      }
+    })
+    .immediate();
 }
 
 /** The metric a project is judged by (its success metric, else its task's first) and its threshold. */
