@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { Row } from "@/lib/data/types";
 import type { Task } from "@/lib/define/tasks";
 import { quoteIdent } from "@/lib/shared/sql";
 import { indexRowsByKeys, matchKeys, pairMetrics, performanceSeries, type Bucket, type Pair } from "../actuals";
@@ -68,4 +69,41 @@ export function matchBatchKeys(db: Database.Database, job: { outputTable: string
     return index;
   };
   return items.map((item) => ({ index: item.index, ...matchKeys(item.keys, output.columns, indexFor) }));
+}
+
+/** Ids looked up in one query (well under SQLite's limit on bound values). */
+const LOOKUP_CHUNK = 500;
+
+/** Each matched actual predicted since `sinceMs` with the input row its prediction was made from (a logged request's row or a batch output row). */
+export function readActualInputs(db: Database.Database, w: { name: string; sinceMs: number }): { input: Row; actual: unknown }[] {
+  const pairs = db.prepare("SELECT request_id AS requestId, job_id AS jobId, row, actual FROM actuals WHERE endpoint_name = ? AND predicted_at >= ?").all(w.name, w.sinceMs) as {
+    requestId: string | null;
+    jobId: string | null;
+    row: number;
+    actual: string | null;
+  }[];
+  const inChunks = <T>(ids: string[], sql: (marks: string) => string): T[] => {
+    const found: T[] = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      found.push(...(db.prepare(sql(chunk.map(() => "?").join(", "))).all(...chunk) as T[]));
+    }
+    return found;
+  };
+  const requestIds = [...new Set(pairs.flatMap((p) => (p.requestId ? [p.requestId] : [])))];
+  const logs = new Map(inChunks<{ id: string; inputs: string | null }>(requestIds, (m) => `SELECT id, inputs FROM request_logs WHERE id IN (${m})`).map((l) => [l.id, parseJson<Row[]>(l.inputs) ?? []]));
+  const jobIds = [...new Set(pairs.flatMap((p) => (p.jobId ? [p.jobId] : [])))];
+  const outputs = new Map<string, Map<number, Row>>();
+  for (const job of inChunks<{ id: string; table: string }>(jobIds, (m) => `SELECT id, output_table AS "table" FROM jobs WHERE id IN (${m})`)) {
+    try {
+      const rows = db.prepare(`SELECT * FROM ${quoteIdent(job.table)}`).all() as Record<string, unknown>[];
+      outputs.set(job.id, new Map(rows.map((r) => [Number(r.row), Object.fromEntries(Object.entries(r).filter(([c]) => c !== "row" && c !== "error" && c !== "prediction" && !c.startsWith("probability_"))) as Row])));
+    } catch {
+      // an output table dropped by hand: its actuals cannot be scored again
+    }
+  }
+  return pairs.flatMap((p) => {
+    const input = p.requestId ? logs.get(p.requestId)?.[p.row] : p.jobId ? outputs.get(p.jobId)?.get(p.row) : undefined;
+    return input ? [{ input, actual: parseJson(p.actual) }] : [];
+  });
 }
