@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { actuals, jobs, projects, requestLogs } from "@/db/schema";
+import { actuals, jobs, projects } from "@/db/schema";
 import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints";
 import { requestLogWritten } from "@/lib/integrate/server/request-log";
@@ -11,15 +11,13 @@ import { readJson, readTextLimited } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { METRICS_BY_TASK } from "@/lib/train/metrics";
 import { z } from "zod";
-import { actualFor, loggedPrediction, outputRowPrediction, parseActualItems, parseActualsCsv, type ActualItem, type Bucket, type SeriesPoint, type Unmatched } from "../actuals";
-import { actualsSignature, matchBatchKeys, readPerformance, type ActualsWindow } from "./actuals-read";
+import { actualFor, outputRowPrediction, parseActualItems, parseActualsCsv, type ActualItem, type Bucket, type SeriesPoint, type Unmatched } from "../actuals";
+import { actualsSignature, loggedPredictions, matchBatchKeys, readPerformance, type ActualsWindow } from "./actuals-read";
 
 const READ_MODULE = "lib/monitor/server/actuals-read.ts";
 
 /** Largest CSV of actuals (a week of a store-by-brand forecast is a few kB). */
 const MAX_ACTUALS_CSV_BYTES = 8 * 1024 * 1024;
-/** Request ids looked up in one query. */
-const LOOKUP_CHUNK = 500;
 
 type ActualInsert = typeof actuals.$inferInsert;
 
@@ -48,17 +46,12 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
   if (byRequest.length) {
     // Every request answered before this post is in the log (the writer thread may not have written the last ones yet).
     await requestLogWritten();
-    const ids = [...new Set(byRequest.map((i) => i.requestId))];
-    const logs = new Map<string, typeof requestLogs.$inferSelect>();
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
-      for (const l of getDb().select().from(requestLogs).where(and(eq(requestLogs.endpointName, name), inArray(requestLogs.id, chunk))).all()) logs.set(l.id, l);
-    }
-    for (const item of byRequest) {
-      const log = logs.get(item.requestId);
-      const found = loggedPrediction(log, item.row);
+    // The logged requests are read on a reader thread: a post can name thousands, each with up to 100 rows of JSON.
+    const found = await readOffThread({ module: READ_MODULE, fn: "loggedPredictions", local: loggedPredictions, args: [name, byRequest.map(({ requestId, row }) => ({ requestId, row }))] });
+    byRequest.forEach((item, i) => {
+      const { log, ...prediction } = found[i];
       const actual = actualFor(task, item.actual);
-      if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
+      if ("reason" in prediction) unmatched.push({ index: item.index, reason: prediction.reason });
       else if ("reason" in actual) unmatched.push({ index: item.index, reason: actual.reason });
       else
         store({
@@ -70,11 +63,11 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
           keys: null,
           modelId: log!.modelId,
           modelVersion: log!.modelVersion,
-          prediction: found.prediction,
+          prediction: prediction.prediction,
           actual: actual.value,
-          predictedAt: log!.createdAt,
+          predictedAt: new Date(log!.createdAtMs),
         });
-    }
+    });
   }
 
   const byKeys = items.filter((i): i is Extract<ActualItem, { keys: Record<string, unknown> }> => "keys" in i);
@@ -87,7 +80,7 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
       .limit(1)
       .get();
     // The output table is read and indexed on a reader thread: it can hold hundreds of thousands of rows.
-    const matches = job ? await readOffThread({ module: READ_MODULE, fn: "matchBatchKeys", local: matchBatchKeys, args: [{ outputTable: job.outputTable }, byKeys.map(({ index, keys }) => ({ index, keys }))] }) : null;
+    const matches = job ? await readOffThread({ module: READ_MODULE, fn: "matchBatchKeys", local: matchBatchKeys, args: [{ outputTable: job.outputTable }, byKeys.map((item) => item.keys)] }) : null;
     byKeys.forEach((item, i) => {
       if (!job || !matches) return void unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
       const found = matches[i];
