@@ -49,7 +49,7 @@ async function readWindow<T extends { window: { since: string; until: string } }
 }
 
 /** `GET /api/endpoints/{name}/drift`: per input feature and for the predictions, against the reference sample. */
-export function endpointDrift(name: string, opts: { since?: Date; until?: Date } = {}) {
+export async function endpointDrift(name: string, opts: { since?: Date; until?: Date } = {}) {
   return readWindow("readDrift", readDrift, windowSpec(name, opts));
 }
 
@@ -58,7 +58,7 @@ export function endpointDrift(name: string, opts: { since?: Date; until?: Date }
  * over every row that reached the endpoint in the window: scored ones and refused ones (a row
  * refused for a text where a number belongs is exactly what the type-error rate is for).
  */
-export function endpointQuality(name: string, opts: { since?: Date; until?: Date } = {}) {
+export async function endpointQuality(name: string, opts: { since?: Date; until?: Date } = {}) {
   return readWindow("readQuality", readQuality, windowSpec(name, opts));
 }
 

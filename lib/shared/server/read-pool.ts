@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import { env } from "@/lib/shared/env";
@@ -12,8 +13,12 @@ import { env } from "@/lib/shared/env";
  * tsx, which works whether the caller runs under tsx, Next's build or vitest.
  */
 
-/** Threads in the pool: reads of two panels run side by side, and the machine keeps cores for scoring. */
-const POOL_SIZE = 2;
+/**
+ * Threads in the pool: two panels' reads side by side where the machine has cores to spare, one
+ * on a two-core machine (a core stays free for the web server's own thread, the other is shared
+ * with the worker's batch jobs).
+ */
+const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism() - 1));
 
 export type ReadFn<A extends unknown[], T> = (db: Database.Database, ...args: A) => T;
 
