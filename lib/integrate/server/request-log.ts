@@ -71,6 +71,9 @@ interface Waiter {
 }
 const state = globalThis as unknown as { __requestLog?: LogState };
 const log: LogState = (state.__requestLog ??= { pending: [], inFlight: new Map(), seq: 0, timer: null, hooked: false, writer: null, waiters: [], gaveBack: 0 });
+// A state made by an older copy of this module (hot reload under `next dev`) lacks the newer fields.
+log.waiters ??= [];
+log.gaveBack ??= 0;
 
 const json = (v: unknown[] | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
 
