@@ -6,6 +6,7 @@
  *   BENCH_ONLY=scoring npm run bench  only floor, one-row and 100-row scoring (no samples; BENCH_CPU_PROF=dir profiles the server)
  *   BENCH_ONLY=batch npm run bench    only the 1,000,000-row batch job, alone and beside one-row scoring (BENCH_BATCH_ROWS to change)
  *   BENCH_ONLY=catalog npm run bench  only recommendation top-10 over a 50,000-item catalog, in-process
+ *   BENCH_ONLY=monitor npm run bench  only the monitor page's reads over a 300,000-row request log beside one-row scoring (BENCH_MONITOR_ROWS to change)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -33,6 +34,7 @@ async function main() {
   if (process.env.BENCH_ONLY === "serving") return benchServing();
   if (process.env.BENCH_ONLY === "scoring") return benchServing("scoring");
   if (process.env.BENCH_ONLY === "batch") return benchServing("batch");
+  if (process.env.BENCH_ONLY === "monitor") return benchServing("monitor");
   if (process.env.BENCH_ONLY === "catalog") return benchCatalog();
   const file = path.join(dir, "bench.csv");
   console.log(`# ML Workbench bench (${os.cpus().length} cores, node ${process.version})`);

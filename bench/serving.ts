@@ -554,6 +554,76 @@ async function benchBatch(pgid: number, dataDir: string, ep: { name: string; key
   }
 }
 
+/** Rows of request log the monitoring figure reads over (BENCH_MONITOR_ROWS to change), and how long it runs. */
+const MONITOR_LOG_ROWS = Number(process.env.BENCH_MONITOR_ROWS ?? 300_000);
+const MONITOR_SECONDS = Number(process.env.BENCH_MONITOR_SECONDS ?? 20);
+const MONITOR_READS = ["metrics", "drift", "quality"] as const;
+
+/**
+ * Issue 14's figure: the monitor page's reads (metrics, drift, quality over the last 24 hours,
+ * once a second) over a request log of MONITOR_LOG_ROWS rows, beside one-row scoring: each read's
+ * first (cold) and slowest later latency, and scoring's p99 and max meanwhile.
+ */
+async function benchMonitorReads(dataDir: string, ep: { name: string; key: string }): Promise<void> {
+  // The log as that many scored one-row requests would leave it, spread over the last 23 hours, written straight into the database.
+  const db = new Database(path.join(dataDir, "workbench.sqlite"));
+  db.pragma("busy_timeout = 5000");
+  const insert = db.prepare(
+    "INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, NULL, 1, 200, ?, 1, 'rows', ?, ?, NULL, ?)",
+  );
+  const now = Date.now();
+  const slice = db.transaction((from: number) => {
+    for (let i = from; i < Math.min(MONITOR_LOG_ROWS, from + 20_000); i++) {
+      const row = Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(i + j) * 0.7).toFixed(3))]));
+      insert.run(`req_bench_${i}`, ep.name, 1 + (i % 5), JSON.stringify([row]), JSON.stringify([i % 10]), now - 23 * 3_600_000 + Math.floor((i / MONITOR_LOG_ROWS) * 23 * 3_600_000));
+    }
+  });
+  for (let from = 0; from < MONITOR_LOG_ROWS; from += 20_000) slice(from);
+  db.close();
+
+  const latencies: Record<(typeof MONITOR_READS)[number], number[]> = { metrics: [], drift: [], quality: [] };
+  let stop = false;
+  const reader = (async () => {
+    while (!stop) {
+      const started = performance.now();
+      const since = encodeURIComponent(new Date(Date.now() - 24 * 3_600_000).toISOString());
+      await Promise.all(
+        MONITOR_READS.map(async (what) => {
+          const t = performance.now();
+          const res = await send("GET", `/api/endpoints/${ep.name}/${what}?since=${since}`, undefined, tokenHeader());
+          if (res.status !== 200) throw new Error(`${what} → ${res.status}: ${res.body.slice(0, 200)}`);
+          latencies[what].push(performance.now() - t);
+        }),
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - started))));
+    }
+  })();
+  const row = Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
+  const deadline = performance.now() + MONITOR_SECONDS * 1000;
+  const scoring = await drive({ name: "score 1 row", method: "POST", url: `/api/endpoints/${ep.name}/score`, body: JSON.stringify({ rows: [row] }), headers: { authorization: `Bearer ${ep.key}` } }, Infinity, () => performance.now() > deadline);
+  stop = true;
+  await reader;
+  const sorted = scoring.latencies.sort((a, b) => a - b);
+  console.log(`\n# monitoring reads over a ${MONITOR_LOG_ROWS.toLocaleString("en-US")}-row request log, once a second for ${MONITOR_SECONDS} s, beside one-row scoring (${CONCURRENCY} clients)`);
+  for (const what of MONITOR_READS) {
+    const [first, ...rest] = latencies[what];
+    console.log(`${what.padEnd(10)} first ${first.toFixed(0)} ms, then median ${percentile([...rest].sort((a, b) => a - b), 50)?.toFixed(1) ?? "-"} ms, max ${Math.max(0, ...rest).toFixed(1)} ms (${latencies[what].length} reads)`);
+  }
+  console.log(`score 1 row meanwhile: p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ${scoring.failures} failed of ${sorted.length}`);
+  // With the scoring stopped nothing lands in the window: after one read computes it, the next are answered from the cache.
+  const since = encodeURIComponent(new Date(Date.now() - 24 * 3_600_000).toISOString());
+  for (const what of MONITOR_READS) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const res = await send("GET", `/api/endpoints/${ep.name}/${what}?since=${since}`, undefined, tokenHeader());
+      if (res.status !== 200) throw new Error(`${what} → ${res.status}: ${res.body.slice(0, 200)}`);
+      times.push(performance.now() - t);
+    }
+    console.log(`${what.padEnd(10)} with no new requests: ${times.map((t) => `${t.toFixed(1)} ms`).join(", ")}`);
+  }
+}
+
 /** Issue 6's figure: drift of a 1,000,000-row × 10-feature window against a 500-row reference sample, in-process. */
 async function benchDrift(): Promise<void> {
   const { driftReport } = await import("@/lib/monitor/drift");
@@ -577,7 +647,7 @@ async function benchDrift(): Promise<void> {
  * quick loop for working on the scoring path: no samples, only the floor and one-row and 100-row
  * scoring, nothing in-process.
  */
-export async function benchServing(only?: "scoring" | "batch"): Promise<void> {
+export async function benchServing(only?: "scoring" | "batch" | "monitor"): Promise<void> {
   execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-serve-bench-"));
   const server = startServer(dataDir, only === undefined);
@@ -593,6 +663,7 @@ export async function benchServing(only?: "scoring" | "batch"): Promise<void> {
     await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
     await signInForToken();
     const regression = await deployRegression();
+    if (only === "monitor") return await benchMonitorReads(dataDir, regression);
     if (only === "batch") {
       const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });
       // BENCH_BATCH_LOAD=0: the job alone, without the real-time figures beside it (the quick loop for the batch path).

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import { requestLogs } from "@/db/schema";
 import { eq } from "drizzle-orm";
-import { flushRequestLog, logRequest, LOGGED_ROWS, requestLogState } from "./request-log";
+import { flushRequestLog, logRequest, LOGGED_ROWS, requestLogState, requestLogWritten } from "./request-log";
 
 const entry = (id: string, rows: number) => ({
   id,
@@ -93,6 +93,81 @@ describe("the request log", () => {
     await expect.poll(count, { timeout: 10_000 }).toBe(300);
     await expect.poll(() => requestLogState().inFlight).toBe(0);
     expect(flushRequestLog()).toBe(0);
+  });
+
+  describe("requestLogWritten", () => {
+    /** What a fresh connection (another process, a reader thread) sees of some entries. */
+    const visible = (ids: string[]) => {
+      const db = new Database(getDb().$client.name, { readonly: true });
+      try {
+        const found = db.prepare(`SELECT id FROM request_logs WHERE id IN (${ids.map(() => "?").join(", ")})`).all(...ids) as { id: string }[];
+        return found.length;
+      } finally {
+        db.close();
+      }
+    };
+
+    /** Runs `fn` while another connection holds the write lock, as a batch job's chunk commit in the worker process does. */
+    async function whileLocked<T>(fn: () => Promise<T>): Promise<T> {
+      const other = new Database(getDb().$client.name);
+      other.exec("BEGIN IMMEDIATE");
+      try {
+        return await fn();
+      } finally {
+        other.exec("ROLLBACK");
+        other.close();
+      }
+    }
+
+    it("resolves once every entry logged before the call is written, readable by a fresh connection, before the timer would have fired", async () => {
+      const ids = Array.from({ length: 3 }, (_, i) => `req_unit_barrier_${i}`);
+      for (const id of ids) logRequest(entry(id, 1));
+      expect(visible(ids)).toBe(0);
+      await requestLogWritten();
+      expect(visible(ids)).toBe(3);
+      expect(requestLogState()).toMatchObject({ pending: 0, inFlight: 0 });
+    });
+
+    it("waits, without holding the event loop, while the writer thread is held back by another connection's write lock", async () => {
+      const ids = Array.from({ length: 1000 }, (_, i) => `req_unit_held_${i}`);
+      let written = false;
+      const { barrier } = await whileLocked(async () => {
+        for (const id of ids) logRequest(entry(id, 2));
+        const barrier = requestLogWritten().then(() => void (written = true));
+        // The thread has every entry and waits for the lock; the barrier with it, the event loop not.
+        expect(requestLogState()).toMatchObject({ thread: true, pending: 0, inFlight: 1000 });
+        let ticks = 0;
+        await new Promise<void>((resolve) => {
+          const t = setInterval(() => ++ticks === 5 && (clearInterval(t), resolve()), 10);
+        });
+        expect(written).toBe(false);
+        expect(visible(ids)).toBe(0);
+        return { barrier }; // wrapped: a promise returned as such would be awaited under the lock
+      });
+      await barrier;
+      expect(visible(ids)).toBe(1000);
+    });
+
+    it("follows a batch the writer thread gave back (the lock held past its busy timeout) until it is written", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-retry-"));
+      try {
+        const child = spawnSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("lib/integrate/server/request-log-retry.fixture.ts")], {
+          env: { ...process.env, WORKBENCH_DATA_DIR: dir },
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+        expect(child.status, child.stderr).toBe(0);
+        expect(JSON.parse(child.stdout.trim().split("\n").at(-1)!)).toEqual({ resolvedWhileHeld: false, gaveBack: 2, written: 2 });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("resolves at once with nothing to write", async () => {
+      await requestLogWritten();
+      expect(requestLogState()).toMatchObject({ pending: 0, inFlight: 0 });
+      await requestLogWritten();
+    });
   });
 
   it("loses nothing when the process is stopped with SIGTERM right after the requests", () => {

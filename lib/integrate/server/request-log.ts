@@ -44,10 +44,10 @@ parentPort.on("message", ({ seq, rows }) => {
 /**
  * The request log of the scoring path: `logRequest` only pushes an entry's parameters to an
  * array; a timer hands the array to the writer thread, which inserts it off the event loop. A
- * batch stays held here until the thread says it is written, so a synchronous flush (tests,
- * monitoring reads, a clean shutdown on SIGTERM, SIGINT or exit) can write everything not yet
- * written itself: nothing is lost, and a row the thread writes too is ignored (INSERT OR IGNORE
- * on the request's id).
+ * batch stays held here until the thread says it is written, so a synchronous flush (tests, a
+ * clean shutdown on SIGTERM, SIGINT or exit) can write everything not yet written itself: nothing
+ * is lost, and a row the thread writes too is ignored (INSERT OR IGNORE on the request's id).
+ * Monitoring reads wait for `requestLogWritten` instead, off the event loop.
  */
 interface LogState {
   pending: Params[];
@@ -58,9 +58,22 @@ interface LogState {
   hooked: boolean;
   /** The writer thread; null until first needed, false where it could not start (then the timer writes here, in slices). */
   writer: Worker | null | false;
+  /** Barriers (`requestLogWritten`) waiting for batches in flight to be acknowledged. */
+  waiters: Waiter[];
+  /** Entries the writer thread gave back unwritten so far (each is tried again). */
+  gaveBack: number;
+}
+interface Waiter {
+  seqs: Set<number>;
+  /** A batch it waits for came back unwritten: its entries are pending again and must be waited for anew. */
+  retry: boolean;
+  resolve: () => void;
 }
 const state = globalThis as unknown as { __requestLog?: LogState };
-const log: LogState = (state.__requestLog ??= { pending: [], inFlight: new Map(), seq: 0, timer: null, hooked: false, writer: null });
+const log: LogState = (state.__requestLog ??= { pending: [], inFlight: new Map(), seq: 0, timer: null, hooked: false, writer: null, waiters: [], gaveBack: 0 });
+// A state made by an older copy of this module (hot reload under `next dev`) lacks the newer fields.
+log.waiters ??= [];
+log.gaveBack ??= 0;
 
 const json = (v: unknown[] | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -98,17 +111,21 @@ function writer(): Worker | null {
         const rows = log.inFlight.get(m.seq);
         if (!rows) return; // written meanwhile by a synchronous flush
         log.inFlight.delete(m.seq);
-        if (m.ok) return;
+        if (m.ok) return settle([m.seq], true);
         // Not written (the lock held past the busy timeout, a full disk): back to the front of the queue, tried again later.
         if (!m.busy) console.error(`[request-log] the writer thread could not write ${rows.length} entries; will retry: ${m.message}`);
         log.pending = rows.concat(log.pending);
+        log.gaveBack += rows.length;
         log.timer ??= setTimeout(flushInBackground, FLUSH_MS * 5);
+        settle([m.seq], false);
       });
       w.on("error", (e) => {
         console.error("[request-log] the writer thread failed; writing on the main thread from now on", e);
         log.writer = false;
+        const lost = [...log.inFlight.keys()];
         for (const rows of log.inFlight.values()) log.pending = rows.concat(log.pending);
         log.inFlight.clear();
+        settle(lost, false);
       });
       log.writer = w;
     } catch (e) {
@@ -119,11 +136,14 @@ function writer(): Worker | null {
   return log.writer || null;
 }
 
-/** Where the log stands: whether its writer thread runs, entries waiting, entries handed to the thread and not yet acknowledged. */
-export function requestLogState(): { thread: boolean; pending: number; inFlight: number } {
+/**
+ * Where the log stands: whether its writer thread runs, entries waiting, entries handed to the
+ * thread and not yet acknowledged, and entries it has given back unwritten so far.
+ */
+export function requestLogState(): { thread: boolean; pending: number; inFlight: number; gaveBack: number } {
   let inFlight = 0;
   for (const rows of log.inFlight.values()) inFlight += rows.length;
-  return { thread: !!log.writer, pending: log.pending.length, inFlight };
+  return { thread: !!log.writer, pending: log.pending.length, inFlight, gaveBack: log.gaveBack };
 }
 
 /** Entries one flush on the main thread writes at most when there is no writer thread (a backlog goes in slices). */
@@ -147,10 +167,49 @@ function flushInBackground(): void {
   if (log.pending.length > 0 && !log.timer) log.timer = setTimeout(flushInBackground, 0);
 }
 
+/** Batches `seqs` are acknowledged (written, or back in the queue when not `ok`): the barriers that waited only for them resolve. */
+function settle(seqs: number[], ok: boolean): void {
+  if (log.waiters.length === 0) return;
+  const done: Waiter[] = [];
+  log.waiters = log.waiters.filter((w) => {
+    for (const s of seqs) if (w.seqs.delete(s) && !ok) w.retry = true;
+    if (w.seqs.size > 0) return true;
+    done.push(w);
+    return false;
+  });
+  // Entries of a batch that came back unwritten are pending again: wait for them (and whatever joined them) anew.
+  for (const w of done) {
+    if (w.retry) void requestLogWritten().then(w.resolve);
+    else w.resolve();
+  }
+}
+
+/** How long a barrier without a writer thread waits before trying the main thread's write again (the lock was held). */
+const BARRIER_RETRY_MS = 50;
+
+/**
+ * Resolves once every entry logged before the call is written and readable by any connection:
+ * what is waiting is handed to the writer thread now, and the promise resolves when the thread
+ * has acknowledged every batch in flight. The event loop goes on meanwhile (monitoring reads
+ * await it, so they see every request answered before they began). Without a thread, the
+ * entries are written here.
+ */
+export function requestLogWritten(): Promise<void> {
+  if (log.pending.length === 0 && log.inFlight.size === 0) return Promise.resolve();
+  if (log.pending.length > 0) flushInBackground();
+  if (!log.writer) {
+    // No thread: the degenerate mode writes on the main thread; a held lock is waited out by polling, not by blocking.
+    flushRequestLog({ wait: false });
+    if (log.pending.length === 0 && log.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(() => void requestLogWritten().then(resolve), BARRIER_RETRY_MS));
+  }
+  return new Promise((resolve) => log.waiters.push({ seqs: new Set(log.inFlight.keys()), retry: false, resolve }));
+}
+
 /**
  * Writes every entry not yet written — waiting ones and those the writer thread has not
- * acknowledged — now, on this thread (tests, shutdown and monitoring reads call it, waiting for
- * the lock if need be). `max`: at most that many waiting entries, oldest first. `wait: false`:
+ * acknowledged — now, on this thread (tests and shutdown call it, waiting for the lock if need
+ * be). `max`: at most that many waiting entries, oldest first. `wait: false`:
  * gives up at once when another connection holds the write lock, keeping the entries.
  */
 export function flushRequestLog(opts: { wait?: boolean; max?: number } = {}): number {
@@ -170,7 +229,9 @@ export function flushRequestLog(opts: { wait?: boolean; max?: number } = {}): nu
       for (const rows of held) for (const r of rows) insert.run(r);
       for (const r of batch) insert.run(r);
     })();
+    const written = [...log.inFlight.keys()];
     log.inFlight.clear();
+    settle(written, true);
   } catch (e) {
     // The database is busy or closing: keep the entries for the next flush rather than lose them.
     log.pending = batch.concat(log.pending);

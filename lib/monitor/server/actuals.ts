@@ -1,36 +1,23 @@
-import { and, asc, desc, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { actuals, jobs, projects, requestLogs } from "@/db/schema";
+import { actuals, jobs, projects } from "@/db/schema";
 import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints";
-import { flushRequestLog } from "@/lib/integrate/server/request-log";
+import { requestLogWritten } from "@/lib/integrate/server/request-log";
 import { AppError } from "@/lib/shared/errors";
-import { quoteIdent } from "@/lib/shared/sql";
+import { cachedRead } from "@/lib/shared/server/read-cache";
+import { readOffThread } from "@/lib/shared/server/read-pool";
 import { readJson, readTextLimited } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { METRICS_BY_TASK } from "@/lib/train/metrics";
 import { z } from "zod";
-import {
-  actualFor,
-  indexRowsByKeys,
-  loggedPrediction,
-  matchKeys,
-  outputRowPrediction,
-  pairMetrics,
-  parseActualItems,
-  parseActualsCsv,
-  performanceSeries,
-  type ActualItem,
-  type Bucket,
-  type Pair,
-  type SeriesPoint,
-  type Unmatched,
-} from "../actuals";
+import { actualFor, outputRowPrediction, parseActualItems, parseActualsCsv, type ActualItem, type Bucket, type SeriesPoint, type Unmatched } from "../actuals";
+import { actualsSignature, loggedPredictions, matchBatchKeys, readPerformance, type ActualsWindow } from "./actuals-read";
+
+const READ_MODULE = "lib/monitor/server/actuals-read.ts";
 
 /** Largest CSV of actuals (a week of a store-by-brand forecast is a few kB). */
 const MAX_ACTUALS_CSV_BYTES = 8 * 1024 * 1024;
-/** Request ids looked up in one query. */
-const LOOKUP_CHUNK = 500;
 
 type ActualInsert = typeof actuals.$inferInsert;
 
@@ -57,18 +44,14 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
 
   const byRequest = items.filter((i): i is Extract<ActualItem, { requestId: string }> => "requestId" in i);
   if (byRequest.length) {
-    flushRequestLog();
-    const ids = [...new Set(byRequest.map((i) => i.requestId))];
-    const logs = new Map<string, typeof requestLogs.$inferSelect>();
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
-      for (const l of getDb().select().from(requestLogs).where(and(eq(requestLogs.endpointName, name), inArray(requestLogs.id, chunk))).all()) logs.set(l.id, l);
-    }
-    for (const item of byRequest) {
-      const log = logs.get(item.requestId);
-      const found = loggedPrediction(log, item.row);
+    // Every request answered before this post is in the log (the writer thread may not have written the last ones yet).
+    await requestLogWritten();
+    // The logged requests are read on a reader thread: a post can name thousands, each with up to 100 rows of JSON.
+    const found = await readOffThread({ module: READ_MODULE, fn: "loggedPredictions", local: loggedPredictions, args: [name, byRequest.map(({ requestId, row }) => ({ requestId, row }))] });
+    byRequest.forEach((item, i) => {
+      const { log, ...prediction } = found[i];
       const actual = actualFor(task, item.actual);
-      if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
+      if ("reason" in prediction) unmatched.push({ index: item.index, reason: prediction.reason });
       else if ("reason" in actual) unmatched.push({ index: item.index, reason: actual.reason });
       else
         store({
@@ -80,11 +63,11 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
           keys: null,
           modelId: log!.modelId,
           modelVersion: log!.modelVersion,
-          prediction: found.prediction,
+          prediction: prediction.prediction,
           actual: actual.value,
-          predictedAt: log!.createdAt,
+          predictedAt: new Date(log!.createdAtMs),
         });
-    }
+    });
   }
 
   const byKeys = items.filter((i): i is Extract<ActualItem, { keys: Record<string, unknown> }> => "keys" in i);
@@ -96,20 +79,11 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
       .orderBy(desc(jobs.finishedAt))
       .limit(1)
       .get();
-    const output = job ? readOutputTable(job.outputTable) : null;
-    const indexes = new Map<string, Map<string, Record<string, unknown>>>();
-    const indexFor = (columns: string[]) => {
-      const k = JSON.stringify(columns);
-      let index = indexes.get(k);
-      if (!index) indexes.set(k, (index = indexRowsByKeys(output!.rows, columns)));
-      return index;
-    };
-    for (const item of byKeys) {
-      if (!job || !output) {
-        unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
-        continue;
-      }
-      const found = matchKeys(item.keys, output.columns, indexFor);
+    // The output table is read and indexed on a reader thread: it can hold hundreds of thousands of rows.
+    const matches = job ? await readOffThread({ module: READ_MODULE, fn: "matchBatchKeys", local: matchBatchKeys, args: [{ outputTable: job.outputTable }, byKeys.map((item) => item.keys)] }) : null;
+    byKeys.forEach((item, i) => {
+      if (!job || !matches) return void unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
+      const found = matches[i];
       const actual = actualFor(task, item.actual);
       if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
       else if (found.row.error !== null && found.row.error !== undefined) unmatched.push({ index: item.index, reason: `that row could not be scored: ${String(found.row.error)}` });
@@ -128,50 +102,34 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
           actual: actual.value,
           predictedAt: job.finishedAt ?? job.createdAt,
         });
-    }
-  }
-
-  if (pairs.length) {
-    getDb().transaction((tx) => {
-      for (const p of pairs) {
-        tx.insert(actuals)
-          .values(p)
-          .onConflictDoUpdate({ target: [actuals.endpointName, actuals.matchKey], set: { actual: p.actual, keys: p.keys, receivedAt: p.receivedAt } })
-          .run();
-      }
     });
   }
+
+  if (pairs.length) storePairs(pairs);
   unmatched.sort((a, b) => a.index - b.index);
   return { matched: pairs.length, unmatched };
 }
 
-function readOutputTable(table: string): { columns: string[]; rows: Record<string, unknown>[] } | null {
-  const quoted = quoteIdent(table);
-  try {
-    const client = getDb().$client;
-    const columns = (client.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name);
-    if (columns.length === 0) return null;
-    return { columns, rows: client.prepare(`SELECT * FROM ${quoted} ORDER BY "row"`).all() as Record<string, unknown>[] };
-  } catch {
-    return null; // an output table dropped by hand
-  }
-}
+const UPSERT_ACTUAL_SQL =
+  "INSERT INTO actuals (id, endpoint_name, source, match_key, request_id, job_id, row, keys, model_id, model_version, prediction, actual, predicted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_name, match_key) DO UPDATE SET actual = excluded.actual, keys = excluded.keys, received_at = excluded.received_at";
 
-/** The matched pairs of an endpoint whose prediction was made in the window, oldest first. */
-export function matchedPairs(name: string, opts: { since?: Date; until?: Date; modelId?: string } = {}): (Pair & { modelId: string | null })[] {
-  return getDb()
-    .select({ prediction: actuals.prediction, actual: actuals.actual, predictedAt: actuals.predictedAt, modelId: actuals.modelId })
-    .from(actuals)
-    .where(
-      and(
-        eq(actuals.endpointName, name),
-        opts.since ? gte(actuals.predictedAt, opts.since) : undefined,
-        opts.until ? lte(actuals.predictedAt, opts.until) : undefined,
-        opts.modelId ? eq(actuals.modelId, opts.modelId) : undefined,
-      ),
-    )
-    .orderBy(asc(actuals.predictedAt))
-    .all();
+const jsonCell = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/**
+ * Stores a post's pairs in one transaction; a pair already stored gets the new actual. One
+ * prepared statement rather than a query built per pair: 10,000 pairs took seconds of the web
+ * server's event loop that way, and take a fraction of one so.
+ */
+function storePairs(pairs: ActualInsert[]): void {
+  const sqlite = getDb().$client;
+  const upsert = sqlite.prepare(UPSERT_ACTUAL_SQL);
+  sqlite
+    .transaction(() => {
+      for (const p of pairs) {
+        upsert.run(p.id, p.endpointName, p.source, p.matchKey, p.requestId ?? null, p.jobId ?? null, p.row, jsonCell(p.keys), p.modelId ?? null, p.modelVersion ?? null, jsonCell(p.prediction), jsonCell(p.actual), p.predictedAt.getTime(), p.receivedAt.getTime());
+      }
+    })
+    .immediate();
 }
 
 /** The metric a project is judged by (its success metric, else its task's first) and its threshold. */
@@ -192,21 +150,27 @@ export interface Performance {
   meetsThreshold: boolean | null;
 }
 
-/** `GET /api/endpoints/{name}/performance`: the task's metrics on the matched pairs, overall and per day or week. */
-export function endpointPerformance(name: string, opts: { since?: Date; until?: Date; bucket?: Bucket } = {}): Performance {
+/**
+ * `GET /api/endpoints/{name}/performance`: the task's metrics on the matched pairs, overall and per
+ * day or week, computed on a reader thread and cached while the window's actuals are unchanged.
+ */
+export async function endpointPerformance(name: string, opts: { since?: Date; until?: Date; bucket?: Bucket } = {}): Promise<Performance> {
   const endpoint = getEndpoint(name);
   const task = endpoint.task as Task;
   if (opts.bucket !== undefined && opts.bucket !== "day" && opts.bucket !== "week") {
     throw new AppError("VALIDATION", "bucket must be day or week.", [{ field: "bucket", message: "use day or week" }]);
   }
-  const pairs = matchedPairs(name, opts);
   const criterion = successCriterion(endpoint.projectId, task);
-  const overall = pairMetrics(task, pairs);
+  const window: ActualsWindow = { name, sinceMs: opts.since?.getTime(), untilMs: opts.until?.getTime() };
+  const read = { ...window, task, bucket: opts.bucket ?? "day" };
+  // Actuals arrive for past predictions: even a closed window is read again when its actuals changed.
+  const signature = await readOffThread({ module: READ_MODULE, fn: "actualsSignature", local: actualsSignature, args: [window] });
+  const { overall, series } = await cachedRead(`performance:${JSON.stringify(read)}`, signature, () => readOffThread({ module: READ_MODULE, fn: "readPerformance", local: readPerformance, args: [read] }));
   const value = overall[criterion.metric];
   return {
     ...criterion,
     overall,
-    series: performanceSeries(task, pairs, opts.bucket ?? "day"),
+    series: series as SeriesPoint[],
     meetsThreshold: criterion.threshold === null || value === null || value === undefined || overall.rows === 0 ? null : meetsCriterion(task, criterion.metric, criterion.threshold, value),
   };
 }

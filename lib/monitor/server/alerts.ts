@@ -153,29 +153,29 @@ export function listAlerts(opts: { state?: string | null; endpoint?: string | nu
 }
 
 /** Whether the rule's condition holds now, with the value it measured and the threshold it used. */
-function measureRule(rule: AlertRuleRow, now: Date): { firing: boolean; value: number | null; threshold: number | null } {
+async function measureRule(rule: AlertRuleRow, now: Date): Promise<{ firing: boolean; value: number | null; threshold: number | null }> {
   const window = { since: new Date(now.getTime() - rule.windowMinutes * 60_000), until: now };
   switch (rule.kind) {
     case "errorRate": {
-      const t = endpointTraffic(rule.endpointName, window);
+      const t = await endpointTraffic(rule.endpointName, window);
       const value = t.requests ? t.errors / t.requests : 0;
       return { firing: value > rule.threshold!, value, threshold: rule.threshold };
     }
     case "p99LatencyMs": {
-      const value = endpointTraffic(rule.endpointName, window).latencyMs.p99;
+      const value = (await endpointTraffic(rule.endpointName, window)).latencyMs.p99;
       return { firing: value !== null && value > rule.threshold!, value, threshold: rule.threshold };
     }
     case "dataQuality": {
       // The worst feature's share of null, mistyped and out-of-range cells, over scored and refused rows.
-      const value = worstQuality(rule.endpointName, window).rate;
+      const value = (await worstQuality(rule.endpointName, window)).rate;
       return { firing: value > rule.threshold!, value, threshold: rule.threshold };
     }
     case "drift": {
-      const d = endpointDrift(rule.endpointName, window);
+      const d = await endpointDrift(rule.endpointName, window);
       return { firing: d.datasetDrifted, value: d.driftedFeatures, threshold: null };
     }
     case "performance": {
-      const p = endpointPerformance(rule.endpointName, window);
+      const p = await endpointPerformance(rule.endpointName, window);
       const threshold = rule.threshold ?? p.threshold;
       const value = p.overall[p.metric] ?? null;
       const task = getEndpoint(rule.endpointName).task as Task;
@@ -194,24 +194,35 @@ interface Change {
 
 /**
  * Evaluates every rule once: a condition that starts holding opens a firing alert, one that stops
- * resolves it. The database part is synchronous, so the timer and `POST /api/alerts/evaluate`
- * cannot open one alert twice; each change's webhook is then delivered in the background
- * (retries take seconds), so a slow receiver never holds up the next evaluation.
+ * resolves it. Measuring reads windows on reader threads (awaited, the event loop goes on);
+ * evaluations run one at a time, so the timer and `POST /api/alerts/evaluate` cannot open one
+ * alert twice. Each change's webhook is then delivered in the background (retries take seconds),
+ * so a slow receiver never holds up the next evaluation. `now` is when the evaluation starts by
+ * default: it sees every request answered before it was asked for.
  */
-export async function evaluateAlerts(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
+export function evaluateAlerts(now?: Date): Promise<{ evaluated: number; fired: number; resolved: number }> {
+  const g = globalThis as unknown as { __alertEvaluation?: Promise<unknown> };
+  const run = (g.__alertEvaluation ?? Promise.resolve()).catch(() => undefined).then(() => evaluateOnce(now ?? new Date()));
+  g.__alertEvaluation = run;
+  return run;
+}
+
+async function evaluateOnce(now: Date): Promise<{ evaluated: number; fired: number; resolved: number }> {
   const db = getDb();
   const changes: Change[] = [];
   const rules = db.select().from(alertRules).all();
   const live = new Set(db.select({ name: endpoints.name }).from(endpoints).all().map((e) => e.name));
   for (const rule of rules) {
     if (!live.has(rule.endpointName)) continue; // its endpoint was deleted: nothing left to watch
-    let m: ReturnType<typeof measureRule>;
+    let m: Awaited<ReturnType<typeof measureRule>>;
     try {
-      m = measureRule(rule, now);
+      m = await measureRule(rule, now);
     } catch (e) {
       console.error(`[alerts] rule ${rule.id} (${rule.kind} on ${rule.endpointName}) could not be evaluated`, e instanceof AppError ? e.message : e);
       continue;
     }
+    // Deleted while it was measured: its alerts were resolved with it.
+    if (!db.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.id, rule.id)).get()) continue;
     const open = db.select().from(alerts).where(and(eq(alerts.ruleId, rule.id), eq(alerts.state, "firing"))).get();
     if (m.firing && !open) {
       const alertId = newId("alt");

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { actuals, jobs, models, requestLogs } from "@/db/schema";
+import { models } from "@/db/schema";
 import { findLatestVersion, readTypedRows } from "@/lib/data/server/datasets";
 import type { Row } from "@/lib/data/types";
 import { updateProject } from "@/lib/define/server/projects";
@@ -13,13 +13,14 @@ import { getLatestRecipe, getRecipeVersion, saveRecipe } from "@/lib/prepare/ser
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { splitIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
-import { quoteIdent } from "@/lib/shared/sql";
 import { parseWith } from "@/lib/shared/http";
+import { readOffThread } from "@/lib/shared/server/read-pool";
 import { getModel, registerModel, type ModelVersion } from "@/lib/train/server/models";
 import { checkRunQuota } from "@/lib/train/server/quotas";
 import { createRun, getRun } from "@/lib/train/server/runs";
 import { pairMetrics, type Metrics, type Pair } from "../actuals";
 import { successCriterion } from "./actuals";
+import { readActualInputs } from "./actuals-read";
 
 /** Matched actuals the comparison needs before it trusts them over the validation split. */
 export const MIN_ACTUALS_TO_COMPARE = 20;
@@ -83,30 +84,6 @@ function candidateModel(body: { runId?: string; modelId?: string }): ModelVersio
   return registered ? getModel(registered.id) : registerModel({ runId: run.id });
 }
 
-/** Each matched actual of the window with the input row its prediction was made from. */
-function actualsWithInputs(name: string, since: Date): { input: Row; actual: unknown }[] {
-  const db = getDb();
-  const pairs = db.select().from(actuals).where(and(eq(actuals.endpointName, name), gte(actuals.predictedAt, since))).all();
-  const requestIds = [...new Set(pairs.flatMap((p) => (p.requestId ? [p.requestId] : [])))];
-  const logs = new Map(
-    requestIds.length ? db.select({ id: requestLogs.id, inputs: requestLogs.inputs }).from(requestLogs).where(inArray(requestLogs.id, requestIds)).all().map((l) => [l.id, (l.inputs ?? []) as Row[]]) : [],
-  );
-  const jobIds = [...new Set(pairs.flatMap((p) => (p.jobId ? [p.jobId] : [])))];
-  const outputs = new Map<string, Map<number, Row>>();
-  for (const job of jobIds.length ? db.select({ id: jobs.id, table: jobs.outputTable }).from(jobs).where(inArray(jobs.id, jobIds)).all() : []) {
-    try {
-      const rows = db.$client.prepare(`SELECT * FROM ${quoteIdent(job.table)}`).all() as Record<string, unknown>[];
-      outputs.set(job.id, new Map(rows.map((r) => [Number(r.row), Object.fromEntries(Object.entries(r).filter(([c]) => c !== "row" && c !== "error" && c !== "prediction" && !c.startsWith("probability_"))) as Row])));
-    } catch {
-      // an output table dropped by hand: its actuals cannot be scored again
-    }
-  }
-  return pairs.flatMap((p) => {
-    const input = p.requestId ? logs.get(p.requestId)?.[p.row] : p.jobId ? outputs.get(p.jobId)?.get(p.row) : undefined;
-    return input ? [{ input, actual: p.actual }] : [];
-  });
-}
-
 /** A model's predictions of rows, or null per row it cannot score (a new category it refuses, say). */
 function predictEach(predictor: Predictor, rows: Row[]): unknown[] {
   try {
@@ -145,7 +122,8 @@ export async function compareWithChampion(name: string, input: unknown) {
   let data: "actuals" | "validation" = "actuals";
   let rows: Row[];
   let truth: unknown[];
-  const recent = actualsWithInputs(name, new Date(Date.now() - COMPARE_WINDOW_MS));
+  // Read on a reader thread: the batch output tables the actuals point into can be large.
+  const recent = await readOffThread({ module: "lib/monitor/server/actuals-read.ts", fn: "readActualInputs", local: readActualInputs, args: [{ name, sinceMs: Date.now() - COMPARE_WINDOW_MS }] });
   if (recent.length >= MIN_ACTUALS_TO_COMPARE) {
     rows = recent.map((r) => r.input);
     truth = recent.map((r) => r.actual);

@@ -7,6 +7,6 @@ import { json, otherMethods, queryWindow } from "@/lib/shared/http";
  * `{name, metric, value, threshold, drifted}` against the model bundle's reference sample, with
  * overlaid histograms, and whether the input as a whole drifted.
  */
-export const GET = handle<{ name: string }>((req, { name }) => json(endpointDrift(name, queryWindow(new URL(req.url)))));
+export const GET = handle<{ name: string }>(async (req, { name }) => json(await endpointDrift(name, queryWindow(new URL(req.url)))));
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -4,10 +4,10 @@ import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 
 /** `?since=&until=&bucket=day|week` → the task's metrics on matched actuals, overall and over time, against the project's threshold. */
-export const GET = handle<{ name: string }>((req, { name }) => {
+export const GET = handle<{ name: string }>(async (req, { name }) => {
   const url = new URL(req.url);
   const bucket = (url.searchParams.get("bucket") || undefined) as Bucket | undefined;
-  return json(endpointPerformance(name, { ...queryWindow(url), bucket }));
+  return json(await endpointPerformance(name, { ...queryWindow(url), bucket }));
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,174 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { jobs } from "@/db/schema";
+import type { Row } from "@/lib/data/types";
+import { readTraffic } from "@/lib/integrate/server/traffic-read";
+import { newId } from "@/lib/shared/ids";
+import { readOffThread } from "@/lib/shared/server/read-pool";
+import { driftReport, DEFAULT_DRIFT_THRESHOLDS, qualityReport } from "../drift";
+import { readDrift, readQuality, windowSignature, type WindowSpec } from "./window-read";
+
+const MODULE = "lib/monitor/server/window-read.ts";
+const columns = [
+  { name: "a", type: "number" as const },
+  { name: "colour", type: "category" as const },
+];
+const T0 = Date.UTC(2026, 0, 5, 12);
+const MIN = 60_000;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "window-read-"));
+const referenceFile = path.join(dir, "reference.json");
+const reference = {
+  inputs: Array.from({ length: 50 }, (_, i) => ({ a: i / 10, colour: i % 2 ? "red" : "blue" })),
+  predictions: Array.from({ length: 50 }, (_, i) => i / 5),
+};
+
+const spec = (name: string, sinceMs: number, untilMs: number): WindowSpec => ({
+  name,
+  sinceMs,
+  untilMs,
+  model: { id: "mdl_unit", name: "unit", version: 1 },
+  columns,
+  recommender: false,
+  itemColumn: "itemId",
+  itemIdColumn: "itemId",
+  referenceFile,
+  thresholds: DEFAULT_DRIFT_THRESHOLDS,
+});
+
+const insertLog = (name: string, status: number, createdAt: number, inputs: Row[] | null, outputs: unknown[] | null, latencyMs = 2) =>
+  getDb()
+    .$client.prepare("INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, 'mdl_unit', 1, ?, ?, ?, 'rows', ?, ?, NULL, ?)")
+    .run(newId("req"), name, status, latencyMs, inputs?.length ?? 0, inputs && JSON.stringify(inputs), outputs && JSON.stringify(outputs), createdAt);
+
+function insertJob(name: string, finishedAt: number, rows: { a: number | null; colour: string; prediction: number | null; error: string | null }[]) {
+  const id = newId("job");
+  const table = `job_out_${id}`;
+  const db = getDb();
+  db.$client.exec(`CREATE TABLE "${table}" ("row" INTEGER, "a" REAL, "colour" TEXT, "extra" TEXT, "prediction" REAL, "error" TEXT)`);
+  const insert = db.$client.prepare(`INSERT INTO "${table}" ("row", "a", "colour", "extra", "prediction", "error") VALUES (?, ?, ?, 'x', ?, ?)`);
+  rows.forEach((r, i) => insert.run(i, r.a, r.colour, r.prediction, r.error));
+  const at = new Date(finishedAt);
+  db.insert(jobs)
+    .values({ id, endpointName: name, modelId: "mdl_unit", modelVersion: 1, status: "succeeded", sourceKind: "file", sourceName: "x.csv", errorThreshold: -1, outputTable: table, createdAt: at, finishedAt: at, updatedAt: at })
+    .run();
+}
+
+beforeAll(() => fs.writeFileSync(referenceFile, JSON.stringify(reference)));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("a monitoring window read on a reader thread", () => {
+  // The fixture: scored and refused requests inside the window and outside it, and a batch job's output table.
+  const name = `unit-window-${newId("x").slice(2)}`;
+  const inWindow = { scored: [] as Row[], predictions: [] as unknown[], rejected: [] as Row[] };
+  beforeAll(() => {
+    for (let i = 0; i < 40; i++) {
+      const rows = [{ a: 2 + i / 10, colour: i % 3 ? "red" : "green" }];
+      insertLog(name, 200, T0 + i * 1000, rows, [i]);
+      inWindow.scored.push(...rows);
+      inWindow.predictions.push(i);
+    }
+    insertLog(name, 422, T0 + 5000, [{ a: "lots", colour: "red" }], null);
+    inWindow.rejected.push({ a: "lots", colour: "red" });
+    insertLog(name, 500, T0 + 6000, null, null);
+    insertLog(name, 200, T0 - 10 * MIN, [{ a: 99, colour: "blue" }], [1]); // before the window
+    const batch = Array.from({ length: 30 }, (_, i) => ({ a: i % 7 === 0 ? null : i, colour: "blue", prediction: i % 5 === 0 ? null : i * 2, error: i === 4 ? "bad cell" : null }));
+    insertJob(name, T0 + 30_000, batch);
+    // In the newest-first order the old implementation read the jobs in; a failed row counts for quality only.
+    for (const r of batch) (r.error ? inWindow.rejected : inWindow.scored).push({ a: r.a, colour: r.colour });
+    for (const r of batch) if (!r.error) inWindow.predictions.push(r.prediction);
+    insertJob(name, T0 + 2 * 60 * MIN, [{ a: 1, colour: "red", prediction: 1, error: null }]); // after it
+  });
+
+  it("gives drift and quality as computed over the same rows on the web server's thread before", async () => {
+    const s = spec(name, T0 - MIN, T0 + 60 * MIN);
+    const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: 69, requests: 40, jobs: 1, referenceRows: 50, model: s.model };
+    const drift = await readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] });
+    expect(drift).toEqual({
+      window,
+      thresholds: DEFAULT_DRIFT_THRESHOLDS,
+      ...driftReport(columns, reference.inputs, inWindow.scored, { thresholds: DEFAULT_DRIFT_THRESHOLDS, predictions: { reference: reference.predictions, current: inWindow.predictions } }),
+    });
+    const quality = await readOffThread({ module: MODULE, fn: "readQuality", local: readQuality, args: [s] });
+    expect(quality).toEqual({ window: { ...window, rejectedRows: 2 }, features: qualityReport(columns, reference.inputs, [...inWindow.scored, ...inWindow.rejected]) });
+    // The same functions on this thread's connection (the fallback where no thread starts) agree.
+    expect(readDrift(getDb().$client, s)).toEqual(drift);
+    expect(readQuality(getDb().$client, s)).toEqual(quality);
+  });
+
+  it("gives the traffic as before: counts, percentiles, versions and the series", async () => {
+    const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 59 * MIN };
+    const traffic = await readOffThread({ module: "lib/integrate/server/traffic-read.ts", fn: "readTraffic", local: readTraffic, args: [w] });
+    expect(traffic).toEqual({
+      since: new Date(w.sinceMs).toISOString(),
+      until: new Date(w.untilMs).toISOString(),
+      requests: 42,
+      errors: 2,
+      rows: 40,
+      latencyMs: { p50: 2, p95: 2, p99: 2 },
+      byVersion: [{ modelId: "mdl_unit", version: 1, requests: 40 }],
+      series: [{ start: new Date(T0).toISOString(), requests: 42, errors: 2, p50: 2, p95: 2 }],
+    });
+  });
+
+  it("an empty window says so", async () => {
+    const s = spec(name, T0 + 3 * 60 * MIN, T0 + 4 * 60 * MIN);
+    const drift = await readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] });
+    expect(drift).toMatchObject({ features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." });
+  });
+
+  it("the signature changes with a request or a job landing in the window, not with one outside it", async () => {
+    const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 60 * MIN };
+    const sign = () => readOffThread({ module: MODULE, fn: "windowSignature", local: windowSignature, args: [w] });
+    const before = await sign();
+    insertLog(name, 200, T0 + 90 * MIN, [{ a: 1, colour: "red" }], [1]);
+    expect(await sign()).toBe(before);
+    insertLog(name, 200, T0 + 50 * MIN, [{ a: 1, colour: "red" }], [1]);
+    const withRequest = await sign();
+    expect(withRequest).not.toBe(before);
+    insertJob(name, T0 + 40 * MIN, []);
+    expect(await sign()).not.toBe(withRequest);
+  });
+});
+
+describe("the web server's event loop during a large read", () => {
+  const name = `unit-large-${newId("x").slice(2)}`;
+  const ROWS = 200_000;
+  let server: http.Server;
+  let origin = "";
+  beforeAll(async () => {
+    const db = getDb().$client;
+    const insert = db.prepare("INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, 'mdl_unit', 1, 200, ?, 1, 'rows', ?, ?, NULL, ?)");
+    // In slices: other test files write to the same database file meanwhile.
+    const slice = db.transaction((from: number) => {
+      for (let i = from; i < Math.min(ROWS, from + 20_000); i++) insert.run(`req_large_${name}_${i}`, name, i % 50, `[{"a":${i % 1000},"colour":"${i % 2 ? "red" : "blue"}"}]`, `[${i % 97}]`, T0 + i);
+    });
+    for (let from = 0; from < ROWS; from += 20_000) slice(from);
+    // A tiny server in the same process: what scoring is to the web server.
+    server = http.createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 120_000);
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("answers HTTP requests and runs its timers while drift over hundreds of thousands of logged rows is computed", async () => {
+    const s = spec(name, T0, T0 + ROWS);
+    const order: string[] = [];
+    const read = readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] }).then((d) => {
+      order.push("read");
+      return d;
+    });
+    const ticked = new Promise<void>((r) => setImmediate(r)).then(() => order.push("tick"));
+    const answered = fetch(origin).then(async (res) => order.push(`http ${await res.text()}`));
+    const [drift] = await Promise.all([read, ticked, answered]);
+    expect(drift.window).toMatchObject({ rows: ROWS, requests: ROWS });
+    // On the event loop, the read would have held both back until it was done.
+    expect(order.indexOf("tick")).toBeLessThan(order.indexOf("read"));
+    expect(order.indexOf("http ok")).toBeLessThan(order.indexOf("read"));
+  }, 120_000);
+});

@@ -1,0 +1,157 @@
+import type Database from "better-sqlite3";
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
+import { env } from "@/lib/shared/env";
+
+/**
+ * Reads that scan many rows (monitoring windows: the request log's JSON, batch output tables)
+ * run on a small pool of worker threads, each with its own read-only connection to the SQLite
+ * file (WAL: reads run beside the writes), so the web server's event loop keeps answering
+ * scoring requests meanwhile. A read is a plain function of a module that imports nothing that
+ * opens the database (`(db, ...args) => value`); the thread loads the module's source through
+ * tsx, which works whether the caller runs under tsx, Next's build or vitest.
+ */
+
+/**
+ * Threads in the pool: two panels' reads side by side where the machine has cores to spare, one
+ * on a two-core machine (a core stays free for the web server's own thread, the other is shared
+ * with the worker's batch jobs).
+ */
+const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism() - 1));
+
+export type ReadFn<A extends unknown[], T> = (db: Database.Database, ...args: A) => T;
+
+export interface OffThreadRead<A extends unknown[], T> {
+  /** The module's path from the project's root, e.g. `lib/integrate/server/traffic-read.ts`. */
+  module: string;
+  /** The exported function's name, and the function itself (run here when no thread can start). */
+  fn: string;
+  local: ReadFn<A, T>;
+  args: A;
+}
+
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { createRequire } = require("node:module");
+const path = require("node:path");
+const load = createRequire(workerData.from);
+load("tsx/cjs/api").register();
+const Database = load("better-sqlite3");
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+db.pragma("busy_timeout = " + workerData.busyTimeoutMs);
+const modules = new Map();
+parentPort.postMessage({ ready: true });
+parentPort.on("message", ({ id, module, fn, args }) => {
+  try {
+    let m = modules.get(module);
+    if (!m) modules.set(module, (m = load(path.join(workerData.root, module))));
+    parentPort.postMessage({ id, ok: true, value: m[fn](db, ...args) });
+  } catch (e) {
+    parentPort.postMessage({ id, ok: false, error: { name: e && e.name, message: String(e && e.message), code: e && e.code } });
+  }
+});
+`;
+
+interface Task {
+  id: number;
+  message: { id: number; module: string; fn: string; args: unknown[] };
+  /** The same read on this thread. */
+  local: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  busy: Task | null;
+  /** It loaded tsx, better-sqlite3 and opened the database. */
+  ready: boolean;
+}
+
+interface PoolState {
+  threads: Thread[];
+  queue: Task[];
+  seq: number;
+  /** False once a thread could not start: reads run on the caller's thread from then on. */
+  usable: boolean;
+}
+
+// One pool per process, whichever copy of this module (tsx's or Next's bundle) asks.
+const g = globalThis as unknown as { __readPool?: PoolState };
+const pool: PoolState = (g.__readPool ??= { threads: [], queue: [], seq: 0, usable: true });
+
+function startThread(): Thread | null {
+  try {
+    const root = process.cwd();
+    const worker = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { from: `${root}/package.json`, root, file: env.databaseFile, busyTimeoutMs: BUSY_TIMEOUT_MS },
+    });
+    worker.unref();
+    const thread: Thread = { worker, busy: null, ready: false };
+    worker.on("message", (m: { ready?: true; id: number; ok: boolean; value?: unknown; error?: { name?: string; message: string; code?: string } }) => {
+      if (m.ready) return void (thread.ready = true);
+      const task = thread.busy;
+      if (!task || task.id !== m.id) return;
+      thread.busy = null;
+      if (m.ok) task.resolve(m.value);
+      else task.reject(Object.assign(new Error(m.error!.message), { name: m.error!.name ?? "Error", code: m.error!.code }));
+      dispatch();
+    });
+    worker.on("error", (e) => {
+      pool.threads = pool.threads.filter((t) => t !== thread);
+      const task = thread.busy;
+      thread.busy = null;
+      if (!thread.ready) {
+        // It could not even start (no tsx, no database file): every thread would fail alike, so read here from now on.
+        console.error("[read-pool] no reader thread; reading on the main thread", e);
+        pool.usable = false;
+        for (const t of [...(task ? [task] : []), ...pool.queue.splice(0)]) Promise.resolve().then(t.local).then(t.resolve, t.reject);
+        return;
+      }
+      console.error("[read-pool] a reader thread failed", e);
+      task?.reject(e);
+      dispatch();
+    });
+    return thread;
+  } catch (e) {
+    console.error("[read-pool] no reader thread; reading on the main thread", e);
+    pool.usable = false;
+    return null;
+  }
+}
+
+function dispatch(): void {
+  while (pool.queue.length > 0) {
+    let thread = pool.threads.find((t) => !t.busy);
+    if (!thread && pool.threads.length < POOL_SIZE) {
+      const started = startThread();
+      if (!started) break;
+      pool.threads.push(started);
+      thread = started;
+    }
+    if (!thread) return;
+    const task = pool.queue.shift()!;
+    thread.busy = task;
+    thread.worker.postMessage(task.message);
+  }
+}
+
+/** Runs `read.fn(db, ...read.args)` on a reader thread; on this thread (with the web server's connection) only where no thread can start. */
+export function readOffThread<A extends unknown[], T>(read: OffThreadRead<A, T>): Promise<T> {
+  const local = () => read.local(getDb().$client, ...read.args);
+  if (!pool.usable) return Promise.resolve().then(local);
+  return new Promise<T>((resolve, reject) => {
+    const id = ++pool.seq;
+    pool.queue.push({ id, message: { id, module: read.module, fn: read.fn, args: read.args }, local, resolve: resolve as (v: unknown) => void, reject });
+    dispatch();
+    // No thread could start: what was queued runs here.
+    if (!pool.usable) for (const task of pool.queue.splice(0)) Promise.resolve().then(task.local).then(task.resolve, task.reject);
+  });
+}
+
+/** Threads started and reads waiting for one (tests). */
+export function readPoolState(): { threads: number; queued: number } {
+  return { threads: pool.threads.length, queued: pool.queue.length };
+}
