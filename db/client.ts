@@ -27,7 +27,19 @@ function open(): Db {
   db.transaction = ((fn, config) => deferred(fn, { behavior: "immediate", ...config })) as typeof db.transaction;
   // Fails loudly: a database we cannot migrate is not one to serve from.
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  if (env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES) limitGrowth(sqlite, env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES);
   return db;
+}
+
+/**
+ * Fault injection for tests (WORKBENCH_FAULT_DB_FULL_AFTER_BYTES): this connection may grow the
+ * database by `bytes` more, then SQLite itself fails the write with SQLITE_FULL ("database or disk
+ * is full"), as on a full disk. SQLite's own page limit: no code of ours in the write path.
+ */
+function limitGrowth(sqlite: Database.Database, bytes: number): void {
+  const pages = sqlite.pragma("page_count", { simple: true }) as number;
+  const pageSize = sqlite.pragma("page_size", { simple: true }) as number;
+  sqlite.pragma(`max_page_count = ${pages + Math.ceil(bytes / pageSize)}`);
 }
 
 /** The one database client, cached on globalThis so hot reload does not reopen it. */

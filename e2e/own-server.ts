@@ -1,4 +1,4 @@
-/** A production web server of a test's own (no worker), on its own port and a fresh data folder, for what the shared test server cannot show. */
+/** A production web server of a test's own (no worker unless asked), on its own port and a fresh data folder, for what the shared test server cannot show. */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,32 +7,60 @@ import path from "node:path";
 export interface OwnServer {
   base: string;
   child: ChildProcess;
-  /** Everything it printed so far. */
+  /** The worker, when one was asked for. */
+  worker: ChildProcess | null;
+  dataDir: string;
+  /** Everything it (and its worker) printed so far. */
   output(): string;
+  /** Sends `signal` to the web server's and the worker's process groups, as a crash or an operator would. */
+  kill(signal: NodeJS.Signals): void;
+  /** Stops both and removes the data folder, unless the caller gave it (a test that starts a server again on it). */
   stop(): void;
 }
 
+export interface OwnServerOptions {
+  /** A data folder to reuse (say, another server's after a crash); the caller removes it. */
+  dataDir?: string;
+  /** Start the worker (scripts/worker.ts) beside the web server, with the same environment. */
+  worker?: boolean;
+  /** Environment of the worker alone, on top of `env`. */
+  workerEnv?: Record<string, string>;
+}
+
 /** Starts `scripts/server.ts` with `env` on top of this process's environment (less the test administrator's, unless `env` names one). */
-export function startOwnWebServer(port: number, env: Record<string, string> = {}): OwnServer {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-own-"));
+export function startOwnWebServer(port: number, env: Record<string, string> = {}, opts: OwnServerOptions = {}): OwnServer {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "workbench-own-"));
   let out = "";
   const full: NodeJS.ProcessEnv = { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", PORT: String(port) };
   delete full.WORKBENCH_ADMIN_EMAIL;
   delete full.WORKBENCH_ADMIN_PASSWORD;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts", "-p", String(port)], { cwd: process.cwd(), env: { ...full, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-  return {
-    base: `http://localhost:${port}`,
-    child,
-    output: () => out,
-    stop: () => {
+  const start = (script: string[], extra: Record<string, string>) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...script], { cwd: process.cwd(), env: { ...full, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    return child;
+  };
+  const child = start(["scripts/server.ts", "-p", String(port)], {});
+  const worker = opts.worker ? start(["scripts/worker.ts"], opts.workerEnv ?? {}) : null;
+  const kill = (signal: NodeJS.Signals) => {
+    for (const c of [child, worker]) {
       try {
-        process.kill(-child.pid!, "SIGTERM");
+        if (c) process.kill(-c.pid!, signal);
       } catch {
         // gone already
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  return {
+    base: `http://localhost:${port}`,
+    child,
+    worker,
+    dataDir,
+    output: () => out,
+    kill,
+    stop: () => {
+      kill("SIGTERM");
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { createProject, expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
+import { expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
+import { deployLinear, waitForJob, type Job } from "./job-helpers";
 import { idCsv, waitForRun, type Run } from "./train-helpers";
 import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 
@@ -31,49 +32,6 @@ function postChunked(url: string, headers: Record<string, string>, bytes: number
     };
     pump();
   });
-}
-
-interface Job {
-  id: string;
-  status: string;
-  rowsTotal: number | null;
-  rowsDone: number;
-  rowsFailed: number;
-  rate: number | null;
-  outputTable: string;
-  outputUrl: string | null;
-  error: string | null;
-}
-
-
-/** A linear model on a, b (id is not a feature) deployed as a batch endpoint; returns its name and key. */
-async function deployLinear(request: APIRequestContext, trainingRows = 300): Promise<{ name: string; key: string }> {
-  const ds = await upload(request, uniq("job training"), idCsv(trainingRows));
-  const project = await createProject(request, { name: uniq("jobs"), task: "regression", datasetId: ds.id, target: "y" });
-  await expectJson(
-    await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
-    201,
-  );
-  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
-  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
-  expect(run.error).toBeNull();
-  const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
-  const name = uniq("batch").toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  return expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "batch" } }), 201);
-}
-
-async function waitForJob(request: APIRequestContext, id: string, statuses: string[], timeout = 120_000): Promise<Job> {
-  let job: Job | undefined;
-  await expect
-    .poll(
-      async () => {
-        job = await expectJson<Job>(await request.get(`/api/jobs/${id}`), 200);
-        return job.status;
-      },
-      { timeout, intervals: [250, 500, 1000] },
-    )
-    .toMatch(new RegExp(`^(${statuses.join("|")})$`));
-  return job!;
 }
 
 /** A job's output table (row, id, a, b, a's SQLite type, error), read from the test server's database file. */
@@ -188,6 +146,10 @@ test("bad job requests are refused naming the field, before anything runs", asyn
   await expectProblem(await post({ datasetId: mismatch.id, errorThreshold: -5 }), 422, "errorThreshold");
   await expectProblem(await post({ dataset: "x" }), 422);
   await expectProblem(await post(raw("{not json"), { "content-type": "application/json" }), 422, "body");
+  // JSON sent as text/plain is read as a CSV it cannot be: a 422 naming file (it was a 500), with a hint.
+  const notCsv = await expectProblem(await post(raw('{"datasetId":"ds_nosuch"}'), { "content-type": "text/plain" }), 422, "file");
+  expect(notCsv.detail).toMatch(/quote.*looks like JSON/);
+  await expectProblem(await post(raw('id,"a"x,b\n1,2,3\n'), { "content-type": "text/csv" }), 422, "file");
   await expectProblem(await post(raw("<xml/>"), { "content-type": "application/xml" }), 415, "content-type");
   // A text/csv body is streamed to disk: one over MAX_UPLOAD_BYTES (8 MiB in the tests) is refused naming the file.
   await expectProblem(await post(Buffer.alloc(8 * 1024 * 1024 + 1, "1,2,3\n"), { "content-type": "text/csv" }), 413, "file");

@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   UPSTREAM: 502,
   UPSTREAM_TIMEOUT: 504,
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL: 500,
 };
 
@@ -32,6 +33,7 @@ const TITLE: Record<ErrorCode, string> = {
   METHOD_NOT_ALLOWED: "Method not allowed",
   UPSTREAM: "Upstream failure",
   UPSTREAM_TIMEOUT: "Upstream timed out",
+  INSUFFICIENT_STORAGE: "Insufficient storage",
   INTERNAL: "Internal error",
 };
 

@@ -235,8 +235,8 @@ async function* parseDelimited(text: AsyncIterable<string>, delimiter: string): 
   if (rows.length > 0) yield { columns, rows };
 }
 
-/** Maps csv-parse's errors to AppErrors; anything else (the caller's input failing) passes through. */
-function toFileError(error: unknown, expectedFields: number | undefined): unknown {
+/** Maps csv-parse's errors to AppErrors naming `file`; anything else (the caller's input failing) passes through. */
+export function toFileError(error: unknown, expectedFields: number | undefined): unknown {
   if (!(error instanceof CsvError)) return error;
   const where = typeof error.lines === "number" ? `line ${error.lines}: ` : "";
   if (error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
