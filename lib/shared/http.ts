@@ -206,6 +206,20 @@ export async function consumeLimited(
   if (size > limit) throw tooBig();
 }
 
+/**
+ * Reads and discards what is left of a body whose reading stopped on an error (a bad row, a full
+ * disk), so a client that keeps its connection reads the answer instead of a connection stalled on
+ * unread bytes; gives up past DRAIN_MAX_BYTES.
+ */
+export async function drainRest(body: AsyncIterable<Uint8Array>): Promise<void> {
+  let size = 0;
+  try {
+    for await (const chunk of body) if ((size += chunk.byteLength) > DRAIN_MAX_BYTES) break;
+  } catch {
+    // Broken off by the client: nothing is left to read.
+  }
+}
+
 /** A body's chunks as UTF-8 text (a byte-order mark dropped), at most `limit` bytes: 413 past it (see consumeLimited). */
 export async function readChunksLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];

@@ -131,10 +131,14 @@ const finish = (id: string, set: Partial<JobRow>) =>
     .where(eq(jobs.id, id))
     .run();
 
-/** Removes a job's partial output; a failure is logged (the next start removes what is left, recover.ts). */
-function release(job: JobRow): void {
+/**
+ * Removes a job's partial output (`ended`: only once it is failed or cancelled); a failure is
+ * logged, and the next start removes what is left (recover.ts).
+ */
+function release(job: JobRow, ended = false): void {
   try {
-    releaseJobOutput(job);
+    const status = ended ? getDb().select({ s: jobs.status }).from(jobs).where(eq(jobs.id, job.id)).get()?.s : null;
+    if (!ended || status === "failed" || status === "cancelled") releaseJobOutput(job);
   } catch (e) {
     console.error(`[worker] could not remove the partial output of job ${job.id}; the next start will`, e);
   }
@@ -262,8 +266,7 @@ export async function executeJob(job: JobRow): Promise<void> {
     finish(job.id, { status: "failed", error: message });
   } finally {
     // Failed or cancelled, it will not resume: nothing half-written stays, and its disk space is released.
-    const status = db.select({ s: jobs.status }).from(jobs).where(eq(jobs.id, job.id)).get()?.s;
-    if (status === "failed" || status === "cancelled") release(job);
+    release(job, true);
     console.log(`[worker] job ${job.id} ended in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }
