@@ -5,6 +5,7 @@ import { idCsv, waitForRun, type Run } from "./train-helpers";
 
 export interface Job {
   id: string;
+  endpoint: string;
   status: string;
   rowsTotal: number | null;
   rowsDone: number;
@@ -12,8 +13,13 @@ export interface Job {
   rate: number | null;
   outputTable: string;
   outputUrl: string | null;
+  scheduleId: string | null;
+  finishedAt: string | null;
   error: string | null;
 }
+
+/** The statuses a job ends in. */
+export const JOB_ENDED = ["succeeded", "failed", "cancelled"];
 
 /** A linear model on a, b (id is not a feature) deployed as a batch endpoint; returns its name and key. */
 export async function deployLinear(request: APIRequestContext, trainingRows = 300): Promise<{ name: string; key: string }> {
@@ -31,7 +37,8 @@ export async function deployLinear(request: APIRequestContext, trainingRows = 30
   return expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "batch" } }), 201);
 }
 
-export async function waitForJob(request: APIRequestContext, id: string, statuses: string[], timeout = 120_000): Promise<Job> {
+/** Polls a job until its status is one of `statuses` (by default, until it ends). */
+export async function waitForJob(request: APIRequestContext, id: string, statuses = JOB_ENDED, timeout = 120_000): Promise<Job> {
   let job: Job | undefined;
   await expect
     .poll(

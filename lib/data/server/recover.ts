@@ -24,10 +24,11 @@ function ownerOf(pendingName: string): number | null {
 
 /**
  * Removes the versions a crash left `ingesting` (a web server killed mid-upload), with their rows:
- * never visible, never finished. A version whose ingesting process still runs is left alone, so
- * this is safe beside another web server; this process's own pid can only be a dead process's
- * (reused), since it runs before this process ingests anything. Rows go first, in batches, and
- * the version row last, so a clean-up cut short is finished by the next one.
+ * never visible, never finished. Web servers are the only ingesters (uploads, URL imports,
+ * samples), and this runs at a web server's start before it takes requests, so this process's own
+ * pid can only be a dead one's, reused; a version whose ingesting process still runs on this
+ * machine (a web server that has not yet stopped) is left alone. Rows go first, in batches, and the
+ * version row last, so a clean-up cut short is finished by the next one.
  */
 export async function removeUnfinishedVersions(): Promise<{ versions: number; rows: number }> {
   const db = getDb();
