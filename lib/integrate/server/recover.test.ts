@@ -44,6 +44,10 @@ describe("recoverAfterCrash", () => {
     const cancelled = jobWithOutput("cancelled");
     const succeeded = jobWithOutput("succeeded");
     const queued = jobWithOutput("queued");
+    // Not a job folder (an operator's note): left alone, and no reason to fail.
+    const stray = path.join(path.dirname(jobDir("x")), `notes-${process.pid}.txt`);
+    fs.writeFileSync(stray, "kept");
+    fs.utimesSync(stray, before / 1000, before / 1000);
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       await recoverAfterCrash();
@@ -65,6 +69,8 @@ describe("recoverAfterCrash", () => {
       expect(fs.existsSync(path.join(jobDir(id), "output.csv"))).toBe(true);
       expect(tableExists(id)).toBe(true);
     }
+    expect(fs.existsSync(stray)).toBe(true);
     fs.rmSync(fresh, { recursive: true, force: true });
+    fs.rmSync(stray, { force: true });
   });
 });

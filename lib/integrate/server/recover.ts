@@ -35,7 +35,7 @@ function removeOrphanJobFolders(): number {
   let removed = 0;
   for (const id of folders) {
     const dir = path.join(root, id);
-    if (known.has(id) || lastWrittenMs(dir) >= since) continue;
+    if (known.has(id) || !fs.statSync(dir).isDirectory() || lastWrittenMs(dir) >= since) continue;
     fs.rmSync(dir, { recursive: true, force: true });
     removed++;
   }
@@ -67,10 +67,19 @@ function releaseEndedJobs(): number {
  * uploads cut off, and the partial output of jobs that will not resume.
  */
 export async function recoverAfterCrash(): Promise<void> {
-  const versions = await removeUnfinishedVersions();
-  if (versions.versions) console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
-  const folders = removeOrphanJobFolders();
+  // Each kind on its own: a clean-up that fails is logged and tried again at the next start, never a reason not to start.
+  const attempt = async <T>(what: string, fn: () => T | Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (e) {
+      console.error(`[recover] could not remove ${what}`, e);
+      return null;
+    }
+  };
+  const versions = await attempt("unfinished dataset versions", removeUnfinishedVersions);
+  if (versions?.versions) console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
+  const folders = await attempt("job folders without a job", removeOrphanJobFolders);
   if (folders) console.log(`[recover] removed ${folders} job folder(s) of uploads cut off before their job was queued`);
-  const ended = releaseEndedJobs();
+  const ended = await attempt("the output of failed and cancelled jobs", releaseEndedJobs);
   if (ended) console.log(`[recover] removed the partial output (files and table) of ${ended} failed or cancelled job(s)`);
 }
