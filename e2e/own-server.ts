@@ -1,6 +1,7 @@
 /** A production web server of a test's own (no worker unless asked), on its own port and a fresh data folder, for what the shared test server cannot show. */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -16,6 +17,18 @@ export interface OwnServer {
   kill(signal: NodeJS.Signals): void;
   /** Stops both and removes the data folder, unless the caller gave it (a test that starts a server again on it). */
   stop(): void;
+}
+
+/** A port no one listens on now (the system's pick), so parallel test runs on one machine do not meet on a fixed offset. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export interface OwnServerOptions {

@@ -9,13 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { startOwnWebServer, type OwnServer } from "../own-server";
+import { freePort, startOwnWebServer, type OwnServer } from "../own-server";
 import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 import { expectJson, expectProblem, uniq, upload } from "./helpers";
 import { deployLinear, waitForJob, type Job } from "./job-helpers";
 import { idCsv } from "./train-helpers";
-
-const portAt = (offset: number) => Number(process.env.TEST_PORT ?? 3200) + offset;
 
 /** Reads the own server's database (read-only, a connection per call, so nothing stays open across a kill). */
 function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
@@ -30,9 +28,9 @@ function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
 async function ready(server: OwnServer): Promise<APIRequestContext> {
   const probe = await playwrightRequest.newContext({ baseURL: server.base });
   try {
-    await expect
-      .poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 90_000, message: `the server did not start: ${server.output().slice(-2000)}` })
-      .toBe(200);
+    await expect.poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 90_000 }).toBe(200);
+  } catch (e) {
+    throw new Error(`the server did not start: ${(e as Error).message}\n${server.output().slice(-3000)}`);
   } finally {
     await probe.dispose();
   }
@@ -67,7 +65,7 @@ function unfinishedUpload(url: string, headers: Record<string, string>, rows: nu
 
 test("a web server killed mid-upload leaves no half-made version, rows or job file once it starts again", async () => {
   test.setTimeout(300_000);
-  const port = portAt(1730);
+  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-crash-"));
   // The first server has a worker (to train the job's model); it lives on when its web server dies, as under the supervisor.
   const first = startOwnWebServer(port, OWN_SERVER_ADMIN_ENV, { dataDir, worker: true });
@@ -124,7 +122,7 @@ const DISK_FULL_AFTER_BYTES = String(1024 * 1024);
 
 test("a full disk during an upload is a 507 naming file; nothing of it stays and its space is free again", async () => {
   test.setTimeout(180_000);
-  const server = startOwnWebServer(portAt(1760), { ...OWN_SERVER_ADMIN_ENV, WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES });
+  const server = startOwnWebServer(await freePort(), { ...OWN_SERVER_ADMIN_ENV, WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES });
   let api: APIRequestContext | null = null;
   try {
     api = await ready(server);
@@ -147,7 +145,7 @@ test("a full disk during an upload is a 507 naming file; nothing of it stays and
 test("a full disk during a job fails it naming the reason, and none of its output stays", async () => {
   test.setTimeout(300_000);
   // Only the worker's writes meet the full disk: the web server takes the model's data and the job's file.
-  const server = startOwnWebServer(portAt(1790), OWN_SERVER_ADMIN_ENV, { worker: true, workerEnv: { WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES } });
+  const server = startOwnWebServer(await freePort(), OWN_SERVER_ADMIN_ENV, { worker: true, workerEnv: { WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES } });
   let api: APIRequestContext | null = null;
   try {
     api = await ready(server);
