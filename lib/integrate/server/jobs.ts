@@ -110,6 +110,7 @@ function csvRowCounter() {
   };
 }
 
+/** The first `bytes` of a file, as text. */
 function headOf(file: string, bytes: number): string {
   const fd = fs.openSync(file, "r");
   try {
@@ -123,7 +124,8 @@ function headOf(file: string, bytes: number): string {
 /** The header of a job's CSV: a file csv-parse cannot read (JSON sent as text/plain, say) is a 422 naming `file`. */
 async function readCsvHeader(file: string): Promise<string[]> {
   const { parse } = await import("csv-parse");
-  const parser = fs.createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  const input = fs.createReadStream(file);
+  const parser = input.pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
   try {
     for await (const record of parser) return (record as string[]).map((s) => s.trim());
   } catch (e) {
@@ -133,6 +135,9 @@ async function readCsvHeader(file: string): Promise<string[]> {
       throw new AppError("VALIDATION", `${problem.message}; the body looks like JSON: send {"datasetId"} as application/json, or a CSV file.`, problem.errors);
     }
     throw problem;
+  } finally {
+    // pipe() leaves the file open when the parser stops (after the header, or on an error).
+    input.destroy();
   }
   return [];
 }
