@@ -1,4 +1,4 @@
-/** Runs once when the server starts: migrate the database, seed the samples, prepare the first administrator, keep deployed models compiled, trigger schedules, evaluate alerts. */
+/** Runs once when the server starts: migrate the database, remove what a crash left, seed the samples, prepare the first administrator, keep deployed models compiled, trigger schedules, evaluate alerts. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // The first administrator: from WORKBENCH_ADMIN_EMAIL/PASSWORD, or a one-time set-up link (printed by scripts/server.ts after the address).
@@ -8,6 +8,9 @@ export async function register() {
     const link = setupLink(`http://localhost:${process.env.PORT ?? 3000}`);
     if (link) console.log(`▲ set up the first administrator: ${link}`);
   }
+  // What a crash left half-made goes before any request comes in (lib/integrate/server/recover.ts).
+  const { recoverAfterCrash } = await import("./lib/integrate/server/recover");
+  await recoverAfterCrash();
   const { prepareWorkbench } = await import("./lib/samples/seed");
   await prepareWorkbench();
 

@@ -26,8 +26,39 @@ function open(): Db {
   const deferred = db.transaction.bind(db);
   db.transaction = ((fn, config) => deferred(fn, { behavior: "immediate", ...config })) as typeof db.transaction;
   // Fails loudly: a database we cannot migrate is not one to serve from.
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  migrateRacing(() => migrate(db, { migrationsFolder: MIGRATIONS_DIR }));
+  if (env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES) limitGrowth(sqlite, env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES);
   return db;
+}
+
+/** Tries of a migration that lost a race; the error of the last one is thrown. */
+const MIGRATE_TRIES = 3;
+
+/**
+ * Runs `migrate`, again when it fails. The web server and the worker start together: on a new data
+ * folder both read an empty migration journal, and the one that waited for the other's write lock
+ * then finds its tables made ("table already exists"). A second look at the journal finds them
+ * applied. A migration that is really broken fails every time, and that error is thrown.
+ */
+export function migrateRacing(migrate: () => void): void {
+  for (let tries = 1; ; tries++) {
+    try {
+      return migrate();
+    } catch (e) {
+      if (tries >= MIGRATE_TRIES) throw e;
+    }
+  }
+}
+
+/**
+ * Fault injection for tests (WORKBENCH_FAULT_DB_FULL_AFTER_BYTES): this connection may grow the
+ * database by `bytes` more, then SQLite itself fails the write with SQLITE_FULL ("database or disk
+ * is full"), as on a full disk. SQLite's own page limit: no code of ours in the write path.
+ */
+function limitGrowth(sqlite: Database.Database, bytes: number): void {
+  const pages = sqlite.pragma("page_count", { simple: true }) as number;
+  const pageSize = sqlite.pragma("page_size", { simple: true }) as number;
+  sqlite.pragma(`max_page_count = ${pages + Math.ceil(bytes / pageSize)}`);
 }
 
 /** The one database client, cached on globalThis so hot reload does not reopen it. */

@@ -1,41 +1,87 @@
-/** A production web server of a test's own (no worker), on its own port and a fresh data folder, for what the shared test server cannot show. */
+/** A production web server of a test's own (no worker unless asked), on its own port and a fresh data folder, for what the shared test server cannot show. */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
 export interface OwnServer {
   base: string;
-  /** Its data folder (removed by `stop`). */
-  dataDir: string;
   child: ChildProcess;
-  /** Everything it printed so far. */
+  /** The workers (one per lane, as `npm start` runs them), when asked for. */
+  workers: ChildProcess[];
+  dataDir: string;
+  /** Everything it (and its worker) printed so far. */
   output(): string;
+  /** Sends `signal` to the web server's and the workers' process groups, as a crash or an operator would. */
+  kill(signal: NodeJS.Signals): void;
+  /** Stops the workers (SIGTERM) and resolves once they have exited; the web server keeps running. */
+  stopWorkers(): Promise<void>;
+  /** Stops both and removes the data folder, unless the caller gave it (a test that starts a server again on it). */
   stop(): void;
 }
 
+/** A port no one listens on now (the system's pick), so parallel test runs on one machine do not meet on a fixed offset. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface OwnServerOptions {
+  /** A data folder to reuse (say, another server's after a crash); the caller removes it. */
+  dataDir?: string;
+  /** Start the workers (scripts/worker.ts, a training and a batch lane) beside the web server, with the same environment. */
+  worker?: boolean;
+  /** Environment of the worker alone, on top of `env`. */
+  workerEnv?: Record<string, string>;
+}
+
 /** Starts `scripts/server.ts` with `env` on top of this process's environment (less the test administrator's, unless `env` names one). */
-export function startOwnWebServer(port: number, env: Record<string, string> = {}): OwnServer {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-own-"));
+export function startOwnWebServer(port: number, env: Record<string, string> = {}, opts: OwnServerOptions = {}): OwnServer {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "workbench-own-"));
   let out = "";
   const full: NodeJS.ProcessEnv = { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", PORT: String(port) };
   delete full.WORKBENCH_ADMIN_EMAIL;
   delete full.WORKBENCH_ADMIN_PASSWORD;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts", "-p", String(port)], { cwd: process.cwd(), env: { ...full, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-  return {
-    base: `http://localhost:${port}`,
-    dataDir,
-    child,
-    output: () => out,
-    stop: () => {
+  const start = (script: string[], extra: Record<string, string>) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...script], { cwd: process.cwd(), env: { ...full, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    return child;
+  };
+  const child = start(["scripts/server.ts", "-p", String(port)], {});
+  const workers = opts.worker ? ["train", "batch"].map((lane) => start(["scripts/worker.ts", "--lane", lane], opts.workerEnv ?? {})) : [];
+  const signal = (children: ChildProcess[], sig: NodeJS.Signals) => {
+    for (const c of children) {
       try {
-        process.kill(-child.pid!, "SIGTERM");
+        process.kill(-c.pid!, sig);
       } catch {
         // gone already
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  const kill = (sig: NodeJS.Signals) => signal([child, ...workers], sig);
+  return {
+    base: `http://localhost:${port}`,
+    child,
+    workers,
+    dataDir,
+    output: () => out,
+    kill,
+    async stopWorkers() {
+      const exited = workers.filter((w) => w.exitCode === null && w.signalCode === null).map((w) => new Promise((resolve) => w.once("exit", resolve)));
+      signal(workers, "SIGTERM");
+      await Promise.all(exited);
+    },
+    stop: () => {
+      kill("SIGTERM");
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

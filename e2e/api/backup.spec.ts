@@ -23,12 +23,13 @@ interface Job {
   outputUrl: string | null;
 }
 
-/** The web server and the worker as separate processes (scripts/server.ts, scripts/worker.ts), on `dataDir`. */
+/** The web server and the workers as separate processes (scripts/server.ts, scripts/worker.ts per lane), on `dataDir`. */
 function startWorkbench(port: number, dataDir: string): { base: string; worker: ChildProcess; stop(): Promise<void> } {
   const env = { ...process.env, ...OWN_SERVER_ADMIN_ENV, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", PORT: String(port), NODE_ENV: "production" as const };
   const start = (script: string, args: string[] = []) => spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: process.cwd(), env, stdio: "ignore", detached: true });
-  const worker = start("scripts/worker.ts");
-  const children: ChildProcess[] = [start("scripts/server.ts", ["-p", String(port)]), worker];
+  // One worker per lane, as `npm start` runs them; the batch one is the one a test holds.
+  const worker = start("scripts/worker.ts", ["--lane", "batch"]);
+  const children: ChildProcess[] = [start("scripts/server.ts", ["-p", String(port)]), start("scripts/worker.ts", ["--lane", "train"]), worker];
   return {
     base: `http://127.0.0.1:${port}`,
     worker,

@@ -6,6 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
+import { waitForJob, type Job } from "./job-helpers";
 import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
 import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 
@@ -31,33 +32,6 @@ function postChunked(url: string, headers: Record<string, string>, bytes: number
     };
     pump();
   });
-}
-
-interface Job {
-  id: string;
-  status: string;
-  rowsTotal: number | null;
-  rowsDone: number;
-  rowsFailed: number;
-  rate: number | null;
-  outputTable: string;
-  outputUrl: string | null;
-  error: string | null;
-}
-
-
-async function waitForJob(request: APIRequestContext, id: string, statuses: string[], timeout = 120_000): Promise<Job> {
-  let job: Job | undefined;
-  await expect
-    .poll(
-      async () => {
-        job = await expectJson<Job>(await request.get(`/api/jobs/${id}`), 200);
-        return job.status;
-      },
-      { timeout, intervals: [250, 500, 1000] },
-    )
-    .toMatch(new RegExp(`^(${statuses.join("|")})$`));
-  return job!;
 }
 
 /** A job's output table (row, id, a, b, a's SQLite type, error), read from the test server's database file. */
@@ -172,6 +146,10 @@ test("bad job requests are refused naming the field, before anything runs", asyn
   await expectProblem(await post({ datasetId: mismatch.id, errorThreshold: -5 }), 422, "errorThreshold");
   await expectProblem(await post({ dataset: "x" }), 422);
   await expectProblem(await post(raw("{not json"), { "content-type": "application/json" }), 422, "body");
+  // JSON sent as text/plain is read as a CSV it cannot be: a 422 naming file (it was a 500), with a hint.
+  const notCsv = await expectProblem(await post(raw('{"datasetId":"ds_nosuch"}'), { "content-type": "text/plain" }), 422, "file");
+  expect(notCsv.detail).toMatch(/quote.*looks like JSON/);
+  await expectProblem(await post(raw('id,"a"x,b\n1,2,3\n'), { "content-type": "text/csv" }), 422, "file");
   await expectProblem(await post(raw("<xml/>"), { "content-type": "application/xml" }), 415, "content-type");
   // A text/csv body is streamed to disk: one over MAX_UPLOAD_BYTES (8 MiB in the tests) is refused naming the file.
   await expectProblem(await post(Buffer.alloc(8 * 1024 * 1024 + 1, "1,2,3\n"), { "content-type": "text/csv" }), 413, "file");

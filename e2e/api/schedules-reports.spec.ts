@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { expectJson, expectProblem, uniq } from "./helpers";
+import { waitForJob, type Job } from "./job-helpers";
 
 /**
  * Schedules and reports over the seeded batch scenario: the worker trains the orange-juice
@@ -12,19 +13,6 @@ const FUTURE = "Orange juice weeks to forecast";
 const HISTORY = "Orange juice sales (9 series)";
 /** The worker trains two sample models at start, behind other tests' runs: allow for it. */
 const SEED_TIMEOUT_MS = 240_000;
-
-interface Job {
-  id: string;
-  endpoint: string;
-  status: string;
-  rowsTotal: number | null;
-  rowsDone: number;
-  rowsFailed: number;
-  outputUrl: string | null;
-  scheduleId: string | null;
-  finishedAt: string | null;
-  error: string | null;
-}
 
 interface Schedule {
   id: string;
@@ -74,20 +62,6 @@ async function waitForOjEndpoint(request: APIRequestContext): Promise<void> {
   await expect
     .poll(async () => (await request.get(`/api/endpoints/${OJ}`)).status(), { timeout: SEED_TIMEOUT_MS, intervals: [1000, 2000, 5000] })
     .toBe(200);
-}
-
-async function waitForJob(request: APIRequestContext, id: string, timeout = 120_000): Promise<Job> {
-  let job: Job | undefined;
-  await expect
-    .poll(
-      async () => {
-        job = await expectJson<Job>(await request.get(`/api/jobs/${id}`), 200);
-        return job.status;
-      },
-      { timeout, intervals: [250, 500, 1000] },
-    )
-    .toMatch(/^(succeeded|failed|cancelled)$/);
-  return job!;
 }
 
 const newSchedule = (request: APIRequestContext, body: Record<string, unknown>) => request.post("/api/schedules", { data: body });

@@ -38,6 +38,11 @@ const schema = z.object({
   WORKBENCH_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   /** Set to "0" to start without the bundled sample projects. */
   WORKBENCH_SEED_SAMPLES: z.enum(["0", "1"]).default("1"),
+  /**
+   * Tests only: each database connection of this process may grow the database by this many bytes,
+   * then writes fail with SQLITE_FULL, as on a full disk (db/client.ts limitGrowth).
+   */
+  WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
 });
 
 function load() {

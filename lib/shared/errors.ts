@@ -17,6 +17,7 @@ export type ErrorCode =
   | "HEADERS_TOO_LARGE"
   | "UPSTREAM"
   | "UPSTREAM_TIMEOUT"
+  | "INSUFFICIENT_STORAGE"
   | "INTERNAL";
 
 export interface FieldError {
@@ -60,3 +61,16 @@ export const notFound = (what: string, id: string) =>
   new AppError("NOT_FOUND", `${what} ${JSON.stringify(id)} does not exist.`);
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** Error codes of a full disk: Node's (ENOSPC, EDQUOT: a quota) and SQLite's (SQLITE_FULL). */
+const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
+
+/** Whether a write failed because the disk (or the database's quota of it) is full. */
+export const isDiskFull = (e: unknown): boolean =>
+  typeof e === "object" && e !== null && DISK_FULL_CODES.has(String((e as { code?: unknown }).code));
+
+/** A 507 naming `field`: what was sent could not be stored for want of disk space, and nothing of it was kept. */
+export const diskFull = (field: string, what: string) =>
+  new AppError("INSUFFICIENT_STORAGE", `No space left on device: the server's disk is full, so ${what} could not be stored; nothing of it was kept. Free some space, then send it again.`, [
+    { field, message: "no space left on device" },
+  ]);

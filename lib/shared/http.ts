@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   HEADERS_TOO_LARGE: 431,
   UPSTREAM: 502,
   UPSTREAM_TIMEOUT: 504,
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL: 500,
 };
 
@@ -36,6 +37,7 @@ const TITLE: Record<ErrorCode, string> = {
   HEADERS_TOO_LARGE: "Request headers too large",
   UPSTREAM: "Upstream failure",
   UPSTREAM_TIMEOUT: "Upstream timed out",
+  INSUFFICIENT_STORAGE: "Insufficient storage",
   INTERNAL: "Internal error",
 };
 
@@ -206,6 +208,20 @@ export async function consumeLimited(
     throw new AppError("BAD_REQUEST", `The body could not be read: ${(e as Error).message}`, [{ field: "body", message: "unreadable" }]);
   }
   if (size > limit) throw tooBig();
+}
+
+/**
+ * Reads and discards what is left of a body whose reading stopped on an error (a bad row, a full
+ * disk), so a client that keeps its connection reads the answer instead of a connection stalled on
+ * unread bytes; gives up past DRAIN_MAX_BYTES.
+ */
+export async function drainRest(body: AsyncIterable<Uint8Array>): Promise<void> {
+  let size = 0;
+  try {
+    for await (const chunk of body) if ((size += chunk.byteLength) > DRAIN_MAX_BYTES) break;
+  } catch {
+    // Broken off by the client: nothing is left to read.
+  }
 }
 
 /** A body's chunks as UTF-8 text (a byte-order mark dropped), at most `limit` bytes: 413 past it (see consumeLimited). */

@@ -72,4 +72,29 @@ describe("ingestDataset", () => {
     expect((await readTypedRows(v.id)).rows[0]).toEqual({ code: "7", n: 1 });
     expect(() => overrideColumnTypes(v.id, { columns: [{ name: "nope", type: "text" }] })).toThrow(/unknown column/);
   });
+
+  it("a full disk mid-ingest is a 507 naming the field, and nothing of the data stays", async () => {
+    const sqlite = getDb().$client;
+    const before = countRows();
+    const versions = () => (sqlite.prepare("SELECT count(*) AS n FROM dataset_versions").get() as { n: number }).n;
+    const versionsBefore = versions();
+    const pages = sqlite.pragma("page_count", { simple: true }) as number;
+    const pageSize = sqlite.pragma("page_size", { simple: true }) as number;
+    // SQLite's own limit: past 256 KiB more, its writes fail with SQLITE_FULL, as on a full disk.
+    sqlite.pragma(`max_page_count = ${pages + Math.ceil((256 * 1024) / pageSize)}`);
+    try {
+      const rows = Array.from({ length: 40_000 }, (_, i) => `${i},some text to fill the page ${i}`).join("\n");
+      const err = await ingestDataset(unique("full"), { ...source(`a,b\n${rows}\n`, 64 * 1024), maxBytes: 64 << 20 }).catch((e) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.code).toBe("INSUFFICIENT_STORAGE");
+      expect(err.errors).toEqual([{ field: "file", message: "no space left on device" }]);
+      expect(err.message).toMatch(/^No space left on device/);
+      expect(countRows()).toBe(before);
+      expect(versions()).toBe(versionsBefore);
+      // The space it took is free again: a small file fits.
+      expect((await ingestDataset(unique("fits"), source("a\n1\n"))).rowCount).toBe(1);
+    } finally {
+      sqlite.pragma("max_page_count = 4294967294");
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, eq, max } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetProfiles, datasetRows, datasetVersions } from "@/db/schema";
-import { AppError } from "@/lib/shared/errors";
+import { AppError, diskFull, isDiskFull } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { createTypeInferrer } from "../infer";
 import type { DatasetFormat, DatasetVersion } from "../types";
@@ -34,6 +34,14 @@ export interface IngestedData {
   /** Removes everything stored so far. */
   discard(): void;
 }
+
+/**
+ * The name of a version while it is ingesting: hidden (no dataset name starts with NUL) and
+ * naming the process that ingests it, so a clean-up at start (recover.ts) can tell a live
+ * ingest of another process from what a dead one left.
+ */
+export const PENDING_PREFIX = "\u0000pending/";
+const pendingName = (id: string) => `${PENDING_PREFIX}${process.pid}/${id}`;
 
 export function checkDatasetName(name: string | undefined | null): string {
   const n = (name ?? "").trim();
@@ -70,26 +78,32 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
   const { head, rest } = await peek(counted, SNIFF_BYTES);
   const format = src.format ?? detectFormat(src.fileName, src.contentType, head);
 
-  db.insert(datasetVersions)
-    .values({
-      id,
-      name: `\u0000pending/${id}`,
-      version: 0,
-      status: "ingesting",
-      sourceKind: src.sourceKind,
-      source: src.source,
-      format,
-      columns: [],
-      createdAt: new Date(),
-    })
-    .run();
-
   const discard = () => {
     db.transaction((tx) => {
       tx.delete(datasetRows).where(eq(datasetRows.versionId, id)).run();
       tx.delete(datasetVersions).where(eq(datasetVersions.id, id)).run();
     });
   };
+  // A full disk is the server's problem, not the file's: a 507 naming the field.
+  const asStored = (e: unknown) => (isDiskFull(e) ? diskFull(field, "the data") : e);
+
+  try {
+    db.insert(datasetVersions)
+      .values({
+        id,
+        name: pendingName(id),
+        version: 0,
+        status: "ingesting",
+        sourceKind: src.sourceKind,
+        source: src.source,
+        format,
+        columns: [],
+        createdAt: new Date(),
+      })
+      .run();
+  } catch (e) {
+    throw asStored(e);
+  }
 
   const insert = db.$client.prepare("INSERT INTO dataset_rows (version_id, idx, data) VALUES (?, ?, ?)");
   const insertBatch = db.$client.transaction((rows: unknown[][], start: number) => {
@@ -110,8 +124,13 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
       throw new AppError("VALIDATION", "The file has no data rows.", [{ field, message: "no data rows" }]);
     }
   } catch (e) {
-    discard();
-    throw e;
+    try {
+      discard();
+    } catch (d) {
+      // The disk may be too full even to delete; the next start removes what is left (recover.ts).
+      console.error(`[ingest] could not remove the unfinished version ${id}`, d);
+    }
+    throw asStored(e);
   }
   const info = inferrer.finish(columns, rowCount);
   const contentHash = `sha256:${hash.digest("hex")}`;
@@ -120,21 +139,25 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
     discard,
     finalize(rawName: string) {
       const name = checkDatasetName(rawName);
-      return db.transaction((tx) => {
-        const last = tx
-          .select({ v: max(datasetVersions.version) })
-          .from(datasetVersions)
-          .where(and(eq(datasetVersions.name, name), eq(datasetVersions.status, "ready")))
-          .get();
-        const version = (last?.v ?? 0) + 1;
-        tx.update(datasetVersions)
-          .set({ name, version, status: "ready", columns: info, rowCount, sizeBytes, contentHash })
-          .where(eq(datasetVersions.id, id))
-          .run();
-        tx.delete(datasetProfiles).where(eq(datasetProfiles.versionId, id)).run();
-        const row = tx.select().from(datasetVersions).where(eq(datasetVersions.id, id)).get();
-        return presentVersion(row!);
-      });
+      try {
+        return db.transaction((tx) => {
+          const last = tx
+            .select({ v: max(datasetVersions.version) })
+            .from(datasetVersions)
+            .where(and(eq(datasetVersions.name, name), eq(datasetVersions.status, "ready")))
+            .get();
+          const version = (last?.v ?? 0) + 1;
+          tx.update(datasetVersions)
+            .set({ name, version, status: "ready", columns: info, rowCount, sizeBytes, contentHash })
+            .where(eq(datasetVersions.id, id))
+            .run();
+          tx.delete(datasetProfiles).where(eq(datasetProfiles.versionId, id)).run();
+          const row = tx.select().from(datasetVersions).where(eq(datasetVersions.id, id)).get();
+          return presentVersion(row!);
+        });
+      } catch (e) {
+        throw asStored(e);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { PARSE_BATCH_ROWS, detectFormat, parseRecords, type RecordBatch } from "@/lib/data/server/parse";
+import { PARSE_BATCH_ROWS, detectFormat, parseRecords, toFileError, type RecordBatch } from "@/lib/data/server/parse";
 import { AppError, type ErrorCode } from "@/lib/shared/errors";
 import type { DatasetFormat, RawCell } from "@/lib/data/types";
 
@@ -294,5 +294,17 @@ describe("parseRecords: streaming", () => {
     await expect(collect(parseRecords(failing("a\n1\n"), "csv"))).rejects.toBe(failure);
     await expect(collect(parseRecords(failing('{"a":1}\n'), "jsonl"))).rejects.toBe(failure);
     await expect(collect(parseRecords(failing('[{"a":1},'), "json"))).rejects.toBe(failure);
+  });
+});
+
+describe("toFileError", () => {
+  it("names file for a csv-parse error from the package's other build (another CsvError class), and passes anything else through", () => {
+    // As csv-parse's CommonJS build throws it where the ESM build's class was imported (the job's header reader).
+    const other = Object.assign(new Error('Invalid Opening Quote: a quote is found on field 0 at line 1, value is "{"'), { code: "INVALID_OPENING_QUOTE", lines: 1 });
+    const mapped = toFileError(other, undefined) as AppError;
+    expect(mapped).toBeInstanceOf(AppError);
+    expect(mapped.errors).toEqual([{ field: "file", message: expect.stringMatching(/^line 1: a quote appears inside an unquoted field/) }]);
+    const unrelated = Object.assign(new Error("EIO"), { code: "EIO" });
+    expect(toFileError(unrelated, undefined)).toBe(unrelated);
   });
 });

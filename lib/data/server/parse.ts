@@ -235,9 +235,13 @@ async function* parseDelimited(text: AsyncIterable<string>, delimiter: string): 
   if (rows.length > 0) yield { columns, rows };
 }
 
-/** Maps csv-parse's errors to AppErrors; anything else (the caller's input failing) passes through. */
-function toFileError(error: unknown, expectedFields: number | undefined): unknown {
-  if (!(error instanceof CsvError)) return error;
+/** A csv-parse error, whichever copy of the package made it: its ESM and CommonJS builds each have a CsvError class. */
+const isCsvError = (e: unknown): e is CsvError =>
+  e instanceof CsvError || (e instanceof Error && /^(CSV_|INVALID_OPENING_QUOTE$)/.test(String((e as { code?: unknown }).code)));
+
+/** Maps csv-parse's errors to AppErrors naming `file`; anything else (the caller's input failing) passes through. */
+export function toFileError(error: unknown, expectedFields: number | undefined): unknown {
+  if (!isCsvError(error)) return error;
   const where = typeof error.lines === "number" ? `line ${error.lines}: ` : "";
   if (error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
     const expected = expectedFields ?? expectedFieldsOf(error.message);

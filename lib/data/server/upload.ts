@@ -1,9 +1,9 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import busboy from "busboy";
 import { z } from "zod";
 import { env } from "@/lib/shared/env";
 import { AppError } from "@/lib/shared/errors";
-import { isJsonContentType, readJson } from "@/lib/shared/http";
+import { drainRest, isJsonContentType, readJson } from "@/lib/shared/http";
 import type { DatasetVersion } from "../types";
 import { checkDatasetName, ingestData, ingestDataset, type IngestedData } from "./ingest";
 import { openUrl } from "./url-import";
@@ -65,13 +65,17 @@ export async function createDatasetFromRequest(req: Request): Promise<DatasetVer
 
   if (/^(text\/(csv|plain|tab-separated-values)|application\/(json|x-ndjson|jsonl|octet-stream))/.test(contentType)) {
     const name = checkDatasetName(queryName);
-    return ingestDataset(name, {
-      sourceKind: "upload",
-      source: name,
-      contentType,
-      stream: Readable.fromWeb(req.body as import("node:stream/web").ReadableStream),
-      maxBytes: env.MAX_UPLOAD_BYTES,
-    });
+    const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream);
+    // The ingest reads a copy, which it destroys when it stops on an error; the rest of the body
+    // is then drained here, so a client that keeps its connection reads the answer.
+    const copy = body.pipe(new PassThrough());
+    body.on("error", (e) => copy.destroy(e));
+    try {
+      return await ingestDataset(name, { sourceKind: "upload", source: name, contentType, stream: copy, maxBytes: env.MAX_UPLOAD_BYTES });
+    } catch (e) {
+      await drainRest(body);
+      throw e;
+    }
   }
   throw new AppError(
     "UNSUPPORTED_MEDIA_TYPE",

@@ -43,6 +43,8 @@ try {
   db.pragma("busy_timeout = " + workerData.busyTimeoutMs);
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
+  // Tests only: as db/client.ts's limitGrowth, a full disk after this many more bytes.
+  if (workerData.fullAfterBytes) db.pragma("max_page_count = " + (db.pragma("page_count", { simple: true }) + Math.ceil(workerData.fullAfterBytes / db.pragma("page_size", { simple: true }))));
   const tuple = "(" + Array(width).fill("?").join(", ") + ")";
   const many = db.prepare("INSERT OR REPLACE INTO " + table + " VALUES " + Array(insertRows).fill(tuple).join(", "));
   const one = db.prepare("INSERT OR REPLACE INTO " + table + " VALUES " + tuple);
@@ -86,7 +88,7 @@ parentPort.on("message", (c) => {
   try {
     parentPort.postMessage({ seq: c.seq, ok: true, written: commit.immediate(c) });
   } catch (e) {
-    parentPort.postMessage({ seq: c.seq, ok: false, message: String((e && e.message) || e) });
+    parentPort.postMessage({ seq: c.seq, ok: false, message: String((e && e.message) || e), code: e && e.code });
   }
 });
 `;
@@ -105,7 +107,14 @@ export interface Committer {
 export function startCommitter(opts: { jobId: string; table: string; width: number; outFile: string }): Committer {
   const thread = new Worker(THREAD_SOURCE, {
     eval: true,
-    workerData: { from: `${process.cwd()}/package.json`, dbFile: env.databaseFile, busyTimeoutMs: BUSY_TIMEOUT_MS, insertRows: INSERT_ROWS, ...opts },
+    workerData: {
+      from: `${process.cwd()}/package.json`,
+      dbFile: env.databaseFile,
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      insertRows: INSERT_ROWS,
+      fullAfterBytes: env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES ?? null,
+      ...opts,
+    },
   });
   const waiting = new Map<number, { resolve: (written: number) => void; reject: (e: Error) => void }>();
   let seq = 0;
@@ -115,12 +124,13 @@ export function startCommitter(opts: { jobId: string; table: string; width: numb
     for (const w of waiting.values()) w.reject(failure);
     waiting.clear();
   };
-  thread.on("message", (m: { seq: number; ok: boolean; written?: number; message?: string; fatal?: string }) => {
+  thread.on("message", (m: { seq: number; ok: boolean; written?: number; message?: string; code?: string; fatal?: string }) => {
     if (m.fatal !== undefined) return failAll(new Error(`the job's output cannot be written: ${m.fatal}`));
     const w = waiting.get(m.seq);
     waiting.delete(m.seq);
     if (m.ok) w?.resolve(m.written!);
-    else w?.reject(new Error(m.message));
+    // With its code (ENOSPC, SQLITE_FULL): the job's failure names a full disk as such.
+    else w?.reject(Object.assign(new Error(m.message), { code: m.code }));
   });
   thread.on("error", (e) => failAll(e));
   thread.on("exit", (code) => failAll(new Error(`the commit thread exited (${code})`)));

@@ -7,7 +7,7 @@ import { coerceRow } from "@/lib/data/infer";
 import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
 import { csvRecordBatches } from "@/lib/data/csv-records";
 import { csvCell } from "@/lib/shared/csv";
-import { AppError } from "@/lib/shared/errors";
+import { AppError, isDiskFull } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
 import { nextFairId } from "@/lib/shared/server/fair-queue";
 import { coerceRows } from "../formats";
@@ -15,7 +15,7 @@ import { predictorFor } from "./endpoints";
 import { startCommitter } from "./job-commit";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
 import { realtimeLoad } from "./realtime-beat";
-import { jobDir, jobInputFile, jobOutputFile } from "./jobs";
+import { jobDir, jobInputFile, jobOutputFile, releaseJobOutput } from "./jobs";
 import type { Prediction, Predictor } from "./predictors";
 
 /** A job beside a saturated web server pauses this many times as long as each chunk took (a third of its speed); less as the web server is less busy. */
@@ -131,6 +131,19 @@ const finish = (id: string, set: Partial<JobRow>) =>
     .set({ ...set, finishedAt: new Date(), updatedAt: new Date() })
     .where(eq(jobs.id, id))
     .run();
+
+/**
+ * Removes a job's partial output (`ended`: only once it is failed or cancelled); a failure is
+ * logged, and the next start removes what is left (recover.ts).
+ */
+function release(job: JobRow, ended = false): void {
+  try {
+    const status = ended ? getDb().select({ s: jobs.status }).from(jobs).where(eq(jobs.id, job.id)).get()?.s : null;
+    if (!ended || status === "failed" || status === "cancelled") releaseJobOutput(job);
+  } catch (e) {
+    console.error(`[worker] could not remove the partial output of job ${job.id}; the next start will`, e);
+  }
+}
 
 /**
  * Runs a claimed job from its last committed chunk to the end. Each chunk is read, coerced and
@@ -250,10 +263,18 @@ export async function executeJob(job: JobRow, signal?: AbortSignal): Promise<voi
     }
     finish(job.id, { status: "succeeded", rowsTotal: done });
   } catch (e) {
-    const message = e instanceof AppError ? e.message : `the job failed: ${(e as Error).message}`;
+    // On a full disk, what the job took is freed first: marking it failed needs some space too.
+    if (isDiskFull(e)) release(job);
+    const message = isDiskFull(e)
+      ? `no space left on device: the job's output could not be written (${(e as Error).message}); its partial output was removed, so free some space and run it again`
+      : e instanceof AppError
+        ? e.message
+        : `the job failed: ${(e as Error).message}`;
     if (!(e instanceof AppError)) console.error(`[worker] job ${job.id} failed`, e);
     finish(job.id, { status: "failed", error: message });
   } finally {
+    // Failed or cancelled, it will not resume: nothing half-written stays, and its disk space is released.
+    release(job, true);
     console.log(`[worker] job ${job.id} ended in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }

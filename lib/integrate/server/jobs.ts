@@ -11,11 +11,12 @@ import { datasetVersions, jobRowErrors, jobs, type JobRow } from "@/db/schema";
 import { getDataset } from "@/lib/data/server/datasets";
 import { currentPrincipal } from "@/lib/identity/server/context";
 import { getSettings } from "@/lib/identity/server/settings";
-import { AppError, notFound } from "@/lib/shared/errors";
+import { AppError, diskFull, isDiskFull, notFound } from "@/lib/shared/errors";
 import { env } from "@/lib/shared/env";
 import { checkDeclaredLength, consumeLimited, isJsonContentType, parseWith } from "@/lib/shared/http";
 import type { RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
+import { quoteIdent } from "@/lib/shared/sql";
 import { ACTIVE_STATUSES, quotaExceeded } from "@/lib/train/server/quotas";
 import { authenticate, servingEndpoint } from "./endpoints";
 
@@ -109,10 +110,35 @@ function csvRowCounter() {
   };
 }
 
+/** The first `bytes` of a file, as text. */
+function headOf(file: string, bytes: number): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.toString("utf8", 0, fs.readSync(fd, buf, 0, bytes, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The header of a job's CSV: a file csv-parse cannot read (JSON sent as text/plain, say) is a 422 naming `file`. */
 async function readCsvHeader(file: string): Promise<string[]> {
   const { parse } = await import("csv-parse");
-  const parser = fs.createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
-  for await (const record of parser) return (record as string[]).map((s) => s.trim());
+  const input = fs.createReadStream(file);
+  const parser = input.pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  try {
+    for await (const record of parser) return (record as string[]).map((s) => s.trim());
+  } catch (e) {
+    const { toFileError } = await import("@/lib/data/server/parse");
+    const problem = toFileError(e, undefined);
+    if (problem instanceof AppError && /^\s*[[{]/.test(headOf(file, 64))) {
+      throw new AppError("VALIDATION", `${problem.message}; the body looks like JSON: send {"datasetId"} as application/json, or a CSV file.`, problem.errors);
+    }
+    throw problem;
+  } finally {
+    // pipe() leaves the file open when the parser stops (after the header, or on an error).
+    input.destroy();
+  }
   return [];
 }
 
@@ -256,7 +282,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
     }
   } catch (e) {
     fs.rmSync(jobDir(id), { recursive: true, force: true });
-    throw e;
+    throw isDiskFull(e) ? diskFull("file", "the job's file") : e;
   }
   const now = new Date();
   const row: JobRow = {
@@ -287,7 +313,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
     });
   } catch (e) {
     fs.rmSync(jobDir(id), { recursive: true, force: true });
-    throw e;
+    throw isDiskFull(e) ? diskFull("file", "the job") : e;
   }
   return presentJob(row);
 }
@@ -327,10 +353,25 @@ export function jobErrors(id: string, limit = 1000): { row: number; message: str
 export function cancelJob(id: string): Job {
   const row = getJobRow(id);
   const db = getDb();
-  if (row.status === "queued") db.update(jobs).set({ status: "cancelled", cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() }).where(eq(jobs.id, id)).run();
-  else if (row.status === "running") db.update(jobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(jobs.id, id)).run();
+  // Only while still queued: a worker that claims it meanwhile sees cancelRequested after its chunk (the running case below).
+  const cancelledQueued =
+    row.status === "queued" &&
+    db.update(jobs).set({ status: "cancelled", cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(jobs.id, id), eq(jobs.status, "queued"))).run().changes > 0;
+  if (cancelledQueued) releaseJobOutput(row);
+  else if (row.status === "queued" || row.status === "running") db.update(jobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(jobs.id, id)).run();
   else throw new AppError("CONFLICT", `The job has already ${row.status}; there is nothing to cancel.`, [{ field: "status", message: row.status }]);
   return getJob(id);
+}
+
+/**
+ * Removes what a job that ended failed or cancelled wrote: it will never resume, and its output is
+ * never offered (jobOutputStream; reports, monitoring and actuals read succeeded jobs only). Its
+ * folder (input and partial output.csv) and its output table go, and the disk space with them;
+ * its row errors stay, to say why it failed.
+ */
+export function releaseJobOutput(job: Pick<JobRow, "id" | "outputTable">): void {
+  fs.rmSync(jobDir(job.id), { recursive: true, force: true });
+  getDb().$client.exec(`DROP TABLE IF EXISTS ${quoteIdent(job.outputTable)}`);
 }
 
 /** The output CSV of a succeeded job, as a stream of its committed bytes. */

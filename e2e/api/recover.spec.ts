@@ -1,0 +1,171 @@
+/**
+ * Crashes and full disks, on servers of the tests' own: a web server killed mid-upload leaves
+ * nothing half-made once it starts again, and a full disk is a clear problem (507 for an upload,
+ * a failed job naming the reason) with nothing half-written kept.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { freePort, startOwnWebServer, type OwnServer } from "../own-server";
+import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
+import { expectJson, expectProblem, uniq, upload } from "./helpers";
+import { waitForJob, type Job } from "./job-helpers";
+import { deployLinear, idCsv } from "./train-helpers";
+
+/** Reads the own server's database (read-only, a connection per call, so nothing stays open across a kill). */
+function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+async function ready(server: OwnServer): Promise<APIRequestContext> {
+  const probe = await playwrightRequest.newContext({ baseURL: server.base });
+  try {
+    await expect.poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 90_000 }).toBe(200);
+  } catch (e) {
+    throw new Error(`the server did not start: ${(e as Error).message}\n${server.output().slice(-3000)}`);
+  } finally {
+    await probe.dispose();
+  }
+  return adminContextOn(playwrightRequest, server.base);
+}
+
+/** A personal token for requests made with node:http (Playwright cannot leave a body unfinished). */
+async function tokenOn(api: APIRequestContext): Promise<string> {
+  return (await expectJson<{ token: string }>(await api.post("/api/tokens", { data: { name: uniq("raw"), expiresInDays: 1 } }), 201)).token;
+}
+
+/**
+ * Starts a POST whose body streams `rows` CSV lines (idCsv's shape) and is never finished: the
+ * server is killed while it still reads. Errors of the dying connection are expected and dropped.
+ */
+function unfinishedUpload(url: string, headers: Record<string, string>, rows: number): http.ClientRequest {
+  const req = http.request(url, { method: "POST", headers: { ...headers, "content-type": "text/csv", "transfer-encoding": "chunked" } });
+  req.on("error", () => undefined);
+  req.on("response", (res) => res.resume());
+  let i = 0;
+  const pump = () => {
+    if (i === 0) req.write("id,a,b,y\n");
+    while (i < rows) {
+      const lines: string[] = [];
+      for (const end = Math.min(rows, i + 5000); i < end; i++) lines.push(`${i},${(i % 97) / 10},${(i % 89) / 10},${i % 7}`);
+      if (!req.write(lines.join("\n") + "\n")) return void req.once("drain", pump);
+    }
+  };
+  pump();
+  return req;
+}
+
+test("a web server killed mid-upload leaves no half-made version, rows or job file once it starts again", async () => {
+  test.setTimeout(300_000);
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-crash-"));
+  // The first server has a worker (to train the job's model); it lives on when its web server dies, as under the supervisor.
+  const first = startOwnWebServer(port, OWN_SERVER_ADMIN_ENV, { dataDir, worker: true });
+  let second: OwnServer | null = null;
+  let api: APIRequestContext | null = null;
+  const uploads: http.ClientRequest[] = [];
+  try {
+    api = await ready(first);
+    const ep = await deployLinear(api);
+    const auth = { authorization: `Bearer ${await tokenOn(api)}` };
+    const name = uniq("killed upload");
+    uploads.push(unfinishedUpload(`${first.base}/api/datasets?name=${encodeURIComponent(name)}`, auth, 500_000));
+    uploads.push(unfinishedUpload(`${first.base}/api/endpoints/${ep.name}/jobs`, { authorization: `Bearer ${ep.key}` }, 500_000));
+
+    // Kill once the version is ingesting with rows stored, and the job's file is on disk.
+    const jobsDir = path.join(dataDir, "jobs");
+    const pendingRows = () =>
+      query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM dataset_rows WHERE version_id IN (SELECT id FROM dataset_versions WHERE status = 'ingesting')")[0].n;
+    const jobFileBytes = () => (fs.existsSync(jobsDir) ? fs.readdirSync(jobsDir).reduce((n, id) => n + (fs.statSync(path.join(jobsDir, id, "input.csv"), { throwIfNoEntry: false })?.size ?? 0), 0) : 0);
+    await expect.poll(pendingRows, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(10_000);
+    await expect.poll(jobFileBytes, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(0);
+    const pending = query<{ id: string }>(dataDir, "SELECT id FROM dataset_versions WHERE status = 'ingesting'");
+    expect(pending).toHaveLength(1);
+    const knownJobs = new Set(query<{ id: string }>(dataDir, "SELECT id FROM jobs").map((j) => j.id));
+    const orphanFolders = fs.readdirSync(jobsDir).filter((id) => !knownJobs.has(id));
+    expect(orphanFolders).toHaveLength(1);
+    process.kill(-first.child.pid!, "SIGKILL");
+    await expect.poll(() => first.child.exitCode ?? first.child.signalCode, { timeout: 15_000 }).toBe("SIGKILL");
+    const rowsLeft = pendingRows();
+    expect(rowsLeft, "the killed server left the version ingesting, with its rows").toBeGreaterThan(0);
+
+    second = startOwnWebServer(port, OWN_SERVER_ADMIN_ENV, { dataDir });
+    await api.dispose();
+    api = await ready(second);
+    await expect.poll(() => second!.output()).toContain(`[recover] removed 1 unfinished dataset version(s) left ingesting, with their ${rowsLeft} row(s)`);
+    await expect.poll(() => second!.output()).toContain("[recover] removed 1 job folder(s) of uploads cut off before their job was queued");
+    expect(query(dataDir, "SELECT id FROM dataset_versions WHERE status = 'ingesting'")).toEqual([]);
+    expect(query(dataDir, "SELECT count(*) AS n FROM dataset_rows WHERE version_id = ?", pending[0].id)).toEqual([{ n: 0 }]);
+    expect(fs.existsSync(path.join(jobsDir, orphanFolders[0]))).toBe(false);
+    expect((await expectJson<{ items: { name: string }[] }>(await api.get("/api/datasets"), 200)).items.map((d) => d.name)).not.toContain(name);
+    // The restarted server takes the same upload whole.
+    expect((await upload(api, name, idCsv(2000))).rowCount).toBe(2000);
+  } finally {
+    for (const u of uploads) u.destroy();
+    await api?.dispose();
+    first.stop();
+    second?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** Bytes the database may grow by in the tests below before SQLite fails writes as on a full disk (db/client.ts limitGrowth). */
+const DISK_FULL_AFTER_BYTES = String(1024 * 1024);
+
+test("a full disk during an upload is a 507 naming file; nothing of it stays and its space is free again", async () => {
+  test.setTimeout(180_000);
+  const server = startOwnWebServer(await freePort(), { ...OWN_SERVER_ADMIN_ENV, WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES });
+  let api: APIRequestContext | null = null;
+  try {
+    api = await ready(server);
+    const name = uniq("too big for the disk");
+    const res = await api.post(`/api/datasets?name=${encodeURIComponent(name)}`, { headers: { "content-type": "text/csv" }, data: Buffer.from(idCsv(100_000)) });
+    const problem = await expectProblem(res, 507, "file");
+    expect(problem.title).toBe("Insufficient storage");
+    expect(problem.detail).toMatch(/^No space left on device: the server's disk is full/);
+    expect(query(server.dataDir, "SELECT id FROM dataset_versions WHERE status = 'ingesting'")).toEqual([]);
+    expect(query(server.dataDir, "SELECT count(*) AS n FROM dataset_rows")).toEqual([{ n: 0 }]);
+    expect((await expectJson<{ items: unknown[] }>(await api.get("/api/datasets"), 200)).items).toEqual([]);
+    // What the failed upload took is free again: a file of half the allowance fits.
+    expect((await upload(api, name, idCsv(8000))).rowCount).toBe(8000);
+  } finally {
+    await api?.dispose();
+    server.stop();
+  }
+});
+
+test("a full disk during a job fails it naming the reason, and none of its output stays", async () => {
+  test.setTimeout(300_000);
+  // Only the worker's writes meet the full disk: the web server takes the model's data and the job's file.
+  const server = startOwnWebServer(await freePort(), OWN_SERVER_ADMIN_ENV, { worker: true, workerEnv: { WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES } });
+  let api: APIRequestContext | null = null;
+  try {
+    api = await ready(server);
+    const ep = await deployLinear(api);
+    const rows = 60_000;
+    const queued = await expectJson<Job>(
+      await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" }, data: Buffer.from(idCsv(rows)) }),
+      202,
+    );
+    const job = await waitForJob(api, queued.id, ["succeeded", "failed", "cancelled"]);
+    expect(job.status).toBe("failed");
+    expect(job.error).toMatch(/^no space left on device: the job's output could not be written \(database or disk is full\)/);
+    expect(job.rowsDone).toBeLessThan(rows);
+    expect(job.outputUrl).toBeNull();
+    await expectProblem(await api.get(`/api/jobs/${job.id}/output.csv`), 409, "status");
+    // Nothing half-written: no folder (input, partial output.csv) and no output table.
+    expect(fs.existsSync(path.join(server.dataDir, "jobs", job.id))).toBe(false);
+    expect(query(server.dataDir, "SELECT name FROM sqlite_master WHERE name = ?", job.outputTable)).toEqual([]);
+  } finally {
+    await api?.dispose();
+    server.stop();
+  }
+});

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import { inArray } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { jobs } from "@/db/schema";
+import { removeUnfinishedVersions } from "@/lib/data/server/recover";
+import { env } from "@/lib/shared/env";
+import { releaseJobOutput } from "./jobs";
+
+/** When this process started: a job folder written since then may be another live process's upload. */
+const startedAtMs = () => Date.now() - process.uptime() * 1000;
+
+/** The newest modification time of a folder and the files in it. */
+function lastWrittenMs(dir: string): number {
+  let newest = fs.statSync(dir).mtimeMs;
+  for (const f of fs.readdirSync(dir)) newest = Math.max(newest, fs.statSync(path.join(dir, f)).mtimeMs);
+  return newest;
+}
+
+/**
+ * Job folders without a job: a job's file is saved before its row is inserted (createJob), so a
+ * web server killed mid-upload leaves the folder alone. Only web servers save job files, and this
+ * runs before this one takes requests; a folder written since it started is left to its writer.
+ */
+function removeOrphanJobFolders(): number {
+  const root = path.join(env.dataDir, "jobs");
+  if (!fs.existsSync(root)) return 0;
+  const folders = fs.readdirSync(root);
+  const known = new Set<string>();
+  for (let i = 0; i < folders.length; i += 500) {
+    const ids = folders.slice(i, i + 500);
+    for (const j of getDb().select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, ids)).all()) known.add(j.id);
+  }
+  const since = startedAtMs();
+  let removed = 0;
+  for (const id of folders) {
+    const dir = path.join(root, id);
+    if (known.has(id) || !fs.statSync(dir).isDirectory() || lastWrittenMs(dir) >= since) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * Failed and cancelled jobs never resume (the worker requeues only running ones), so what they
+ * wrote is removed when they end (executeJob); this finds what a crash in between, or a job
+ * cancelled while queued, left: their folders and output tables.
+ */
+function releaseEndedJobs(): number {
+  const db = getDb();
+  const tables = new Set(
+    (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'job\\_output\\_%' ESCAPE '\\'").all() as { name: string }[]).map((t) => t.name),
+  );
+  let released = 0;
+  for (const job of db.select({ id: jobs.id, outputTable: jobs.outputTable }).from(jobs).where(inArray(jobs.status, ["failed", "cancelled"])).all()) {
+    if (!tables.has(job.outputTable) && !fs.existsSync(path.join(env.dataDir, "jobs", job.id))) continue;
+    releaseJobOutput(job);
+    released++;
+  }
+  return released;
+}
+
+/**
+ * Removes what a crash left half-made, at the web server's start before it takes requests, and
+ * says what went, one line per kind: versions still ingesting with their rows, job folders of
+ * uploads cut off, and the partial output of jobs that will not resume.
+ */
+export async function recoverAfterCrash(): Promise<void> {
+  // Each kind on its own: a clean-up that fails is logged and tried again at the next start, never a reason not to start.
+  const attempt = async <T>(what: string, fn: () => T | Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (e) {
+      console.error(`[recover] could not remove ${what}`, e);
+      return null;
+    }
+  };
+  const versions = await attempt("unfinished dataset versions", removeUnfinishedVersions);
+  if (versions?.versions) console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
+  const folders = await attempt("job folders without a job", removeOrphanJobFolders);
+  if (folders) console.log(`[recover] removed ${folders} job folder(s) of uploads cut off before their job was queued`);
+  const ended = await attempt("the output of failed and cancelled jobs", releaseEndedJobs);
+  if (ended) console.log(`[recover] removed the partial output (files and table) of ${ended} failed or cancelled job(s)`);
+}
