@@ -158,8 +158,9 @@ const scored = { answered: 0, ok: 0 };
 
 interface AppProcess {
   pid: number;
-  role: "web" | "worker";
-  /** "web server", "worker", or "worker (batch)" for a worker started with `--lane batch`. */
+  /** A standby web server (`--standby`, launch.mjs) serves nothing until the serving one dies: it is not killed as "web". */
+  role: "web" | "standby" | "worker";
+  /** "web server", "web standby", "worker", or "worker (batch)" for a worker started with `--lane batch`. */
   label: string;
 }
 
@@ -181,7 +182,7 @@ async function appProcesses(launcherPid: number): Promise<AppProcess[]> {
   const visit = async (pid: number) => {
     for (const child of await childrenOf(pid)) {
       const cmd = (await fs.promises.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "")).split("\0");
-      if (cmd.some((a) => a.endsWith("scripts/server.ts"))) found.push({ pid: child, role: "web", label: "web server" });
+      if (cmd.some((a) => a.endsWith("scripts/server.ts"))) found.push(cmd.includes("--standby") ? { pid: child, role: "standby", label: "web standby" } : { pid: child, role: "web", label: "web server" });
       else if (cmd.some((a) => a.endsWith("scripts/worker.ts"))) {
         const lane = cmd[cmd.indexOf("--lane") + 1];
         found.push({ pid: child, role: "worker", label: cmd.includes("--lane") && lane ? `worker (${lane})` : "worker" });
