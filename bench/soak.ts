@@ -181,7 +181,8 @@ async function appProcesses(launcherPid: number): Promise<AppProcess[]> {
   const found: AppProcess[] = [];
   const visit = async (pid: number) => {
     for (const child of await childrenOf(pid)) {
-      const cmd = (await fs.promises.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "")).split("\0");
+      // Split on spaces too: a standby that took over rewrites its command line as one string (process.title).
+      const cmd = (await fs.promises.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "")).split(/[\0 ]/);
       if (cmd.some((a) => a.endsWith("scripts/server.ts"))) found.push(cmd.includes("--standby") ? { pid: child, role: "standby", label: "web standby" } : { pid: child, role: "web", label: "web server" });
       else if (cmd.some((a) => a.endsWith("scripts/worker.ts"))) {
         const lane = cmd[cmd.indexOf("--lane") + 1];
