@@ -67,6 +67,8 @@ async function main() {
     process.on("message", (m: { type?: string }) => {
       if (m?.type !== "take-over" || server.listening || stopping) return;
       listen();
+      // It is the serving one now: its command line says so (ps, the supervisor's tests, the soak's kills).
+      process.title = process.argv.filter((a) => a !== "--standby").join(" ");
       // What the dead server left half-made, then the timers only the serving process runs (instrumentation.ts).
       void (globalThis as { __workbenchTakeOver?: () => Promise<void> }).__workbenchTakeOver?.();
     });

@@ -273,6 +273,7 @@ test("a web server killed with SIGKILL hands the port to its standby, which serv
       // …and a new standby stands by behind it.
       await expect.poll(() => app.childPid("--standby"), { timeout: 90_000 }).toBeDefined();
       expect(app.childPid("--standby")).not.toBe(standby);
+      // The one that took over no longer names itself a standby.
       expect(app.childPid("scripts/server.ts")).toBe(standby);
     } finally {
       await api.dispose();
