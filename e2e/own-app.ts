@@ -17,7 +17,7 @@ export interface OwnApp {
   supervisor: ChildProcess;
   /** Everything the supervisor and its children printed so far. */
   output(): string;
-  /** The pid of the supervisor's child whose command line contains `script` (e.g. "scripts/server.ts"), if one runs. */
+  /** The pid of the supervisor's child whose command line contains `script` (e.g. "scripts/server.ts"; a standby web server only when asked for with "--standby"), if one runs. */
   childPid(script: string): number | undefined;
   /** Resolves with the supervisor's exit code (null: a signal) once it has exited. */
   exited: Promise<number | null>;
@@ -59,7 +59,7 @@ export function startOwnApp(port: number, opts: OwnAppOptions = {}): OwnApp {
     dataDir,
     supervisor,
     output: () => out,
-    childPid: (name) => childrenOf(supervisor.pid!).find((c) => c.cmdline.includes(name))?.pid,
+    childPid: (name) => childrenOf(supervisor.pid!).find((c) => c.cmdline.includes(name) && (name.includes("--standby") || !c.cmdline.includes("--standby")))?.pid,
     exited,
     async kill({ keepData = false } = {}) {
       try {

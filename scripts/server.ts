@@ -18,6 +18,9 @@ async function main() {
   const port = Number(process.argv[process.argv.indexOf("-p") + 1] || process.env.PORT || 3000);
   // As `next start` does, before React and Next are loaded.
   (process.env as Record<string, string>).NODE_ENV = "production";
+  // A standby (launch.mjs): instrumentation.ts leaves what only the serving process does until it takes over.
+  const standby = process.argv.includes("--standby");
+  if (standby) process.env.WORKBENCH_STANDBY = "1";
   // This server prints the set-up link itself, after its address (instrumentation.ts does under `next dev`).
   process.env.WORKBENCH_FRONT = "1";
   const { default: next } = await import("next");
@@ -48,12 +51,30 @@ async function main() {
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
-  server.listen(port, () => {
-    console.log(`▲ workbench ready on http://localhost:${port}`);
-    // Before anyone has an account: the one-time link that creates the first administrator.
-    const link = setupLink(`http://localhost:${port}`);
-    if (link) console.log(`▲ set up the first administrator: ${link}`);
-  });
+  const listen = () =>
+    server.listen(port, () => {
+      console.log(`▲ workbench ready on http://localhost:${port}`);
+      // Before anyone has an account: the one-time link that creates the first administrator.
+      const link = setupLink(`http://localhost:${port}`);
+      if (link) console.log(`▲ set up the first administrator: ${link}`);
+      // The supervisor starts a standby once this one serves (launch.mjs).
+      process.send?.({ type: "listening" });
+    });
+  if (!standby) listen();
+  else {
+    // A standby: loaded, prepared and with the deployed models compiled, it listens only when the
+    // supervisor says the serving web server died — serving again takes milliseconds, not a start.
+    process.on("message", (m: { type?: string }) => {
+      if (m?.type !== "take-over" || server.listening || stopping) return;
+      listen();
+      // It is the serving one now: its command line says so (ps, the supervisor's tests, the soak's kills).
+      process.title = process.argv.filter((a) => a !== "--standby").join(" ");
+      // What the dead server left half-made, then the timers only the serving process runs (instrumentation.ts).
+      void (globalThis as { __workbenchTakeOver?: () => Promise<void> }).__workbenchTakeOver?.();
+    });
+    console.log(`[server] standing by (pid ${process.pid}) to take over port ${port}`);
+    process.send?.({ type: "standing-by" });
+  }
   // A clean stop: no new connections, requests in flight answered, then exit (the request log flushes on exit, request-log.ts).
   // Once only: Ctrl-C reaches this process and the supervisor's SIGTERM follows.
   const stop = () => {
@@ -66,6 +87,8 @@ async function main() {
   // `on`, not `once`: the request log's own handler exits at once when it is the only one left (request-log.ts).
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // Started by a supervisor that is gone (killed without a chance to stop us): stop too, rather than hold the port for ever.
+  process.on("disconnect", stop);
 }
 
 main().catch((e) => {

@@ -35,7 +35,8 @@ async function withApp(n: number, opts: Parameters<typeof startOwnApp>[1], body:
 
 test("a web server killed with SIGKILL is started again and the app answers; the supervisor says so", async () => {
   test.setTimeout(180_000);
-  await withApp(0, {}, async (app) => {
+  // Without a standby: the supervisor's restart.
+  await withApp(0, { env: { WORKBENCH_WEB_STANDBY: "0" } }, async (app) => {
     await waitForHealth(app.base);
     const first = app.childPid("scripts/server.ts");
     expect(first).toBeDefined();
@@ -242,6 +243,38 @@ test("a training worker killed with SIGKILL mid-epoch: the supervisor starts it 
       expect(refused.headers()["content-type"]).toContain("application/problem+json");
       const models = await expectJson<{ items: { runId: string }[] }>(await api.get("/api/models"), 200);
       expect(models.items.map((m) => m.runId)).not.toContain(run.id);
+    } finally {
+      await api.dispose();
+    }
+  });
+});
+
+test("a web server killed with SIGKILL hands the port to its standby, which serves at once; a new standby follows", async () => {
+  test.setTimeout(180_000);
+  await withApp(6, {}, async (app) => {
+    await waitForHealth(app.base);
+    const api = await adminContextOn(playwrightRequest, app.base);
+    try {
+      const ep = await deployLinear(api, { mode: "realtime" });
+      const score = async () => (await fetch(`${app.base}/api/endpoints/${ep.name}/score`, { method: "POST", headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json" }, body: JSON.stringify({ rows: [{ a: 1, b: 2 }] }) }).catch(() => null))?.status;
+      expect(await score()).toBe(200);
+      await expect.poll(() => app.output(), { timeout: 90_000 }).toMatch(/\[server\] standing by \(pid \d+\)/);
+      const serving = app.childPid("scripts/server.ts");
+      const standby = app.childPid("--standby");
+      expect(serving).toBeDefined();
+      expect(standby).toBeDefined();
+      process.kill(serving!, "SIGKILL");
+      await expect.poll(() => app.output(), { timeout: 10_000 }).toContain(`the web server (pid ${serving}) exited (killed by SIGKILL); its standby (pid ${standby}) takes over`);
+      // The standby serves: pages' API, sign-in sessions and tokens, and scoring with the model it had compiled.
+      await waitForHealth(app.base);
+      await expect.poll(score, { timeout: 10_000 }).toBe(200);
+      expect((await api.get("/api/projects")).status()).toBe(200);
+      expect(app.output()).not.toContain(`the web server (pid ${serving}) exited (killed by SIGKILL); restarting it`);
+      // …and a new standby stands by behind it.
+      await expect.poll(() => app.childPid("--standby"), { timeout: 90_000 }).toBeDefined();
+      expect(app.childPid("--standby")).not.toBe(standby);
+      // The one that took over no longer names itself a standby.
+      expect(app.childPid("scripts/server.ts")).toBe(standby);
     } finally {
       await api.dispose();
     }

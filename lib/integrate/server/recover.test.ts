@@ -38,7 +38,8 @@ describe("recoverAfterCrash", () => {
   it("removes job folders without a job and the output of failed and cancelled jobs, keeps the rest, and says so", async () => {
     const before = Date.now() - process.uptime() * 1000 - 60_000;
     const orphan = folder(`job_orphan${process.pid}`, before);
-    // Written since this process started: another web server's upload in flight.
+    // Written since this process began to serve: its own upload in flight.
+    const servingSince = Date.now();
     const fresh = folder(`job_fresh${process.pid}`, Date.now());
     const failed = jobWithOutput("failed");
     const cancelled = jobWithOutput("cancelled");
@@ -50,7 +51,7 @@ describe("recoverAfterCrash", () => {
     fs.utimesSync(stray, before / 1000, before / 1000);
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
-      await recoverAfterCrash();
+      await recoverAfterCrash(servingSince);
       const lines = log.mock.calls.map((c) => String(c[0]));
       expect(lines).toContainEqual(expect.stringMatching(/^\[recover\] removed [1-9]\d* job folder\(s\) of uploads cut off/));
       expect(lines).toContainEqual(expect.stringMatching(/^\[recover\] removed the partial output \(files and table\) of [2-9]\d* failed or cancelled job\(s\)/));

@@ -7,9 +7,6 @@ import { removeUnfinishedVersions } from "@/lib/data/server/recover";
 import { env } from "@/lib/shared/env";
 import { releaseJobOutput } from "./jobs";
 
-/** When this process started: a job folder written since then may be another live process's upload. */
-const startedAtMs = () => Date.now() - process.uptime() * 1000;
-
 /** The newest modification time of a folder and the files in it. */
 function lastWrittenMs(dir: string): number {
   let newest = fs.statSync(dir).mtimeMs;
@@ -19,10 +16,10 @@ function lastWrittenMs(dir: string): number {
 
 /**
  * Job folders without a job: a job's file is saved before its row is inserted (createJob), so a
- * web server killed mid-upload leaves the folder alone. Only web servers save job files, and this
- * runs before this one takes requests; a folder written since it started is left to its writer.
+ * web server killed mid-upload leaves the folder alone. Only the serving web server saves job
+ * files, and this runs as it starts serving; a folder written since `sinceMs` is left to its writer.
  */
-function removeOrphanJobFolders(): number {
+function removeOrphanJobFolders(sinceMs: number): number {
   const root = path.join(env.dataDir, "jobs");
   if (!fs.existsSync(root)) return 0;
   const folders = fs.readdirSync(root);
@@ -31,11 +28,10 @@ function removeOrphanJobFolders(): number {
     const ids = folders.slice(i, i + 500);
     for (const j of getDb().select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, ids)).all()) known.add(j.id);
   }
-  const since = startedAtMs();
   let removed = 0;
   for (const id of folders) {
     const dir = path.join(root, id);
-    if (known.has(id) || !fs.statSync(dir).isDirectory() || lastWrittenMs(dir) >= since) continue;
+    if (known.has(id) || !fs.statSync(dir).isDirectory() || lastWrittenMs(dir) >= sinceMs) continue;
     fs.rmSync(dir, { recursive: true, force: true });
     removed++;
   }
@@ -62,11 +58,13 @@ function releaseEndedJobs(): number {
 }
 
 /**
- * Removes what a crash left half-made, at the web server's start before it takes requests, and
- * says what went, one line per kind: versions still ingesting with their rows, job folders of
- * uploads cut off, and the partial output of jobs that will not resume.
+ * Removes what a crash left half-made, as a web server starts serving (at its start before it
+ * takes requests, or as a standby takes over from one that died), and says what went, one line
+ * per kind: versions still ingesting with their rows (of dead processes only), job folders of
+ * uploads cut off (written before `servingSinceMs`, when this process began to serve), and the
+ * partial output of jobs that will not resume.
  */
-export async function recoverAfterCrash(): Promise<void> {
+export async function recoverAfterCrash(servingSinceMs = Date.now()): Promise<void> {
   // Each kind on its own: a clean-up that fails is logged and tried again at the next start, never a reason not to start.
   const attempt = async <T>(what: string, fn: () => T | Promise<T>): Promise<T | null> => {
     try {
@@ -78,7 +76,7 @@ export async function recoverAfterCrash(): Promise<void> {
   };
   const versions = await attempt("unfinished dataset versions", removeUnfinishedVersions);
   if (versions?.versions) console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
-  const folders = await attempt("job folders without a job", removeOrphanJobFolders);
+  const folders = await attempt("job folders without a job", () => removeOrphanJobFolders(servingSinceMs));
   if (folders) console.log(`[recover] removed ${folders} job folder(s) of uploads cut off before their job was queued`);
   const ended = await attempt("the output of failed and cancelled jobs", releaseEndedJobs);
   if (ended) console.log(`[recover] removed the partial output (files and table) of ${ended} failed or cancelled job(s)`);
