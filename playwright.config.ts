@@ -60,6 +60,9 @@ export default defineConfig({
       WORKBENCH_ADMIN_PASSWORD: ADMIN_PASSWORD,
       // The sign-in limit tests name their address with X-Forwarded-For.
       WORKBENCH_TRUST_PROXY: "1",
+      // No standby web server beside the shared one (it would compile every model the tests deploy
+      // a second time); e2e/api/supervisor.spec.ts tests the standby on apps of its own.
+      WORKBENCH_WEB_STANDBY: "0",
     },
   },
 });
