@@ -3,7 +3,22 @@ import type Database from "better-sqlite3";
 import type { ColumnType, Row } from "@/lib/data/types";
 import { logSignature, type LogWindow } from "@/lib/integrate/server/traffic-read";
 import { quoteIdent } from "@/lib/shared/sql";
-import { driftReport, qualityReport, type DriftThresholds } from "../drift";
+import { sortNumbers } from "@/lib/prepare/profile";
+import {
+  DEFAULT_DRIFT_THRESHOLDS,
+  driftKindOf,
+  driftOfValues,
+  driftReportOf,
+  featureQuality,
+  featureValues,
+  predictionLabel,
+  rangeCheckOf,
+  type DriftKind,
+  type DriftThresholds,
+  type FeatureDrift,
+  type FeatureValues,
+} from "../drift";
+import { Block, Labels, NO_PREDICTION, NULL, NUMBER_PREDICTION, WRONG_TYPE } from "./window-columns";
 
 /**
  * What monitoring reads over a window, as plain functions of a connection: run on a reader
@@ -44,14 +59,6 @@ export interface WindowSpec extends LogWindow {
   thresholds: DriftThresholds;
 }
 
-interface Gathered {
-  window: MonitorWindow;
-  reference: { inputs: Row[]; predictions: unknown[] };
-  current: { inputs: Row[]; predictions: unknown[] };
-  /** Inputs that could not be scored (422 requests, batch rows with an error): data quality counts them, drift does not. */
-  rejected: Row[];
-}
-
 /** Reference samples parsed, by file: a thread reads the same endpoint's again and again. */
 const references = new Map<string, { stamp: string; value: { inputs: Row[]; predictions: unknown[] } }>();
 
@@ -75,86 +82,358 @@ export function windowSignature(db: Database.Database, w: LogWindow): string {
 
 export const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
+
 /**
- * What monitoring compares: the model version's reference sample and the inputs and predictions
- * scored in the window, from the request log (real time) and from the output tables of the
- * endpoint's batch jobs that finished in it.
+ * One endpoint's scored and refused rows, for one set of compared columns: the request log's
+ * rows with a created_at from `floor` on, up to rowid `lastRowid` (a read fetches only the rows
+ * past it: rowids grow as rows are inserted), and the output columns of succeeded batch jobs (a
+ * finished job's table does not change), by job id. Rows are kept in rowid order; a row written
+ * late has an older created_at than the rows before it, so every read filters on created_at.
  */
-function gather(db: Database.Database, spec: WindowSpec): Gathered {
+interface Store {
+  key: string;
+  labels: Labels;
+  logs: Block;
+  /** created_at of each logged 200 request (one with no rows counts too). */
+  answered: { at: Float64Array; length: number };
+  floor: number;
+  lastRowid: number;
+  jobs: Map<string, { block: Block | null; usedAt: number }>;
+  /** The windows' starts asked lately (with when): rows older than all of them can go. */
+  asked: { sinceMs: number; at: number }[];
+  usedAt: number;
+}
+
+/**
+ * Logged rows kept over every endpoint's stores; beyond it the least recently read stores go
+ * (a store holds its windows' rows whatever the total: the cap bounds the others). A row costs
+ * about 17 bytes a compared column plus 30. Batch jobs' rows are bounded per store by
+ * MAX_BATCH_ROWS (jobs outside the windows read lately are dropped).
+ */
+const MAX_CACHED_LOG_ROWS = 2_000_000;
+/** How long a window's start keeps its rows after it was last asked. */
+const ASKED_FOR_MS = 10 * 60_000;
+
+const stores = new Map<string, Store>();
+
+function storeOf(spec: WindowSpec): Store {
+  const key = JSON.stringify([spec.name, spec.columns, spec.recommender, spec.itemColumn, spec.itemIdColumn]);
+  let store = stores.get(key);
+  // A window starting before the rows kept: read the log again from its start.
+  if (store && spec.sinceMs < store.floor) store = undefined;
+  if (!store) {
+    const labels = new Labels();
+    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(64), length: 0 }, floor: spec.sinceMs, lastRowid: -1, jobs: new Map(), asked: [], usedAt: 0 };
+  }
+  stores.delete(key);
+  stores.set(key, store); // most recently used last
+  const now = Date.now();
+  store.usedAt = now;
+  store.asked = store.asked.filter((a) => a.at > now - ASKED_FOR_MS);
+  store.asked.push({ sinceMs: spec.sinceMs, at: now });
+  return store;
+}
+
+/** Appends the log's rows past the last seen (or, new, every row from the floor) of the store's endpoint. */
+function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): void {
+  const { recommender, itemColumn, itemIdColumn: itemId } = spec;
+  const asInput = (row: Row): Row => (recommender ? { [itemId]: row[itemId] ?? row[itemColumn] ?? null } : row);
+  const cols = "rowid AS rowid, status, inputs, outputs, created_at AS createdAt";
+  db.transaction(() => {
+    const last = (db.prepare("SELECT coalesce(max(rowid), 0) AS m FROM request_logs").get() as { m: number }).m;
+    if (last === store.lastRowid) return;
+    const logs = (
+      store.lastRowid < 0
+        ? db.prepare(`SELECT ${cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND status IN (200, 422) AND rowid <= ? ORDER BY rowid`).all(spec.name, store.floor, last)
+        : // Over the table's rowid range, not the endpoint's index: the cost is the new rows'.
+          db.prepare(`SELECT ${cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND status IN (200, 422) ORDER BY rowid`).all(store.lastRowid, last, spec.name)
+    ) as { status: number; inputs: string | null; outputs: string | null; createdAt: number }[];
+    for (const l of logs) {
+      if (l.createdAt < store.floor) continue;
+      if (l.status === 200) {
+        const answered = store.answered;
+        if (answered.length === answered.at.length) answered.at = grownFloats(answered.at);
+        answered.at[answered.length++] = l.createdAt;
+        const rows = parseJson<Row[]>(l.inputs) ?? [];
+        const outs = parseJson<unknown[]>(l.outputs) ?? [];
+        for (let i = 0; i < rows.length; i++) store.logs.push(asInput(rows[i]), l.createdAt, true, outs[i]);
+      } else {
+        // Requests refused for their content (a cell of the wrong type, a missing value): their rows were parsed and logged.
+        for (const row of parseJson<Row[]>(l.inputs) ?? []) if (row && typeof row === "object") store.logs.push(asInput(row), l.createdAt, false, undefined);
+      }
+    }
+    store.lastRowid = last;
+  })();
+}
+
+function grownFloats(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Drops rows older than every window asked lately, once they are a quarter of the store; then the stores beyond the cap, least recently read first. */
+function prune(store: Store): void {
+  const floor = Math.min(...store.asked.map((a) => a.sinceMs));
+  if (floor > store.floor) {
+    const logs = store.logs;
+    let old = 0;
+    for (let i = 0; i < logs.length; i++) if (logs.createdAt[i] < floor) old++;
+    if (old * 4 > logs.length) {
+      logs.compact((i) => logs.createdAt[i] >= floor);
+      const answered = store.answered;
+      let n = 0;
+      for (let i = 0; i < answered.length; i++) if (answered.at[i] >= floor) answered.at[n++] = answered.at[i];
+      answered.length = n;
+      store.floor = floor;
+    }
+  }
+  const now = Date.now();
+  for (const [id, job] of store.jobs) if (job.usedAt < now - ASKED_FOR_MS) store.jobs.delete(id);
+  let total = 0;
+  for (const s of stores.values()) total += s.logs.length;
+  for (const s of stores.values()) {
+    if (total <= MAX_CACHED_LOG_ROWS || s === store) break;
+    stores.delete(s.key);
+    total -= s.logs.length;
+  }
+}
+
+/** A succeeded job's output rows (the compared columns, its prediction and error), read once; null when its table is gone. */
+function jobBlock(db: Database.Database, spec: WindowSpec, store: Store, job: { id: string; outputTable: string }): Block | null {
+  const known = store.jobs.get(job.id);
+  if (known) {
+    known.usedAt = Date.now();
+    return known.block;
+  }
+  const { recommender, itemColumn, itemIdColumn: itemId } = spec;
+  const wanted = recommender ? [itemColumn] : spec.columns.map((c) => c.name);
+  const table = quoteIdent(job.outputTable);
+  let block: Block | null = null;
+  try {
+    // Only the columns compared (a wide output table's others are not copied out of SQLite).
+    const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    if (present.size > 0) {
+      const select = [...new Set([...wanted, "prediction", "error"])].filter((c) => present.has(c)).map(quoteIdent);
+      const rows = db.prepare(`SELECT ${select.join(", ") || "NULL AS none"} FROM ${table} LIMIT ?`).all(MAX_BATCH_ROWS) as Record<string, unknown>[];
+      block = new Block(spec.columns, store.labels);
+      for (const r of rows) {
+        const row: Row = {};
+        for (const c of wanted) row[recommender ? itemId : c] = (r[c] ?? null) as Row[string];
+        const failed = r.error !== null && r.error !== undefined;
+        block.push(row, NaN, !failed, failed ? undefined : (r.prediction ?? null));
+      }
+    }
+  } catch {
+    block = null; // an output table dropped by hand, or unreadable: skipped, as before
+  }
+  store.jobs.set(job.id, { block, usedAt: Date.now() });
+  return block;
+}
+
+/** A stretch of a block the window takes: log rows with created_at in [since, until], or a job's first `limit` rows. */
+interface Part {
+  block: Block;
+  limit: number;
+  window: [number, number] | null;
+}
+
+interface Columns {
+  window: MonitorWindow;
+  parts: Part[];
+  reference: { inputs: Row[]; predictions: unknown[] };
+  labels: string[];
+}
+
+/**
+ * What monitoring compares: the model version's reference sample and the rows scored in the
+ * window, from the request log (real time) and from the output tables of the endpoint's batch
+ * jobs that finished in it (newest first, MAX_BATCH_ROWS rows at most).
+ */
+function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const reference = readReference(spec.referenceFile);
   const { recommender, itemColumn, itemIdColumn: itemId } = spec;
   // A recommender's reference rows name the item in its item column; requests say itemId.
   const refInputs = recommender ? reference.inputs.map((r) => ({ [itemId]: r[itemColumn] ?? null })) : reference.inputs;
-
-  const inputs: Row[] = [];
-  const predictions: unknown[] = [];
-  const rejected: Row[] = [];
-  const asInput = (row: Row): Row => (recommender ? { [itemId]: row[itemId] ?? row[itemColumn] ?? null } : row);
-  const logged = db.prepare("SELECT inputs, outputs FROM request_logs WHERE endpoint_name = ? AND status = ? AND created_at >= ? AND created_at <= ?");
-  const logs = logged.all(spec.name, 200, spec.sinceMs, spec.untilMs) as { inputs: string | null; outputs: string | null }[];
-  for (const l of logs) {
-    const rows = parseJson<Row[]>(l.inputs) ?? [];
-    const outs = parseJson<unknown[]>(l.outputs) ?? [];
-    for (let i = 0; i < rows.length; i++) {
-      inputs.push(asInput(rows[i]));
-      predictions.push(outs[i]);
-    }
-  }
-  // Requests refused for their content (a cell of the wrong type, a missing value): their rows were parsed and logged.
-  for (const l of logged.all(spec.name, 422, spec.sinceMs, spec.untilMs) as { inputs: string | null }[]) {
-    for (const row of parseJson<Row[]>(l.inputs) ?? []) if (row && typeof row === "object") rejected.push(asInput(row));
-  }
-
+  const store = storeOf(spec);
+  syncLogs(db, spec, store);
+  const within = (at: number) => at >= spec.sinceMs && at <= spec.untilMs;
+  const parts: Part[] = [{ block: store.logs, limit: store.logs.length, window: [spec.sinceMs, spec.untilMs] }];
+  let requests = 0;
+  for (let i = 0; i < store.answered.length; i++) if (within(store.answered.at[i])) requests++;
   const batch = db.prepare(succeededJobsSql).all(spec.name, spec.sinceMs, spec.untilMs) as { id: string; outputTable: string }[];
-  const wanted = recommender ? [itemColumn] : spec.columns.map((c) => c.name);
   let batchRows = 0;
   for (const job of batch) {
     if (batchRows >= MAX_BATCH_ROWS) break;
-    const table = quoteIdent(job.outputTable);
-    let rows: Record<string, unknown>[];
-    try {
-      // Only the columns compared (a wide output table's others are not copied out of SQLite).
-      const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
-      if (present.size === 0) continue; // an output table dropped by hand
-      const select = [...new Set([...wanted, "prediction", "error"])].filter((c) => present.has(c)).map(quoteIdent);
-      rows = db.prepare(`SELECT ${select.join(", ") || "NULL AS none"} FROM ${table} LIMIT ?`).all(MAX_BATCH_ROWS - batchRows) as Record<string, unknown>[];
-    } catch {
-      continue;
-    }
-    for (const r of rows) {
-      const row: Row = {};
-      for (const c of wanted) row[recommender ? itemId : c] = (r[c] ?? null) as Row[string];
-      if (r.error !== null && r.error !== undefined) {
-        rejected.push(row);
-        continue;
-      }
-      inputs.push(row);
-      predictions.push(r.prediction ?? null);
-    }
-    batchRows += rows.length;
+    const block = jobBlock(db, spec, store, job);
+    if (!block) continue;
+    const limit = Math.min(block.length, MAX_BATCH_ROWS - batchRows);
+    parts.push({ block, limit, window: null });
+    batchRows += limit;
+  }
+  prune(store);
+  let rows = 0;
+  forEachRow(parts, (block, i) => void (rows += block.scored[i]));
+  return {
+    window: { since: new Date(spec.sinceMs).toISOString(), until: new Date(spec.untilMs).toISOString(), rows, requests, jobs: batch.length, referenceRows: refInputs.length, model: spec.model },
+    parts,
+    reference: { inputs: refInputs, predictions: reference.predictions },
+    labels: store.labels.labels,
+  };
+}
+
+/** Every row of the window, in the order the log (by created_at, then rowid) and the jobs would give them: logged rows in rowid order, filtered on created_at. */
+function forEachRow(parts: readonly Part[], visit: (block: Block, i: number) => void): void {
+  for (const { block, limit, window } of parts) {
+    if (window) {
+      const at = block.createdAt;
+      const [since, until] = window;
+      for (let i = 0; i < limit; i++) if (at[i] >= since && at[i] <= until) visit(block, i);
+    } else for (let i = 0; i < limit; i++) visit(block, i);
+  }
+}
+
+/**
+ * The order the rows were read in before (the log by created_at then rowid, then each job's rows):
+ * the rank of a log row's (created_at, position) and after them the jobs' rows in turn. Category
+ * counts go in their first row's order, as a Map filled row by row would have them.
+ */
+class FirstSeen {
+  private readonly at: Float64Array;
+  private readonly position: Float64Array;
+  private jobOrder: number[] = [];
+  private seen: Uint8Array;
+
+  constructor(codes: number) {
+    this.at = new Float64Array(codes).fill(Infinity);
+    this.position = new Float64Array(codes);
+    this.seen = new Uint8Array(codes);
   }
 
-  return {
-    window: { since: new Date(spec.sinceMs).toISOString(), until: new Date(spec.untilMs).toISOString(), rows: inputs.length, requests: logs.length, jobs: batch.length, referenceRows: refInputs.length, model: spec.model },
-    reference: { inputs: refInputs, predictions: reference.predictions },
-    current: { inputs, predictions },
-    rejected,
-  };
+  see(code: number, part: number, at: number, i: number): void {
+    if (part === 0) {
+      // Rows are visited in rowid order: the first of equal times is the first seen.
+      if (at < this.at[code]) {
+        this.at[code] = at;
+        this.position[code] = i;
+      }
+    } else if (this.seen[code] === 0 && this.at[code] === Infinity) {
+      this.seen[code] = 1;
+      this.jobOrder.push(code);
+    }
+  }
+
+  order(): number[] {
+    const logged: number[] = [];
+    for (let c = 0; c < this.at.length; c++) if (this.at[c] !== Infinity) logged.push(c);
+    logged.sort((x, y) => this.at[x] - this.at[y] || this.position[x] - this.position[y]);
+    return [...logged, ...this.jobOrder];
+  }
+}
+
+/** Counts of the codes the rows `take` picks, as label → count in first-seen order. */
+function countsOf(parts: readonly Part[], labels: readonly string[], codeOf: (block: Block, i: number) => number, take: (block: Block, i: number) => boolean): Map<string, number> {
+  const counts = new Float64Array(labels.length);
+  const first = new FirstSeen(labels.length);
+  parts.forEach((part, p) => {
+    forEachRow([part], (block, i) => {
+      if (!take(block, i)) return;
+      const code = codeOf(block, i);
+      if (code < 0) return;
+      counts[code]++;
+      first.see(code, p, block.createdAt[i], i);
+    });
+  });
+  return new Map(first.order().map((c) => [labels[c], counts[c]]));
+}
+
+/** Sorted non-NaN numbers of the rows `take` picks. */
+function sortedOf(parts: readonly Part[], rows: number, numberAt: (block: Block, i: number) => number, take: (block: Block, i: number) => boolean): Float64Array {
+  const values = new Float64Array(rows);
+  let n = 0;
+  forEachRow(parts, (block, i) => {
+    if (!take(block, i)) return;
+    const v = numberAt(block, i);
+    if (!Number.isNaN(v)) values[n++] = v;
+  });
+  return sortNumbers(values.subarray(0, n));
+}
+
+const isScored = (block: Block, i: number) => block.scored[i] === 1;
+
+/** The current side of a feature (its index in the spec's columns) for drift. */
+function currentValues(c: Columns, k: number, kind: DriftKind): FeatureValues {
+  const rows = c.window.rows;
+  if (kind === "numeric") return { kind, rows, sorted: sortedOf(c.parts, rows, (b, i) => b.features[k].drift[i], isScored) };
+  return { kind, rows, counts: countsOf(c.parts, c.labels, (b, i) => b.features[k].drift[i], isScored) };
+}
+
+/** The predictions' drift: numbers as numbers, anything else as categories (decided by the reference's first present prediction, else the window's). */
+function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
+  const present = (p: unknown) => p !== null && p !== undefined;
+  let first: unknown = c.reference.predictions.find(present);
+  if (first === undefined) {
+    let best: { part: number; at: number; kind: number } | null = null;
+    c.parts.forEach((part, p) => {
+      if (best && best.part > 0) return;
+      forEachRow([part], (block, i) => {
+        const kind = block.predictionKind[i];
+        if (kind === NO_PREDICTION) return;
+        if (!best || (p === 0 && best.part === 0 && block.createdAt[i] < best.at)) best = { part: p, at: block.createdAt[i], kind };
+      });
+    });
+    first = (best as { kind: number } | null)?.kind === NUMBER_PREDICTION ? 0 : undefined;
+  }
+  const rows = c.window.rows;
+  if (typeof first === "number") {
+    return driftOfValues("prediction", featureValues("numeric", c.reference.predictions), { kind: "numeric", rows, sorted: sortedOf(c.parts, rows, (b, i) => b.predictionNumber[i], isScored) }, t);
+  }
+  const current: FeatureValues = { kind: "categorical", rows, counts: countsOf(c.parts, c.labels, (b, i) => b.predictionCode[i], isScored) };
+  return driftOfValues("prediction", featureValues("categorical", c.reference.predictions, predictionLabel), current, t);
 }
 
 /** Drift per input feature and for the predictions, against the reference sample. */
 export function readDrift(db: Database.Database, spec: WindowSpec) {
-  const g = gather(db, spec);
-  if (g.current.inputs.length === 0) {
-    return { window: g.window, thresholds: spec.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." };
+  const c = columnsOf(db, spec);
+  if (c.window.rows === 0) {
+    return { window: c.window, thresholds: spec.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." };
   }
-  const report = driftReport(spec.columns, g.reference.inputs, g.current.inputs, { thresholds: spec.thresholds, predictions: { reference: g.reference.predictions, current: g.current.predictions } });
-  return { window: g.window, thresholds: spec.thresholds, ...report };
+  const t = { ...DEFAULT_DRIFT_THRESHOLDS, ...spec.thresholds };
+  const features: FeatureDrift[] = [];
+  spec.columns.forEach(({ name, type }, k) => {
+    const kind = driftKindOf(type);
+    if (kind === null) return;
+    const reference = featureValues(kind, c.reference.inputs.map((r) => r[name]));
+    features.push(driftOfValues(name, reference, currentValues(c, k, kind), t));
+  });
+  return { window: c.window, thresholds: spec.thresholds, ...driftReportOf(features, predictionDriftOf(c, t), t) };
 }
 
 /** Null, type-error and out-of-range rates per input column over every row that reached the endpoint: scored and refused. */
 export function readQuality(db: Database.Database, spec: WindowSpec) {
-  const g = gather(db, spec);
-  const rows = g.rejected.length ? [...g.current.inputs, ...g.rejected] : g.current.inputs;
-  return { window: { ...g.window, rejectedRows: g.rejected.length }, features: rows.length ? qualityReport(spec.columns, g.reference.inputs, rows) : [] };
+  const c = columnsOf(db, spec);
+  let all = 0;
+  forEachRow(c.parts, () => void all++);
+  const rejectedRows = all - c.window.rows;
+  const features = spec.columns.map(({ name, type }, k) => {
+    const inRange = rangeCheckOf(type, c.reference.inputs, name);
+    // Whether a category's code is in range, looked up once per code.
+    const codeInRange = new Int8Array(c.labels.length).fill(-1);
+    const counts = { rows: all, nulls: 0, typeErrors: 0, outOfRange: 0 };
+    forEachRow(c.parts, (block, i) => {
+      const f = block.features[k];
+      const state = f.state[i];
+      if (state === NULL) counts.nulls++;
+      else if (state === WRONG_TYPE) counts.typeErrors++;
+      else if (type === "number" || type === "integer") {
+        if (!inRange(f.value[i])) counts.outOfRange++;
+      } else if (type === "category") {
+        const code = f.value[i];
+        if (codeInRange[code] === -1) codeInRange[code] = inRange(c.labels[code]) ? 1 : 0;
+        if (codeInRange[code] === 0) counts.outOfRange++;
+      } else if (!inRange(true)) counts.outOfRange++;
+    });
+    return featureQuality(name, type, counts);
+  });
+  return { window: { ...c.window, rejectedRows }, features: all ? features : [] };
 }
