@@ -34,7 +34,7 @@ export interface LogWindow {
   untilMs: number;
 }
 
-function percentile(sorted: readonly number[], p: number): number | null {
+function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
@@ -58,6 +58,131 @@ export function logSignature(db: Database.Database, w: LogWindow): string {
   return `${r.n}:${r.s}:${r.m}`;
 }
 
+/**
+ * Where a reader thread's copy of an endpoint's log stands: it holds the rows with a created_at
+ * from `floor` on, up to rowid `lastRowid`; `asked` are the windows' starts read lately.
+ */
+export interface LogTail {
+  floor: number;
+  lastRowid: number;
+  asked: { sinceMs: number; at: number }[];
+}
+
+/** How long a window's start keeps its rows in a reader thread's copy after it was last asked. */
+export const ASKED_FOR_MS = 10 * 60_000;
+
+export const newLogTail = (sinceMs: number): LogTail => ({ floor: sinceMs, lastRowid: -1, asked: [] });
+
+/** Notes a read of the window from `sinceMs`; the created_at below which no window asked lately looks. */
+export function askLogTail(tail: LogTail, sinceMs: number): number {
+  const now = Date.now();
+  tail.asked = tail.asked.filter((a) => a.at > now - ASKED_FOR_MS);
+  tail.asked.push({ sinceMs, at: now });
+  return Math.min(...tail.asked.map((a) => a.sinceMs));
+}
+
+/**
+ * The endpoint's log rows past the tail (every row from its floor on when it is new) in rowid
+ * order, and the tail moved to the log's end, in one snapshot. Rowids grow as rows are inserted,
+ * so the new rows are the ones past the last seen; a row written late has an older created_at
+ * than rows before it (readers filter on created_at, never assume the order), and one older
+ * than the floor is left out. `cols` must select created_at AS createdAt.
+ */
+export function readLogTail<R extends { createdAt: number }>(db: Database.Database, name: string, tail: LogTail, cols: string, where = "1"): R[] {
+  return db.transaction(() => {
+    const last = (db.prepare("SELECT coalesce(max(rowid), 0) AS m FROM request_logs").get() as { m: number }).m;
+    if (last === tail.lastRowid) return [];
+    const rows = (
+      tail.lastRowid < 0
+        ? db.prepare(`SELECT ${cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND rowid <= ? AND ${where} ORDER BY rowid`).all(name, tail.floor, last)
+        : // Over the table's rowid range, not the endpoint's index: the cost is the new rows'.
+          db.prepare(`SELECT ${cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND ${where} ORDER BY rowid`).all(tail.lastRowid, last, name)
+    ) as R[];
+    tail.lastRowid = last;
+    return rows.filter((r) => r.createdAt >= tail.floor);
+  })();
+}
+
+/** Typed columns that double as they fill. */
+export function grownTo<T extends Float64Array | Int32Array | Uint8Array>(a: T, length: number): T {
+  if (length <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(64, a.length * 2, length));
+  b.set(a);
+  return b;
+}
+
+/** An endpoint's requests in columns, kept on the reader thread between traffic reads (see readLogTail). */
+interface TrafficStore {
+  tail: LogTail;
+  length: number;
+  createdAt: Float64Array;
+  status: Int32Array;
+  latencyMs: Float64Array;
+  rows: Float64Array;
+  /** Code of the request's (model, version) in `versions`. */
+  version: Int32Array;
+  versions: { modelId: string | null; version: number | null }[];
+  versionCodes: Map<string, number>;
+}
+
+/** Endpoints' requests kept at most (LRU beyond: about 30 bytes a request). */
+const MAX_TRAFFIC_STORES = 16;
+const trafficStores = new Map<string, TrafficStore>();
+
+function trafficStore(db: Database.Database, w: LogWindow): TrafficStore {
+  let store = trafficStores.get(w.name);
+  // A window starting before the rows kept: read the log again from its start.
+  if (!store || w.sinceMs < store.tail.floor) {
+    store = { tail: newLogTail(w.sinceMs), length: 0, createdAt: new Float64Array(0), status: new Int32Array(0), latencyMs: new Float64Array(0), rows: new Float64Array(0), version: new Int32Array(0), versions: [], versionCodes: new Map() };
+  }
+  trafficStores.delete(w.name);
+  trafficStores.set(w.name, store); // most recently used last
+  while (trafficStores.size > MAX_TRAFFIC_STORES) trafficStores.delete(trafficStores.keys().next().value!);
+  const s = store;
+  const logs = readLogTail<LogRow>(db, w.name, s.tail, "status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version");
+  const n = s.length + logs.length;
+  s.createdAt = grownTo(s.createdAt, n);
+  s.status = grownTo(s.status, n);
+  s.latencyMs = grownTo(s.latencyMs, n);
+  s.rows = grownTo(s.rows, n);
+  s.version = grownTo(s.version, n);
+  for (const l of logs) {
+    const key = `${l.modelId}@${l.version}`;
+    let code = s.versionCodes.get(key);
+    if (code === undefined) {
+      code = s.versions.length;
+      s.versionCodes.set(key, code);
+      s.versions.push({ modelId: l.modelId, version: l.version });
+    }
+    const i = s.length++;
+    s.createdAt[i] = l.createdAt;
+    s.status[i] = l.status;
+    s.latencyMs[i] = l.latencyMs;
+    s.rows[i] = l.rows;
+    s.version[i] = code;
+  }
+  // Requests older than every window asked lately go once they are a quarter of the store.
+  const floor = askLogTail(s.tail, w.sinceMs);
+  if (floor > s.tail.floor) {
+    let old = 0;
+    for (let i = 0; i < s.length; i++) if (s.createdAt[i] < floor) old++;
+    if (old * 4 > s.length) {
+      let k = 0;
+      for (let i = 0; i < s.length; i++) {
+        if (s.createdAt[i] < floor) continue;
+        s.createdAt[k] = s.createdAt[i];
+        s.status[k] = s.status[i];
+        s.latencyMs[k] = s.latencyMs[i];
+        s.rows[k] = s.rows[i];
+        s.version[k++] = s.version[i];
+      }
+      s.length = k;
+      s.tail.floor = floor;
+    }
+  }
+  return s;
+}
+
 interface LogRow {
   status: number;
   latencyMs: number;
@@ -67,45 +192,75 @@ interface LogRow {
   version: number | null;
 }
 
-/** Requests, errors and server-side latency percentiles of an endpoint over a window, with a series over time. */
+/**
+ * Requests, errors and server-side latency percentiles of an endpoint over a window, with a
+ * series over time: from the endpoint's requests kept in columns, new ones read as they land.
+ */
 export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
-  const logs = db
-    .prepare(
-      "SELECT status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at",
-    )
-    .all(w.name, w.sinceMs, w.untilMs) as LogRow[];
-  const ok = logs.filter((l) => l.status < 400);
-  const latencies = ok.map((l) => l.latencyMs).sort((a, b) => a - b);
+  const s = trafficStore(db, w);
   const bucketMs = trafficBucketMs(w.sinceMs, w.untilMs);
-  const buckets = new Map<number, { requests: number; errors: number; latencies: number[] }>();
-  for (const l of logs) {
-    const start = Math.floor(l.createdAt / bucketMs) * bucketMs;
-    const b = buckets.get(start) ?? { requests: 0, errors: 0, latencies: [] };
+  let requests = 0;
+  let ok = 0;
+  let rows = 0;
+  // Buckets by start, with their requests, errors and successful ones (for the latencies).
+  const buckets = new Map<number, { requests: number; errors: number; ok: number; offset: number }>();
+  // Versions in the order of their first successful request (by created_at, then rowid: the rows are in rowid order).
+  const firstAt = new Float64Array(s.versions.length).fill(Infinity);
+  const firstAtRow = new Float64Array(s.versions.length);
+  const versionRequests = new Float64Array(s.versions.length);
+  const inWindow = (i: number) => s.createdAt[i] >= w.sinceMs && s.createdAt[i] <= w.untilMs;
+  for (let i = 0; i < s.length; i++) {
+    if (!inWindow(i)) continue;
+    requests++;
+    const start = Math.floor(s.createdAt[i] / bucketMs) * bucketMs;
+    let b = buckets.get(start);
+    if (!b) buckets.set(start, (b = { requests: 0, errors: 0, ok: 0, offset: 0 }));
     b.requests++;
-    if (l.status >= 400) b.errors++;
-    else b.latencies.push(l.latencyMs);
-    buckets.set(start, b);
+    if (s.status[i] >= 400) {
+      b.errors++;
+      continue;
+    }
+    b.ok++;
+    ok++;
+    rows += s.rows[i];
+    const v = s.version[i];
+    versionRequests[v]++;
+    if (s.createdAt[i] < firstAt[v]) {
+      firstAt[v] = s.createdAt[i];
+      firstAtRow[v] = i;
+    }
   }
-  const versions = new Map<string, { modelId: string | null; version: number | null; requests: number }>();
-  for (const l of ok) {
-    const key = `${l.modelId}@${l.version}`;
-    const v = versions.get(key) ?? { modelId: l.modelId, version: l.version, requests: 0 };
-    v.requests++;
-    versions.set(key, v);
+  // Successful latencies grouped by bucket (in order of start), each group then sorted; and all of them sorted.
+  const starts = [...buckets.keys()].sort((a, b) => a - b);
+  let offset = 0;
+  for (const start of starts) {
+    const b = buckets.get(start)!;
+    b.offset = offset;
+    offset += b.ok;
   }
+  const grouped = new Float64Array(ok);
+  const filled = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    if (!inWindow(i) || s.status[i] >= 400) continue;
+    const start = Math.floor(s.createdAt[i] / bucketMs) * bucketMs;
+    const at = filled.get(start) ?? buckets.get(start)!.offset;
+    grouped[at] = s.latencyMs[i];
+    filled.set(start, at + 1);
+  }
+  const latencies = grouped.slice().sort();
+  const versions = [...s.versions.keys()].filter((v) => versionRequests[v] > 0).sort((x, y) => firstAt[x] - firstAt[y] || firstAtRow[x] - firstAtRow[y]);
   return {
     since: new Date(w.sinceMs).toISOString(),
     until: new Date(w.untilMs).toISOString(),
-    requests: logs.length,
-    errors: logs.length - ok.length,
-    rows: ok.reduce((sum, l) => sum + l.rows, 0),
+    requests,
+    errors: requests - ok,
+    rows,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
-    byVersion: [...versions.values()],
-    series: [...buckets.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([start, b]) => {
-        const sorted = b.latencies.sort((x, y) => x - y);
-        return { start: new Date(start).toISOString(), requests: b.requests, errors: b.errors, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-      }),
+    byVersion: versions.map((v) => ({ ...s.versions[v], requests: versionRequests[v] })),
+    series: starts.map((start) => {
+      const b = buckets.get(start)!;
+      const sorted = grouped.subarray(b.offset, b.offset + b.ok).sort();
+      return { start: new Date(start).toISOString(), requests: b.requests, errors: b.errors, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+    }),
   };
 }

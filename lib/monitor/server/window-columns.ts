@@ -1,4 +1,5 @@
 import type { ColumnType, Row } from "@/lib/data/types";
+import { grownTo } from "@/lib/integrate/server/traffic-read";
 import { categoryOf, driftKindOf, MISSING, numberOf, predictionLabel, qualityCell, TYPE_ERROR, type DriftKind } from "../drift";
 
 /**
@@ -48,12 +49,6 @@ export class Labels {
   }
 }
 
-const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T, capacity: number): T => {
-  const b = new (a.constructor as new (n: number) => T)(capacity);
-  b.set(a);
-  return b;
-};
-
 /** Rows in columns, appended one at a time into typed arrays that double as they fill. */
 export class Block {
   length = 0;
@@ -79,15 +74,15 @@ export class Block {
   private reserve(): void {
     if (this.length < this.capacity) return;
     const capacity = Math.max(64, this.capacity * 2);
-    this.createdAt = grown(this.createdAt, capacity);
-    this.scored = grown(this.scored, capacity);
-    this.predictionKind = grown(this.predictionKind, capacity);
-    this.predictionNumber = grown(this.predictionNumber, capacity);
-    this.predictionCode = grown(this.predictionCode, capacity);
+    this.createdAt = grownTo(this.createdAt, capacity);
+    this.scored = grownTo(this.scored, capacity);
+    this.predictionKind = grownTo(this.predictionKind, capacity);
+    this.predictionNumber = grownTo(this.predictionNumber, capacity);
+    this.predictionCode = grownTo(this.predictionCode, capacity);
     for (const f of this.features) {
-      f.drift = grown(f.drift, capacity);
-      f.state = grown(f.state, capacity);
-      f.value = grown(f.value, capacity);
+      f.drift = grownTo(f.drift, capacity);
+      f.state = grownTo(f.state, capacity);
+      f.value = grownTo(f.value, capacity);
     }
     this.capacity = capacity;
   }

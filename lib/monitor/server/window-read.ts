@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type Database from "better-sqlite3";
 import type { ColumnType, Row } from "@/lib/data/types";
-import { logSignature, type LogWindow } from "@/lib/integrate/server/traffic-read";
+import { ASKED_FOR_MS, askLogTail, grownTo, logSignature, newLogTail, readLogTail, type LogTail, type LogWindow } from "@/lib/integrate/server/traffic-read";
 import { quoteIdent } from "@/lib/shared/sql";
 import { sortNumbers } from "@/lib/prepare/profile";
 import {
@@ -96,12 +96,8 @@ interface Store {
   logs: Block;
   /** created_at of each logged 200 request (one with no rows counts too). */
   answered: { at: Float64Array; length: number };
-  floor: number;
-  lastRowid: number;
+  tail: LogTail;
   jobs: Map<string, { block: Block | null; usedAt: number }>;
-  /** The windows' starts asked lately (with when): rows older than all of them can go. */
-  asked: { sinceMs: number; at: number }[];
-  usedAt: number;
 }
 
 /**
@@ -111,26 +107,19 @@ interface Store {
  * MAX_BATCH_ROWS (jobs outside the windows read lately are dropped).
  */
 const MAX_CACHED_LOG_ROWS = 2_000_000;
-/** How long a window's start keeps its rows after it was last asked. */
-const ASKED_FOR_MS = 10 * 60_000;
-
 const stores = new Map<string, Store>();
 
 function storeOf(spec: WindowSpec): Store {
   const key = JSON.stringify([spec.name, spec.columns, spec.recommender, spec.itemColumn, spec.itemIdColumn]);
   let store = stores.get(key);
   // A window starting before the rows kept: read the log again from its start.
-  if (store && spec.sinceMs < store.floor) store = undefined;
+  if (store && spec.sinceMs < store.tail.floor) store = undefined;
   if (!store) {
     const labels = new Labels();
-    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(64), length: 0 }, floor: spec.sinceMs, lastRowid: -1, jobs: new Map(), asked: [], usedAt: 0 };
+    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(0), length: 0 }, tail: newLogTail(spec.sinceMs), jobs: new Map() };
   }
   stores.delete(key);
   stores.set(key, store); // most recently used last
-  const now = Date.now();
-  store.usedAt = now;
-  store.asked = store.asked.filter((a) => a.at > now - ASKED_FOR_MS);
-  store.asked.push({ sinceMs: spec.sinceMs, at: now });
   return store;
 }
 
@@ -138,44 +127,26 @@ function storeOf(spec: WindowSpec): Store {
 function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): void {
   const { recommender, itemColumn, itemIdColumn: itemId } = spec;
   const asInput = (row: Row): Row => (recommender ? { [itemId]: row[itemId] ?? row[itemColumn] ?? null } : row);
-  const cols = "rowid AS rowid, status, inputs, outputs, created_at AS createdAt";
-  db.transaction(() => {
-    const last = (db.prepare("SELECT coalesce(max(rowid), 0) AS m FROM request_logs").get() as { m: number }).m;
-    if (last === store.lastRowid) return;
-    const logs = (
-      store.lastRowid < 0
-        ? db.prepare(`SELECT ${cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND status IN (200, 422) AND rowid <= ? ORDER BY rowid`).all(spec.name, store.floor, last)
-        : // Over the table's rowid range, not the endpoint's index: the cost is the new rows'.
-          db.prepare(`SELECT ${cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND status IN (200, 422) ORDER BY rowid`).all(store.lastRowid, last, spec.name)
-    ) as { status: number; inputs: string | null; outputs: string | null; createdAt: number }[];
-    for (const l of logs) {
-      if (l.createdAt < store.floor) continue;
-      if (l.status === 200) {
-        const answered = store.answered;
-        if (answered.length === answered.at.length) answered.at = grownFloats(answered.at);
-        answered.at[answered.length++] = l.createdAt;
-        const rows = parseJson<Row[]>(l.inputs) ?? [];
-        const outs = parseJson<unknown[]>(l.outputs) ?? [];
-        for (let i = 0; i < rows.length; i++) store.logs.push(asInput(rows[i]), l.createdAt, true, outs[i]);
-      } else {
-        // Requests refused for their content (a cell of the wrong type, a missing value): their rows were parsed and logged.
-        for (const row of parseJson<Row[]>(l.inputs) ?? []) if (row && typeof row === "object") store.logs.push(asInput(row), l.createdAt, false, undefined);
-      }
+  const logs = readLogTail<{ status: number; inputs: string | null; outputs: string | null; createdAt: number }>(db, spec.name, store.tail, "status, inputs, outputs, created_at AS createdAt", "status IN (200, 422)");
+  for (const l of logs) {
+    if (l.status === 200) {
+      const answered = store.answered;
+      answered.at = grownTo(answered.at, answered.length + 1);
+      answered.at[answered.length++] = l.createdAt;
+      const rows = parseJson<Row[]>(l.inputs) ?? [];
+      const outs = parseJson<unknown[]>(l.outputs) ?? [];
+      for (let i = 0; i < rows.length; i++) store.logs.push(asInput(rows[i]), l.createdAt, true, outs[i]);
+    } else {
+      // Requests refused for their content (a cell of the wrong type, a missing value): their rows were parsed and logged.
+      for (const row of parseJson<Row[]>(l.inputs) ?? []) if (row && typeof row === "object") store.logs.push(asInput(row), l.createdAt, false, undefined);
     }
-    store.lastRowid = last;
-  })();
-}
-
-function grownFloats(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
+  }
 }
 
 /** Drops rows older than every window asked lately, once they are a quarter of the store; then the stores beyond the cap, least recently read first. */
-function prune(store: Store): void {
-  const floor = Math.min(...store.asked.map((a) => a.sinceMs));
-  if (floor > store.floor) {
+function prune(store: Store, sinceMs: number): void {
+  const floor = askLogTail(store.tail, sinceMs);
+  if (floor > store.tail.floor) {
     const logs = store.logs;
     let old = 0;
     for (let i = 0; i < logs.length; i++) if (logs.createdAt[i] < floor) old++;
@@ -185,7 +156,7 @@ function prune(store: Store): void {
       let n = 0;
       for (let i = 0; i < answered.length; i++) if (answered.at[i] >= floor) answered.at[n++] = answered.at[i];
       answered.length = n;
-      store.floor = floor;
+      store.tail.floor = floor;
     }
   }
   const now = Date.now();
@@ -271,7 +242,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     parts.push({ block, limit, window: null });
     batchRows += limit;
   }
-  prune(store);
+  prune(store, spec.sinceMs);
   let rows = 0;
   forEachRow(parts, (block, i) => void (rows += block.scored[i]));
   return {
