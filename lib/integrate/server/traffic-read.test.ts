@@ -83,4 +83,15 @@ describe("traffic kept in columns between reads", () => {
     const empty = { name, sinceMs: T0 + 60 * MIN, untilMs: T0 + 70 * MIN };
     expect(await read(empty)).toEqual(trafficBefore(empty));
   });
+
+  it("reads the log again when its newest rows were deleted by hand, so that rowids are used again", async () => {
+    const name = `unit-traffic-reuse-${newId("x").slice(2)}`;
+    const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 30 * MIN };
+    for (let i = 0; i < 5; i++) insertLog(name, 200, T0 + i * 1000, i, 1);
+    expect(readTraffic(getDb().$client, w)).toEqual(trafficBefore(w));
+    const db = getDb().$client;
+    db.prepare("DELETE FROM request_logs WHERE rowid IN (SELECT rowid FROM request_logs WHERE endpoint_name = ? ORDER BY rowid DESC LIMIT 3)").run(name);
+    for (let i = 0; i < 4; i++) insertLog(name, 500, T0 + 9000 + i, 1, 1);
+    expect(readTraffic(db, w)).toEqual(trafficBefore(w));
+  });
 });

@@ -65,13 +65,15 @@ export function logSignature(db: Database.Database, w: LogWindow): string {
 export interface LogTail {
   floor: number;
   lastRowid: number;
+  /** The id of the row at lastRowid: if it is gone, rowids past it may have been used again. */
+  lastId: string | null;
   asked: { sinceMs: number; at: number }[];
 }
 
 /** How long a window's start keeps its rows in a reader thread's copy after it was last asked. */
 export const ASKED_FOR_MS = 10 * 60_000;
 
-export const newLogTail = (sinceMs: number): LogTail => ({ floor: sinceMs, lastRowid: -1, asked: [] });
+export const newLogTail = (sinceMs: number): LogTail => ({ floor: sinceMs, lastRowid: -1, lastId: null, asked: [] });
 
 /** Notes a read of the window from `sinceMs`; the created_at below which no window asked lately looks. */
 export function askLogTail(tail: LogTail, sinceMs: number): number {
@@ -86,12 +88,17 @@ export function askLogTail(tail: LogTail, sinceMs: number): number {
  * order, and the tail moved to the log's end, in one snapshot. Rowids grow as rows are inserted,
  * so the new rows are the ones past the last seen; a row written late has an older created_at
  * than rows before it (readers filter on created_at, never assume the order), and one older
- * than the floor is left out. `cols` must select created_at AS createdAt.
+ * than the floor is left out. `cols` must select created_at AS createdAt. Null when the row last
+ * seen is gone (the log's newest rows were deleted by hand, so rowids may have been used again):
+ * the caller starts over from the floor. (Nothing deletes log rows otherwise.)
  */
-export function readLogTail<R extends { createdAt: number }>(db: Database.Database, name: string, tail: LogTail, cols: string, where = "1"): R[] {
+export function readLogTail<R extends { createdAt: number }>(db: Database.Database, name: string, tail: LogTail, cols: string, where = "1"): R[] | null {
   return db.transaction(() => {
-    const last = (db.prepare("SELECT coalesce(max(rowid), 0) AS m FROM request_logs").get() as { m: number }).m;
+    if (tail.lastRowid > 0 && (db.prepare("SELECT id FROM request_logs WHERE rowid = ?").get(tail.lastRowid) as { id: string } | undefined)?.id !== tail.lastId) return null;
+    const top = db.prepare("SELECT rowid AS r, id FROM request_logs ORDER BY rowid DESC LIMIT 1").get() as { r: number; id: string } | undefined;
+    const last = top?.r ?? 0;
     if (last === tail.lastRowid) return [];
+    tail.lastId = top?.id ?? null;
     const rows = (
       tail.lastRowid < 0
         ? db.prepare(`SELECT ${cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND rowid <= ? AND ${where} ORDER BY rowid`).all(name, tail.floor, last)
@@ -129,10 +136,10 @@ interface TrafficStore {
 const MAX_TRAFFIC_STORES = 16;
 const trafficStores = new Map<string, TrafficStore>();
 
-function trafficStore(db: Database.Database, w: LogWindow): TrafficStore {
+function trafficStore(db: Database.Database, w: LogWindow, fresh = false): TrafficStore {
   let store = trafficStores.get(w.name);
   // A window starting before the rows kept: read the log again from its start.
-  if (!store || w.sinceMs < store.tail.floor) {
+  if (!store || fresh || w.sinceMs < store.tail.floor) {
     store = { tail: newLogTail(w.sinceMs), length: 0, createdAt: new Float64Array(0), status: new Int32Array(0), latencyMs: new Float64Array(0), rows: new Float64Array(0), version: new Int32Array(0), versions: [], versionCodes: new Map() };
   }
   trafficStores.delete(w.name);
@@ -140,6 +147,7 @@ function trafficStore(db: Database.Database, w: LogWindow): TrafficStore {
   while (trafficStores.size > MAX_TRAFFIC_STORES) trafficStores.delete(trafficStores.keys().next().value!);
   const s = store;
   const logs = readLogTail<LogRow>(db, w.name, s.tail, "status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version");
+  if (!logs) return trafficStore(db, w, true);
   const n = s.length + logs.length;
   s.createdAt = grownTo(s.createdAt, n);
   s.status = grownTo(s.status, n);

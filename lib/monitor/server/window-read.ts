@@ -109,11 +109,11 @@ interface Store {
 const MAX_CACHED_LOG_ROWS = 2_000_000;
 const stores = new Map<string, Store>();
 
-function storeOf(spec: WindowSpec): Store {
+function storeOf(spec: WindowSpec, fresh = false): Store {
   const key = JSON.stringify([spec.name, spec.columns, spec.recommender, spec.itemColumn, spec.itemIdColumn]);
   let store = stores.get(key);
   // A window starting before the rows kept: read the log again from its start.
-  if (store && spec.sinceMs < store.tail.floor) store = undefined;
+  if (store && (fresh || spec.sinceMs < store.tail.floor)) store = undefined;
   if (!store) {
     const labels = new Labels();
     store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(0), length: 0 }, tail: newLogTail(spec.sinceMs), jobs: new Map() };
@@ -124,10 +124,11 @@ function storeOf(spec: WindowSpec): Store {
 }
 
 /** Appends the log's rows past the last seen (or, new, every row from the floor) of the store's endpoint. */
-function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): void {
+function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): Store {
   const { recommender, itemColumn, itemIdColumn: itemId } = spec;
   const asInput = (row: Row): Row => (recommender ? { [itemId]: row[itemId] ?? row[itemColumn] ?? null } : row);
   const logs = readLogTail<{ status: number; inputs: string | null; outputs: string | null; createdAt: number }>(db, spec.name, store.tail, "status, inputs, outputs, created_at AS createdAt", "status IN (200, 422)");
+  if (!logs) return syncLogs(db, spec, storeOf(spec, true));
   for (const l of logs) {
     if (l.status === 200) {
       const answered = store.answered;
@@ -141,6 +142,7 @@ function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): void {
       for (const row of parseJson<Row[]>(l.inputs) ?? []) if (row && typeof row === "object") store.logs.push(asInput(row), l.createdAt, false, undefined);
     }
   }
+  return store;
 }
 
 /** Drops rows older than every window asked lately, once they are a quarter of the store; then the stores beyond the cap, least recently read first. */
@@ -226,8 +228,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const { recommender, itemColumn, itemIdColumn: itemId } = spec;
   // A recommender's reference rows name the item in its item column; requests say itemId.
   const refInputs = recommender ? reference.inputs.map((r) => ({ [itemId]: r[itemColumn] ?? null })) : reference.inputs;
-  const store = storeOf(spec);
-  syncLogs(db, spec, store);
+  const store = syncLogs(db, spec, storeOf(spec));
   const within = (at: number) => at >= spec.sinceMs && at <= spec.untilMs;
   const parts: Part[] = [{ block: store.logs, limit: store.logs.length, window: [spec.sinceMs, spec.untilMs] }];
   let requests = 0;
