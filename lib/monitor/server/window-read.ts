@@ -98,6 +98,8 @@ interface Store {
   answered: { at: Float64Array; length: number };
   tail: LogTail;
   jobs: Map<string, { block: Block | null; usedAt: number }>;
+  /** Numeric columns' sorted values over the last window read (see sortedLog); gone when rows are dropped. */
+  sorted: Map<string, { since: number; until: number; upto: number; values: Float64Array }>;
 }
 
 /**
@@ -116,7 +118,7 @@ function storeOf(spec: WindowSpec, fresh = false): Store {
   if (store && (fresh || spec.sinceMs < store.tail.floor)) store = undefined;
   if (!store) {
     const labels = new Labels();
-    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(0), length: 0 }, tail: newLogTail(spec.sinceMs), jobs: new Map() };
+    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(0), length: 0 }, tail: newLogTail(spec.sinceMs), jobs: new Map(), sorted: new Map() };
   }
   stores.delete(key);
   stores.set(key, store); // most recently used last
@@ -154,6 +156,7 @@ function prune(store: Store, sinceMs: number): void {
     for (let i = 0; i < logs.length; i++) if (logs.createdAt[i] < floor) old++;
     if (old * 4 > logs.length) {
       logs.compact((i) => logs.createdAt[i] >= floor);
+      store.sorted.clear();
       const answered = store.answered;
       let n = 0;
       for (let i = 0; i < answered.length; i++) if (answered.at[i] >= floor) answered.at[n++] = answered.at[i];
@@ -209,6 +212,8 @@ interface Part {
   block: Block;
   limit: number;
   window: [number, number] | null;
+  /** A job's sorted numeric columns (of its first `limit` rows), by column. */
+  sorted?: Map<string, Float64Array>;
 }
 
 interface Columns {
@@ -216,6 +221,7 @@ interface Columns {
   parts: Part[];
   reference: { inputs: Row[]; predictions: unknown[] };
   labels: string[];
+  store: Store;
 }
 
 /**
@@ -231,6 +237,12 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const store = syncLogs(db, spec, storeOf(spec));
   const within = (at: number) => at >= spec.sinceMs && at <= spec.untilMs;
   const parts: Part[] = [{ block: store.logs, limit: store.logs.length, window: [spec.sinceMs, spec.untilMs] }];
+  const jobSorted = (id: string, limit: number) => {
+    const job = store.jobs.get(id) as { sorted?: Map<string, Float64Array>; sortedLimit?: number };
+    if (job.sortedLimit !== limit) job.sorted = new Map();
+    job.sortedLimit = limit;
+    return job.sorted!;
+  };
   let requests = 0;
   for (let i = 0; i < store.answered.length; i++) if (within(store.answered.at[i])) requests++;
   const batch = db.prepare(succeededJobsSql).all(spec.name, spec.sinceMs, spec.untilMs) as { id: string; outputTable: string }[];
@@ -240,7 +252,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     const block = jobBlock(db, spec, store, job);
     if (!block) continue;
     const limit = Math.min(block.length, MAX_BATCH_ROWS - batchRows);
-    parts.push({ block, limit, window: null });
+    parts.push({ block, limit, window: null, sorted: jobSorted(job.id, limit) });
     batchRows += limit;
   }
   prune(store, spec.sinceMs);
@@ -251,6 +263,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     parts,
     reference: { inputs: refInputs, predictions: reference.predictions },
     labels: store.labels.labels,
+    store,
   };
 }
 
@@ -319,16 +332,82 @@ function countsOf(parts: readonly Part[], labels: readonly string[], codeOf: (bl
   return new Map(first.order().map((c) => [labels[c], counts[c]]));
 }
 
-/** Sorted non-NaN numbers of the rows `take` picks. */
-function sortedOf(parts: readonly Part[], rows: number, numberAt: (block: Block, i: number) => number, take: (block: Block, i: number) => boolean): Float64Array {
-  const values = new Float64Array(rows);
-  let n = 0;
-  forEachRow(parts, (block, i) => {
-    if (!take(block, i)) return;
-    const v = numberAt(block, i);
-    if (!Number.isNaN(v)) values[n++] = v;
-  });
-  return sortNumbers(values.subarray(0, n));
+/**
+ * Sorted values of a numeric column over the window's scored rows: the log's part moved from the
+ * last window read by removing the values of rows that left it and merging in those of rows that
+ * entered it (no sort of the whole window), each job's sorted once; then all merged.
+ */
+function sortedOf(c: Columns, key: string, column: (block: Block) => Float64Array): Float64Array {
+  const [log, ...jobs] = c.parts;
+  let merged = sortedLog(c.store, key, column(log.block), log.window!);
+  for (const part of jobs) {
+    let sorted = part.sorted!.get(key);
+    if (!sorted) {
+      const values = column(part.block);
+      const scored = part.block.scored;
+      const picked: number[] = [];
+      for (let i = 0; i < part.limit; i++) if (scored[i] === 1 && values[i] === values[i]) picked.push(values[i]);
+      part.sorted!.set(key, (sorted = sortNumbers(Float64Array.from(picked))));
+    }
+    merged = mergeSorted(merged, sorted);
+  }
+  return merged;
+}
+
+function sortedLog(store: Store, key: string, values: Float64Array, [since, until]: [number, number]): Float64Array {
+  const block = store.logs;
+  const at = block.createdAt;
+  const scored = block.scored;
+  const prev = store.sorted.get(key);
+  let sorted: Float64Array;
+  if (prev && since >= prev.since && until >= prev.until && prev.upto <= block.length) {
+    const left: number[] = [];
+    const entered: number[] = [];
+    for (let i = 0; i < block.length; i++) {
+      const v = values[i];
+      if (scored[i] === 0 || v !== v) continue;
+      const was = i < prev.upto && at[i] >= prev.since && at[i] <= prev.until;
+      const is = at[i] >= since && at[i] <= until;
+      if (was && !is) left.push(v);
+      else if (is && !was) entered.push(v);
+    }
+    sorted = mergeSorted(withoutSorted(prev.values, sortNumbers(Float64Array.from(left))), sortNumbers(Float64Array.from(entered)));
+  } else {
+    const picked = new Float64Array(block.length);
+    let n = 0;
+    for (let i = 0; i < block.length; i++) if (scored[i] === 1 && values[i] === values[i] && at[i] >= since && at[i] <= until) picked[n++] = values[i];
+    sorted = sortNumbers(picked.subarray(0, n));
+  }
+  store.sorted.set(key, { since, until, upto: block.length, values: sorted });
+  return sorted;
+}
+
+/** Two sorted arrays as one. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = b[j] < a[i] ? b[j++] : a[i++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+/** A sorted array without the values of another (sorted, each taken from it). */
+function withoutSorted(a: Float64Array, gone: Float64Array): Float64Array {
+  if (gone.length === 0) return a;
+  const out = new Float64Array(a.length - gone.length);
+  let j = 0;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) {
+    while (j < gone.length && gone[j] < a[i]) j++;
+    if (j < gone.length && gone[j] === a[i]) j++;
+    else out[k++] = a[i];
+  }
+  return out;
 }
 
 const isScored = (block: Block, i: number) => block.scored[i] === 1;
@@ -336,7 +415,7 @@ const isScored = (block: Block, i: number) => block.scored[i] === 1;
 /** The current side of a feature (its index in the spec's columns) for drift. */
 function currentValues(c: Columns, k: number, kind: DriftKind): FeatureValues {
   const rows = c.window.rows;
-  if (kind === "numeric") return { kind, rows, sorted: sortedOf(c.parts, rows, (b, i) => b.features[k].drift[i], isScored) };
+  if (kind === "numeric") return { kind, rows, sorted: sortedOf(c, `feature ${k}`, (b) => b.features[k].drift as Float64Array) };
   return { kind, rows, counts: countsOf(c.parts, c.labels, (b, i) => b.features[k].drift[i], isScored) };
 }
 
@@ -358,7 +437,7 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
   }
   const rows = c.window.rows;
   if (typeof first === "number") {
-    return driftOfValues("prediction", featureValues("numeric", c.reference.predictions), { kind: "numeric", rows, sorted: sortedOf(c.parts, rows, (b, i) => b.predictionNumber[i], isScored) }, t);
+    return driftOfValues("prediction", featureValues("numeric", c.reference.predictions), { kind: "numeric", rows, sorted: sortedOf(c, "prediction", (b) => b.predictionNumber) }, t);
   }
   const current: FeatureValues = { kind: "categorical", rows, counts: countsOf(c.parts, c.labels, (b, i) => b.predictionCode[i], isScored) };
   return driftOfValues("prediction", featureValues("categorical", c.reference.predictions, predictionLabel), current, t);
