@@ -207,56 +207,56 @@ interface LogRow {
 export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
   const s = trafficStore(db, w);
   const bucketMs = trafficBucketMs(w.sinceMs, w.untilMs);
-  let requests = 0;
-  let ok = 0;
+  // Buckets by index from the window's first; each with its requests, errors and successful ones (for the latencies).
+  const first = Math.floor(w.sinceMs / bucketMs);
+  const count = Math.floor(w.untilMs / bucketMs) - first + 1;
+  const bucketRequests = new Float64Array(count);
+  const bucketErrors = new Float64Array(count);
+  const bucketOk = new Float64Array(count + 1);
+  const bucket = new Int32Array(s.length);
   let rows = 0;
-  // Buckets by start, with their requests, errors and successful ones (for the latencies).
-  const buckets = new Map<number, { requests: number; errors: number; ok: number; offset: number }>();
   // Versions in the order of their first successful request (by created_at, then rowid: the rows are in rowid order).
   const firstAt = new Float64Array(s.versions.length).fill(Infinity);
   const firstAtRow = new Float64Array(s.versions.length);
   const versionRequests = new Float64Array(s.versions.length);
-  const inWindow = (i: number) => s.createdAt[i] >= w.sinceMs && s.createdAt[i] <= w.untilMs;
   for (let i = 0; i < s.length; i++) {
-    if (!inWindow(i)) continue;
-    requests++;
-    const start = Math.floor(s.createdAt[i] / bucketMs) * bucketMs;
-    let b = buckets.get(start);
-    if (!b) buckets.set(start, (b = { requests: 0, errors: 0, ok: 0, offset: 0 }));
-    b.requests++;
-    if (s.status[i] >= 400) {
-      b.errors++;
+    const at = s.createdAt[i];
+    if (at < w.sinceMs || at > w.untilMs) {
+      bucket[i] = -1;
       continue;
     }
-    b.ok++;
-    ok++;
+    const b = (bucket[i] = Math.floor(at / bucketMs) - first);
+    bucketRequests[b]++;
+    if (s.status[i] >= 400) {
+      bucketErrors[b]++;
+      bucket[i] = -1;
+      continue;
+    }
+    bucketOk[b + 1]++;
     rows += s.rows[i];
     const v = s.version[i];
     versionRequests[v]++;
-    if (s.createdAt[i] < firstAt[v]) {
-      firstAt[v] = s.createdAt[i];
+    if (at < firstAt[v]) {
+      firstAt[v] = at;
       firstAtRow[v] = i;
     }
   }
-  // Successful latencies grouped by bucket (in order of start), each group then sorted; and all of them sorted.
-  const starts = [...buckets.keys()].sort((a, b) => a - b);
-  let offset = 0;
-  for (const start of starts) {
-    const b = buckets.get(start)!;
-    b.offset = offset;
-    offset += b.ok;
-  }
+  // Successful latencies grouped by bucket (offsets from the counts), each group then sorted; and all of them sorted.
+  for (let b = 0; b < count; b++) bucketOk[b + 1] += bucketOk[b];
+  const ok = bucketOk[count];
   const grouped = new Float64Array(ok);
-  const filled = new Map<number, number>();
-  for (let i = 0; i < s.length; i++) {
-    if (!inWindow(i) || s.status[i] >= 400) continue;
-    const start = Math.floor(s.createdAt[i] / bucketMs) * bucketMs;
-    const at = filled.get(start) ?? buckets.get(start)!.offset;
-    grouped[at] = s.latencyMs[i];
-    filled.set(start, at + 1);
-  }
+  const filled = bucketOk.slice(0, count);
+  for (let i = 0; i < s.length; i++) if (bucket[i] >= 0) grouped[filled[bucket[i]]++] = s.latencyMs[i];
   const latencies = grouped.slice().sort();
   const versions = [...s.versions.keys()].filter((v) => versionRequests[v] > 0).sort((x, y) => firstAt[x] - firstAt[y] || firstAtRow[x] - firstAtRow[y]);
+  let requests = 0;
+  const series: TrafficPoint[] = [];
+  for (let b = 0; b < count; b++) {
+    requests += bucketRequests[b];
+    if (bucketRequests[b] === 0) continue;
+    const sorted = grouped.subarray(bucketOk[b], bucketOk[b + 1]).sort();
+    series.push({ start: new Date((first + b) * bucketMs).toISOString(), requests: bucketRequests[b], errors: bucketErrors[b], p50: percentile(sorted, 50), p95: percentile(sorted, 95) });
+  }
   return {
     since: new Date(w.sinceMs).toISOString(),
     until: new Date(w.untilMs).toISOString(),
@@ -265,10 +265,6 @@ export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
     rows,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     byVersion: versions.map((v) => ({ ...s.versions[v], requests: versionRequests[v] })),
-    series: starts.map((start) => {
-      const b = buckets.get(start)!;
-      const sorted = grouped.subarray(b.offset, b.offset + b.ok).sort();
-      return { start: new Date(start).toISOString(), requests: b.requests, errors: b.errors, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-    }),
+    series,
   };
 }

@@ -214,6 +214,8 @@ interface Part {
   window: [number, number] | null;
   /** A job's sorted numeric columns (of its first `limit` rows), by column. */
   sorted?: Map<string, Float64Array>;
+  /** The log's rows in the window (in rowid order), found once a read. */
+  rows?: Int32Array;
 }
 
 interface Columns {
@@ -236,7 +238,10 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const refInputs = recommender ? reference.inputs.map((r) => ({ [itemId]: r[itemColumn] ?? null })) : reference.inputs;
   const store = syncLogs(db, spec, storeOf(spec));
   const within = (at: number) => at >= spec.sinceMs && at <= spec.untilMs;
-  const parts: Part[] = [{ block: store.logs, limit: store.logs.length, window: [spec.sinceMs, spec.untilMs] }];
+  const logRows = new Int32Array(store.logs.length);
+  let inWindow = 0;
+  for (let i = 0; i < store.logs.length; i++) if (within(store.logs.createdAt[i])) logRows[inWindow++] = i;
+  const parts: Part[] = [{ block: store.logs, limit: store.logs.length, window: [spec.sinceMs, spec.untilMs], rows: logRows.subarray(0, inWindow) }];
   const jobSorted = (id: string, limit: number) => {
     const job = store.jobs.get(id) as { sorted?: Map<string, Float64Array>; sortedLimit?: number };
     if (job.sortedLimit !== limit) job.sorted = new Map();
@@ -269,14 +274,15 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
 
 /** Every row of the window, in the order the log (by created_at, then rowid) and the jobs would give them: logged rows in rowid order, filtered on created_at. */
 function forEachRow(parts: readonly Part[], visit: (block: Block, i: number) => void): void {
-  for (const { block, limit, window } of parts) {
-    if (window) {
-      const at = block.createdAt;
-      const [since, until] = window;
-      for (let i = 0; i < limit; i++) if (at[i] >= since && at[i] <= until) visit(block, i);
-    } else for (let i = 0; i < limit; i++) visit(block, i);
+  for (const { block, limit, rows } of parts) {
+    if (rows) for (let r = 0; r < rows.length; r++) visit(block, rows[r]);
+    else for (let i = 0; i < limit; i++) visit(block, i);
   }
 }
+
+/** The rows of a part in the window, as a loop over them wants them: the log's indices, or a job's first `limit`. */
+const rowAt = (part: Part, r: number) => (part.rows ? part.rows[r] : r);
+const rowCount = (part: Part) => (part.rows ? part.rows.length : part.limit);
 
 /**
  * The order the rows were read in before (the log by created_at then rowid, then each job's rows):
@@ -464,26 +470,30 @@ export function readDrift(db: Database.Database, spec: WindowSpec) {
 export function readQuality(db: Database.Database, spec: WindowSpec) {
   const c = columnsOf(db, spec);
   let all = 0;
-  forEachRow(c.parts, () => void all++);
+  for (const part of c.parts) all += rowCount(part);
   const rejectedRows = all - c.window.rows;
   const features = spec.columns.map(({ name, type }, k) => {
     const inRange = rangeCheckOf(type, c.reference.inputs, name);
     // Whether a category's code is in range, looked up once per code.
     const codeInRange = new Int8Array(c.labels.length).fill(-1);
     const counts = { rows: all, nulls: 0, typeErrors: 0, outOfRange: 0 };
-    forEachRow(c.parts, (block, i) => {
-      const f = block.features[k];
-      const state = f.state[i];
-      if (state === NULL) counts.nulls++;
-      else if (state === WRONG_TYPE) counts.typeErrors++;
-      else if (type === "number" || type === "integer") {
-        if (!inRange(f.value[i])) counts.outOfRange++;
-      } else if (type === "category") {
-        const code = f.value[i];
-        if (codeInRange[code] === -1) codeInRange[code] = inRange(c.labels[code]) ? 1 : 0;
-        if (codeInRange[code] === 0) counts.outOfRange++;
-      } else if (!inRange(true)) counts.outOfRange++;
-    });
+    const numeric = type === "number" || type === "integer";
+    for (const part of c.parts) {
+      const { state, value } = part.block.features[k];
+      for (let r = 0, n = rowCount(part); r < n; r++) {
+        const i = rowAt(part, r);
+        const s = state[i];
+        if (s === NULL) counts.nulls++;
+        else if (s === WRONG_TYPE) counts.typeErrors++;
+        else if (numeric) {
+          if (!inRange(value[i])) counts.outOfRange++;
+        } else if (type === "category") {
+          const code = value[i];
+          if (codeInRange[code] === -1) codeInRange[code] = inRange(c.labels[code]) ? 1 : 0;
+          if (codeInRange[code] === 0) counts.outOfRange++;
+        } else if (!inRange(true)) counts.outOfRange++;
+      }
+    }
     return featureQuality(name, type, counts);
   });
   return { window: { ...c.window, rejectedRows }, features: all ? features : [] };
