@@ -100,6 +100,8 @@ interface Store {
   jobs: Map<string, { block: Block | null; usedAt: number }>;
   /** Numeric columns' sorted values over the last window read (see sortedLog); gone when rows are dropped. */
   sorted: Map<string, { since: number; until: number; upto: number; values: Float64Array }>;
+  /** Columns' quality counts over the last window read, with the reference sample they were counted against (see readQuality). */
+  quality: Map<string, { since: number; until: number; upto: number; reference: unknown; counts: QualityCounts }>;
 }
 
 /**
@@ -118,7 +120,7 @@ function storeOf(spec: WindowSpec, fresh = false): Store {
   if (store && (fresh || spec.sinceMs < store.tail.floor)) store = undefined;
   if (!store) {
     const labels = new Labels();
-    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(0), length: 0 }, tail: newLogTail(spec.sinceMs), jobs: new Map(), sorted: new Map() };
+    store = { key, labels, logs: new Block(spec.columns, labels), answered: { at: new Float64Array(0), length: 0 }, tail: newLogTail(spec.sinceMs), jobs: new Map(), sorted: new Map(), quality: new Map() };
   }
   stores.delete(key);
   stores.set(key, store); // most recently used last
@@ -157,6 +159,7 @@ function prune(store: Store, sinceMs: number): void {
     if (old * 4 > logs.length) {
       logs.compact((i) => logs.createdAt[i] >= floor);
       store.sorted.clear();
+      store.quality.clear();
       const answered = store.answered;
       let n = 0;
       for (let i = 0; i < answered.length; i++) if (answered.at[i] >= floor) answered.at[n++] = answered.at[i];
@@ -216,14 +219,20 @@ interface Part {
   sorted?: Map<string, Float64Array>;
   /** The log's rows in the window (in rowid order), found once a read. */
   rows?: Int32Array;
+  /** A job's quality counts (of its first `limit` rows) by column, with the reference sample they were counted against. */
+  counts?: Map<string, { reference: unknown; counts: QualityCounts }>;
 }
 
 interface Columns {
   window: MonitorWindow;
   parts: Part[];
   reference: { inputs: Row[]; predictions: unknown[] };
+  /** The reference sample as read from its file (the same object while the file is unchanged). */
+  sample: unknown;
   labels: string[];
   store: Store;
+  /** Log rows that left and entered the window since an earlier window (see deltaFrom), by that window. */
+  deltas: Map<string, { left: Int32Array; entered: Int32Array }>;
 }
 
 /**
@@ -242,11 +251,11 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   let inWindow = 0;
   for (let i = 0; i < store.logs.length; i++) if (within(store.logs.createdAt[i])) logRows[inWindow++] = i;
   const parts: Part[] = [{ block: store.logs, limit: store.logs.length, window: [spec.sinceMs, spec.untilMs], rows: logRows.subarray(0, inWindow) }];
-  const jobSorted = (id: string, limit: number) => {
-    const job = store.jobs.get(id) as { sorted?: Map<string, Float64Array>; sortedLimit?: number };
-    if (job.sortedLimit !== limit) job.sorted = new Map();
-    job.sortedLimit = limit;
-    return job.sorted!;
+  // What is computed of a job's first `limit` rows is kept with it.
+  const jobCache = (id: string, limit: number) => {
+    const job = store.jobs.get(id) as { sorted?: Part["sorted"]; counts?: Part["counts"]; limit?: number };
+    if (job.limit !== limit) Object.assign(job, { sorted: new Map(), counts: new Map(), limit });
+    return { sorted: job.sorted, counts: job.counts };
   };
   let requests = 0;
   for (let i = 0; i < store.answered.length; i++) if (within(store.answered.at[i])) requests++;
@@ -257,7 +266,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     const block = jobBlock(db, spec, store, job);
     if (!block) continue;
     const limit = Math.min(block.length, MAX_BATCH_ROWS - batchRows);
-    parts.push({ block, limit, window: null, sorted: jobSorted(job.id, limit) });
+    parts.push({ block, limit, window: null, ...jobCache(job.id, limit) });
     batchRows += limit;
   }
   prune(store, spec.sinceMs);
@@ -267,8 +276,10 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     window: { since: new Date(spec.sinceMs).toISOString(), until: new Date(spec.untilMs).toISOString(), rows, requests, jobs: batch.length, referenceRows: refInputs.length, model: spec.model },
     parts,
     reference: { inputs: refInputs, predictions: reference.predictions },
+    sample: reference,
     labels: store.labels.labels,
     store,
+    deltas: new Map(),
   };
 }
 
@@ -345,7 +356,7 @@ function countsOf(parts: readonly Part[], labels: readonly string[], codeOf: (bl
  */
 function sortedOf(c: Columns, key: string, column: (block: Block) => Float64Array): Float64Array {
   const [log, ...jobs] = c.parts;
-  let merged = sortedLog(c.store, key, column(log.block), log.window!);
+  let merged = sortedLog(c, key, column(log.block), log.window!);
   for (const part of jobs) {
     let sorted = part.sorted!.get(key);
     if (!sorted) {
@@ -360,32 +371,55 @@ function sortedOf(c: Columns, key: string, column: (block: Block) => Float64Arra
   return merged;
 }
 
-function sortedLog(store: Store, key: string, values: Float64Array, [since, until]: [number, number]): Float64Array {
+function sortedLog(c: Columns, key: string, values: Float64Array, [since, until]: [number, number]): Float64Array {
+  const store = c.store;
   const block = store.logs;
-  const at = block.createdAt;
   const scored = block.scored;
   const prev = store.sorted.get(key);
   let sorted: Float64Array;
-  if (prev && since >= prev.since && until >= prev.until && prev.upto <= block.length) {
-    const left: number[] = [];
-    const entered: number[] = [];
-    for (let i = 0; i < block.length; i++) {
-      const v = values[i];
-      if (scored[i] === 0 || v !== v) continue;
-      const was = i < prev.upto && at[i] >= prev.since && at[i] <= prev.until;
-      const is = at[i] >= since && at[i] <= until;
-      if (was && !is) left.push(v);
-      else if (is && !was) entered.push(v);
-    }
-    sorted = mergeSorted(withoutSorted(prev.values, sortNumbers(Float64Array.from(left))), sortNumbers(Float64Array.from(entered)));
+  const delta = prev && deltaFrom(c, prev);
+  if (prev && delta) {
+    const valuesOf = (rows: Int32Array) => {
+      const picked: number[] = [];
+      for (const i of rows) if (scored[i] === 1 && values[i] === values[i]) picked.push(values[i]);
+      return sortNumbers(Float64Array.from(picked));
+    };
+    sorted = mergeSorted(withoutSorted(prev.values, valuesOf(delta.left)), valuesOf(delta.entered));
   } else {
-    const picked = new Float64Array(block.length);
+    const rows = c.parts[0].rows!;
+    const picked = new Float64Array(rows.length);
     let n = 0;
-    for (let i = 0; i < block.length; i++) if (scored[i] === 1 && values[i] === values[i] && at[i] >= since && at[i] <= until) picked[n++] = values[i];
+    for (const i of rows) if (scored[i] === 1 && values[i] === values[i]) picked[n++] = values[i];
     sorted = sortNumbers(picked.subarray(0, n));
   }
   store.sorted.set(key, { since, until, upto: block.length, values: sorted });
   return sorted;
+}
+
+/**
+ * The log rows that left the window and those that entered it since an earlier window read (of
+ * the first `upto` rows), found in one sweep of the rows' times and shared by every column; null
+ * when the window started or ended earlier than that one (the columns are then counted anew).
+ */
+function deltaFrom(c: Columns, from: { since: number; until: number; upto: number }): { left: Int32Array; entered: Int32Array } | null {
+  const [since, until] = c.parts[0].window!;
+  const block = c.store.logs;
+  if (since < from.since || until < from.until || from.upto > block.length) return null;
+  const key = `${from.since}:${from.until}:${from.upto}`;
+  let delta = c.deltas.get(key);
+  if (!delta) {
+    const at = block.createdAt;
+    const left: number[] = [];
+    const entered: number[] = [];
+    for (let i = 0; i < block.length; i++) {
+      const was = i < from.upto && at[i] >= from.since && at[i] <= from.until;
+      const is = at[i] >= since && at[i] <= until;
+      if (was && !is) left.push(i);
+      else if (is && !was) entered.push(i);
+    }
+    c.deltas.set(key, (delta = { left: Int32Array.from(left), entered: Int32Array.from(entered) }));
+  }
+  return delta;
 }
 
 /** Two sorted arrays as one. */
@@ -466,35 +500,71 @@ export function readDrift(db: Database.Database, spec: WindowSpec) {
   return { window: c.window, thresholds: spec.thresholds, ...driftReportOf(features, predictionDriftOf(c, t), t) };
 }
 
+interface QualityCounts {
+  rows: number;
+  nulls: number;
+  typeErrors: number;
+  outOfRange: number;
+}
+
 /** Null, type-error and out-of-range rates per input column over every row that reached the endpoint: scored and refused. */
 export function readQuality(db: Database.Database, spec: WindowSpec) {
   const c = columnsOf(db, spec);
   let all = 0;
   for (const part of c.parts) all += rowCount(part);
   const rejectedRows = all - c.window.rows;
+  const [log, ...jobs] = c.parts;
   const features = spec.columns.map(({ name, type }, k) => {
     const inRange = rangeCheckOf(type, c.reference.inputs, name);
     // Whether a category's code is in range, looked up once per code.
     const codeInRange = new Int8Array(c.labels.length).fill(-1);
-    const counts = { rows: all, nulls: 0, typeErrors: 0, outOfRange: 0 };
     const numeric = type === "number" || type === "integer";
-    for (const part of c.parts) {
-      const { state, value } = part.block.features[k];
-      for (let r = 0, n = rowCount(part); r < n; r++) {
-        const i = rowAt(part, r);
+    /** Adds (sign 1) or takes away (-1) the rows' cells of the block to the counts. */
+    const count = (counts: QualityCounts, block: Block, rows: ArrayLike<number>, sign: number) => {
+      const { state, value } = block.features[k];
+      counts.rows += sign * rows.length;
+      for (let r = 0; r < rows.length; r++) {
+        const i = rows[r];
         const s = state[i];
-        if (s === NULL) counts.nulls++;
-        else if (s === WRONG_TYPE) counts.typeErrors++;
+        if (s === NULL) counts.nulls += sign;
+        else if (s === WRONG_TYPE) counts.typeErrors += sign;
         else if (numeric) {
-          if (!inRange(value[i])) counts.outOfRange++;
+          if (!inRange(value[i])) counts.outOfRange += sign;
         } else if (type === "category") {
           const code = value[i];
           if (codeInRange[code] === -1) codeInRange[code] = inRange(c.labels[code]) ? 1 : 0;
-          if (codeInRange[code] === 0) counts.outOfRange++;
-        } else if (!inRange(true)) counts.outOfRange++;
+          if (codeInRange[code] === 0) counts.outOfRange += sign;
+        } else if (!inRange(true)) counts.outOfRange += sign;
       }
+    };
+    // The log's counts moved from the last window read (against the same reference sample); a job's counted once.
+    const key = `feature ${k}`;
+    const prev = c.store.quality.get(key);
+    const delta = prev && prev.reference === c.sample && deltaFrom(c, prev);
+    let counts: QualityCounts;
+    if (prev && delta) {
+      counts = { ...prev.counts };
+      count(counts, log.block, delta.left, -1);
+      count(counts, log.block, delta.entered, 1);
+    } else {
+      counts = { rows: 0, nulls: 0, typeErrors: 0, outOfRange: 0 };
+      count(counts, log.block, log.rows!, 1);
     }
-    return featureQuality(name, type, counts);
+    c.store.quality.set(key, { since: log.window![0], until: log.window![1], upto: log.block.length, reference: c.sample, counts });
+    const total = { ...counts };
+    for (const part of jobs) {
+      const jobKey = `quality ${k}`;
+      let jobCounts = part.counts!.get(jobKey);
+      if (jobCounts?.reference !== c.sample) {
+        part.counts!.set(jobKey, (jobCounts = { reference: c.sample, counts: { rows: 0, nulls: 0, typeErrors: 0, outOfRange: 0 } }));
+        count(jobCounts.counts, part.block, Int32Array.from({ length: part.limit }, (_, i) => i), 1);
+      }
+      total.rows += jobCounts!.counts.rows;
+      total.nulls += jobCounts!.counts.nulls;
+      total.typeErrors += jobCounts!.counts.typeErrors;
+      total.outOfRange += jobCounts!.counts.outOfRange;
+    }
+    return featureQuality(name, type, total);
   });
   return { window: { ...c.window, rejectedRows }, features: all ? features : [] };
 }
