@@ -19,6 +19,8 @@ export const WRONG_TYPE = 2;
 export const NO_PREDICTION = 0;
 export const NUMBER_PREDICTION = 1;
 export const OTHER_PREDICTION = 2;
+/** predictionCode of a finite number prediction until its category is asked for (see predictionCodeAt). */
+const NUMBER_CODE = -2;
 
 export interface FeatureColumn {
   name: string;
@@ -96,15 +98,29 @@ export class Block {
     const present = prediction !== null && prediction !== undefined;
     this.predictionKind[i] = !scored || !present ? NO_PREDICTION : typeof prediction === "number" ? NUMBER_PREDICTION : OTHER_PREDICTION;
     this.predictionNumber[i] = scored ? (numberOf(prediction) ?? NaN) : NaN;
-    this.predictionCode[i] = scored ? this.labels.code(categoryOf(predictionLabel(prediction))) : -1;
+    // A number's category (its text) is looked up only if predictions are compared as categories.
+    this.predictionCode[i] = !scored ? -1 : typeof prediction === "number" && Number.isFinite(prediction) ? NUMBER_CODE : this.labels.code(categoryOf(predictionLabel(prediction)));
     for (const f of this.features) {
       const cell = row[f.name];
+      if (typeof cell === "number" && f.type === "number" && Number.isFinite(cell)) {
+        // What numberOf and qualityCell make of a finite number in a number column: itself.
+        f.drift[i] = cell;
+        f.state[i] = VALUE;
+        f.value[i] = cell;
+        continue;
+      }
       if (f.kind === "numeric") f.drift[i] = numberOf(cell) ?? NaN;
       else if (f.kind === "categorical") f.drift[i] = this.labels.code(categoryOf(cell));
       const q = qualityCell(Object.hasOwn(row, f.name) ? cell : undefined, f.type);
       f.state[i] = q === MISSING ? NULL : q === TYPE_ERROR ? WRONG_TYPE : VALUE;
       if (q !== MISSING && q !== TYPE_ERROR) f.value[i] = f.type === "category" ? this.labels.code(String(q)) : typeof q === "number" ? q : NaN;
     }
+  }
+
+  /** A prediction's category code (a number's text looked up on first use). */
+  predictionCodeAt(i: number): number {
+    const code = this.predictionCode[i];
+    return code === NUMBER_CODE ? (this.predictionCode[i] = this.labels.code(String(this.predictionNumber[i]))) : code;
   }
 
   /** Keeps only the rows `keep` says, in order (rows that fell out of every window asked lately). */

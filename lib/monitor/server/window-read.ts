@@ -194,11 +194,16 @@ function jobBlock(db: Database.Database, spec: WindowSpec, store: Store, job: { 
     const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     if (present.size > 0) {
       const select = [...new Set([...wanted, "prediction", "error"])].filter((c) => present.has(c)).map(quoteIdent);
-      const rows = db.prepare(`SELECT ${select.join(", ") || "NULL AS none"} FROM ${table} LIMIT ?`).all(MAX_BATCH_ROWS) as Record<string, unknown>[];
+      const rows = db.prepare(`SELECT ${select.join(", ") || "NULL AS none"} FROM ${table} LIMIT ?`).iterate(MAX_BATCH_ROWS) as Iterable<Record<string, unknown>>;
       block = new Block(spec.columns, store.labels);
+      // SQLite's own row serves as the input where it reads the same (no column named as Object.prototype's properties).
+      const asIs = !recommender && wanted.every((c) => !(c in Object.prototype));
       for (const r of rows) {
-        const row: Row = {};
-        for (const c of wanted) row[recommender ? itemId : c] = (r[c] ?? null) as Row[string];
+        let row = r as Row;
+        if (!asIs) {
+          row = {};
+          for (const c of wanted) row[recommender ? itemId : c] = (r[c] ?? null) as Row[string];
+        }
         const failed = r.error !== null && r.error !== undefined;
         block.push(row, NaN, !failed, failed ? undefined : (r.prediction ?? null));
       }
@@ -479,6 +484,7 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
   if (typeof first === "number") {
     return driftOfValues("prediction", featureValues("numeric", c.reference.predictions), { kind: "numeric", rows, sorted: sortedOf(c, "prediction", (b) => b.predictionNumber) }, t);
   }
+  forEachRow(c.parts, (b, i) => b.predictionCodeAt(i)); // every label coded before they are counted
   const current: FeatureValues = { kind: "categorical", rows, counts: countsOf(c.parts, c.labels, (b, i) => b.predictionCode[i], isScored) };
   return driftOfValues("prediction", featureValues("categorical", c.reference.predictions, predictionLabel), current, t);
 }
