@@ -193,19 +193,19 @@ function jobBlock(db: Database.Database, spec: WindowSpec, store: Store, job: { 
     // Only the columns compared (a wide output table's others are not copied out of SQLite).
     const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     if (present.size > 0) {
-      const select = [...new Set([...wanted, "prediction", "error"])].filter((c) => present.has(c)).map(quoteIdent);
-      const rows = db.prepare(`SELECT ${select.join(", ") || "NULL AS none"} FROM ${table} LIMIT ?`).iterate(MAX_BATCH_ROWS) as Iterable<Record<string, unknown>>;
+      const selected = [...new Set([...wanted, "prediction", "error"])].filter((c) => present.has(c));
+      const at = (c: string) => selected.indexOf(c);
+      // Rows as arrays, copied into one row object in turn: as the row the reads built before, without an object per row from SQLite.
+      const cells = wanted.map((c) => ({ name: recommender ? itemId : c, at: at(c), absent: (({}) as Record<string, unknown>)[c] ?? null }));
+      const [predictionAt, errorAt] = [at("prediction"), at("error")];
+      const rows = db.prepare(`SELECT ${selected.map(quoteIdent).join(", ") || "NULL AS none"} FROM ${table} LIMIT ?`).raw().iterate(MAX_BATCH_ROWS) as Iterable<unknown[]>;
       block = new Block(spec.columns, store.labels);
-      // SQLite's own row serves as the input where it reads the same (no column named as Object.prototype's properties).
-      const asIs = !recommender && wanted.every((c) => !(c in Object.prototype));
+      const row: Row = {};
       for (const r of rows) {
-        let row = r as Row;
-        if (!asIs) {
-          row = {};
-          for (const c of wanted) row[recommender ? itemId : c] = (r[c] ?? null) as Row[string];
-        }
-        const failed = r.error !== null && r.error !== undefined;
-        block.push(row, NaN, !failed, failed ? undefined : (r.prediction ?? null));
+        for (const c of cells) row[c.name] = (c.at < 0 ? c.absent : (r[c.at] ?? null)) as Row[string];
+        const error = errorAt < 0 ? undefined : r[errorAt];
+        const failed = error !== null && error !== undefined;
+        block.push(row, NaN, !failed, failed ? undefined : ((predictionAt < 0 ? undefined : r[predictionAt]) ?? null));
       }
     }
   } catch {
@@ -506,6 +506,14 @@ export function readDrift(db: Database.Database, spec: WindowSpec) {
   return { window: c.window, thresholds: spec.thresholds, ...driftReportOf(features, predictionDriftOf(c, t), t) };
 }
 
+let identity = new Int32Array(0);
+
+/** 0, 1, …, n - 1: a job's first n rows. */
+function firstRows(n: number): Int32Array {
+  if (identity.length < n) identity = Int32Array.from({ length: Math.max(n, identity.length * 2) }, (_, i) => i);
+  return identity.subarray(0, n);
+}
+
 interface QualityCounts {
   rows: number;
   nulls: number;
@@ -563,7 +571,7 @@ export function readQuality(db: Database.Database, spec: WindowSpec) {
       let jobCounts = part.counts!.get(jobKey);
       if (jobCounts?.reference !== c.sample) {
         part.counts!.set(jobKey, (jobCounts = { reference: c.sample, counts: { rows: 0, nulls: 0, typeErrors: 0, outOfRange: 0 } }));
-        count(jobCounts.counts, part.block, Int32Array.from({ length: part.limit }, (_, i) => i), 1);
+        count(jobCounts.counts, part.block, firstRows(part.limit), 1);
       }
       total.rows += jobCounts!.counts.rows;
       total.nulls += jobCounts!.counts.nulls;
