@@ -107,13 +107,13 @@ const EDGE_SIGNIFICANT_DIGITS = 4;
 // Cells
 
 /** A finite number from a number or numeric text (as the importer reads it); anything else is null. */
-function numberOf(cell: unknown): number | null {
+export function numberOf(cell: unknown): number | null {
   if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
   if (typeof cell === "string") return coerceCell(cell, "number") as number | null;
   return null;
 }
 
-function categoryOf(cell: unknown): string | null {
+export function categoryOf(cell: unknown): string | null {
   if (typeof cell === "string") return isMissing(cell) ? null : cell;
   if (typeof cell === "number") return Number.isNaN(cell) ? null : String(cell);
   if (typeof cell === "boolean") return String(cell);
@@ -190,12 +190,33 @@ export function featureDrift(
 }
 
 function driftOfSinks(name: string, reference: Window<Sink>, current: Window<Sink>, t: DriftThresholds): FeatureDrift {
-  const [a, b] = [reference.values, current.values];
-  if (a instanceof NumberSink && b instanceof NumberSink) {
-    return numericDrift(name, { rows: reference.rows, values: a.sorted() }, { rows: current.rows, values: b.sorted() }, t);
+  return driftOfValues(name, valuesOfSink(reference.rows, reference.values), valuesOfSink(current.rows, current.values), t);
+}
+
+/**
+ * One side of a feature as the metrics take it: its rows (nulls included) and its non-null
+ * values, sorted numbers or category counts (in first-seen order: the tests sum over categories
+ * in that order). What a Row[] is read into, and what a columnar window (lib/monitor/server/
+ * window-read.ts) builds straight from its typed arrays.
+ */
+export type FeatureValues = { kind: "numeric"; rows: number; sorted: Float64Array } | { kind: "categorical"; rows: number; counts: Map<string, number> };
+
+function valuesOfSink(rows: number, sink: Sink): FeatureValues {
+  return sink instanceof NumberSink ? { kind: "numeric", rows, sorted: sink.sorted() } : { kind: "categorical", rows, counts: sink.counts };
+}
+
+/** A feature's (or the predictions') values from its cells, as driftReport reads them. */
+export function featureValues(kind: DriftKind, cells: readonly unknown[], read?: (cell: unknown) => unknown): FeatureValues {
+  return valuesOfSink(cells.length, sinkOfCells(kind, cells, read));
+}
+
+/** The drift of one feature from both sides' values. */
+export function driftOfValues(name: string, reference: FeatureValues, current: FeatureValues, t: DriftThresholds): FeatureDrift {
+  if (reference.kind === "numeric" && current.kind === "numeric") {
+    return numericDrift(name, { rows: reference.rows, values: reference.sorted }, { rows: current.rows, values: current.sorted }, t);
   }
-  if (a instanceof CategorySink && b instanceof CategorySink) {
-    return categoricalDrift(name, { rows: reference.rows, values: a.counts }, { rows: current.rows, values: b.counts }, t);
+  if (reference.kind === "categorical" && current.kind === "categorical") {
+    return categoricalDrift(name, { rows: reference.rows, values: reference.counts }, { rows: current.rows, values: current.counts }, t);
   }
   throw new Error(`feature ${name}: the reference and current windows were collected as different kinds`);
 }
@@ -290,7 +311,7 @@ function sumOf(values: Iterable<number>): number {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const driftKindOf = (type: ColumnType): DriftKind | null =>
+export const driftKindOf = (type: ColumnType): DriftKind | null =>
   type === "number" || type === "integer" ? "numeric" : type === "datetime" ? null : "categorical";
 
 /** Drift of every non-datetime column and of the predictions, and whether the input as a whole drifted. */
@@ -313,10 +334,15 @@ export function driftReport(
   const features = names.map((name, k) =>
     driftOfSinks(name, { rows: referenceRows.length, values: referenceSinks[k] }, { rows: currentRows.length, values: currentSinks[k] }, t),
   );
+  return driftReportOf(features, opts.predictions ? predictionDrift(opts.predictions, t) : null, t);
+}
+
+/** The report from every feature's drift (in column order) and the predictions'. */
+export function driftReportOf(features: FeatureDrift[], prediction: FeatureDrift | null, t: DriftThresholds): DriftReport {
   features.sort((x, y) => Number(y.drifted) - Number(x.drifted) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   const driftedFeatures = features.filter((f) => f.drifted).length;
   const datasetDrifted = features.length > 0 && driftedFeatures / features.length >= t.driftedShare;
-  return { features, prediction: opts.predictions ? predictionDrift(opts.predictions, t) : null, driftedFeatures, datasetDrifted };
+  return { features, prediction, driftedFeatures, datasetDrifted };
 }
 
 /** Own properties only, so a column named "constructor" never reads Object.prototype. */
@@ -337,7 +363,7 @@ function predictionDrift(predictions: { reference: readonly unknown[]; current: 
   return driftOfSinks("prediction", window(reference), window(current), t);
 }
 
-function predictionLabel(prediction: unknown): unknown {
+export function predictionLabel(prediction: unknown): unknown {
   const item = Array.isArray(prediction) ? prediction[0] : prediction;
   if (item === null || typeof item !== "object") return item;
   const fields = item as { label?: unknown; itemId?: unknown };
@@ -350,7 +376,7 @@ function predictionLabel(prediction: unknown): unknown {
 /** What "in range" means for a column, learned from the training rows. */
 type RangeCheck = (value: Cell) => boolean;
 
-function rangeCheckOf(type: ColumnType, trainingRows: readonly Row[], name: string): RangeCheck {
+export function rangeCheckOf(type: ColumnType, trainingRows: readonly Row[], name: string): RangeCheck {
   if (type === "number" || type === "integer") {
     let min = Infinity;
     let max = -Infinity;
@@ -381,19 +407,29 @@ export function qualityReport(
 ): FeatureQuality[] {
   return columns.map(({ name, type }) => {
     const inRange = rangeCheckOf(type, trainingRows, name);
-    let nulls = 0;
-    let typeErrors = 0;
-    let outOfRange = 0;
+    const counts = { rows: currentRows.length, nulls: 0, typeErrors: 0, outOfRange: 0 };
     for (const row of currentRows) {
-      const cell = readCell(row, name);
-      if (isMissing(cell)) nulls++;
-      else {
-        const value = coerceCell(cell ?? null, type);
-        if (value === null) typeErrors++;
-        else if (!inRange(value)) outOfRange++;
-      }
+      const cell = qualityCell(readCell(row, name), type);
+      if (cell === MISSING) counts.nulls++;
+      else if (cell === TYPE_ERROR) counts.typeErrors++;
+      else if (!inRange(cell)) counts.outOfRange++;
     }
-    const rate = (count: number) => (currentRows.length > 0 ? count / currentRows.length : 0);
-    return { name, type, rows: currentRows.length, nullRate: rate(nulls), typeErrorRate: rate(typeErrors), outOfRangeRate: rate(outOfRange) };
+    return featureQuality(name, type, counts);
   });
+}
+
+export const MISSING = Symbol("missing");
+export const TYPE_ERROR = Symbol("type error");
+
+/** What data quality makes of one cell: missing, not of the column's type, or its value. */
+export function qualityCell(cell: Cell | undefined, type: ColumnType): Cell | typeof MISSING | typeof TYPE_ERROR {
+  if (isMissing(cell)) return MISSING;
+  const value = coerceCell(cell ?? null, type);
+  return value === null ? TYPE_ERROR : value;
+}
+
+/** A column's quality from its counts over the window's rows. */
+export function featureQuality(name: string, type: ColumnType, c: { rows: number; nulls: number; typeErrors: number; outOfRange: number }): FeatureQuality {
+  const rate = (count: number) => (c.rows > 0 ? count / c.rows : 0);
+  return { name, type, rows: c.rows, nullRate: rate(c.nulls), typeErrorRate: rate(c.typeErrors), outOfRangeRate: rate(c.outOfRange) };
 }
