@@ -11,7 +11,7 @@ import { readTraffic } from "@/lib/integrate/server/traffic-read";
 import { newId } from "@/lib/shared/ids";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { driftReport, DEFAULT_DRIFT_THRESHOLDS, qualityReport } from "../drift";
-import { readDrift, readQuality, windowSignature, type WindowSpec } from "./window-read";
+import { readDrift, readQuality, windowSignature, type WindowSpec, evictJobs } from "./window-read";
 
 const MODULE = "lib/monitor/server/window-read.ts";
 const columns = [
@@ -258,4 +258,20 @@ describe("the web server's event loop during a large read", () => {
     expect(order.indexOf("tick")).toBeLessThan(order.indexOf("read"));
     expect(order.indexOf("http ok")).toBeLessThan(order.indexOf("read"));
   }, 120_000);
+});
+
+describe("evictJobs", () => {
+  it("keeps the most recently used jobs up to the row cap and drops the rest, whatever their age", () => {
+    const block = (length: number) => ({ length });
+    const cached = new Map([
+      ["old", { block: block(600_000), usedAt: 1 }],
+      ["gone", { block: null, usedAt: 0 }],
+      ["newer", { block: block(600_000), usedAt: 2 }],
+      ["newest", { block: block(600_000), usedAt: 3 }],
+    ]);
+    evictJobs(cached, 1_300_000);
+    expect([...cached.keys()].sort()).toEqual(["newer", "newest"]);
+    evictJobs(cached, 2_000_000);
+    expect(cached.size).toBe(2);
+  });
 });

@@ -111,6 +111,8 @@ interface Store {
  * MAX_BATCH_ROWS (jobs outside the windows read lately are dropped).
  */
 const MAX_CACHED_LOG_ROWS = 2_000_000;
+/** Batch output rows kept per store: the jobs of the windows read lately, newest used first. */
+const MAX_CACHED_JOB_ROWS = 2 * MAX_BATCH_ROWS;
 const stores = new Map<string, Store>();
 
 function storeOf(spec: WindowSpec, fresh = false): Store {
@@ -149,6 +151,19 @@ function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): Store 
   return store;
 }
 
+/**
+ * Keeps the most recently used jobs' blocks up to `maxRows` rows; the others go. Jobs past the
+ * newest MAX_BATCH_ROWS are read by no window asked lately, and a job every 10 s would otherwise
+ * keep ten minutes of jobs (gigabytes) for windows no one asks.
+ */
+export function evictJobs(jobs: Map<string, { block: { length: number } | null; usedAt: number }>, maxRows: number): void {
+  let rows = 0;
+  for (const [id, job] of [...jobs].sort((a, b) => b[1].usedAt - a[1].usedAt)) {
+    rows += job.block?.length ?? 0;
+    if (rows > maxRows) jobs.delete(id);
+  }
+}
+
 /** Drops rows older than every window asked lately, once they are a quarter of the store; then the stores beyond the cap, least recently read first. */
 function prune(store: Store, sinceMs: number): void {
   const floor = askLogTail(store.tail, sinceMs);
@@ -169,6 +184,7 @@ function prune(store: Store, sinceMs: number): void {
   }
   const now = Date.now();
   for (const [id, job] of store.jobs) if (job.usedAt < now - ASKED_FOR_MS) store.jobs.delete(id);
+  evictJobs(store.jobs, MAX_CACHED_JOB_ROWS);
   let total = 0;
   for (const s of stores.values()) total += s.logs.length;
   for (const s of stores.values()) {

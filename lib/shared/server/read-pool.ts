@@ -20,6 +20,9 @@ import { env } from "@/lib/shared/env";
  */
 const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism() - 1));
 
+/** The reader threads' niceness: below the event loop's scoring and pages, above the worker processes' 10. */
+const READER_NICE = 5;
+
 export type ReadFn<A extends unknown[], T> = (db: Database.Database, ...args: A) => T;
 
 export interface OffThreadRead<A extends unknown[], T> {
@@ -39,6 +42,9 @@ const load = createRequire(workerData.from);
 load("tsx/cjs/api").register();
 const Database = load("better-sqlite3");
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+// This thread only (Linux niceness is per thread): a long read yields the CPU to the event loop's
+// scoring and pages, as the worker processes do.
+try { require("node:os").setPriority(workerData.nice); } catch {}
 db.pragma("busy_timeout = " + workerData.busyTimeoutMs);
 const modules = new Map();
 parentPort.postMessage({ ready: true });
@@ -86,7 +92,7 @@ function startThread(): Thread | null {
     const root = process.cwd();
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { from: `${root}/package.json`, root, file: env.databaseFile, busyTimeoutMs: BUSY_TIMEOUT_MS },
+      workerData: { from: `${root}/package.json`, root, file: env.databaseFile, busyTimeoutMs: BUSY_TIMEOUT_MS, nice: READER_NICE },
     });
     worker.unref();
     const thread: Thread = { worker, busy: null, ready: false };
