@@ -83,7 +83,9 @@ describe("ingestDataset", () => {
     // SQLite's own limit: past 256 KiB more, its writes fail with SQLITE_FULL, as on a full disk.
     sqlite.pragma(`max_page_count = ${pages + Math.ceil((256 * 1024) / pageSize)}`);
     try {
-      const rows = Array.from({ length: 40_000 }, (_, i) => `${i},some text to fill the page ${i}`).join("\n");
+      // More than the free pages other test files' deletions left in this shared database can hold, and the 256 KiB.
+      const free = (sqlite.pragma("freelist_count", { simple: true }) as number) * pageSize;
+      const rows = Array.from({ length: 40_000 + Math.ceil(free / 30) }, (_, i) => `${i},some text to fill the page ${i}`).join("\n");
       const err = await ingestDataset(unique("full"), { ...source(`a,b\n${rows}\n`, 64 * 1024), maxBytes: 64 << 20 }).catch((e) => e);
       expect(err).toBeInstanceOf(AppError);
       expect(err.code).toBe("INSUFFICIENT_STORAGE");
