@@ -39,7 +39,8 @@ describe("recoverAfterCrash", () => {
     const before = Date.now() - process.uptime() * 1000 - 60_000;
     const orphan = folder(`job_orphan${process.pid}`, before);
     // Written since this process began to serve: its own upload in flight.
-    const servingSince = Date.now();
+    // (A second back: a file time set from milliseconds may land a hair before the instant it was taken.)
+    const servingSince = Date.now() - 1000;
     const fresh = folder(`job_fresh${process.pid}`, Date.now());
     const failed = jobWithOutput("failed");
     const cancelled = jobWithOutput("cancelled");
