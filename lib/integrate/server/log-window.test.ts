@@ -4,7 +4,8 @@ import { readCacheStats } from "@/lib/shared/server/read-cache";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { readLogWindow } from "./log-window";
 import { logRequest } from "./request-log";
-import { logSignature, readTraffic, type LogWindow } from "./traffic-read";
+import { logSignature } from "./log-sample";
+import { readTraffic, type LogWindow } from "./traffic-read";
 
 const MODULE = "lib/integrate/server/traffic-read.ts";
 
@@ -28,7 +29,7 @@ function trafficRead(key: string, window: LogWindow, counter: { n: number }) {
   return readLogWindow({
     key,
     window,
-    signature: { module: MODULE, fn: "logSignature", local: logSignature, args: [window] },
+    signature: (db) => logSignature(db, window),
     compute: () => {
       counter.n++;
       return readOffThread({ module: MODULE, fn: "readTraffic", local: readTraffic, args: [window] });

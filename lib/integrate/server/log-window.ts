@@ -1,5 +1,6 @@
 import { cachedRead } from "@/lib/shared/server/read-cache";
-import { readOffThread, type OffThreadRead } from "@/lib/shared/server/read-pool";
+import type Database from "better-sqlite3";
+import { getDb } from "@/db/client";
 import { requestLogWritten } from "./request-log";
 import type { LogWindow } from "./traffic-read";
 
@@ -13,11 +14,12 @@ const CLOSED_AFTER_MS = 60_000;
 /**
  * A read over a window of an endpoint's request log (and whatever else its signature covers),
  * off the event loop and cached. It waits until every request logged before it is written, then
- * computes the window's signature on a reader thread and computes the answer anew only when the
- * signature differs from the cached answer's. `key` names the read without the window's ends (an
+ * reads the window's signature (a few index seeks, on this thread: queued behind a reader thread's
+ * long read it would wait as long) and computes the answer anew only when the signature differs
+ * from the cached answer's. `key` names the read without the window's ends (an
  * open window moves with every read): the answer's own `since`/`until` are the caller's to set.
  */
-export async function readLogWindow<T>(opts: { key: string; window: LogWindow; signature: OffThreadRead<[LogWindow], string>; compute: () => Promise<T> }): Promise<T> {
+export async function readLogWindow<T>(opts: { key: string; window: LogWindow; signature: (db: Database.Database) => string; compute: () => Promise<T> }): Promise<T> {
   const w = opts.window;
   if (w.untilMs < Date.now() - CLOSED_AFTER_MS) {
     return cachedRead(`${opts.key}@${w.sinceMs}-${w.untilMs}`, "closed", async () => {
@@ -26,5 +28,5 @@ export async function readLogWindow<T>(opts: { key: string; window: LogWindow; s
     });
   }
   await requestLogWritten();
-  return cachedRead(opts.key, await readOffThread(opts.signature), opts.compute);
+  return cachedRead(opts.key, opts.signature(getDb().$client), opts.compute);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { newId } from "@/lib/shared/ids";
 import { readOffThread } from "@/lib/shared/server/read-pool";
+import { EVERY_ROW, priorityOf } from "./log-sample";
 import { readTraffic, trafficBucketMs, type LogWindow } from "./traffic-read";
 
 const MODULE = "lib/integrate/server/traffic-read.ts";
@@ -16,12 +17,13 @@ const insertLog = (name: string, status: number, createdAt: number, latencyMs: n
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : null);
 
 /** The traffic as it was computed before the requests were kept in columns: every request of the window read anew. */
-function trafficBefore(w: LogWindow) {
+function trafficBefore(w: LogWindow, threshold = EVERY_ROW) {
   const logs = getDb()
-    .$client.prepare("SELECT status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at")
-    .all(w.name, w.sinceMs, w.untilMs) as { status: number; latencyMs: number; rows: number; createdAt: number; modelId: string | null; version: number | null }[];
+    .$client.prepare("SELECT rowid AS r, status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at")
+    .all(w.name, w.sinceMs, w.untilMs) as { r: number; status: number; latencyMs: number; rows: number; createdAt: number; modelId: string | null; version: number | null }[];
   const ok = logs.filter((l) => l.status < 400);
-  const latencies = ok.map((l) => l.latencyMs).sort((a, b) => a - b);
+  // Percentiles over the sampled requests; counts over all.
+  const latencies = ok.filter((l) => priorityOf(l.r) < threshold).map((l) => l.latencyMs).sort((a, b) => a - b);
   const bucketMs = trafficBucketMs(w.sinceMs, w.untilMs);
   const buckets = new Map<number, { requests: number; errors: number; latencies: number[] }>();
   for (const l of logs) {
@@ -29,7 +31,7 @@ function trafficBefore(w: LogWindow) {
     const b = buckets.get(start) ?? { requests: 0, errors: 0, latencies: [] };
     b.requests++;
     if (l.status >= 400) b.errors++;
-    else b.latencies.push(l.latencyMs);
+    else if (priorityOf(l.r) < threshold) b.latencies.push(l.latencyMs);
     buckets.set(start, b);
   }
   const versions = new Map<string, { modelId: string | null; version: number | null; requests: number }>();
@@ -82,6 +84,22 @@ describe("traffic kept in columns between reads", () => {
     expect(await read(later)).toEqual(trafficBefore(later));
     const empty = { name, sinceMs: T0 + 60 * MIN, untilMs: T0 + 70 * MIN };
     expect(await read(empty)).toEqual(trafficBefore(empty));
+  });
+
+  it("counts every request exactly and takes the percentiles from the sampled ones when they outgrow the budget", async () => {
+    const name = `unit-traffic-sampled-${newId("x").slice(2)}`;
+    for (let n = 0; n < 300; n++) insertLog(name, n % 7 === 0 ? 500 : 200, T0 + n * 900, ((n * 37) % 101) / 4, 1 + (n % 2));
+    for (const w of [
+      { name, sinceMs: T0 - MIN, untilMs: T0 + 10 * MIN, sampleBudget: 40 },
+      { name, sinceMs: T0 + 20_300, untilMs: T0 + 200_450, sampleBudget: 40 }, // cut seconds at both ends
+    ]) {
+      const got = readTraffic(getDb().$client, w);
+      const all = trafficBefore(w);
+      expect({ ...got, latencyMs: null, series: got.series.map((p) => ({ ...p, p50: null, p95: null })) }).toEqual({ ...all, latencyMs: null, series: all.series.map((p) => ({ ...p, p50: null, p95: null })) });
+      // Some power-of-two threshold below every row gives exactly these percentiles.
+      const matching = Array.from({ length: 32 }, (_, k) => trafficBefore(w, EVERY_ROW / 2 ** (k + 1))).find((t) => JSON.stringify(t) === JSON.stringify(got));
+      expect(matching).toBeDefined();
+    }
   });
 
   it("reads the log again when its newest rows were deleted by hand, so that rowids are used again", async () => {

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { edgeRows, priorityOf, SecondCounts, splitWindow, thresholdFor } from "./log-sample";
 
 /**
  * The request log's side of an endpoint's traffic, as plain functions of a connection: run on a
@@ -32,6 +33,8 @@ export interface LogWindow {
   name: string;
   sinceMs: number;
   untilMs: number;
+  /** Sampled rows a reader thread keeps for the endpoint (tests set it small; see log-sample.ts). */
+  sampleBudget?: number;
 }
 
 function percentile(sorted: ArrayLike<number>, p: number): number | null {
@@ -44,18 +47,6 @@ function percentile(sorted: ArrayLike<number>, p: number): number | null {
 export function trafficBucketMs(sinceMs: number, untilMs: number): number {
   const span = Math.max(1, untilMs - sinceMs);
   return Math.max(60_000, Math.ceil(span / MAX_BUCKETS / 60_000) * 60_000);
-}
-
-/**
- * Which log rows fall in the window, in one cheap query over the (endpoint, time) index: their
- * count and the sum and largest of their rowids. Rows are only ever added, so the same
- * signature means the same rows.
- */
-export function logSignature(db: Database.Database, w: LogWindow): string {
-  const r = db
-    .prepare("SELECT count(*) AS n, coalesce(sum(rowid), 0) AS s, coalesce(max(rowid), 0) AS m FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ?")
-    .get(w.name, w.sinceMs, w.untilMs) as { n: number; s: number; m: number };
-  return `${r.n}:${r.s}:${r.m}`;
 }
 
 /**
@@ -84,30 +75,47 @@ export function askLogTail(tail: LogTail, sinceMs: number): number {
 }
 
 /**
- * The endpoint's log rows past the tail (every row from its floor on when it is new) in rowid
- * order, and the tail moved to the log's end, in one snapshot. Rowids grow as rows are inserted,
- * so the new rows are the ones past the last seen; a row written late has an older created_at
- * than rows before it (readers filter on created_at, never assume the order), and one older
- * than the floor is left out. `cols` must select created_at AS createdAt. Null when the row last
- * seen is gone (the log's newest rows were deleted by hand, so rowids may have been used again):
- * the caller starts over from the floor. (Nothing deletes log rows otherwise.)
+ * Visits the endpoint's log rows past the tail (every row from its floor on when it is new) in
+ * rowid order, and moves the tail to the log's end, in one snapshot; then runs `after` in the same
+ * snapshot (reads that must agree with the rows visited). Rowids grow as rows are inserted, so the
+ * new rows are the ones past the last seen; a row written late has an older created_at than rows
+ * before it (readers filter on created_at, never assume the order), and one older than the floor
+ * is left out. `cols` must select created_at AS createdAt; `params` fill the `?`s of `cols` (`where`
+ * has none). False when the row last seen is gone (the log's newest rows were
+ * deleted by hand, so rowids may have been used again): the caller starts over from the floor.
+ * (Nothing deletes log rows otherwise.)
  */
-export function readLogTail<R extends { createdAt: number }>(db: Database.Database, name: string, tail: LogTail, cols: string, where = "1"): R[] | null {
+export function readLogTail<R extends { createdAt: number }>(
+  db: Database.Database,
+  name: string,
+  tail: LogTail,
+  read: { cols: string; where?: string; params?: unknown[]; visit: (row: R) => void; after?: (upto: number) => void },
+): boolean {
   return db.transaction(() => {
-    if (tail.lastRowid > 0 && (db.prepare("SELECT id FROM request_logs WHERE rowid = ?").get(tail.lastRowid) as { id: string } | undefined)?.id !== tail.lastId) return null;
+    if (tail.lastRowid > 0 && (db.prepare("SELECT id FROM request_logs WHERE rowid = ?").get(tail.lastRowid) as { id: string } | undefined)?.id !== tail.lastId) return false;
     const top = db.prepare("SELECT rowid AS r, id FROM request_logs ORDER BY rowid DESC LIMIT 1").get() as { r: number; id: string } | undefined;
     const last = top?.r ?? 0;
-    if (last === tail.lastRowid) return [];
-    tail.lastId = top?.id ?? null;
-    const rows = (
-      tail.lastRowid < 0
-        ? db.prepare(`SELECT ${cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND rowid <= ? AND ${where} ORDER BY rowid`).all(name, tail.floor, last)
-        : // Over the table's rowid range, not the endpoint's index: the cost is the new rows'.
-          db.prepare(`SELECT ${cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND ${where} ORDER BY rowid`).all(tail.lastRowid, last, name)
-    ) as R[];
-    tail.lastRowid = last;
-    return rows.filter((r) => r.createdAt >= tail.floor);
+    if (last !== tail.lastRowid) {
+      tail.lastId = top?.id ?? null;
+      const where = read.where ?? "1";
+      const params = read.params ?? [];
+      const rows = (
+        tail.lastRowid < 0
+          ? db.prepare(`SELECT ${read.cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND rowid <= ? AND ${where} ORDER BY rowid`).iterate(...params, name, tail.floor, last)
+          : // Over the table's rowid range, not the endpoint's index: the cost is the new rows'.
+            db.prepare(`SELECT ${read.cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND ${where} ORDER BY rowid`).iterate(...params, tail.lastRowid, last, name)
+      ) as Iterable<R>;
+      for (const r of rows) if (r.createdAt >= tail.floor) read.visit(r);
+      tail.lastRowid = last;
+    }
+    read.after?.(tail.lastRowid);
+    return true;
   })();
+}
+
+/** Rows (weighted by `weight`, an SQL expression) of the endpoint's log from `sinceMs` on: how large a new store's window is. */
+export function logSize(db: Database.Database, name: string, sinceMs: number, weight = "1", where = "1"): number {
+  return (db.prepare(`SELECT coalesce(sum(${weight}), 0) AS n FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND ${where}`).get(name, sinceMs) as { n: number }).n;
 }
 
 /** Typed columns that double as they fill. */
@@ -118,80 +126,40 @@ export function grownTo<T extends Float64Array | Int32Array | Uint8Array>(a: T, 
   return b;
 }
 
-/** An endpoint's requests in columns, kept on the reader thread between traffic reads (see readLogTail). */
+/** Counters per second of a traffic store. */
+const REQUESTS = 0;
+const ERRORS = 1;
+const OK_ROWS = 2;
+
+/**
+ * An endpoint's requests on the reader thread between traffic reads (see log-sample.ts): exact
+ * counts per second, per model version too, and the latencies of a sample of its successful
+ * requests (every one while they fit the budget).
+ */
 interface TrafficStore {
   tail: LogTail;
-  length: number;
-  createdAt: Float64Array;
-  status: Int32Array;
-  latencyMs: Float64Array;
-  rows: Float64Array;
-  /** Code of the request's (model, version) in `versions`. */
-  version: Int32Array;
+  budget: number;
+  threshold: number;
+  counts: SecondCounts;
+  /** Successful requests per second, by the code of their (model, version) in `versions`. */
+  versionCounts: SecondCounts[];
   versions: { modelId: string | null; version: number | null }[];
   versionCodes: Map<string, number>;
+  /** The sampled successful requests. */
+  length: number;
+  createdAt: Float64Array;
+  latencyMs: Float64Array;
+  priority: Float64Array;
 }
 
-/** Endpoints' requests kept at most (LRU beyond: about 30 bytes a request). */
+/** Sampled requests a store keeps at most (about 24 bytes each); the threshold halves beyond. */
+export const TRAFFIC_SAMPLE = 200_000;
+/** Endpoints' stores kept at most (LRU beyond). */
 const MAX_TRAFFIC_STORES = 16;
 const trafficStores = new Map<string, TrafficStore>();
 
-function trafficStore(db: Database.Database, w: LogWindow, fresh = false): TrafficStore {
-  let store = trafficStores.get(w.name);
-  // A window starting before the rows kept: read the log again from its start.
-  if (!store || fresh || w.sinceMs < store.tail.floor) {
-    store = { tail: newLogTail(w.sinceMs), length: 0, createdAt: new Float64Array(0), status: new Int32Array(0), latencyMs: new Float64Array(0), rows: new Float64Array(0), version: new Int32Array(0), versions: [], versionCodes: new Map() };
-  }
-  trafficStores.delete(w.name);
-  trafficStores.set(w.name, store); // most recently used last
-  while (trafficStores.size > MAX_TRAFFIC_STORES) trafficStores.delete(trafficStores.keys().next().value!);
-  const s = store;
-  const logs = readLogTail<LogRow>(db, w.name, s.tail, "status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version");
-  if (!logs) return trafficStore(db, w, true);
-  const n = s.length + logs.length;
-  s.createdAt = grownTo(s.createdAt, n);
-  s.status = grownTo(s.status, n);
-  s.latencyMs = grownTo(s.latencyMs, n);
-  s.rows = grownTo(s.rows, n);
-  s.version = grownTo(s.version, n);
-  for (const l of logs) {
-    const key = `${l.modelId}@${l.version}`;
-    let code = s.versionCodes.get(key);
-    if (code === undefined) {
-      code = s.versions.length;
-      s.versionCodes.set(key, code);
-      s.versions.push({ modelId: l.modelId, version: l.version });
-    }
-    const i = s.length++;
-    s.createdAt[i] = l.createdAt;
-    s.status[i] = l.status;
-    s.latencyMs[i] = l.latencyMs;
-    s.rows[i] = l.rows;
-    s.version[i] = code;
-  }
-  // Requests older than every window asked lately go once they are a quarter of the store.
-  const floor = askLogTail(s.tail, w.sinceMs);
-  if (floor > s.tail.floor) {
-    let old = 0;
-    for (let i = 0; i < s.length; i++) if (s.createdAt[i] < floor) old++;
-    if (old * 4 > s.length) {
-      let k = 0;
-      for (let i = 0; i < s.length; i++) {
-        if (s.createdAt[i] < floor) continue;
-        s.createdAt[k] = s.createdAt[i];
-        s.status[k] = s.status[i];
-        s.latencyMs[k] = s.latencyMs[i];
-        s.rows[k] = s.rows[i];
-        s.version[k++] = s.version[i];
-      }
-      s.length = k;
-      s.tail.floor = floor;
-    }
-  }
-  return s;
-}
-
 interface LogRow {
+  rowid: number;
   status: number;
   latencyMs: number;
   rows: number;
@@ -200,59 +168,147 @@ interface LogRow {
   version: number | null;
 }
 
+const TRAFFIC_COLS = "rowid AS rowid, status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version";
+
+function versionCode(s: TrafficStore, l: LogRow): number {
+  const key = `${l.modelId}@${l.version}`;
+  let code = s.versionCodes.get(key);
+  if (code === undefined) {
+    code = s.versions.length;
+    s.versionCodes.set(key, code);
+    s.versions.push({ modelId: l.modelId, version: l.version });
+    s.versionCounts.push(new SecondCounts(1));
+  }
+  return code;
+}
+
+/** Keeps the sampled requests `keep` says, in order. */
+function compactSample(s: TrafficStore, keep: (i: number) => boolean): void {
+  let k = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (!keep(i)) continue;
+    s.createdAt[k] = s.createdAt[i];
+    s.latencyMs[k] = s.latencyMs[i];
+    s.priority[k++] = s.priority[i];
+  }
+  s.length = k;
+}
+
+function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { store: TrafficStore; edges: LogRow[] } {
+  const budget = w.sampleBudget ?? TRAFFIC_SAMPLE;
+  let store = trafficStores.get(w.name);
+  // A window starting before the rows kept: read the log again from its start.
+  if (!store || fresh || w.sinceMs < store.tail.floor || store.budget !== budget) {
+    const threshold = thresholdFor(logSize(db, w.name, w.sinceMs, "1", "status < 400"), budget);
+    store = { tail: newLogTail(w.sinceMs), budget, threshold, counts: new SecondCounts(3), versionCounts: [], versions: [], versionCodes: new Map(), length: 0, createdAt: new Float64Array(0), latencyMs: new Float64Array(0), priority: new Float64Array(0) };
+  }
+  trafficStores.delete(w.name);
+  trafficStores.set(w.name, store); // most recently used last
+  while (trafficStores.size > MAX_TRAFFIC_STORES) trafficStores.delete(trafficStores.keys().next().value!);
+  const s = store;
+  let edges: LogRow[] = [];
+  const synced = readLogTail<LogRow>(db, w.name, s.tail, {
+    cols: TRAFFIC_COLS,
+    visit: (l) => {
+      const second = Math.floor(l.createdAt / 1000);
+      s.counts.add(second, REQUESTS, 1);
+      if (l.status >= 400) return void s.counts.add(second, ERRORS, 1);
+      s.counts.add(second, OK_ROWS, l.rows);
+      s.versionCounts[versionCode(s, l)].add(second, 0, 1);
+      const priority = priorityOf(l.rowid);
+      if (priority >= s.threshold) return;
+      if (s.length === s.createdAt.length) {
+        s.createdAt = grownTo(s.createdAt, s.length + 1);
+        s.latencyMs = grownTo(s.latencyMs, s.length + 1);
+        s.priority = grownTo(s.priority, s.length + 1);
+      }
+      s.createdAt[s.length] = l.createdAt;
+      s.latencyMs[s.length] = l.latencyMs;
+      s.priority[s.length++] = priority;
+      if (s.length > budget && s.threshold > 1) {
+        s.threshold /= 2;
+        compactSample(s, (i) => s.priority[i] < s.threshold);
+      }
+    },
+    after: (upto) => (edges = edgeRows<LogRow>(db, w.name, w.sinceMs, w.untilMs, upto, TRAFFIC_COLS)),
+  });
+  if (!synced) return trafficStore(db, w, true);
+  // What is older than every window asked lately goes once it is a quarter of the sample.
+  const floor = askLogTail(s.tail, w.sinceMs);
+  if (floor > s.tail.floor) {
+    let old = 0;
+    for (let i = 0; i < s.length; i++) if (s.createdAt[i] < floor) old++;
+    if (old * 4 > s.length) {
+      compactSample(s, (i) => s.createdAt[i] >= floor);
+      const second = Math.floor(floor / 1000);
+      s.counts.dropBefore(second);
+      for (const v of s.versionCounts) v.dropBefore(second);
+      s.tail.floor = floor;
+    }
+  }
+  return { store: s, edges };
+}
+
 /**
  * Requests, errors and server-side latency percentiles of an endpoint over a window, with a
- * series over time: from the endpoint's requests kept in columns, new ones read as they land.
+ * series over time: counts exact (per second, the window's cut seconds read from the log), the
+ * percentiles from the sampled successful requests (every one while they fit: see log-sample.ts).
  */
 export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
-  const s = trafficStore(db, w);
+  const { store: s, edges } = trafficStore(db, w);
   const bucketMs = trafficBucketMs(w.sinceMs, w.untilMs);
-  // Buckets by index from the window's first; each with its requests, errors and successful ones (for the latencies).
+  // Buckets by index from the window's first; each with its requests, errors and sampled successful ones (for the latencies).
   const first = Math.floor(w.sinceMs / bucketMs);
   const count = Math.floor(w.untilMs / bucketMs) - first + 1;
   const bucketRequests = new Float64Array(count);
   const bucketErrors = new Float64Array(count);
+  let rows = 0;
+  // Versions in the order of their first successful request (by time; within one second, the first seen).
+  const edgeCodes = edges.map((l) => (l.status >= 400 ? -1 : versionCode(s, l)));
+  const firstAt = new Float64Array(s.versions.length).fill(Infinity);
+  const versionRequests = new Float64Array(s.versions.length);
+  const { first: firstSecond, last: lastSecond } = splitWindow(w.sinceMs, w.untilMs);
+  const values = s.counts.values;
+  s.counts.forEach(firstSecond, lastSecond, (second, at) => {
+    const b = Math.floor((second * 1000) / bucketMs) - first;
+    bucketRequests[b] += values[at + REQUESTS];
+    bucketErrors[b] += values[at + ERRORS];
+    rows += values[at + OK_ROWS];
+  });
+  s.versionCounts.forEach((v, code) =>
+    v.forEach(firstSecond, lastSecond, (second, at) => {
+      versionRequests[code] += v.values[at];
+      firstAt[code] = Math.min(firstAt[code], second * 1000);
+    }),
+  );
+  edges.forEach((l, k) => {
+    const b = Math.floor(l.createdAt / bucketMs) - first;
+    bucketRequests[b]++;
+    if (l.status >= 400) return void bucketErrors[b]++;
+    rows += l.rows;
+    versionRequests[edgeCodes[k]]++;
+    firstAt[edgeCodes[k]] = Math.min(firstAt[edgeCodes[k]], l.createdAt);
+  });
+  // Sampled successful latencies grouped by bucket (offsets from the counts), each group then sorted; and all of them sorted.
   const bucketOk = new Float64Array(count + 1);
   const bucket = new Int32Array(s.length);
-  let rows = 0;
-  // Versions in the order of their first successful request (by created_at, then rowid: the rows are in rowid order).
-  const firstAt = new Float64Array(s.versions.length).fill(Infinity);
-  const firstAtRow = new Float64Array(s.versions.length);
-  const versionRequests = new Float64Array(s.versions.length);
   for (let i = 0; i < s.length; i++) {
     const at = s.createdAt[i];
-    if (at < w.sinceMs || at > w.untilMs) {
-      bucket[i] = -1;
-      continue;
-    }
-    const b = (bucket[i] = Math.floor(at / bucketMs) - first);
-    bucketRequests[b]++;
-    if (s.status[i] >= 400) {
-      bucketErrors[b]++;
-      bucket[i] = -1;
-      continue;
-    }
-    bucketOk[b + 1]++;
-    rows += s.rows[i];
-    const v = s.version[i];
-    versionRequests[v]++;
-    if (at < firstAt[v]) {
-      firstAt[v] = at;
-      firstAtRow[v] = i;
-    }
+    bucket[i] = at < w.sinceMs || at > w.untilMs ? -1 : Math.floor(at / bucketMs) - first;
+    if (bucket[i] >= 0) bucketOk[bucket[i] + 1]++;
   }
-  // Successful latencies grouped by bucket (offsets from the counts), each group then sorted; and all of them sorted.
   for (let b = 0; b < count; b++) bucketOk[b + 1] += bucketOk[b];
-  const ok = bucketOk[count];
-  const grouped = new Float64Array(ok);
+  const grouped = new Float64Array(bucketOk[count]);
   const filled = bucketOk.slice(0, count);
   for (let i = 0; i < s.length; i++) if (bucket[i] >= 0) grouped[filled[bucket[i]]++] = s.latencyMs[i];
   const latencies = grouped.slice().sort();
-  const versions = [...s.versions.keys()].filter((v) => versionRequests[v] > 0).sort((x, y) => firstAt[x] - firstAt[y] || firstAtRow[x] - firstAtRow[y]);
+  const versions = [...s.versions.keys()].filter((v) => versionRequests[v] > 0).sort((x, y) => firstAt[x] - firstAt[y] || x - y);
   let requests = 0;
+  let errors = 0;
   const series: TrafficPoint[] = [];
   for (let b = 0; b < count; b++) {
     requests += bucketRequests[b];
+    errors += bucketErrors[b];
     if (bucketRequests[b] === 0) continue;
     const sorted = grouped.subarray(bucketOk[b], bucketOk[b + 1]).sort();
     series.push({ start: new Date((first + b) * bucketMs).toISOString(), requests: bucketRequests[b], errors: bucketErrors[b], p50: percentile(sorted, 50), p95: percentile(sorted, 95) });
@@ -261,7 +317,7 @@ export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
     since: new Date(w.sinceMs).toISOString(),
     until: new Date(w.untilMs).toISOString(),
     requests,
-    errors: requests - ok,
+    errors,
     rows,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     byVersion: versions.map((v) => ({ ...s.versions[v], requests: versionRequests[v] })),

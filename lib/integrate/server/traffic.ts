@@ -1,7 +1,8 @@
 import { getEndpoint } from "./endpoints";
 import { readLogWindow } from "./log-window";
 import { readOffThread } from "@/lib/shared/server/read-pool";
-import { logSignature, readTraffic, trafficBucketMs, type LogWindow, type Traffic } from "./traffic-read";
+import { logSignature } from "./log-sample";
+import { readTraffic, trafficBucketMs, type LogWindow, type Traffic } from "./traffic-read";
 
 export type { Traffic, TrafficPoint } from "./traffic-read";
 
@@ -22,7 +23,7 @@ export async function endpointTraffic(name: string, opts: { since?: Date; until?
     // The series' buckets depend on the window's length; the rest only on its rows.
     key: `traffic:${name}:${trafficBucketMs(window.sinceMs, window.untilMs)}`,
     window,
-    signature: { module: READ_MODULE, fn: "logSignature", local: logSignature, args: [window] },
+    signature: (db) => logSignature(db, window),
     compute: () => readOffThread({ module: READ_MODULE, fn: "readTraffic", local: readTraffic, args: [window] }),
   });
   return { ...traffic, since: since.toISOString(), until: until.toISOString() };

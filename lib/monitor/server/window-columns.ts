@@ -61,6 +61,8 @@ export class Block {
   predictionKind = new Uint8Array(0);
   predictionNumber = new Float64Array(0);
   predictionCode = new Int32Array(0);
+  /** The row's sampling priority (see lib/integrate/server/log-sample.ts). */
+  priority = new Float64Array(0);
   readonly features: FeatureColumn[];
 
   constructor(
@@ -81,6 +83,7 @@ export class Block {
     this.predictionKind = grownTo(this.predictionKind, capacity);
     this.predictionNumber = grownTo(this.predictionNumber, capacity);
     this.predictionCode = grownTo(this.predictionCode, capacity);
+    this.priority = grownTo(this.priority, capacity);
     for (const f of this.features) {
       f.drift = grownTo(f.drift, capacity);
       f.state = grownTo(f.state, capacity);
@@ -90,10 +93,11 @@ export class Block {
   }
 
   /** One row as driftReport and qualityReport read it: drift sees inherited names too (and ignores what they read), quality own ones only. */
-  push(row: Row, createdAt: number, scored: boolean, prediction: unknown): void {
+  push(row: Row, createdAt: number, scored: boolean, prediction: unknown, priority: number): void {
     this.reserve();
     const i = this.length++;
     this.createdAt[i] = createdAt;
+    this.priority[i] = priority;
     this.scored[i] = scored ? 1 : 0;
     const present = prediction !== null && prediction !== undefined;
     this.predictionKind[i] = !scored || !present ? NO_PREDICTION : typeof prediction === "number" ? NUMBER_PREDICTION : OTHER_PREDICTION;
@@ -126,7 +130,7 @@ export class Block {
   /** Keeps only the rows `keep` says, in order (rows that fell out of every window asked lately). */
   compact(keep: (i: number) => boolean): void {
     let n = 0;
-    const arrays = [this.createdAt, this.scored, this.predictionKind, this.predictionNumber, this.predictionCode, ...this.features.flatMap((f) => [f.drift, f.state, f.value])];
+    const arrays = [this.createdAt, this.priority, this.scored, this.predictionKind, this.predictionNumber, this.predictionCode, ...this.features.flatMap((f) => [f.drift, f.state, f.value])];
     for (let i = 0; i < this.length; i++) {
       if (!keep(i)) continue;
       if (n !== i) for (const a of arrays) a[n] = a[i];

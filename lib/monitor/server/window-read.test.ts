@@ -11,6 +11,7 @@ import { readTraffic } from "@/lib/integrate/server/traffic-read";
 import { newId } from "@/lib/shared/ids";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { driftReport, DEFAULT_DRIFT_THRESHOLDS, qualityReport } from "../drift";
+import { EVERY_ROW, priorityOf } from "@/lib/integrate/server/log-sample";
 import { readDrift, readQuality, windowSignature, type WindowSpec, evictJobs } from "./window-read";
 
 const MODULE = "lib/monitor/server/window-read.ts";
@@ -87,7 +88,7 @@ describe("a monitoring window read on a reader thread", () => {
 
   it("gives drift and quality as computed over the same rows on the web server's thread before", async () => {
     const s = spec(name, T0 - MIN, T0 + 60 * MIN);
-    const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: 69, requests: 40, jobs: 1, referenceRows: 50, model: s.model };
+    const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: 69, sampledRows: 69, requests: 40, jobs: 1, referenceRows: 50, model: s.model };
     const drift = await readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] });
     expect(drift).toEqual({
       window,
@@ -122,11 +123,11 @@ describe("a monitoring window read on a reader thread", () => {
     expect(drift).toMatchObject({ features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." });
   });
 
-  it("the signature changes with a request or a job landing in the window, not with one outside it", async () => {
+  it("the signature changes with a request or a job landing in the window, not with another endpoint's request", async () => {
     const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 60 * MIN };
     const sign = () => readOffThread({ module: MODULE, fn: "windowSignature", local: windowSignature, args: [w] });
     const before = await sign();
-    insertLog(name, 200, T0 + 90 * MIN, [{ a: 1, colour: "red" }], [1]);
+    insertLog(`${name}-other`, 200, T0 + 50 * MIN, [{ a: 1, colour: "red" }], [1]);
     expect(await sign()).toBe(before);
     insertLog(name, 200, T0 + 50 * MIN, [{ a: 1, colour: "red" }], [1]);
     const withRequest = await sign();
@@ -140,33 +141,47 @@ describe("a monitoring window read on a reader thread", () => {
  * The rows as the reads gathered them before they were kept in columns: every request of the
  * window parsed anew, in created_at order, then the jobs' output rows newest job first.
  */
-function gatheredBefore(s: WindowSpec) {
+function gatheredBefore(s: WindowSpec, threshold = EVERY_ROW) {
   const db = getDb().$client;
+  const sampled = (rowid: number) => priorityOf(rowid) < threshold;
+  const counts = { rows: 0, all: 0 };
   const parse = (t: string | null) => (t === null ? null : JSON.parse(t));
   const inputs: Row[] = [];
   const predictions: unknown[] = [];
   const rejected: Row[] = [];
-  const logged = db.prepare("SELECT inputs, outputs FROM request_logs WHERE endpoint_name = ? AND status = ? AND created_at >= ? AND created_at <= ?");
-  const logs = logged.all(s.name, 200, s.sinceMs, s.untilMs) as { inputs: string | null; outputs: string | null }[];
+  const logged = db.prepare("SELECT rowid AS r, inputs, outputs FROM request_logs WHERE endpoint_name = ? AND status = ? AND created_at >= ? AND created_at <= ?");
+  const logs = logged.all(s.name, 200, s.sinceMs, s.untilMs) as { r: number; inputs: string | null; outputs: string | null }[];
   for (const l of logs) {
     const rows = (parse(l.inputs) ?? []) as Row[];
     const outs = (parse(l.outputs) ?? []) as unknown[];
-    rows.forEach((r, i) => (inputs.push(r), predictions.push(outs[i])));
+    counts.rows += rows.length;
+    counts.all += rows.length;
+    if (sampled(l.r)) rows.forEach((r, i) => (inputs.push(r), predictions.push(outs[i])));
   }
-  for (const l of logged.all(s.name, 422, s.sinceMs, s.untilMs) as { inputs: string | null }[]) rejected.push(...((parse(l.inputs) ?? []) as Row[]));
+  for (const l of logged.all(s.name, 422, s.sinceMs, s.untilMs) as { r: number; inputs: string | null }[]) {
+    const rows = (parse(l.inputs) ?? []) as Row[];
+    counts.all += rows.length;
+    if (sampled(l.r)) rejected.push(...rows);
+  }
   const batch = db.prepare("SELECT output_table AS t FROM jobs WHERE endpoint_name = ? AND status = 'succeeded' AND finished_at >= ? AND finished_at <= ? ORDER BY created_at DESC, rowid DESC").all(s.name, s.sinceMs, s.untilMs) as { t: string }[];
   for (const { t } of batch) {
-    for (const r of db.prepare(`SELECT a, colour, prediction, error FROM "${t}"`).all() as { a: number | null; colour: string; prediction: unknown; error: string | null }[]) {
+    for (const r of db.prepare(`SELECT rowid AS r, a, colour, prediction, error FROM "${t}"`).all() as { r: number; a: number | null; colour: string; prediction: unknown; error: string | null }[]) {
+      counts.all++;
+      if (r.error === null) counts.rows++;
+      if (!sampled(r.r)) continue;
       if (r.error !== null) rejected.push({ a: r.a, colour: r.colour });
       else (inputs.push({ a: r.a, colour: r.colour }), predictions.push(r.prediction ?? null));
     }
   }
-  const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: inputs.length, requests: logs.length, jobs: batch.length, referenceRows: 50, model: s.model };
+  const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: counts.rows, sampledRows: inputs.length, requests: logs.length, jobs: batch.length, referenceRows: 50, model: s.model };
+  // Distributions from the sampled rows; the rows counted exactly.
+  const report = driftReport(columns, reference.inputs, inputs, { thresholds: s.thresholds, predictions: { reference: reference.predictions, current: predictions } });
+  const exactRows = <T extends { currentRows: number } | null>(f: T): T => (f && { ...f, currentRows: counts.rows });
   return {
-    drift: inputs.length
-      ? { window, thresholds: s.thresholds, ...driftReport(columns, reference.inputs, inputs, { thresholds: s.thresholds, predictions: { reference: reference.predictions, current: predictions } }) }
+    drift: counts.rows
+      ? { window, thresholds: s.thresholds, ...report, features: report.features.map(exactRows), prediction: exactRows(report.prediction) }
       : { window, thresholds: s.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." },
-    quality: { window: { ...window, rejectedRows: rejected.length }, features: inputs.length + rejected.length ? qualityReport(columns, reference.inputs, [...inputs, ...rejected]) : [] },
+    quality: { window: { ...window, rejectedRows: counts.all - counts.rows }, features: counts.all ? qualityReport(columns, reference.inputs, [...inputs, ...rejected]).map((f) => ({ ...f, rows: counts.all })) : [] },
   };
 }
 
@@ -220,6 +235,45 @@ describe("a window read kept in columns between reads", () => {
     expect(await read(later)).toEqual(gatheredBefore(later));
     const empty = spec(name, T0 + 20 * MIN, T0 + 30 * MIN);
     expect(await read(empty)).toEqual(gatheredBefore(empty));
+  });
+});
+
+describe("a window larger than the sample budget", () => {
+  const name = `unit-sampled-${newId("x").slice(2)}`;
+  afterAll(() => {
+    const db = getDb().$client;
+    for (const { id, t } of db.prepare("SELECT id, output_table AS t FROM jobs WHERE endpoint_name = ?").all(name) as { id: string; t: string }[]) {
+      db.exec(`DROP TABLE IF EXISTS "${t}"`);
+      db.prepare("DELETE FROM jobs WHERE id = ?").run(id);
+    }
+  });
+
+  it("counts every row exactly and computes drift and quality over the rows below one priority threshold, in the log and the jobs alike", async () => {
+    // 400 requests (some refused) and a 300-row job against a budget of 60 sampled rows.
+    for (let i = 0; i < 400; i++) {
+      const a = i % 9 === 0 ? null : (i % 23) / 2;
+      if (i % 17 === 0) insertLog(name, 422, T0 + i * 500, [{ a: "lots", colour: "red" }], null);
+      else insertLog(name, 200, T0 + i * 500, [{ a, colour: i % 3 ? "red" : "green" }], [i % 5]);
+    }
+    insertJob(name, T0 + 5 * MIN, Array.from({ length: 300 }, (_, i) => ({ a: i % 8 === 0 ? null : i / 10, colour: i % 4 ? "blue" : "red", prediction: i % 6, error: i % 50 === 0 ? "bad" : null })));
+    const read = async (s: WindowSpec) => ({
+      drift: await readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] }),
+      quality: await readOffThread({ module: MODULE, fn: "readQuality", local: readQuality, args: [s] }),
+    });
+    for (const s of [
+      { ...spec(name, T0 - MIN, T0 + 10 * MIN), sampleBudget: 60 },
+      { ...spec(name, T0 + 30_250, T0 + 150_700), sampleBudget: 60 }, // cut seconds at both ends
+    ]) {
+      const got = await read(s);
+      expect(got.drift.window.rows).toBeGreaterThan(got.drift.window.sampledRows);
+      expect(got.drift.window.sampledRows).toBeGreaterThan(0);
+      // The threshold is a power of two: the one whose sample has as many scored rows as the answer says.
+      const matching = Array.from({ length: 33 }, (_, k) => gatheredBefore(s, EVERY_ROW / 2 ** k)).find((g) => g.drift.window.sampledRows === got.drift.window.sampledRows);
+      expect(matching).toBeDefined();
+      expect(got).toEqual(matching);
+      // Counts are exact: the same at every threshold.
+      expect(got.quality.window).toEqual({ ...gatheredBefore(s).quality.window, sampledRows: got.quality.window.sampledRows });
+    }
   });
 });
 

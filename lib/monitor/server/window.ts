@@ -42,7 +42,7 @@ async function readWindow<T extends { window: { since: string; until: string } }
   const value = await readLogWindow({
     key: `${fn}:${JSON.stringify(settings)}`,
     window,
-    signature: { module: READ_MODULE, fn: "windowSignature", local: windowSignature, args: [window] },
+    signature: (db) => windowSignature(db, window),
     compute: () => readOffThread({ module: READ_MODULE, fn, local, args: [spec] }),
   });
   return { ...value, window: { ...value.window, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString() } };

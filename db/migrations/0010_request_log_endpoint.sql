@@ -1,0 +1,1 @@
+CREATE INDEX `request_logs_endpoint` ON `request_logs` (`endpoint_name`);
