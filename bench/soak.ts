@@ -13,7 +13,8 @@
  *   SOAK_SECONDS=1800 npm run soak                      the 30-minute soak (memory growth after the first 5 minutes)
  *   SOAK_KILL_WORKER=20 SOAK_KILL_WEB=5 npm run soak    kills spread over the run
  * Also SOAK_IDLE_SECONDS (15), SOAK_CONCURRENCY (10), SOAK_JOB_ROWS (300000), SOAK_JOB_EVERY (10 s),
- * SOAK_RECOVERY_TIMEOUT (60 s), SOAK_CHECK_OUTPUTS (20 jobs downloaded at most), SOAK_KEEP=1 (keep the data folder).
+ * SOAK_RECOVERY_TIMEOUT (60 s), SOAK_CHECK_OUTPUTS (20 jobs downloaded at most), SOAK_KEEP=1 (keep the data folder),
+ * SOAK_MONITOR=0 (no monitoring reads), and WORKBENCH_MEMORY_LOG_MS=5000 (the web server logs its main thread's memory).
  * Figures are reported, never asserted: the exit status is non-zero only when the script itself fails.
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -41,6 +42,8 @@ const KILL_WORKER = num("SOAK_KILL_WORKER", 0);
 const KILL_WEB = num("SOAK_KILL_WEB", 0);
 const RECOVERY_TIMEOUT_MS = num("SOAK_RECOVERY_TIMEOUT", 60) * 1000;
 const CHECK_OUTPUTS = num("SOAK_CHECK_OUTPUTS", 20);
+/** SOAK_MONITOR=0 leaves the monitoring reads out (to tell what they cost). */
+const MONITOR = process.env.SOAK_MONITOR !== "0";
 const MEMORY_EVERY_MS = 5000;
 /** Memory growth is measured from this far into the load: the first minutes are caches filling. */
 const MEMORY_SETTLE_MS = 5 * 60_000;
@@ -464,13 +467,17 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
     scoring(load.score, stopped).then(() => (loadSeconds = (Date.now() - loadStart) / 1000)),
     every(JOB_EVERY_MS, stopped, submitJob),
     every(1000, stopped, () => load.ui.time(() => send("GET", pages[page++ % pages.length], { headers: { cookie }, timeoutMs: 60_000 }))),
-    every(1000, stopped, () => load.metrics.time(() => send("GET", monitorUrl("metrics"), { headers: token, timeoutMs: 60_000 }))),
-    every(1000, stopped, () => load.drift.time(() => send("GET", monitorUrl("drift"), { headers: token, timeoutMs: 60_000 }))),
-    every(1000, stopped, () => load.quality.time(() => send("GET", monitorUrl("quality"), { headers: token, timeoutMs: 60_000 }))),
+    ...(MONITOR
+      ? [
+          every(1000, stopped, () => load.metrics.time(() => send("GET", monitorUrl("metrics"), { headers: token, timeoutMs: 60_000 }))),
+          every(1000, stopped, () => load.drift.time(() => send("GET", monitorUrl("drift"), { headers: token, timeoutMs: 60_000 }))),
+          every(1000, stopped, () => load.quality.time(() => send("GET", monitorUrl("quality"), { headers: token, timeoutMs: 60_000 }))),
+        ]
+      : []),
     every(MEMORY_EVERY_MS, stopped, sampleMemory),
     killer(),
   ]);
-  const skipped = { jobSubmit: skips[0], ui: skips[1], metrics: skips[2], drift: skips[3], quality: skips[4] } as Record<string, number | undefined>;
+  const skipped = { jobSubmit: skips[0], ui: skips[1], ...(MONITOR ? { metrics: skips[2], drift: skips[3], quality: skips[4] } : {}) } as Record<string, number | undefined>;
   await sampleMemory();
   clientLoop.disable();
   const drainSeconds = (Date.now() - loadStart) / 1000 - loadSeconds;

@@ -29,6 +29,15 @@ async function main() {
   // Migrations, samples and the background timers run here (instrumentation.ts) before the first request is taken.
   await app.prepare();
   const { clientErrorBytes, serveFront } = await import("@/lib/integrate/server/front");
+  // Diagnostics (the soak): this thread's memory every N ms, to tell its heap from the reader threads' and native memory in the RSS.
+  const memoryLogMs = Number(process.env.WORKBENCH_MEMORY_LOG_MS ?? 0);
+  if (memoryLogMs > 0) {
+    const mb = (n: number) => Math.round(n / 2 ** 20);
+    setInterval(() => {
+      const m = process.memoryUsage();
+      console.log(`[memory] rss ${mb(m.rss)} MB, main heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB, array buffers ${mb(m.arrayBuffers)} MB`);
+    }, memoryLogMs).unref();
+  }
   const { setupLink } = await import("@/lib/identity/server/setup");
   let stopping = false;
   const server = http.createServer((req, res) => {

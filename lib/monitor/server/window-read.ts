@@ -35,7 +35,7 @@ import { Block, Labels, NO_PREDICTION, NULL, NUMBER_PREDICTION, WRONG_TYPE } fro
  */
 
 /** Sampled rows of the request log a reader thread keeps per endpoint (the threshold halves beyond). */
-const LOG_SAMPLE = 200_000;
+const LOG_SAMPLE = 100_000;
 /** Rows a read computes distributions over, at most about (half the log's budget: a window over part of it still gets its share). */
 const windowBudget = (spec: WindowSpec) => Math.max(1, Math.floor((spec.sampleBudget ?? LOG_SAMPLE) / 2));
 
@@ -227,7 +227,7 @@ function prune(store: Store, sinceMs: number): void {
   }
   const now = Date.now();
   for (const [id, job] of store.jobs) if (job.usedAt < now - ASKED_FOR_MS) store.jobs.delete(id);
-  evictJobs(store.jobs, 2 * store.budget);
+  evictJobs(store.jobs, 4 * store.budget);
   let total = 0;
   for (const s of stores.values()) total += s.logs.length;
   for (const s of stores.values()) {
@@ -315,8 +315,10 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const { recommender, itemColumn, itemIdColumn: itemId } = spec;
   // A recommender's reference rows name the item in its item column; requests say itemId.
   const refInputs = recommender ? reference.inputs.map((r) => ({ [itemId]: r[itemColumn] ?? null })) : reference.inputs;
+  const t0 = performance.now();
   let store = storeOf(db, spec);
   let edges = syncLogs(db, spec, store);
+  const t1 = performance.now();
   if (!edges) edges = syncLogs(db, spec, (store = storeOf(db, spec, true)))!;
   // The log's exact counts: whole seconds, then the window's cut ones row by row.
   let requests = 0;
@@ -346,10 +348,20 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const logs = store.logs;
   const parts: Part[] = [{ block: logs, rows: pick(logs, (i) => logs.priority[i] < threshold && logs.createdAt[i] >= spec.sinceMs && logs.createdAt[i] <= spec.untilMs) }];
   for (const job of batch) {
-    const block = jobSample(db, spec, store, job, threshold).block;
-    if (block) parts.push({ block, rows: pick(block, (i) => block.priority[i] < threshold) });
+    const sample = jobSample(db, spec, store, job, threshold);
+    const block = sample.block;
+    if (!block) continue;
+    // Read at a larger share for an earlier window: trimmed once it holds far more than this one takes (the jobs' samples stay about the budget).
+    if (sample.threshold > 4 * threshold) {
+      block.compact((i) => block.priority[i] < threshold);
+      sample.threshold = threshold;
+    }
+    parts.push({ block, rows: pick(block, (i) => block.priority[i] < threshold) });
   }
+  const t2 = performance.now();
   prune(store, spec.sinceMs);
+  const t3 = performance.now();
+  if (process.env.WORKBENCH_SLOW_READ_MS && t3 - t0 > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] ${spec.name} sync ${(t1 - t0).toFixed(0)} ms, jobs ${(t2 - t1).toFixed(0)} ms (${batch.length}), prune ${(t3 - t2).toFixed(0)} ms; log sample ${logs.length}, threshold ${threshold / 2 ** 32}`);
   let sampledRows = 0;
   forEachRow(parts, (block, i) => void (sampledRows += block.scored[i]));
   return {
@@ -474,7 +486,18 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
 
 /** Drift per input feature and for the predictions, against the reference sample. */
 export function readDrift(db: Database.Database, spec: WindowSpec) {
+  const t0 = performance.now();
   const c = columnsOf(db, spec);
+  const t1 = performance.now();
+  try {
+    return readDriftOf(c, spec);
+  } finally {
+    const t2 = performance.now();
+    if (process.env.WORKBENCH_SLOW_READ_MS && t2 - t0 > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] drift: columns ${(t1 - t0).toFixed(0)} ms, drift ${(t2 - t1).toFixed(0)} ms over ${c.window.sampledRows} rows`);
+  }
+}
+
+function readDriftOf(c: Columns, spec: WindowSpec) {
   if (c.window.rows === 0) {
     return { window: c.window, thresholds: spec.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." };
   }
