@@ -40,6 +40,7 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything that can render a page (a not-found page too): all but the API routes, Next's own static files and the icon.
-  matcher: ["/((?!api/|v2/health/|v2/models/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // Everything that can render a page (a not-found page too): all but the API routes (/api and /v2,
+  // each with a catch-all route that answers an unknown path), Next's own static files and the icon.
+  matcher: ["/((?!api(?:/|$)|v2(?:/|$)|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -338,7 +338,8 @@ async function seed(factory: ContextFactory, admin: APIRequestContext, base: str
       "/api/tokens/[id]": tokens.items.find((t) => t.userEmail === VIEWER)!.id,
       "/api/users/[id]": users.items.find((u) => u.email === VIEWER)!.id,
       "/api/auth/[...all]": "sign-in/email",
-      "/api/[...path]": "no/such/route",
+      "/api/[[...path]]": "no/such/route",
+      "/v2/[[...path]]": "no/such/route",
     },
   };
 }
@@ -349,7 +350,7 @@ function fill(pattern: string, real: Record<string, string>, segment?: string): 
   const prefix = Object.keys(real).find((k) => pattern.startsWith(k));
   const value = segment ?? (prefix ? real[prefix] : undefined);
   if (value === undefined) return null;
-  return pattern.replace(/\[[^\]]+\]/, value);
+  return pattern.replace(/\[\[?[^\]]+\]\]?/, value);
 }
 
 
@@ -370,13 +371,23 @@ async function fieldsOf(base: string, r: Req): Promise<string[]> {
 
 /** The requests of one route's method as the administrator (an endpoint's key where that is what it takes). */
 async function adminCases(base: string, route: RouteFile, method: Method, s: Seed, auth: Record<string, string>): Promise<Req[]> {
-  const access = route.served.includes(method) ? accessOf(route.pattern, method) : "viewer";
+  const access = accessOf(route.pattern, method);
   const headers = access === "key" ? { authorization: `Bearer ${s.key}` } : auth;
   const out: Req[] = [];
   const realPath = fill(route.pattern, s.real);
   const hasParam = route.pattern.includes("[");
   const add = (p: string, what: string, c?: BodyCase) =>
     out.push({ method, path: p, what, headers: { ...headers, ...(c?.contentType ? { "content-type": c.contentType } : {}) }, ...(c ? { body: c.body } : {}) });
+
+  // A method the route refuses is answered 405 before anything is read: a few bodies show it reads none.
+  if (route.refused.includes(method)) {
+    const p = realPath ?? fill(route.pattern, s.real, "no-such-thing-4e1a")!;
+    add(p, "a refused method");
+    for (const c of [...REFUSED_BODIES.filter((b) => ["invalid JSON", "2 MiB", "broken multipart"].includes(b.what)), MULTIPART]) add(p, c.what, c);
+    return out;
+  }
+  // A path below the real thing that no route serves (the catch-alls' 404, or another route's answer for an unknown id).
+  if (realPath) add(`${realPath.split("?")[0]}/no-such-thing-4e1a`, "a path below it", method === "GET" || method === "OPTIONS" ? undefined : json("{}", "{}"));
 
   if (method === "GET" || method === "OPTIONS") {
     const extra = method === "OPTIONS" ? { origin: "https://evil.example", "access-control-request-method": "DELETE", "access-control-request-headers": "x-evil" } : {};
@@ -497,7 +508,7 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
         const p = fill(route.pattern, s.real);
         if (!p) continue;
         for (const method of [...route.served, ...route.refused]) {
-          const access = route.served.includes(method) ? accessOf(route.pattern, method) : "viewer";
+          const access = accessOf(route.pattern, method);
           const cases: BodyCase[] = method === "GET" || method === "OPTIONS" ? [] : [REFUSED_BODIES[0], REFUSED_BODIES[8], json("hostile", JSON.stringify({ name: LONG, id: "../../x\u0000", role: "admin" }))];
           // Without a body only where nothing can change (a viewer may delete its own token).
           const reqs: Req[] = [

@@ -41,7 +41,8 @@ function readRoute(file: string): RouteFile {
   const served = new Set<Method>();
   const refused = new Set<Method>();
   for (const m of source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)) served.add(m[1] as Method);
-  for (const m of source.matchAll(/export\s*\{([^}]*)\}\s*(=\s*otherMethods)?/g)) {
+  // `export { a as GET }` serves; `export const { PUT, DELETE } = otherMethods(...)` refuses.
+  for (const m of source.matchAll(/export\s+(?:const\s*)?\{([^}]*)\}\s*(=\s*otherMethods)?/g)) {
     for (const part of m[1].split(",")) {
       const name = part.trim().split(/\s+as\s+/).pop()?.trim() as Method;
       if (!METHODS.includes(name)) continue;
@@ -54,8 +55,19 @@ function readRoute(file: string): RouteFile {
 /** Every route file of the app, read now. */
 export const routeFiles = (): RouteFile[] => filesNamed("route.ts").map(readRoute);
 
-/** The least a method of a route pattern needs by the access table (`viewer` for one it has no entry for: the 405s). */
+/**
+ * The least a method of a route pattern needs by the access table. A method it has no entry for is
+ * one the route file refuses (access.spec.ts holds every served one to an entry): `otherMethods`
+ * answers its 405 to anyone, before any access check.
+ */
 export const accessOf = (pattern: string, method: Method): Access => {
   const e = API_ACCESS[pattern]?.[method];
-  return typeof e === "string" ? e : (e?.access ?? "viewer");
+  return typeof e === "string" ? e : (e?.access ?? "public");
 };
+
+/** A concrete path for a pattern: ids that exist nowhere, so no call changes anything. */
+export const examplePath = (pattern: string) =>
+  pattern
+    .replace("[[...path]]", "no/such/route")
+    .replace("[...all]", "no-such-auth-route")
+    .replace(/\[[^\]]+\]/g, "no-such-thing-4e1a");

@@ -9,7 +9,13 @@ describe("the access table", () => {
     expect(apiPattern("/api/jobs/job_1/output.csv")).toBe("/api/jobs/[id]/output.csv");
     expect(apiPattern("/api/invites/accept")).toBe("/api/invites/accept");
     expect(apiPattern("/api/invites/inv_1")).toBe("/api/invites/[id]");
-    expect(apiPattern("/api/anything/else/here")).toBe("/api/[...path]");
+    expect(apiPattern("/api/anything/else/here")).toBe("/api/[[...path]]");
+    expect(apiPattern("/api")).toBe("/api/[[...path]]");
+    expect(apiPattern("/api/endpoints/shop/nosuch")).toBe("/api/[[...path]]");
+    expect(apiPattern("/v2")).toBe("/v2/[[...path]]");
+    expect(apiPattern("/v2/models/shop/infer/more")).toBe("/v2/[[...path]]");
+    expect(apiPattern("/v2/models/shop")).toBe("/v2/models/[name]");
+    expect(apiPattern("/apinosuch")).toBeNull();
     expect(apiPattern("/api/auth/sign-in/email")).toBe("/api/auth/[...all]");
     expect(apiPattern("/v2/models/shop/infer")).toBe("/v2/models/[name]/infer");
     expect(apiPattern("/elsewhere")).toBeNull();
@@ -23,6 +29,11 @@ describe("the access table", () => {
     expect(apiRule("/api/datasets/ds_1/rows", "GET")?.access).toBe("editor");
     expect(apiRule("/api/reports/rep_1/data", "GET")?.access).toBe("viewer");
     expect(apiRule("/api/health", "DELETE")?.access).toBe("viewer");
+    expect(apiRule("/api/health", "HEAD")?.access).toBe("public");
+    expect(apiRule("/api/audit", "HEAD")?.access).toBe("admin");
+    // Unknown paths: a signed-in caller's under /api, anyone's under /v2 (as every V2 route is).
+    expect(apiRule("/api/nosuch", "PUT")?.access).toBe("viewer");
+    expect(apiRule("/v2/nosuch", "POST")?.access).toBe("public");
   });
 
   it("pages: public sign-in and shop, editors' data pages, administrators' pages, and closed for unknown paths", () => {

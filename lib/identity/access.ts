@@ -99,7 +99,9 @@ export const API_ACCESS: Record<string, Entry> = {
   "/v2/models/[name]/infer": { POST: "key", OPTIONS: "public" },
 
   // Unknown API paths: a signed-in caller learns it is a 404; an anonymous one gets a 401 like any other path.
-  "/api/[...path]": { GET: "viewer", POST: "viewer", PUT: "viewer", PATCH: "viewer", DELETE: "viewer" },
+  "/api/[[...path]]": { GET: "viewer", POST: "viewer", PUT: "viewer", PATCH: "viewer", DELETE: "viewer", OPTIONS: "viewer" },
+  // Unknown V2 paths: a 404 to anyone, as every V2 route answers callers without credentials.
+  "/v2/[[...path]]": { GET: "public", POST: "public", PUT: "public", PATCH: "public", DELETE: "public", OPTIONS: "public" },
 };
 
 /** Pages, most specific first where patterns overlap. Pages redirect to sign-in; a role too low sees a 403 page. */
@@ -135,7 +137,7 @@ export const PAGE_ACCESS: Record<string, Access> = {
 interface Compiled {
   pattern: string;
   regex: RegExp;
-  /** Static segments count first, then dynamic ones, then catch-alls (Next's own order). */
+  /** Static segments count first, then dynamic ones, then catch-alls, then optional ones (Next's own order). */
   score: number;
 }
 
@@ -143,6 +145,7 @@ function compile(pattern: string): Compiled {
   const segments = pattern.split("/").filter(Boolean);
   let score = 0;
   const parts = segments.map((s) => {
+    if (s.startsWith("[[...")) return "(?:/.+)?";
     if (s.startsWith("[...")) {
       score += 1;
       return "(?:/.+)";
@@ -170,13 +173,16 @@ function find(list: Compiled[], pathname: string): string | null {
 export const apiPattern = (pathname: string) => find(API, pathname);
 
 /**
- * The rule for an API call: null when the path has no entry, or the method none (then the caller
- * is treated as needing `viewer`, so only a signed-in caller learns it is a 405).
+ * The rule for an API call: null when the path has no entry; `viewer` when the method has none
+ * (closed to anonymous callers; access.spec.ts fails for a route serving such a method). The
+ * methods a route file refuses are answered 405 by `otherMethods`, which no rule guards.
  */
 export function apiRule(pathname: string, method: string): (Rule & { pattern: string }) | null {
   const pattern = apiPattern(pathname);
   if (!pattern) return null;
-  const entry = API_ACCESS[pattern][method.toUpperCase() as Method];
+  // HEAD is GET without the body (Next answers it with the GET handler): the same rule, or a public GET would be a 401 to a HEAD.
+  const upper = method.toUpperCase();
+  const entry = API_ACCESS[pattern][(upper === "HEAD" ? "GET" : upper) as Method];
   if (!entry) return { pattern, access: "viewer" };
   return typeof entry === "string" ? { pattern, access: entry } : { pattern, ...entry };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
-import { errorResponse, MAX_JSON_BYTES, queryInt, queryTime, readChunksLimited, readJson } from "./http";
+import { errorResponse, MAX_JSON_BYTES, noSuchRoute, otherMethods, queryInt, queryTime, readChunksLimited, readJson } from "./http";
 
 const post = (body: BodyInit, type = "application/json") =>
   new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
@@ -14,6 +14,20 @@ describe("problem details", () => {
     const body = await res.json();
     expect(body).toMatchObject({ title: "Not found", status: 404, detail: 'Project "p" does not exist.' });
     expect(body.type).toMatch(/not-found$/);
+  });
+
+  it("answers a path no route serves with a 404 naming the method and path", async () => {
+    const res = noSuchRoute(new Request("http://localhost/v2/models/x/nosuch?q=1", { method: "PATCH" }));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({ status: 404, detail: "No API route PATCH /v2/models/x/nosuch.", errors: [{ field: "path" }] });
+  });
+
+  it("answers a method a route does not serve with a 405 and Allow", async () => {
+    const res = otherMethods("POST", "OPTIONS").GET(new Request("http://localhost/x"));
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(await res.json()).toMatchObject({ status: 405, errors: [{ field: "method" }] });
   });
 
   it("hides internal messages of unexpected errors", async () => {

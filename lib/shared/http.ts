@@ -288,6 +288,13 @@ export async function readNoBody(req: Request): Promise<void> {
 }
 
 /**
+ * The answer of the catch-all routes under /api and /v2: a path no route file serves is a 404
+ * problem naming it, where Next would send its HTML not-found page.
+ */
+export const noSuchRoute = (req: Request): Response =>
+  problem("NOT_FOUND", `No API route ${req.method} ${new URL(req.url).pathname}.`, [{ field: "path", message: "no such route" }]);
+
+/**
  * Handlers for the methods a route does not serve, so a 405 is a problem answer with an
  * `Allow` header like every other error: `export const { PUT, DELETE } = otherMethods("GET", "POST")`.
  */
