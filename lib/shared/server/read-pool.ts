@@ -48,6 +48,9 @@ try { require("node:os").setPriority(workerData.nice); } catch {}
 db.pragma("busy_timeout = " + workerData.busyTimeoutMs);
 const modules = new Map();
 parentPort.postMessage({ ready: true });
+// Diagnostics (the soak): this thread's heap, as the web server logs its main thread's (scripts/server.ts).
+const memoryLogMs = Number(process.env.WORKBENCH_MEMORY_LOG_MS || 0);
+if (memoryLogMs > 0) setInterval(() => { const m = process.memoryUsage(); console.log("[memory] reader thread heap " + Math.round(m.heapUsed / 1048576) + "/" + Math.round(m.heapTotal / 1048576) + " MB"); }, memoryLogMs).unref();
 parentPort.on("message", ({ id, module, fn, args }) => {
   try {
     let m = modules.get(module);
