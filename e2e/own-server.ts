@@ -4,6 +4,9 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { adminContextOn } from "./api/auth-helpers";
 
 export interface OwnServer {
   base: string;
@@ -84,4 +87,27 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Reads an own server's database (read-only, a connection per call, so nothing stays open across a kill). */
+export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until `server` answers /api/health (failing with its output if it never does), then gives an API context as its administrator (OWN_SERVER_ADMIN_ENV). */
+export async function ready(server: OwnServer): Promise<APIRequestContext> {
+  const probe = await playwrightRequest.newContext({ baseURL: server.base });
+  try {
+    await expect.poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 90_000 }).toBe(200);
+  } catch (e) {
+    throw new Error(`the server did not start: ${(e as Error).message}\n${server.output().slice(-3000)}`);
+  } finally {
+    await probe.dispose();
+  }
+  return adminContextOn(playwrightRequest, server.base);
 }
