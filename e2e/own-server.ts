@@ -11,13 +11,15 @@ import { adminContextOn } from "./api/auth-helpers";
 export interface OwnServer {
   base: string;
   child: ChildProcess;
-  /** The workers (one per lane, as `npm start` runs them), when asked for. */
+  /** The workers (one per lane, as `npm start` runs them, or the lanes asked for), when asked for. */
   workers: ChildProcess[];
   dataDir: string;
   /** Everything it (and its worker) printed so far. */
   output(): string;
   /** Sends `signal` to the web server's and the workers' process groups, as a crash or an operator would. */
   kill(signal: NodeJS.Signals): void;
+  /** Starts one more worker of `lane` beside those running (stopped and killed with them). */
+  addWorker(lane: WorkerLane): ChildProcess;
   /** Stops the workers (SIGTERM) and resolves once they have exited; the web server keeps running. */
   stopWorkers(): Promise<void>;
   /** Stops both and removes the data folder, unless the caller gave it (a test that starts a server again on it). */
@@ -41,9 +43,13 @@ export interface OwnServerOptions {
   dataDir?: string;
   /** Start the workers (scripts/worker.ts, a training and a batch lane) beside the web server, with the same environment. */
   worker?: boolean;
+  /** The lanes of the workers to start instead (several of one lane share its queue); implies `worker`. */
+  workers?: WorkerLane[];
   /** Environment of the worker alone, on top of `env`. */
   workerEnv?: Record<string, string>;
 }
+
+export type WorkerLane = "train" | "batch";
 
 /** Starts `scripts/server.ts` with `env` on top of this process's environment (less the test administrator's, unless `env` names one). */
 export function startOwnWebServer(port: number, env: Record<string, string> = {}, opts: OwnServerOptions = {}): OwnServer {
@@ -59,7 +65,8 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
     return child;
   };
   const child = start(["scripts/server.ts", "-p", String(port)], {});
-  const workers = opts.worker ? ["train", "batch"].map((lane) => start(["scripts/worker.ts", "--lane", lane], opts.workerEnv ?? {})) : [];
+  const startWorker = (lane: WorkerLane) => start(["scripts/worker.ts", "--lane", lane], opts.workerEnv ?? {});
+  const workers = (opts.workers ?? (opts.worker ? ["train", "batch"] : [])).map(startWorker);
   const signal = (children: ChildProcess[], sig: NodeJS.Signals) => {
     for (const c of children) {
       try {
@@ -77,6 +84,11 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
     dataDir,
     output: () => out,
     kill,
+    addWorker(lane) {
+      const worker = startWorker(lane);
+      workers.push(worker);
+      return worker;
+    },
     async stopWorkers() {
       const exited = workers.filter((w) => w.exitCode === null && w.signalCode === null).map((w) => new Promise((resolve) => w.once("exit", resolve)));
       signal(workers, "SIGTERM");
