@@ -69,6 +69,17 @@ test("a child that keeps crashing makes the supervisor give up, naming it and it
   });
 });
 
+/** Once the app serves: a real-time endpoint of a linear model deployed on it. */
+async function realtimeEndpoint(app: OwnApp): Promise<{ name: string; key: string }> {
+  await waitForHealth(app.base);
+  const api = await adminContextOn(playwrightRequest, app.base);
+  try {
+    return await deployLinear(api, { mode: "realtime" });
+  } finally {
+    await api.dispose();
+  }
+}
+
 /** Eight clients scoring one row at a time on kept-alive connections until stopped or the app is gone; the requestIds answered 200, and how many got what else. */
 function scoringLoad(app: OwnApp, ep: { name: string; key: string }) {
   const answered: string[] = [];
@@ -132,11 +143,7 @@ test("SIGTERM under scoring load: the app exits 0 and, started again, has every 
   test.setTimeout(240_000);
   const n = 2;
   await withApp(n, {}, async (app) => {
-    await waitForHealth(app.base);
-    const api = await adminContextOn(playwrightRequest, app.base);
-    const ep = await deployLinear(api, { mode: "realtime" });
-    await api.dispose();
-
+    const ep = await realtimeEndpoint(app);
     const load = scoringLoad(app, ep);
     await load.answeredMoreThan(300);
     process.kill(app.supervisor.pid!, "SIGTERM");
@@ -199,11 +206,7 @@ test("Ctrl-C under scoring load (SIGINT to the whole group, then the supervisor'
   test.setTimeout(240_000);
   const n = 7;
   await withApp(n, {}, async (app) => {
-    await waitForHealth(app.base);
-    const api = await adminContextOn(playwrightRequest, app.base);
-    const ep = await deployLinear(api, { mode: "realtime" });
-    await api.dispose();
-
+    const ep = await realtimeEndpoint(app);
     const load = scoringLoad(app, ep);
     const held = await heldScoreRequest(app.base, ep);
     await load.answeredMoreThan(300);
