@@ -27,6 +27,7 @@ import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { BENCH_ADMIN, FEATURES, batchCsv, deployRegression, percentile, procStatusMb } from "./serving";
 import { freePort } from "../e2e/own-server";
+import { childPids, commandLine, gone } from "../e2e/proc";
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -167,44 +168,20 @@ interface AppProcess {
   label: string;
 }
 
-async function childrenOf(pid: number): Promise<number[]> {
-  // /proc/<pid>/task/*/children where the kernel has it; else every process's parent from /proc/*/stat.
-  try {
-    const tasks = await fs.promises.readdir(`/proc/${pid}/task`);
-    const lists = await Promise.all(tasks.map((t) => fs.promises.readFile(`/proc/${pid}/task/${t}/children`, "utf8")));
-    return lists.flatMap((l) => l.trim().split(/\s+/).filter(Boolean).map(Number));
-  } catch {
-    const pids = (await fs.promises.readdir("/proc")).filter((d) => /^\d+$/.test(d));
-    const stats = await Promise.all(pids.map((p) => fs.promises.readFile(`/proc/${p}/stat`, "utf8").catch(() => "")));
-    return stats.flatMap((stat, i) => (stat && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(pids[i])] : []));
-  }
-}
-
-async function appProcesses(launcherPid: number): Promise<AppProcess[]> {
+function appProcesses(launcherPid: number): AppProcess[] {
   const found: AppProcess[] = [];
-  const visit = async (pid: number) => {
-    for (const child of await childrenOf(pid)) {
-      // Split on spaces too: a standby that took over rewrites its command line as one string (process.title).
-      const cmd = (await fs.promises.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "")).split(/[\0 ]/);
+  const visit = (pid: number) => {
+    for (const child of childPids(pid)) {
+      const cmd = commandLine(child);
       if (cmd.some((a) => a.endsWith("scripts/server.ts"))) found.push(cmd.includes("--standby") ? { pid: child, role: "standby", label: "web standby" } : { pid: child, role: "web", label: "web server" });
       else if (cmd.some((a) => a.endsWith("scripts/worker.ts"))) {
         const lane = cmd[cmd.indexOf("--lane") + 1];
         found.push({ pid: child, role: "worker", label: cmd.includes("--lane") && lane ? `worker (${lane})` : "worker" });
-      } else await visit(child);
+      } else visit(child);
     }
   };
-  await visit(launcherPid);
+  visit(launcherPid);
   return found;
-}
-
-/** True once the process is gone (or a zombie its parent has not reaped yet). */
-function gone(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z";
-  } catch {
-    return true;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +373,7 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
   };
 
   const sampleMemory = async () => {
-    const procs = await appProcesses(app.launcherPid);
+    const procs = appProcesses(app.launcherPid);
     memory.push({ t: Date.now() - loadStart, processes: procs.map((p) => ({ ...p, mb: procStatusMb(p.pid, "VmRSS") })) });
   };
 
@@ -428,7 +405,7 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
       const wallStart = Date.now();
       // A worker that is restarting is waited for (bounded): a kill needs a victim.
       const candidates = await waitFor(async () => {
-        const c = (await appProcesses(app.launcherPid)).filter((p) => p.role === plan.kind);
+        const c = appProcesses(app.launcherPid).filter((p) => p.role === plan.kind);
         return c.length ? c : undefined;
       }, 30_000);
       if (!candidates) {
@@ -449,7 +426,7 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
         untilServing(t),
         waitFor(async () => {
           if (app.launcherExited()) return null;
-          return (await appProcesses(app.launcherPid)).some((p) => p.label === victim.label && p.pid !== victim.pid) ? performance.now() - t : undefined;
+          return appProcesses(app.launcherPid).some((p) => p.label === victim.label && p.pid !== victim.pid) ? performance.now() - t : undefined;
         }, RECOVERY_TIMEOUT_MS),
       ]);
       kills.push({ kind: plan.kind, at, pid: victim.pid, label: victim.label, servingAfterMs: serving.ms, backAfterMs: back, note: serving.note, window: [wallStart, Date.now()] });

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "@playwright/test";
 import { OWN_SERVER_ADMIN_ENV } from "./api/auth-helpers";
+import { childPids, commandLine, groupAlive } from "./proc";
 
 export interface OwnApp {
   base: string;
@@ -59,7 +60,11 @@ export function startOwnApp(port: number, opts: OwnAppOptions = {}): OwnApp {
     dataDir,
     supervisor,
     output: () => out,
-    childPid: (name) => childrenOf(supervisor.pid!).find((c) => c.cmdline.includes(name) && (name.includes("--standby") || !c.cmdline.includes("--standby")))?.pid,
+    childPid: (name) =>
+      childPids(supervisor.pid!).find((pid) => {
+        const cmdline = commandLine(pid).join(" ");
+        return cmdline.includes(name) && (name.includes("--standby") || !cmdline.includes("--standby"));
+      }),
     exited,
     async kill({ keepData = false } = {}) {
       try {
@@ -73,39 +78,6 @@ export function startOwnApp(port: number, opts: OwnAppOptions = {}): OwnApp {
       if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Processes whose parent is `ppid`, from /proc. */
-function childrenOf(ppid: number): { pid: number; cmdline: string }[] {
-  const found: { pid: number; cmdline: string }[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The fields after the command name (which may hold spaces) in parentheses: state, ppid, pgrp …
-      const [, ppidField] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(ppidField) !== ppid) continue;
-      found.push({ pid: Number(entry), cmdline: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ") });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found;
-}
-
-/** Whether any process of the group still runs (zombies aside). */
-export function groupAlive(pgid: number): boolean {
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z") return true;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return false;
 }
 
 /** Waits until the app answers /api/health with 200. */

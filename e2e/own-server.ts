@@ -4,17 +4,22 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { adminContextOn } from "./api/auth-helpers";
 
 export interface OwnServer {
   base: string;
   child: ChildProcess;
-  /** The workers (one per lane, as `npm start` runs them), when asked for. */
+  /** The workers (one per lane, as `npm start` runs them, or the lanes asked for), when asked for. */
   workers: ChildProcess[];
   dataDir: string;
   /** Everything it (and its worker) printed so far. */
   output(): string;
   /** Sends `signal` to the web server's and the workers' process groups, as a crash or an operator would. */
   kill(signal: NodeJS.Signals): void;
+  /** Starts one more worker of `lane` beside those running (stopped and killed with them). */
+  addWorker(lane: WorkerLane): ChildProcess;
   /** Stops the workers (SIGTERM) and resolves once they have exited; the web server keeps running. */
   stopWorkers(): Promise<void>;
   /** Stops both and removes the data folder, unless the caller gave it (a test that starts a server again on it). */
@@ -38,9 +43,13 @@ export interface OwnServerOptions {
   dataDir?: string;
   /** Start the workers (scripts/worker.ts, a training and a batch lane) beside the web server, with the same environment. */
   worker?: boolean;
+  /** The lanes of the workers to start instead (several of one lane share its queue); implies `worker`. */
+  workers?: WorkerLane[];
   /** Environment of the worker alone, on top of `env`. */
   workerEnv?: Record<string, string>;
 }
+
+export type WorkerLane = "train" | "batch";
 
 /** Starts `scripts/server.ts` with `env` on top of this process's environment (less the test administrator's, unless `env` names one). */
 export function startOwnWebServer(port: number, env: Record<string, string> = {}, opts: OwnServerOptions = {}): OwnServer {
@@ -56,7 +65,8 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
     return child;
   };
   const child = start(["scripts/server.ts", "-p", String(port)], {});
-  const workers = opts.worker ? ["train", "batch"].map((lane) => start(["scripts/worker.ts", "--lane", lane], opts.workerEnv ?? {})) : [];
+  const startWorker = (lane: WorkerLane) => start(["scripts/worker.ts", "--lane", lane], opts.workerEnv ?? {});
+  const workers = (opts.workers ?? (opts.worker ? ["train", "batch"] : [])).map(startWorker);
   const signal = (children: ChildProcess[], sig: NodeJS.Signals) => {
     for (const c of children) {
       try {
@@ -74,6 +84,11 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
     dataDir,
     output: () => out,
     kill,
+    addWorker(lane) {
+      const worker = startWorker(lane);
+      workers.push(worker);
+      return worker;
+    },
     async stopWorkers() {
       const exited = workers.filter((w) => w.exitCode === null && w.signalCode === null).map((w) => new Promise((resolve) => w.once("exit", resolve)));
       signal(workers, "SIGTERM");
@@ -84,4 +99,27 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Reads an own server's database (read-only, a connection per call, so nothing stays open across a kill). */
+export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until `server` answers /api/health (failing with its output if it never does), then gives an API context as its administrator (OWN_SERVER_ADMIN_ENV). */
+export async function ready(server: OwnServer): Promise<APIRequestContext> {
+  const probe = await playwrightRequest.newContext({ baseURL: server.base });
+  try {
+    await expect.poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 90_000 }).toBe(200);
+  } catch (e) {
+    throw new Error(`the server did not start: ${(e as Error).message}\n${server.output().slice(-3000)}`);
+  } finally {
+    await probe.dispose();
+  }
+  return adminContextOn(playwrightRequest, server.base);
 }

@@ -93,7 +93,9 @@ async function main() {
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
   };
-  // `on`, not `once`: the request log's own handler exits at once when it is the only one left (request-log.ts).
+  // `on`, not `once`: the request log's own handler exits at once when it is the only one left
+  // (request-log.ts); with `once` it would be from the first signal on, cutting off the requests in
+  // flight (supervisor.spec.ts's Ctrl-C test holds one).
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   // Started by a supervisor that is gone (killed without a chance to stop us): stop too, rather than hold the port for ever.

@@ -35,6 +35,8 @@ export const jobs = sqliteTable(
     startedAt: integer({ mode: "timestamp_ms" }),
     finishedAt: integer({ mode: "timestamp_ms" }),
     updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /** The batch worker that took it last (lib/shared/server/proc.ts processIdentity): a worker that starts requeues a running job only once its worker is gone. */
+    claimedBy: text(),
   },
   (t) => [index("jobs_endpoint_created").on(t.endpointName, t.createdAt), index("jobs_status").on(t.status)],
 );

@@ -33,6 +33,8 @@ export const runs = sqliteTable(
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     startedAt: integer({ mode: "timestamp_ms" }),
     finishedAt: integer({ mode: "timestamp_ms" }),
+    /** The training worker that took it (lib/shared/server/proc.ts processIdentity): a worker that starts fails a running run only once its worker is gone. */
+    claimedBy: text(),
   },
   (t) => [index("runs_project").on(t.projectId, t.createdAt), index("runs_status").on(t.status, t.createdAt), index("runs_sweep").on(t.sweepId)],
 );

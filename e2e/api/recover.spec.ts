@@ -3,39 +3,17 @@
  * nothing half-made once it starts again, and a full disk is a clear problem (507 for an upload,
  * a failed job naming the reason) with nothing half-written kept.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { freePort, startOwnWebServer, type OwnServer } from "../own-server";
-import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { freePort, query, ready, startOwnWebServer, type OwnServer } from "../own-server";
+import { OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 import { expectJson, expectProblem, uniq, upload } from "./helpers";
 import { waitForJob, type Job } from "./job-helpers";
 import { deployLinear, idCsv } from "./train-helpers";
-
-/** Reads the own server's database (read-only, a connection per call, so nothing stays open across a kill). */
-function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-async function ready(server: OwnServer): Promise<APIRequestContext> {
-  const probe = await playwrightRequest.newContext({ baseURL: server.base });
-  try {
-    await expect.poll(async () => (await probe.get("/api/health").catch(() => null))?.status(), { timeout: 90_000 }).toBe(200);
-  } catch (e) {
-    throw new Error(`the server did not start: ${(e as Error).message}\n${server.output().slice(-3000)}`);
-  } finally {
-    await probe.dispose();
-  }
-  return adminContextOn(playwrightRequest, server.base);
-}
 
 /** A personal token for requests made with node:http (Playwright cannot leave a body unfinished). */
 async function tokenOn(api: APIRequestContext): Promise<string> {
@@ -169,3 +147,74 @@ test("a full disk during a job fails it naming the reason, and none of its outpu
     server.stop();
   }
 });
+
+/** The size a job's output.csv may reach in the tests below before its disk is full: the header and a few chunks. */
+const FILE_FULL_AFTER_BYTES = 128 * 1024;
+
+/**
+ * A small file system (tmpfs of FILE_FULL_AFTER_BYTES) mounted over `dir`, where this process may
+ * mount (root with CAP_SYS_ADMIN, as in a container); null elsewhere. Its unmount is lazy: a process
+ * still holding a file there lets go of it later.
+ */
+function mountSmallDisk(dir: string): { unmount(): void } | null {
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${FILE_FULL_AFTER_BYTES}`, "tmpfs", dir], { stdio: "ignore" });
+  } catch {
+    return null;
+  }
+  return { unmount: () => execFileSync("umount", ["-l", dir], { stdio: "ignore" }) };
+}
+
+/**
+ * The job's output file meets the full disk (the database has room): on a real small file system
+ * where this process may mount one, by injected ENOSPC (WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES) everywhere.
+ */
+for (const disk of ["injected", "tmpfs"] as const) {
+  test(`a full disk under a job's output file (${disk}) fails the job naming the reason; no partial file stays and the app serves on`, async () => {
+    test.setTimeout(300_000);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-file-full-"));
+    const small = disk === "tmpfs" ? mountSmallDisk(path.join(dataDir, "jobs")) : null;
+    test.skip(disk === "tmpfs" && !small, "this process may not mount a file system");
+    const server = startOwnWebServer(await freePort(), OWN_SERVER_ADMIN_ENV, {
+      dataDir,
+      worker: true,
+      workerEnv: disk === "injected" ? { WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES: String(FILE_FULL_AFTER_BYTES) } : {},
+    });
+    let api: APIRequestContext | null = null;
+    try {
+      api = await ready(server);
+      const ep = await deployLinear(api);
+      // From a dataset: no input file beside the output on the small disk, only output.csv fills it.
+      const rows = 20_000;
+      const input = await upload(api, uniq("bigger than the disk"), idCsv(rows));
+      const submit = (datasetId: string) => api!.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId } });
+      const queued = await expectJson<Job>(await submit(input.id), 202);
+      const job = await waitForJob(api, queued.id);
+      expect(job.status).toBe("failed");
+      expect(job.error).toMatch(/^no space left on device: the job's output could not be written \(ENOSPC: no space left on device, write\); its partial output was removed/);
+      expect(job.rowsDone).toBeGreaterThan(0);
+      expect(job.rowsDone).toBeLessThan(rows);
+      // Nothing half-written is offered or kept: no output URL, no folder, no output table.
+      expect(job.outputUrl).toBeNull();
+      await expectProblem(await api.get(`/api/jobs/${job.id}/output.csv`), 409, "status");
+      expect(fs.existsSync(path.join(dataDir, "jobs", job.id))).toBe(false);
+      expect(query(dataDir, "SELECT name FROM sqlite_master WHERE name = ?", job.outputTable)).toEqual([]);
+
+      // The web server and the worker serve on: a job whose output fits succeeds whole, its space freed by the failed one's removal.
+      const fits = await upload(api, uniq("fits on the disk"), idCsv(500));
+      const next = await waitForJob(api, (await expectJson<Job>(await submit(fits.id), 202)).id);
+      expect(next.status).toBe("succeeded");
+      const lines = (await (await api.get(next.outputUrl!)).text()).trim().split("\n").slice(1);
+      expect(lines.map((l) => Number(l.split(",")[0]))).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    } catch (e) {
+      console.log(`--- the server's output ---\n${server.output().slice(-5000)}`);
+      throw e;
+    } finally {
+      await api?.dispose();
+      server.stop();
+      small?.unmount();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+}

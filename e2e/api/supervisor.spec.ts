@@ -1,7 +1,10 @@
 import Database from "better-sqlite3";
+import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { groupAlive, startOwnApp, waitForHealth, type OwnApp } from "../own-app";
+import { startOwnApp, waitForHealth, type OwnApp } from "../own-app";
+import { groupAlive } from "../proc";
 import { adminContextOn } from "./auth-helpers";
 import { expectJson, uniq, upload } from "./helpers";
 import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
@@ -66,58 +69,164 @@ test("a child that keeps crashing makes the supervisor give up, naming it and it
   });
 });
 
+/** Once the app serves: a real-time endpoint of a linear model deployed on it. */
+async function realtimeEndpoint(app: OwnApp): Promise<{ name: string; key: string }> {
+  await waitForHealth(app.base);
+  const api = await adminContextOn(playwrightRequest, app.base);
+  try {
+    return await deployLinear(api, { mode: "realtime" });
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** Eight clients scoring one row at a time on kept-alive connections until stopped or the app is gone; the requestIds answered 200, and how many got what else. */
+function scoringLoad(app: OwnApp, ep: { name: string; key: string }) {
+  const answered: string[] = [];
+  const others: Record<string, number> = {};
+  let stopped = false;
+  const client = async () => {
+    while (!stopped) {
+      try {
+        const res = await fetch(`${app.base}/api/endpoints/${ep.name}/score`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json" },
+          body: JSON.stringify({ rows: [{ a: 1, b: 2 }] }),
+        });
+        const body = (await res.json()) as { requestId?: string };
+        if (res.status === 200 && body.requestId) answered.push(body.requestId);
+        else others[res.status] = (others[res.status] ?? 0) + 1;
+      } catch (e) {
+        const cause = String((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name);
+        others[cause] = (others[cause] ?? 0) + 1;
+        // Refused or cut off while stopping: not answered, so not expected in the log.
+        if (app.supervisor.exitCode !== null) return;
+      }
+    }
+  };
+  const clients = Array.from({ length: 8 }, client);
+  return {
+    answered,
+    others,
+    /** Resolves once more than `n` requests were answered. */
+    async answeredMoreThan(n: number) {
+      try {
+        await expect.poll(() => answered.length, { timeout: 120_000 }).toBeGreaterThan(n);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\nthe other scoring requests' outcomes: ${JSON.stringify(others)}`);
+      }
+    },
+    async stop() {
+      stopped = true;
+      await Promise.all(clients);
+    },
+  };
+}
+
+/** Starts the app again on `app`'s data folder and expects every one of `answered` in its request log. */
+async function expectLoggedAfterRestart(n: number, app: OwnApp, endpoint: string, answered: string[]): Promise<void> {
+  await app.kill({ keepData: true });
+  const again = startOwnApp(port(n), { dataDir: app.dataDir });
+  try {
+    await waitForHealth(again.base);
+    const db = new Database(path.join(app.dataDir, "workbench.sqlite"), { readonly: true });
+    const logged = new Set((db.prepare("SELECT id FROM request_logs WHERE endpoint_name = ?").all(endpoint) as { id: string }[]).map((r) => r.id));
+    db.close();
+    const missing = answered.filter((id) => !logged.has(id));
+    expect(missing, `${missing.length} of ${answered.length} answered requests are not in the log`).toEqual([]);
+  } finally {
+    await again.kill({ keepData: true });
+  }
+}
+
 test("SIGTERM under scoring load: the app exits 0 and, started again, has every answered request in its request log", async () => {
   test.setTimeout(240_000);
   const n = 2;
   await withApp(n, {}, async (app) => {
-    await waitForHealth(app.base);
-    const api = await adminContextOn(playwrightRequest, app.base);
-    const ep = await deployLinear(api, { mode: "realtime" });
-    await api.dispose();
-
-    // Eight clients scoring one row at a time on kept-alive connections until the app is gone.
-    const answered: string[] = [];
-    let stopped = false;
-    const client = async () => {
-      while (!stopped) {
-        try {
-          const res = await fetch(`${app.base}/api/endpoints/${ep.name}/score`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json" },
-            body: JSON.stringify({ rows: [{ a: 1, b: 2 }] }),
-          });
-          const body = (await res.json()) as { requestId?: string };
-          if (res.status === 200 && body.requestId) answered.push(body.requestId);
-        } catch {
-          // Refused or cut off while stopping: not answered, so not expected in the log.
-          if (app.supervisor.exitCode !== null) return;
-        }
-      }
-    };
-    const clients = Array.from({ length: 8 }, client);
-    await expect.poll(() => answered.length, { timeout: 60_000 }).toBeGreaterThan(300);
+    const ep = await realtimeEndpoint(app);
+    const load = scoringLoad(app, ep);
+    await load.answeredMoreThan(300);
     process.kill(app.supervisor.pid!, "SIGTERM");
     const code = await app.exited;
-    stopped = true;
-    await Promise.all(clients);
+    await load.stop();
     expect(code).toBe(0);
     expect(app.output()).toContain("SIGTERM: stopping");
     // Nothing was restarted during the stop.
     expect(app.output()).not.toContain("restarting it");
+    await expectLoggedAfterRestart(n, app, ep.name, load.answered);
+  });
+});
 
-    // Started again on the same data folder.
-    await app.kill({ keepData: true });
-    const again = startOwnApp(port(n), { dataDir: app.dataDir });
-    try {
-      await waitForHealth(again.base);
-      const db = new Database(path.join(app.dataDir, "workbench.sqlite"), { readonly: true });
-      const logged = new Set((db.prepare("SELECT id FROM request_logs WHERE endpoint_name = ?").all(ep.name) as { id: string }[]).map((r) => r.id));
-      db.close();
-      const missing = answered.filter((id) => !logged.has(id));
-      expect(missing, `${missing.length} of ${answered.length} answered requests are not in the log`).toEqual([]);
-    } finally {
-      await again.kill({ keepData: true });
-    }
+/**
+ * A scoring request whose headers the web server has taken (it answered `100 Continue`) and whose
+ * body is held back until `finish`: a request in flight for as long as the test wants.
+ */
+async function heldScoreRequest(base: string, ep: { name: string; key: string }) {
+  const body = JSON.stringify({ rows: [{ a: 1, b: 2 }] });
+  const req = http.request(`${base}/api/endpoints/${ep.name}/score`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
+  });
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on("error", reject);
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (b: Buffer) => (text += b.toString()));
+      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+      res.on("error", reject);
+    });
+  });
+  answer.catch(() => undefined); // awaited through finish(); an early failure must not be unhandled
+  await new Promise<void>((resolve, reject) => {
+    req.once("continue", resolve);
+    req.once("error", reject);
+    req.flushHeaders();
+  });
+  return {
+    /** Sends the body; resolves with the answer (rejects when the connection is cut). */
+    finish() {
+      req.end(body);
+      return answer;
+    },
+  };
+}
+
+/** Whether something accepts connections on `port` now. */
+const accepts = (p: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(p, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+test("Ctrl-C under scoring load (SIGINT to the whole group, then the supervisor's SIGTERM): requests in flight are answered, every answered one is logged, exit 0", async () => {
+  test.setTimeout(240_000);
+  const n = 7;
+  await withApp(n, {}, async (app) => {
+    const ep = await realtimeEndpoint(app);
+    const load = scoringLoad(app, ep);
+    const held = await heldScoreRequest(app.base, ep);
+    await load.answeredMoreThan(300);
+    // What a terminal's Ctrl-C does: SIGINT to every process of the foreground group (startOwnApp
+    // starts the supervisor as a group's leader, its children in the group), the supervisor's SIGTERM after it.
+    process.kill(-app.supervisor.pid!, "SIGINT");
+    await expect.poll(() => app.output(), { timeout: 10_000 }).toContain("SIGINT: stopping");
+    // The web server has begun its stop (it no longer takes connections) and has had both signals;
+    // the request it holds must still be answered, not cut off with the process.
+    await expect.poll(() => accepts(port(n)), { timeout: 10_000, intervals: [20] }).toBe(false);
+    const answer = await held.finish().catch((e: Error) => {
+      throw new Error(`the request in flight when the stop began was cut off (${e.message}): the web server did not drain it`);
+    });
+    expect(answer.status, answer.body).toBe(200);
+    load.answered.push((JSON.parse(answer.body) as { requestId: string }).requestId);
+    const code = await app.exited;
+    await load.stop();
+    expect(code).toBe(0);
+    expect(app.output()).not.toContain("restarting it");
+    await expectLoggedAfterRestart(n, app, ep.name, load.answered);
   });
 });
 

@@ -43,6 +43,8 @@ const schema = z.object({
    * then writes fail with SQLITE_FULL, as on a full disk (db/client.ts limitGrowth).
    */
   WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
+  /** Tests only: a batch job's output.csv may grow to this many bytes, then its writes fail with ENOSPC, as on a full disk (job-commit.ts). */
+  WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
 });
 
 function load() {

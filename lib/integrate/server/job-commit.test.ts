@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { jobRowErrors, jobs } from "@/db/schema";
 import type { ChunkOutput } from "./job-chunks";
@@ -26,20 +26,25 @@ function chunkOf(rows: unknown[][], errors: (string | null)[]): ChunkOutput {
   };
 }
 
+/** A running job named `name`, its output table (id, x, flag, prediction, error) and output.csv holding the header and `after` past it. */
+function runningJob(name: string, after = "") {
+  const db = getDb();
+  const id = `job_${name}_${process.pid}`;
+  const table = `"out_${name}_${process.pid}"`;
+  const now = new Date();
+  db.insert(jobs)
+    .values({ id, endpointName: "e", modelId: "m", modelVersion: 1, status: "running", sourceKind: "file", sourceName: "f.csv", errorThreshold: -1, outputTable: table, createdAt: now, updatedAt: now })
+    .run();
+  db.$client.exec(`CREATE TABLE ${table} ("row" INTEGER PRIMARY KEY, "id" TEXT, "x" REAL, "flag" INTEGER, "prediction" REAL, "error" TEXT)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-commit-"));
+  const out = path.join(dir, "output.csv");
+  fs.writeFileSync(out, `id,x,flag,prediction,error\n${after}`);
+  return { db, id, table, dir, out, header: "id,x,flag,prediction,error\n".length };
+}
+
 describe("the job's committer thread", () => {
   it("commits chunks in order: table rows (numbers, texts, booleans as 0/1, nulls), row errors, CSV bytes at the offset, the job's progress", async () => {
-    const db = getDb();
-    const id = `job_commit_${process.pid}`;
-    const table = `"out_commit_${process.pid}"`;
-    const now = new Date();
-    db.insert(jobs)
-      .values({ id, endpointName: "e", modelId: "m", modelVersion: 1, status: "running", sourceKind: "file", sourceName: "f.csv", errorThreshold: -1, outputTable: table, createdAt: now, updatedAt: now })
-      .run();
-    db.$client.exec(`CREATE TABLE ${table} ("row" INTEGER PRIMARY KEY, "id" TEXT, "x" REAL, "flag" INTEGER, "prediction" REAL, "error" TEXT)`);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-commit-"));
-    const out = path.join(dir, "output.csv");
-    fs.writeFileSync(out, "id,x,flag,prediction,error\nSTALE BYTES PAST THE OFFSET");
-    const header = "id,x,flag,prediction,error\n".length;
+    const { db, id, table, dir, out, header } = runningJob("commit", "STALE BYTES PAST THE OFFSET");
 
     const committer = startCommitter({ jobId: id, table, width: 6, outFile: out });
     try {
@@ -91,6 +96,30 @@ describe("the job's committer thread", () => {
       await committer.close();
     }
     expect(fs.readFileSync(out, "utf8")).toBe("");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a chunk that meets a full disk rejects with ENOSPC, though its write took what fitted first, and commits nothing", async () => {
+    const { db, id, table, dir, out, header } = runningJob("full");
+    const first = chunkOf(Array.from({ length: 10 }, (_, i) => [0, `a${i}`, i, true, i, null]), Array.from({ length: 10 }, () => null));
+    const firstBytes = (first.csv as Buffer).length;
+    // The disk is full 5 bytes into the second chunk's lines (WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES, read as the module loads).
+    vi.stubEnv("WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES", String(header + firstBytes + 5));
+    vi.resetModules();
+    const { startCommitter: startFull } = await import("./job-commit");
+    vi.unstubAllEnvs();
+    const committer = startFull({ jobId: id, table, width: 6, outFile: out });
+    try {
+      expect(await committer.commit(first, { first: 0, at: header, rowsDone: 10, rowsFailed: 0 })).toBe(firstBytes);
+      const second = chunkOf([[0, "b0", 1, false, 2, null]], [null]);
+      await expect(committer.commit(second, { first: 10, at: header + firstBytes, rowsDone: 11, rowsFailed: 0 })).rejects.toMatchObject({ code: "ENOSPC" });
+    } finally {
+      await committer.close();
+    }
+    // The first chunk stays committed; the second left nothing in the table or the job's progress
+    // (its 5 bytes past outputBytes are what a resume truncates, and a failed job's folder is removed).
+    expect((db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n).toBe(10);
+    expect(db.select().from(jobs).where(eq(jobs.id, id)).get()).toMatchObject({ rowsDone: 10, outputBytes: header + firstBytes });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -23,8 +23,6 @@ interface CommitMessage {
   others: unknown[];
   errors: [row: number, message: string][];
   csv: Uint8Array | string;
-  /** The CSV's length in bytes. */
-  bytes: number;
   /** Where the CSV lines go in output.csv: the bytes committed so far. */
   at: number;
   rowsDone: number;
@@ -51,6 +49,13 @@ try {
   const rowError = db.prepare("INSERT OR IGNORE INTO job_row_errors (job_id, row, message) VALUES (?, ?, ?)");
   const progress = db.prepare("UPDATE jobs SET rows_done = ?, rows_failed = ?, output_bytes = ?, updated_at = ? WHERE id = ?");
   const fd = fs.openSync(workerData.outFile, "r+");
+  // Tests only (WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES): the disk is full once output.csv reaches that size; as
+  // the kernel does, a write takes what fits, and one with no room left fails with ENOSPC.
+  const full = workerData.fileFullAfterBytes;
+  const writeSync = !full ? fs.writeSync : (fd, buf, off, len, at) => {
+    if (at >= full) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    return fs.writeSync(fd, buf, off, Math.min(len, full - at), at);
+  };
   const params = new Array(insertRows * width);
   commit = db.transaction((c) => {
     const { numbers, others, count } = c;
@@ -74,10 +79,11 @@ try {
     }
     for (let r = 0; r < held; r++) one.run(params.slice(r * width, (r + 1) * width));
     for (const [row, message] of c.errors) rowError.run(jobId, row, message);
-    const written = typeof c.csv === "string" ? fs.writeSync(fd, c.csv, c.at) : fs.writeSync(fd, c.csv, 0, c.csv.length, c.at);
-    if (written !== c.bytes) throw new Error("output.csv: " + written + " of " + c.bytes + " bytes written");
-    progress.run(c.rowsDone, c.rowsFailed, c.at + written, Date.now(), jobId);
-    return written;
+    // A write can be short (a disk filling up takes what fits): the rest is written on, so a full disk fails with its ENOSPC.
+    const csv = typeof c.csv === "string" ? Buffer.from(c.csv) : c.csv;
+    for (let written = 0; written < csv.length; ) written += writeSync(fd, csv, written, csv.length - written, c.at + written);
+    progress.run(c.rowsDone, c.rowsFailed, c.at + csv.length, Date.now(), jobId);
+    return csv.length;
   });
 } catch (e) {
   // Set-up failed (the table or the file is not there): say why, then stop.
@@ -113,6 +119,7 @@ export function startCommitter(opts: { jobId: string; table: string; width: numb
       busyTimeoutMs: BUSY_TIMEOUT_MS,
       insertRows: INSERT_ROWS,
       fullAfterBytes: env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES ?? null,
+      fileFullAfterBytes: env.WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES ?? null,
       ...opts,
     },
   });
@@ -178,7 +185,6 @@ function toMessage(chunk: ChunkOutput, width: number, p: { first: number; at: nu
     others,
     errors,
     csv: typeof chunk.csv === "string" ? chunk.csv : new Uint8Array(chunk.csv),
-    bytes: typeof chunk.csv === "string" ? Buffer.byteLength(chunk.csv) : chunk.csv.length,
     at: p.at,
     rowsDone: p.rowsDone,
     rowsFailed: p.rowsFailed,

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetVersions, jobs, type JobRow } from "@/db/schema";
 import { coerceRow } from "@/lib/data/infer";
@@ -10,6 +10,7 @@ import { csvCell } from "@/lib/shared/csv";
 import { AppError, isDiskFull } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
 import { nextFairId } from "@/lib/shared/server/fair-queue";
+import { identityAlive, processIdentity } from "@/lib/shared/server/proc";
 import { coerceRows } from "../formats";
 import { predictorFor } from "./endpoints";
 import { startCommitter } from "./job-commit";
@@ -283,6 +284,7 @@ export async function executeJob(job: JobRow, signal?: AbortSignal): Promise<voi
  * Claims a queued job for a batch worker, atomically (in one write transaction: two workers never
  * take the same job): fairly between projects — a job is its endpoint's project's (an endpoint
  * without a project is a group of its own) — the oldest of the project served least recently.
+ * The job records which process took it (requeueInterruptedJobs).
  */
 export function claimNextJob(): JobRow | undefined {
   // A plain read first: the worker polls often, and an idle poll should not take the write lock.
@@ -298,14 +300,23 @@ export function claimNextJob(): JobRow | undefined {
     // A resumed job keeps when it first started.
     return tx
       .update(jobs)
-      .set({ status: "running", startedAt: next?.startedAt ?? new Date(), updatedAt: new Date() })
+      .set({ status: "running", startedAt: next?.startedAt ?? new Date(), updatedAt: new Date(), claimedBy: processIdentity() })
       .where(and(eq(jobs.id, id), eq(jobs.status, "queued")))
       .returning()
       .get();
   });
 }
 
-/** Jobs a dead worker left running go back to the queue: the next claim resumes them from their last committed chunk. */
+/**
+ * Jobs a dead worker left running go back to the queue: the next claim resumes them from their
+ * last committed chunk. A job whose worker still runs (another batch worker on this data folder)
+ * is its worker's: taken again, it would be run twice at once.
+ */
 export function requeueInterruptedJobs(): number {
-  return getDb().update(jobs).set({ status: "queued", updatedAt: new Date() }).where(eq(jobs.status, "running")).run().changes;
+  return getDb().transaction((tx) => {
+    const running = tx.select({ id: jobs.id, claimedBy: jobs.claimedBy }).from(jobs).where(eq(jobs.status, "running")).all();
+    const orphaned = running.filter((j) => !j.claimedBy || !identityAlive(j.claimedBy)).map((j) => j.id);
+    if (orphaned.length === 0) return 0;
+    return tx.update(jobs).set({ status: "queued", updatedAt: new Date() }).where(inArray(jobs.id, orphaned)).run().changes;
+  });
 }

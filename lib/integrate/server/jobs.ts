@@ -305,6 +305,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
     startedAt: null,
     finishedAt: null,
     updatedAt: now,
+    claimedBy: null,
   };
   try {
     getDb().transaction((tx) => {

@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 // A database of this file's own: the claims below take every queued item there is.
@@ -11,8 +12,9 @@ const dataDir = vi.hoisted(() => {
 
 import { getDb } from "@/db/client";
 import { endpoints, jobs, runs } from "@/db/schema";
-import { claimNextJob } from "@/lib/integrate/server/job-runner";
-import { claimNextRun } from "@/lib/train/server/runs";
+import { claimNextJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
+import { processIdentity } from "@/lib/shared/server/proc";
+import { claimNextRun, failInterruptedRuns } from "@/lib/train/server/runs";
 
 let clock = Date.UTC(2026, 0, 1);
 /** Each claim a millisecond after the last: the order below does not depend on how fast this runs. */
@@ -94,3 +96,49 @@ describe("queued work is taken fairly between projects", () => {
   });
 });
 
+
+/** The identity a process had that has exited since (a worker that died). */
+async function deadIdentity(): Promise<string> {
+  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+  await new Promise((resolve) => child.once("spawn", resolve));
+  const identity = processIdentity(child.pid);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+  return identity;
+}
+
+describe("a worker that starts takes back only the work of workers that are gone", () => {
+  it("jobs: one a live worker runs stays its; a dead worker's, one of a pid now another process's, and one claimed before claims were recorded go back to the queue", async () => {
+    const dead = await deadIdentity();
+    for (const id of ["jl", "jd", "jp", "jo"]) queueJob(id, "ep-b");
+    while (claimNextJob()); // all four claimed by this (live) process
+    const running = (id: string, claimedBy: string | null) => getDb().update(jobs).set({ claimedBy }).where(eq(jobs.id, id)).run();
+    expect(getDb().select({ claimedBy: jobs.claimedBy }).from(jobs).where(eq(jobs.id, "jl")).get()).toEqual({ claimedBy: processIdentity() });
+    running("jd", dead);
+    running("jp", `${process.pid}@1`); // this pid, but a process that started at another time
+    running("jo", null);
+    expect(requeueInterruptedJobs()).toBe(3);
+    const states = getDb().select({ id: jobs.id, status: jobs.status }).from(jobs).where(inArray(jobs.id, ["jl", "jd", "jp", "jo"])).orderBy(jobs.id).all();
+    expect(states).toEqual([
+      { id: "jd", status: "queued" },
+      { id: "jl", status: "running" },
+      { id: "jo", status: "queued" },
+      { id: "jp", status: "queued" },
+    ]);
+  });
+
+  it("runs: one a live worker trains stays running; a dead worker's is marked failed", async () => {
+    const dead = await deadIdentity();
+    queueRun("rl", "p_d");
+    queueRun("rd", "p_d");
+    while (claimNextRun());
+    getDb().update(runs).set({ claimedBy: dead }).where(eq(runs.id, "rd")).run();
+    expect(failInterruptedRuns()).toBe(1);
+    const states = getDb().select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, ["rl", "rd"])).orderBy(runs.id).all();
+    expect(states).toEqual([
+      { id: "rd", status: "failed" },
+      { id: "rl", status: "running" },
+    ]);
+  });
+});

@@ -154,6 +154,7 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
     createdAt: new Date(),
     startedAt: new Date(meta.startedAt),
     finishedAt: new Date(meta.finishedAt),
+    claimedBy: null,
   };
   try {
     db.insert(runs).values(row).run();

@@ -178,7 +178,7 @@ describe("caps on queued batch jobs", () => {
     return {
       id, endpointName: "quota-endpoint", modelId: "m", modelVersion: 1, status: "queued", sourceKind: "dataset", datasetId: null, sourceName: "d",
       rowsTotal: 1, rowsDone: 0, rowsFailed: 0, errorThreshold: -1, outputTable: `job_output_${id}`, outputBytes: 0, error: null, cancelRequested: false,
-      scheduleId: null, createdBy: null, createdAt: now, startedAt: null, finishedAt: null, updatedAt: now, ...over,
+      scheduleId: null, createdBy: null, createdAt: now, startedAt: null, finishedAt: null, updatedAt: now, claimedBy: null, ...over,
     };
   };
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
@@ -7,6 +7,7 @@ import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
 import { nextFairId } from "@/lib/shared/server/fair-queue";
+import { identityAlive, processIdentity } from "@/lib/shared/server/proc";
 import { getDataset } from "@/lib/data/server/datasets";
 import { currentPrincipal } from "@/lib/identity/server/context";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
@@ -135,6 +136,7 @@ export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Re
     createdAt: new Date(),
     startedAt: null,
     finishedAt: null,
+    claimedBy: null,
   };
 }
 
@@ -189,6 +191,7 @@ export function cancelRun(id: string): Run {
  * Claims a queued run for a training worker, atomically (in one write transaction: two workers
  * never take the same run): fairly between projects, the oldest of the project served least
  * recently (nextFairId), so one project's sweep does not hold every other project's runs back.
+ * The run records which process took it (failInterruptedRuns).
  */
 export function claimNextRun(): RunRow | undefined {
   const db = getDb();
@@ -199,7 +202,7 @@ export function claimNextRun(): RunRow | undefined {
     if (!id) return undefined;
     return tx
       .update(runs)
-      .set({ status: "running", startedAt: new Date() })
+      .set({ status: "running", startedAt: new Date(), claimedBy: processIdentity() })
       .where(and(eq(runs.id, id), eq(runs.status, "queued")))
       .returning()
       .get();
@@ -208,12 +211,15 @@ export function claimNextRun(): RunRow | undefined {
 
 export const INTERRUPTED_RUN_ERROR = "interrupted: the worker stopped while this run was training; start it again";
 
-/** Runs a dead worker left "running" can never finish: say so instead of leaving them hanging. */
+/**
+ * Runs a dead worker left "running" can never finish: say so instead of leaving them hanging. A
+ * run whose worker still runs (another training worker on this data folder) is its worker's.
+ */
 export function failInterruptedRuns(): number {
-  const res = getDb()
-    .update(runs)
-    .set({ status: "failed", error: INTERRUPTED_RUN_ERROR, finishedAt: new Date() })
-    .where(eq(runs.status, "running"))
-    .run();
-  return res.changes;
+  return getDb().transaction((tx) => {
+    const running = tx.select({ id: runs.id, claimedBy: runs.claimedBy }).from(runs).where(eq(runs.status, "running")).all();
+    const orphaned = running.filter((r) => !r.claimedBy || !identityAlive(r.claimedBy)).map((r) => r.id);
+    if (orphaned.length === 0) return 0;
+    return tx.update(runs).set({ status: "failed", error: INTERRUPTED_RUN_ERROR, finishedAt: new Date() }).where(inArray(runs.id, orphaned)).run().changes;
+  });
 }

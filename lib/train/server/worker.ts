@@ -26,7 +26,7 @@ interface LaneWork {
 const LANE_WORK: Record<Lane, LaneWork> = {
   train: {
     async startup() {
-      // Runs a dead training worker left running can never finish (a batch worker never touches runs).
+      // Runs a dead training worker left running can never finish (a batch worker never touches runs; another training worker's stay its).
       const interrupted = await withStartupRetry(failInterruptedRuns);
       if (interrupted) console.log(`[worker:train] marked ${interrupted} interrupted run(s) failed`);
       try {
@@ -39,6 +39,7 @@ const LANE_WORK: Record<Lane, LaneWork> = {
     async next(signal) {
       const run = claimNextRun();
       if (!run) return false;
+      console.log(`[worker:train] pid ${process.pid} took run ${run.id}`);
       await executeRun(run, signal);
       await deployShopModel(run.id);
       await deployOjModel(run.id);
@@ -47,13 +48,14 @@ const LANE_WORK: Record<Lane, LaneWork> = {
   },
   batch: {
     async startup() {
-      // Jobs a dead batch worker left running (a training worker never touches jobs).
+      // Jobs a dead batch worker left running (a training worker never touches jobs; another batch worker's running ones stay its).
       const resumed = await withStartupRetry(requeueInterruptedJobs);
       if (resumed) console.log(`[worker:batch] ${resumed} interrupted batch job(s) will resume from their last committed chunk`);
     },
     async next(signal) {
       const job = claimNextJob();
       if (!job) return false;
+      console.log(`[worker:batch] pid ${process.pid} took job ${job.id}`);
       await executeJob(job, signal);
       return true;
     },
