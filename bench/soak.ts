@@ -14,7 +14,7 @@
  *   SOAK_KILL_WORKER=20 SOAK_KILL_WEB=5 npm run soak    kills spread over the run
  * Also SOAK_IDLE_SECONDS (15), SOAK_CONCURRENCY (10), SOAK_JOB_ROWS (300000), SOAK_JOB_EVERY (10 s),
  * SOAK_RECOVERY_TIMEOUT (60 s), SOAK_CHECK_OUTPUTS (20 jobs downloaded at most), SOAK_KEEP=1 (keep the data folder),
- * SOAK_MONITOR=0 (no monitoring reads), and WORKBENCH_MEMORY_LOG_MS=5000 (the web server logs its main thread's memory).
+ * SOAK_MONITOR=0 (no monitoring reads), and WORKBENCH_MEMORY_LOG_MS=5000 (the web server logs its main thread's and reader threads' heaps).
  * Figures are reported, never asserted: the exit status is non-zero only when the script itself fails.
  */
 import { execFileSync, spawn } from "node:child_process";

@@ -27,15 +27,6 @@ export async function readLogWindow<T>(opts: { key: string; window: LogWindow; s
       return opts.compute();
     });
   }
-  const t0 = performance.now();
   await requestLogWritten();
-  const t1 = performance.now();
-  const signature = opts.signature(getDb().$client);
-  const t2 = performance.now();
-  try {
-    return await cachedRead(opts.key, signature, opts.compute);
-  } finally {
-    const t3 = performance.now();
-    if (process.env.WORKBENCH_SLOW_READ_MS && t3 - t0 > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] ${opts.key.slice(0, 20)}: log barrier ${(t1 - t0).toFixed(0)} ms, signature ${(t2 - t1).toFixed(0)} ms, read ${(t3 - t2).toFixed(0)} ms`);
-  }
+  return cachedRead(opts.key, opts.signature(getDb().$client), opts.compute);
 }

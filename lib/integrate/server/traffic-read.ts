@@ -255,19 +255,7 @@ function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { sto
  * percentiles from the sampled successful requests (every one while they fit: see log-sample.ts).
  */
 export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
-  const t0 = performance.now();
-  try {
-    return readTrafficOf(db, w);
-  } finally {
-    const ms = performance.now() - t0;
-    if (process.env.WORKBENCH_SLOW_READ_MS && ms > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] traffic ${ms.toFixed(0)} ms`);
-  }
-}
-
-function readTrafficOf(db: Database.Database, w: LogWindow): Traffic {
-  const t0 = performance.now();
   const { store: s, edges } = trafficStore(db, w);
-  if (process.env.WORKBENCH_SLOW_READ_MS && performance.now() - t0 > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] traffic sync ${(performance.now() - t0).toFixed(0)} ms, sample ${s.length}`);
   const bucketMs = trafficBucketMs(w.sinceMs, w.untilMs);
   // Buckets by index from the window's first; each with its requests, errors and sampled successful ones (for the latencies).
   const first = Math.floor(w.sinceMs / bucketMs);

@@ -348,10 +348,8 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   const { recommender, itemColumn, itemIdColumn: itemId } = spec;
   // A recommender's reference rows name the item in its item column; requests say itemId.
   const refInputs = recommender ? reference.inputs.map((r) => ({ [itemId]: r[itemColumn] ?? null })) : reference.inputs;
-  const t0 = performance.now();
   let store = storeOf(db, spec);
   let edges = syncLogs(db, spec, store);
-  const t1 = performance.now();
   if (!edges) edges = syncLogs(db, spec, (store = storeOf(db, spec, true)))!;
   // The log's exact counts: whole seconds, then the window's cut ones row by row.
   let requests = 0;
@@ -391,10 +389,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     }
     parts.push({ block, rows: pick(block, (i) => block.priority[i] < threshold) });
   }
-  const t2 = performance.now();
   prune(store, spec.sinceMs);
-  const t3 = performance.now();
-  if (process.env.WORKBENCH_SLOW_READ_MS && t3 - t0 > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] ${spec.name} sync ${(t1 - t0).toFixed(0)} ms, jobs ${(t2 - t1).toFixed(0)} ms (${batch.length}), prune ${(t3 - t2).toFixed(0)} ms; log sample ${logs.length}, threshold ${threshold / 2 ** 32}`);
   let sampledRows = 0;
   forEachRow(parts, (block, i) => void (sampledRows += block.scored[i]));
   return {
@@ -519,18 +514,7 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
 
 /** Drift per input feature and for the predictions, against the reference sample. */
 export function readDrift(db: Database.Database, spec: WindowSpec) {
-  const t0 = performance.now();
   const c = columnsOf(db, spec);
-  const t1 = performance.now();
-  try {
-    return readDriftOf(c, spec);
-  } finally {
-    const t2 = performance.now();
-    if (process.env.WORKBENCH_SLOW_READ_MS && t2 - t0 > Number(process.env.WORKBENCH_SLOW_READ_MS)) console.error(`[slow read] drift: columns ${(t1 - t0).toFixed(0)} ms, drift ${(t2 - t1).toFixed(0)} ms over ${c.window.sampledRows} rows`);
-  }
-}
-
-function readDriftOf(c: Columns, spec: WindowSpec) {
   if (c.window.rows === 0) {
     return { window: c.window, thresholds: spec.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." };
   }
