@@ -94,7 +94,9 @@ export function MonitorDrift({ name, window }: MonitorDriftProps) {
         {drift.prediction?.drifted ? "; the predictions drifted too." : "."}
       </p>
       <p className="text-xs text-slate-500">
-        {formatCount(drift.window.rows)} scored rows in the window against {formatCount(drift.window.referenceRows)} reference rows of v{drift.window.model.version}. The input drifts when at least{" "}
+        {formatCount(drift.window.rows)} scored rows in the window
+        {drift.window.sampledRows < drift.window.rows ? ` (compared over a uniform sample of ${formatCount(drift.window.sampledRows)})` : ""} against {formatCount(drift.window.referenceRows)} reference rows of v
+        {drift.window.model.version}. The input drifts when at least{" "}
         {percent(drift.thresholds.driftedShare)} of its features do.
       </p>
       <div className="overflow-x-auto">

@@ -32,7 +32,8 @@ export function MonitorQuality({ name, window }: MonitorQualityProps) {
     <div className="overflow-x-auto">
       <p className="mb-2 text-xs text-slate-500" data-testid="quality-rows">
         {quality.window.rows} scored {quality.window.rows === 1 ? "row" : "rows"}
-        {quality.window.rejectedRows > 0 ? ` and ${quality.window.rejectedRows} refused (a missing or mistyped cell), counted in the rates` : ""}.
+        {quality.window.rejectedRows > 0 ? ` and ${quality.window.rejectedRows} refused (a missing or mistyped cell), counted in the rates` : ""}
+        {quality.window.sampledRows < quality.window.rows ? `; rates over a uniform sample of ${quality.window.sampledRows} scored rows and the refused ones sampled alike` : ""}.
       </p>
       <table aria-label="Data quality" className="w-full text-sm">
         <TableHead columns={["Feature", "Type", "Rows", "Null", "Type error", "Out of range"]} cellClass={CELL} />
