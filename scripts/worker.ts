@@ -1,7 +1,8 @@
-// A worker process (see lib/train/server/worker.ts): `--lane train` (runs, sweeps, the demos'
+// A worker process (see lib/worker/loop.ts): `--lane train` (runs, sweeps, the demos'
 // set-up) or `--lane batch` (batch jobs); `npm start` starts one of each with the app (launch.mjs).
 import os from "node:os";
-import { LANES, runWorker, type Lane } from "@/lib/train/server/worker";
+import { WORK } from "@/lib/worker/kinds";
+import { LANES, runWorker, type Lane } from "@/lib/worker/loop";
 
 const at = process.argv.indexOf("--lane");
 const lane = (at >= 0 ? process.argv[at + 1] : undefined) as Lane | undefined;
@@ -21,7 +22,7 @@ try {
 // A stop lets the item in hand reach its next safe point (a job commits its chunk and is queued again; a run is marked interrupted).
 const controller = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => controller.abort());
-runWorker(lane, controller.signal).then(
+runWorker(lane, WORK, controller.signal).then(
   () => process.exit(0),
   (e) => {
     console.error(`[worker:${lane}] crashed`, e);

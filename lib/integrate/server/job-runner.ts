@@ -320,3 +320,19 @@ export function requeueInterruptedJobs(): number {
     return tx.update(jobs).set({ status: "queued", updatedAt: new Date() }).where(inArray(jobs.id, orphaned)).run().changes;
   });
 }
+
+/**
+ * Batch jobs as a kind of work for the workers, which lib/worker/kinds.ts registers on the batch
+ * lane: claimed fairly between projects, scored chunk by chunk; a stop commits the chunk in hand
+ * and queues the job again.
+ */
+export const jobWork = {
+  noun: "job",
+  /** Jobs a dead batch worker left running resume (another live worker's stay its). */
+  recover(): string | undefined {
+    const resumed = requeueInterruptedJobs();
+    return resumed ? `${resumed} interrupted batch job(s) will resume from their last committed chunk` : undefined;
+  },
+  claim: claimNextJob,
+  run: executeJob,
+};

@@ -3,9 +3,10 @@ import fs from "node:fs";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-// A database of this file's own: the claims below take every queued item there is.
+// The steps' claims and recoveries as the workers use them, on a database of this file's own:
+// the claims below take every queued item there is.
 const dataDir = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? "/tmp"}/workbench-fair-queue-${process.pid}-${Date.now()}`;
+  const dir = `${process.env.TMPDIR ?? "/tmp"}/workbench-claims-${process.pid}-${Date.now()}`;
   process.env.WORKBENCH_DATA_DIR = dir;
   return dir;
 });
@@ -15,6 +16,8 @@ import { endpoints, jobs, runs } from "@/db/schema";
 import { claimNextJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
 import { processIdentity } from "@/lib/shared/server/proc";
 import { claimNextRun, failInterruptedRuns } from "@/lib/train/server/runs";
+import { WORK } from "./kinds";
+import type { Lane } from "./loop";
 
 let clock = Date.UTC(2026, 0, 1);
 /** Each claim a millisecond after the last: the order below does not depend on how fast this runs. */
@@ -96,7 +99,6 @@ describe("queued work is taken fairly between projects", () => {
   });
 });
 
-
 /** The identity a process had that has exited since (a worker that died). */
 async function deadIdentity(): Promise<string> {
   const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
@@ -140,5 +142,40 @@ describe("a worker that starts takes back only the work of workers that are gone
       { id: "rd", status: "failed" },
       { id: "rl", status: "running" },
     ]);
+  });
+});
+
+describe("the kinds of work registered for the workers", () => {
+  const kindOf = (lane: Lane) => {
+    const kinds = WORK.kinds.filter((k) => k.lane === lane);
+    expect(kinds).toHaveLength(1);
+    return kinds[0];
+  };
+
+  it("a training worker claims runs and recovers runs; a batch worker claims jobs and recovers jobs", async () => {
+    const dead = await deadIdentity();
+    // What the tests above left queued or running is done with: this test's two items are all there is.
+    getDb().update(runs).set({ status: "cancelled" }).where(inArray(runs.status, ["queued", "running"])).run();
+    getDb().update(jobs).set({ status: "cancelled" }).where(inArray(jobs.status, ["queued", "running"])).run();
+    queueRun("rk", "p_k");
+    queueJob("jk", "ep-b");
+    expect(kindOf("train")).toMatchObject({ noun: "run" });
+    expect(kindOf("batch")).toMatchObject({ noun: "job" });
+    expect(kindOf("train").claim()).toMatchObject({ id: "rk", status: "running" });
+    expect(kindOf("train").claim()).toBeUndefined();
+    expect(kindOf("batch").claim()).toMatchObject({ id: "jk", status: "running" });
+    expect(kindOf("batch").claim()).toBeUndefined();
+    getDb().update(runs).set({ claimedBy: dead }).where(eq(runs.id, "rk")).run();
+    getDb().update(jobs).set({ claimedBy: dead }).where(eq(jobs.id, "jk")).run();
+    expect(kindOf("train").recover()).toBe("marked 1 interrupted run(s) failed");
+    expect(kindOf("train").recover()).toBeUndefined();
+    expect(kindOf("batch").recover()).toBe("1 interrupted batch job(s) will resume from their last committed chunk");
+    expect(kindOf("batch").recover()).toBeUndefined();
+    expect(getDb().select({ status: jobs.status }).from(jobs).where(eq(jobs.id, "jk")).get()).toEqual({ status: "queued" });
+  });
+
+  it("every hook follows a registered kind of work (one that follows none would never run)", () => {
+    const nouns = WORK.kinds.map((k) => k.noun);
+    for (const hook of WORK.hooks) expect(nouns).toContain(hook.follows);
   });
 });
