@@ -2,12 +2,11 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { jobs, runs, type JobRow } from "@/db/schema";
+import { runs } from "@/db/schema";
 import { ingestDataset } from "@/lib/data/server/ingest";
 import { createProject } from "@/lib/define/server/projects";
 import { runWithCall, type Principal } from "@/lib/identity/server/context";
 import { getSettings, updateSettings } from "@/lib/identity/server/settings";
-import { checkJobQuota } from "@/lib/integrate/server/jobs";
 import { saveRecipe } from "@/lib/prepare/server/recipes";
 import { AppError } from "@/lib/shared/errors";
 import { errorAnswer, toResponse } from "@/lib/shared/http";
@@ -168,36 +167,5 @@ describe("caps on a sweep's trials", () => {
     const e = thrown(() => createSweep(projectId, { algorithm: "mlp", method: "random", trials: 2, space: { batchSize: [1, 64], hiddenUnits: [[32], Array(8).fill(1024)] } }));
     expect(e.code).toBe("VALIDATION");
     expect(e.errors.map((x) => x.field)).toEqual(["space.batchSize", "space.hiddenUnits"]);
-  });
-});
-
-describe("caps on queued batch jobs", () => {
-  const job = (over: Partial<JobRow>): JobRow => {
-    const id = newId("job");
-    const now = new Date();
-    return {
-      id, endpointName: "quota-endpoint", modelId: "m", modelVersion: 1, status: "queued", sourceKind: "dataset", datasetId: null, sourceName: "d",
-      rowsTotal: 1, rowsDone: 0, rowsFailed: 0, errorThreshold: -1, outputTable: `job_output_${id}`, outputBytes: 0, error: null, cancelRequested: false,
-      scheduleId: null, createdBy: null, createdAt: now, startedAt: null, finishedAt: null, updatedAt: now, claimedBy: null, ...over,
-    };
-  };
-
-  it("count a person's own jobs, or an endpoint's key-submitted ones, queued or running", async () => {
-    const endpoint = uniq("ep");
-    await withCaps({ maxQueuedJobsPerUser: 2 }, () => {
-      const db = getDb();
-      db.insert(jobs).values([job({ endpointName: endpoint, createdBy: "u_jobs" }), job({ endpointName: endpoint, createdBy: "u_jobs", status: "running" }), job({ endpointName: endpoint, createdBy: "u_jobs", status: "succeeded" })]).run();
-      const mine = thrown(() => checkJobQuota(db, { userId: "u_jobs" }));
-      expect(mine.code).toBe("TOO_MANY_REQUESTS");
-      expect(mine.errors[0].field).toBe("quota");
-      expect(mine.retryAfterSeconds).toBe(QUOTA_RETRY_AFTER_SECONDS);
-      // The endpoint's keys have queued nothing yet: a person's jobs do not count against them.
-      checkJobQuota(db, { endpoint });
-      db.insert(jobs).values([job({ endpointName: endpoint }), job({ endpointName: endpoint, scheduleId: "sch_x" })]).run();
-      expect(thrown(() => checkJobQuota(db, { endpoint })).message).toMatch(/The endpoint has 2 batch jobs from its keys/);
-      checkJobQuota(db, { endpoint: uniq("other-ep") });
-      checkJobQuota(db, null);
-      db.delete(jobs).where(eq(jobs.endpointName, endpoint)).run();
-    });
   });
 });
