@@ -1,5 +1,6 @@
 import { connection } from "next/server";
 import { listProjects } from "@/lib/define/server/projects";
+import { withSteps } from "@/lib/steps/state";
 import { NewProjectForm } from "@/components/new-project-form";
 import { ProjectList } from "@/components/project-list";
 import { ReadOnlyNote } from "@/components/read-only-note";
@@ -8,7 +9,7 @@ import { Can } from "@/components/viewer-context";
 
 export default async function HomePage() {
   await connection();
-  const projects = listProjects();
+  const projects = listProjects().map(withSteps);
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <section aria-labelledby="projects-heading">

@@ -11,7 +11,7 @@ import type { Sweep as ServerSweep } from "@/lib/train/server/sweeps";
 import type { Endpoint, EndpointKeyInfo } from "@/lib/integrate/server/endpoints";
 import type { Traffic } from "@/lib/integrate/server/traffic";
 
-export type { Project } from "@/lib/define/server/projects";
+export type { Project } from "@/lib/steps/state";
 export type { Cell, ColumnInfo, ColumnType, DatasetVersion, Row } from "@/lib/data/types";
 export type { RecipeSpec, RecipeStep, SplitSpec } from "@/lib/prepare/recipe-schema";
 export type { FeatureColumn } from "@/lib/prepare/recipe";

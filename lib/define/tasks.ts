@@ -68,3 +68,8 @@ export const STEPS = [
 ] as const;
 export type StepKey = (typeof STEPS)[number]["key"];
 export type StepState = "not-started" | "done" | "attention";
+/** What a step says of a project: its state, and a note when it needs attention or something is left to do. */
+export interface StepReport {
+  state: StepState;
+  note?: string;
+}

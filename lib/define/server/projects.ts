@@ -1,6 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { projects, recipes, datasetVersions, runs, endpoints, alerts, type ProjectRow } from "@/db/schema";
+import { projects, recipes, datasetVersions, runs, type ProjectRow } from "@/db/schema";
 import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
@@ -12,10 +12,14 @@ import {
   type CreateProjectInput,
   type UpdateProjectInput,
 } from "../schemas";
-import { describeCriterion, metricInfo, type StepKey, type StepState, type Task } from "../tasks";
+import { describeCriterion, metricInfo, type StepReport, type Task } from "../tasks";
 import { z } from "zod";
 
-export interface Project {
+/**
+ * A project as define keeps it. Where it stands in each step is each step's to say (the app shows
+ * them together: lib/steps/state.ts).
+ */
+export interface ProjectRecord {
   id: string;
   name: string;
   description: string;
@@ -26,9 +30,8 @@ export interface Project {
   criterion: string | null;
   delivery: "realtime" | "batch";
   datasetId: string | null;
+  /** The attached dataset version; null when none is attached, or it is gone or not ready. */
   dataset: { id: string; name: string; version: number; rowCount: number } | null;
-  steps: Record<StepKey, StepState>;
-  stepNotes: Partial<Record<StepKey, string>>;
   createdAt: string;
   updatedAt: string;
 }
@@ -53,91 +56,23 @@ function loadDataset(id: string | null): DatasetBrief | null {
   return { ...row, columns: row.columns as ColumnInfo[] };
 }
 
-/** Where the project stands in each of the six steps, with a note where it needs attention. */
-function assessSteps(p: ProjectRow, dataset: DatasetBrief | null) {
-  const steps: Record<StepKey, StepState> = {
-    define: "not-started",
-    data: "not-started",
-    prepare: "not-started",
-    train: "not-started",
-    deploy: "not-started",
-    monitor: "not-started",
-  };
-  const notes: Partial<Record<StepKey, string>> = {};
-  const columnNames = new Set(dataset?.columns.map((c) => c.name) ?? []);
-
+/**
+ * Define's own state: done once the project has its success criterion and, unless it recommends,
+ * its target; needing attention when the target is not a column of the attached data.
+ */
+export function defineStepState(p: ProjectRecord): StepReport {
+  const columns = p.target && p.dataset ? loadDataset(p.datasetId)?.columns : undefined;
+  if (p.target && columns && !columns.some((c) => c.name === p.target)) {
+    return { state: "attention", note: `Target "${p.target}" is not a column of the attached data.` };
+  }
   const needsTarget = p.task !== "recommendation";
   const hasCriterion = !!p.successMetric && p.successThreshold !== null;
-  if (p.target && dataset && !columnNames.has(p.target)) {
-    steps.define = "attention";
-    notes.define = `Target "${p.target}" is not a column of the attached data.`;
-  } else if (hasCriterion && (!needsTarget || p.target)) {
-    steps.define = "done";
-  } else {
-    notes.define = needsTarget && !p.target ? "Choose the target column." : "Set a success criterion.";
-  }
-
-  if (p.datasetId && !dataset) {
-    steps.data = "attention";
-    notes.data = "The attached dataset version no longer exists.";
-  } else if (dataset) steps.data = "done";
-
-  const recipe = getDb()
-    .select({ datasetId: recipes.datasetId, spec: recipes.spec, version: recipes.version })
-    .from(recipes)
-    .where(eq(recipes.projectId, p.id))
-    .orderBy(desc(recipes.version))
-    .limit(1)
-    .get();
-  if (recipe) {
-    const target = (recipe.spec as { target?: string }).target;
-    if (recipe.datasetId !== p.datasetId) {
-      steps.prepare = "attention";
-      notes.prepare = "The recipe was built on another dataset version than the one attached.";
-    } else if (p.target && target !== p.target) {
-      steps.prepare = "attention";
-      notes.prepare = `The recipe predicts "${target}" but the project's target is "${p.target}".`;
-    } else steps.prepare = "done";
-  }
-
-  const latestRun = getDb()
-    .select({ status: runs.status, error: runs.error })
-    .from(runs)
-    .where(eq(runs.projectId, p.id))
-    .orderBy(desc(runs.createdAt))
-    .limit(1)
-    .get();
-  const anySucceeded = getDb()
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.projectId, p.id), eq(runs.status, "succeeded")))
-    .limit(1)
-    .get();
-  if (latestRun?.status === "failed") {
-    steps.train = "attention";
-    notes.train = `The latest run failed: ${latestRun.error ?? "unknown error"}`;
-  } else if (anySucceeded) steps.train = "done";
-
-  const endpoint = getDb().select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.projectId, p.id)).limit(1).get();
-  if (endpoint) steps.deploy = "done";
-
-  const firing = getDb()
-    .select({ endpoint: alerts.endpointName, kind: alerts.kind })
-    .from(alerts)
-    .innerJoin(endpoints, eq(endpoints.name, alerts.endpointName))
-    .where(and(eq(endpoints.projectId, p.id), eq(alerts.state, "firing")))
-    .limit(1)
-    .get();
-  if (firing) {
-    steps.monitor = "attention";
-    notes.monitor = `A ${firing.kind} alert is firing on endpoint ${firing.endpoint}.`;
-  }
-  return { steps, notes };
+  if (hasCriterion && (!needsTarget || p.target)) return { state: "done" };
+  return { state: "not-started", note: needsTarget && !p.target ? "Choose the target column." : "Set a success criterion." };
 }
 
-function present(p: ProjectRow): Project {
+function present(p: ProjectRow): ProjectRecord {
   const dataset = loadDataset(p.datasetId);
-  const { steps, notes } = assessSteps(p, dataset);
   return {
     id: p.id,
     name: p.name,
@@ -150,8 +85,6 @@ function present(p: ProjectRow): Project {
     delivery: p.delivery,
     datasetId: p.datasetId,
     dataset: dataset ? { id: dataset.id, name: dataset.name, version: dataset.version, rowCount: dataset.rowCount } : null,
-    steps,
-    stepNotes: notes,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -178,7 +111,7 @@ function checkReferences(v: { datasetId?: string | null; target?: string | null;
   }
 }
 
-export function createProject(input: unknown, opts: { sampleKey?: string } = {}): Project {
+export function createProject(input: unknown, opts: { sampleKey?: string } = {}): ProjectRecord {
   const v: CreateProjectInput = parseWith(createProjectSchema, input);
   checkReferences(v);
   const now = new Date();
@@ -200,15 +133,15 @@ export function createProject(input: unknown, opts: { sampleKey?: string } = {})
   return present(row);
 }
 
-export function listProjects(): Project[] {
+export function listProjects(): ProjectRecord[] {
   return getDb().select().from(projects).orderBy(desc(projects.createdAt)).all().map(present);
 }
 
-export function getProject(id: string): Project {
+export function getProject(id: string): ProjectRecord {
   return present(getRow(id));
 }
 
-export function updateProject(id: string, input: unknown): Project {
+export function updateProject(id: string, input: unknown): ProjectRecord {
   const patch: UpdateProjectInput = parseWith(updateProjectSchema, input);
   const current = getRow(id);
   const merged = { ...current, ...stripUndefined(patch) } as ProjectRow;
