@@ -7,7 +7,10 @@
 import type { Row } from "@/lib/data/types";
 import { chooseBackend } from "@/lib/train/backend";
 import { prepareTrainingParts, scoreTabularRun, tabularReference } from "@/lib/train/features";
-import { serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "@/lib/train/tabular";
+import type { TabularModel } from "@/lib/train/algorithms/tabular/model";
+import type { TabularAlgorithm, TabularParams } from "@/lib/train/algorithms/tabular/params";
+import { serializeTabular } from "@/lib/train/algorithms/tabular/save";
+import { trainTabular } from "@/lib/train/algorithms/tabular/train";
 import type { EpochLog } from "@/lib/train/types";
 import type { DatasetDetail, Recipe, Run } from "./api-types";
 import { fetchAllRows, fetchJson, saveBrowserRun } from "./queries";

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { boundViolation, describeBound, TABULAR_PARAM_BOUNDS } from "@/lib/train/param-bounds";
-import type { TabularAlgorithm } from "@/lib/train/tabular";
+import type { TabularAlgorithm } from "@/lib/train/algorithms/tabular/params";
 import type { Run } from "./api-types";
 import { Button } from "./button";
 import type { BrowserTrainStage } from "./browser-train-engine";

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type LoadedModel, loadModelArtifacts, type ModelArtifacts, modelArtifacts } from "./artifacts";
-import { trainForecaster } from "./forecaster";
+import { trainForecaster } from "./algorithms/forecaster/training";
 import { toMatrix } from "./matrix";
-import { trainRecommender } from "./recommender";
+import { trainRecommender } from "./algorithms/recommender/training";
 import { initServerBackend } from "./server/backend";
-import { trainTabular } from "./tabular";
+import { trainTabular } from "./algorithms/tabular/train";
 import { plantedBaskets, promoRows, QUICK_FORECASTER, weekIso } from "./test-fixtures";
 
 /** The three files as they go to disk and come back: JSON text and a byte copy. */

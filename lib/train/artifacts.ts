@@ -1,8 +1,9 @@
 import type * as tf from "@tensorflow/tfjs";
 import { AppError } from "@/lib/shared/errors";
-import { type Forecaster, loadForecaster, type SerializedForecaster } from "./forecaster";
-import { loadRecommender, type Recommender, type SerializedRecommender } from "./recommender";
-import { loadTabular, serializeTabular, type TabularExtras, type TabularModel } from "./tabular";
+import { type Forecaster, loadForecaster, type SerializedForecaster } from "./algorithms/forecaster/model";
+import { loadRecommender, type Recommender, type SerializedRecommender } from "./algorithms/recommender/model";
+import type { TabularModel } from "./algorithms/tabular/model";
+import { loadTabular, serializeTabular, type TabularExtras } from "./algorithms/tabular/save";
 
 /**
  * A trained model as the three files a bundle keeps it in (browser-safe): `model.json` in tfjs's

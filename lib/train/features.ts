@@ -6,7 +6,7 @@ import { AppError } from "@/lib/shared/errors";
 import { majorityBaseline, meanBaseline } from "./baselines";
 import { targetVector, toMatrix, type Matrix } from "./matrix";
 import { confusionMatrix } from "./metrics";
-import { evaluateTabular, type TabularModel } from "./tabular";
+import { evaluateTabular, type TabularModel } from "./algorithms/tabular/model";
 
 /**
  * Which of a fitted recipe's output columns a tabular model reads (browser-safe: the train page

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/shared/errors";
-import { FORECASTER_DEFAULTS, forecasterParamsSchema } from "./forecaster";
+import { FORECASTER_DEFAULTS, forecasterParamsSchema } from "./algorithms/forecaster/params";
 import {
   boundViolation,
   FORECASTER_PARAM_BOUNDS,
@@ -16,10 +16,10 @@ import {
 } from "./param-bounds";
 import { PARAM_FIELDS, parseParamDraft } from "./param-fields";
 import { parseParams } from "./params";
-import { RECOMMENDER_DEFAULTS, recommenderParamsSchema } from "./recommender";
+import { RECOMMENDER_DEFAULTS, recommenderParamsSchema } from "./algorithms/recommender/params";
 import { resolveRunParams } from "./run-params";
 import { buildSweepSpace, EMPTY_SWEEP_DRAFT, SWEEP_PARAM_FIELDS } from "./sweep-space";
-import { resolveTabularParams, TABULAR_ALGORITHMS, TABULAR_DEFAULTS } from "./tabular";
+import { resolveTabularParams, TABULAR_ALGORITHMS, TABULAR_DEFAULTS } from "./algorithms/tabular/params";
 import { ACTIVATIONS, ALGORITHMS, type Algorithm } from "./types";
 
 /** Values just beyond a bound (and of the wrong type): each must be refused. */

@@ -1,10 +1,10 @@
 import type { ColumnType } from "@/lib/data/types";
 import { AppError } from "@/lib/shared/errors";
-import { forecasterParamsSchema, resolveForecasterParams, type ForecasterParams } from "./forecaster";
+import { forecasterParamsSchema, resolveForecasterParams, type ForecasterParams } from "./algorithms/forecaster/params";
 import { workViolation } from "./param-bounds";
 import { parseParams } from "./params";
-import { recommenderParamsSchema, resolveRecommenderParams, type RecommenderParams } from "./recommender";
-import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "./tabular";
+import { recommenderParamsSchema, resolveRecommenderParams, type RecommenderParams } from "./algorithms/recommender/params";
+import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "./algorithms/tabular/params";
 import type { Algorithm } from "./types";
 
 /** What a run's params are resolved against: the recipe's target and raw input columns, and its split. */

@@ -9,7 +9,7 @@ import type { RecipeStep } from "@/lib/prepare/recipe-schema";
 import { mulberry32 } from "@/lib/prepare/split";
 import { modelFeatures } from "@/lib/train/features";
 import { initServerBackend } from "@/lib/train/server/backend";
-import { trainTabular } from "@/lib/train/tabular";
+import { trainTabular } from "@/lib/train/algorithms/tabular/train";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
 import { tabularPredictor, type Predictor } from "./predictors";
 

@@ -7,12 +7,12 @@ import { applyRecipe, columnTransforms, type FittedRecipe } from "@/lib/prepare/
 import { AppError } from "@/lib/shared/errors";
 import { loadModelArtifacts, type LoadedModel, type ModelJson } from "@/lib/train/artifacts";
 import { modelFeatures } from "@/lib/train/features";
-import type { ForecasterParams } from "@/lib/train/forecaster";
+import type { ForecasterParams } from "@/lib/train/algorithms/forecaster/params";
 import { cellToNumber } from "@/lib/train/matrix";
 import { argmax } from "@/lib/train/metrics";
 import { initServerBackend } from "@/lib/train/server/backend";
 import { getModel, modelDir } from "@/lib/train/server/models";
-import { denseWeights, predictRowFast, type DenseWeights } from "@/lib/train/tabular";
+import { denseWeights, predictRowFast, type DenseWeights } from "@/lib/train/algorithms/tabular/dense";
 import type { ClassPrediction, Recommendation } from "@/lib/train/types";
 
 export type Prediction = number | ClassPrediction | Recommendation[];

@@ -8,7 +8,7 @@ import { currentPrincipal } from "@/lib/identity/server/context";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { fieldErrors } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "../tabular";
+import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "../algorithms/tabular/params";
 import { runArtifactsDir } from "./execute";
 import { ALGORITHMS_BY_TASK, presentRun, type Run } from "./runs";
 
