@@ -1,8 +1,9 @@
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Row } from "@/lib/data/types";
 import { toTimestamp } from "@/lib/prepare/split";
 import { validation } from "@/lib/shared/errors";
 import { cellToNumber } from "../../matrix";
+import { type LayersModelParts, layersModelFiles, loadLayersModel, type ModelArtifacts, readWeights, saveLayersModel } from "../../model-files";
 import type { EpochLog } from "../../types";
 import type { BacktestForecast, ForecastBacktest } from "./backtest";
 import { ExampleBuilder, standardise } from "./examples";
@@ -39,7 +40,7 @@ export interface Forecaster {
  * A forecaster as data: the tfjs artifacts (`modelTopology`, `weightSpecs`, `weightData`, what
  * `model.json` and its binary weights hold) plus the JSON state the features need.
  */
-export interface SerializedForecaster {
+export type SerializedForecaster = LayersModelParts & {
   format: "workbench-forecaster";
   formatVersion: 1;
   params: ForecasterParams;
@@ -47,10 +48,7 @@ export interface SerializedForecaster {
   seriesTails: Record<string, TailPoint[]>;
   backtest: ForecastBacktest;
   history: EpochLog[];
-  modelTopology: object;
-  weightSpecs: tf.io.WeightsManifestEntry[];
-  weightData: ArrayBuffer;
-}
+};
 
 export function makeForecaster(
   model: tf.LayersModel,
@@ -182,30 +180,11 @@ export function makeForecaster(
     predict,
     forecastAhead,
     async serialize() {
-      const artifacts = await saveArtifacts(model);
-      return { format: "workbench-forecaster", formatVersion: 1, params, state, seriesTails, backtest, history, ...artifacts };
+      return { format: "workbench-forecaster", formatVersion: 1, params, state, seriesTails, backtest, history, ...(await saveLayersModel(model)) };
     },
     dispose() {
       model.dispose();
     },
-  };
-}
-
-/** The model's `model.json` topology and weights, as `tf.io.withSaveHandler` hands them over. */
-async function saveArtifacts(model: tf.LayersModel): Promise<{ modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  if (!saved?.modelTopology || !saved.weightSpecs || !saved.weightData) throw new Error("tfjs returned no model artifacts");
-  const data = saved.weightData;
-  return {
-    modelTopology: saved.modelTopology as object,
-    weightSpecs: saved.weightSpecs,
-    weightData: Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data,
   };
 }
 
@@ -214,8 +193,18 @@ export async function loadForecaster(serialized: SerializedForecaster): Promise<
   if (serialized?.format !== "workbench-forecaster" || serialized.formatVersion !== 1) {
     throw validation("bundle", `not a forecaster of format version 1 (got ${String(serialized?.format)} v${String(serialized?.formatVersion)})`);
   }
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: serialized.modelTopology, weightSpecs: serialized.weightSpecs, weightData: serialized.weightData }),
-  );
+  const model = await loadLayersModel(serialized);
   return makeForecaster(model, serialized.params, serialized.state, serialized.seriesTails, serialized.backtest, serialized.history);
+}
+
+/** The bundle's files of a forecaster: its network as a layers model, the rest in extras. */
+export async function saveForecasterFiles(model: Forecaster): Promise<ModelArtifacts> {
+  const { modelTopology, weightSpecs, weightData, ...extras } = await model.serialize();
+  return layersModelFiles({ modelTopology, weightSpecs, weightData }, extras);
+}
+
+/** A forecaster back from the bundle's files (loadForecaster checks the extras' format). */
+export function loadForecasterFiles(files: ModelArtifacts): Promise<Forecaster> {
+  const modelTopology = files.modelJson.modelTopology;
+  return loadForecaster({ ...files.extras, ...readWeights(files), modelTopology } as SerializedForecaster);
 }

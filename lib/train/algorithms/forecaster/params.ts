@@ -1,5 +1,7 @@
 import { validation } from "@/lib/shared/errors";
-import { FORECASTER_PARAM_BOUNDS, paramsSchema } from "../../param-bounds";
+import { BATCH_SIZE, column, columnList, DROPOUT, EARLY_STOPPING_PATIENCE, flag, HIDDEN_UNITS, int, intList, L2, LEARNING_RATE, paramsSchema, SEED } from "../../param-bounds";
+import { parseParams } from "../../params";
+import { checkColumn, NUMERIC_TYPES, type RunContext } from "../../run-context";
 
 /**
  * `forecaster`: one global model over many series, direct multi-horizon. Browser-safe and pure.
@@ -13,7 +15,7 @@ import { FORECASTER_PARAM_BOUNDS, paramsSchema } from "../../param-bounds";
  * This file: its params, defaults and their checks.
  */
 
-export interface ForecasterParams {
+export type ForecasterParams = {
   /** Periods forecast ahead; also the backtest window (the last `horizon` periods of the data). */
   horizon: number;
   timeColumn: string;
@@ -42,7 +44,31 @@ export interface ForecasterParams {
    * backtest window. Off by default: on the orange-juice data it made the backtest worse.
    */
   refit: boolean;
-}
+};
+
+export const FORECASTER_PARAM_BOUNDS = {
+  /** Up to a year of daily periods (52 weeks, 12 months); the data must span 2 × horizon + 4 periods. */
+  horizon: int(1, 366),
+  timeColumn: column,
+  seriesColumns: columnList(5),
+  exogenous: columnList(50),
+  /** Up to 16 lags, each at most 10 years of weeks back (as the recipe's lag step). */
+  lags: intList(1, 16, 1, 520),
+  /** 0 switches the seasonal lag off; -1 infers it from the period. */
+  seasonLength: int(-1, 520),
+  /** Fewer than the tabular models: every epoch passes each period once per step of the horizon. */
+  epochs: int(1, 500),
+  batchSize: BATCH_SIZE,
+  learningRate: LEARNING_RATE,
+  hiddenUnits: HIDDEN_UNITS,
+  dropout: DROPOUT,
+  l2: L2,
+  seed: SEED,
+  earlyStoppingPatience: EARLY_STOPPING_PATIENCE,
+  /** Networks trained side by side: each multiplies the work. */
+  ensembleSize: int(1, 10),
+  refit: flag,
+};
 
 export const FORECASTER_DEFAULTS = {
   horizon: 12,
@@ -63,7 +89,7 @@ export const FORECASTER_DEFAULTS = {
 
 /**
  * A forecaster's params as a run takes them (partial, strict, with FORECASTER_PARAM_BOUNDS); the target is the
- * project's, not a param. Column names are checked against the data by `resolveRunParams`.
+ * project's, not a param. Column names are checked against the data by `resolveForecasterRunParams`.
  */
 export const forecasterParamsSchema = paramsSchema(FORECASTER_PARAM_BOUNDS);
 
@@ -90,4 +116,42 @@ export function resolveForecasterParams(input: ForecasterInputParams): Forecaste
   if (p.lags.length === 0 || p.lags.some((k) => !Number.isInteger(k) || k < 1)) throw validation("params.lags", "lags must be a non-empty list of positive integers");
   if (p.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) throw validation("params.hiddenUnits", "hiddenUnits must be positive integers");
   return { ...p, lags: [...new Set(p.lags)].sort((a, b) => a - b) };
+}
+
+/**
+ * A run's params: a forecaster reads raw columns, the time column (the split's, else the first
+ * datetime column), the series columns (every category or boolean column by default: store and
+ * brand), and the exogenous columns known in advance (every other numeric column: price, advert).
+ */
+export function resolveForecasterRunParams(raw: unknown, ctx: RunContext): ForecasterParams {
+  const p = parseParams(forecasterParamsSchema, raw);
+  if (!NUMERIC_TYPES.includes(ctx.targetType)) {
+    throw validation("target", `a forecast needs a numeric target; "${ctx.target}" is ${ctx.targetType}`);
+  }
+  const timeColumn =
+    p.timeColumn ??
+    (ctx.splitTimeColumn && ctx.columns.some((c) => c.name === ctx.splitTimeColumn) ? ctx.splitTimeColumn : undefined) ??
+    ctx.columns.find((c) => c.type === "datetime")?.name;
+  if (!timeColumn) throw validation("params.timeColumn", "timeColumn is required: the recipe has no datetime column to forecast along");
+  const timeType = checkColumn(ctx, "params.timeColumn", timeColumn);
+  if (timeType !== "datetime" && !NUMERIC_TYPES.includes(timeType)) {
+    throw validation("params.timeColumn", `timeColumn must be a datetime or numeric column; "${timeColumn}" is ${timeType}`);
+  }
+  const others = ctx.columns.filter((c) => c.name !== timeColumn && c.name !== ctx.target);
+  const seriesColumns = p.seriesColumns ?? others.filter((c) => c.type === "category" || c.type === "boolean").map((c) => c.name);
+  for (const name of seriesColumns) checkColumn(ctx, "params.seriesColumns", name);
+  const exogenous = p.exogenous ?? others.filter((c) => NUMERIC_TYPES.includes(c.type) && !seriesColumns.includes(c.name)).map((c) => c.name);
+  for (const name of exogenous) {
+    const type = checkColumn(ctx, "params.exogenous", name);
+    if (!NUMERIC_TYPES.includes(type) && type !== "boolean") throw validation("params.exogenous", `exogenous columns must be numeric or boolean; "${name}" is ${type}`);
+  }
+  return resolveForecasterParams({ ...p, timeColumn, seriesColumns, exogenous, target: ctx.target });
+}
+
+/** A run's stored params read back: the schema's params and the target the run resolved. */
+export function readForecasterParams(stored: Readonly<Record<string, unknown>>): ForecasterParams {
+  const { target, ...rest } = stored;
+  const p = parseParams(forecasterParamsSchema, rest);
+  // An empty time column or target is refused by resolveForecasterParams, naming the param.
+  return resolveForecasterParams({ ...p, timeColumn: p.timeColumn ?? "", target: typeof target === "string" ? target : "" });
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { validation } from "@/lib/shared/errors";
+import { type ModelArtifacts, modelJson, readWeights } from "../../model-files";
 import type { EpochLog, Recommendation } from "../../types";
 import type { RecommenderEvaluation } from "./evaluation";
 import type { RecommenderParams } from "./params";
@@ -28,7 +29,7 @@ export interface Recommender {
  * A recommender as data: JSON fields plus its arrays in tfjs's weights format (`weightSpecs` +
  * one binary `weightData`), as a bundle keeps them next to a model.json.
  */
-export interface SerializedRecommender {
+export type SerializedRecommender = {
   format: "workbench-recommender";
   formatVersion: 1;
   params: RecommenderParams;
@@ -37,7 +38,7 @@ export interface SerializedRecommender {
   history: EpochLog[];
   weightSpecs: tf.io.WeightsManifestEntry[];
   weightData: ArrayBuffer;
-}
+};
 
 export function makeRecommender(params: RecommenderParams, scorer: Scorer, evaluation: RecommenderEvaluation, history: EpochLog[]): Recommender {
   return {
@@ -91,4 +92,15 @@ export async function loadRecommender(serialized: SerializedRecommender): Promis
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/** The bundle's files of a recommender: its arrays in tfjs's weights format, the rest in extras. */
+export async function saveRecommenderFiles(model: Recommender): Promise<ModelArtifacts> {
+  const { weightSpecs, weightData, ...extras } = await model.serialize();
+  return { modelJson: modelJson("workbench-recommender", weightSpecs), weights: new Uint8Array(weightData), extras };
+}
+
+/** A recommender back from the bundle's files (loadRecommender checks the extras' format). */
+export function loadRecommenderFiles(files: ModelArtifacts): Promise<Recommender> {
+  return loadRecommender({ ...files.extras, ...readWeights(files) } as SerializedRecommender);
 }

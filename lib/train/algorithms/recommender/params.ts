@@ -1,5 +1,7 @@
 import { validation } from "@/lib/shared/errors";
-import { paramsSchema, RECOMMENDER_PARAM_BOUNDS } from "../../param-bounds";
+import { BATCH_SIZE, column, EARLY_STOPPING_PATIENCE, int, LEARNING_RATE, num, paramsSchema, SEED } from "../../param-bounds";
+import { parseParams } from "../../params";
+import type { RunContext } from "../../run-context";
 
 /**
  * `recommender`: item-to-item recommendations from implicit feedback. Browser-safe and pure.
@@ -18,7 +20,7 @@ import { paramsSchema, RECOMMENDER_PARAM_BOUNDS } from "../../param-bounds";
  * This file: its params, their defaults and the columns they name.
  */
 
-export interface RecommenderParams {
+export type RecommenderParams = {
   /** The column naming a basket (invoice, order, session); or… */
   basketColumn?: string;
   /** …the column naming a user, whose whole history is then one basket. */
@@ -38,7 +40,28 @@ export interface RecommenderParams {
   earlyStoppingPatience: number;
   /** Weight of the co-occurrence score in the blend (0 = embeddings only). */
   cooccurrenceWeight: number;
-}
+};
+
+/** Context items sampled per item of a basket and epoch: caps the n² pairs of very large baskets. */
+export const CONTEXT_ITEMS_PER_ITEM = 10;
+
+export const RECOMMENDER_PARAM_BOUNDS = {
+  basketColumn: column,
+  userColumn: column,
+  itemColumn: column,
+  quantityColumn: column,
+  /** At least 2 dimensions (1 can only rank items by one score); 256 holds any catalogue here. */
+  embeddingDim: int(2, 256),
+  k: int(1, 100),
+  /** Every epoch passes up to CONTEXT_ITEMS_PER_ITEM context pairs per row. */
+  epochs: int(1, 200),
+  batchSize: BATCH_SIZE,
+  learningRate: LEARNING_RATE,
+  negatives: int(1, 50),
+  seed: SEED,
+  earlyStoppingPatience: EARLY_STOPPING_PATIENCE,
+  cooccurrenceWeight: num(0, 100),
+};
 
 export const RECOMMENDER_DEFAULTS = {
   embeddingDim: 32,
@@ -54,9 +77,6 @@ export const RECOMMENDER_DEFAULTS = {
 
 /** A recommender's params as a run takes them (partial, strict, with RECOMMENDER_PARAM_BOUNDS); columns are checked against the data. */
 export const recommenderParamsSchema = paramsSchema(RECOMMENDER_PARAM_BOUNDS);
-
-/** Context items sampled per item of a basket and epoch: caps the n² pairs of very large baskets. */
-export const CONTEXT_ITEMS_PER_ITEM = 10;
 
 const ITEM_COLUMN_NAMES = ["stockcode", "itemid", "item_id", "item", "productid", "product_id", "product", "sku", "articleid", "article"];
 const BASKET_COLUMN_NAMES = ["invoiceno", "invoice", "invoiceid", "basketid", "basket", "orderid", "order_id", "order", "transactionid", "transaction", "sessionid", "session"];
@@ -101,4 +121,23 @@ export function resolveRecommenderParams(input: RecommenderInputParams, columns:
     throw validation("params.earlyStoppingPatience", "earlyStoppingPatience must be an integer ≥ 0");
   }
   return { ...p, itemColumn, basketColumn: basketColumn ?? undefined, userColumn: basketColumn ? undefined : userColumn, quantityColumn };
+}
+
+/** A run's params: the items are the recipe's target by default; the basket (or user) and quantity columns are found by name. */
+export function resolveRecommenderRunParams(raw: unknown, ctx: RunContext): RecommenderParams {
+  const p = parseParams(recommenderParamsSchema, raw);
+  const names = [...ctx.columns.map((c) => c.name), ctx.target];
+  return withoutUndefined(resolveRecommenderParams({ itemColumn: ctx.target, ...p }, names));
+}
+
+/** A run's stored params read back; the columns they name were checked against the data when the run was made. */
+export function readRecommenderParams(stored: Readonly<Record<string, unknown>>): RecommenderParams {
+  const p = parseParams(recommenderParamsSchema, stored);
+  const named = [p.itemColumn, p.basketColumn, p.userColumn, p.quantityColumn].filter((c): c is string => c !== undefined);
+  return withoutUndefined(resolveRecommenderParams(p, named));
+}
+
+/** The keys left undefined dropped (no user column when baskets are named), so the stored params are plain JSON. */
+function withoutUndefined(params: RecommenderParams): RecommenderParams {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as RecommenderParams;
 }

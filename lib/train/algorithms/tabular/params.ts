@@ -1,7 +1,6 @@
 import { AppError, type FieldError } from "@/lib/shared/errors";
-import { paramsSchema, TABULAR_PARAM_BOUNDS } from "../../param-bounds";
+import { BATCH_SIZE, choice, DROPOUT, EARLY_STOPPING_PATIENCE, HIDDEN_UNITS, int, L2, LEARNING_RATE, paramsSchema, SEED } from "../../param-bounds";
 import { parseParams } from "../../params";
-import { ACTIVATIONS, type Activation } from "../../types";
 
 /**
  * The params of the tabular models — `linear` (ridge), `logistic` and `mlp` — with their bounds
@@ -12,9 +11,11 @@ export const TABULAR_ALGORITHMS = ["linear", "logistic", "mlp"] as const;
 export type TabularAlgorithm = (typeof TABULAR_ALGORITHMS)[number];
 export type TabularTask = "regression" | "classification";
 
-export { ACTIVATIONS, type Activation } from "../../types";
+/** Activations of an mlp's hidden layers. */
+export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
 
-export interface TabularParams {
+export type TabularParams = {
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -29,7 +30,21 @@ export interface TabularParams {
   seed: number;
   /** Epochs without a better validation loss before training stops; 0 turns early stopping off. */
   earlyStoppingPatience: number;
-}
+};
+
+/** linear, logistic and mlp: one set of bounds (the convex models ignore the layer params). */
+export const TABULAR_PARAM_BOUNDS = {
+  /** A ceiling: early stopping decides; 1000 covers the convex models on tiny data (a few steps an epoch). */
+  epochs: int(1, 1000),
+  batchSize: BATCH_SIZE,
+  learningRate: LEARNING_RATE,
+  hiddenUnits: HIDDEN_UNITS,
+  activation: choice(ACTIVATIONS),
+  dropout: DROPOUT,
+  l2: L2,
+  seed: SEED,
+  earlyStoppingPatience: EARLY_STOPPING_PATIENCE,
+};
 
 const COMMON_DEFAULTS = {
   hiddenUnits: [64, 32],

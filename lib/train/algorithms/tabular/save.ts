@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import { type LayersModelParts, layersModelFiles, loadLayersModel, type ModelArtifacts, readLayersModel, saveLayersModel } from "../../model-files";
 import { makeTabularModel, type TabularModel } from "./model";
 import { TABULAR_DEFAULTS, type TabularAlgorithm, type TabularParams, type TabularTask } from "./params";
 import type { Scale, TargetScale } from "./scale";
@@ -8,7 +8,7 @@ import type { Scale, TargetScale } from "./scale";
 export const TABULAR_FORMAT_VERSION = 1;
 
 /** What the layers graph does not hold: the JS-side scalings and the class labels. */
-export interface TabularExtras {
+export type TabularExtras = {
   formatVersion: typeof TABULAR_FORMAT_VERSION;
   algorithm: TabularAlgorithm;
   task: TabularTask;
@@ -16,30 +16,14 @@ export interface TabularExtras {
   targetScale?: TargetScale;
   inputScale: Scale;
   params?: TabularParams;
-}
+};
 
 /** tfjs's own format (model.json's topology and weights manifest + one binary buffer), plus extras. */
-export interface TabularArtifacts {
-  modelTopology: {};
-  weightSpecs: tf.io.WeightsManifestEntry[];
-  weightData: ArrayBuffer;
-  extras: TabularExtras;
-}
+export type TabularArtifacts = LayersModelParts & { extras: TabularExtras };
 
 export async function serializeTabular(model: TabularModel): Promise<TabularArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  if (!saved?.modelTopology || !saved.weightSpecs || !saved.weightData) throw new Error("serializeTabular: tfjs saved no weights");
-  const weightData = Array.isArray(saved.weightData) ? tf.io.CompositeArrayBuffer.join(saved.weightData) : saved.weightData;
   return {
-    modelTopology: saved.modelTopology,
-    weightSpecs: saved.weightSpecs,
-    weightData,
+    ...(await saveLayersModel(model.model)),
     extras: {
       formatVersion: TABULAR_FORMAT_VERSION,
       algorithm: model.algorithm,
@@ -56,9 +40,7 @@ export async function serializeTabular(model: TabularModel): Promise<TabularArti
 export async function loadTabular(artifacts: TabularArtifacts): Promise<TabularModel> {
   const { extras } = artifacts;
   if (extras.formatVersion !== TABULAR_FORMAT_VERSION) throw new Error(`loadTabular: unknown format version ${extras.formatVersion}`);
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData }),
-  );
+  const model = await loadLayersModel(artifacts);
   return makeTabularModel({
     algorithm: extras.algorithm,
     task: extras.task,
@@ -71,4 +53,15 @@ export async function loadTabular(artifacts: TabularArtifacts): Promise<TabularM
     targetScale: extras.targetScale,
     model,
   });
+}
+
+/** The bundle's files of a tabular model. */
+export async function saveTabularFiles(model: TabularModel): Promise<ModelArtifacts> {
+  const { extras, ...parts } = await serializeTabular(model);
+  return layersModelFiles(parts, extras);
+}
+
+/** A tabular model back from the bundle's files (loadTabular checks the extras' format version). */
+export function loadTabularFiles(files: ModelArtifacts): Promise<TabularModel> {
+  return loadTabular({ ...readLayersModel(files), extras: files.extras as TabularExtras });
 }
