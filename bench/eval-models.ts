@@ -6,9 +6,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { trainForecaster } from "@/lib/train/forecaster";
+import { trainForecaster } from "@/lib/train/algorithms/forecaster/training";
 import type { ForecastMetrics, RecommendationMetrics } from "@/lib/train/metrics";
-import { trainRecommender } from "@/lib/train/recommender";
+import { trainRecommender } from "@/lib/train/algorithms/recommender/training";
 import { initServerBackend } from "@/lib/train/server/backend";
 import { evalTabular } from "./eval-tabular";
 import { readCsv } from "./lib/csv";

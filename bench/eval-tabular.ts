@@ -18,7 +18,9 @@ import type { ColumnInfo, Row } from "@/lib/data/types";
 import type { RecipeStep, SplitSpec } from "@/lib/prepare/recipe-schema";
 import { splitIndices, type SplitIndices } from "@/lib/prepare/split";
 import { prepareTrainingParts } from "@/lib/train/features";
-import { evaluateTabular, trainTabular, type TabularAlgorithm, type TabularTask } from "@/lib/train/tabular";
+import { evaluateTabular } from "@/lib/train/algorithms/tabular/model";
+import type { TabularAlgorithm, TabularTask } from "@/lib/train/algorithms/tabular/params";
+import { trainTabular } from "@/lib/train/algorithms/tabular/train";
 import { readCsv } from "./lib/csv";
 
 const REFERENCE_FILE = path.resolve(process.cwd(), "bench/tabular/sklearn-reference.json");

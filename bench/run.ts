@@ -96,7 +96,8 @@ async function main() {
 /** Issue 3's speed figure: server-side MLP training, 10k rows × 8 features, 20 epochs, wasm backend. */
 async function benchTraining() {
   const { initServerBackend } = await import("@/lib/train/server/backend");
-  const { trainTabular, TABULAR_DEFAULTS } = await import("@/lib/train/tabular");
+  const { trainTabular } = await import("@/lib/train/algorithms/tabular/train");
+  const { TABULAR_DEFAULTS } = await import("@/lib/train/algorithms/tabular/params");
   const { mulberry32 } = await import("@/lib/prepare/split");
   const backend = await initServerBackend();
   const rand = mulberry32(1);

@@ -251,7 +251,7 @@ export async function deployRegression(client: BenchClient = { api, upload: mult
 export async function benchCatalog(): Promise<void> {
   const tf = await import("@tensorflow/tfjs");
   const { initServerBackend } = await import("@/lib/train/server/backend");
-  const { loadRecommender } = await import("@/lib/train/recommender");
+  const { loadRecommender } = await import("@/lib/train/algorithms/recommender/model");
   const { mulberry32 } = await import("@/lib/prepare/split");
   await initServerBackend();
   const rand = mulberry32(3);
@@ -283,7 +283,7 @@ export async function benchCatalog(): Promise<void> {
   };
   const { data, specs } = await tf.io.encodeWeights(tensors);
   tf.dispose(Object.values(tensors));
-  const { RECOMMENDER_DEFAULTS } = await import("@/lib/train/recommender");
+  const { RECOMMENDER_DEFAULTS } = await import("@/lib/train/algorithms/recommender/params");
   const model = await loadRecommender({
     format: "workbench-recommender",
     formatVersion: 1,
@@ -307,7 +307,7 @@ export async function benchCatalog(): Promise<void> {
     `recommend top-10, ${CATALOG_ITEMS.toLocaleString("en-US")}-item catalog, in-process   p50 ${percentile(measured, 50).toFixed(3)} ms, p99 ${percentile(measured, 99).toFixed(3)} ms (${measured.length} queries; goal ≤ 1 ms)`,
   );
   // The hot loop alone: the WebAssembly SIMD kernel the scorer uses against the best plain-JS loop.
-  const { wasmDotKernel, jsDotKernel } = await import("@/lib/train/dot-kernel");
+  const { wasmDotKernel, jsDotKernel } = await import("@/lib/train/algorithms/recommender/dot-kernel");
   const kernelTimes = (kernel: { query: Float32Array; run(): void }) => {
     const runs: number[] = [];
     for (let q = 0; q < 600; q++) {

@@ -5,6 +5,7 @@
 import type { DatasetVersion, Row } from "@/lib/data/types";
 import type { RecipePreview as ServerRecipePreview, Recipe } from "@/lib/prepare/server/recipes";
 import type { StoredProfile } from "@/lib/prepare/server/profile";
+import type { BacktestForecast } from "@/lib/train/algorithms/forecaster/backtest";
 import type { Run as ServerRun } from "@/lib/train/server/runs";
 import type { ModelVersion } from "@/lib/train/server/models";
 import type { Sweep as ServerSweep } from "@/lib/train/server/sweeps";
@@ -50,13 +51,7 @@ export interface RunEpoch {
 }
 
 /** One row of a forecaster's backtest window. */
-export interface BacktestForecast {
-  series: string;
-  time: string;
-  step: number;
-  actual: number;
-  forecast: number;
-}
+export type { BacktestForecast };
 
 export interface RunDetails {
   bestEpoch: number;

@@ -1,13 +1,16 @@
 /**
  * Training in the browser, as plain functions (no JSX): the train page loads this module with a
  * dynamic import on Start, so tfjs reaches the browser only when someone trains there.
- * Mirrors lib/train/server/execute.ts: split, fit the recipe on the training rows, apply it,
- * train, score model and baseline, then upload the bundle's artifacts as a "browser" run.
+ * Runs the algorithm's own engine, as lib/train/server/execute.ts does: split, fit the recipe on
+ * the training rows, apply it, train, score model and baseline, then upload the bundle's files as
+ * a "browser" run.
  */
 import type { Row } from "@/lib/data/types";
+import type { Task } from "@/lib/define/tasks";
+import type { RunDetailsBase, TrainedModel, TrainedRun } from "@/lib/train/algorithms/algorithm";
+import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry";
 import { chooseBackend } from "@/lib/train/backend";
-import { prepareTrainingParts, scoreTabularRun, tabularReference } from "@/lib/train/features";
-import { serializeTabular, trainTabular, type TabularAlgorithm, type TabularModel, type TabularParams } from "@/lib/train/tabular";
+import { runContextOf } from "@/lib/train/run-context";
 import type { EpochLog } from "@/lib/train/types";
 import type { DatasetDetail, Recipe, Run } from "./api-types";
 import { fetchAllRows, fetchJson, saveBrowserRun } from "./queries";
@@ -24,9 +27,10 @@ export type BrowserTrainStage =
 
 export interface BrowserTrainInput {
   projectId: string;
-  task: "regression" | "classification";
-  algorithm: TabularAlgorithm;
-  params: Partial<TabularParams>;
+  task: Task;
+  algorithm: AlgorithmId;
+  /** The params the person set; the algorithm's defaults fill in the rest. */
+  params: Record<string, unknown>;
   onStage(stage: BrowserTrainStage): void;
   onEpoch(log: EpochLog, totalEpochs: number): void;
   shouldStop(): boolean;
@@ -49,20 +53,21 @@ export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserT
   const rows = (await fetchAllRows(recipe.datasetId, (loaded, total) => input.onStage({ kind: "loading", loaded, total }), signal)) as Row[];
 
   input.onStage({ kind: "preparing" });
-  const { fitted, features, trainRows, train, validation, test } = prepareTrainingParts(recipe.spec, rows, dataset.columns, task);
+  const algorithm = getAlgorithm(input.algorithm);
+  const params = algorithm.resolveParams(input.params, runContextOf(recipe.spec, dataset.columns));
+  const engine = await algorithm.engine();
 
   const backend = await chooseBackend(BROWSER_BACKENDS);
   input.onStage({ kind: "training", backend });
   const startedAt = new Date();
-  let model: TabularModel | undefined;
+  let trained: TrainedRun<TrainedModel, RunDetailsBase> | undefined;
   try {
     let stopRequested = false;
-    model = await trainTabular({
-      algorithm: input.algorithm,
+    trained = await engine.train({
       task,
-      params: input.params,
-      train,
-      validation,
+      params,
+      spec: recipe.spec,
+      data: { rows, columns: dataset.columns },
       callbacks: {
         onEpoch: (log, total) => input.onEpoch(log, total),
         shouldStop: () => (stopRequested ||= input.shouldStop()),
@@ -71,43 +76,31 @@ export async function trainInBrowser(input: BrowserTrainInput): Promise<BrowserT
     const finishedAt = new Date();
     input.onStage({ kind: "saving", backend });
 
-    const m = model;
-    const { metrics, baseline, details } = scoreTabularRun(m, task, { features, train, validation, test });
-
-    const art = await serializeTabular(m);
-    // The resolved params, in the API's schema (a model without hidden layers sends none).
-    const { hiddenUnits, ...rest } = m.params;
+    const files = await engine.save(trained.model);
     const meta = {
-      algorithm: input.algorithm,
-      params: hiddenUnits.length > 0 ? { ...rest, hiddenUnits: [...hiddenUnits] } : rest,
+      algorithm: algorithm.id,
+      params,
       backend,
-      history: m.history,
-      metrics,
-      baseline,
-      details,
+      history: trained.history,
+      metrics: trained.metrics,
+      baseline: trained.baseline,
+      details: trained.details,
       recipeId: recipe.id,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       stopped: stopRequested,
     };
-    const modelJson = {
-      format: "layers-model",
-      generatedBy: "ml-workbench",
-      modelTopology: art.modelTopology,
-      weightsManifest: [{ paths: ["weights.bin"], weights: art.weightSpecs }],
-    };
-    const reference = tabularReference(m, fitted, features, trainRows);
     const jsonBlob = (v: unknown) => new Blob([JSON.stringify(v)], { type: "application/json" });
     const form = new FormData();
     form.append("meta", JSON.stringify(meta));
-    form.append("model.json", jsonBlob(modelJson), "model.json");
-    form.append("weights.bin", new Blob([art.weightData], { type: "application/octet-stream" }), "weights.bin");
-    form.append("extras.json", jsonBlob(art.extras), "extras.json");
-    form.append("recipe.json", jsonBlob(fitted), "recipe.json");
-    form.append("reference.json", jsonBlob(reference), "reference.json");
+    form.append("model.json", jsonBlob(files.modelJson), "model.json");
+    form.append("weights.bin", new Blob([files.weights.slice()], { type: "application/octet-stream" }), "weights.bin");
+    form.append("extras.json", jsonBlob(files.extras), "extras.json");
+    form.append("recipe.json", jsonBlob(trained.fitted), "recipe.json");
+    form.append("reference.json", jsonBlob(trained.reference), "reference.json");
     const run = await saveBrowserRun(projectId, form);
     return { run, backend, stopped: stopRequested };
   } finally {
-    model?.dispose();
+    trained?.model.dispose();
   }
 }

@@ -3,8 +3,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { boundViolation, describeBound, TABULAR_PARAM_BOUNDS } from "@/lib/train/param-bounds";
-import type { TabularAlgorithm } from "@/lib/train/tabular";
+import type { Task } from "@/lib/define/tasks";
+import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry";
+import { boundViolation, describeBound } from "@/lib/train/param-bounds";
 import type { Run } from "./api-types";
 import { Button } from "./button";
 import type { BrowserTrainStage } from "./browser-train-engine";
@@ -15,9 +16,9 @@ import { cardClass, inputClass, sectionTitleClass, selectClass } from "./styles"
 
 export interface BrowserTrainPanelProps {
   projectId: string;
-  task: "regression" | "classification";
-  /** The algorithms of the task with their default epochs and learning rate (TABULAR_DEFAULTS). */
-  algorithms: { name: string; label: string; defaults: { epochs: number; learningRate: number } }[];
+  task: Task;
+  /** The algorithms of the task that train in the browser; their defaults and bounds are their own. */
+  algorithms: { name: AlgorithmId; label: string }[];
   /** Called with the stored run once the model is saved to the server. */
   onSaved?(run: Run): void;
 }
@@ -31,6 +32,12 @@ interface Point {
 type Phase = "idle" | "running" | "done" | "failed";
 
 const CHART_HEIGHT_PX = 220;
+
+/** The two params the panel sets, with the algorithm's defaults and bounds (the server checks the same). */
+function panelParams(name: AlgorithmId) {
+  const { defaults, bounds } = getAlgorithm(name);
+  return { epochs: Number(defaults.epochs), learningRate: Number(defaults.learningRate), epochsBound: bounds.epochs, learningRateBound: bounds.learningRate };
+}
 
 function stageText(stage: BrowserTrainStage | null, epoch: number, total: number): string {
   if (!stage) return "";
@@ -55,8 +62,8 @@ function stageText(stage: BrowserTrainStage | null, epoch: number, total: number
 export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: BrowserTrainPanelProps) {
   const qc = useQueryClient();
   const ids = useId();
-  const [algorithm, setAlgorithm] = useState(algorithms[0]?.name ?? "linear");
-  const defaults = algorithms.find((a) => a.name === algorithm)?.defaults ?? { epochs: 100, learningRate: 0.01 };
+  const [algorithm, setAlgorithm] = useState<AlgorithmId>(algorithms[0]?.name ?? "linear");
+  const defaults = panelParams(algorithm);
   const [epochsText, setEpochsText] = useState(String(defaults.epochs));
   const [lrText, setLrText] = useState(String(defaults.learningRate));
   const [phase, setPhase] = useState<Phase>("idle");
@@ -78,15 +85,15 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
     const a = algorithms.find((x) => x.name === name);
     if (!a) return;
     setAlgorithm(a.name);
-    setEpochsText(String(a.defaults.epochs));
-    setLrText(String(a.defaults.learningRate));
+    setEpochsText(String(panelParams(a.name).epochs));
+    setLrText(String(panelParams(a.name).learningRate));
   };
 
   const epochs = Number(epochsText);
   const learningRate = Number(lrText);
   // The server's bounds: the finished run is stored only if its params are within them.
-  const epochsError = boundViolation(TABULAR_PARAM_BOUNDS.epochs, epochs) ? describeBound(TABULAR_PARAM_BOUNDS.epochs) : undefined;
-  const lrError = boundViolation(TABULAR_PARAM_BOUNDS.learningRate, learningRate) ? describeBound(TABULAR_PARAM_BOUNDS.learningRate) : undefined;
+  const epochsError = boundViolation(defaults.epochsBound, epochs) ? describeBound(defaults.epochsBound) : undefined;
+  const lrError = boundViolation(defaults.learningRateBound, learningRate) ? describeBound(defaults.learningRateBound) : undefined;
   const running = phase === "running";
 
   const start = async () => {
@@ -105,7 +112,7 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
       const result = await trainInBrowser({
         projectId,
         task,
-        algorithm: algorithm as TabularAlgorithm,
+        algorithm,
         params: { epochs, learningRate },
         signal: abort.signal,
         onStage: (s) => {

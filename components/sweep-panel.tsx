@@ -12,7 +12,7 @@ import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } 
 import { SweepCard } from "./sweep-card";
 import { useCan } from "./viewer-context";
 import { EMPTY_SWEEP_DRAFT, SWEEP_PARAM_FIELDS, buildSweepSpace, formatSweepValue, gridSize, sweepFieldHint, type SweepDraft, type SweepParam } from "@/lib/train/sweep-space";
-import { ALGORITHMS, type Algorithm } from "@/lib/train/types";
+import { isAlgorithmId } from "@/lib/train/algorithms/registry";
 
 export interface SweepPanelProps {
   projectId: string;
@@ -69,8 +69,6 @@ function spaceError(fieldErrors: Record<string, string>, name: string): string |
   return key ? fieldErrors[key] : undefined;
 }
 
-const isAlgorithm = (name: string): name is Algorithm => (ALGORITHMS as readonly string[]).includes(name);
-
 function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormProps) {
   const qc = useQueryClient();
   const [algorithm, setAlgorithm] = useState<string>(algorithms[0]?.name ?? "");
@@ -82,7 +80,7 @@ function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormP
 
   const chosen = algorithms.find((a) => a.name === algorithm) ?? algorithms[0];
   const fields = useMemo(() => SWEEP_PARAM_FIELDS.filter((f) => f.algorithms.includes(algorithm)), [algorithm]);
-  const known = isAlgorithm(algorithm) ? algorithm : undefined;
+  const known = isAlgorithmId(algorithm) ? algorithm : undefined;
   const { space, errors: parseErrors } = useMemo(() => buildSweepSpace(draft, fields, activations, known), [draft, fields, activations, known]);
   const combinations = gridSize(space);
 

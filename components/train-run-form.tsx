@@ -2,8 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { formatParamValue, PARAM_FIELDS, paramFieldHint, parseParamDraft, type ParamField } from "@/lib/train/param-fields";
-import type { Algorithm } from "@/lib/train/types";
+import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry";
+import { formatParamValue, paramFieldHint, parseParamDraft, type ParamField } from "@/lib/train/param-fields";
 import type { Run } from "./api-types";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
@@ -16,7 +16,7 @@ import { cardClass, inputClass, selectClass } from "./styles";
 export type TrainParamDefaults = Record<string, unknown>;
 
 export interface TrainAlgorithmOption {
-  name: Algorithm;
+  name: AlgorithmId;
   label: string;
   defaults: TrainParamDefaults;
   /** Why the server cannot fill in every default for this project (a forecaster without a datetime column…), if so. */
@@ -42,11 +42,11 @@ export function paramServerError(fieldErrors: Record<string, string>, name: stri
 export function TrainRunForm({ projectId, algorithms, columns, onStarted }: TrainRunFormProps) {
   const qc = useQueryClient();
   const columnListId = useId();
-  const [algorithm, setAlgorithm] = useState<Algorithm>(algorithms[0]?.name ?? "linear");
+  const [algorithm, setAlgorithm] = useState<AlgorithmId>(algorithms[0]?.name ?? "linear");
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const chosen = algorithms.find((a) => a.name === algorithm) ?? algorithms[0];
-  const fields = PARAM_FIELDS[chosen?.name ?? "linear"];
+  const fields = getAlgorithm(chosen?.name ?? "linear").fields;
 
   const start = useMutation({
     mutationFn: (body: { algorithm: string; params?: Record<string, unknown> }) => createRun(projectId, body),
@@ -114,13 +114,13 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
         ))}
       </datalist>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id="run-algorithm" label="Algorithm" error={serverErrors.algorithm} hint={ALGORITHM_HINTS[algorithm]}>
+        <Field id="run-algorithm" label="Algorithm" error={serverErrors.algorithm} hint={getAlgorithm(algorithm).hint}>
           <select
             {...fieldA11y("run-algorithm", serverErrors.algorithm, true)}
             className={selectClass}
             value={algorithm}
             onChange={(e) => {
-              setAlgorithm(e.target.value as Algorithm);
+              setAlgorithm(e.target.value as AlgorithmId);
               setLocalErrors({});
             }}
           >
@@ -154,11 +154,3 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
     </form>
   );
 }
-
-const ALGORITHM_HINTS: Record<Algorithm, string> = {
-  linear: "Ridge regression: a fast, strong first baseline.",
-  logistic: "Softmax regression over the classes.",
-  mlp: "A small neural network for non-linear relations.",
-  forecaster: "One global network over every series: lags, rolling statistics, calendar, known-ahead columns.",
-  recommender: "Item embeddings learned from baskets, blended with bought-together counts.",
-};

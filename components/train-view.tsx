@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Task } from "@/lib/define/tasks";
+import { getAlgorithm } from "@/lib/train/algorithms/registry";
 import type { Run } from "./api-types";
 import { ErrorNotice } from "./error-notice";
 import { isActiveRun, keys, projectRunsQuery } from "./queries";
@@ -55,6 +56,8 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
       return next;
     });
 
+  const browserAlgorithms = form?.algorithms.filter((a) => getAlgorithm(a.name).trainsInBrowser) ?? [];
+
   const onStarted = (run: Run) => {
     setSelectedId(run.id);
     setChartedIds((ids) => (ids ? new Set([...ids, run.id]) : null));
@@ -71,14 +74,7 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
         </section>
       )}
 
-      {form && canEdit && (project.task === "regression" || project.task === "classification") && (
-        <BrowserTrainPanel
-          projectId={project.id}
-          task={project.task}
-          algorithms={form.algorithms.map((a) => ({ ...a, defaults: { epochs: Number(a.defaults.epochs), learningRate: Number(a.defaults.learningRate) } }))}
-          onSaved={onStarted}
-        />
-      )}
+      {form && canEdit && browserAlgorithms.length > 0 && <BrowserTrainPanel projectId={project.id} task={project.task} algorithms={browserAlgorithms} onSaved={onStarted} />}
 
       {form && <SweepPanel projectId={project.id} task={project.task} algorithms={form.algorithms} activations={form.activations} maxTrials={form.maxSweepTrials} />}
 

@@ -1,4 +1,5 @@
-import { loadModelArtifacts, type ModelJson } from "../../lib/train/artifacts";
+import { loadTabularFiles } from "../../lib/train/algorithms/tabular/save";
+import type { ModelJson } from "../../lib/train/model-files";
 import { applyRecipe, type FittedRecipe } from "../../lib/prepare/recipe";
 import { modelFeatures } from "../../lib/train/features";
 import { toMatrix } from "../../lib/train/matrix";
@@ -59,16 +60,16 @@ test("every body format scores the same rows identically, and as stock tfjs does
 
   // Stock tfjs on the downloaded bundle, with the fitted recipe applied as serving applies it.
   const files = untar(await (await request.get(`/api/models/${regression.model.id}/bundle`)).body());
-  const loaded = await loadModelArtifacts({
+  // Loaded directly (Playwright's loader cannot follow the registry's lazy import of an engine).
+  const model = await loadTabularFiles({
     modelJson: JSON.parse(files["model.json"].toString()) as ModelJson,
     weights: new Uint8Array(files["weights.bin"]),
     extras: JSON.parse(files["extras.json"].toString()),
   });
-  if (loaded.kind !== "tabular") throw new Error(`expected a tabular model, got ${loaded.kind}`);
   const recipe = JSON.parse(files["recipe.json"].toString()) as FittedRecipe;
   const prepared = applyRecipe(recipe, ROWS.map((r) => ({ ...r })), { mode: "serve" }).rows;
-  const expected = loaded.model.predict(toMatrix(prepared, modelFeatures(recipe))) as number[];
-  loaded.model.dispose();
+  const expected = model.predict(toMatrix(prepared, modelFeatures(recipe))) as number[];
+  model.dispose();
   expect(expected).toHaveLength(ROWS.length);
   answers.rows.forEach((p, i) => {
     expect(Math.abs(p - expected[i]), `row ${i}: served ${p}, tfjs ${expected[i]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(expected[i])));

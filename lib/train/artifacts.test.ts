@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type LoadedModel, loadModelArtifacts, type ModelArtifacts, modelArtifacts } from "./artifacts";
-import { trainForecaster } from "./forecaster";
+import { trainForecaster } from "./algorithms/forecaster/training";
 import { toMatrix } from "./matrix";
-import { trainRecommender } from "./recommender";
+import { trainRecommender } from "./algorithms/recommender/training";
 import { initServerBackend } from "./server/backend";
-import { trainTabular } from "./tabular";
+import { trainTabular } from "./algorithms/tabular/train";
 import { plantedBaskets, promoRows, QUICK_FORECASTER, weekIso } from "./test-fixtures";
 
 /** The three files as they go to disk and come back: JSON text and a byte copy. */
@@ -16,7 +16,7 @@ function throughFiles(a: ModelArtifacts): ModelArtifacts {
 async function roundTrip(loaded: LoadedModel): Promise<{ files: ModelArtifacts; back: LoadedModel }> {
   const files = throughFiles(await modelArtifacts(loaded));
   const back = await loadModelArtifacts(files);
-  expect(back.kind).toBe(loaded.kind);
+  expect(back.algorithm).toBe(loaded.algorithm);
   return { files, back };
 }
 
@@ -36,8 +36,8 @@ describe("model artifacts (the bundle's model.json, weights.bin, extras.json)", 
     const x = toMatrix(rows, ["a", "b"]);
     const y = rows.map((r) => r.y);
     const model = await trainTabular({ algorithm: "mlp", task: "regression", params: { epochs: 5, hiddenUnits: [8] }, train: { x, y }, validation: { x, y } });
-    const { files, back } = await roundTrip({ kind: "tabular", model });
-    if (back.kind !== "tabular") throw new Error("wrong kind");
+    const { files, back } = await roundTrip({ algorithm: "mlp", model });
+    if (back.algorithm !== "mlp") throw new Error("wrong algorithm");
     expect(back.model.predict(x)).toEqual(model.predict(x));
     const stock = await loadWithStockTfjs(files);
     expect(stock.inputs[0].shape).toEqual([null, 2]);
@@ -49,8 +49,8 @@ describe("model artifacts (the bundle's model.json, weights.bin, extras.json)", 
   it("round-trips a forecaster with its series tails: the same forecasts, and its network loads with stock tfjs", async () => {
     const rows = promoRows(110, 2);
     const model = await trainForecaster({ rows, params: { timeColumn: "Week", seriesColumns: ["Store"], target: "Quantity", exogenous: ["Price"], horizon: 6, ...QUICK_FORECASTER, epochs: 5 } });
-    const { files, back } = await roundTrip({ kind: "forecaster", model });
-    if (back.kind !== "forecaster") throw new Error("wrong kind");
+    const { files, back } = await roundTrip({ algorithm: "forecaster", model });
+    if (back.algorithm !== "forecaster") throw new Error("wrong algorithm");
     expect(files.modelJson.format).toBe("layers-model");
     expect(Object.keys(files.extras.seriesTails as object).sort()).toEqual(['["s0"]', '["s1"]']);
     const requests = ["s0", "s1", "s9"].map((Store) => ({ Week: weekIso(110), Store, Price: 2 }));
@@ -67,8 +67,8 @@ describe("model artifacts (the bundle's model.json, weights.bin, extras.json)", 
 
   it("round-trips a recommender: the same recommendations for known and unseen items", async () => {
     const model = await trainRecommender({ rows: plantedBaskets(200, 5), params: { embeddingDim: 8, epochs: 3 } });
-    const { files, back } = await roundTrip({ kind: "recommender", model });
-    if (back.kind !== "recommender") throw new Error("wrong kind");
+    const { files, back } = await roundTrip({ algorithm: "recommender", model });
+    if (back.algorithm !== "recommender") throw new Error("wrong algorithm");
     expect(files.modelJson.format).toBe("workbench-recommender");
     expect(files.modelJson.weightsManifest[0].weights.map((w) => w.name)).toContain("item_embeddings");
     for (const item of [...model.items, "never-seen"]) expect(back.model.recommend(item, 5)).toEqual(model.recommend(item, 5));

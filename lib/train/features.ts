@@ -3,14 +3,12 @@ import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe"
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { splitIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
-import { majorityBaseline, meanBaseline } from "./baselines";
 import { targetVector, toMatrix, type Matrix } from "./matrix";
-import { confusionMatrix } from "./metrics";
-import { evaluateTabular, type TabularModel } from "./tabular";
 
 /**
- * Which of a fitted recipe's output columns a tabular model reads (browser-safe: the train page
- * and the server worker pick features by the same rule).
+ * The data a model trains on, from a recipe (browser-safe: the train page and the server worker
+ * prepare it by the same rules): a tabular model's matrices, or the raw rows a forecaster or a
+ * recommender builds its own features from.
  */
 
 /** Feature types a model reads as numbers; datetimes reach models through datepart or lag steps. */
@@ -84,56 +82,8 @@ export function prepareRawRows(spec: Pick<RecipeSpec, "target" | "features" | "s
   return { fitted, rows: applyRecipe(fitted, rows, { mode: "train" }).rows, skippedSteps };
 }
 
-/** A run's metrics, naive baseline and details (confusion matrix for classes), on validation and test. */
-export function scoreTabularRun(
-  model: TabularModel,
-  task: "regression" | "classification",
-  p: { features: string[]; train: TrainingPart; validation: TrainingPart; test: TrainingPart | null },
-) {
-  const baselineOf = (part: TrainingPart) =>
-    task === "regression"
-      ? meanBaseline(p.train.y as number[], part.y as number[]).metrics
-      : majorityBaseline(p.train.y as string[], part.y as string[], model.labels).metrics;
-  const metrics: Record<string, unknown> = { validation: evaluateTabular(model, p.validation.x, p.validation.y) };
-  const baseline: Record<string, unknown> = { name: task === "regression" ? "mean" : "majority class", validation: baselineOf(p.validation) };
-  if (p.test) {
-    metrics.test = evaluateTabular(model, p.test.x, p.test.y);
-    baseline.test = baselineOf(p.test);
-  }
-  const details: Record<string, unknown> = {
-    bestEpoch: model.bestEpoch,
-    stoppedEarly: model.stoppedEarly,
-    features: p.features,
-    rows: { train: p.train.x.rows, validation: p.validation.x.rows, test: p.test?.x.rows ?? 0 },
-  };
-  if (task === "classification" && model.labels) {
-    const evalPart = p.test ?? p.validation;
-    const predicted = (model.predict(evalPart.x) as { label: string }[]).map((x) => x.label);
-    details.confusionMatrix = { on: p.test ? "test" : "validation", ...confusionMatrix(evalPart.y as string[], predicted, model.labels) };
-  }
-  return { metrics, baseline, details };
-}
-
 /** Raw training rows and predictions kept with a model for monitoring to compare traffic with. */
 export const REFERENCE_SAMPLE_ROWS = 500;
-
-/**
- * The reference sample of a tabular model: an even sample of its raw training rows and the
- * model's prediction for each of those same rows (the recipe in serve mode, as an endpoint would
- * score it; null where a row has a value the recipe cannot turn into a feature).
- */
-export function tabularReference(model: TabularModel, fitted: FittedRecipe, features: string[], trainRows: Row[]): { inputs: Row[]; predictions: unknown[] } {
-  const inputs = sampleEvenly(trainRows);
-  const prepared = applyRecipe(fitted, inputs, { mode: "serve" }).rows;
-  const predictions = prepared.map((row) => {
-    try {
-      return model.predict(toMatrix([row], features))[0];
-    } catch {
-      return null;
-    }
-  });
-  return { inputs, predictions };
-}
 
 /** An evenly spread sample of at most `n` items. */
 export function sampleEvenly<T>(items: readonly T[], n = REFERENCE_SAMPLE_ROWS): T[] {

@@ -10,35 +10,35 @@ import type { Recommendation } from "./types";
 
 export type NumberArray = ArrayLike<number>;
 
-export interface RegressionMetrics {
+export type RegressionMetrics = {
   r2: number;
   rmse: number;
   mae: number;
   /** Mean absolute percentage error as a fraction (0.12 = 12 %), over rows whose true value is not 0. */
   mape: number;
-}
+};
 
-export interface ClassificationMetrics {
+export type ClassificationMetrics = {
   accuracy: number;
   f1Macro: number;
   logLoss: number;
   /** Area under the ROC curve, for two classes only (positive class: `labels[1]`). */
   auc?: number;
-}
+};
 
-export interface ForecastMetrics {
+export type ForecastMetrics = {
   mape: number;
   /** Weighted absolute percentage error: sum |error| / sum |true|, a fraction. */
   wape: number;
   rmse: number;
   mae: number;
-}
+};
 
-export interface RecommendationMetrics {
+export type RecommendationMetrics = {
   hitRate: number;
   ndcg: number;
   coverage: number;
-}
+};
 
 export interface ConfusionMatrix {
   /** Row and column labels; labels met in the rows but not given are appended. */

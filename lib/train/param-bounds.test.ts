@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/shared/errors";
-import { FORECASTER_DEFAULTS, forecasterParamsSchema } from "./forecaster";
-import {
-  boundViolation,
-  FORECASTER_PARAM_BOUNDS,
-  MAX_TRAINING_STEPS,
-  PARAM_BOUNDS,
-  RECOMMENDER_PARAM_BOUNDS,
-  spaceViolations,
-  TABULAR_PARAM_BOUNDS,
-  trainingStepBudget,
-  trainingSteps,
-  workViolation,
-  type ParamBound,
-} from "./param-bounds";
-import { PARAM_FIELDS, parseParamDraft } from "./param-fields";
+import { ALGORITHMS, type AlgorithmId, getAlgorithm } from "./algorithms/registry";
+import { FORECASTER_DEFAULTS } from "./algorithms/forecaster/params";
+import { RECOMMENDER_DEFAULTS } from "./algorithms/recommender/params";
+import { ACTIVATIONS, resolveTabularParams, TABULAR_DEFAULTS } from "./algorithms/tabular/params";
+import { boundViolation, MAX_TRAINING_STEPS, spaceViolations, trainingStepBudget, workViolation, type ParamBound } from "./param-bounds";
+import { parseParamDraft } from "./param-fields";
 import { parseParams } from "./params";
-import { RECOMMENDER_DEFAULTS, recommenderParamsSchema } from "./recommender";
 import { resolveRunParams } from "./run-params";
 import { buildSweepSpace, EMPTY_SWEEP_DRAFT, SWEEP_PARAM_FIELDS } from "./sweep-space";
-import { resolveTabularParams, TABULAR_ALGORITHMS, TABULAR_DEFAULTS } from "./tabular";
-import { ACTIVATIONS, ALGORITHMS, type Algorithm } from "./types";
 
 /** Values just beyond a bound (and of the wrong type): each must be refused. */
 function beyond(bound: ParamBound): unknown[] {
@@ -68,14 +56,10 @@ function ends(bound: ParamBound): unknown[] {
   }
 }
 
-const schemaFor = (a: Algorithm) => ((TABULAR_ALGORITHMS as readonly string[]).includes(a) ? null : a === "forecaster" ? forecasterParamsSchema : recommenderParamsSchema);
-
-/** The params a run of `algorithm` takes are checked with: the field errors of a refused value. */
-function refusal(algorithm: Algorithm, params: Record<string, unknown>): string[] {
+/** The params a run of `algorithm` takes are checked with its schema: the field errors of a refused value. */
+function refusal(algorithm: AlgorithmId, params: Record<string, unknown>): string[] {
   try {
-    const schema = schemaFor(algorithm);
-    if (schema) parseParams(schema, params);
-    else resolveTabularParams(algorithm as (typeof TABULAR_ALGORITHMS)[number], params);
+    parseParams(getAlgorithm(algorithm).schema, params);
   } catch (e) {
     expect(e).toBeInstanceOf(AppError);
     expect((e as AppError).code).toBe("VALIDATION");
@@ -86,11 +70,9 @@ function refusal(algorithm: Algorithm, params: Record<string, unknown>): string[
 
 describe("param bounds", () => {
   it("refuse every param of every algorithm beyond its range, naming params.<name>", () => {
-    for (const algorithm of ALGORITHMS) {
-      for (const [name, bound] of Object.entries(PARAM_BOUNDS[algorithm])) {
+    for (const { id: algorithm, bounds } of ALGORITHMS) {
+      for (const [name, bound] of Object.entries(bounds)) {
         for (const value of beyond(bound)) {
-          // A convex model's own stored params say hiddenUnits: [] (no hidden layer): taken back as they are.
-          if (algorithm !== "mlp" && name === "hiddenUnits" && Array.isArray(value) && value.length === 0) continue;
           expect(refusal(algorithm, { [name]: value }), `${algorithm} ${name}=${JSON.stringify(value)}`).toEqual([`params.${name}`]);
         }
       }
@@ -98,23 +80,20 @@ describe("param bounds", () => {
   });
 
   it("accept each bound's own ends", () => {
-    for (const algorithm of ALGORITHMS) {
-      for (const [name, bound] of Object.entries(PARAM_BOUNDS[algorithm])) {
+    for (const { id: algorithm, bounds } of ALGORITHMS) {
+      for (const [name, bound] of Object.entries(bounds)) {
         for (const value of ends(bound)) expect(refusal(algorithm, { [name]: value }), `${algorithm} ${name}=${JSON.stringify(value)}`).toEqual([]);
       }
     }
   });
 
   it("hold every algorithm's defaults", () => {
-    const defaults: [Readonly<Record<string, ParamBound>>, Record<string, unknown>][] = [
-      [TABULAR_PARAM_BOUNDS, { ...TABULAR_DEFAULTS.mlp }],
-      [FORECASTER_PARAM_BOUNDS, FORECASTER_DEFAULTS],
-      [RECOMMENDER_PARAM_BOUNDS, RECOMMENDER_DEFAULTS],
-    ];
-    for (const [bounds, values] of defaults) {
-      for (const [name, value] of Object.entries(values)) {
-        expect(bounds[name], `${name} has a bound`).toBeDefined();
-        expect(boundViolation(bounds[name], value), `${name}=${JSON.stringify(value)}`).toBeUndefined();
+    for (const { id, bounds, defaults } of ALGORITHMS) {
+      for (const [name, value] of Object.entries(defaults)) {
+        // A convex model's defaults say hiddenUnits: [] (no hidden layer): its params take that back (below).
+        if (id !== "mlp" && name === "hiddenUnits") continue;
+        expect(bounds[name], `${id} ${name} has a bound`).toBeDefined();
+        expect(boundViolation(bounds[name], value), `${id} ${name}=${JSON.stringify(value)}`).toBeUndefined();
       }
     }
     // The convex models store hiddenUnits: [] (no hidden layer) and take it back.
@@ -145,29 +124,25 @@ describe("total-work guard", () => {
   const rows = [10, 2_000, 100_000, 10_000_000];
 
   it("lets every algorithm's defaults through, on data of any size", () => {
-    const defaults: [Algorithm, Record<string, unknown>][] = [
-      ["linear", { ...TABULAR_DEFAULTS.linear }],
-      ["logistic", { ...TABULAR_DEFAULTS.logistic }],
-      ["mlp", { ...TABULAR_DEFAULTS.mlp }],
-      ["forecaster", FORECASTER_DEFAULTS],
-      ["recommender", RECOMMENDER_DEFAULTS],
-    ];
-    for (const [algorithm, params] of defaults) for (const n of rows) expect(workViolation(algorithm, params, n), `${algorithm} on ${n} rows`).toBeUndefined();
+    for (const algorithm of ALGORITHMS) {
+      for (const n of rows) expect(workViolation(getAlgorithm(algorithm.id), algorithm.defaults, n), `${algorithm.id} on ${n} rows`).toBeUndefined();
+    }
   });
 
   it("lets small data take any params within bounds, up to the fixed budget", () => {
     // The e2e tests' long run to cancel: 2,000 rows, batch 8, 1,000 epochs = 250,000 steps.
-    expect(trainingSteps("mlp", { epochs: 1000, batchSize: 8 }, 2000)).toBe(250_000);
-    expect(workViolation("mlp", { ...TABULAR_DEFAULTS.mlp, epochs: 1000, batchSize: 8 }, 2000)).toBeUndefined();
+    const mlp = getAlgorithm("mlp");
+    expect(mlp.trainingSteps({ ...TABULAR_DEFAULTS.mlp, epochs: 1000, batchSize: 8 }, 2000)).toBe(250_000);
+    expect(workViolation(mlp, { ...TABULAR_DEFAULTS.mlp, epochs: 1000, batchSize: 8 }, 2000)).toBeUndefined();
     expect(trainingStepBudget(2000)).toBe(MAX_TRAINING_STEPS);
   });
 
   it("refuses many epochs of small batches on large data, naming epochs and batch size", () => {
-    const refused = workViolation("mlp", { ...TABULAR_DEFAULTS.mlp, epochs: 1000, batchSize: 8 }, 100_000);
+    const refused = workViolation(getAlgorithm("mlp"), { ...TABULAR_DEFAULTS.mlp, epochs: 1000, batchSize: 8 }, 100_000);
     expect(refused?.map((e) => e.field)).toEqual(["params.epochs", "params.batchSize"]);
     expect(refused?.[0].message).toMatch(/12,500,000 gradient steps .* more than the 3,200,000/);
-    expect(workViolation("forecaster", { ...FORECASTER_DEFAULTS, ensembleSize: 10, epochs: 500, batchSize: 8 }, 5_000)).toBeDefined();
-    expect(workViolation("recommender", { ...RECOMMENDER_DEFAULTS, epochs: 200, batchSize: 8 }, 50_000)).toBeDefined();
+    expect(workViolation(getAlgorithm("forecaster"), { ...FORECASTER_DEFAULTS, ensembleSize: 10, epochs: 500, batchSize: 8 }, 5_000)?.[0].message).toMatch(/ensembleSize × epochs × rows × horizon ÷ batchSize/);
+    expect(workViolation(getAlgorithm("recommender"), { ...RECOMMENDER_DEFAULTS, epochs: 200, batchSize: 8 }, 50_000)?.[0].message).toMatch(/epochs × rows × 10 pairs ÷ batchSize/);
   });
 
   it("is applied when a run's params are resolved against data of known size", () => {
@@ -180,14 +155,14 @@ describe("total-work guard", () => {
 
 describe("sweep spaces", () => {
   it("check each value of the space against the algorithm's bounds, on space.<name>", () => {
-    expect(spaceViolations("mlp", { learningRate: [0.01, 0.1], hiddenUnits: [[64], [32, 16]] })).toEqual([]);
-    const errors = spaceViolations("mlp", { learningRate: [0.01, 7], hiddenUnits: [[64], Array(8).fill(1024)], batchSize: [1, 64] });
+    expect(spaceViolations(getAlgorithm("mlp"), { learningRate: [0.01, 0.1], hiddenUnits: [[64], [32, 16]] })).toEqual([]);
+    const errors = spaceViolations(getAlgorithm("mlp"), { learningRate: [0.01, 7], hiddenUnits: [[64], Array(8).fill(1024)], batchSize: [1, 64] });
     expect(errors.map((e) => e.field)).toEqual(["space.learningRate", "space.hiddenUnits", "space.batchSize"]);
     expect(errors[0].message).toMatch(/^value 2 must be a number from 0.000001 to 1/);
-    expect(spaceViolations("linear", { speed: [1] })).toEqual([{ field: "space.speed", message: expect.stringContaining('no param "speed"') }]);
+    expect(spaceViolations(getAlgorithm("linear"), { speed: [1] })).toEqual([{ field: "space.speed", message: expect.stringContaining('no param "speed"') }]);
     // Bounds are the algorithm's: 600 epochs are a tabular model's, not a forecaster's.
-    expect(spaceViolations("mlp", { epochs: [600] })).toEqual([]);
-    expect(spaceViolations("forecaster", { epochs: [600] })).toHaveLength(1);
+    expect(spaceViolations(getAlgorithm("mlp"), { epochs: [600] })).toEqual([]);
+    expect(spaceViolations(getAlgorithm("forecaster"), { epochs: [600] })).toHaveLength(1);
   });
 
   it("are checked in the sweep form too, given the algorithm", () => {
@@ -202,8 +177,8 @@ describe("sweep spaces", () => {
 
 describe("the run form", () => {
   it("has a bound for every field, and refuses a value beyond it before asking the server", () => {
-    for (const algorithm of ALGORITHMS) for (const f of PARAM_FIELDS[algorithm]) expect(f.bound, `${algorithm} ${f.name}`).toEqual(PARAM_BOUNDS[algorithm][f.name]);
-    const { params, errors } = parseParamDraft(PARAM_FIELDS.mlp, { epochs: "1001", batchSize: "1", hiddenUnits: "1024, 1024", learningRate: "0.01" });
+    for (const a of ALGORITHMS) for (const f of a.fields) expect(f.bound, `${a.id} ${f.name}`).toEqual(a.bounds[f.name]);
+    const { params, errors } = parseParamDraft(getAlgorithm("mlp").fields, { epochs: "1001", batchSize: "1", hiddenUnits: "1024, 1024", learningRate: "0.01" });
     expect(params).toEqual({ learningRate: 0.01 });
     expect(errors).toEqual({
       epochs: "Enter a whole number from 1 to 1000.",

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { FieldError } from "@/lib/shared/errors";
-import { ACTIVATIONS, type Algorithm } from "./types";
+import type { Algorithm } from "./algorithms/algorithm";
 
 /**
- * The one statement of every training param's allowed values, per algorithm (browser-safe). The
- * params schemas of the models are built from it (so a run, a sweep's space, a retrain and a
- * browser-trained run are all refused beyond it, naming `params.<name>`), and the run, sweep and
- * browser forms take their limits from it. The ranges keep one run to minutes, not days, on the
- * single training worker: see each bound's comment for why it stops where it does.
+ * How a training param's allowed values are stated (browser-safe). Each algorithm states its
+ * params' bounds with these (its `bounds`); its params schema is built from them (so a run, a
+ * sweep's space, a retrain and a browser-trained run are all refused beyond them, naming
+ * `params.<name>`), and the run, sweep and browser forms take their limits from them. The ranges
+ * keep one run to minutes, not days, on the single training worker: see each bound's comment.
  */
 export type ParamBound =
   | { readonly kind: "int" | "number"; readonly min: number; readonly max: number }
@@ -19,92 +19,30 @@ export type ParamBound =
   | { readonly kind: "column" }
   | { readonly kind: "columnList"; readonly maxItems: number };
 
-const int = (min: number, max: number) => ({ kind: "int", min, max }) as const;
-const num = (min: number, max: number) => ({ kind: "number", min, max }) as const;
-const intList = (minItems: number, maxItems: number, min: number, max: number) => ({ kind: "intList", minItems, maxItems, min, max }) as const;
-const choice = <const O extends readonly string[]>(options: O) => ({ kind: "choice", options }) as const;
-const column = { kind: "column" } as const;
-const columnList = (maxItems: number) => ({ kind: "columnList", maxItems }) as const;
+export const int = (min: number, max: number) => ({ kind: "int", min, max }) as const;
+export const num = (min: number, max: number) => ({ kind: "number", min, max }) as const;
+export const intList = (minItems: number, maxItems: number, min: number, max: number) => ({ kind: "intList", minItems, maxItems, min, max }) as const;
+export const choice = <const O extends readonly string[]>(options: O) => ({ kind: "choice", options }) as const;
+export const column = { kind: "column" } as const;
+export const columnList = (maxItems: number) => ({ kind: "columnList", maxItems }) as const;
+export const flag = { kind: "boolean" } as const;
+
+// The bounds several algorithms share.
 
 /**
  * Batch size from 8: below it each gradient step is a tfjs dispatch costing more than the few
  * rows it reads (batch 1 is ~8× slower per epoch than 8), and Adam gains nothing from it. Up to
  * 8192 rows: a batch stays a few MB of float32 on a laptop's WebGL backend.
  */
-const BATCH_SIZE = int(8, 8192);
+export const BATCH_SIZE = int(8, 8192);
 /** From 1e-6 (smaller learns nothing within the epoch ceiling) to 1 (Adam diverges above). */
-const LEARNING_RATE = num(1e-6, 1);
+export const LEARNING_RATE = num(1e-6, 1);
 /** At most 4 hidden layers of 512 units: ~0.8M weights, already more than any tabular data here supports. */
-const HIDDEN_UNITS = intList(1, 4, 1, 512);
-const SEED = int(0, 2 ** 31 - 1);
-const EARLY_STOPPING_PATIENCE = int(0, 100);
-const L2 = num(0, 1);
-const DROPOUT = num(0, 0.9);
-
-/** linear, logistic and mlp: one schema (the convex models ignore the layer params). */
-export const TABULAR_PARAM_BOUNDS = {
-  /** A ceiling: early stopping decides; 1000 covers the convex models on tiny data (a few steps an epoch). */
-  epochs: int(1, 1000),
-  batchSize: BATCH_SIZE,
-  learningRate: LEARNING_RATE,
-  hiddenUnits: HIDDEN_UNITS,
-  activation: choice(ACTIVATIONS),
-  dropout: DROPOUT,
-  l2: L2,
-  seed: SEED,
-  earlyStoppingPatience: EARLY_STOPPING_PATIENCE,
-};
-
-export const FORECASTER_PARAM_BOUNDS = {
-  /** Up to a year of daily periods (52 weeks, 12 months); the data must span 2 × horizon + 4 periods. */
-  horizon: int(1, 366),
-  timeColumn: column,
-  seriesColumns: columnList(5),
-  exogenous: columnList(50),
-  /** Up to 16 lags, each at most 10 years of weeks back (as the recipe's lag step). */
-  lags: intList(1, 16, 1, 520),
-  /** 0 switches the seasonal lag off; -1 infers it from the period. */
-  seasonLength: int(-1, 520),
-  /** Fewer than the tabular models: every epoch passes each period once per step of the horizon. */
-  epochs: int(1, 500),
-  batchSize: BATCH_SIZE,
-  learningRate: LEARNING_RATE,
-  hiddenUnits: HIDDEN_UNITS,
-  dropout: DROPOUT,
-  l2: L2,
-  seed: SEED,
-  earlyStoppingPatience: EARLY_STOPPING_PATIENCE,
-  /** Networks trained side by side: each multiplies the work. */
-  ensembleSize: int(1, 10),
-  refit: { kind: "boolean" } as const,
-};
-
-export const RECOMMENDER_PARAM_BOUNDS = {
-  basketColumn: column,
-  userColumn: column,
-  itemColumn: column,
-  quantityColumn: column,
-  /** At least 2 dimensions (1 can only rank items by one score); 256 holds any catalogue here. */
-  embeddingDim: int(2, 256),
-  k: int(1, 100),
-  /** Every epoch passes up to 10 context pairs per row. */
-  epochs: int(1, 200),
-  batchSize: BATCH_SIZE,
-  learningRate: LEARNING_RATE,
-  negatives: int(1, 50),
-  seed: SEED,
-  earlyStoppingPatience: EARLY_STOPPING_PATIENCE,
-  cooccurrenceWeight: num(0, 100),
-};
-
-/** Each algorithm's params and their bounds. */
-export const PARAM_BOUNDS: Record<Algorithm, Readonly<Record<string, ParamBound>>> = {
-  linear: TABULAR_PARAM_BOUNDS,
-  logistic: TABULAR_PARAM_BOUNDS,
-  mlp: TABULAR_PARAM_BOUNDS,
-  forecaster: FORECASTER_PARAM_BOUNDS,
-  recommender: RECOMMENDER_PARAM_BOUNDS,
-};
+export const HIDDEN_UNITS = intList(1, 4, 1, 512);
+export const SEED = int(0, 2 ** 31 - 1);
+export const EARLY_STOPPING_PATIENCE = int(0, 100);
+export const L2 = num(0, 1);
+export const DROPOUT = num(0, 0.9);
 
 const show = (n: number) => String(n);
 
@@ -209,13 +147,13 @@ export function paramsSchema<B extends Record<string, ParamBound>>(bounds: B): z
  * Every value of a sweep's space checked against the algorithm's bounds, each problem on
  * `space.<name>` (which value, and why); an unknown param is named too.
  */
-export function spaceViolations(algorithm: Algorithm, space: Readonly<Record<string, readonly unknown[]>>): FieldError[] {
-  const bounds = PARAM_BOUNDS[algorithm];
+export function spaceViolations(algorithm: Pick<Algorithm, "id" | "bounds">, space: Readonly<Record<string, readonly unknown[]>>): FieldError[] {
+  const { bounds } = algorithm;
   const errors: FieldError[] = [];
   for (const [name, values] of Object.entries(space)) {
     const bound = Object.hasOwn(bounds, name) ? bounds[name] : undefined;
     if (!bound) {
-      errors.push({ field: `space.${name}`, message: `${algorithm} has no param "${name}"; its params are ${Object.keys(bounds).join(", ")}` });
+      errors.push({ field: `space.${name}`, message: `${algorithm.id} has no param "${name}"; its params are ${Object.keys(bounds).join(", ")}` });
       continue;
     }
     values.forEach((value, i) => {
@@ -233,33 +171,18 @@ export function spaceViolations(algorithm: Algorithm, space: Readonly<Record<str
  */
 export const MAX_TRAINING_STEPS = 1_000_000;
 export const MAX_TRAINING_STEPS_PER_ROW = 32;
-/** A recommender's (item, context) pairs per row and epoch at most (CONTEXT_ITEMS_PER_ITEM in recommender.ts). */
-const RECOMMENDER_PAIRS_PER_ROW = 10;
-
-/**
- * Gradient steps a run of `rows` data rows takes at most, if early stopping never stops it:
- * epochs × examples ÷ batch size. Examples: the rows (tabular); each row as the target of up to
- * `horizon` origins, for each network of the ensemble (forecaster); up to 10 context pairs per
- * row (recommender).
- */
-export function trainingSteps(algorithm: Algorithm, params: Readonly<Record<string, unknown>>, rows: number): number {
-  const epochs = Number(params.epochs);
-  const batchSize = Number(params.batchSize);
-  if (algorithm === "forecaster") return Number(params.ensembleSize ?? 1) * epochs * Math.ceil((rows * Number(params.horizon)) / batchSize);
-  if (algorithm === "recommender") return epochs * Math.ceil((rows * RECOMMENDER_PAIRS_PER_ROW) / batchSize);
-  return epochs * Math.ceil(rows / batchSize);
-}
-
 /** The most gradient steps a run over `rows` rows may take. */
 export const trainingStepBudget = (rows: number) => Math.max(MAX_TRAINING_STEPS, MAX_TRAINING_STEPS_PER_ROW * rows);
 
-/** Why resolved params would take too long on `rows` rows (errors on epochs and batch size), or undefined. */
-export function workViolation(algorithm: Algorithm, params: Readonly<Record<string, unknown>>, rows: number): FieldError[] | undefined {
-  const steps = trainingSteps(algorithm, params, rows);
+/**
+ * Why resolved params would take too long on `rows` rows (errors on epochs and batch size), or
+ * undefined: the algorithm's gradient steps at most (its `trainingSteps`) against the budget.
+ */
+export function workViolation<P extends object>(algorithm: Pick<Algorithm<string, P>, "trainingSteps" | "stepsFormula">, params: P, rows: number): FieldError[] | undefined {
+  const steps = algorithm.trainingSteps(params, rows);
   const budget = trainingStepBudget(rows);
   if (!(steps > budget)) return undefined;
-  const what = algorithm === "forecaster" ? "ensembleSize × epochs × rows × horizon ÷ batchSize" : algorithm === "recommender" ? "epochs × rows × 10 pairs ÷ batchSize" : "epochs × rows ÷ batchSize";
-  const message = `${steps.toLocaleString("en-US")} gradient steps (${what}, ${rows.toLocaleString("en-US")} rows) is more than the ${budget.toLocaleString("en-US")} a run may take; lower epochs or raise batchSize`;
+  const message = `${steps.toLocaleString("en-US")} gradient steps (${algorithm.stepsFormula}, ${rows.toLocaleString("en-US")} rows) is more than the ${budget.toLocaleString("en-US")} a run may take; lower epochs or raise batchSize`;
   return [
     { field: "params.epochs", message },
     { field: "params.batchSize", message },

@@ -1,11 +1,10 @@
-import { boundViolation, describeBound, PARAM_BOUNDS, rangeText, type ParamBound } from "./param-bounds";
-import { ACTIVATIONS, type Algorithm } from "./types";
+import { boundViolation, describeBound, rangeText, type ParamBound } from "./param-bounds";
 
 /**
- * The params a person can set for each algorithm, as form fields (browser-safe). The run form and
- * the sweep form draw them; the server checks the values again (params schemas), so this only
- * turns text into the right JSON types and catches typing slips and values beyond the param's
- * bound (PARAM_BOUNDS, the server's) early.
+ * The params a person can set, as form fields (browser-safe): each algorithm lists its own (its
+ * `fields`). The run form and the sweep form draw them; the server checks the values again
+ * (params schemas), so this only turns text into the right JSON types and catches typing slips
+ * and values beyond the param's bound (the algorithm's, as the server's) early.
  */
 export type ParamKind = "int" | "number" | "intList" | "column" | "columnList" | "choice" | "boolean";
 
@@ -18,11 +17,12 @@ export interface ParamField {
   group: "model" | "training";
   /** For "choice": the allowed values. */
   options?: readonly string[];
-  /** The allowed values, as the server checks them (PARAM_BOUNDS of the field's algorithm). */
+  /** The allowed values, as the server checks them (the algorithm's bounds). */
   bound?: ParamBound;
 }
 
-const TRAINING: Record<string, ParamField> = {
+/** The fields of params that say how a model is fitted, which most algorithms share. */
+const TRAINING = {
   epochs: { name: "epochs", label: "Epochs", hint: "Ceiling; early stopping decides.", kind: "int", group: "training" },
   batchSize: { name: "batchSize", label: "Batch size", hint: "Examples per gradient step.", kind: "int", group: "training" },
   learningRate: { name: "learningRate", label: "Learning rate", hint: "Adam step size.", kind: "number", group: "training" },
@@ -36,47 +36,12 @@ const TRAINING: Record<string, ParamField> = {
     group: "training",
   },
   seed: { name: "seed", label: "Seed", hint: "Same seed, same run.", kind: "int", group: "training" },
-};
+} as const satisfies Record<string, ParamField>;
 
-const HIDDEN_UNITS: ParamField = { name: "hiddenUnits", label: "Hidden units", hint: "Units per hidden layer, comma-separated.", kind: "intList", group: "model" };
+/** The shared training fields, in the order given. */
+export const trainingFields = (...names: (keyof typeof TRAINING)[]): ParamField[] => names.map((n) => TRAINING[n]);
 
-const t = (...names: string[]) => names.map((n) => TRAINING[n]);
-
-const FIELDS: Record<Algorithm, ParamField[]> = {
-  linear: t("epochs", "batchSize", "learningRate", "l2", "earlyStoppingPatience", "seed"),
-  logistic: t("epochs", "batchSize", "learningRate", "l2", "earlyStoppingPatience", "seed"),
-  mlp: [
-    HIDDEN_UNITS,
-    { name: "activation", label: "Activation", hint: "Of the hidden layers.", kind: "choice", group: "model", options: ACTIVATIONS },
-    ...t("epochs", "batchSize", "learningRate", "l2", "dropout", "earlyStoppingPatience", "seed"),
-  ],
-  forecaster: [
-    { name: "horizon", label: "Horizon", hint: "Periods ahead; also the backtest window.", kind: "int", group: "model" },
-    { name: "timeColumn", label: "Time column", hint: "The period of each row.", kind: "column", group: "model" },
-    { name: "seriesColumns", label: "Series columns", hint: "Columns naming a series (store, brand), comma-separated; - for one series.", kind: "columnList", group: "model" },
-    { name: "exogenous", label: "Known-ahead columns", hint: "Known for future periods (price, advert), comma-separated; - for none.", kind: "columnList", group: "model" },
-    { name: "lags", label: "Lags", hint: "Past periods read, comma-separated (1 = the last).", kind: "intList", group: "model" },
-    { name: "seasonLength", label: "Season length", hint: "52 for weeks; 0 off; −1 infers it.", kind: "int", group: "model" },
-    HIDDEN_UNITS,
-    { name: "ensembleSize", label: "Ensemble size", hint: "Networks averaged (different seeds).", kind: "int", group: "model" },
-    ...t("epochs", "batchSize", "learningRate", "l2", "dropout", "earlyStoppingPatience", "seed"),
-  ],
-  recommender: [
-    { name: "itemColumn", label: "Item column", hint: "The item bought or viewed.", kind: "column", group: "model" },
-    { name: "basketColumn", label: "Basket column", hint: "Invoice, order or session.", kind: "column", group: "model" },
-    { name: "quantityColumn", label: "Quantity column", hint: "Rows with 0 or less (returns) are dropped.", kind: "column", group: "model" },
-    { name: "embeddingDim", label: "Embedding size", hint: "Dimensions of each item's vector.", kind: "int", group: "model" },
-    { name: "k", label: "k", hint: "Recommendations scored per query (hit rate@k).", kind: "int", group: "model" },
-    { name: "cooccurrenceWeight", label: "Co-occurrence weight", hint: "Blend of bought-together counts; 0 = embeddings only.", kind: "number", group: "model" },
-    { name: "negatives", label: "Negative samples", hint: "Per positive pair.", kind: "int", group: "training" },
-    ...t("epochs", "batchSize", "learningRate", "earlyStoppingPatience", "seed"),
-  ],
-};
-
-/** Each algorithm's fields, with their bounds. */
-export const PARAM_FIELDS = Object.fromEntries(
-  Object.entries(FIELDS).map(([algorithm, fields]) => [algorithm, fields.map((f) => ({ ...f, bound: PARAM_BOUNDS[algorithm as Algorithm][f.name] }))]),
-) as Record<Algorithm, ParamField[]>;
+export const HIDDEN_UNITS_FIELD: ParamField = { name: "hiddenUnits", label: "Hidden units", hint: "Units per hidden layer, comma-separated.", kind: "intList", group: "model" };
 
 /** A field's hint with its range: "Examples per gradient step. 8–8192." */
 export const paramFieldHint = (f: ParamField): string => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTIVATIONS } from "./types";
+import { ACTIVATIONS } from "./algorithms/tabular/params";
 import { buildSweepSpace, EMPTY_SWEEP_DRAFT, formatSweepValue, gridSize, SWEEP_PARAM_FIELDS } from "./sweep-space";
 
 describe("sweep space", () => {

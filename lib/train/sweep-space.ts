@@ -3,9 +3,9 @@
  * comma-separated ("0.001, 0.01"); hidden-unit architectures are separated by "|" ("64,32 | 32").
  */
 
-import { boundViolation, describeBound, PARAM_BOUNDS } from "./param-bounds";
-import { formatParamValue, PARAM_FIELDS } from "./param-fields";
-import { ALGORITHMS, type Algorithm } from "./types";
+import { ALGORITHMS, type AlgorithmId, getAlgorithm } from "./algorithms/registry";
+import { boundViolation, describeBound } from "./param-bounds";
+import { formatParamValue } from "./param-fields";
 
 export type SweepParam = "learningRate" | "epochs" | "batchSize" | "l2" | "hiddenUnits" | "dropout" | "activation";
 
@@ -14,13 +14,13 @@ export interface SweepParamField {
   label: string;
   hint: string;
   kind: "integer" | "number" | "units" | "activation";
-  /** The algorithms that take it: those whose run form has the param (PARAM_FIELDS). */
+  /** The algorithms that take it: those whose run form has the param (their fields). */
   algorithms: readonly string[];
 }
 
-const takenBy = (name: SweepParam) => ALGORITHMS.filter((a) => PARAM_FIELDS[a].some((f) => f.name === name));
+const takenBy = (name: SweepParam) => ALGORITHMS.filter((a) => a.fields.some((f) => f.name === name)).map((a) => a.id);
 
-/** The searchable params, in the order the form shows them; their ranges are PARAM_BOUNDS' (see `sweepFieldHint`). */
+/** The searchable params, in the order the form shows them; their ranges are each algorithm's bounds (see `sweepFieldHint`). */
 export const SWEEP_PARAM_FIELDS: SweepParamField[] = [
   { name: "learningRate", label: "Learning rates", hint: "Adam step sizes.", kind: "number", algorithms: takenBy("learningRate") },
   { name: "epochs", label: "Epochs", hint: "Whole numbers; a ceiling, early stopping decides.", kind: "integer", algorithms: takenBy("epochs") },
@@ -32,8 +32,8 @@ export const SWEEP_PARAM_FIELDS: SweepParamField[] = [
 ];
 
 /** A field's hint with the algorithm's range for it: "Adam step sizes; each from 0.000001 to 1." */
-export function sweepFieldHint(field: SweepParamField, algorithm: Algorithm): string {
-  const bound = PARAM_BOUNDS[algorithm][field.name];
+export function sweepFieldHint(field: SweepParamField, algorithm: AlgorithmId): string {
+  const bound = getAlgorithm(algorithm).bounds[field.name];
   if (!bound || (bound.kind !== "int" && bound.kind !== "number" && bound.kind !== "intList")) return field.hint;
   const range = bound.kind === "intList" ? `at most ${bound.maxItems} layers of ${bound.min} to ${bound.max} units` : `each from ${bound.min} to ${bound.max}`;
   return `${field.hint.replace(/\.$/, "")}; ${range}.`;
@@ -82,7 +82,7 @@ export function buildSweepSpace(
   draft: SweepDraft,
   fields: SweepParamField[],
   activations: readonly string[],
-  algorithm?: Algorithm,
+  algorithm?: AlgorithmId,
 ): { space: Partial<Record<SweepParam, unknown[]>>; errors: Partial<Record<SweepParam, string>> } {
   const space: Partial<Record<SweepParam, unknown[]>> = {};
   const errors: Partial<Record<SweepParam, string>> = {};
@@ -92,7 +92,7 @@ export function buildSweepSpace(
       errors[f.name] = parsed.error;
       continue;
     }
-    const bound = algorithm ? PARAM_BOUNDS[algorithm][f.name] : undefined;
+    const bound = algorithm ? getAlgorithm(algorithm).bounds[f.name] : undefined;
     const outOfBounds = bound && parsed.values.find((v) => boundViolation(bound, v));
     if (bound && outOfBounds !== undefined) errors[f.name] = `Each value must be ${describeBound(bound)}; ${formatSweepValue(outOfBounds)} is not.`;
     else if (parsed.values.length > 0) space[f.name] = parsed.values;

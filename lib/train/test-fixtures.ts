@@ -1,6 +1,6 @@
 import type { Row } from "@/lib/data/types";
 import { mulberry32 } from "@/lib/prepare/split";
-import type { ForecasterInputParams } from "./forecaster";
+import type { ForecasterInputParams } from "./algorithms/forecaster/params";
 
 /** Synthetic data whose right answers are known, shared by the model tests. */
 

@@ -2,12 +2,6 @@
  * Browser-safe types of the "train" step, shared by every model. A model turns the rows a
  * fitted recipe produced (numbers, 0/1 one-hot columns, the target) into predictions.
  */
-export const ALGORITHMS = ["linear", "logistic", "mlp", "forecaster", "recommender"] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
-
-/** Activations of an mlp's hidden layers. */
-export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
 
 /** One line of a learning curve. */
 export interface EpochLog {
@@ -25,7 +19,7 @@ export interface TrainCallbacks {
   shouldStop?(): boolean;
 }
 
-/** Metric name → value, names as in DESIGN.md (r2, rmse, mae, mape, accuracy, f1Macro, logLoss, auc, wape, hitRate, ndcg, coverage). */
+/** Metric name → value (r2, rmse, mae, mape, accuracy, f1Macro, logLoss, auc, wape, hitRate, ndcg, coverage). */
 export type Metrics = Record<string, number>;
 
 export type ClassPrediction = { label: string; probabilities: Record<string, number> };

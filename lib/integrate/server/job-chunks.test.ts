@@ -9,9 +9,10 @@ import type { RecipeStep } from "@/lib/prepare/recipe-schema";
 import { mulberry32 } from "@/lib/prepare/split";
 import { modelFeatures } from "@/lib/train/features";
 import { initServerBackend } from "@/lib/train/server/backend";
-import { trainTabular } from "@/lib/train/tabular";
+import { tabularPredictor } from "@/lib/train/algorithms/tabular/predictor";
+import { trainTabular } from "@/lib/train/algorithms/tabular/train";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
-import { tabularPredictor, type Predictor } from "./predictors";
+import type { Predictor } from "./predictors";
 
 const col = (name: string, type: ColumnType): ColumnInfo => ({ name, type, inferredType: type, nullCount: 0 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-chunks-"));

@@ -5,12 +5,14 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
 import { currentPrincipal } from "@/lib/identity/server/context";
+import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { fieldErrors } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { resolveTabularParams, TABULAR_ALGORITHMS, type TabularAlgorithm } from "../tabular";
+import type { Params } from "../algorithms/algorithm";
+import { algorithmsFor } from "../algorithms/registry";
 import { runArtifactsDir } from "./execute";
-import { ALGORITHMS_BY_TASK, presentRun, type Run } from "./runs";
+import { presentRun, runContext, type Run } from "./runs";
 
 /**
  * `POST /api/projects/{id}/runs/browser`: a model trained on the train page (tfjs in the browser)
@@ -88,16 +90,16 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
   const recipe = db.select().from(recipes).where(and(eq(recipes.id, meta.recipeId), eq(recipes.projectId, projectId))).get();
   if (!recipe) throw validation("meta.recipeId", `Recipe ${JSON.stringify(meta.recipeId)} is not one of this project's recipes.`);
 
-  // Only the tabular algorithms train in the browser.
-  const allowed = ALGORITHMS_BY_TASK[project.task].filter((a): a is TabularAlgorithm => (TABULAR_ALGORITHMS as readonly string[]).includes(a));
+  const allowed = algorithmsFor(project.task).filter((a) => a.trainsInBrowser);
   if (!allowed.length) throw validation("meta.algorithm", `${project.task} projects are not trained in the browser.`);
-  if (!(allowed as string[]).includes(meta.algorithm)) {
-    throw validation("meta.algorithm", `${meta.algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
+  const algorithm = allowed.find((a) => a.id === meta.algorithm);
+  if (!algorithm) {
+    throw validation("meta.algorithm", `${meta.algorithm} does not fit a ${project.task} project; use ${allowed.map((a) => a.id).join(" or ")}.`);
   }
-  const algorithm = meta.algorithm as TabularAlgorithm;
-  let params: Record<string, unknown>;
+  let params: Params;
   try {
-    params = { ...resolveTabularParams(algorithm, meta.params) };
+    // No bound on the work: the person's own machine did it, not the training worker.
+    params = algorithm.resolveParams(meta.params, { ...runContext(recipe.datasetId, recipe.spec as RecipeSpec), rows: undefined });
   } catch (e) {
     if (e instanceof AppError) throw new AppError(e.code, `meta: ${e.message}`, e.errors.map((x) => ({ ...x, field: `meta.${x.field}` })));
     throw e;
@@ -131,7 +133,7 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
   const row: RunRow = {
     id,
     projectId,
-    algorithm,
+    algorithm: algorithm.id,
     params,
     status: meta.stopped ? "cancelled" : "succeeded",
     location: "browser",

@@ -2,7 +2,6 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
-import type { Task } from "@/lib/define/tasks";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
@@ -11,17 +10,12 @@ import { identityAlive, processIdentity } from "@/lib/shared/server/proc";
 import { getDataset } from "@/lib/data/server/datasets";
 import { currentPrincipal } from "@/lib/identity/server/context";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
-import { resolveRunParams, type RunContext } from "../run-params";
-import { ALGORITHMS, type Algorithm } from "../types";
+import type { RunBaseline, RunMetrics } from "../algorithms/algorithm";
+import { ALGORITHM_IDS, type AlgorithmId, algorithmsFor, type RunDetails } from "../algorithms/registry";
+import { type RunContext, runContextOf } from "../run-context";
+import { resolveRunParams } from "../run-params";
+import type { EpochLog } from "../types";
 import { checkRunQuota } from "./quotas";
-
-/** Which algorithms serve which task. */
-export const ALGORITHMS_BY_TASK: Record<Task, Algorithm[]> = {
-  regression: ["linear", "mlp"],
-  classification: ["logistic", "mlp"],
-  forecasting: ["forecaster"],
-  recommendation: ["recommender"],
-};
 
 export interface Run {
   id: string;
@@ -36,10 +30,11 @@ export interface Run {
   recipeVersion: number;
   seed: number;
   progress: { epoch: number; totalEpochs: number };
-  history: unknown[];
-  metrics: Record<string, unknown> | null;
-  baseline: Record<string, unknown> | null;
-  details: Record<string, unknown> | null;
+  history: EpochLog[];
+  metrics: RunMetrics | null;
+  baseline: RunBaseline | null;
+  /** What the run's algorithm records besides its metrics (its own details type). */
+  details: RunDetails | null;
   error: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -47,6 +42,7 @@ export interface Run {
   durationMs: number | null;
 }
 
+/** A run as the API answers it; its JSON columns hold what the worker (or the browser) stored for its algorithm. */
 export function presentRun(r: RunRow): Run {
   return {
     id: r.id,
@@ -61,10 +57,10 @@ export function presentRun(r: RunRow): Run {
     recipeVersion: r.recipeVersion,
     seed: r.seed,
     progress: { epoch: r.epoch, totalEpochs: r.totalEpochs },
-    history: r.history,
-    metrics: r.metrics ?? null,
-    baseline: r.baseline ?? null,
-    details: r.details ?? null,
+    history: r.history as EpochLog[],
+    metrics: (r.metrics as RunMetrics | null) ?? null,
+    baseline: (r.baseline as RunBaseline | null) ?? null,
+    details: (r.details as RunDetails | null) ?? null,
     error: r.error,
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
@@ -75,7 +71,7 @@ export function presentRun(r: RunRow): Run {
 
 const createRunSchema = z
   .object({
-    algorithm: z.enum(ALGORITHMS, { message: `must be one of ${ALGORITHMS.join(", ")}` }),
+    algorithm: z.enum(ALGORITHM_IDS, { message: `must be one of ${ALGORITHM_IDS.join(", ")}` }),
     params: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -96,11 +92,11 @@ export function createRun(projectId: string, input: unknown): Run {
 }
 
 /** Checks a project can train `algorithm` and resolves its params; the row (queued by the current person, if any) is not stored yet. */
-export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Record<string, unknown>, sweepId: string | null = null): RunRow {
+export function newRunRow(projectId: string, algorithm: AlgorithmId, rawParams: Record<string, unknown>, sweepId: string | null = null): RunRow {
   const db = getDb();
   const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) throw notFound("Project", projectId);
-  const allowed = ALGORITHMS_BY_TASK[project.task];
+  const allowed = algorithmsFor(project.task).map((a) => a.id);
   if (!allowed.includes(algorithm)) {
     throw validation("algorithm", `${algorithm} does not fit a ${project.task} project; use ${allowed.join(" or ")}.`);
   }
@@ -140,24 +136,10 @@ export function newRunRow(projectId: string, algorithm: Algorithm, rawParams: Re
   };
 }
 
-/** The recipe's raw columns and types, which a forecaster's and a recommender's params are resolved against. */
+/** The recipe's raw columns and types on its dataset, which a forecaster's and a recommender's params are resolved against. */
 export function runContext(datasetId: string, spec: RecipeSpec): RunContext {
   const dataset = getDataset(datasetId);
-  const byName = new Map(dataset.columns.map((c) => [c.name, c]));
-  const names = spec.features ?? dataset.columns.map((c) => c.name);
-  const columns = [...new Set(names)].flatMap((name) => {
-    const c = byName.get(name);
-    return c && name !== spec.target ? [{ name, type: c.type }] : [];
-  });
-  const target = byName.get(spec.target);
-  if (!target) throw validation("target", `the recipe's target "${spec.target}" is not a column of the dataset`);
-  return {
-    target: spec.target,
-    targetType: target.type,
-    columns,
-    splitTimeColumn: spec.split.method === "time" ? spec.split.timeColumn : undefined,
-    rows: dataset.rowCount,
-  };
+  return runContextOf(spec, dataset.columns, dataset.rowCount);
 }
 
 export function getRun(id: string): Run {

@@ -9,9 +9,9 @@ import { getSettings } from "@/lib/identity/server/settings";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
+import { ALGORITHM_IDS, getAlgorithm } from "../algorithms/registry";
 import { spaceViolations } from "../param-bounds";
 import { gridSize } from "../sweep-space";
-import { ALGORITHMS } from "../types";
 import { checkRunQuota } from "./quotas";
 import { newRunRow, presentRun, type Run } from "./runs";
 
@@ -21,7 +21,7 @@ const DEFAULT_METRIC = { regression: "r2", classification: "accuracy", forecasti
 
 const sweepSchema = z
   .object({
-    algorithm: z.enum(ALGORITHMS),
+    algorithm: z.enum(ALGORITHM_IDS),
     method: z.enum(["grid", "random"]).default("grid"),
     space: z.record(z.string(), z.array(z.unknown()).min(1, "list at least one value").max(20)).refine((s) => Object.keys(s).length > 0, "name at least one param to search"),
     trials: z.number().int().min(1).optional(),
@@ -90,7 +90,7 @@ export function createSweep(projectId: string, input: unknown): Sweep {
   const body = parseWith(sweepSchema, input);
   const project = getDb().select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) throw notFound("Project", projectId);
-  const bad = spaceViolations(body.algorithm, body.space);
+  const bad = spaceViolations(getAlgorithm(body.algorithm), body.space);
   if (bad.length > 0) throw new AppError("VALIDATION", `${bad[0].field}: ${bad[0].message}`, bad);
   const createdBy = currentPrincipal()?.userId ?? null;
   const { cap, why } = sweepTrialCap(createdBy !== null);

@@ -5,10 +5,12 @@ import { connection } from "next/server";
 import type { Task } from "@/lib/define/tasks";
 import { listRecipeVersions } from "@/lib/prepare/server/recipes";
 import { AppError } from "@/lib/shared/errors";
-import { resolveRunParams, type RunContext } from "@/lib/train/run-params";
+import { algorithmsFor } from "@/lib/train/algorithms/registry";
+import { ACTIVATIONS } from "@/lib/train/algorithms/tabular/params";
+import type { RunContext } from "@/lib/train/run-context";
+import { resolveRunParams } from "@/lib/train/run-params";
 import { listRuns, runContext } from "@/lib/train/server/runs";
 import { sweepTrialCap } from "@/lib/train/server/sweeps";
-import { ACTIVATIONS, type Algorithm } from "@/lib/train/types";
 import type { TrainAlgorithmOption } from "@/components/train-run-form";
 import type { Run } from "@/components/api-types";
 import { buttonClass } from "@/components/button";
@@ -21,23 +23,10 @@ import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Train" };
 
-/** The algorithms that train each task, in the order the form offers them. */
-const TRAINABLE: Record<Task, { name: Algorithm; label: string }[]> = {
-  regression: [
-    { name: "linear", label: "Linear (ridge) regression" },
-    { name: "mlp", label: "MLP (neural network)" },
-  ],
-  classification: [
-    { name: "logistic", label: "Logistic regression" },
-    { name: "mlp", label: "MLP (neural network)" },
-  ],
-  forecasting: [{ name: "forecaster", label: "Forecaster (global neural network)" }],
-  recommendation: [{ name: "recommender", label: "Recommender (item embeddings)" }],
-};
-
-/** Each algorithm with the params the server would train it with here, so the form shows real defaults. */
+/** Each algorithm of the task with the params the server would train it with here, so the form shows real defaults. */
 function algorithmOptions(task: Task, ctx: RunContext | null, contextError: string | null): TrainAlgorithmOption[] {
-  return TRAINABLE[task].map((a) => {
+  return algorithmsFor(task).map(({ id, label }) => {
+    const a = { name: id, label };
     if (!ctx) return { ...a, defaults: {}, defaultsError: contextError ?? undefined };
     try {
       return { ...a, defaults: resolveRunParams(a.name, {}, ctx) };
@@ -52,8 +41,7 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
   await connection();
   const { id } = await params;
   const project = loadProject(id);
-  // The server's Run keeps history, metrics and details loosely typed; the browser type spells out what the worker stores.
-  const runs = listRuns(project.id) as unknown as Run[];
+  const runs: Run[] = listRuns(project.id);
   const latestRecipe = listRecipeVersions(project.id)[0] ?? null;
   let ctx: RunContext | null = null;
   let contextError: string | null = null;

@@ -2,21 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mulberry32 } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
-import type { Matrix } from "./matrix";
-import { initServerBackend } from "./server/backend";
-import {
-  TABULAR_DEFAULTS,
-  type TrainTabularInput,
-  denseWeights,
-  evaluateTabular,
-  linearCoefficients,
-  loadTabular,
-  predictRowFast,
-  resolveTabularParams,
-  serializeTabular,
-  trainTabular,
-} from "./tabular";
-import type { ClassPrediction, EpochLog } from "./types";
+import type { Matrix } from "../../matrix";
+import { initServerBackend } from "../../server/backend";
+import type { ClassPrediction, EpochLog } from "../../types";
+import { denseWeights, linearCoefficients, predictRowFast } from "./dense";
+import { evaluateTabular } from "./model";
+import { resolveTabularParams, TABULAR_DEFAULTS } from "./params";
+import { loadTabular, serializeTabular } from "./save";
+import { trainTabular, type TrainTabularInput } from "./train";
 
 beforeAll(async () => {
   await initServerBackend();

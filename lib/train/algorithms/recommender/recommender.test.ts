@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "@/lib/data/types";
 import { mulberry32 } from "@/lib/prepare/split";
-import { basketsOf, loadRecommender, trainRecommender } from "./recommender";
-import { initServerBackend } from "./server/backend";
-import { plantedBaskets } from "./test-fixtures";
+import { initServerBackend } from "../../server/backend";
+import { plantedBaskets } from "../../test-fixtures";
+import { loadRecommender } from "./model";
+import { basketsOf, trainRecommender } from "./training";
 
 const QUICK = { embeddingDim: 16, epochs: 15, batchSize: 256, earlyStoppingPatience: 5 };
 
