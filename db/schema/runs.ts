@@ -19,7 +19,7 @@ export const runs = sqliteTable(
     epoch: integer().notNull().default(0),
     totalEpochs: integer().notNull().default(0),
     history: text({ mode: "json" }).notNull().$type<unknown[]>(),
-    /** `{validation: {...}, test?: {...}}` in DESIGN.md metric names. */
+    /** `{validation: {...}, test?: {...}}`, each keyed by the task's metric names (METRICS in lib/define/tasks.ts). */
     metrics: text({ mode: "json" }).$type<Record<string, unknown>>(),
     baseline: text({ mode: "json" }).$type<Record<string, unknown>>(),
     /** Task-specific extras: confusion matrix, per-horizon errors, stopped early, best epoch. */

@@ -89,7 +89,7 @@ const INPUT_NOISE_STD = 0.3;
 const LEVEL_WEIGHT_POWER = 1;
 /** Week-of-year (day-of-year) features only once the data spans this many years; with less they just name weeks. */
 const CALENDAR_MIN_SPAN_YEARS = 3;
-/** Rows per predict call: one batched forward pass (STACK.md: the default of 32 is 50× slower). */
+/** Rows per predict call: one batched forward pass (tfjs's default batch of 32 rows is about 50× slower). */
 const PREDICT_CHUNK_ROWS = 8192;
 const MS_PER_DAY = 86_400_000;
 const DAYS_PER_YEAR = 365.25;

@@ -414,7 +414,7 @@ function makeTabularModel(
   };
 }
 
-/** The task's metrics (DESIGN.md names) of a model on some rows. */
+/** The task's metrics (METRICS_BY_TASK in ./metrics.ts) of a model on some rows. */
 export function evaluateTabular(model: TabularModel, x: Matrix, y: number[] | string[]): Metrics {
   if (model.task === "regression") return { ...regressionMetrics(y as number[], model.predictValues(x)) };
   return { ...classificationMetrics(y as string[], model.predictProbabilities(x), model.labels!) };

@@ -25,7 +25,7 @@ export interface TrainCallbacks {
   shouldStop?(): boolean;
 }
 
-/** Metric name → value, names as in DESIGN.md (r2, rmse, mae, mape, accuracy, f1Macro, logLoss, auc, wape, hitRate, ndcg, coverage). */
+/** Metric name → value, names as the REST contract fixes them (r2, rmse, mae, mape, accuracy, f1Macro, logLoss, auc, wape, hitRate, ndcg, coverage). */
 export type Metrics = Record<string, number>;
 
 export type ClassPrediction = { label: string; probabilities: Record<string, number> };
