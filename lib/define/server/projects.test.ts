@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { runs } from "@/db/schema";
+import { recipes, runs } from "@/db/schema";
 import { ingestDataset } from "@/lib/data/server/ingest";
 import { createProject, deleteProject, getProject, listProjects, updateProject } from "./projects";
 
@@ -45,10 +45,13 @@ describe("projects", () => {
     expect(() => createProject({ name: "a", task: "classification", successMetric: "accuracy", successThreshold: 3 })).toThrow(/between 0 and 1/);
   });
 
-  it("marks Train done after a succeeded run and needing attention when the latest run failed", () => {
+  it("marks Train done after a succeeded run and needing attention when the latest run failed", async () => {
+    const ds = await ingestDataset(`runs-${Date.now()}`, csv("x,y\n1,2\n"));
     const p = createProject({ name: "runs", task: "regression" });
+    // The recipe a run names (its foreign key holds): a bare row, as the steps are not what is tested here.
+    getDb().insert(recipes).values({ id: `rcp_${p.id}`, projectId: p.id, version: 1, datasetId: ds.id, spec: {}, createdAt: new Date() }).run();
     const run = (id: string, status: "succeeded" | "failed", at: number) => ({
-      id, projectId: p.id, algorithm: "linear", params: {}, status, location: "server" as const, datasetId: "ds", recipeId: "r",
+      id, projectId: p.id, algorithm: "linear", params: {}, status, location: "server" as const, datasetId: ds.id, recipeId: `rcp_${p.id}`,
       recipeVersion: 1, seed: 1, history: [], error: status === "failed" ? "training diverged" : null, createdAt: new Date(at),
     });
     getDb().insert(runs).values(run(`run_a_${p.id}`, "succeeded", 1000)).run();
