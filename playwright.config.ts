@@ -8,8 +8,6 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./e2e/api/auth-helpers";
  * two runs on one machine never share a server or its data folder. TEST_PORT pins it.
  */
 const PORT = Number((process.env.TEST_PORT ??= String(3200 + (process.pid % 700))));
-/** A local server the URL-import tests serve files from; the workbench may reach only this host. */
-export const FIXTURE_HOST = "localhost:3199";
 
 export default defineConfig({
   testDir: "e2e",
@@ -54,7 +52,6 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       WORKBENCH_DATA_DIR: path.join(os.tmpdir(), `workbench-test-data-${PORT}`),
-      URL_IMPORT_ALLOWED_HOSTS: FIXTURE_HOST,
       MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),
       WORKBENCH_ADMIN_EMAIL: ADMIN_EMAIL,
       WORKBENCH_ADMIN_PASSWORD: ADMIN_PASSWORD,

@@ -7,12 +7,14 @@
  *   BENCH_ONLY=batch npm run bench    only the 1,000,000-row batch job, alone and beside one-row scoring (BENCH_BATCH_ROWS to change)
  *   BENCH_ONLY=catalog npm run bench  only recommendation top-10 over a 50,000-item catalog, in-process
  *   BENCH_ONLY=monitor npm run bench  only the monitor page's reads over a 300,000-row request log beside one-row scoring (BENCH_MONITOR_ROWS to change)
+ *   BENCH_ONLY=drift npm run bench    only drift of a 1,000,000-row window against a 500-row reference, in-process
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { generateCsv } from "./generate";
+import { benchDrift } from "./drift";
 import { benchCatalog, benchServing } from "./serving";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -36,6 +38,7 @@ async function main() {
   if (process.env.BENCH_ONLY === "batch") return benchServing("batch");
   if (process.env.BENCH_ONLY === "monitor") return benchServing("monitor");
   if (process.env.BENCH_ONLY === "catalog") return benchCatalog();
+  if (process.env.BENCH_ONLY === "drift") return benchDrift();
   const file = path.join(dir, "bench.csv");
   console.log(`# ML Workbench bench (${os.cpus().length} cores, node ${process.version})`);
   let t = performance.now();

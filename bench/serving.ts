@@ -2,7 +2,7 @@
  * Issue 4's serving figures, measured against the production server (scripts/server.ts on the built
  * app, with its worker) side by side in one run: a floor route that does no work, one-row
  * scoring, 100-row scoring and recommendation top-10, each at the same concurrency; then
- * recommendation top-10 over a 50,000-item catalog in-process.
+ * recommendation top-10 over a 50,000-item catalog and drift over 1,000,000 rows in-process.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { benchDrift } from "./drift";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3198);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -622,24 +623,6 @@ async function benchMonitorReads(dataDir: string, ep: { name: string; key: strin
     }
     console.log(`${what.padEnd(10)} with no new requests: ${times.map((t) => `${t.toFixed(1)} ms`).join(", ")}`);
   }
-}
-
-/** Issue 6's figure: drift of a 1,000,000-row × 10-feature window against a 500-row reference sample, in-process. */
-async function benchDrift(): Promise<void> {
-  const { driftReport } = await import("@/lib/monitor/drift");
-  const { mulberry32 } = await import("@/lib/prepare/split");
-  const rand = mulberry32(17);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const columns = Array.from({ length: 10 }, (_, j) => ({ name: `f${j}`, type: (j < 8 ? "number" : "category") as "number" | "category" }));
-  const row = (shift: number) => Object.fromEntries(columns.map((c, j) => [c.name, c.type === "number" ? normal() + (j === 0 ? shift : 0) : ["a", "b", "c", "d"][Math.floor(rand() * 4)]]));
-  const reference = Array.from({ length: 500 }, () => row(0));
-  const current = Array.from({ length: 1_000_000 }, () => row(0.5));
-  const t = performance.now();
-  const report = driftReport(columns, reference, current);
-  const ms = performance.now() - t;
-  console.log(
-    `drift, 1,000,000 rows × 10 features vs a 500-row reference   ${(ms / 1000).toFixed(2)} s (goal ≤ 2 s); drifted: ${report.features.filter((f) => f.drifted).map((f) => f.name).join(", ") || "none"} (f0 was shifted by 0.5 std)`,
-  );
 }
 
 /**

@@ -17,7 +17,6 @@ function open(): Db {
   const sqlite = new Database(env.databaseFile);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
   // Two processes write (web server and worker). A deferred transaction that reads and then
@@ -26,9 +25,25 @@ function open(): Db {
   const deferred = db.transaction.bind(db);
   db.transaction = ((fn, config) => deferred(fn, { behavior: "immediate", ...config })) as typeof db.transaction;
   // Fails loudly: a database we cannot migrate is not one to serve from.
-  migrateRacing(() => migrate(db, { migrationsFolder: MIGRATIONS_DIR }));
+  runMigrations(db);
   if (env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES) limitGrowth(sqlite, env.WORKBENCH_FAULT_DB_FULL_AFTER_BYTES);
   return db;
+}
+
+/**
+ * Applies the migrations `db` has not had yet, then checks foreign keys from there on. Not while
+ * migrating (better-sqlite3 checks them by default): a migration that adds one rebuilds the table
+ * (copy, drop, rename), which must keep every row, one that already lost its parent included, and
+ * dropping a table others reference must not delete through their keys. The migrator runs in one
+ * transaction, where a migration's own PRAGMA foreign_keys does nothing.
+ */
+export function runMigrations(db: Db, migrationsFolder = MIGRATIONS_DIR): void {
+  db.$client.pragma("foreign_keys = OFF");
+  try {
+    migrateRacing(() => migrate(db, { migrationsFolder }));
+  } finally {
+    db.$client.pragma("foreign_keys = ON");
+  }
 }
 
 /** Tries of a migration that lost a race; the error of the last one is thrown. */

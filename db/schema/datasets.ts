@@ -23,11 +23,16 @@ export const datasetVersions = sqliteTable(
   (t) => [uniqueIndex("dataset_versions_name_version").on(t.name, t.version)],
 );
 
-/** Raw cell values of a version, one JSON array per row, in file order. */
+/**
+ * Raw cell values of a version, one JSON array per row, in file order. The code deletes a version's
+ * rows first, in batches after a crash (lib/data/server/recover.ts), so the cascade finds none left.
+ */
 export const datasetRows = sqliteTable(
   "dataset_rows",
   {
-    versionId: text().notNull(),
+    versionId: text()
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
     idx: integer().notNull(),
     data: text().notNull(),
   },
@@ -38,7 +43,9 @@ export const datasetRows = sqliteTable(
 export const datasetProfiles = sqliteTable(
   "dataset_profiles",
   {
-    versionId: text().primaryKey(),
+    versionId: text()
+      .primaryKey()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
     profile: text({ mode: "json" }).notNull().$type<unknown>(),
     durationMs: integer().notNull(),
     computedAt: integer({ mode: "timestamp_ms" }).notNull(),

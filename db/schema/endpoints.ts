@@ -3,6 +3,8 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
 /**
  * A deployed model version under a stable name. `modelId` serves every request unless a second
  * version takes `splitPercent` of the traffic (a canary); every answer names the version used.
+ * Only its keys go with it: its jobs, request log, actuals, alert rules and alerts, schedules and
+ * reports name it without a declared reference, as they stay when it is deleted (its history).
  */
 export const endpoints = sqliteTable("endpoints", {
   name: text().primaryKey(),
@@ -28,7 +30,9 @@ export const endpoints = sqliteTable("endpoints", {
 export const endpointKeys = sqliteTable(
   "endpoint_keys",
   {
-    endpointName: text().notNull(),
+    endpointName: text()
+      .notNull()
+      .references(() => endpoints.name, { onDelete: "cascade" }),
     slot: text({ enum: ["primary", "secondary"] }).notNull(),
     hash: text().notNull(),
     /** The first characters of the key, to tell keys apart in the UI. */

@@ -1,6 +1,10 @@
 import { sqliteTable, text, integer, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** A registered model version: an immutable bundle on disk, numbered per name. */
+/**
+ * A registered model version: an immutable bundle on disk, numbered per name. Never deleted; it
+ * stays when its run and project are (an endpoint may serve it), so `runId` and `projectId` are
+ * not declared references.
+ */
 export const models = sqliteTable(
   "models",
   {

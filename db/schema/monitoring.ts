@@ -46,7 +46,9 @@ export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {
     id: text().primaryKey(),
-    ruleId: text().notNull(),
+    ruleId: text()
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
     alertId: text(),
     /** `alert.firing` or `alert.resolved`. */
     event: text().notNull(),

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { reports } from "./reports";
 
 /**
  * A schedule scores the newest version of a named dataset on an endpoint at the times of a cron
@@ -16,8 +17,8 @@ export const schedules = sqliteTable(
     cron: text().notNull(),
     /** An IANA time zone ("Europe/London"); the cron's hours are read there. */
     timezone: text().notNull(),
-    /** A report over this endpoint that the schedule keeps fresh. */
-    reportId: text(),
+    /** A report over this endpoint that the schedule keeps fresh; the link goes when the report is deleted. */
+    reportId: text().references(() => reports.id, { onDelete: "set null" }),
     enabled: integer({ mode: "boolean" }).notNull().default(true),
     /** When the scheduler queues the next job; null while disabled. */
     nextRunAt: integer({ mode: "timestamp_ms" }),

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import {
   columnTypes,
@@ -456,16 +457,26 @@ test.describe("refused uploads: a problem naming the field, nothing created", ()
     await expectNothingCreated(request, name, 1);
   });
 
-  test("a chunked raw body over the limit, with no content-length → 413", async ({ request, baseURL }) => {
+  test("a chunked raw body over the limit, with no content-length → 413, and the connection serves the next request", async ({ request, baseURL }) => {
     const name = uniq("Too big chunked");
     await withVersion1(request, name);
     const row = "1234567890,abcdefghij\n";
     const csv = Buffer.from("a,b\n" + row.repeat(Math.ceil((9 * 1024 * 1024) / row.length)));
     const chunks = [csv.subarray(0, 64 * 1024), csv.subarray(64 * 1024)];
-    const res = await sendChunked(baseURL!, `/api/datasets?name=${encodeURIComponent(name)}`, "POST", { "content-type": "text/csv" }, chunks);
-    expect(res.status, res.body.slice(0, 300)).toBe(413);
-    expect(res.contentType).toContain("application/problem+json");
-    expect(JSON.parse(res.body).errors).toEqual([expect.objectContaining({ field: "file" })]);
+    // One kept-alive connection: the server drains a refused body, so the client reads the 413 and may send on.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const res = await sendChunked(baseURL!, `/api/datasets?name=${encodeURIComponent(name)}`, "POST", { "content-type": "text/csv" }, chunks, agent);
+      expect(res.status, res.body.slice(0, 300)).toBe(413);
+      expect(res.contentType).toContain("application/problem+json");
+      expect(JSON.parse(res.body).errors).toEqual([expect.objectContaining({ field: "file" })]);
+      expect(res.connection).not.toBe("close");
+      const next = await sendChunked(baseURL!, `/api/datasets?name=${encodeURIComponent(name)}`, "GET", {}, [], agent);
+      expect(next.status, next.body.slice(0, 300)).toBe(200);
+      expect(next.reusedSocket).toBe(true);
+    } finally {
+      agent.destroy();
+    }
     await expectNothingCreated(request, name, 1);
   });
 

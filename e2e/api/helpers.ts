@@ -210,7 +210,8 @@ export function nullCounts(columns: Column[]): Record<string, number> {
 
 /**
  * Sends a body in chunks with `transfer-encoding: chunked` and no content-length, so the
- * server only learns the size while reading. Resolves with status, content type and body.
+ * server only learns the size while reading. Resolves with status, content type and body, and
+ * whether the request went out on a connection `agent` kept from an earlier one.
  */
 export function sendChunked(
   baseURL: string,
@@ -218,17 +219,24 @@ export function sendChunked(
   method: string,
   headers: Record<string, string>,
   chunks: (string | Buffer)[],
-): Promise<{ status: number; contentType: string; body: string }> {
+  agent?: http.Agent,
+): Promise<{ status: number; contentType: string; connection: string; body: string; reusedSocket: boolean }> {
   return new Promise((resolve, reject) => {
     let answered = false;
     // As the editor, like the `request` fixture, unless the test sends its own credentials.
     const auth = process.env.WB_EDITOR_TOKEN && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization") ? { authorization: `Bearer ${process.env.WB_EDITOR_TOKEN}` } : {};
-    const req = http.request(new URL(path, baseURL), { method, headers: { ...auth, ...headers } }, (res) => {
+    const req = http.request(new URL(path, baseURL), { method, headers: { ...auth, ...headers }, agent }, (res) => {
       answered = true;
       const parts: Buffer[] = [];
       res.on("data", (c: Buffer) => parts.push(c));
       res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: Buffer.concat(parts).toString("utf8") }),
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers["content-type"] ?? ""),
+          connection: String(res.headers.connection ?? ""),
+          body: Buffer.concat(parts).toString("utf8"),
+          reusedSocket: req.reusedSocket,
+        }),
       );
       res.on("error", reject);
     });

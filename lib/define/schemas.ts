@@ -14,7 +14,7 @@ const base = {
   datasetId: z.string().min(1).nullable().optional(),
 };
 
-/** The metric must be one of the task's (DESIGN.md metric names). */
+/** The metric must be one of the task's (METRICS in ./tasks.ts). */
 function checkMetric(v: { task?: (typeof TASKS)[number]; successMetric?: string | null }, ctx: z.RefinementCtx) {
   if (!v.task || !v.successMetric) return;
   const names = METRICS[v.task].map((m) => m.name);

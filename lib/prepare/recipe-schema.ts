@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The recipe contract (DESIGN.md, "Shapes the contract fixes"). Browser-safe: the
+ * The recipe contract (every step names its columns as a list). Browser-safe: the
  * recipe builder, the route handlers and the fitting code share these schemas.
  */
 const columns = z.array(z.string().min(1)).min(1, "name at least one column");

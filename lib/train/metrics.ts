@@ -2,7 +2,7 @@ import { AppError } from "@/lib/shared/errors";
 import type { Recommendation } from "./types";
 
 /**
- * The metrics of every task (names fixed by DESIGN.md), on plain arrays. Pure and isomorphic:
+ * The metrics of every task (names fixed by the REST contract), on plain arrays. Pure and isomorphic:
  * the train page, the server run, the batch job and monitoring compute them with this code.
  * A metric that cannot be defined on the given rows (MAPE when every true value is 0) is NaN;
  * it is stored as null in JSON.

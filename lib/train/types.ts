@@ -19,7 +19,7 @@ export interface TrainCallbacks {
   shouldStop?(): boolean;
 }
 
-/** Metric name → value (r2, rmse, mae, mape, accuracy, f1Macro, logLoss, auc, wape, hitRate, ndcg, coverage). */
+/** Metric name → value, names as the REST contract fixes them (r2, rmse, mae, mape, accuracy, f1Macro, logLoss, auc, wape, hitRate, ndcg, coverage). */
 export type Metrics = Record<string, number>;
 
 export type ClassPrediction = { label: string; probabilities: Record<string, number> };

@@ -12,7 +12,7 @@ const dataDir = vi.hoisted(() => {
 });
 
 import { getDb } from "@/db/client";
-import { endpoints, jobs, runs } from "@/db/schema";
+import { datasetVersions, endpoints, jobs, projects, recipes, runs } from "@/db/schema";
 import { claimNextJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
 import { processIdentity } from "@/lib/shared/server/proc";
 import { claimNextRun, failInterruptedRuns } from "@/lib/train/server/runs";
@@ -23,11 +23,22 @@ let clock = Date.UTC(2026, 0, 1);
 /** Each claim a millisecond after the last: the order below does not depend on how fast this runs. */
 const tick = () => vi.setSystemTime((clock += 1000));
 
+/** The project, dataset version and recipe a run names (their foreign keys hold): bare rows, made once. */
+function runParents(projectId: string): { datasetId: string; recipeId: string } {
+  const db = getDb();
+  const now = new Date();
+  db.insert(datasetVersions).values({ id: "ds_fair", name: "fair", version: 1, status: "ready", sourceKind: "upload", source: "d.csv", format: "csv", columns: [], createdAt: now }).onConflictDoNothing().run();
+  db.insert(projects).values({ id: projectId, name: projectId, task: "regression", createdAt: now, updatedAt: now }).onConflictDoNothing().run();
+  db.insert(recipes).values({ id: `rc_${projectId}`, projectId, version: 1, datasetId: "ds_fair", spec: {}, createdAt: now }).onConflictDoNothing().run();
+  return { datasetId: "ds_fair", recipeId: `rc_${projectId}` };
+}
+
 function queueRun(id: string, projectId: string) {
+  const parents = runParents(projectId);
   tick();
   getDb()
     .insert(runs)
-    .values({ id, projectId, algorithm: "linear", params: {}, status: "queued", location: "server", datasetId: "ds", recipeId: "rc", recipeVersion: 1, seed: 1, history: [], createdAt: new Date() })
+    .values({ id, projectId, algorithm: "linear", params: {}, status: "queued", location: "server", ...parents, recipeVersion: 1, seed: 1, history: [], createdAt: new Date() })
     .run();
 }
 

@@ -149,7 +149,7 @@ async function request(u: URL, targets: ResolvedAddress[], deadline: Deadline) {
 
 function sanitizeFileName(name: string): string | undefined {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
+  // Control characters (U+0000–U+001F and DEL) go: the name is shown on pages and written to logs.
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
   if (!clean || clean === "." || clean === "..") return undefined;
   return clean;

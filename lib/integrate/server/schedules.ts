@@ -25,7 +25,7 @@ const nameSchema = z.string().trim().min(1).max(200);
 const fields = {
   name: nameSchema,
   endpoint: z.string().min(1),
-  /** A dataset name; `datasetName` is the same field under the name DESIGN.md's table uses. */
+  /** A dataset name; `datasetName` is the same field under the name the REST contract first gave it (still accepted). */
   dataset: z.string().trim().min(1),
   datasetName: z.string().trim().min(1),
   cron: z.string().trim().min(1),
@@ -43,7 +43,7 @@ export interface Schedule {
   name: string;
   endpoint: string;
   dataset: string;
-  /** The same as `dataset`, under DESIGN.md's name. */
+  /** The same as `dataset`, under the contract's first name for it. */
   datasetName: string;
   cron: string;
   timezone: string;

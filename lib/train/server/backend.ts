@@ -5,7 +5,7 @@ import { chooseBackend } from "../backend";
 
 /**
  * The tfjs backend of Node (server runs, batch jobs, tests): wasm with SIMD, 5–8× faster than
- * cpu for batched prediction (STACK.md), falling back to cpu when wasm cannot start.
+ * cpu for batched prediction, falling back to cpu when wasm cannot start.
  * Importing "@tensorflow/tfjs-backend-wasm" registers the backend; it still has to be told
  * where its .wasm files are, as a directory with a trailing slash.
  */

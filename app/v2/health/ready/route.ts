@@ -1,10 +1,10 @@
-import { getDb } from "@/db/client";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods } from "@/lib/shared/http";
+import { checkHealth } from "@/lib/shared/server/health";
 
 /** V2 readiness: the database answers. */
 export const GET = handle(() => {
-  getDb().$client.prepare("select 1").get();
+  checkHealth();
   return json({ ready: true });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * Import boundaries (`npm run lint:deps`). The steps of the process, in order: each step's code
+ * may use the steps before it, never one after it. lib/shared, lib/identity (who may do what) and
+ * db are beneath every step; lib/samples (the demo projects, made through every step), app and
+ * components are above them.
+ */
+const STEPS = ["define", "data", "prepare", "train", "integrate", "monitor"];
+
+/** A test may set up what it needs through any step. */
+const TESTS = "\\.test\\.tsx?$|\\.fixture\\.ts$";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    ...STEPS.slice(0, -1).map((step, i) => ({
+      name: `${step}-not-later-steps`,
+      comment: `${step} is step ${i + 1}: it may use ${["shared", ...STEPS.slice(0, i)].join(", ")}, never a later step (${STEPS.slice(i + 1).join(", ")}).`,
+      severity: "error",
+      from: { path: `^lib/${step}/`, pathNot: TESTS },
+      to: { path: `^lib/(${STEPS.slice(i + 1).join("|")})/` },
+    })),
+    {
+      name: "shared-not-steps",
+      comment: "lib/shared is beneath every step: it imports none of them (nor the demo samples).",
+      severity: "error",
+      from: { path: "^lib/shared/", pathNot: TESTS },
+      to: { path: `^lib/(${STEPS.join("|")}|samples)/` },
+    },
+    {
+      name: "identity-not-steps",
+      comment: "lib/identity (people, roles, the access table) is beneath every step: it imports none of them.",
+      severity: "error",
+      from: { path: "^lib/identity/", pathNot: TESTS },
+      to: { path: `^lib/(${STEPS.join("|")}|samples)/` },
+    },
+    {
+      name: "components-not-server",
+      comment: "Components run in the browser: from server code (any server/ folder, db) they import types only.",
+      severity: "error",
+      from: { path: "^components/" },
+      to: { path: "(^|/)server/|^db/", dependencyTypesNot: ["type-only", "type-import"] },
+    },
+    {
+      name: "app-not-db",
+      comment: "Pages and route handlers reach the database through lib, never db itself (types excepted).",
+      severity: "error",
+      from: { path: "^app/" },
+      to: { path: "^db/", dependencyTypesNot: ["type-only", "type-import"] },
+    },
+    {
+      name: "no-circular",
+      comment: "A cycle of imports: the modules cannot be understood (or loaded) one before the other.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(node_modules|\\.next|data|test-results|public)/" },
+    // Type-only imports are seen (as "type-only"), so the rules above can let them through.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      mainFields: ["module", "main", "types", "typings"],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
