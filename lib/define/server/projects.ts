@@ -4,7 +4,7 @@ import { projects, recipes, datasetVersions, runs, type ProjectRow } from "@/db/
 import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
-import type { ColumnInfo } from "@/lib/data/types";
+import type { ColumnInfo } from "@/lib/shared/columns";
 import {
   checkMetric,
   createProjectSchema,
