@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
@@ -28,6 +29,21 @@ describe("problem details", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST, OPTIONS");
     expect(await res.json()).toMatchObject({ status: 405, errors: [{ field: "method" }] });
+  });
+
+  it("answers a foreign key broken by a concurrent delete as a 409 conflict, not a 500", async () => {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    db.exec("CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (id TEXT, parent_id TEXT REFERENCES parent(id))");
+    let thrown: unknown;
+    try {
+      db.prepare("INSERT INTO child VALUES ('c', 'gone')").run();
+    } catch (e) {
+      thrown = e;
+    }
+    const res = errorResponse(thrown);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ status: 409, title: "Conflict" });
   });
 
   it("hides internal messages of unexpected errors", async () => {

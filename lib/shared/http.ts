@@ -77,6 +77,11 @@ export function errorAnswer(e: unknown): Answer {
     if (e.retryAfterSeconds !== undefined) answer.headers["retry-after"] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
     return answer;
   }
+  // A row that names another (a dataset version, a recipe) that was deleted meanwhile, or a delete of a row others still name:
+  // a race with another request, not a fault of the server.
+  if ((e as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
+    return problemAnswer("CONFLICT", "What this request refers to was changed by another request meanwhile (deleted, or still in use); read it again and retry.");
+  }
   // Internal messages are logged, not sent.
   console.error("[workbench] unhandled error", e);
   return problemAnswer("INTERNAL", "Something went wrong on the server; it has been logged.");

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { alerts, endpoints, projects, runs } from "@/db/schema";
+import { alertRules, alerts, endpoints, projects, runs } from "@/db/schema";
 import { ingestDataset } from "@/lib/data/server/ingest";
 import { createProject, getProject, updateProject } from "@/lib/define/server/projects";
 import { newId } from "@/lib/shared/ids";
@@ -25,7 +25,7 @@ describe("a project's steps, each step answering for its own", () => {
     updateProject(p.id, { datasetId: v1.id, target: "price" });
     expect(steps()).toMatchObject({ steps: { define: "done", data: "done", prepare: "not-started" }, stepNotes: {} });
 
-    await saveRecipe(p.id, { datasetId: v1.id, target: "price", steps: [], split: { method: "random", validation: 0.2, seed: 1 } });
+    const recipe = await saveRecipe(p.id, { datasetId: v1.id, target: "price", steps: [], split: { method: "random", validation: 0.2, seed: 1 } });
     expect(steps().steps.prepare).toBe("done");
     const v2 = await ingestDataset(`steps-${newId("t")}`, csv(rowsCsv));
     updateProject(p.id, { datasetId: v2.id });
@@ -34,7 +34,7 @@ describe("a project's steps, each step answering for its own", () => {
     const now = new Date();
     getDb()
       .insert(runs)
-      .values({ id: newId("run"), projectId: p.id, algorithm: "linear", params: {}, status: "succeeded", location: "server", datasetId: v1.id, recipeId: "r", recipeVersion: 1, seed: 1, history: [], createdAt: now })
+      .values({ id: newId("run"), projectId: p.id, algorithm: "linear", params: {}, status: "succeeded", location: "server", datasetId: v1.id, recipeId: recipe.id, recipeVersion: recipe.version, seed: 1, history: [], createdAt: now })
       .run();
     expect(steps().steps.train).toBe("done");
 
@@ -42,11 +42,19 @@ describe("a project's steps, each step answering for its own", () => {
     getDb().insert(endpoints).values({ name: endpoint, mode: "realtime", modelId: "m", projectId: p.id, corsOrigins: [], maxRows: 10, createdAt: now, updatedAt: now }).run();
     expect(steps().steps).toMatchObject({ deploy: "done", monitor: "not-started" });
 
-    getDb().insert(alerts).values({ id: newId("alr"), ruleId: "rule", endpointName: endpoint, kind: "drift", state: "firing", firedAt: now }).run();
+    const ruleId = newId("rul");
+    getDb().insert(alertRules).values({ id: ruleId, endpointName: endpoint, kind: "drift", windowMinutes: 60, createdAt: now }).run();
+    getDb().insert(alerts).values({ id: newId("alr"), ruleId, endpointName: endpoint, kind: "drift", state: "firing", firedAt: now }).run();
     expect(steps()).toMatchObject({ steps: { monitor: "attention" }, stepNotes: { monitor: `A drift alert is firing on endpoint ${endpoint}.` } });
 
-    // The attached version gone (the project keeps its id).
-    getDb().update(projects).set({ datasetId: "ds_gone" }).where(eq(projects.id, p.id)).run();
+    // The attached version gone (the project keeps its id): a data folder from before the foreign keys held.
+    const sqlite = getDb().$client;
+    sqlite.pragma("foreign_keys = OFF");
+    try {
+      getDb().update(projects).set({ datasetId: "ds_gone" }).where(eq(projects.id, p.id)).run();
+    } finally {
+      sqlite.pragma("foreign_keys = ON");
+    }
     expect(steps()).toMatchObject({ steps: { data: "attention" }, stepNotes: { data: "The attached dataset version no longer exists." } });
   });
 
