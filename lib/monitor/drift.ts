@@ -6,7 +6,7 @@
  */
 import { coerceCell, isMissing } from "@/lib/data/infer";
 import type { Cell, ColumnType, Row } from "@/lib/data/types";
-import { sortNumbers } from "@/lib/prepare/profile";
+import { sortNumbers, std } from "@/lib/shared/stats";
 import {
   chiSquaredTest,
   type CategoryCounts,
@@ -15,7 +15,6 @@ import {
   psiCategorical,
   psiSorted,
   rankOf,
-  std,
   wassersteinSorted,
 } from "./stats";
 

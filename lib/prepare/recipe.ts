@@ -1,5 +1,6 @@
 import type { Cell, ColumnInfo, ColumnType, Row } from "@/lib/data/types";
 import { AppError, type FieldError } from "@/lib/shared/errors";
+import { mean, median } from "@/lib/shared/stats";
 import type { RecipeStep, SplitSpec } from "./recipe-schema";
 import { toTimestamp } from "./split";
 
@@ -528,16 +529,6 @@ export function validateRecipe(spec: RecipeInput & { split?: SplitSpec }, column
 
 // ---------------------------------------------------------------------------------------------
 // Fitting
-
-function mean(values: number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** The most frequent value, typed as in the data; ties go to the smallest value so the fit is deterministic. */
 function mode(rows: Row[], column: string): Cell {
