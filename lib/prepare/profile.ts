@@ -4,8 +4,8 @@
  * path allocates nothing per cell (typed arrays and counters only).
  */
 import type { Cell, ColumnType } from "@/lib/data/types";
+import { mulberry32 as createRandom } from "@/lib/shared/random";
 import { quantileOfSorted, sortNumbers } from "@/lib/shared/stats";
-import { mulberry32 as createRandom } from "./split";
 
 export interface NumericStats {
   min: number;

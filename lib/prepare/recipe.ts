@@ -1,8 +1,11 @@
 import type { Cell, ColumnInfo, ColumnType, Row } from "@/lib/data/types";
+import { cellToNumber as toNumber, ownCell, setCell, toTimestamp } from "@/lib/shared/cells";
 import { AppError, type FieldError } from "@/lib/shared/errors";
 import { mean, median } from "@/lib/shared/stats";
 import type { RecipeStep, SplitSpec } from "./recipe-schema";
-import { toTimestamp } from "./split";
+
+// Its home is lib/shared/cells.ts; lib/train/matrix.ts still imports it from here.
+export { cellToNumber as toNumber } from "@/lib/shared/cells";
 
 /**
  * The recipe of the "prepare" step: check it against a dataset's columns, fit it on the
@@ -105,31 +108,13 @@ export const lagColumnName = (column: string, lag: number) => `${column}_lag${la
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-/** Own properties only, so a column named "constructor" never reads Object.prototype. */
+/** Own properties only, so a column named "constructor" never reads Object.prototype; an absent cell is null. */
 function readCell(row: Row, name: string): Cell {
-  const value = Object.hasOwn(row, name) ? row[name] : undefined;
-  return value === undefined ? null : value;
-}
-
-/** Defines rather than assigns, so even a column named "__proto__" becomes a plain cell. */
-function setCell(row: Row, name: string, value: Cell): void {
-  if (name === "__proto__") Object.defineProperty(row, name, { value, writable: true, enumerable: true, configurable: true });
-  else row[name] = value;
+  return ownCell(row, name) ?? null;
 }
 
 function isMissing(cell: Cell | undefined): boolean {
   return cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
-}
-
-/** A finite number from a cell (booleans as 0/1); numeric strings count so a loosely typed serving request still works. */
-export function toNumber(cell: Cell | undefined): number | null {
-  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
-  if (typeof cell === "boolean") return cell ? 1 : 0;
-  if (typeof cell === "string" && cell.trim() !== "") {
-    const n = Number(cell);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
 }
 
 function toBoolean(cell: Cell | undefined): boolean | null {
