@@ -2,6 +2,7 @@ import { connection } from "next/server";
 import { listProjects } from "@/lib/define/server/projects";
 import { withSteps } from "@/lib/steps/state";
 import { NewProjectForm } from "@/components/new-project-form";
+import { PageHeader } from "@/components/page-header";
 import { ProjectList } from "@/components/project-list";
 import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass } from "@/components/styles";
@@ -13,14 +14,12 @@ export default async function HomePage() {
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <section aria-labelledby="projects-heading">
-        <div className="mb-5">
-          <h1 id="projects-heading" className="text-2xl font-semibold tracking-tight">
-            Projects
-          </h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Each project walks the loop: define, get data, prepare, train, integrate, monitor — and back to new data.
-          </p>
-        </div>
+        <PageHeader
+          id="projects-heading"
+          title="Projects"
+          intro="Each project walks the loop: define, get data, prepare, train, integrate, monitor — and back to new data."
+          className="mb-5"
+        />
         <ProjectList initialProjects={projects} />
       </section>
       <Can

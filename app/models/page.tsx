@@ -4,6 +4,7 @@ import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
 import { ModelImportForm } from "@/components/model-import-form";
 import { ModelRegistry } from "@/components/model-registry";
+import { PageHeader } from "@/components/page-header";
 import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass, sectionTitleClass } from "@/components/styles";
 import { Can } from "@/components/viewer-context";
@@ -17,14 +18,12 @@ export default async function ModelsPage() {
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <section aria-labelledby="models-heading">
-        <div className="mb-5">
-          <h1 id="models-heading" className="text-2xl font-semibold tracking-tight">
-            Models
-          </h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere.
-          </p>
-        </div>
+        <PageHeader
+          id="models-heading"
+          title="Models"
+          intro="Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere."
+          className="mb-5"
+        />
         <ModelRegistry initialItems={items} projectNames={projectNames} />
       </section>
       <Can
