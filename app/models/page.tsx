@@ -4,7 +4,7 @@ import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
 import { ModelImportForm } from "@/components/model-import-form";
 import { ModelRegistry } from "@/components/model-registry";
-import { PageHeader } from "@/components/page-header";
+import { ListPage, SideColumn } from "@/components/page-header";
 import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass, sectionTitleClass } from "@/components/styles";
 import { Can } from "@/components/viewer-context";
@@ -16,33 +16,31 @@ export default async function ModelsPage() {
   const items = listModels();
   const projectNames = Object.fromEntries(listProjects().map((p) => [p.id, p.name]));
   return (
-    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <section aria-labelledby="models-heading">
-        <PageHeader
-          id="models-heading"
-          title="Models"
-          intro="Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere."
-          className="mb-5"
-        />
-        <ModelRegistry initialItems={items} projectNames={projectNames} />
-      </section>
-      <Can
-        least="editor"
-        otherwise={
-          <aside className="lg:pt-[3.75rem]">
-            <ReadOnlyNote what="import, register or download models" />
-          </aside>
-        }
-      >
-        <aside className="lg:pt-[3.75rem]" aria-labelledby="import-heading">
-          <div className={`${cardClass} p-5`}>
-            <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
-              Import a bundle
-            </h2>
-            <ModelImportForm />
-          </div>
-        </aside>
-      </Can>
-    </div>
+    <ListPage
+      id="models-heading"
+      title="Models"
+      intro="Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere."
+      side={
+        <Can
+          least="editor"
+          otherwise={
+            <SideColumn>
+              <ReadOnlyNote what="import, register or download models" />
+            </SideColumn>
+          }
+        >
+          <SideColumn labelledBy="import-heading">
+            <div className={`${cardClass} p-5`}>
+              <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
+                Import a bundle
+              </h2>
+              <ModelImportForm />
+            </div>
+          </SideColumn>
+        </Can>
+      }
+    >
+      <ModelRegistry initialItems={items} projectNames={projectNames} />
+    </ListPage>
   );
 }
