@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { listDatasets } from "@/lib/data/server/datasets";
 import { DatasetAddPanel } from "@/components/dataset-add-panel";
 import { DatasetCatalog } from "@/components/dataset-catalog";
-import { ListPage, SideColumn } from "@/components/page-header";
+import { ListPage, SideColumn } from "@/components/list-page";
 
 export const metadata: Metadata = { title: "Datasets" };
 

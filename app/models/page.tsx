@@ -2,12 +2,10 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
+import { EditorSideColumn, ListPage } from "@/components/list-page";
 import { ModelImportForm } from "@/components/model-import-form";
 import { ModelRegistry } from "@/components/model-registry";
-import { ListPage, SideColumn } from "@/components/page-header";
-import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass, sectionTitleClass } from "@/components/styles";
-import { Can } from "@/components/viewer-context";
 
 export const metadata: Metadata = { title: "Models" };
 
@@ -21,23 +19,14 @@ export default async function ModelsPage() {
       title="Models"
       intro="Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere."
       side={
-        <Can
-          least="editor"
-          otherwise={
-            <SideColumn>
-              <ReadOnlyNote what="import, register or download models" />
-            </SideColumn>
-          }
-        >
-          <SideColumn labelledBy="import-heading">
-            <div className={`${cardClass} p-5`}>
-              <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
-                Import a bundle
-              </h2>
-              <ModelImportForm />
-            </div>
-          </SideColumn>
-        </Can>
+        <EditorSideColumn labelledBy="import-heading" readOnly="import, register or download models">
+          <div className={`${cardClass} p-5`}>
+            <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
+              Import a bundle
+            </h2>
+            <ModelImportForm />
+          </div>
+        </EditorSideColumn>
       }
     >
       <ModelRegistry initialItems={items} projectNames={projectNames} />
