@@ -1,45 +1,31 @@
 import { connection } from "next/server";
 import { listProjects } from "@/lib/define/server/projects";
 import { withSteps } from "@/lib/steps/state";
+import { EditorSideColumn, ListPage } from "@/components/list-page";
 import { NewProjectForm } from "@/components/new-project-form";
 import { ProjectList } from "@/components/project-list";
-import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass } from "@/components/styles";
-import { Can } from "@/components/viewer-context";
 
 export default async function HomePage() {
   await connection();
   const projects = listProjects().map(withSteps);
   return (
-    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <section aria-labelledby="projects-heading">
-        <div className="mb-5">
-          <h1 id="projects-heading" className="text-2xl font-semibold tracking-tight">
-            Projects
-          </h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Each project walks the loop: define, get data, prepare, train, integrate, monitor — and back to new data.
-          </p>
-        </div>
-        <ProjectList initialProjects={projects} />
-      </section>
-      <Can
-        least="editor"
-        otherwise={
-          <aside className="lg:pt-[3.75rem]">
-            <ReadOnlyNote what="start or change projects" />
-          </aside>
-        }
-      >
-        <aside aria-labelledby="new-project-heading" className="lg:pt-[3.75rem]">
+    <ListPage
+      id="projects-heading"
+      title="Projects"
+      intro="Each project walks the loop: define, get data, prepare, train, integrate, monitor — and back to new data."
+      side={
+        <EditorSideColumn labelledBy="new-project-heading" readOnly="start or change projects">
           <div className={`${cardClass} p-5 lg:sticky lg:top-20`}>
             <h2 id="new-project-heading" className="mb-4 text-base font-semibold">
               New project
             </h2>
             <NewProjectForm />
           </div>
-        </aside>
-      </Can>
-    </div>
+        </EditorSideColumn>
+      }
+    >
+      <ProjectList initialProjects={projects} />
+    </ListPage>
   );
 }

@@ -4,7 +4,7 @@
  */
 export async function benchDrift(): Promise<void> {
   const { driftReport } = await import("@/lib/monitor/drift");
-  const { mulberry32 } = await import("@/lib/prepare/split");
+  const { mulberry32 } = await import("@/lib/shared/random");
   const rand = mulberry32(17);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const columns = Array.from({ length: 10 }, (_, j) => ({ name: `f${j}`, type: (j < 8 ? "number" : "category") as "number" | "category" }));

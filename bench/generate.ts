@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { once } from "node:events";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 
 /** Column kinds of the generated file: 20 columns covering every inferred type. */
 const HEADER = [

@@ -101,7 +101,7 @@ async function benchTraining() {
   const { initServerBackend } = await import("@/lib/train/server/backend");
   const { trainTabular } = await import("@/lib/train/algorithms/tabular/train");
   const { TABULAR_DEFAULTS } = await import("@/lib/train/algorithms/tabular/params");
-  const { mulberry32 } = await import("@/lib/prepare/split");
+  const { mulberry32 } = await import("@/lib/shared/random");
   const backend = await initServerBackend();
   const rand = mulberry32(1);
   const make = (rows: number) => {

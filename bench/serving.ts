@@ -253,7 +253,7 @@ export async function benchCatalog(): Promise<void> {
   const tf = await import("@tensorflow/tfjs");
   const { initServerBackend } = await import("@/lib/train/server/backend");
   const { loadRecommender } = await import("@/lib/train/algorithms/recommender/model");
-  const { mulberry32 } = await import("@/lib/prepare/split");
+  const { mulberry32 } = await import("@/lib/shared/random");
   await initServerBackend();
   const rand = mulberry32(3);
   const dim = 32;

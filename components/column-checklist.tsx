@@ -1,10 +1,11 @@
 "use client";
 
+import type { ColumnType } from "./api-types";
 import { checkboxClass } from "./styles";
 
 export interface ColumnOption {
   name: string;
-  type: string;
+  type: ColumnType;
 }
 
 export interface ColumnChecklistProps {

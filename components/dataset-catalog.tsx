@@ -8,6 +8,7 @@ import { formatBytes, formatCount, formatDate } from "./format";
 import { datasetListQuery } from "./queries";
 import { EmptyState } from "./empty-state";
 import { groupVersions } from "./group-versions";
+import { VersionGroupCard } from "./version-group-card";
 
 export interface DatasetCatalogProps {
   initialItems: DatasetVersion[];
@@ -29,64 +30,57 @@ export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
   const groups = groupVersions(items);
   return (
     <div className="space-y-5">
-      {groups.map(([name, sorted]) => {
-        return (
-          <section key={name} aria-label={name} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
-            <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-100 px-5 py-3">
-              <h2 className="font-semibold">
-                <Link href={`/datasets/${encodeURIComponent(sorted[0].id)}`} className="hover:text-indigo-700 hover:underline">
-                  {name}
-                </Link>
-              </h2>
-              <p className="text-xs text-slate-500">
-                {sorted.length} {sorted.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
-              </p>
-            </header>
-            <div className="overflow-x-auto">
-              <table className="w-full min-w-[40rem] table-fixed text-sm">
-                <caption className="sr-only">Versions of {name}</caption>
-                <colgroup>
-                  <col className="w-20" />
-                  <col className="w-24" />
-                  <col className="w-24" />
-                  <col className="w-24" />
-                  <col />
-                  <col className="w-56" />
-                </colgroup>
-                <thead className="bg-slate-50 text-left text-xs text-slate-500">
-                  <tr>
-                    <th scope="col" className="px-5 py-2 font-medium">Version</th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">Rows</th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">Columns</th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">Size</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Source</th>
-                    <th scope="col" className="px-5 py-2 font-medium">Created</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {sorted.map((v) => (
-                    <tr key={v.id} className="hover:bg-slate-50">
-                      <td className="px-5 py-2">
-                        <Link href={`/datasets/${encodeURIComponent(v.id)}`} className="font-medium text-indigo-700 hover:underline">
-                          v{v.version}
-                        </Link>
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">{formatCount(v.rowCount)}</td>
-                      <td className="px-3 py-2 text-right tabular-nums">{v.columns.length}</td>
-                      <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
-                      <td className="truncate px-3 py-2 text-slate-600" title={v.source}>
-                        <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">{SOURCE_LABELS[v.sourceKind]}</span>
-                        {v.source}
-                      </td>
-                      <td className="px-5 py-2 whitespace-nowrap text-slate-600">{formatDate(v.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        );
-      })}
+      {groups.map(([name, sorted]) => (
+        <VersionGroupCard
+          key={name}
+          name={name}
+          title={
+            <Link href={`/datasets/${encodeURIComponent(sorted[0].id)}`} className="hover:text-indigo-700 hover:underline">
+              {name}
+            </Link>
+          }
+          versions={sorted}
+          tableClassName="w-full min-w-[40rem] table-fixed text-sm"
+        >
+          <colgroup>
+            <col className="w-20" />
+            <col className="w-24" />
+            <col className="w-24" />
+            <col className="w-24" />
+            <col />
+            <col className="w-56" />
+          </colgroup>
+          <thead className="bg-slate-50 text-left text-xs text-slate-500">
+            <tr>
+              <th scope="col" className="px-5 py-2 font-medium">Version</th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">Rows</th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">Columns</th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">Size</th>
+              <th scope="col" className="px-3 py-2 font-medium">Source</th>
+              <th scope="col" className="px-5 py-2 font-medium">Created</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {sorted.map((v) => (
+              <tr key={v.id} className="hover:bg-slate-50">
+                <td className="px-5 py-2">
+                  <Link href={`/datasets/${encodeURIComponent(v.id)}`} className="font-medium text-indigo-700 hover:underline">
+                    v{v.version}
+                  </Link>
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatCount(v.rowCount)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{v.columns.length}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
+                <td className="truncate px-3 py-2 text-slate-600" title={v.source}>
+                  <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">{SOURCE_LABELS[v.sourceKind]}</span>
+                  {v.source}
+                </td>
+                <td className="px-5 py-2 whitespace-nowrap text-slate-600">{formatDate(v.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </VersionGroupCard>
+      ))}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { modelBundleUrl, modelListQuery } from "./queries";
 import { metricLabel } from "./run-metrics";
 import { EmptyState } from "./empty-state";
 import { groupVersions } from "./group-versions";
+import { VersionGroupCard } from "./version-group-card";
 import { Can } from "./viewer-context";
 
 export interface ModelRegistryProps {
@@ -61,40 +62,27 @@ export function ModelRegistry({ initialItems, projectNames }: ModelRegistryProps
   const groups = groupVersions(items);
   return (
     <div className="space-y-5">
-      {groups.map(([name, sorted]) => {
-        return (
-          <section key={name} aria-label={name} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
-            <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-100 px-5 py-3">
-              <h2 className="font-semibold">{name}</h2>
-              <p className="text-xs text-slate-500">
-                {sorted.length} {sorted.length === 1 ? "version" : "versions"} · latest v{sorted[0].version}
-              </p>
-            </header>
-            <div className="overflow-x-auto">
-              <table className="w-full min-w-[48rem] text-sm">
-                <caption className="sr-only">Versions of {name}</caption>
-                <thead className="bg-slate-50 text-left text-xs text-slate-500">
-                  <tr>
-                    {VERSION_COLUMNS.map((c, i) => (
-                      <th key={c} scope="col" className={`${i === 0 ? "px-5" : "px-3"} py-2 font-medium`}>
-                        {c}
-                      </th>
-                    ))}
-                    <th scope="col" className="px-5 py-2 text-right font-medium">
-                      <span className="sr-only">Download</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {sorted.map((m) => (
-                    <ModelVersionRow key={m.id} model={m} projectName={m.projectId ? projectNames[m.projectId] : undefined} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        );
-      })}
+      {groups.map(([name, sorted]) => (
+        <VersionGroupCard key={name} name={name} versions={sorted} tableClassName="w-full min-w-[48rem] text-sm">
+          <thead className="bg-slate-50 text-left text-xs text-slate-500">
+            <tr>
+              {VERSION_COLUMNS.map((c, i) => (
+                <th key={c} scope="col" className={`${i === 0 ? "px-5" : "px-3"} py-2 font-medium`}>
+                  {c}
+                </th>
+              ))}
+              <th scope="col" className="px-5 py-2 text-right font-medium">
+                <span className="sr-only">Download</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {sorted.map((m) => (
+              <ModelVersionRow key={m.id} model={m} projectName={m.projectId ? projectNames[m.projectId] : undefined} />
+            ))}
+          </tbody>
+        </VersionGroupCard>
+      ))}
     </div>
   );
 }

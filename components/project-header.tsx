@@ -1,9 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { TASK_LABELS } from "@/lib/define/tasks";
 import type { Project } from "./api-types";
 import { formatCount } from "./format";
+import { Breadcrumb } from "./page-header";
 import { DELIVERY_LABELS } from "./project-card";
 import { useProject } from "./use-project";
 
@@ -15,15 +15,7 @@ export function ProjectHeader({ initialProject }: ProjectHeaderProps) {
   const p = useProject(initialProject);
   return (
     <header>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/" className="hover:text-slate-800 hover:underline">
-          Projects
-        </Link>
-        <span aria-hidden className="mx-1.5">
-          /
-        </span>
-        <span className="text-slate-700">{p.name}</span>
-      </nav>
+      <Breadcrumb links={[{ href: "/", label: "Projects" }]} current={p.name} />
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold tracking-tight">{p.name}</h1>

@@ -1,3 +1,4 @@
+import { withoutUndefined } from "@/lib/shared/objects";
 import type { ColumnInfo, Project, RecipeSpec, RecipeStep, SplitSpec } from "./api-types";
 
 /** A step with a stable key, so React keeps each card's typed text while steps move. */
@@ -56,7 +57,7 @@ export function specFromDraft(draft: RecipeDraft, datasetId: string, columns: Co
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)))
+      ? Object.fromEntries(Object.entries(withoutUndefined(v)).sort(([a], [b]) => (a < b ? -1 : 1)))
       : v,
   );
 }

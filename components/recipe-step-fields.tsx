@@ -1,12 +1,12 @@
 "use client";
 
+import { columnFits } from "@/lib/prepare/recipe";
 import { DATE_PARTS } from "@/lib/prepare/recipe-schema";
 import type { RecipeStep } from "./api-types";
 import { ColumnChecklist, type ColumnOption } from "./column-checklist";
 import { Field } from "./field";
 import { LagsInput } from "./lags-input";
 import { NumberInput } from "./number-input";
-import { columnFits } from "./recipe-columns";
 import { checkboxClass, selectClass } from "./styles";
 import { ValueInput } from "./value-input";
 

@@ -4,6 +4,7 @@ import { pageViewer } from "@/lib/identity/server/principal";
 import { ROLE_LABEL } from "@/lib/identity/roles";
 import { ApiTokens } from "@/components/api-tokens";
 import { ChangePasswordForm } from "@/components/change-password-form";
+import { PageHeader } from "@/components/page-header";
 import { RoleBadge } from "@/components/role-badge";
 import { cardClass, sectionTitleClass } from "@/components/styles";
 
@@ -16,10 +17,7 @@ export default async function AccountPage() {
   if (!viewer) redirect("/sign-in?next=/account");
   return (
     <div className="space-y-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Your account</h1>
-        <p className="mt-1 text-sm text-slate-600">Your sign-in, and the tokens scripts use to call the API as you.</p>
-      </div>
+      <PageHeader title="Your account" intro="Your sign-in, and the tokens scripts use to call the API as you." />
       <div className="grid gap-6 lg:grid-cols-2">
         <section aria-labelledby="who-heading" className={`${cardClass} p-5`}>
           <h2 id="who-heading" className={`${sectionTitleClass} mb-3`}>

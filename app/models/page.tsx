@@ -2,11 +2,10 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
+import { EditorSideColumn, ListPage } from "@/components/list-page";
 import { ModelImportForm } from "@/components/model-import-form";
 import { ModelRegistry } from "@/components/model-registry";
-import { ReadOnlyNote } from "@/components/read-only-note";
 import { cardClass, sectionTitleClass } from "@/components/styles";
-import { Can } from "@/components/viewer-context";
 
 export const metadata: Metadata = { title: "Models" };
 
@@ -15,35 +14,22 @@ export default async function ModelsPage() {
   const items = listModels();
   const projectNames = Object.fromEntries(listProjects().map((p) => [p.id, p.name]));
   return (
-    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <section aria-labelledby="models-heading">
-        <div className="mb-5">
-          <h1 id="models-heading" className="text-2xl font-semibold tracking-tight">
-            Models
-          </h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere.
-          </p>
-        </div>
-        <ModelRegistry initialItems={items} projectNames={projectNames} />
-      </section>
-      <Can
-        least="editor"
-        otherwise={
-          <aside className="lg:pt-[3.75rem]">
-            <ReadOnlyNote what="import, register or download models" />
-          </aside>
-        }
-      >
-        <aside className="lg:pt-[3.75rem]" aria-labelledby="import-heading">
+    <ListPage
+      id="models-heading"
+      title="Models"
+      intro="Every registered model is kept as a numbered version of its name, with the manifest it was trained under; download a version as a bundle that tfjs loads anywhere."
+      side={
+        <EditorSideColumn labelledBy="import-heading" readOnly="import, register or download models">
           <div className={`${cardClass} p-5`}>
             <h2 id="import-heading" className={`${sectionTitleClass} mb-3`}>
               Import a bundle
             </h2>
             <ModelImportForm />
           </div>
-        </aside>
-      </Can>
-    </div>
+        </EditorSideColumn>
+      }
+    >
+      <ModelRegistry initialItems={items} projectNames={projectNames} />
+    </ListPage>
   );
 }

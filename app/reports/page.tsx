@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { listReports } from "@/lib/integrate/server/reports";
 import { formatDate } from "@/components/format";
+import { PageHeader } from "@/components/page-header";
 import { cardClass } from "@/components/styles";
 import { EmptyState } from "@/components/empty-state";
 
@@ -15,14 +16,12 @@ export default async function ReportsPage() {
   const items = listReports();
   return (
     <section aria-labelledby="reports-heading">
-      <div className="mb-5">
-        <h1 id="reports-heading" className="text-2xl font-semibold tracking-tight">
-          Reports
-        </h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Each report draws a history dataset beside the newest batch output of an endpoint; a schedule scores it again on its cron, or refresh it from its page.
-        </p>
-      </div>
+      <PageHeader
+        id="reports-heading"
+        title="Reports"
+        intro="Each report draws a history dataset beside the newest batch output of an endpoint; a schedule scores it again on its cron, or refresh it from its page."
+        className="mb-5"
+      />
       {items.length === 0 ? (
         <EmptyState title="No reports yet">
           <p className="mt-1 text-sm text-slate-500">

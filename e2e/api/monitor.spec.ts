@@ -9,6 +9,7 @@ import { bearer, deploy, register, score, trainRun, type Deployed, type ModelVer
 import { createProject, expectJson, expectProblem, uniq, upload, type Row } from "./helpers";
 import { linearCsv } from "./train-helpers";
 import { editorHeaders } from "./auth-helpers";
+import { mulberry32 } from "@/lib/shared/random";
 
 interface FeatureDrift {
   name: string;
@@ -55,21 +56,10 @@ const ROWS_PER_REQUEST = 100;
 /** The standard deviation of a uniform variable on [−2, 2]. */
 const FEATURE_STD = 4 / Math.sqrt(12);
 
-/** A seeded generator (mulberry32), independent of the one that made the training data. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** `n` input rows from the training distribution, with `shiftA` added to every a. */
 function inputRows(n: number, seed: number, shiftA = 0): Row[] {
-  const rand = random(seed);
+  // Another generator than linearCsv's, so these rows are new draws from the training distribution.
+  const rand = mulberry32(seed);
   return Array.from({ length: n }, () => ({
     a: Number((rand() * 4 - 2 + shiftA).toFixed(4)),
     b: Number((rand() * 4 - 2).toFixed(4)),

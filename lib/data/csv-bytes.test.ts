@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { byteRecords, plainDecimal, scanRecords } from "./csv-bytes";
 import { parseRecords } from "./csv-records";
 

@@ -4,6 +4,7 @@
  * server-side import agree on every type.
  */
 import type { Cell, ColumnInfo, ColumnType, RawCell, Row } from "@/lib/data/types";
+import { setCell } from "@/lib/shared/cells";
 
 /** Spellings of "no value" that exports from pandas, R, Excel and databases commonly write. */
 const MISSING_WORDS = new Set(["na", "n/a", "nan", "null", "none"]);
@@ -299,10 +300,7 @@ export function coerceRow(columns: { name: string; type: ColumnType }[], raw: Ra
   const row: Row = {};
   for (let i = 0; i < columns.length; i++) {
     const { name, type } = columns[i];
-    const cell = coerceCell(raw[i], type);
-    // A column literally named "__proto__" must become a key, not replace the prototype.
-    if (name === "__proto__") Object.defineProperty(row, name, { value: cell, enumerable: true, writable: true, configurable: true });
-    else row[name] = cell;
+    setCell(row, name, coerceCell(raw[i], type));
   }
   return row;
 }

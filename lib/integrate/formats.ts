@@ -3,10 +3,10 @@
  * `dataframe_split` / `dataframe_records` / `instances` / `inputs`, CSV, and the Open Inference
  * Protocol V2 (KServe). Pure and browser-safe: the endpoint page previews with the same code.
  */
+import { setCell, toTimestamp } from "@/lib/shared/cells";
 import { AppError, type FieldError } from "@/lib/shared/errors";
 import { isJsonContentType } from "@/lib/shared/media-type";
 import { coerceCell, isMissing } from "@/lib/data/infer";
-import { toTimestamp } from "@/lib/prepare/split";
 import type { Cell, ColumnType, Row } from "@/lib/data/types";
 
 export const SCORE_FORMATS = ["rows", "dataframe_split", "dataframe_records", "instances", "inputs", "csv"] as const;
@@ -59,12 +59,6 @@ function tooLarge(field: string, maxRows: number, got: number | string): AppErro
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** Sets a cell even when the column is literally named "__proto__". */
-function setCell(row: Row, name: string, cell: Cell): void {
-  if (name === "__proto__") Object.defineProperty(row, name, { value: cell, enumerable: true, writable: true, configurable: true });
-  else row[name] = cell;
-}
 
 function toCell(value: unknown, field: string): Cell {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;

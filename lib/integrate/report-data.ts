@@ -1,3 +1,4 @@
+import { cellText, cellToNumber } from "@/lib/shared/cells";
 import { csvCell } from "@/lib/shared/csv";
 
 /**
@@ -57,15 +58,7 @@ export function normalizeTime(value: ReportCell): string | null {
 
 export function seriesLabel(row: ReportRowIn, seriesColumns: string[]): string {
   if (seriesColumns.length === 0) return SINGLE_SERIES;
-  return seriesColumns.map((c) => (row[c] === null || row[c] === undefined ? "" : String(row[c]))).join(SERIES_SEPARATOR);
-}
-
-function toNumber(value: ReportCell): number | null {
-  if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (value === null || value === undefined || String(value).trim() === "") return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
+  return seriesColumns.map((c) => cellText(row[c])).join(SERIES_SEPARATOR);
 }
 
 /** Times sort as dates when both are ISO dates, numerically when both are numbers, else as text. */
@@ -82,7 +75,7 @@ function points(rows: Iterable<ReportRowIn>, timeColumn: string, valueColumn: st
   const out: ReportPoint[] = [];
   for (const row of rows) {
     const time = normalizeTime(row[timeColumn]);
-    const value = toNumber(row[valueColumn]);
+    const value = cellToNumber(row[valueColumn]);
     // A row without a time or a value (a failed prediction, a missing sale) has nothing to draw.
     if (time === null || value === null) continue;
     out.push({ series: seriesLabel(row, seriesColumns), time, value });
@@ -110,7 +103,7 @@ export function shapeReport(input: {
   const actuals = new Map<string, ActualPoint>();
   for (const row of input.actualRows ?? []) {
     const [p] = points([row], input.timeColumn, "actual", input.seriesColumns);
-    const predicted = toNumber(row.predicted);
+    const predicted = cellToNumber(row.predicted);
     if (p && predicted !== null) actuals.set(`${p.series}\u0000${p.time}`, { ...p, predicted });
   }
   const actual = [...actuals.values()].sort((a, b) => naturalOrder(a.series, b.series) || compareTime(a.time, b.time));

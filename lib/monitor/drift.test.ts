@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ColumnType, Row } from "@/lib/data/types";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { DEFAULT_DRIFT_THRESHOLDS, driftReport, featureDrift, OTHER_BIN_LABEL, qualityReport } from "./drift";
 
 // ---------------------------------------------------------------------------------------------

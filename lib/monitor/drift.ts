@@ -6,7 +6,8 @@
  */
 import { coerceCell, isMissing } from "@/lib/data/infer";
 import type { Cell, ColumnType, Row } from "@/lib/data/types";
-import { sortNumbers } from "@/lib/prepare/profile";
+import { ownCell } from "@/lib/shared/cells";
+import { sortNumbers, std } from "@/lib/shared/stats";
 import {
   chiSquaredTest,
   type CategoryCounts,
@@ -15,7 +16,6 @@ import {
   psiCategorical,
   psiSorted,
   rankOf,
-  std,
   wassersteinSorted,
 } from "./stats";
 
@@ -345,11 +345,6 @@ export function driftReportOf(features: FeatureDrift[], prediction: FeatureDrift
   return { features, prediction, driftedFeatures, datasetDrifted };
 }
 
-/** Own properties only, so a column named "constructor" never reads Object.prototype. */
-function readCell(row: Row, name: string): Cell | undefined {
-  return Object.hasOwn(row, name) ? row[name] : undefined;
-}
-
 /**
  * Numbers drift as numbers; labels, {label} objects and recommendation lists (by their first
  * item) as categories.
@@ -381,7 +376,7 @@ export function rangeCheckOf(type: ColumnType, trainingRows: readonly Row[], nam
     let min = Infinity;
     let max = -Infinity;
     for (const row of trainingRows) {
-      const value = coerceCell(readCell(row, name) ?? null, type);
+      const value = coerceCell(ownCell(row, name) ?? null, type);
       if (typeof value !== "number") continue;
       if (value < min) min = value;
       if (value > max) max = value;
@@ -391,7 +386,7 @@ export function rangeCheckOf(type: ColumnType, trainingRows: readonly Row[], nam
   if (type === "category") {
     const seen = new Set<string>();
     for (const row of trainingRows) {
-      const value = coerceCell(readCell(row, name) ?? null, type);
+      const value = coerceCell(ownCell(row, name) ?? null, type);
       if (value !== null) seen.add(String(value));
     }
     return seen.size === 0 ? () => true : (value) => seen.has(String(value));
@@ -409,7 +404,7 @@ export function qualityReport(
     const inRange = rangeCheckOf(type, trainingRows, name);
     const counts = { rows: currentRows.length, nulls: 0, typeErrors: 0, outOfRange: 0 };
     for (const row of currentRows) {
-      const cell = qualityCell(readCell(row, name), type);
+      const cell = qualityCell(ownCell(row, name), type);
       if (cell === MISSING) counts.nulls++;
       else if (cell === TYPE_ERROR) counts.typeErrors++;
       else if (!inRange(cell)) counts.outOfRange++;

@@ -6,29 +6,13 @@ import {
   kolmogorovSurvival,
   ksTwoSample,
   logGamma,
-  mean,
   psi,
   psiCategorical,
-  quantile,
   regularizedGammaQ,
-  std,
   wassersteinDistance,
 } from "./stats";
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-
-describe("mean, std, quantile", () => {
-  it("match hand-computed values", () => {
-    expect(mean([1, 2, 3, 6])).toBe(3);
-    // deviations −2, −1, 0, 3 → Σ² = 14, / (n − 1) = 14 / 3
-    expect(std([1, 2, 3, 6])).toBeCloseTo(Math.sqrt(14 / 3), 12);
-    expect(std([5])).toBe(0);
-    expect(mean([])).toBeNaN();
-    // numpy.quantile([6, 1, 3, 2], 0.5) = 2.5; 0.25 → position 0.75 between 1 and 2
-    expect(quantile([6, 1, 3, 2], 0.5)).toBe(2.5);
-    expect(quantile([6, 1, 3, 2], 0.25)).toBe(1.75);
-  });
-});
 
 describe("kolmogorovSurvival", () => {
   it("gives the published critical values of the Kolmogorov distribution", () => {

@@ -4,10 +4,7 @@
  * regularized incomplete gamma) follow Numerical Recipes, so no statistics package is needed.
  * Numeric inputs are finite numbers; a statistic that cannot be defined (an empty side) is NaN.
  */
-import { quantileOfSorted, sortNumbers } from "@/lib/prepare/profile";
-
-/** Numbers sorted ascending (what the *Sorted variants take, to share one sort between statistics). */
-export type SortedNumbers = Float64Array | number[];
+import { quantileOfSorted, sortedCopy, type SortedNumbers } from "@/lib/shared/stats";
 
 /** Counts (or weights) per category. */
 export type CategoryCounts = Record<string, number>;
@@ -24,40 +21,6 @@ export interface ChiSquaredResult extends TestResult {
 /** A share of 0 in PSI stands for this, so the logarithm stays finite (the usual convention). */
 export const PSI_EMPTY_SHARE = 1e-4;
 export const PSI_DEFAULT_BINS = 10;
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-export function mean(values: ArrayLike<number>): number {
-  if (values.length === 0) return NaN;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return sum / values.length;
-}
-
-/** The sample standard deviation (n − 1); 0 for a single value, NaN for none. */
-export function std(values: ArrayLike<number>): number {
-  if (values.length === 0) return NaN;
-  if (values.length === 1) return 0;
-  const m = mean(values);
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) squares += (values[i] - m) ** 2;
-  return Math.sqrt(squares / (values.length - 1));
-}
-
-/** numpy.quantile(method="linear") of unsorted values; NaN for none. */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  if (values.length === 0) return NaN;
-  return quantileOfSorted(sortedCopy(values), q);
-}
-
-/** The finite values, copied and sorted ascending. */
-export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(values.length);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[n++] = values[i];
-  return sortNumbers(out.subarray(0, n));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Kolmogorov–Smirnov

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { createProfiler, quantileOfSorted, sortNumbers, type ColumnProfile, type DatasetProfile } from "@/lib/prepare/profile";
+import { createProfiler, type ColumnProfile, type DatasetProfile } from "@/lib/prepare/profile";
 import type { Cell, ColumnType } from "@/lib/data/types";
 
 /** Profiles one column holding the given cells. */
@@ -115,33 +115,6 @@ describe("numeric columns", () => {
     expect(Math.abs(p.quantiles!.p99 - 0.99)).toBeLessThan(0.005);
     const binTotal = p.histogram!.reduce((sum, bin) => sum + bin.count, 0);
     expect(Math.abs(binTotal - n)).toBeLessThan(20);
-  });
-});
-
-describe("quantileOfSorted", () => {
-  it("returns the ends at q = 0 and q = 1 and the only value of one", () => {
-    expect(quantileOfSorted([1, 2, 4], 0)).toBe(1);
-    expect(quantileOfSorted([1, 2, 4], 1)).toBe(4);
-    expect(quantileOfSorted([1, 2, 4], 0.75)).toBe(3);
-    expect(quantileOfSorted([3], 0.5)).toBe(3);
-  });
-});
-
-describe("sortNumbers", () => {
-  it("sorts large arrays (radix path) exactly as the built-in sort", () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const specials = [0, -0, 1, -1, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, 1e-300, -1e300, 2 ** 53, 0.1];
-    const values = Float64Array.from({ length: 50_000 }, (_, i) =>
-      i < specials.length ? specials[i] : i % 3 === 0 ? Math.round(random() * 100) - 50 : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20),
-    );
-    const expected = values.slice().sort();
-    expect(Array.from(sortNumbers(values))).toEqual(Array.from(expected));
-  });
-
-  it("handles columns whose values share high bits (skipped passes)", () => {
-    const values = Float64Array.from({ length: 10_000 }, (_, i) => 1000 - (i % 17));
-    expect(Array.from(sortNumbers(values.slice()))).toEqual(Array.from(values.slice().sort()));
   });
 });
 

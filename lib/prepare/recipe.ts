@@ -1,7 +1,11 @@
 import type { Cell, ColumnInfo, ColumnType, Row } from "@/lib/data/types";
+import { cellToNumber as toNumber, ownCell, setCell, toTimestamp } from "@/lib/shared/cells";
 import { AppError, type FieldError } from "@/lib/shared/errors";
+import { mean, median } from "@/lib/shared/stats";
 import type { RecipeStep, SplitSpec } from "./recipe-schema";
-import { toTimestamp } from "./split";
+
+// Its home is lib/shared/cells.ts; lib/train/matrix.ts still imports it from here.
+export { cellToNumber as toNumber } from "@/lib/shared/cells";
 
 /**
  * The recipe of the "prepare" step: check it against a dataset's columns, fit it on the
@@ -104,31 +108,13 @@ export const lagColumnName = (column: string, lag: number) => `${column}_lag${la
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-/** Own properties only, so a column named "constructor" never reads Object.prototype. */
+/** Own properties only, so a column named "constructor" never reads Object.prototype; an absent cell is null. */
 function readCell(row: Row, name: string): Cell {
-  const value = Object.hasOwn(row, name) ? row[name] : undefined;
-  return value === undefined ? null : value;
-}
-
-/** Defines rather than assigns, so even a column named "__proto__" becomes a plain cell. */
-function setCell(row: Row, name: string, value: Cell): void {
-  if (name === "__proto__") Object.defineProperty(row, name, { value, writable: true, enumerable: true, configurable: true });
-  else row[name] = value;
+  return ownCell(row, name) ?? null;
 }
 
 function isMissing(cell: Cell | undefined): boolean {
   return cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
-}
-
-/** A finite number from a cell (booleans as 0/1); numeric strings count so a loosely typed serving request still works. */
-export function toNumber(cell: Cell | undefined): number | null {
-  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
-  if (typeof cell === "boolean") return cell ? 1 : 0;
-  if (typeof cell === "string" && cell.trim() !== "") {
-    const n = Number(cell);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
 }
 
 function toBoolean(cell: Cell | undefined): boolean | null {
@@ -217,27 +203,37 @@ function initialColumns(spec: RecipeInput, columns: ColumnLike[]): WorkColumn[] 
   return out;
 }
 
-function retype(columns: WorkColumn[], names: string[], type: (current: ColumnType) => ColumnType): WorkColumn[] {
+function retype<C extends ColumnLike>(columns: C[], names: string[], type: (current: ColumnType) => ColumnType): C[] {
   return columns.map((c) => (names.includes(c.name) ? { ...c, type: type(c.type) } : c));
 }
 
 /** Puts derived columns right after their source, keeping or removing the source. */
-function expand(columns: WorkColumn[], names: string[], derive: (c: WorkColumn) => WorkColumn[], keepSource: boolean): WorkColumn[] {
+function expand<C extends ColumnLike>(columns: C[], names: string[], derive: (c: C) => C[], keepSource: boolean): C[] {
   return columns.flatMap((c) => (names.includes(c.name) ? [...(keepSource ? [c] : []), ...derive(c)] : [c]));
 }
 
 const isIntegral = (bound: number | undefined) => bound === undefined || Number.isInteger(bound);
 
-function datepartColumns(step: DatepartStep, c: WorkColumn): WorkColumn[] {
-  return step.parts.map((part) => ({ name: datepartColumnName(c.name, part), type: "integer", source: c.source, role: "feature" }));
+/** Makes a column derived from another (a one-hot, date part or lag output) in the caller's shape of column. */
+export type DeriveColumn<C extends ColumnLike> = (from: C, name: string, type: ColumnType) => C;
+
+/** Derived working columns are features, whatever their source was (a lag of the target is a feature). */
+const deriveWork: DeriveColumn<WorkColumn> = (from, name, type) => ({ name, type, source: from.source, role: "feature" });
+
+function datepartColumns<C extends ColumnLike>(step: DatepartStep, c: C, derive: DeriveColumn<C>): C[] {
+  return step.parts.map((part) => derive(c, datepartColumnName(c.name, part), "integer"));
 }
 
-function lagColumns(step: LagStep, c: WorkColumn): WorkColumn[] {
-  return step.lags.map((lag) => ({ name: lagColumnName(c.name, lag), type: c.type, source: c.source, role: "feature" }));
+function lagColumns<C extends ColumnLike>(step: LagStep, c: C, derive: DeriveColumn<C>): C[] {
+  return step.lags.map((lag) => derive(c, lagColumnName(c.name, lag), c.type));
 }
 
-/** The columns after a step. `onehotOutputs` names a one-hot column's outputs (unknown before fitting: []). */
-function nextColumns(columns: WorkColumn[], step: RecipeStep, onehotOutputs: (source: string) => string[]): WorkColumn[] {
+/**
+ * The columns after a step. Validation, fitting and the recipe builder all go through this one
+ * rule, so the builder offers the columns the server will accept. `onehotOutputs` names a one-hot
+ * column's outputs (unknown before fitting: []).
+ */
+export function columnsAfterStep<C extends ColumnLike>(columns: C[], step: RecipeStep, onehotOutputs: (source: string) => string[], derive: DeriveColumn<C>): C[] {
   switch (step.op) {
     case "impute":
       // A mean or median of integers is not an integer.
@@ -249,15 +245,15 @@ function nextColumns(columns: WorkColumn[], step: RecipeStep, onehotOutputs: (so
     case "clip":
       return retype(columns, step.columns, (t) => (t === "integer" && isIntegral(step.min) && isIntegral(step.max) ? "integer" : isNumeric(t) ? "number" : t));
     case "onehot":
-      return expand(columns, step.columns, (c) => onehotOutputs(c.name).map((name) => ({ name, type: "integer", source: c.source, role: "feature" })), false);
+      return expand(columns, step.columns, (c) => onehotOutputs(c.name).map((name) => derive(c, name, "integer")), false);
     case "drop":
       return columns.filter((c) => !step.columns.includes(c.name));
     case "filter":
       return columns;
     case "datepart":
-      return expand(columns, step.columns, (c) => datepartColumns(step, c), true);
+      return expand(columns, step.columns, (c) => datepartColumns(step, c, derive), true);
     case "lag":
-      return expand(columns, step.columns, (c) => lagColumns(step, c), true);
+      return expand(columns, step.columns, (c) => lagColumns(step, c, derive), true);
   }
 }
 
@@ -333,6 +329,34 @@ interface ColumnRule {
 }
 
 const NUMBER_RULE = { accepts: isNumeric, need: "a number column" };
+const DATETIME_RULE = { accepts: (t: ColumnType) => t === "datetime", need: "a datetime column" };
+
+/** What a step's `columns` may name. */
+function columnRule(step: Exclude<RecipeStep, FilterStep>): ColumnRule {
+  switch (step.op) {
+    case "impute":
+      return { types: step.strategy === "mean" || step.strategy === "median" ? NUMBER_RULE : undefined, allowTarget: true };
+    case "scale":
+    case "log":
+    case "clip":
+      return { types: NUMBER_RULE, allowTarget: true };
+    case "onehot":
+    case "drop":
+      return { allowTarget: false };
+    // Parts of the target's date would leak the answer into the features.
+    case "datepart":
+      return { types: DATETIME_RULE, allowTarget: false };
+    case "lag":
+      return { allowTarget: true };
+  }
+}
+
+/** Whether a step may name a column among its `columns`: the rule validation applies, for the recipe builder to offer only those. */
+export function columnFits(step: RecipeStep, column: ColumnLike, target: string): boolean {
+  if (step.op === "filter") return true;
+  const rule = columnRule(step);
+  return (rule.allowTarget || column.name !== target) && (rule.types?.accepts(column.type) ?? true);
+}
 
 function checkColumns(plan: Plan, field: string, op: string, names: string[], rule: ColumnRule): FieldError[] {
   const errors: FieldError[] = [];
@@ -381,8 +405,7 @@ function checkStep(step: RecipeStep, at: string, plan: Plan): FieldError[] {
   const present = (names: string[]) => names.map((n) => findColumn(plan, n)).filter((c): c is WorkColumn => c !== null);
   switch (step.op) {
     case "impute": {
-      const numeric = step.strategy === "mean" || step.strategy === "median";
-      const errors = checkColumns(plan, field, `impute (${step.strategy})`, step.columns, { types: numeric ? NUMBER_RULE : undefined, allowTarget: true });
+      const errors = checkColumns(plan, field, `impute (${step.strategy})`, step.columns, columnRule(step));
       if (step.strategy === "constant") {
         if (step.value === undefined) errors.push({ field: `${at}.value`, message: "constant imputation needs a value" });
         else {
@@ -397,9 +420,9 @@ function checkStep(step: RecipeStep, at: string, plan: Plan): FieldError[] {
     }
     case "scale":
     case "log":
-      return checkColumns(plan, field, step.op, step.columns, { types: NUMBER_RULE, allowTarget: true });
+      return checkColumns(plan, field, step.op, step.columns, columnRule(step));
     case "clip": {
-      const errors = checkColumns(plan, field, "clip", step.columns, { types: NUMBER_RULE, allowTarget: true });
+      const errors = checkColumns(plan, field, "clip", step.columns, columnRule(step));
       if (step.min === undefined && step.max === undefined) errors.push({ field: `${at}.min`, message: "give min, max or both" });
       else if (step.min !== undefined && step.max !== undefined && step.min > step.max) {
         errors.push({ field: `${at}.max`, message: `max (${step.max}) is below min (${step.min})` });
@@ -408,17 +431,16 @@ function checkStep(step: RecipeStep, at: string, plan: Plan): FieldError[] {
     }
     case "onehot":
     case "drop":
-      return checkColumns(plan, field, step.op, step.columns, { allowTarget: false });
+      return checkColumns(plan, field, step.op, step.columns, columnRule(step));
     case "datepart": {
-      // Parts of the target's date would leak the answer into the features.
-      const errors = checkColumns(plan, field, "datepart", step.columns, { types: { accepts: (t) => t === "datetime", need: "a datetime column" }, allowTarget: false });
-      return [...errors, ...checkNewNames(plan, field, present(step.columns).flatMap((c) => datepartColumns(step, c).map((d) => d.name)))];
+      const errors = checkColumns(plan, field, "datepart", step.columns, columnRule(step));
+      return [...errors, ...checkNewNames(plan, field, present(step.columns).flatMap((c) => datepartColumns(step, c, deriveWork).map((d) => d.name)))];
     }
     case "lag": {
-      const errors = checkColumns(plan, field, "lag", step.columns, { allowTarget: true });
+      const errors = checkColumns(plan, field, "lag", step.columns, columnRule(step));
       errors.push(...checkReadable(plan, `${at}.timeColumn`, step.timeColumn, TIME_RULE, "lag ordering"));
       for (const name of step.groupBy ?? []) errors.push(...checkReadable(plan, `${at}.groupBy`, name));
-      return [...errors, ...checkNewNames(plan, field, present(step.columns).flatMap((c) => lagColumns(step, c).map((d) => d.name)))];
+      return [...errors, ...checkNewNames(plan, field, present(step.columns).flatMap((c) => lagColumns(step, c, deriveWork).map((d) => d.name)))];
     }
     case "filter": {
       const errors = checkReadable(plan, `${at}.column`, step.column);
@@ -440,7 +462,7 @@ function advancePlan(plan: Plan, step: RecipeStep, at: string): void {
   const before = plan.columns;
   // Removing the target is already reported; keeping it avoids a second, misleading error.
   const applied = step.op === "drop" || step.op === "onehot" ? { ...step, columns: step.columns.filter((c) => c !== plan.target) } : step;
-  plan.columns = nextColumns(before, applied, () => []);
+  plan.columns = columnsAfterStep(before, applied, () => [], deriveWork);
   if (applied.op === "onehot") for (const c of before.filter((c) => applied.columns.includes(c.name))) plan.onehotSources.set(c.name, c.source);
   const kept = new Set(plan.columns.map((c) => c.name));
   for (const c of before) if (!kept.has(c.name)) plan.removedBy.set(c.name, `${at} (${step.op})`);
@@ -492,16 +514,6 @@ export function validateRecipe(spec: RecipeInput & { split?: SplitSpec }, column
 
 // ---------------------------------------------------------------------------------------------
 // Fitting
-
-function mean(values: number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** The most frequent value, typed as in the data; ties go to the smallest value so the fit is deterministic. */
 function mode(rows: Row[], column: string): Cell {
@@ -628,10 +640,15 @@ export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLi
     const fitted = fitStep(step, rows, work);
     rows = transformStep(fitted, rows, "train");
     const vocabularies = fitted.op === "onehot" ? fitted.vocabularies : [];
-    work = nextColumns(work, fitted, (source) => {
-      const vocabulary = vocabularies.find((v) => v.column === source);
-      return vocabulary ? onehotOutputNames(vocabulary) : [];
-    });
+    work = columnsAfterStep(
+      work,
+      fitted,
+      (source) => {
+        const vocabulary = vocabularies.find((v) => v.column === source);
+        return vocabulary ? onehotOutputNames(vocabulary) : [];
+      },
+      deriveWork,
+    );
     steps.push(fitted);
   }
   return {

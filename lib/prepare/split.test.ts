@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Row } from "@/lib/data/types";
-import { mulberry32, shuffledIndices, splitIndices, splitSizes, toTimestamp } from "./split";
+import { splitIndices, splitSizes } from "./split";
 
 const rowsOf = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ id: i }));
 
@@ -9,29 +9,6 @@ function expectPartition(parts: { train: number[]; validation: number[]; test: n
   expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
   for (const part of [parts.train, parts.validation, parts.test]) expect(part).toEqual([...part].sort((a, b) => a - b));
 }
-
-describe("mulberry32", () => {
-  it("gives the same sequence for the same seed", () => {
-    const a = mulberry32(7);
-    const b = mulberry32(7);
-    const first = Array.from({ length: 5 }, () => a());
-    expect(Array.from({ length: 5 }, () => b())).toEqual(first);
-  });
-
-  it("gives known values, so browser and server agree", () => {
-    // Reference values of the public mulberry32 algorithm for seed 42.
-    const random = mulberry32(42);
-    expect(random()).toBeCloseTo(0.6011037519201636, 15);
-    expect(random()).toBeCloseTo(0.44829055899754167, 15);
-  });
-
-  it("stays in [0, 1) and differs between seeds", () => {
-    const random = mulberry32(1);
-    const values = Array.from({ length: 1000 }, () => random());
-    expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
-    expect(mulberry32(1)()).not.toBe(mulberry32(2)());
-  });
-});
 
 describe("splitSizes", () => {
   it("rounds the fractions", () => {
@@ -94,10 +71,6 @@ describe("random split", () => {
 
   it("handles no rows", () => {
     expect(splitIndices([], { method: "random", validation: 0.2 })).toEqual({ train: [], validation: [], test: [] });
-  });
-
-  it("shuffledIndices is a permutation", () => {
-    expect([...shuffledIndices(20, 5)].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 });
 
@@ -172,24 +145,5 @@ describe("time split", () => {
 
   it("throws without a time column (the schema prevents it)", () => {
     expect(() => splitIndices(rowsOf(3), { method: "time", validation: 0.2 })).toThrow(/timeColumn/);
-  });
-});
-
-describe("toTimestamp", () => {
-  it("reads zone-less date-times and dates as UTC", () => {
-    expect(toTimestamp("2024-03-01T10:00:00")).toBe(Date.UTC(2024, 2, 1, 10));
-    expect(toTimestamp("2024-03-01 10:00")).toBe(Date.UTC(2024, 2, 1, 10));
-    expect(toTimestamp("2024-03-01")).toBe(Date.UTC(2024, 2, 1));
-    expect(toTimestamp("2024-03-01T10:00:00+02:00")).toBe(Date.UTC(2024, 2, 1, 8));
-  });
-
-  it("passes numbers through and gives null for anything else", () => {
-    expect(toTimestamp(17)).toBe(17);
-    expect(toTimestamp(Number.NaN)).toBeNull();
-    expect(toTimestamp("not a date")).toBeNull();
-    expect(toTimestamp("")).toBeNull();
-    expect(toTimestamp(null)).toBeNull();
-    expect(toTimestamp(true)).toBeNull();
-    expect(toTimestamp(undefined)).toBeNull();
   });
 });

@@ -1,5 +1,11 @@
-import type { Cell, Row } from "@/lib/data/types";
+import type { Row } from "@/lib/data/types";
+import { toTimestamp } from "@/lib/shared/cells";
+import { shuffledIndices } from "@/lib/shared/random";
 import type { SplitSpec } from "./recipe-schema";
+
+// Their home is lib/shared; lib/train still imports them from here.
+export { mulberry32, shuffledIndices } from "@/lib/shared/random";
+export { toTimestamp } from "@/lib/shared/cells";
 
 /**
  * Train / validation / test splits. Pure and isomorphic: the recipe builder previews the
@@ -12,37 +18,6 @@ export interface SplitIndices {
   train: number[];
   validation: number[];
   test: number[];
-}
-
-/**
- * A tiny seeded PRNG (mulberry32): uniform floats in [0, 1). Deterministic across engines,
- * so a split made in the browser equals the one made on the server.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** ISO date-times without a zone ("2024-03-01T10:00" or "2024-03-01 10:00") are read as UTC, not local time. */
-const NAIVE_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-
-/**
- * Milliseconds since the epoch of a time cell (ISO string or number), or null when missing
- * or unreadable. Numbers are taken as they are, so a numeric time column orders naturally.
- */
-export function toTimestamp(cell: Cell | undefined): number | null {
-  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
-  if (typeof cell !== "string") return null;
-  const text = cell.trim();
-  if (!text) return null;
-  const ms = Date.parse(NAIVE_DATETIME.test(text) ? `${text.replace(" ", "T")}Z` : text);
-  return Number.isNaN(ms) ? null : ms;
 }
 
 /**
@@ -76,17 +51,6 @@ function splitRandomly(rows: Row[], split: SplitSpec): SplitIndices {
   const validation = order.slice(sizes.test, sizes.test + sizes.validation);
   const train = order.slice(sizes.test + sizes.validation);
   return { train: sortAscending(train), validation: sortAscending(validation), test: sortAscending(test) };
-}
-
-/** Fisher–Yates with the seeded PRNG. */
-export function shuffledIndices(n: number, seed: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  const random = mulberry32(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }
 
 /**

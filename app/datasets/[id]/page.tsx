@@ -8,6 +8,7 @@ import { isAppError } from "@/lib/shared/errors";
 import { ColumnSchemaTable } from "@/components/column-schema-table";
 import { DatasetRows } from "@/components/dataset-rows";
 import { formatBytes, formatCount, formatDate } from "@/components/format";
+import { Breadcrumb } from "@/components/page-header";
 import { ProfileView } from "@/components/profile-view";
 import { cardClass, sectionTitleClass } from "@/components/styles";
 
@@ -39,15 +40,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-8">
       <header>
-        <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-          <Link href="/datasets" className="hover:text-slate-800 hover:underline">
-            Datasets
-          </Link>
-          <span aria-hidden className="mx-1.5">
-            /
-          </span>
-          <span className="text-slate-700">{d.name}</span>
-        </nav>
+        <Breadcrumb links={[{ href: "/datasets", label: "Datasets" }]} current={d.name} />
         <h1 className="text-2xl font-semibold tracking-tight">
           {d.name} <span className="font-normal text-slate-500">v{d.version}</span>
         </h1>

@@ -6,7 +6,7 @@ import { csvRecordBatches } from "@/lib/data/csv-records";
 import type { ColumnInfo, ColumnType, RawCell, Row } from "@/lib/data/types";
 import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
 import type { RecipeStep } from "@/lib/prepare/recipe-schema";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { modelFeatures } from "@/lib/train/features";
 import { initServerBackend } from "@/lib/train/server/backend";
 import { tabularPredictor } from "@/lib/train/algorithms/tabular/predictor";

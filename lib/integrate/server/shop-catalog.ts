@@ -1,4 +1,5 @@
 import { findLatestVersion, readTypedRows } from "@/lib/data/server/datasets";
+import { trimmedCellText } from "@/lib/shared/cells";
 
 /** The web-shop demo's product database: the bundled catalog derived from the online-retail invoices. */
 export const SHOP_CATALOG_DATASET = "Product catalog";
@@ -20,9 +21,9 @@ export async function shopCatalog(): Promise<{ byId: Map<string, ShopProduct>; p
   if (cached?.versionId === version.id) return cached;
   const { rows } = await readTypedRows(version.id);
   const products = rows.flatMap((r): ShopProduct[] => {
-    const id = r.StockCode === null || r.StockCode === undefined ? "" : String(r.StockCode).trim();
-    if (!id) return [];
-    const name = String(r.Description ?? "").trim() || id;
+    const id = trimmedCellText(r.StockCode);
+    if (id === null) return [];
+    const name = trimmedCellText(r.Description) ?? id;
     const price = typeof r.median_unit_price === "number" ? r.median_unit_price : null;
     return [{ id, name, price, invoices: typeof r.n_invoices === "number" ? r.n_invoices : 0 }];
   });

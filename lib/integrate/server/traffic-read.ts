@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { nearestRankPercentile } from "@/lib/shared/stats";
 import { edgeRows, priorityOf, SecondCounts, splitWindow, thresholdFor } from "./log-sample";
 
 /**
@@ -35,12 +36,6 @@ export interface LogWindow {
   untilMs: number;
   /** Sampled rows a reader thread keeps for the endpoint (tests set it small; see log-sample.ts). */
   sampleBudget?: number;
-}
-
-function percentile(sorted: ArrayLike<number>, p: number): number | null {
-  if (sorted.length === 0) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
 }
 
 /** The series' bucket: a whole number of minutes, at most MAX_BUCKETS of them over the window. */
@@ -311,7 +306,7 @@ export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
     errors += bucketErrors[b];
     if (bucketRequests[b] === 0) continue;
     const sorted = grouped.subarray(bucketOk[b], bucketOk[b + 1]).sort();
-    series.push({ start: new Date((first + b) * bucketMs).toISOString(), requests: bucketRequests[b], errors: bucketErrors[b], p50: percentile(sorted, 50), p95: percentile(sorted, 95) });
+    series.push({ start: new Date((first + b) * bucketMs).toISOString(), requests: bucketRequests[b], errors: bucketErrors[b], p50: nearestRankPercentile(sorted, 50), p95: nearestRankPercentile(sorted, 95) });
   }
   return {
     since: new Date(w.sinceMs).toISOString(),
@@ -319,7 +314,7 @@ export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
     requests,
     errors,
     rows,
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    latencyMs: { p50: nearestRankPercentile(latencies, 50), p95: nearestRankPercentile(latencies, 95), p99: nearestRankPercentile(latencies, 99) },
     byVersion: versions.map((v) => ({ ...s.versions[v], requests: versionRequests[v] })),
     series,
   };

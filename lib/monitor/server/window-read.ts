@@ -4,7 +4,7 @@ import type { ColumnType, Row } from "@/lib/data/types";
 import { edgeRows, EVERY_ROW, logSignature, PRIORITY_SQL, priorityOf, SecondCounts, splitWindow, thresholdFor } from "@/lib/integrate/server/log-sample";
 import { ASKED_FOR_MS, askLogTail, logSize, newLogTail, readLogTail, type LogTail, type LogWindow } from "@/lib/integrate/server/traffic-read";
 import { quoteIdent } from "@/lib/shared/sql";
-import { sortNumbers } from "@/lib/prepare/profile";
+import { sortNumbers } from "@/lib/shared/stats";
 import {
   DEFAULT_DRIFT_THRESHOLDS,
   driftKindOf,

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { withoutUndefined } from "./objects";
+
+describe("withoutUndefined", () => {
+  it("drops undefined values and keeps every other, null and falsy ones too", () => {
+    expect(withoutUndefined({ a: 1, b: undefined, c: null, d: 0, e: "", f: false })).toEqual({ a: 1, c: null, d: 0, e: "", f: false });
+    expect(Object.keys(withoutUndefined({ a: undefined }))).toEqual([]);
+  });
+
+  it("lets defaults show through a spread", () => {
+    const defaults = { epochs: 10, rate: 0.1 };
+    expect({ ...defaults, ...withoutUndefined({ epochs: undefined, rate: 0.5 }) }).toEqual({ epochs: 10, rate: 0.5 });
+  });
+});
