@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { METRICS } from "@/lib/define/tasks";
 import { Button } from "./button";
@@ -145,7 +145,7 @@ export function MonitorPerformance({ name }: MonitorPerformanceProps) {
   const [bucket, setBucket] = useState<PerformanceBucket>("day");
   const canEdit = useCan("editor");
   const { data: performance, error } = useQuery(monitorPerformanceQuery(name, bucket));
-  let body;
+  let body: ReactNode;
   if (error) body = <ErrorNotice error={error} />;
   else if (!performance) body = <p className="text-sm text-slate-500">Loading the performance…</p>;
   else if (performance.overall.rows === 0)

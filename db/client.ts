@@ -58,7 +58,8 @@ const MIGRATE_TRIES = 3;
 export function migrateRacing(migrate: () => void): void {
   for (let tries = 1; ; tries++) {
     try {
-      return migrate();
+      migrate();
+      return;
     } catch (e) {
       if (tries >= MIGRATE_TRIES) throw e;
     }

@@ -145,9 +145,15 @@ class NumericValues {
   }
 
   private store(value: number): void {
-    if (this.sampled) return this.replaceAtRandom(value);
+    if (this.sampled) {
+      this.replaceAtRandom(value);
+      return;
+    }
     if (this.stored === this.values.length) {
-      if (this.stored === EXACT_VALUES_LIMIT) return this.startSampling(value);
+      if (this.stored === EXACT_VALUES_LIMIT) {
+        this.startSampling(value);
+        return;
+      }
       this.grow();
     }
     this.values[this.stored++] = value;

@@ -150,6 +150,7 @@ async function request(u: URL, targets: ResolvedAddress[], deadline: Deadline) {
 function sanitizeFileName(name: string): string | undefined {
   const base = name.split(/[\\/]/).pop() ?? "";
   // Control characters (U+0000–U+001F and DEL) go: the name is shown on pages and written to logs.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
   if (!clean || clean === "." || clean === "..") return undefined;
   return clean;

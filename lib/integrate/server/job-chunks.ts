@@ -292,7 +292,7 @@ export class ColumnarChunks {
             continue;
           }
           let v = plainDecimal(buf, s, e);
-          if (v !== v && s < e) {
+          if (Number.isNaN(v) && s < e) {
             if (formulaStart && isFormulaLike(buf.toString("utf8", s, e))) {
               usable = false;
               formula = true;
@@ -395,7 +395,7 @@ export class ColumnarChunks {
           values[0] = first + k;
           for (let j = 0; j < width; j++) {
             const v = numbers[k * width + j];
-            values[1 + j] = types[j] === null ? texts[k * width + j] : v !== v ? null : v;
+            values[1 + j] = types[j] === null ? texts[k * width + j] : Number.isNaN(v) ? null : v;
           }
           const at = putPredictionValues(layout.predictor, predictions[s], values, width + 1);
           values[at] = null;

@@ -250,7 +250,7 @@ export async function runDueSchedules(now = new Date()): Promise<TickOutcome[]> 
     .all();
   const outcomes: TickOutcome[] = [];
   for (const row of due) {
-    let decision;
+    let decision: ReturnType<typeof planTick>;
     try {
       decision = planTick({ ...row, previousActive: activeJobOf(row.id) !== null }, now);
     } catch (e) {

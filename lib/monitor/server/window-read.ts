@@ -472,7 +472,7 @@ function sortedOf(c: Columns, column: (block: Block) => Float64Array): Float64Ar
     const scored = block.scored;
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r];
-      if (scored[i] === 1 && values[i] === values[i]) picked[k++] = values[i];
+      if (scored[i] === 1 && !Number.isNaN(values[i])) picked[k++] = values[i];
     }
   }
   return sortNumbers(picked.subarray(0, k));
