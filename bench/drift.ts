@@ -8,7 +8,8 @@ export async function benchDrift(): Promise<void> {
   const rand = mulberry32(17);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const columns = Array.from({ length: 10 }, (_, j) => ({ name: `f${j}`, type: (j < 8 ? "number" : "category") as "number" | "category" }));
-  const row = (shift: number) => Object.fromEntries(columns.map((c, j) => [c.name, c.type === "number" ? normal() + (j === 0 ? shift : 0) : ["a", "b", "c", "d"][Math.floor(rand() * 4)]]));
+  const row = (shift: number) =>
+    Object.fromEntries(columns.map((c, j) => [c.name, c.type === "number" ? normal() + (j === 0 ? shift : 0) : ["a", "b", "c", "d"][Math.floor(rand() * 4)]]));
   const reference = Array.from({ length: 500 }, () => row(0));
   const current = Array.from({ length: 1_000_000 }, () => row(0.5));
   const t = performance.now();
@@ -22,6 +23,11 @@ export async function benchDrift(): Promise<void> {
     throw new Error(`drift: expected ${columns.length} features over ${current.length} rows each`);
   }
   console.log(
-    `drift, 1,000,000 rows × 10 features vs a 500-row reference   ${(ms / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU (goal ≤ 2 s); drifted: ${report.features.filter((f) => f.drifted).map((f) => f.name).join(", ") || "none"} (f0 was shifted by 0.5 std)`,
+    `drift, 1,000,000 rows × 10 features vs a 500-row reference   ${(ms / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU (goal ≤ 2 s); drifted: ${
+      report.features
+        .filter((f) => f.drifted)
+        .map((f) => f.name)
+        .join(", ") || "none"
+    } (f0 was shifted by 0.5 std)`,
   );
 }

@@ -39,7 +39,13 @@ async function evalForecaster(): Promise<void> {
   const started = performance.now();
   const forecaster = await trainForecaster({
     rows,
-    params: { timeColumn: "WeekStarting", seriesColumns: ["Store", "Brand"], target: "Quantity", exogenous: ["Price", "Advert"], horizon: FORECAST_HORIZON_WEEKS },
+    params: {
+      timeColumn: "WeekStarting",
+      seriesColumns: ["Store", "Brand"],
+      target: "Quantity",
+      exogenous: ["Price", "Advert"],
+      horizon: FORECAST_HORIZON_WEEKS,
+    },
   });
   const trainMs = performance.now() - started;
   const { backtest, history } = forecaster;
@@ -91,7 +97,9 @@ async function evalRecommender(): Promise<void> {
   for (const item of queries) recommender.recommend(item, k); // warm-up: the JIT compiles the loop
   const t = performance.now();
   for (const item of queries) recommender.recommend(item, k);
-  console.log(`  recommend(): ${(((performance.now() - t) * 1000) / queries.length).toFixed(0)} µs per call (${recommender.items.length} items × ${recommender.params.embeddingDim} dims)`);
+  console.log(
+    `  recommend(): ${(((performance.now() - t) * 1000) / queries.length).toFixed(0)} µs per call (${recommender.items.length} items × ${recommender.params.embeddingDim} dims)`,
+  );
   recommender.dispose();
 }
 

@@ -66,7 +66,8 @@ export function splitFromColumn(rows: readonly Row[], column = "split"): SplitIn
   const parts: SplitIndices = { train: [], validation: [], test: [] };
   rows.forEach((row, i) => {
     const part = row[column];
-    if (part !== "train" && part !== "validation" && part !== "test") throw new Error(`row ${i + 1}: ${column} is ${JSON.stringify(part)}, not train, validation or test`);
+    if (part !== "train" && part !== "validation" && part !== "test")
+      throw new Error(`row ${i + 1}: ${column} is ${JSON.stringify(part)}, not train, validation or test`);
     parts[part].push(i);
   });
   return parts;
@@ -90,11 +91,7 @@ interface Trained {
   ms: number;
 }
 
-async function trainAndScore(
-  algorithm: TabularAlgorithm,
-  task: TabularTask,
-  parts: ReturnType<typeof prepareTrainingParts>,
-): Promise<Trained> {
+async function trainAndScore(algorithm: TabularAlgorithm, task: TabularTask, parts: ReturnType<typeof prepareTrainingParts>): Promise<Trained> {
   const started = performance.now();
   const model = await trainTabular({ algorithm, task, params: {}, train: parts.train, validation: parts.validation });
   const ms = performance.now() - started;
@@ -140,9 +137,7 @@ export async function evalTabular(): Promise<void> {
   const onlySeeds = process.env.EVAL_SEEDS?.split(",").filter(Boolean).map(Number);
   const seeds = reference.split.seeds.filter((s) => !onlySeeds || onlySeeds.includes(s));
   const v = reference.versions;
-  console.log(
-    `\n## tabular — ours (DEFAULT params) vs scikit-learn ${v.sklearn} (numpy ${v.numpy}, scipy ${v.scipy}) on real public datasets`,
-  );
+  console.log(`\n## tabular — ours (DEFAULT params) vs scikit-learn ${v.sklearn} (numpy ${v.numpy}, scipy ${v.scipy}) on real public datasets`);
   console.log(
     `  split: the workbench's random split, ${100 * reference.split.validation} % validation (early stopping) / ${100 * reference.split.test} % test, mean over seeds ${seeds.join(", ")}; scikit-learn fits train + validation`,
   );
@@ -171,7 +166,8 @@ export async function evalTabular(): Promise<void> {
         }
       }
       const parts = prepareTrainingParts({ target: d.target, features: d.features, steps, split }, rows, columns, d.task);
-      if (!parts.test || parts.test.x.rows !== ref.rows.test) throw new Error(`${d.name}: ${parts.test?.x.rows ?? 0} test rows, the reference has ${ref.rows.test}`);
+      if (!parts.test || parts.test.x.rows !== ref.rows.test)
+        throw new Error(`${d.name}: ${parts.test?.x.rows ?? 0} test rows, the reference has ${ref.rows.test}`);
       runs.push({
         convex: await trainAndScore(convex, d.task, parts),
         mlp: await trainAndScore("mlp", d.task, parts),
@@ -209,7 +205,17 @@ function printTable(table: TableRow[]): void {
   const header = ["dataset", "metric", "ours lin/log", "ours mlp", "sk linear", "sk RF", "lin/log − sk lin", "gap best", `within ${TOLERANCE}`];
   const lines = table.map((r) => {
     const gap = Math.max(r.ours, r.mlp) - Math.max(r.skLinear, r.skForest);
-    return [r.dataset, r.metric, f3(r.ours), f3(r.mlp), f3(r.skLinear), f3(r.skForest), signed(r.ours - r.skLinear), signed(gap), gap >= -TOLERANCE ? "yes" : "NO"];
+    return [
+      r.dataset,
+      r.metric,
+      f3(r.ours),
+      f3(r.mlp),
+      f3(r.skLinear),
+      f3(r.skForest),
+      signed(r.ours - r.skLinear),
+      signed(gap),
+      gap >= -TOLERANCE ? "yes" : "NO",
+    ];
   });
   const widths = header.map((h, j) => Math.max(h.length, ...lines.map((l) => l[j].length)));
   const format = (cells: string[]) => "  " + cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");

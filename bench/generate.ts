@@ -4,8 +4,26 @@ import { mulberry32 } from "@/lib/shared/random";
 
 /** Column kinds of the generated file: 20 columns covering every inferred type. */
 const HEADER = [
-  "id", "store", "brand", "week", "price", "qty", "promo", "temp (°C)", "score", "region",
-  "units", "ratio", "flag", "day", "cost", "margin", "segment", "note", "visits", "rating",
+  "id",
+  "store",
+  "brand",
+  "week",
+  "price",
+  "qty",
+  "promo",
+  "temp (°C)",
+  "score",
+  "region",
+  "units",
+  "ratio",
+  "flag",
+  "day",
+  "cost",
+  "margin",
+  "segment",
+  "note",
+  "visits",
+  "rating",
 ];
 
 const BRANDS = ["tropicana", "minute.maid", "dominicks"];

@@ -72,7 +72,9 @@ async function main() {
   const ingestSec = (performance.now() - t) / 1000;
   loop.disable();
   const peak = rss.stop();
-  console.log(`ingest (parse + infer + SQLite)    ${fmt(version.rowCount / ingestSec)} rows/s (${ingestSec.toFixed(2)} s, ${(readSec / ingestSec * 100).toFixed(1)}% of baseline speed)`);
+  console.log(
+    `ingest (parse + infer + SQLite)    ${fmt(version.rowCount / ingestSec)} rows/s (${ingestSec.toFixed(2)} s, ${((readSec / ingestSec) * 100).toFixed(1)}% of baseline speed)`,
+  );
   console.log(`ingest peak RSS                    ${mb(peak)} MiB (${mb(peak - baseRss)} MiB above the ${mb(baseRss)} MiB before; file is ${mb(size)} MiB)`);
   console.log(
     `event-loop delay during ingest     p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms (how long another request could wait)`,
@@ -90,7 +92,7 @@ async function main() {
   console.log(`event-loop delay during profile    p99 ${(loop2.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop2.max / 1e6).toFixed(1)} ms`);
   t = performance.now();
   await getProfile(version.id);
-  console.log(`profile (second, cached)           ${((performance.now() - t)).toFixed(1)} ms`);
+  console.log(`profile (second, cached)           ${(performance.now() - t).toFixed(1)} ms`);
   await benchTraining();
   fs.rmSync(dir, { recursive: true, force: true });
   await benchServing();

@@ -32,12 +32,16 @@ interface Reply {
 
 function send(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url.startsWith("http:") ? url : `${ORIGIN}${url}`, { method, agent, headers: { ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), cookies: res.headers["set-cookie"] ?? [] }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url.startsWith("http:") ? url : `${ORIGIN}${url}`,
+      { method, agent, headers: { ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), cookies: res.headers["set-cookie"] ?? [] }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -98,7 +102,9 @@ function printLoad(results: LoadResult[]): void {
     );
   }
   if (bare && oneRow) {
-    console.log(`one-row scoring against the bare node:http reference: ${(oneRow.rps / bare.rps).toFixed(2)}× its req/s, p99 ${(oneRow.p99 / bare.p99).toFixed(2)}× its p99`);
+    console.log(
+      `one-row scoring against the bare node:http reference: ${(oneRow.rps / bare.rps).toFixed(2)}× its req/s, p99 ${(oneRow.p99 / bare.p99).toFixed(2)}× its p99`,
+    );
   }
 }
 
@@ -136,7 +142,15 @@ async function drive(sc: Scenario, seconds: number, stop?: () => boolean): Promi
 
 function summarise(name: string, latencies: number[], failures: number, elapsed: number): LoadResult {
   latencies.sort((a, b) => a - b);
-  return { name, requests: latencies.length, failures, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+  return {
+    name,
+    requests: latencies.length,
+    failures,
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** One scenario until `stop()` (no warm-up): what runs beside a batch job. */
@@ -211,11 +225,15 @@ async function multipartUpload(name: string, csv: string): Promise<{ id: string 
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   const res = await new Promise<Reply>((resolve, reject) => {
-    const req = http.request(`${ORIGIN}/api/datasets`, { method: "POST", agent, headers: { ...tokenHeader(), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": body.length } }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
-    });
+    const req = http.request(
+      `${ORIGIN}/api/datasets`,
+      { method: "POST", agent, headers: { ...tokenHeader(), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": body.length } },
+      (r) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -230,7 +248,10 @@ export interface BenchClient {
 }
 
 /** An mlp on 8 features behind an impute + scale recipe, trained, registered and deployed through the API; returns its key. */
-export async function deployRegression(client: BenchClient = { api, upload: multipartUpload }, endpoint = "bench-regression"): Promise<{ name: string; key: string; projectId: string }> {
+export async function deployRegression(
+  client: BenchClient = { api, upload: multipartUpload },
+  endpoint = "bench-regression",
+): Promise<{ name: string; key: string; projectId: string }> {
   const { api } = client;
   const ds = await client.upload("bench regression", regressionCsv(2000));
   const project = await api<{ id: string }>("POST", "/api/projects", { name: "bench regression", task: "regression", datasetId: ds.id, target: "y" });
@@ -242,7 +263,11 @@ export async function deployRegression(client: BenchClient = { api, upload: mult
   ];
   await api("PUT", `/api/projects/${project.id}/recipe`, { datasetId: ds.id, target: "y", steps, split: { method: "random", validation: 0.2, seed: 1 } });
   const run = await api<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { algorithm: "mlp", params: { epochs: 20 } });
-  await until("the bench model to train", async () => ((await api<{ status: string }>("GET", `/api/runs/${run.id}`)).status === "succeeded" ? true : undefined), 300_000);
+  await until(
+    "the bench model to train",
+    async () => ((await api<{ status: string }>("GET", `/api/runs/${run.id}`)).status === "succeeded" ? true : undefined),
+    300_000,
+  );
   const model = await api<{ id: string }>("POST", "/api/models", { runId: run.id });
   const ep = await api<{ name: string; key: string }>("POST", "/api/endpoints", { name: endpoint, modelId: model.id });
   return { name: ep.name, key: ep.key, projectId: project.id };
@@ -270,14 +295,19 @@ export async function benchCatalog(): Promise<void> {
       const j = Math.floor(rand() * CATALOG_ITEMS);
       if (j !== i) chosen.add(j);
     }
-    [...chosen].sort((a, b) => a - b).forEach((j, k) => {
-      partners[i * partnersPerItem + k] = j;
-      counts[i * partnersPerItem + k] = 1 + Math.floor(rand() * 10);
-    });
+    [...chosen]
+      .sort((a, b) => a - b)
+      .forEach((j, k) => {
+        partners[i * partnersPerItem + k] = j;
+        counts[i * partnersPerItem + k] = 1 + Math.floor(rand() * 10);
+      });
   }
   const tensors = {
     item_embeddings: tf.tensor2d(embeddings, [CATALOG_ITEMS, dim]),
-    item_popularity: tf.tensor1d(Int32Array.from({ length: CATALOG_ITEMS }, () => Math.floor(rand() * 1000)), "int32"),
+    item_popularity: tf.tensor1d(
+      Int32Array.from({ length: CATALOG_ITEMS }, () => Math.floor(rand() * 1000)),
+      "int32",
+    ),
     cooccurrence_offsets: tf.tensor1d(offsets, "int32"),
     cooccurrence_partners: tf.tensor1d(partners, "int32"),
     cooccurrence_counts: tf.tensor1d(counts, "float32"),
@@ -317,11 +347,16 @@ export async function benchCatalog(): Promise<void> {
       kernel.run();
       runs.push(performance.now() - t);
     }
-    return percentile(runs.slice(100).sort((a, b) => a - b), 50);
+    return percentile(
+      runs.slice(100).sort((a, b) => a - b),
+      50,
+    );
   };
   const wasm = kernelTimes(wasmDotKernel(embeddings, dim) ?? jsDotKernel(embeddings, dim));
   const js = kernelTimes(jsDotKernel(embeddings, dim));
-  console.log(`  of which dot products, ${CATALOG_ITEMS.toLocaleString("en-US")} × ${dim}: WebAssembly SIMD p50 ${wasm.toFixed(3)} ms, plain JS p50 ${js.toFixed(3)} ms (${(js / wasm).toFixed(1)}× faster)`);
+  console.log(
+    `  of which dot products, ${CATALOG_ITEMS.toLocaleString("en-US")} × ${dim}: WebAssembly SIMD p50 ${wasm.toFixed(3)} ms, plain JS p50 ${js.toFixed(3)} ms (${(js / wasm).toFixed(1)}× faster)`,
+  );
 }
 
 /** Resident memory of each process of the server's group (web server, worker), by command. */
@@ -373,7 +408,6 @@ async function startBareServer(): Promise<{ scenario: Scenario; stop: () => void
   await until("the bare node:http server", async () => ((await send("GET", url)).status === 200 ? true : undefined), 10_000);
   return { scenario: { name: "reference: bare node:http, no work", method: "GET", url, cpuMs: () => processCpuMs(child.pid!) }, stop: () => child.kill() };
 }
-
 
 /** The server's process group, once started: where the CPU figures are read. */
 let serverPgid: number | undefined;
@@ -453,7 +487,13 @@ interface JobRun {
 }
 
 /** Uploads the CSV as a job on the endpoint and waits for it, sampling memory; optionally scores one row at a time meanwhile. */
-async function runBatchJob(pgid: number, dataDir: string, ep: { name: string; key: string }, csv: { file: string; size: number }, withLoad: boolean): Promise<JobRun> {
+async function runBatchJob(
+  pgid: number,
+  dataDir: string,
+  ep: { name: string; key: string },
+  csv: { file: string; size: number },
+  withLoad: boolean,
+): Promise<JobRun> {
   // The processes, found once (ps) before anything is timed; then only /proc reads. A ps run
   // during the measurement would block this process — the load's client — for milliseconds at a
   // time and put those into the latencies measured.
@@ -477,11 +517,15 @@ async function runBatchJob(pgid: number, dataDir: string, ep: { name: string; ke
   const started = performance.now();
   const startedWall = Date.now();
   const res = await new Promise<Reply>((resolve, reject) => {
-    const req = http.request(`${ORIGIN}/api/endpoints/${ep.name}/jobs`, { method: "POST", agent, headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv", "content-length": csv.size } }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
-    });
+    const req = http.request(
+      `${ORIGIN}/api/endpoints/${ep.name}/jobs`,
+      { method: "POST", agent, headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv", "content-length": csv.size } },
+      (r) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
+      },
+    );
     req.on("error", reject);
     fs.createReadStream(csv.file).pipe(req);
   });
@@ -501,14 +545,26 @@ async function runBatchJob(pgid: number, dataDir: string, ep: { name: string; ke
       const s = status.get(job.id);
       running = s === "running" || s === "queued";
     }, 100);
-    during = await loadUntil({ name: "score 1 row while the batch job runs", method: "POST", url: `/api/endpoints/${ep.name}/score`, body: one, headers: { authorization: `Bearer ${ep.key}` } }, () => !running);
+    during = await loadUntil(
+      {
+        name: "score 1 row while the batch job runs",
+        method: "POST",
+        url: `/api/endpoints/${ep.name}/score`,
+        body: one,
+        headers: { authorization: `Bearer ${ep.key}` },
+      },
+      () => !running,
+    );
     clearInterval(watcher);
     db.close();
   }
   const final = await until(
     "the batch job",
     async () => {
-      const j = await api<{ status: string; rowsDone: number; error: string | null; finishedAt: string | null; startedAt: string | null }>("GET", `/api/jobs/${job.id}`);
+      const j = await api<{ status: string; rowsDone: number; error: string | null; finishedAt: string | null; startedAt: string | null }>(
+        "GET",
+        `/api/jobs/${job.id}`,
+      );
       return j.status === "running" || j.status === "queued" ? undefined : j;
     },
     600_000,
@@ -523,7 +579,11 @@ async function runBatchJob(pgid: number, dataDir: string, ep: { name: string; ke
   const cpu1 = groupCpuMs(pgid);
   const client = process.cpuUsage(client0);
   // Cores busy on average over the run: where the machine's two went.
-  const cores = { web: (cpu1.web - cpu0.web) / 1000 / total, worker: (cpu1.worker - cpu0.worker) / 1000 / total, client: (client.user + client.system) / 1e6 / total };
+  const cores = {
+    web: (cpu1.web - cpu0.web) / 1000 / total,
+    worker: (cpu1.worker - cpu0.worker) / 1000 / total,
+    client: (client.user + client.system) / 1e6 / total,
+  };
   if (final.status !== "succeeded") throw new Error(`the batch job ${final.status}: ${final.error}`);
   const scoring = (Date.parse(final.finishedAt!) - Date.parse(final.startedAt!)) / 1000;
   return { rowsDone: final.rowsDone, total, upload: (uploaded - started) / 1000, scoring, peakJob, before, peakWeb, during, cores };
@@ -539,11 +599,15 @@ async function benchBatch(pgid: number, dataDir: string, ep: { name: string; key
   const csv = await batchCsv(BATCH_ROWS);
   try {
     const alone = await runBatchJob(pgid, dataDir, ep, csv, false);
-    console.log(`\n# batch: ${alone.rowsDone.toLocaleString("en-US")} rows × ${FEATURES} features, an mlp behind an impute + scale recipe (${(csv.size / 1024 / 1024).toFixed(1)} MiB CSV) → output.csv + output table`);
+    console.log(
+      `\n# batch: ${alone.rowsDone.toLocaleString("en-US")} rows × ${FEATURES} features, an mlp behind an impute + scale recipe (${(csv.size / 1024 / 1024).toFixed(1)} MiB CSV) → output.csv + output table`,
+    );
     console.log(
       `batch job end to end (upload → succeeded)  ${alone.total.toFixed(1)} s, ${Math.round(alone.rowsDone / alone.total).toLocaleString("en-US")} rows/s (upload ${alone.upload.toFixed(1)} s; scoring ${alone.scoring.toFixed(1)} s, ${Math.round(alone.rowsDone / alone.scoring).toLocaleString("en-US")} rows/s; goal ≤ 5 s)`,
     );
-    console.log(`peak RSS during the job                    job process ${alone.peakJob.toFixed(0)} MiB (goal < 400; ${alone.before.toFixed(0)} MiB before the job), web server ${alone.peakWeb.toFixed(0)} MiB; cores in use: job ${alone.cores.worker.toFixed(2)}, web ${alone.cores.web.toFixed(2)}`);
+    console.log(
+      `peak RSS during the job                    job process ${alone.peakJob.toFixed(0)} MiB (goal < 400; ${alone.before.toFixed(0)} MiB before the job), web server ${alone.peakWeb.toFixed(0)} MiB; cores in use: job ${alone.cores.worker.toFixed(2)}, web ${alone.cores.web.toFixed(2)}`,
+    );
     if (!idle) return;
     const loaded = await runBatchJob(pgid, dataDir, ep, csv, true);
     const during = loaded.during!;
@@ -576,7 +640,14 @@ async function benchMonitorReads(dataDir: string, ep: { name: string; key: strin
   const slice = db.transaction((from: number) => {
     for (let i = from; i < Math.min(MONITOR_LOG_ROWS, from + 20_000); i++) {
       const row = Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(i + j) * 0.7).toFixed(3))]));
-      insert.run(`req_bench_${i}`, ep.name, 1 + (i % 5), JSON.stringify([row]), JSON.stringify([i % 10]), now - 23 * 3_600_000 + Math.floor((i / MONITOR_LOG_ROWS) * 23 * 3_600_000));
+      insert.run(
+        `req_bench_${i}`,
+        ep.name,
+        1 + (i % 5),
+        JSON.stringify([row]),
+        JSON.stringify([i % 10]),
+        now - 23 * 3_600_000 + Math.floor((i / MONITOR_LOG_ROWS) * 23 * 3_600_000),
+      );
     }
   });
   for (let from = 0; from < MONITOR_LOG_ROWS; from += 20_000) slice(from);
@@ -601,16 +672,37 @@ async function benchMonitorReads(dataDir: string, ep: { name: string; key: strin
   })();
   const row = Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
   const deadline = performance.now() + MONITOR_SECONDS * 1000;
-  const scoring = await drive({ name: "score 1 row", method: "POST", url: `/api/endpoints/${ep.name}/score`, body: JSON.stringify({ rows: [row] }), headers: { authorization: `Bearer ${ep.key}` } }, Infinity, () => performance.now() > deadline);
+  const scoring = await drive(
+    {
+      name: "score 1 row",
+      method: "POST",
+      url: `/api/endpoints/${ep.name}/score`,
+      body: JSON.stringify({ rows: [row] }),
+      headers: { authorization: `Bearer ${ep.key}` },
+    },
+    Infinity,
+    () => performance.now() > deadline,
+  );
   stop = true;
   await reader;
   const sorted = scoring.latencies.sort((a, b) => a - b);
-  console.log(`\n# monitoring reads over a ${MONITOR_LOG_ROWS.toLocaleString("en-US")}-row request log, once a second for ${MONITOR_SECONDS} s, beside one-row scoring (${CONCURRENCY} clients)`);
+  console.log(
+    `\n# monitoring reads over a ${MONITOR_LOG_ROWS.toLocaleString("en-US")}-row request log, once a second for ${MONITOR_SECONDS} s, beside one-row scoring (${CONCURRENCY} clients)`,
+  );
   for (const what of MONITOR_READS) {
     const [first, ...rest] = latencies[what];
-    console.log(`${what.padEnd(10)} first ${first.toFixed(0)} ms, then median ${percentile([...rest].sort((a, b) => a - b), 50)?.toFixed(1) ?? "-"} ms, max ${Math.max(0, ...rest).toFixed(1)} ms (${latencies[what].length} reads)`);
+    console.log(
+      `${what.padEnd(10)} first ${first.toFixed(0)} ms, then median ${
+        percentile(
+          [...rest].sort((a, b) => a - b),
+          50,
+        )?.toFixed(1) ?? "-"
+      } ms, max ${Math.max(0, ...rest).toFixed(1)} ms (${latencies[what].length} reads)`,
+    );
   }
-  console.log(`score 1 row meanwhile: p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ${scoring.failures} failed of ${sorted.length}`);
+  console.log(
+    `score 1 row meanwhile: p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ${scoring.failures} failed of ${sorted.length}`,
+  );
   // With the scoring stopped nothing lands in the window: after one read computes it, the next are answered from the cache.
   const since = encodeURIComponent(new Date(Date.now() - 24 * 3_600_000).toISOString());
   for (const what of MONITOR_READS) {
@@ -651,21 +743,45 @@ export async function benchServing(only?: "scoring" | "batch" | "monitor"): Prom
       const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });
       // BENCH_BATCH_LOAD=0: the job alone, without the real-time figures beside it (the quick loop for the batch path).
       const withLoad = process.env.BENCH_BATCH_LOAD !== "0";
-      const [idle] = withLoad ? await loadSideBySide([{ name: "score 1 row, idle", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: { authorization: `Bearer ${regression.key}` } }]) : [];
+      const [idle] = withLoad
+        ? await loadSideBySide([
+            {
+              name: "score 1 row, idle",
+              method: "POST",
+              url: `/api/endpoints/${regression.name}/score`,
+              body: one,
+              headers: { authorization: `Bearer ${regression.key}` },
+            },
+          ])
+        : [];
       await benchBatch(server.pid!, dataDir, regression, idle);
       return;
     }
     if (only === "scoring") {
       const auth = { authorization: `Bearer ${regression.key}` };
       const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
-      console.log(`\n# scoring: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`);
+      console.log(
+        `\n# scoring: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`,
+      );
       const bare = await startBareServer();
       try {
         printLoad(
           await loadSideBySide([
             FLOOR,
-            { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: [row()] }), headers: auth },
-            { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }), headers: auth },
+            {
+              name: "score 1 row (mlp, 8 features)",
+              method: "POST",
+              url: `/api/endpoints/${regression.name}/score`,
+              body: JSON.stringify({ rows: [row()] }),
+              headers: auth,
+            },
+            {
+              name: "score 100 rows (mlp, 8 features)",
+              method: "POST",
+              url: `/api/endpoints/${regression.name}/score`,
+              body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }),
+              headers: auth,
+            },
             bare.scenario,
           ]),
         );
@@ -675,10 +791,14 @@ export async function benchServing(only?: "scoring" | "batch" | "monitor"): Prom
       return;
     }
     // The seeded web-shop endpoint: the worker trains and deploys it on first start.
-    const shop = await until("the web-shop endpoint", async () => {
-      const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
-      return s.key ? { name: "web-shop", key: s.key } : undefined;
-    }, 300_000);
+    const shop = await until(
+      "the web-shop endpoint",
+      async () => {
+        const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
+        return s.key ? { name: "web-shop", key: s.key } : undefined;
+      },
+      300_000,
+    );
     // The worker also trains the orange-juice demo at first start: wait until it and its first job are done, so nothing trains while we measure.
     await until(
       "the orange-juice demo",
@@ -706,14 +826,22 @@ export async function benchServing(only?: "scoring" | "batch" | "monitor"): Prom
       if (res.status !== 200) throw new Error(`${url} → ${res.status}: ${res.body.slice(0, 200)}`);
     }
 
-    console.log(`\n# serving: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`);
+    console.log(
+      `\n# serving: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`,
+    );
     const bare = await startBareServer();
     let results: LoadResult[];
     try {
       results = await loadSideBySide([
         FLOOR,
         { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: auth(regression.key) },
-        { name: "score 100 rows (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: hundred, headers: auth(regression.key) },
+        {
+          name: "score 100 rows (mlp, 8 features)",
+          method: "POST",
+          url: `/api/endpoints/${regression.name}/score`,
+          body: hundred,
+          headers: auth(regression.key),
+        },
         { name: "recommend top-10 (web-shop)", method: "POST", url: `/api/endpoints/${shop.name}/score`, body: rec, headers: auth(shop.key) },
         bare.scenario,
       ]);

@@ -66,7 +66,11 @@ interface Reply {
 }
 
 /** One request; rejects on a network error or after `timeoutMs` (error code "timeout"). */
-function send(method: string, url: string, opts: { body?: string | Readable; bytes?: number; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number } = {}): Promise<Reply> {
+function send(
+  method: string,
+  url: string,
+  opts: { body?: string | Readable; bytes?: number; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...opts.headers };
     if (typeof opts.body === "string") {
@@ -148,7 +152,15 @@ class Tally {
   summary() {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const at = (p: number) => (sorted.length ? round(percentile(sorted, p)) : null);
-    return { requests: this.ok + this.errorCount, ok: this.ok, p50: at(50), p99: at(99), max: sorted.length ? round(sorted[sorted.length - 1]) : null, errors: this.errorCount, errorsByKind: this.errors };
+    return {
+      requests: this.ok + this.errorCount,
+      ok: this.ok,
+      p50: at(50),
+      p99: at(99),
+      max: sorted.length ? round(sorted[sorted.length - 1]) : null,
+      errors: this.errorCount,
+      errorsByKind: this.errors,
+    };
   }
 }
 
@@ -173,7 +185,8 @@ function appProcesses(launcherPid: number): AppProcess[] {
   const visit = (pid: number) => {
     for (const child of childPids(pid)) {
       const cmd = commandLine(child);
-      if (cmd.some((a) => a.endsWith("scripts/server.ts"))) found.push(cmd.includes("--standby") ? { pid: child, role: "standby", label: "web standby" } : { pid: child, role: "web", label: "web server" });
+      if (cmd.some((a) => a.endsWith("scripts/server.ts")))
+        found.push(cmd.includes("--standby") ? { pid: child, role: "standby", label: "web standby" } : { pid: child, role: "web", label: "web server" });
       else if (cmd.some((a) => a.endsWith("scripts/worker.ts"))) {
         const lane = cmd[cmd.indexOf("--lane") + 1];
         found.push({ pid: child, role: "worker", label: cmd.includes("--lane") && lane ? `worker (${lane})` : "worker" });
@@ -308,13 +321,17 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
     if (res.status !== 201) throw new Error(`upload → ${res.status}: ${res.body.slice(0, 300)}`);
     return JSON.parse(res.body) as { id: string };
   };
-  console.log(`# soak: the built app on ${ORIGIN} (${os.cpus().length} cores, node ${process.version}; no sample projects: the load below is all it serves), data folder ${app.dataDir}, server log ${app.logFile}`);
+  console.log(
+    `# soak: the built app on ${ORIGIN} (${os.cpus().length} cores, node ${process.version}; no sample projects: the load below is all it serves), data folder ${app.dataDir}, server log ${app.logFile}`,
+  );
   console.log("training and deploying the bench's regression model (an mlp on 8 features behind impute + scale) …");
   const ep = await deployRegression({ api, upload }, ENDPOINT);
   const key = { authorization: `Bearer ${ep.key}` };
 
   // One row of the model's schema, drawn from a small pool so drift and quality have varied traffic.
-  const pool = Array.from({ length: 64 }, (_, i) => JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number(Math.sin(i * 7 + j).toFixed(3))]))] }));
+  const pool = Array.from({ length: 64 }, (_, i) =>
+    JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number(Math.sin(i * 7 + j).toFixed(3))]))] }),
+  );
   const scoreOnce = async (agent = scoreAgent, timeoutMs = 30_000) => {
     const res = await send("POST", `/api/endpoints/${ep.name}/score`, { body: pool[Math.floor(Math.random() * pool.length)], headers: key, agent, timeoutMs });
     scored.answered++;
@@ -328,18 +345,35 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
     Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (!stopped()) {
-          const res = await tally.time(() => scoreOnce(), (s) => s === 200);
+          const res = await tally.time(
+            () => scoreOnce(),
+            (s) => s === 200,
+          );
           if (res?.status !== 200) await sleep(100);
         }
       }),
     );
 
   // Scoring alone: the idle figures the loaded ones are compared with.
-  await scoring(new Tally(), ((end) => () => performance.now() >= end)(performance.now() + WARMUP_SECONDS * 1000));
+  await scoring(
+    new Tally(),
+    (
+      (end) => () =>
+        performance.now() >= end
+    )(performance.now() + WARMUP_SECONDS * 1000),
+  );
   const idle = new Tally();
-  await scoring(idle, ((end) => () => performance.now() >= end)(performance.now() + IDLE_SECONDS * 1000));
+  await scoring(
+    idle,
+    (
+      (end) => () =>
+        performance.now() >= end
+    )(performance.now() + IDLE_SECONDS * 1000),
+  );
   const idleSummary = idle.summary();
-  console.log(`scoring alone (${IDLE_SECONDS} s after ${WARMUP_SECONDS} s warm-up): p50 ${idleSummary.p50} ms, p99 ${idleSummary.p99} ms, max ${idleSummary.max} ms, ${idleSummary.errors} errors`);
+  console.log(
+    `scoring alone (${IDLE_SECONDS} s after ${WARMUP_SECONDS} s warm-up): p50 ${idleSummary.p50} ms, p99 ${idleSummary.p99} ms, max ${idleSummary.max} ms, ${idleSummary.errors} errors`,
+  );
 
   // ---- The mixed load.
   const load = { score: new Tally(), ui: new Tally(), metrics: new Tally(), drift: new Tally(), quality: new Tally(), jobSubmit: new Tally() };
@@ -366,7 +400,13 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
   const submitJob = async () => {
     const t = performance.now();
     const res = await load.jobSubmit.time(
-      () => send("POST", `/api/endpoints/${ep.name}/jobs`, { body: fs.createReadStream(app.csv.file), bytes: app.csv.size, headers: { ...key, "content-type": "text/csv" }, timeoutMs: 300_000 }),
+      () =>
+        send("POST", `/api/endpoints/${ep.name}/jobs`, {
+          body: fs.createReadStream(app.csv.file),
+          bytes: app.csv.size,
+          headers: { ...key, "content-type": "text/csv" },
+          timeoutMs: 300_000,
+        }),
       (s) => s === 202,
     );
     if (res?.status === 202) jobs.push({ id: (JSON.parse(res.body) as { id: string }).id, uploadMs: performance.now() - t });
@@ -409,14 +449,32 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
         return c.length ? c : undefined;
       }, 30_000);
       if (!candidates) {
-        kills.push({ kind: plan.kind, at, pid: null, label: null, servingAfterMs: null, backAfterMs: null, note: `no ${plan.kind} process to kill`, window: [wallStart, Date.now()] });
+        kills.push({
+          kind: plan.kind,
+          at,
+          pid: null,
+          label: null,
+          servingAfterMs: null,
+          backAfterMs: null,
+          note: `no ${plan.kind} process to kill`,
+          window: [wallStart, Date.now()],
+        });
         continue;
       }
       const victim = candidates[Math.floor(Math.random() * candidates.length)];
       try {
         process.kill(victim.pid, "SIGKILL");
       } catch {
-        kills.push({ kind: plan.kind, at, pid: null, label: victim.label, servingAfterMs: null, backAfterMs: null, note: `the ${victim.label} was gone before the kill`, window: [wallStart, Date.now()] });
+        kills.push({
+          kind: plan.kind,
+          at,
+          pid: null,
+          label: victim.label,
+          servingAfterMs: null,
+          backAfterMs: null,
+          note: `the ${victim.label} was gone before the kill`,
+          window: [wallStart, Date.now()],
+        });
         continue;
       }
       const t = performance.now();
@@ -429,7 +487,16 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
           return appProcesses(app.launcherPid).some((p) => p.label === victim.label && p.pid !== victim.pid) ? performance.now() - t : undefined;
         }, RECOVERY_TIMEOUT_MS),
       ]);
-      kills.push({ kind: plan.kind, at, pid: victim.pid, label: victim.label, servingAfterMs: serving.ms, backAfterMs: back, note: serving.note, window: [wallStart, Date.now()] });
+      kills.push({
+        kind: plan.kind,
+        at,
+        pid: victim.pid,
+        label: victim.label,
+        servingAfterMs: serving.ms,
+        backAfterMs: back,
+        note: serving.note,
+        window: [wallStart, Date.now()],
+      });
       console.log(
         `  ${at.toFixed(0)} s: SIGKILL ${victim.label} (pid ${victim.pid}) → ${serving.ms === null ? `NOT serving again (${serving.note})` : `serving again after ${Math.round(serving.ms)} ms`}; ${back === null ? "no new process" : `a new one after ${Math.round(back)} ms`}`,
       );
@@ -454,11 +521,16 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
     every(MEMORY_EVERY_MS, stopped, sampleMemory),
     killer(),
   ]);
-  const skipped = { jobSubmit: skips[0], ui: skips[1], ...(MONITOR ? { metrics: skips[2], drift: skips[3], quality: skips[4] } : {}) } as Record<string, number | undefined>;
+  const skipped = { jobSubmit: skips[0], ui: skips[1], ...(MONITOR ? { metrics: skips[2], drift: skips[3], quality: skips[4] } : {}) } as Record<
+    string,
+    number | undefined
+  >;
   await sampleMemory();
   clientLoop.disable();
   const drainSeconds = (Date.now() - loadStart) / 1000 - loadSeconds;
-  console.log(`load done after ${loadSeconds.toFixed(0)} s${endedEarly ? ` (ended early ${endedEarly})` : ""}; the requests in flight then ended ${drainSeconds.toFixed(1)} s later`);
+  console.log(
+    `load done after ${loadSeconds.toFixed(0)} s${endedEarly ? ` (ended early ${endedEarly})` : ""}; the requests in flight then ended ${drainSeconds.toFixed(1)} s later`,
+  );
 
   // ---- After the load: the request log against the scoring requests answered, then every job.
   const serving = !app.launcherExited() && (await send("GET", "/api/health", { timeoutMs: 5000 }).catch(() => null))?.status === 200;
@@ -470,7 +542,10 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
   const killWindows = kills.map((k) => k.window);
   const outsideKills = (t: Tally) => t.errorTimes.filter((w) => !killWindows.some(([a, b]) => w >= a && w <= b)).length;
   const perKind = Object.fromEntries(
-    Object.entries(load).map(([k, t]) => [k, { ...t.summary(), errorsOutsideKillWindows: outsideKills(t), ...(skipped[k] !== undefined ? { ticksSkipped: skipped[k] } : {}) }]),
+    Object.entries(load).map(([k, t]) => [
+      k,
+      { ...t.summary(), errorsOutsideKillWindows: outsideKills(t), ...(skipped[k] !== undefined ? { ticksSkipped: skipped[k] } : {}) },
+    ]),
   );
   const mem = memoryReport(memory);
   const killSummary = (kind: "worker" | "web") => {
@@ -482,7 +557,12 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
       notServingAgain: ks.filter((k) => k.pid !== null && k.servingAfterMs === null).length,
       maxServingAgainMs: times.length ? Math.round(Math.max(...times)) : null,
       maxNewProcessMs: ks.some((k) => k.backAfterMs !== null) ? Math.round(Math.max(...ks.map((k) => k.backAfterMs ?? 0))) : null,
-      kills: ks.map(({ window: _w, ...k }) => ({ ...k, at: round(k.at), servingAfterMs: k.servingAfterMs === null ? null : Math.round(k.servingAfterMs), backAfterMs: k.backAfterMs === null ? null : Math.round(k.backAfterMs) })),
+      kills: ks.map(({ window: _w, ...k }) => ({
+        ...k,
+        at: round(k.at),
+        servingAfterMs: k.servingAfterMs === null ? null : Math.round(k.servingAfterMs),
+        backAfterMs: k.backAfterMs === null ? null : Math.round(k.backAfterMs),
+      })),
     };
   };
   const summary = {
@@ -507,7 +587,14 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
     },
     ui: perKind.ui,
     monitoring: { metrics: perKind.metrics, drift: perKind.drift, quality: perKind.quality },
-    jobs: { submitted: jobs.length, submitErrors: perKind.jobSubmit.errors, ticksSkipped: perKind.jobSubmit.ticksSkipped, submitErrorsByKind: perKind.jobSubmit.errorsByKind, uploadMsMax: jobs.length ? Math.round(Math.max(...jobs.map((j) => j.uploadMs))) : null, ...(jobResults ?? { checked: false }) },
+    jobs: {
+      submitted: jobs.length,
+      submitErrors: perKind.jobSubmit.errors,
+      ticksSkipped: perKind.jobSubmit.ticksSkipped,
+      submitErrorsByKind: perKind.jobSubmit.errorsByKind,
+      uploadMsMax: jobs.length ? Math.round(Math.max(...jobs.map((j) => j.uploadMs))) : null,
+      ...(jobResults ?? { checked: false }),
+    },
     requestLog: requestLog ?? { checked: false },
     memory: mem,
     kills: { worker: killSummary("worker"), web: killSummary("web") },
@@ -523,7 +610,9 @@ async function reconcileLog(api: <T>(method: string, url: string, body?: unknown
   let last: { requests: number; errors: number } | null = null;
   let stableSince = performance.now();
   for (;;) {
-    const m = await api<{ requests: number; errors: number }>("GET", `/api/endpoints/${name}/metrics?since=${encodeURIComponent(since.toISOString())}`).catch(() => null);
+    const m = await api<{ requests: number; errors: number }>("GET", `/api/endpoints/${name}/metrics?since=${encodeURIComponent(since.toISOString())}`).catch(
+      () => null,
+    );
     if (m && (!last || m.requests !== last.requests)) stableSince = performance.now();
     if (m) last = m;
     const caughtUp = last && last.requests >= scored.answered;
@@ -558,7 +647,14 @@ interface JobState {
  * say exactly its rows, and — for up to SOAK_CHECK_OUTPUTS of them, those that lived through a
  * kill first — the downloaded output holds every input row once, in order, with a prediction.
  */
-async function checkJobs(api: <T>(method: string, url: string, body?: unknown) => Promise<T>, token: Record<string, string>, name: string, jobs: SubmittedJob[], kills: KillRecord[], inputFile: string) {
+async function checkJobs(
+  api: <T>(method: string, url: string, body?: unknown) => Promise<T>,
+  token: Record<string, string>,
+  name: string,
+  jobs: SubmittedJob[],
+  kills: KillRecord[],
+  inputFile: string,
+) {
   const ids = new Set(jobs.map((j) => j.id));
   const waitStarted = performance.now();
   // The backlog the load left: as long as its jobs took to submit, and at least 5 minutes.
@@ -643,7 +739,8 @@ async function checkOutput(id: string, token: Record<string, string>, input: Flo
           return;
         }
         if (n >= rows) problem = `more than ${rows} rows`;
-        else if (cols.some((c, j) => Math.abs(Number(rec[c]) - input[n * FEATURES + j]) > 1e-9)) problem = `row ${n + 1} is not input row ${n + 1}: ${rec.join(",")}`;
+        else if (cols.some((c, j) => Math.abs(Number(rec[c]) - input[n * FEATURES + j]) > 1e-9))
+          problem = `row ${n + 1} is not input row ${n + 1}: ${rec.join(",")}`;
         else if (rec[prediction] === "" || !Number.isFinite(Number(rec[prediction]))) problem = `row ${n + 1} has no prediction`;
         n++;
       });
@@ -668,7 +765,9 @@ function memoryReport(samples: { t: number; processes: (AppProcess & { mb: numbe
   return {
     samples: samples.length,
     growthMeaningful: meaningful,
-    note: meaningful ? "growth is from 5 minutes into the load to its end" : "SOAK_SECONDS < 600: growth after the first 5 minutes is not meaningful; the first → final growth is shown instead",
+    note: meaningful
+      ? "growth is from 5 minutes into the load to its end"
+      : "SOAK_SECONDS < 600: growth after the first 5 minutes is not meaningful; the first → final growth is shown instead",
     processes: Object.fromEntries(
       labels.map((label) => {
         const first = at(samples[0], label);
@@ -709,10 +808,29 @@ function printReport(s: Summary) {
     memory: { note: string; processes: Record<string, Record<string, unknown>> };
     kills: Record<string, { planned: number; done: number; notServingAgain: number; maxServingAgainMs: number | null; maxNewProcessMs: number | null }>;
   };
-  type Row = { requests: number; p50: number | null; p99: number | null; max: number | null; errors: number; errorsByKind: Record<string, number>; errorsOutsideKillWindows?: number; ticksSkipped?: number };
+  type Row = {
+    requests: number;
+    p50: number | null;
+    p99: number | null;
+    max: number | null;
+    errors: number;
+    errorsByKind: Record<string, number>;
+    errorsOutsideKillWindows?: number;
+    ticksSkipped?: number;
+  };
   const ms = (v: number | null) => (v === null ? "–" : `${v} ms`);
-  const errs = (row: Row) => `${row.errors} errors${row.errors ? ` (${Object.entries(row.errorsByKind).map(([k, n]) => `${k}: ${n}`).join(", ")}${row.errorsOutsideKillWindows !== undefined ? `; ${row.errorsOutsideKillWindows} outside kill windows` : ""})` : ""}`;
-  const line = (name: string, row: Row, extra = "") => console.log(`${name.padEnd(34)} ${String(row.requests).padStart(8)} req   p50 ${ms(row.p50).padStart(9)}   p99 ${ms(row.p99).padStart(9)}   max ${ms(row.max).padStart(10)}   ${errs(row)}${row.ticksSkipped ? `; ${row.ticksSkipped} ticks skipped while the last one ran` : ""}${extra}`);
+  const errs = (row: Row) =>
+    `${row.errors} errors${
+      row.errors
+        ? ` (${Object.entries(row.errorsByKind)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(", ")}${row.errorsOutsideKillWindows !== undefined ? `; ${row.errorsOutsideKillWindows} outside kill windows` : ""})`
+        : ""
+    }`;
+  const line = (name: string, row: Row, extra = "") =>
+    console.log(
+      `${name.padEnd(34)} ${String(row.requests).padStart(8)} req   p50 ${ms(row.p50).padStart(9)}   p99 ${ms(row.p99).padStart(9)}   max ${ms(row.max).padStart(10)}   ${errs(row)}${row.ticksSkipped ? `; ${row.ticksSkipped} ticks skipped while the last one ran` : ""}${extra}`,
+    );
   console.log(`\n# soak figures (${s.run.loadSeconds} s of mixed load${s.run.endedEarly ? `, ended early ${s.run.endedEarly}` : ""})`);
   line("scoring, idle", r.scoring.idle);
   line("scoring, under load", r.scoring.load, `   ${r.scoring.load.rps} req/s; p99 ${r.scoring.p99Ratio ?? "–"}× idle`);
@@ -735,13 +853,19 @@ function printReport(s: Summary) {
   );
   console.log(`memory (RSS)                       ${r.memory.note}`);
   for (const [label, m] of Object.entries(r.memory.processes)) {
-    console.log(`  ${label.padEnd(32)} first ${m.firstMb ?? "–"} MiB, after 5 min ${m.after5MinMb ?? "–"} MiB, final ${m.finalMb ?? "–"} MiB, max ${m.maxMb} MiB; growth from ${m.growthFrom} ${m.growthPercent ?? "–"} %${m.restarted ? " (restarted during the run: not comparable)" : ""}`);
+    console.log(
+      `  ${label.padEnd(32)} first ${m.firstMb ?? "–"} MiB, after 5 min ${m.after5MinMb ?? "–"} MiB, final ${m.finalMb ?? "–"} MiB, max ${m.maxMb} MiB; growth from ${m.growthFrom} ${m.growthPercent ?? "–"} %${m.restarted ? " (restarted during the run: not comparable)" : ""}`,
+    );
   }
   for (const [kind, k] of Object.entries(r.kills)) {
     if (!k.planned) continue;
-    console.log(`kills of the ${(kind === "web" ? "web server" : kind).padEnd(23)} ${k.done} of ${k.planned} done; serving again within max ${ms(k.maxServingAgainMs)}; ${k.notServingAgain} not serving again; new process within max ${ms(k.maxNewProcessMs)}`);
+    console.log(
+      `kills of the ${(kind === "web" ? "web server" : kind).padEnd(23)} ${k.done} of ${k.planned} done; serving again within max ${ms(k.maxServingAgainMs)}; ${k.notServingAgain} not serving again; new process within max ${ms(k.maxNewProcessMs)}`,
+    );
   }
-  console.log(`client's own event-loop delay      p99 ${s.run.clientEventLoopDelayMs.p99} ms, max ${s.run.clientEventLoopDelayMs.max} ms (included in every latency above)`);
+  console.log(
+    `client's own event-loop delay      p99 ${s.run.clientEventLoopDelayMs.p99} ms, max ${s.run.clientEventLoopDelayMs.max} ms (included in every latency above)`,
+  );
 }
 
 main().catch((e) => {

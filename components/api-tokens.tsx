@@ -33,7 +33,8 @@ export function ApiTokens() {
           Personal API tokens
         </h2>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Scripts send a token as <code className="font-mono text-xs">Authorization: Bearer wbt_…</code> and act as you, with the token&apos;s role — never more than your own.
+          Scripts send a token as <code className="font-mono text-xs">Authorization: Bearer wbt_…</code> and act as you, with the token&apos;s role — never more
+          than your own.
         </p>
       </div>
       <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
@@ -89,7 +90,13 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: TokenCreated) => void }
   return (
     <form aria-label="New token" onSubmit={submit} noValidate className="space-y-4">
       <Field id={`${id}-name`} label="Name" hint="What uses it, e.g. “nightly report script”." error={server.name}>
-        <input {...fieldA11y(`${id}-name`, server.name, true)} className={inputClass} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          {...fieldA11y(`${id}-name`, server.name, true)}
+          className={inputClass}
+          autoComplete="off"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field id={`${id}-role`} label="Role" error={server.role}>
         <select {...fieldA11y(`${id}-role`, server.role)} className={selectClass} value={role} onChange={(e) => setRole(e.target.value as Role)}>

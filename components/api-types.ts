@@ -36,7 +36,6 @@ export type DatasetProfile = StoredProfile;
 // ---------------------------------------------------------------------------------------------
 // Train: runs
 
-
 export type RunStatus = ServerRun["status"];
 
 /** Metric name → value (r2, rmse, accuracy, …). */

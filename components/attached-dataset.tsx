@@ -29,7 +29,8 @@ export function AttachedDataset({ projectId, dataset: d }: AttachedDatasetProps)
             <span className="font-normal text-slate-500">v{d.version}</span>
           </p>
           <p className="mt-0.5 text-sm text-slate-600">
-            {formatCount(d.rowCount)} rows · {d.columns.length} columns · {formatBytes(d.sizeBytes)} · {d.format.toUpperCase()} · added {formatDate(d.createdAt)}
+            {formatCount(d.rowCount)} rows · {d.columns.length} columns · {formatBytes(d.sizeBytes)} · {d.format.toUpperCase()} · added{" "}
+            {formatDate(d.createdAt)}
           </p>
         </div>
         <Button variant="ghost" size="sm" onClick={() => detach.mutate(null)} disabled={detach.isPending}>

@@ -32,7 +32,13 @@ function isoOf(local: string): string | undefined {
 }
 
 function filterOf(d: Draft): AuditFilter {
-  return { action: d.action.trim() || undefined, actor: d.actor.trim() || undefined, outcome: d.outcome || undefined, since: isoOf(d.since), until: isoOf(d.until) };
+  return {
+    action: d.action.trim() || undefined,
+    actor: d.actor.trim() || undefined,
+    outcome: d.outcome || undefined,
+    since: isoOf(d.since),
+    until: isoOf(d.until),
+  };
 }
 
 /** The audit log, newest first, filtered by action, actor, outcome and time; older entries page in below. */
@@ -62,7 +68,13 @@ export function AuditLog() {
     <div className="space-y-5">
       <form aria-label="Filter the audit log" onSubmit={apply} className={`${cardClass} grid gap-4 p-5 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_10rem_1fr_1fr]`}>
         <Field id="audit-action" label="Action">
-          <input id="audit-action" className={`${inputClass} font-mono text-xs`} placeholder="e.g. invite.create" value={draft.action} onChange={(e) => set("action")(e.target.value)} />
+          <input
+            id="audit-action"
+            className={`${inputClass} font-mono text-xs`}
+            placeholder="e.g. invite.create"
+            value={draft.action}
+            onChange={(e) => set("action")(e.target.value)}
+          />
         </Field>
         <Field id="audit-actor" label="Actor">
           <input id="audit-actor" className={inputClass} placeholder="email" value={draft.actor} onChange={(e) => set("actor")(e.target.value)} />
@@ -140,7 +152,9 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
                   {e.target ?? "–"}
                 </td>
                 <td className="px-3 py-2">
-                  <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${OUTCOME_TONE[e.outcome] ?? OUTCOME_TONE.failed}`}>{e.outcome}</span>
+                  <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${OUTCOME_TONE[e.outcome] ?? OUTCOME_TONE.failed}`}>
+                    {e.outcome}
+                  </span>
                 </td>
                 <td className="px-3 py-2 font-mono text-xs text-slate-600">{e.ip ?? "–"}</td>
                 <td className="max-w-64 truncate px-3 py-2 font-mono text-xs text-slate-600" title={detail || undefined}>

@@ -76,10 +76,13 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
   const stopRef = useRef(false);
   const abortRef = useRef<AbortController | null>(null);
 
-  useEffect(() => () => {
-    stopRef.current = true;
-    abortRef.current?.abort();
-  }, []);
+  useEffect(
+    () => () => {
+      stopRef.current = true;
+      abortRef.current?.abort();
+    },
+    [],
+  );
 
   const pickAlgorithm = (name: string) => {
     const a = algorithms.find((x) => x.name === name);
@@ -153,7 +156,10 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
           {backend && (
             <>
               {" "}
-              Backend: <span className="font-medium text-slate-700" data-testid="browser-backend">{backend}</span>
+              Backend:{" "}
+              <span className="font-medium text-slate-700" data-testid="browser-backend">
+                {backend}
+              </span>
             </>
           )}
         </p>
@@ -254,7 +260,8 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
                 </ResponsiveContainer>
               </div>
               <figcaption className="mt-1 text-xs text-slate-500">
-                Loss on the training rows and valLoss on the validation rows, per epoch{task === "regression" ? " (MSE on the standardised target: 1.0 is the mean predictor)" : ""}.
+                Loss on the training rows and valLoss on the validation rows, per epoch
+                {task === "regression" ? " (MSE on the standardised target: 1.0 is the mean predictor)" : ""}.
               </figcaption>
             </figure>
           )}

@@ -42,9 +42,31 @@ export function ChangePasswordForm() {
   };
   return (
     <form aria-label="Change password" onSubmit={submit} noValidate className="space-y-4">
-      <PasswordField id="password-current" label="Current password" autoComplete="current-password" error={shown.current} value={current} onChange={edit(setCurrent)} />
-      <PasswordField id="password-new" label="New password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={shown.next} value={next} onChange={edit(setNext)} />
-      <PasswordField id="password-repeat" label="New password again" autoComplete="new-password" error={shown.repeat} value={repeat} onChange={edit(setRepeat)} />
+      <PasswordField
+        id="password-current"
+        label="Current password"
+        autoComplete="current-password"
+        error={shown.current}
+        value={current}
+        onChange={edit(setCurrent)}
+      />
+      <PasswordField
+        id="password-new"
+        label="New password"
+        autoComplete="new-password"
+        hint={`At least ${PASSWORD_MIN_CHARS} characters.`}
+        error={shown.next}
+        value={next}
+        onChange={edit(setNext)}
+      />
+      <PasswordField
+        id="password-repeat"
+        label="New password again"
+        autoComplete="new-password"
+        error={shown.repeat}
+        value={repeat}
+        onChange={edit(setRepeat)}
+      />
       <ErrorNotice error={change.error} />
       {change.isSuccess && <Notice tone="success">Password changed. Your other sessions are signed out; this one stays.</Notice>}
       <Button type="submit" disabled={change.isPending}>

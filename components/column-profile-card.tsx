@@ -59,7 +59,8 @@ export function TypeBadge({ type }: TypeBadgeProps) {
 export function ColumnProfileCard({ column: c, rowCount }: ColumnProfileCardProps) {
   const headingId = useId();
   const numeric = isNumericType(c.type);
-  const missingShare = rowCount > 0 && c.nullCount > 0 ? ` (${((c.nullCount / rowCount) * 100).toFixed(c.nullCount && c.nullCount < rowCount / 1000 ? 2 : 1)}%)` : "";
+  const missingShare =
+    rowCount > 0 && c.nullCount > 0 ? ` (${((c.nullCount / rowCount) * 100).toFixed(c.nullCount && c.nullCount < rowCount / 1000 ? 2 : 1)}%)` : "";
   const overview: StatRow[] = [
     { label: "Values", value: formatCount(c.count) },
     { label: "Missing", value: `${formatCount(c.nullCount)}${missingShare}` },

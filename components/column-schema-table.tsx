@@ -31,10 +31,18 @@ export function ColumnSchemaTable({ initialDataset }: ColumnSchemaTableProps) {
           <caption className="sr-only">Columns and their types</caption>
           <thead className="bg-slate-50 text-left text-xs text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">Column</th>
-              <th scope="col" className="px-4 py-2 font-medium">Read as</th>
-              <th scope="col" className="px-4 py-2 font-medium">Inferred</th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">Missing</th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Column
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Read as
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Inferred
+              </th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">
+                Missing
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -61,7 +69,9 @@ export function ColumnSchemaTable({ initialDataset }: ColumnSchemaTableProps) {
                 </td>
                 <td className="px-4 py-2 text-slate-600">
                   {c.inferredType}
-                  {c.type !== c.inferredType && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800">overridden</span>}
+                  {c.type !== c.inferredType && (
+                    <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800">overridden</span>
+                  )}
                 </td>
                 <td className="px-4 py-2 text-right tabular-nums text-slate-600">{formatCount(c.nullCount)}</td>
               </tr>

@@ -41,7 +41,12 @@ export function CorrelationHeatmap({ columns, matrix }: CorrelationHeatmapProps)
               {columns.map((col, j) => {
                 const r = matrix[i]?.[j] ?? null;
                 return (
-                  <td key={col} title={`${row} × ${col}: ${r === null ? "n/a" : r.toFixed(3)}`} style={cellStyle(r)} className="size-10 min-w-10 rounded text-center tabular-nums">
+                  <td
+                    key={col}
+                    title={`${row} × ${col}: ${r === null ? "n/a" : r.toFixed(3)}`}
+                    style={cellStyle(r)}
+                    className="size-10 min-w-10 rounded text-center tabular-nums"
+                  >
                     {r === null ? "–" : twoDecimals(r)}
                   </td>
                 );

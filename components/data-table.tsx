@@ -36,9 +36,7 @@ export function DataTable({ columns, rows, caption, firstRowNumber = 1, round, b
                 className={`border-b border-slate-200 px-3 py-2 align-bottom font-medium whitespace-pre text-slate-700 ${isNumericType(c.type) ? "text-right" : "text-left"}`}
               >
                 <span>{c.name}</span>
-                {(c.type || c.note) && (
-                  <span className="block text-[11px] font-normal text-slate-400">{[c.type, c.note].filter(Boolean).join(" · ")}</span>
-                )}
+                {(c.type || c.note) && <span className="block text-[11px] font-normal text-slate-400">{[c.type, c.note].filter(Boolean).join(" · ")}</span>}
               </th>
             ))}
           </tr>

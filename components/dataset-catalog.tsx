@@ -52,12 +52,24 @@ export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
           </colgroup>
           <thead className="bg-slate-50 text-left text-xs text-slate-500">
             <tr>
-              <th scope="col" className="px-5 py-2 font-medium">Version</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Rows</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Columns</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Size</th>
-              <th scope="col" className="px-3 py-2 font-medium">Source</th>
-              <th scope="col" className="px-5 py-2 font-medium">Created</th>
+              <th scope="col" className="px-5 py-2 font-medium">
+                Version
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Rows
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Columns
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Size
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Source
+              </th>
+              <th scope="col" className="px-5 py-2 font-medium">
+                Created
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

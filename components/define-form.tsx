@@ -73,10 +73,12 @@ export function DefineForm({ initialProject, initialDataset }: DefineFormProps) 
     save.mutate();
   }
 
-  const touch = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    if (save.isSuccess) save.reset();
-  };
+  const touch =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      if (save.isSuccess) save.reset();
+    };
 
   return (
     <section aria-labelledby="define-heading">
@@ -90,7 +92,13 @@ export function DefineForm({ initialProject, initialDataset }: DefineFormProps) 
             <input {...fieldA11y("define-name", errors.name)} className={inputClass} value={name} onChange={(e) => touch(setName)(e.target.value)} />
           </Field>
           <Field id="define-description" label="Description" optional error={errors.description}>
-            <textarea {...fieldA11y("define-description", errors.description)} rows={3} className={inputClass} value={description} onChange={(e) => touch(setDescription)(e.target.value)} />
+            <textarea
+              {...fieldA11y("define-description", errors.description)}
+              rows={3}
+              className={inputClass}
+              value={description}
+              onChange={(e) => touch(setDescription)(e.target.value)}
+            />
           </Field>
           <TaskDeliveryFields
             idPrefix="define"
@@ -110,7 +118,11 @@ export function DefineForm({ initialProject, initialDataset }: DefineFormProps) 
                 "The column the model learns to predict."
               ) : (
                 <>
-                  Attach a dataset in <Link href={`/projects/${encodeURIComponent(project.id)}/data`} className="font-medium text-indigo-700 hover:underline">Get data</Link> to choose the target from its columns.
+                  Attach a dataset in{" "}
+                  <Link href={`/projects/${encodeURIComponent(project.id)}/data`} className="font-medium text-indigo-700 hover:underline">
+                    Get data
+                  </Link>{" "}
+                  to choose the target from its columns.
                 </>
               )
             }

@@ -95,9 +95,20 @@ export function EndpointConsole({ endpoint, url, sessionKey }: EndpointConsolePr
                 const error = columnErrors[c.name];
                 const kind = inputKind(c.type);
                 return (
-                  <Field key={c.name} id={fid} label={<span className="font-mono">{c.name}</span>} hint={recommendation ? "The item on screen; the answer lists the items that go with it." : c.type} error={error}>
+                  <Field
+                    key={c.name}
+                    id={fid}
+                    label={<span className="font-mono">{c.name}</span>}
+                    hint={recommendation ? "The item on screen; the answer lists the items that go with it." : c.type}
+                    error={error}
+                  >
                     {kind === "boolean" ? (
-                      <select {...fieldA11y(fid, error, true)} className={selectClass} value={values[c.name] ?? ""} onChange={(e) => setValue(c.name, e.target.value)}>
+                      <select
+                        {...fieldA11y(fid, error, true)}
+                        className={selectClass}
+                        value={values[c.name] ?? ""}
+                        onChange={(e) => setValue(c.name, e.target.value)}
+                      >
                         <option value="">(missing)</option>
                         <option value="true">true</option>
                         <option value="false">false</option>
@@ -118,7 +129,13 @@ export function EndpointConsole({ endpoint, url, sessionKey }: EndpointConsolePr
               })}
               {recommendation && (
                 <Field id={`${id}-k`} label="k" hint="How many items to return." error={answer?.problem?.errors?.find((e) => e.field === "k")?.message}>
-                  <input {...fieldA11y(`${id}-k`, undefined, true)} className={inputClass} inputMode="numeric" value={k} onChange={(e) => setK(e.target.value)} />
+                  <input
+                    {...fieldA11y(`${id}-k`, undefined, true)}
+                    className={inputClass}
+                    inputMode="numeric"
+                    value={k}
+                    onChange={(e) => setK(e.target.value)}
+                  />
                 </Field>
               )}
               {columns.length === 0 && <p className="text-sm text-slate-500">This model declares no input columns: use the raw JSON tab.</p>}

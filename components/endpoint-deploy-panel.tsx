@@ -168,7 +168,11 @@ const ENDPOINT_COLUMNS = ["Name", "Model version", "Traffic split", "Mode", "Cre
 
 function EndpointTable({ endpoints }: { endpoints: Endpoint[] }) {
   if (endpoints.length === 0) {
-    return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">No endpoint yet: deploy a model version to get one.</p>;
+    return (
+      <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">
+        No endpoint yet: deploy a model version to get one.
+      </p>
+    );
   }
   return (
     <div className={`${cardClass} overflow-x-auto`}>

@@ -74,9 +74,7 @@ function JobItem({ name, job }: { name: string; job: Job }) {
           valueText={total === null ? `${formatCount(job.rowsDone)} rows scored` : `${formatCount(job.rowsDone)} of ${formatCount(total)} rows scored`}
           className="h-2 min-w-0 flex-1"
         />
-        <span className="shrink-0 text-xs text-slate-700 tabular-nums">
-          {progressText}
-        </span>
+        <span className="shrink-0 text-xs text-slate-700 tabular-nums">{progressText}</span>
       </div>
       <p className="text-xs text-slate-500">
         {job.status === "queued" && "Queued: waiting for the worker…"}
@@ -108,7 +106,13 @@ function FailedRows({ job }: { job: Job }) {
   const listId = `job-errors-${job.id}`;
   return (
     <div>
-      <button type="button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen((o) => !o)} className="text-xs font-medium text-red-700 underline-offset-2 hover:underline">
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => setOpen((o) => !o)}
+        className="text-xs font-medium text-red-700 underline-offset-2 hover:underline"
+      >
         {open ? "▾" : "▸"} {plural(job.rowsFailed, "failed row")}
       </button>
       {open && (
@@ -117,7 +121,10 @@ function FailedRows({ job }: { job: Job }) {
           {isPending ? (
             <p className="text-xs text-slate-500">Loading row errors…</p>
           ) : (
-            <ul aria-label={`Row errors of job ${jobLabel(job)}`} className="max-h-48 space-y-0.5 overflow-auto rounded bg-red-50 px-3 py-2 font-mono text-xs text-red-800">
+            <ul
+              aria-label={`Row errors of job ${jobLabel(job)}`}
+              className="max-h-48 space-y-0.5 overflow-auto rounded bg-red-50 px-3 py-2 font-mono text-xs text-red-800"
+            >
               {errors?.map((e) => (
                 <li key={e.row}>
                   Row {formatCount(e.row)}: {e.message}

@@ -60,7 +60,8 @@ function EndpointJobsWithForm({ endpoint, sessionKey }: EndpointJobsProps) {
   const fieldErrors = start.error instanceof ApiError ? start.error.fieldErrors : {};
   const thresholdValue = threshold.trim() === "" ? undefined : Number(threshold);
   const thresholdError =
-    fieldErrors.errorThreshold ?? (thresholdValue !== undefined && (!Number.isInteger(thresholdValue) || thresholdValue < -1) ? "A whole number of −1 or more." : undefined);
+    fieldErrors.errorThreshold ??
+    (thresholdValue !== undefined && (!Number.isInteger(thresholdValue) || thresholdValue < -1) ? "A whole number of −1 or more." : undefined);
   const chosen = source === "dataset" ? datasetId !== "" : file !== null;
 
   const submit = (e: FormEvent) => {
@@ -75,7 +76,9 @@ function EndpointJobsWithForm({ endpoint, sessionKey }: EndpointJobsProps) {
       <h2 id={`${id}-heading`} className={`${sectionTitleClass} mb-1`}>
         Batch jobs
       </h2>
-      <p className="mb-4 text-sm text-slate-600">Score a whole dataset version or CSV file in the background; each row keeps its order, and rows that cannot be scored are recorded with why.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        Score a whole dataset version or CSV file in the background; each row keeps its order, and rows that cannot be scored are recorded with why.
+      </p>
       <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
         <form aria-label="Start a batch job" onSubmit={submit} noValidate className="space-y-4">
           <fieldset className="space-y-2">
@@ -91,7 +94,12 @@ function EndpointJobsWithForm({ endpoint, sessionKey }: EndpointJobsProps) {
           </fieldset>
           {source === "dataset" ? (
             <Field id={`${id}-dataset`} label="Dataset version" error={fieldErrors.datasetId}>
-              <select {...fieldA11y(`${id}-dataset`, fieldErrors.datasetId)} className={selectClass} value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
+              <select
+                {...fieldA11y(`${id}-dataset`, fieldErrors.datasetId)}
+                className={selectClass}
+                value={datasetId}
+                onChange={(e) => setDatasetId(e.target.value)}
+              >
                 <option value="">{datasets.isPending ? "Loading datasets…" : "Choose a dataset version"}</option>
                 {datasets.data?.map((d) => (
                   <option key={d.id} value={d.id}>
@@ -111,7 +119,13 @@ function EndpointJobsWithForm({ endpoint, sessionKey }: EndpointJobsProps) {
               />
             </Field>
           )}
-          <Field id={`${id}-threshold`} label="Error threshold" optional hint="Failed rows tolerated before the job fails; empty or −1 tolerates any number." error={thresholdError}>
+          <Field
+            id={`${id}-threshold`}
+            label="Error threshold"
+            optional
+            hint="Failed rows tolerated before the job fails; empty or −1 tolerates any number."
+            error={thresholdError}
+          >
             <input
               {...fieldA11y(`${id}-threshold`, thresholdError, true)}
               type="number"

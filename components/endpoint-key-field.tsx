@@ -26,7 +26,11 @@ export function EndpointKeyField({ id, endpointKey, error, purpose = "" }: Endpo
     <Field
       id={id}
       label="Key"
-      hint={endpointKey.fromSession ? "The primary key this browser tab was shown." : `Paste one of the endpoint's keys${purpose}: they are shown once and cannot be retrieved.`}
+      hint={
+        endpointKey.fromSession
+          ? "The primary key this browser tab was shown."
+          : `Paste one of the endpoint's keys${purpose}: they are shown once and cannot be retrieved.`
+      }
       error={error}
     >
       <input

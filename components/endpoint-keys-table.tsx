@@ -65,7 +65,13 @@ export function EndpointKeysTable({ endpoint, onPrimaryRotated }: EndpointKeysTa
                 <td className="py-2 text-right">
                   {confirming === k.slot ? (
                     <span className="inline-flex gap-1">
-                      <Button variant="danger" size="sm" disabled={rotate.isPending} onClick={() => rotate.mutate(k.slot)} aria-label={`Confirm rotating the ${k.slot} key`}>
+                      <Button
+                        variant="danger"
+                        size="sm"
+                        disabled={rotate.isPending}
+                        onClick={() => rotate.mutate(k.slot)}
+                        aria-label={`Confirm rotating the ${k.slot} key`}
+                      >
                         {rotate.isPending ? "Rotating…" : "Rotate now"}
                       </Button>
                       <Button variant="ghost" size="sm" onClick={() => setConfirming(null)}>

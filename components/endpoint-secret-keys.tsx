@@ -22,8 +22,8 @@ export function SecretKeysPanel({ keys, note, onDismiss }: SecretKeysPanelProps)
         {keys.length === 1 ? "New key" : "Keys"} — shown only once
       </h3>
       <p className="mt-1 text-sm text-amber-900">
-        Copy {keys.length === 1 ? "it" : "them"} now and keep {keys.length === 1 ? "it" : "them"} somewhere safe: the workbench stores only a hash and cannot show{" "}
-        {keys.length === 1 ? "it" : "them"} again. {note}
+        Copy {keys.length === 1 ? "it" : "them"} now and keep {keys.length === 1 ? "it" : "them"} somewhere safe: the workbench stores only a hash and cannot
+        show {keys.length === 1 ? "it" : "them"} again. {note}
       </p>
       <ul className="mt-3 space-y-2">
         {keys.map(({ slot, key }) => (
@@ -45,7 +45,14 @@ function SecretKeyRow({ slot, value }: { slot: string; value: string }) {
         {slot.charAt(0).toUpperCase() + slot.slice(1)} key
       </label>
       <div className="mt-1 flex items-center gap-2">
-        <input id={id} readOnly value={value} onFocus={(e) => e.target.select()} className={`${controlClass} min-w-0 flex-1 font-mono text-xs`} spellCheck={false} />
+        <input
+          id={id}
+          readOnly
+          value={value}
+          onFocus={(e) => e.target.select()}
+          className={`${controlClass} min-w-0 flex-1 font-mono text-xs`}
+          spellCheck={false}
+        />
         <CopyButton text={value} label={`Copy ${slot} key`} />
       </div>
     </li>

@@ -29,7 +29,13 @@ export function EndpointSnippets({ url, body }: EndpointSnippetsProps) {
       <p className="text-xs text-slate-500">
         Set <code className="font-mono">{KEY_ENV_VAR}</code> to one of the endpoint&apos;s keys first; the body is the console&apos;s.
       </p>
-      <Tabs label="Snippet language" tabs={LANGUAGES} active={language} onChange={setLanguage} aside={<CopyButton text={code} label={`Copy ${label} snippet`} />}>
+      <Tabs
+        label="Snippet language"
+        tabs={LANGUAGES}
+        active={language}
+        onChange={setLanguage}
+        aside={<CopyButton text={code} label={`Copy ${label} snippet`} />}
+      >
         <pre aria-label={`${label} snippet`} className="max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
           <code>{code}</code>
         </pre>

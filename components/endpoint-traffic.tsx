@@ -83,9 +83,26 @@ export function EndpointTrafficPanel({ name }: EndpointTrafficPanelProps) {
           <ResponsiveContainer width="100%" height="100%">
             <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
               <CartesianGrid stroke="#e2e8f0" vertical={false} />
-              <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={minuteLabel} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={["dataMin", "dataMax"]}
+                tickFormatter={minuteLabel}
+                tick={{ fontSize: 11, fill: "#64748b" }}
+                tickLine={false}
+                axisLine={{ stroke: "#cbd5e1" }}
+              />
               <YAxis yAxisId="requests" width={40} allowDecimals={false} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
-              <YAxis yAxisId="latency" orientation="right" width={52} tickFormatter={(v: number) => `${formatStat(v)} ms`} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
+              <YAxis
+                yAxisId="latency"
+                orientation="right"
+                width={52}
+                tickFormatter={(v: number) => `${formatStat(v)} ms`}
+                tick={{ fontSize: 11, fill: "#64748b" }}
+                tickLine={false}
+                axisLine={false}
+              />
               <Tooltip
                 contentStyle={{ fontSize: 12, borderRadius: 6 }}
                 labelFormatter={(t) => `${minuteLabel(Number(t))} UTC`}
@@ -94,11 +111,22 @@ export function EndpointTrafficPanel({ name }: EndpointTrafficPanelProps) {
               <Legend wrapperStyle={{ fontSize: 12 }} />
               <Bar yAxisId="requests" dataKey="requests" name="Requests" fill="#6366f1" isAnimationActive={false} />
               <Bar yAxisId="requests" dataKey="errors" name="Errors" fill="#ef4444" isAnimationActive={false} />
-              <Line yAxisId="latency" dataKey="p95" name="p95 latency" stroke="#f59e0b" strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+              <Line
+                yAxisId="latency"
+                dataKey="p95"
+                name="p95 latency"
+                stroke="#f59e0b"
+                strokeWidth={2}
+                dot={{ r: 2 }}
+                connectNulls={false}
+                isAnimationActive={false}
+              />
             </ComposedChart>
           </ResponsiveContainer>
         </div>
-        <figcaption className="mt-1 text-xs text-slate-500">Bars: requests and errors per minute (left axis) · line: p95 server latency (right axis). Times in UTC.</figcaption>
+        <figcaption className="mt-1 text-xs text-slate-500">
+          Bars: requests and errors per minute (left axis) · line: p95 server latency (right axis). Times in UTC.
+        </figcaption>
       </figure>
     </div>
   );

@@ -54,7 +54,21 @@ interface VersionFormProps {
   versions: ModelVersion[];
 }
 
-function VersionSelect({ id, value, onChange, versions, error, exclude }: { id: string; value: string; onChange: (v: string) => void; versions: ModelVersion[]; error?: string; exclude?: string }) {
+function VersionSelect({
+  id,
+  value,
+  onChange,
+  versions,
+  error,
+  exclude,
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+  versions: ModelVersion[];
+  error?: string;
+  exclude?: string;
+}) {
   return (
     <select {...fieldA11y(id, error)} className={selectClass} value={value} onChange={(e) => onChange(e.target.value)}>
       {versions
@@ -80,7 +94,12 @@ function SwitchVersionForm({ endpoint, versions }: VersionFormProps) {
   };
   return (
     <form aria-label="Switch model version" onSubmit={submit} noValidate className="space-y-2">
-      <Field id={`${id}-model`} label="Serve version" hint="The new version is loaded first, then swapped in at once: no request fails in between." error={fieldError}>
+      <Field
+        id={`${id}-model`}
+        label="Serve version"
+        hint="The new version is loaded first, then swapped in at once: no request fails in between."
+        error={fieldError}
+      >
         <VersionSelect id={`${id}-model`} value={modelId} onChange={setPicked} versions={versions} error={fieldError} />
       </Field>
       <Button type="submit" variant="secondary" disabled={patch.isPending || modelId === endpoint.model.id}>
@@ -114,7 +133,14 @@ function SplitForm({ endpoint, versions }: VersionFormProps) {
           : "Send a share of the requests to a second version (a canary); every answer names the version that made it."}
       </p>
       <Field id={`${id}-model`} label="Second version" error={errors["split.modelId"]}>
-        <VersionSelect id={`${id}-model`} value={modelId} onChange={setPicked} versions={versions} exclude={endpoint.model.id} error={errors["split.modelId"]} />
+        <VersionSelect
+          id={`${id}-model`}
+          value={modelId}
+          onChange={setPicked}
+          versions={versions}
+          exclude={endpoint.model.id}
+          error={errors["split.modelId"]}
+        />
       </Field>
       <Field id={`${id}-percent`} label="Share of requests (%)" error={errors["split.percent"]}>
         <div className="flex items-center gap-3">

@@ -85,7 +85,9 @@ export function EndpointView({ initialEndpoint }: EndpointViewProps) {
           <h2 id="console-heading" className={`${sectionTitleClass} mb-1`}>
             Test console
           </h2>
-          <p className="mb-4 text-sm text-slate-600">Send a request as a client would, with one of the endpoint&apos;s keys; the snippets below send the same body.</p>
+          <p className="mb-4 text-sm text-slate-600">
+            Send a request as a client would, with one of the endpoint&apos;s keys; the snippets below send the same body.
+          </p>
           <EndpointConsole endpoint={endpoint} url={url} sessionKey={sessionKey} />
         </section>
         <div className="space-y-6">
@@ -102,7 +104,8 @@ export function EndpointView({ initialEndpoint }: EndpointViewProps) {
               Keys
             </h2>
             <p className="mb-3 text-sm text-slate-600">
-              Two keys, so clients can move to one while the other is rotated{canEdit ? "" : " (by an editor)"}. Only their first characters are kept in the clear.
+              Two keys, so clients can move to one while the other is rotated{canEdit ? "" : " (by an editor)"}. Only their first characters are kept in the
+              clear.
             </p>
             <EndpointKeysTable endpoint={endpoint} onPrimaryRotated={setSessionKey} />
           </section>
@@ -137,7 +140,11 @@ const PILL = {
 
 function StatusPill({ tone, label, title }: { tone: keyof typeof PILL; label: string; title?: string }) {
   return (
-    <span role="status" title={title} className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ring-inset ${PILL[tone]}`}>
+    <span
+      role="status"
+      title={title}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ring-inset ${PILL[tone]}`}
+    >
       <span aria-hidden className={`size-1.5 rounded-full ${tone === "ready" ? "bg-emerald-500" : tone === "down" ? "bg-red-500" : "bg-slate-400"}`} />
       {label}
     </span>

@@ -22,8 +22,22 @@ export function HistogramChart({ bins, dates, label }: HistogramChartProps) {
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }} barCategoryGap={1}>
             <CartesianGrid vertical={false} stroke="#e2e8f0" />
-            <XAxis dataKey="tick" tick={{ fontSize: 10, fill: "#64748b" }} interval="preserveStartEnd" minTickGap={24} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
-            <YAxis width={40} tick={{ fontSize: 10, fill: "#64748b" }} tickFormatter={(v: number) => formatStat(v)} tickLine={false} axisLine={false} allowDecimals={false} />
+            <XAxis
+              dataKey="tick"
+              tick={{ fontSize: 10, fill: "#64748b" }}
+              interval="preserveStartEnd"
+              minTickGap={24}
+              tickLine={false}
+              axisLine={{ stroke: "#cbd5e1" }}
+            />
+            <YAxis
+              width={40}
+              tick={{ fontSize: 10, fill: "#64748b" }}
+              tickFormatter={(v: number) => formatStat(v)}
+              tickLine={false}
+              axisLine={false}
+              allowDecimals={false}
+            />
             <Tooltip
               cursor={{ fill: "rgba(99,102,241,0.08)" }}
               labelFormatter={(_, payload) => String(payload?.[0]?.payload?.range ?? "")}

@@ -8,7 +8,16 @@ import { CardTable } from "./card-table";
 import { ErrorNotice } from "./error-notice";
 import { Field, fieldA11y } from "./field";
 import { formatDate } from "./format";
-import { createInvite, expiryDaysError, identityKeys, invitesQuery, revokeInvite, type Invite, type InviteCreated, type InviteStatus } from "./identity-queries";
+import {
+  createInvite,
+  expiryDaysError,
+  identityKeys,
+  invitesQuery,
+  revokeInvite,
+  type Invite,
+  type InviteCreated,
+  type InviteStatus,
+} from "./identity-queries";
 import { NumberInput } from "./number-input";
 import { ApiError } from "./queries";
 import { RoleBadge, roleName } from "./role-badge";
@@ -27,7 +36,9 @@ export function InvitePanel() {
         <h2 id="invites-heading" className={sectionTitleClass}>
           Invites
         </h2>
-        <p className="mt-1 text-sm text-slate-600">An invite is a one-time link: whoever opens it chooses a name and password and joins with the role you give here.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          An invite is a one-time link: whoever opens it chooses a name and password and joins with the role you give here.
+        </p>
       </div>
       <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
         <div className={`${cardClass} h-fit p-5`}>
@@ -37,7 +48,8 @@ export function InvitePanel() {
         <div className="min-w-0 space-y-4">
           {created && (
             <SecretOnce title="Invite link" label="Invite link" value={created.url} onDismiss={() => setCreated(null)}>
-              Send it to {created.email ?? "the person you invite"}; it gives the {roleName(created.role)} role and works once, until {formatDate(created.expiresAt)}.
+              Send it to {created.email ?? "the person you invite"}; it gives the {roleName(created.role)} role and works once, until{" "}
+              {formatDate(created.expiresAt)}.
             </SecretOnce>
           )}
           <InviteList />
@@ -80,7 +92,14 @@ function InviteForm({ onCreated }: { onCreated: (i: InviteCreated) => void }) {
         </select>
       </Field>
       <Field id={`${id}-email`} label="Email" optional hint="Only this address may then accept it." error={server.email}>
-        <input {...fieldA11y(`${id}-email`, server.email, true)} type="email" autoComplete="off" className={inputClass} value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          {...fieldA11y(`${id}-email`, server.email, true)}
+          type="email"
+          autoComplete="off"
+          className={inputClass}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </Field>
       <Field id={`${id}-days`} label="Expires in (days)" optional hint="Empty: the server's default." error={daysError}>
         <NumberInput {...fieldA11y(`${id}-days`, daysError, true)} value={days} onValueChange={setDays} />
@@ -106,7 +125,8 @@ function InviteList() {
   const { data: invites, error, isPending } = useQuery(invitesQuery());
   if (error) return <ErrorNotice error={error} />;
   if (isPending) return <p className="text-sm text-slate-500">Loading invites…</p>;
-  if (invites.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">No invites yet.</p>;
+  if (invites.length === 0)
+    return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-500">No invites yet.</p>;
   return (
     <CardTable label="Invites" columns={COLUMNS} minWidthClass="min-w-[36rem]">
       {invites.map((i) => (
@@ -136,7 +156,13 @@ function InviteRow({ invite: i }: { invite: Invite }) {
       </td>
       <td className="px-3 py-2 text-right">
         {i.status === "pending" && (
-          <Button variant="danger" size="sm" disabled={revoke.isPending} onClick={() => revoke.mutate()} aria-label={`Revoke the ${roleName(i.role)} invite${i.email ? ` for ${i.email}` : ""}`}>
+          <Button
+            variant="danger"
+            size="sm"
+            disabled={revoke.isPending}
+            onClick={() => revoke.mutate()}
+            aria-label={`Revoke the ${roleName(i.role)} invite${i.email ? ` for ${i.email}` : ""}`}
+          >
             {revoke.isPending ? "Revoking…" : "Revoke"}
           </Button>
         )}

@@ -59,7 +59,12 @@ export function ModelImportForm() {
 
   return (
     <form aria-label="Import a model bundle" onSubmit={submit} noValidate className="space-y-4">
-      <Field id={fileId} label="Bundle file" error={errors.file} hint={file ? `${file.name} · ${formatBytes(file.size)}` : "A .tar downloaded from this registry or another workbench."}>
+      <Field
+        id={fileId}
+        label="Bundle file"
+        error={errors.file}
+        hint={file ? `${file.name} · ${formatBytes(file.size)}` : "A .tar downloaded from this registry or another workbench."}
+      >
         <input
           {...fieldA11y(fileId, errors.file, true)}
           ref={fileRef}
@@ -74,7 +79,14 @@ export function ModelImportForm() {
         />
       </Field>
       <Field id={nameId} label="Model name" optional error={errors.name} hint="Empty: the name stored in the bundle, as its next version.">
-        <input {...fieldA11y(nameId, errors.name, true)} className={inputClass} value={name} disabled={busy} autoComplete="off" onChange={(e) => setName(e.target.value)} />
+        <input
+          {...fieldA11y(nameId, errors.name, true)}
+          className={inputClass}
+          value={name}
+          disabled={busy}
+          autoComplete="off"
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
 
       {busy && (

@@ -119,7 +119,17 @@ function RuleTable({ rules }: { rules: AlertRule[] }) {
     <div className="space-y-2">
       <div className="overflow-x-auto">
         <table aria-label="Alert rules" className="w-full text-sm">
-          <TableHead columns={["Kind", "Condition", "Window", "Webhook"]} cellClass={CELL} trailing={canEdit && <th scope="col" className={CELL}><span className="sr-only">Actions</span></th>} />
+          <TableHead
+            columns={["Kind", "Condition", "Window", "Webhook"]}
+            cellClass={CELL}
+            trailing={
+              canEdit && (
+                <th scope="col" className={CELL}>
+                  <span className="sr-only">Actions</span>
+                </th>
+              )
+            }
+          />
           <tbody>
             {rules.map((r) => (
               <tr key={r.id} className="border-t border-slate-100">
@@ -142,7 +152,13 @@ function RuleTable({ rules }: { rules: AlertRule[] }) {
                 </td>
                 {canEdit && (
                   <td className={`${CELL} text-right`}>
-                    <Button variant="danger" size="sm" aria-label={`Delete the ${kindLabel(r.kind)} rule`} disabled={remove.isPending} onClick={() => remove.mutate(r.id)}>
+                    <Button
+                      variant="danger"
+                      size="sm"
+                      aria-label={`Delete the ${kindLabel(r.kind)} rule`}
+                      disabled={remove.isPending}
+                      onClick={() => remove.mutate(r.id)}
+                    >
                       Delete
                     </Button>
                   </td>
@@ -262,9 +278,21 @@ export function MonitorAlerts({ name }: MonitorAlertsProps) {
         </Notice>
       )}
       <ErrorNotice error={evaluate.error} />
-      {alerts.error ? <ErrorNotice error={alerts.error} /> : alerts.data ? <AlertList alerts={alerts.data} /> : <p className="text-sm text-slate-500">Loading the alerts…</p>}
+      {alerts.error ? (
+        <ErrorNotice error={alerts.error} />
+      ) : alerts.data ? (
+        <AlertList alerts={alerts.data} />
+      ) : (
+        <p className="text-sm text-slate-500">Loading the alerts…</p>
+      )}
       <h4 className="text-sm font-semibold text-slate-800">Rules</h4>
-      {rules.error ? <ErrorNotice error={rules.error} /> : rules.data ? <RuleTable rules={rules.data} /> : <p className="text-sm text-slate-500">Loading the rules…</p>}
+      {rules.error ? (
+        <ErrorNotice error={rules.error} />
+      ) : rules.data ? (
+        <RuleTable rules={rules.data} />
+      ) : (
+        <p className="text-sm text-slate-500">Loading the rules…</p>
+      )}
       {secret && <WebhookSecretPanel secret={secret} onDismiss={() => setSecret(null)} />}
       {canEdit && <AddRuleForm name={name} onSecret={setSecret} />}
     </div>

@@ -50,7 +50,14 @@ function DriftHistogram({ feature }: { feature: FeatureDrift }) {
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }} barCategoryGap="15%" barGap={0}>
             <CartesianGrid vertical={false} stroke="#e2e8f0" />
-            <XAxis dataKey="label" tick={{ fontSize: 10, fill: "#64748b" }} interval="preserveStartEnd" minTickGap={16} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+            <XAxis
+              dataKey="label"
+              tick={{ fontSize: 10, fill: "#64748b" }}
+              interval="preserveStartEnd"
+              minTickGap={16}
+              tickLine={false}
+              axisLine={{ stroke: "#cbd5e1" }}
+            />
             <YAxis width={40} tick={{ fontSize: 10, fill: "#64748b" }} tickFormatter={(v: number) => percent(v)} tickLine={false} axisLine={false} />
             <Tooltip contentStyle={{ fontSize: 12, borderRadius: 6 }} formatter={(v, key) => [percent(Number(v)), String(key)]} />
             <Legend wrapperStyle={{ fontSize: 11 }} />
@@ -95,8 +102,8 @@ export function MonitorDrift({ name, window }: MonitorDriftProps) {
       </p>
       <p className="text-xs text-slate-500">
         {formatCount(drift.window.rows)} scored rows in the window
-        {drift.window.sampledRows < drift.window.rows ? ` (compared over a uniform sample of ${formatCount(drift.window.sampledRows)})` : ""} against {formatCount(drift.window.referenceRows)} reference rows of v
-        {drift.window.model.version}. The input drifts when at least{" "}
+        {drift.window.sampledRows < drift.window.rows ? ` (compared over a uniform sample of ${formatCount(drift.window.sampledRows)})` : ""} against{" "}
+        {formatCount(drift.window.referenceRows)} reference rows of v{drift.window.model.version}. The input drifts when at least{" "}
         {percent(drift.thresholds.driftedShare)} of its features do.
       </p>
       <div className="overflow-x-auto">

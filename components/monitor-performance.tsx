@@ -7,7 +7,15 @@ import { METRICS } from "@/lib/define/tasks";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
 import { formatCount, formatDay, formatStat, plural } from "./format";
-import { invalidatePerformance, monitorPerformanceQuery, PERFORMANCE_RANGE_DAYS, postActualsCsv, type ActualsPosted, type Performance, type PerformanceBucket } from "./monitor-api";
+import {
+  invalidatePerformance,
+  monitorPerformanceQuery,
+  PERFORMANCE_RANGE_DAYS,
+  postActualsCsv,
+  type ActualsPosted,
+  type Performance,
+  type PerformanceBucket,
+} from "./monitor-api";
 import { Notice } from "./notice";
 import { inputClass } from "./styles";
 import { useCan } from "./viewer-context";
@@ -41,7 +49,11 @@ export function performanceSentence(p: Pick<Performance, "metric" | "threshold" 
 }
 
 function PerformanceChart({ performance, bucket }: { performance: Performance; bucket: PerformanceBucket }) {
-  const data = performance.series.map((s) => ({ t: Date.parse(s.start), value: typeof s[performance.metric] === "number" ? (s[performance.metric] as number) : null, rows: s.rows }));
+  const data = performance.series.map((s) => ({
+    t: Date.parse(s.start),
+    value: typeof s[performance.metric] === "number" ? (s[performance.metric] as number) : null,
+    rows: s.rows,
+  }));
   const label = metricName(performance.metric);
   const tickLabel = (t: number) => formatDay(new Date(t).toISOString()).slice(5);
   return (
@@ -50,7 +62,17 @@ function PerformanceChart({ performance, bucket }: { performance: Performance; b
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} padding={{ left: 16, right: 16 }} tickFormatter={tickLabel} tick={AXIS_TICK} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={["dataMin", "dataMax"]}
+              padding={{ left: 16, right: 16 }}
+              tickFormatter={tickLabel}
+              tick={AXIS_TICK}
+              tickLine={false}
+              axisLine={{ stroke: "#cbd5e1" }}
+            />
             <YAxis width={48} tickFormatter={(v: number) => formatStat(v)} tick={AXIS_TICK} tickLine={false} axisLine={false} domain={["auto", "auto"]} />
             <Tooltip
               contentStyle={{ fontSize: 12, borderRadius: 6 }}
@@ -71,7 +93,8 @@ function PerformanceChart({ performance, bucket }: { performance: Performance; b
         </ResponsiveContainer>
       </div>
       <figcaption className="mt-1 text-xs text-slate-500">
-        {label} of the predictions made each {bucket} (UTC) whose actual values have arrived{performance.threshold !== null ? "; the dashed line is the project's threshold" : ""}.
+        {label} of the predictions made each {bucket} (UTC) whose actual values have arrived
+        {performance.threshold !== null ? "; the dashed line is the project's threshold" : ""}.
       </figcaption>
     </figure>
   );
@@ -108,8 +131,8 @@ function UploadActualsForm({ name }: { name: string }) {
           }}
         />
         <p id={`${id}-hint`} className="text-xs text-slate-500">
-          Columns <span className="font-mono">requestId,row,actual</span> for real-time predictions (the request id each score answer carries, the row within it), or the batch input&apos;s key columns plus{" "}
-          <span className="font-mono">actual</span> for the newest batch job&apos;s output.
+          Columns <span className="font-mono">requestId,row,actual</span> for real-time predictions (the request id each score answer carries, the row within
+          it), or the batch input&apos;s key columns plus <span className="font-mono">actual</span> for the newest batch job&apos;s output.
         </p>
       </div>
       <Button type="submit" disabled={!file || upload.isPending}>
@@ -124,7 +147,10 @@ function UploadActualsForm({ name }: { name: string }) {
 function UploadResult({ result }: { result: ActualsPosted }) {
   const { matched, unmatched } = result;
   return (
-    <Notice tone={unmatched.length === 0 ? "success" : matched === 0 ? "error" : "warning"} title={`Matched ${plural(matched, "row")}, ${formatCount(unmatched.length)} unmatched`}>
+    <Notice
+      tone={unmatched.length === 0 ? "success" : matched === 0 ? "error" : "warning"}
+      title={`Matched ${plural(matched, "row")}, ${formatCount(unmatched.length)} unmatched`}
+    >
       {unmatched.length > 0 && (
         <ul aria-label="Unmatched actuals" className="list-disc space-y-0.5 pl-5">
           {unmatched.slice(0, MAX_REASONS).map((u) => (
@@ -154,8 +180,9 @@ export function MonitorPerformance({ name }: MonitorPerformanceProps) {
         <p className="font-medium text-slate-800">No actuals yet</p>
         <p className="mt-1">
           Performance needs the true values of what was predicted. They arrive when you post them to{" "}
-          <span className="font-mono text-xs">POST /api/endpoints/{name}/actuals</span> — by the <span className="font-mono text-xs">requestId</span> each score answer carries (and the row), or by the key columns of a batch job&apos;s
-          output — or upload them as a CSV below. Each actual is joined to its prediction, and the project&apos;s success metric is measured on the pairs.
+          <span className="font-mono text-xs">POST /api/endpoints/{name}/actuals</span> — by the <span className="font-mono text-xs">requestId</span> each score
+          answer carries (and the row), or by the key columns of a batch job&apos;s output — or upload them as a CSV below. Each actual is joined to its
+          prediction, and the project&apos;s success metric is measured on the pairs.
         </p>
       </div>
     );
@@ -170,12 +197,17 @@ export function MonitorPerformance({ name }: MonitorPerformanceProps) {
           {performanceSentence(performance)}
         </p>
         <dl aria-label="Performance figures" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-          {[["Matched rows", formatCount(performance.overall.rows)] as const, ...metricFigures.map(([k, v]) => [metricName(k), formatStat(v)] as const)].map(([label, value]) => (
-            <div key={label} className={`rounded-lg border px-3 py-2 ${label === metricName(performance.metric) ? "border-indigo-300 bg-indigo-50" : "border-slate-200"}`}>
-              <dt className="text-xs text-slate-500">{label}</dt>
-              <dd className="text-lg font-semibold tabular-nums">{value}</dd>
-            </div>
-          ))}
+          {[["Matched rows", formatCount(performance.overall.rows)] as const, ...metricFigures.map(([k, v]) => [metricName(k), formatStat(v)] as const)].map(
+            ([label, value]) => (
+              <div
+                key={label}
+                className={`rounded-lg border px-3 py-2 ${label === metricName(performance.metric) ? "border-indigo-300 bg-indigo-50" : "border-slate-200"}`}
+              >
+                <dt className="text-xs text-slate-500">{label}</dt>
+                <dd className="text-lg font-semibold tabular-nums">{value}</dd>
+              </div>
+            ),
+          )}
         </dl>
         <PerformanceChart performance={performance} bucket={bucket} />
       </div>

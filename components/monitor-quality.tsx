@@ -17,7 +17,11 @@ function Rate({ value }: { value: number }) {
   const text = `${formatStat(Math.round(value * 1000) / 10)}%`;
   return (
     <td className={`${CELL} tabular-nums`} data-nonzero={value > 0}>
-      {value > 0 ? <span className="rounded bg-amber-100 px-1.5 py-0.5 font-semibold text-amber-800">{text}</span> : <span className="text-slate-500">{text}</span>}
+      {value > 0 ? (
+        <span className="rounded bg-amber-100 px-1.5 py-0.5 font-semibold text-amber-800">{text}</span>
+      ) : (
+        <span className="text-slate-500">{text}</span>
+      )}
     </td>
   );
 }
@@ -33,7 +37,10 @@ export function MonitorQuality({ name, window }: MonitorQualityProps) {
       <p className="mb-2 text-xs text-slate-500" data-testid="quality-rows">
         {quality.window.rows} scored {quality.window.rows === 1 ? "row" : "rows"}
         {quality.window.rejectedRows > 0 ? ` and ${quality.window.rejectedRows} refused (a missing or mistyped cell), counted in the rates` : ""}
-        {quality.window.sampledRows < quality.window.rows ? `; rates over a uniform sample of ${quality.window.sampledRows} scored rows and the refused ones sampled alike` : ""}.
+        {quality.window.sampledRows < quality.window.rows
+          ? `; rates over a uniform sample of ${quality.window.sampledRows} scored rows and the refused ones sampled alike`
+          : ""}
+        .
       </p>
       <table aria-label="Data quality" className="w-full text-sm">
         <TableHead columns={["Feature", "Type", "Rows", "Null", "Type error", "Out of range"]} cellClass={CELL} />

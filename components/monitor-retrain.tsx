@@ -37,7 +37,12 @@ function ComparisonTable({ comparison }: { comparison: Comparison }) {
           ? "the matched actuals of the last 30 days (the endpoint's real traffic with its true values)."
           : "the challenger run's validation split (too few matched actuals to judge on real traffic)."}{" "}
         Judged by {metricName(comparison.metric)}:{" "}
-        <strong>{comparison.better === "challenger" ? `the challenger (${versionOf(challenger.model)}) is better` : `the champion (${versionOf(champion.model)}) stays better`}</strong>.
+        <strong>
+          {comparison.better === "challenger"
+            ? `the challenger (${versionOf(challenger.model)}) is better`
+            : `the champion (${versionOf(champion.model)}) stays better`}
+        </strong>
+        .
       </p>
       <div className="overflow-x-auto">
         <table aria-label="Champion vs challenger" className="w-full text-sm">
@@ -79,7 +84,17 @@ function ComparisonTable({ comparison }: { comparison: Comparison }) {
 }
 
 /** The queued challenger: its progress while it trains, then compare, promote or keep the champion. */
-function Challenger({ name, queued, champion, onDone }: { name: string; queued: RetrainQueued; champion: Endpoint["model"]; onDone: (message: string) => void }) {
+function Challenger({
+  name,
+  queued,
+  champion,
+  onDone,
+}: {
+  name: string;
+  queued: RetrainQueued;
+  champion: Endpoint["model"];
+  onDone: (message: string) => void;
+}) {
   const qc = useQueryClient();
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
@@ -117,7 +132,11 @@ function Challenger({ name, queued, champion, onDone }: { name: string; queued: 
           pulse={run.status === "queued" || run.progress.totalEpochs === 0}
         />
       )}
-      {run.status === "failed" && <Notice tone="error" title="The challenger run failed">{run.error}</Notice>}
+      {run.status === "failed" && (
+        <Notice tone="error" title="The challenger run failed">
+          {run.error}
+        </Notice>
+      )}
       {run.status === "cancelled" && <Notice tone="warning">The challenger run was cancelled.</Notice>}
       {run.status === "succeeded" && !compare.data && (
         <Button onClick={() => compare.mutate()} disabled={compare.isPending}>
@@ -129,7 +148,11 @@ function Challenger({ name, queued, champion, onDone }: { name: string; queued: 
         <>
           <ComparisonTable comparison={compare.data} />
           {confirming ? (
-            <div role="group" aria-label="Confirm promotion" className="flex flex-wrap items-center gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <div
+              role="group"
+              aria-label="Confirm promotion"
+              className="flex flex-wrap items-center gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
               <span>
                 Serve {versionOf(compare.data.challenger.model)} instead of {versionOf(champion)} on {name}, for every request from now on?
               </span>
@@ -145,7 +168,10 @@ function Challenger({ name, queued, champion, onDone }: { name: string; queued: 
               <Button variant={compare.data.better === "challenger" ? "primary" : "secondary"} onClick={() => setConfirming(true)}>
                 Promote challenger
               </Button>
-              <Button variant={compare.data.better === "champion" ? "primary" : "secondary"} onClick={() => onDone(`Kept the champion: ${name} still serves ${versionOf(champion)}.`)}>
+              <Button
+                variant={compare.data.better === "champion" ? "primary" : "secondary"}
+                onClick={() => onDone(`Kept the champion: ${name} still serves ${versionOf(champion)}.`)}
+              >
                 Keep champion
               </Button>
             </div>
@@ -171,7 +197,8 @@ export function MonitorRetrain({ name, model }: MonitorRetrainProps) {
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-600">
-        Trains a challenger with the champion&apos;s algorithm and settings ({versionOf(model)} serves now) on the project&apos;s newest recipe — and on the newest version of its dataset when one has been uploaded since.
+        Trains a challenger with the champion&apos;s algorithm and settings ({versionOf(model)} serves now) on the project&apos;s newest recipe — and on the
+        newest version of its dataset when one has been uploaded since.
       </p>
       {outcome && (
         <Notice tone="success">

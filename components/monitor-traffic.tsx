@@ -20,7 +20,6 @@ const BAR_WIDTH_PX = 6;
 const CHART_MARGIN = { top: 8, right: 8, bottom: 4, left: 0 };
 const AXIS_TICK = { fontSize: 11, fill: "#64748b" };
 
-
 /** A bucket's start in UTC: the time within a day, the date and hour beyond. */
 const bucketLabel = (t: number, window: MonitorWindowName) => {
   const iso = new Date(t).toISOString();
@@ -54,7 +53,16 @@ export function MonitorTraffic({ name, window }: MonitorTrafficProps) {
   if (!traffic) return <p className="text-sm text-slate-500">Loading the traffic…</p>;
   const domain: [number, number] = [Date.parse(traffic.since), Date.parse(traffic.until)];
   const xAxis = (
-    <XAxis dataKey="t" type="number" scale="time" domain={domain} tickFormatter={(t: number) => bucketLabel(t, window)} tick={AXIS_TICK} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+    <XAxis
+      dataKey="t"
+      type="number"
+      scale="time"
+      domain={domain}
+      tickFormatter={(t: number) => bucketLabel(t, window)}
+      tick={AXIS_TICK}
+      tickLine={false}
+      axisLine={{ stroke: "#cbd5e1" }}
+    />
   );
   const tooltipLabel = (t: unknown) => `${bucketLabel(Number(t), window)} UTC`;
   return (

@@ -22,15 +22,23 @@ export function WebhookSecretPanel({ secret, onDismiss }: WebhookSecretPanelProp
         Webhook signing secret — shown only once
       </h4>
       <p className="mt-1 text-sm text-amber-900">
-        Copy it now and give it to your receiver: the workbench will not show it again. Each delivery carries <code className="font-mono text-xs">webhook-id</code>,{" "}
-        <code className="font-mono text-xs">webhook-timestamp</code> and <code className="font-mono text-xs">webhook-signature</code> headers (Standard Webhooks: an HMAC-SHA256 of
-        id, timestamp and body with this secret), which any Standard Webhooks library checks.
+        Copy it now and give it to your receiver: the workbench will not show it again. Each delivery carries{" "}
+        <code className="font-mono text-xs">webhook-id</code>, <code className="font-mono text-xs">webhook-timestamp</code> and{" "}
+        <code className="font-mono text-xs">webhook-signature</code> headers (Standard Webhooks: an HMAC-SHA256 of id, timestamp and body with this secret),
+        which any Standard Webhooks library checks.
       </p>
       <label htmlFor={inputId} className="mt-3 block text-sm font-medium text-amber-950">
         Signing secret
       </label>
       <div className="mt-1 flex items-center gap-2">
-        <input id={inputId} readOnly value={secret} onFocus={(e) => e.target.select()} className={`${controlClass} min-w-0 flex-1 font-mono text-xs`} spellCheck={false} />
+        <input
+          id={inputId}
+          readOnly
+          value={secret}
+          onFocus={(e) => e.target.select()}
+          className={`${controlClass} min-w-0 flex-1 font-mono text-xs`}
+          spellCheck={false}
+        />
         <CopyButton text={secret} label="Copy the signing secret" />
       </div>
       <Button variant="secondary" size="sm" className="mt-3" onClick={onDismiss}>
@@ -86,7 +94,11 @@ export function WebhookDeliveryLog({ rule, label }: WebhookDeliveryLogProps) {
                 {formatDate(d.at)}
                 {d.durationMs !== null && <> in {formatStat(d.durationMs)} ms</>}
               </span>
-              {d.error && !d.ok && <span className="w-full truncate text-red-700" title={d.error}>{d.error}</span>}
+              {d.error && !d.ok && (
+                <span className="w-full truncate text-red-700" title={d.error}>
+                  {d.error}
+                </span>
+              )}
             </li>
           ))}
         </ul>

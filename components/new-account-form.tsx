@@ -59,12 +59,34 @@ export function NewAccountForm({ kind, token }: NewAccountFormProps) {
   return (
     <form aria-label={kind === "setup" ? "Create the first administrator" : "Accept the invite"} onSubmit={submit} noValidate className="space-y-4">
       <Field id="account-name" label="Name" error={errors.name}>
-        <input {...fieldA11y("account-name", errors.name)} autoComplete="name" autoFocus className={inputClass} value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          {...fieldA11y("account-name", errors.name)}
+          autoComplete="name"
+          autoFocus
+          className={inputClass}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field id="account-email" label="Email" error={errors.email}>
-        <input {...fieldA11y("account-email", errors.email)} type="email" autoComplete="username" className={inputClass} value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          {...fieldA11y("account-email", errors.email)}
+          type="email"
+          autoComplete="username"
+          className={inputClass}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </Field>
-      <PasswordField id="account-password" label="Password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN_CHARS} characters.`} error={errors.password} value={password} onChange={setPassword} />
+      <PasswordField
+        id="account-password"
+        label="Password"
+        autoComplete="new-password"
+        hint={`At least ${PASSWORD_MIN_CHARS} characters.`}
+        error={errors.password}
+        value={password}
+        onChange={setPassword}
+      />
       <PasswordField id="account-repeat" label="Password again" autoComplete="new-password" error={errors.repeat} value={repeat} onChange={setRepeat} />
       <ErrorNotice error={create.error} shownFields={SHOWN_FIELDS.filter((f) => server[f])} />
       <Button type="submit" className="w-full" disabled={busy}>

@@ -61,7 +61,14 @@ export function NewProjectForm() {
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="New project" noValidate>
       <Field id="new-name" label="Name" error={errors.name}>
-        <input {...fieldA11y("new-name", errors.name)} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Weekly demand forecast" autoComplete="off" />
+        <input
+          {...fieldA11y("new-name", errors.name)}
+          className={inputClass}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Weekly demand forecast"
+          autoComplete="off"
+        />
       </Field>
       <TaskDeliveryFields
         idPrefix="new"
@@ -84,7 +91,15 @@ export function NewProjectForm() {
           placeholder="What is predicted, for whom, and when it is used"
         />
       </Field>
-      <MetricFields idPrefix="new" task={task} metric={metric} threshold={threshold} onMetricChange={setMetric} onThresholdChange={setThreshold} errors={errors} />
+      <MetricFields
+        idPrefix="new"
+        task={task}
+        metric={metric}
+        threshold={threshold}
+        onMetricChange={setMetric}
+        onThresholdChange={setThreshold}
+        errors={errors}
+      />
       {create.error && <ErrorNotice error={create.error} shownFields={SHOWN_FIELDS} />}
       <Button type="submit" disabled={create.isPending || create.isSuccess} className="w-full">
         {create.isPending || create.isSuccess ? "Creating…" : "Create project"}

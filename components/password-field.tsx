@@ -16,7 +16,14 @@ export interface PasswordFieldProps {
 export function PasswordField({ id, label, value, onChange, autoComplete, hint, error }: PasswordFieldProps) {
   return (
     <Field id={id} label={label} hint={hint} error={error}>
-      <input {...fieldA11y(id, error, hint !== undefined)} type="password" autoComplete={autoComplete} className={inputClass} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input
+        {...fieldA11y(id, error, hint !== undefined)}
+        type="password"
+        autoComplete={autoComplete}
+        className={inputClass}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
     </Field>
   );
 }

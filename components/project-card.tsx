@@ -13,7 +13,10 @@ export const DELIVERY_LABELS = { realtime: "Real-time", batch: "Batch" } as cons
 /** One project on the home page: what it predicts, how it is judged and how far it got. */
 export function ProjectCard({ project: p }: ProjectCardProps) {
   return (
-    <article className="group relative rounded-xl border border-slate-200 bg-white p-5 shadow-xs transition hover:border-indigo-300 hover:shadow-md" aria-labelledby={`project-${p.id}`}>
+    <article
+      className="group relative rounded-xl border border-slate-200 bg-white p-5 shadow-xs transition hover:border-indigo-300 hover:shadow-md"
+      aria-labelledby={`project-${p.id}`}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <h3 id={`project-${p.id}`} className="truncate text-base font-semibold text-slate-900">
@@ -42,7 +45,10 @@ export function ProjectCard({ project: p }: ProjectCardProps) {
           <dd className="truncate text-slate-800">
             {p.dataset ? (
               <>
-                {p.dataset.name} <span className="text-slate-500">v{p.dataset.version} · {formatCount(p.dataset.rowCount)} rows</span>
+                {p.dataset.name}{" "}
+                <span className="text-slate-500">
+                  v{p.dataset.version} · {formatCount(p.dataset.rowCount)} rows
+                </span>
               </>
             ) : (
               <span className="text-slate-400">none attached</span>

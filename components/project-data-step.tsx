@@ -35,7 +35,9 @@ export function ProjectDataStep({ initialProject, initialDataset, initialVersion
 
   return (
     <div className="space-y-6">
-      <StepIntro title="Get data">Upload or import a file; every upload under the same name is kept as a new version. The project works on the version attached here.</StepIntro>
+      <StepIntro title="Get data">
+        Upload or import a file; every upload under the same name is kept as a new version. The project works on the version attached here.
+      </StepIntro>
 
       <section aria-labelledby="attached-heading" className={`${cardClass} p-5`}>
         <h3 id="attached-heading" className={`${sectionTitleClass} mb-3`}>

@@ -35,48 +35,52 @@ export function ProjectStepNav({ initialProject }: ProjectStepNavProps) {
   const attention = STEPS.filter((s) => p.steps[s.key] === "attention" && p.stepNotes[s.key]);
   return (
     <div className="space-y-2">
-    <nav aria-label="Steps" className="overflow-x-auto rounded-xl border border-slate-200 bg-white p-2 shadow-xs">
-      <ol className="flex min-w-max items-stretch">
-        {STEPS.map((s, i) => {
-          const state = p.steps[s.key];
-          const meta = STEP_STATE_META[state];
-          const note = p.stepNotes[s.key];
-          const href = `${base}/${s.key}`;
-          const active = pathname === href || pathname.startsWith(href + "/");
-          return (
-            <li key={s.key} className="flex items-center">
-              {i > 0 && (
-                <span aria-hidden className="px-1 text-slate-300">
-                  →
-                </span>
-              )}
-              {canOpen(href) ? (
-                <Link
-                  href={href}
-                  ref={active ? activeRef : undefined}
-                  aria-current={active ? "page" : undefined}
-                  title={`${s.label}: ${meta.label}${note ? ` — ${note}` : ""}\n${s.blurb}`}
-                  className={`flex items-center gap-2.5 rounded-lg px-3 py-2 transition-colors ${active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-50"}`}
-                >
-                  <StepLabel index={i} label={s.label} state={state} note={note} active={active} />
-                </Link>
-              ) : (
-                <span title={`${s.label}: ${meta.label} — for editors`} className="flex items-center gap-2.5 rounded-lg px-3 py-2 opacity-60">
-                  <StepLabel index={i} label={s.label} state={state} note={note} active={false} />
-                </span>
-              )}
+      <nav aria-label="Steps" className="overflow-x-auto rounded-xl border border-slate-200 bg-white p-2 shadow-xs">
+        <ol className="flex min-w-max items-stretch">
+          {STEPS.map((s, i) => {
+            const state = p.steps[s.key];
+            const meta = STEP_STATE_META[state];
+            const note = p.stepNotes[s.key];
+            const href = `${base}/${s.key}`;
+            const active = pathname === href || pathname.startsWith(href + "/");
+            return (
+              <li key={s.key} className="flex items-center">
+                {i > 0 && (
+                  <span aria-hidden className="px-1 text-slate-300">
+                    →
+                  </span>
+                )}
+                {canOpen(href) ? (
+                  <Link
+                    href={href}
+                    ref={active ? activeRef : undefined}
+                    aria-current={active ? "page" : undefined}
+                    title={`${s.label}: ${meta.label}${note ? ` — ${note}` : ""}\n${s.blurb}`}
+                    className={`flex items-center gap-2.5 rounded-lg px-3 py-2 transition-colors ${active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-50"}`}
+                  >
+                    <StepLabel index={i} label={s.label} state={state} note={note} active={active} />
+                  </Link>
+                ) : (
+                  <span title={`${s.label}: ${meta.label} — for editors`} className="flex items-center gap-2.5 rounded-lg px-3 py-2 opacity-60">
+                    <StepLabel index={i} label={s.label} state={state} note={note} active={false} />
+                  </span>
+                )}
+              </li>
+            );
+          })}
+          {canOpen(`${base}/data`) && (
+            <li className="flex items-center">
+              <Link
+                href={`${base}/data`}
+                className="ml-2 rounded-lg px-3 py-2 text-xs text-slate-500 hover:bg-slate-50 hover:text-slate-800"
+                title="Monitoring leads back to new data and a retrained model"
+              >
+                ↺ back to Get data
+              </Link>
             </li>
-          );
-        })}
-        {canOpen(`${base}/data`) && (
-        <li className="flex items-center">
-          <Link href={`${base}/data`} className="ml-2 rounded-lg px-3 py-2 text-xs text-slate-500 hover:bg-slate-50 hover:text-slate-800" title="Monitoring leads back to new data and a retrained model">
-            ↺ back to Get data
-          </Link>
-        </li>
-        )}
-      </ol>
-    </nav>
+          )}
+        </ol>
+      </nav>
       {attention.length > 0 && (
         <ul className="space-y-1 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
           {attention.map((s) => (

@@ -5,9 +5,7 @@ export function ReadOnlyNote({ what }: { what: string }) {
   return (
     <div className={`${cardClass} p-5 text-sm text-slate-600`} data-testid="read-only-note">
       <p className="font-medium text-slate-800">Read-only access</p>
-      <p className="mt-1">
-        Your role lets you read everything here but not {what}. An administrator can give you the Editor role.
-      </p>
+      <p className="mt-1">Your role lets you read everything here but not {what}. An administrator can give you the Editor role.</p>
     </div>
   );
 }

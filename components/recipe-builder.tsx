@@ -75,7 +75,10 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
       ...d,
       steps: [
         ...d.steps,
-        { key: nextKey(), step: defaultStep(newOp, { firstColumn: columns[0]?.name ?? "", timeColumn: columns.find((c) => c.type === "datetime")?.name ?? "" }) },
+        {
+          key: nextKey(),
+          step: defaultStep(newOp, { firstColumn: columns[0]?.name ?? "", timeColumn: columns.find((c) => c.type === "datetime")?.name ?? "" }),
+        },
       ],
     }));
 
@@ -90,7 +93,8 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
       <div className="space-y-5">
         {initialRecipe && initialRecipe.datasetId !== dataset.id && (
           <Notice tone="warning">
-            The saved recipe was built on another dataset version. It is loaded here against {dataset.name} v{dataset.version}; saving makes it the recipe of this version.
+            The saved recipe was built on another dataset version. It is loaded here against {dataset.name} v{dataset.version}; saving makes it the recipe of
+            this version.
           </Notice>
         )}
 
@@ -102,9 +106,19 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
             id="recipe-target"
             label="Target"
             error={topErrors.target}
-            hint={project.target && draft.target && draft.target !== project.target ? `The project's target is "${project.target}".` : "The column the model predicts."}
+            hint={
+              project.target && draft.target && draft.target !== project.target
+                ? `The project's target is "${project.target}".`
+                : "The column the model predicts."
+            }
           >
-            <select id="recipe-target" className={selectClass} value={draft.target} onChange={(e) => update({ target: e.target.value })} aria-invalid={topErrors.target ? true : undefined}>
+            <select
+              id="recipe-target"
+              className={selectClass}
+              value={draft.target}
+              onChange={(e) => update({ target: e.target.value })}
+              aria-invalid={topErrors.target ? true : undefined}
+            >
               <option value="">Choose a column…</option>
               {columns.map((c) => (
                 <option key={c.name} value={c.name}>
@@ -128,7 +142,9 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
             Steps <span className="text-sm font-normal text-slate-500">applied in order, fitted on the training rows</span>
           </h3>
           {draft.steps.length === 0 ? (
-            <p className="rounded-md border border-dashed border-slate-300 px-3 py-4 text-center text-sm text-slate-500">No steps: the features go in as they are.</p>
+            <p className="rounded-md border border-dashed border-slate-300 px-3 py-4 text-center text-sm text-slate-500">
+              No steps: the features go in as they are.
+            </p>
           ) : (
             <ol className="space-y-3" aria-label="Recipe steps">
               {draft.steps.map((s, i) => {
@@ -187,7 +203,11 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
               {save.isSuccess && !dirty ? (
                 <span className="font-medium text-emerald-700">✓ Saved as version {save.data.version}</span>
               ) : dirty ? (
-                saved ? `Unsaved changes (latest saved: version ${saved.version})` : "Not saved yet"
+                saved ? (
+                  `Unsaved changes (latest saved: version ${saved.version})`
+                ) : (
+                  "Not saved yet"
+                )
               ) : (
                 `Matches saved version ${saved?.version}`
               )}
@@ -210,13 +230,7 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
             {preview.isFetching ? "Updating…" : ""}
           </span>
         </div>
-        {preview.error && (
-          <ErrorNotice
-            className="mb-4"
-            error={preview.error}
-            shownFields={problemErrors.map((e) => e.field)}
-          />
-        )}
+        {preview.error && <ErrorNotice className="mb-4" error={preview.error} shownFields={problemErrors.map((e) => e.field)} />}
         {stale && <p className="mb-3 text-xs text-slate-500">Showing the last recipe that worked; fix the marked problems to update it.</p>}
         <RecipePreviewPanel
           preview={lastGood}

@@ -56,8 +56,6 @@ export function specFromDraft(draft: RecipeDraft, datasetId: string, columns: Co
 /** JSON with sorted keys and no undefined fields: two equal recipes give the same text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(withoutUndefined(v)).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(withoutUndefined(v)).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
 }

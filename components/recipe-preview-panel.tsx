@@ -39,7 +39,10 @@ export function RecipePreviewPanel({ preview, updating, stale, emptyText }: Reci
       </section>
       <section aria-labelledby="preview-columns-heading">
         <h4 id="preview-columns-heading" className="mb-2 text-sm font-semibold">
-          Feature columns <span className="font-normal text-slate-500">({preview.columns.length}, predicting {preview.target})</span>
+          Feature columns{" "}
+          <span className="font-normal text-slate-500">
+            ({preview.columns.length}, predicting {preview.target})
+          </span>
         </h4>
         <ul className="flex flex-wrap gap-1.5" aria-label="Feature columns">
           {preview.columns.map((c) => (

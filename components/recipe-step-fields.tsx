@@ -49,7 +49,13 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
   const fitting = available.filter((c) => columnFits(step, c, target));
   const columns =
     "columns" in step ? (
-      <ColumnChecklist legend="Columns" options={fitting} selected={step.columns} onChange={(columns) => onChange({ ...step, columns })} error={errors.columns} />
+      <ColumnChecklist
+        legend="Columns"
+        options={fitting}
+        selected={step.columns}
+        onChange={(columns) => onChange({ ...step, columns })}
+        error={errors.columns}
+      />
     ) : null;
 
   switch (step.op) {
@@ -90,7 +96,12 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
         <div className="space-y-3">
           {columns}
           <Field id={`${idBase}-method`} label="Method" error={errors.method}>
-            <select id={`${idBase}-method`} className={selectClass} value={step.method} onChange={(e) => onChange({ ...step, method: e.target.value as typeof step.method })}>
+            <select
+              id={`${idBase}-method`}
+              className={selectClass}
+              value={step.method}
+              onChange={(e) => onChange({ ...step, method: e.target.value as typeof step.method })}
+            >
               <option value="standard">Standard (mean 0, std 1)</option>
               <option value="minmax">Min–max (0 to 1)</option>
             </select>
@@ -103,10 +114,20 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
           {columns}
           <div className="grid grid-cols-2 gap-3">
             <Field id={`${idBase}-min`} label="Min" optional error={errors.min}>
-              <NumberInput id={`${idBase}-min`} value={step.min} onValueChange={(min) => onChange({ ...step, min })} aria-invalid={errors.min ? true : undefined} />
+              <NumberInput
+                id={`${idBase}-min`}
+                value={step.min}
+                onValueChange={(min) => onChange({ ...step, min })}
+                aria-invalid={errors.min ? true : undefined}
+              />
             </Field>
             <Field id={`${idBase}-max`} label="Max" optional error={errors.max}>
-              <NumberInput id={`${idBase}-max`} value={step.max} onValueChange={(max) => onChange({ ...step, max })} aria-invalid={errors.max ? true : undefined} />
+              <NumberInput
+                id={`${idBase}-max`}
+                value={step.max}
+                onValueChange={(max) => onChange({ ...step, max })}
+                aria-invalid={errors.max ? true : undefined}
+              />
             </Field>
           </div>
         </div>
@@ -114,7 +135,14 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
     case "datepart":
       return (
         <div className="space-y-3">
-          <ColumnChecklist legend="Columns" options={fitting} selected={step.columns} onChange={(cols) => onChange({ ...step, columns: cols })} error={errors.columns} emptyText="No datetime column is available." />
+          <ColumnChecklist
+            legend="Columns"
+            options={fitting}
+            selected={step.columns}
+            onChange={(cols) => onChange({ ...step, columns: cols })}
+            error={errors.columns}
+            emptyText="No datetime column is available."
+          />
           <fieldset className="space-y-1.5">
             <legend className="text-xs font-medium text-slate-600">Parts</legend>
             <div className="flex flex-wrap gap-3">
@@ -124,7 +152,12 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
                     type="checkbox"
                     className={checkboxClass}
                     checked={step.parts.includes(part)}
-                    onChange={(e) => onChange({ ...step, parts: e.target.checked ? DATE_PARTS.filter((p) => p === part || step.parts.includes(p)) : step.parts.filter((p) => p !== part) })}
+                    onChange={(e) =>
+                      onChange({
+                        ...step,
+                        parts: e.target.checked ? DATE_PARTS.filter((p) => p === part || step.parts.includes(p)) : step.parts.filter((p) => p !== part),
+                      })
+                    }
                   />
                   {PART_LABELS[part]}
                 </label>
@@ -156,7 +189,9 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
           </div>
           <ColumnChecklist
             legend="Series (group by)"
-            options={readable.filter((c) => c.name !== step.timeColumn && !step.columns.includes(c.name) && ["category", "integer", "text", "boolean"].includes(c.type))}
+            options={readable.filter(
+              (c) => c.name !== step.timeColumn && !step.columns.includes(c.name) && ["category", "integer", "text", "boolean"].includes(c.type),
+            )}
             selected={step.groupBy ?? []}
             onChange={(groupBy) => onChange({ ...step, groupBy: groupBy.length ? groupBy : undefined })}
             error={errors.groupBy}
@@ -198,7 +233,13 @@ export function RecipeStepFields({ step, onChange, idBase, available, readable, 
           </Field>
           {needsValue && (
             <Field id={`${idBase}-value`} label="Value" error={errors.value} className="col-span-2">
-              <ValueInput id={`${idBase}-value`} value={step.value} type={typeOf(readable, step.column)} invalid={!!errors.value} onChange={(value) => onChange({ ...step, value })} />
+              <ValueInput
+                id={`${idBase}-value`}
+                value={step.value}
+                type={typeOf(readable, step.column)}
+                invalid={!!errors.value}
+                onChange={(value) => onChange({ ...step, value })}
+              />
             </Field>
           )}
         </div>

@@ -77,7 +77,9 @@ function RegisterModelForm({ run }: RegisterModelButtonProps) {
           . Register again to add another version.
         </p>
       ) : (
-        <p className="text-xs text-slate-500">Registering copies this run&apos;s model into the registry as the next version of that name, ready to download or deploy.</p>
+        <p className="text-xs text-slate-500">
+          Registering copies this run&apos;s model into the registry as the next version of that name, ready to download or deploy.
+        </p>
       )}
       <ErrorNotice error={register.error} shownFields={nameError ? ["name"] : []} />
     </div>

@@ -23,7 +23,6 @@ const HISTORY_COLOUR = "#4f46e5";
 const FORECAST_COLOUR = "#d97706";
 const ACTUAL_COLOUR = "#059669";
 
-
 /** History (solid) and forecast (dashed) of one series in one line chart, the boundary between them marked. */
 export function ReportChart({ history, forecast, actual = [], valueLabel, seriesLabel }: ReportChartProps) {
   const rows = useMemo(() => chartRows(history, forecast, actual), [history, forecast, actual]);
@@ -35,7 +34,14 @@ export function ReportChart({ history, forecast, actual = [], valueLabel, series
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 16, right: 16, bottom: 4, left: 8 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="time" tickFormatter={reportTimeLabel} minTickGap={32} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+            <XAxis
+              dataKey="time"
+              tickFormatter={reportTimeLabel}
+              minTickGap={32}
+              tick={{ fontSize: 11, fill: "#64748b" }}
+              tickLine={false}
+              axisLine={{ stroke: "#cbd5e1" }}
+            />
             <YAxis width={64} tickFormatter={(v: number) => formatStat(v)} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
             <Tooltip
               contentStyle={{ fontSize: 12, borderRadius: 6 }}
@@ -52,7 +58,16 @@ export function ReportChart({ history, forecast, actual = [], valueLabel, series
                 data-testid="report-boundary"
               />
             )}
-            <Line dataKey="history" name={`${valueLabel} (history)`} className="report-history-line" stroke={HISTORY_COLOUR} strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls />
+            <Line
+              dataKey="history"
+              name={`${valueLabel} (history)`}
+              className="report-history-line"
+              stroke={HISTORY_COLOUR}
+              strokeWidth={1.75}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
             <Line
               dataKey="forecast"
               name={`${valueLabel} (forecast)`}
@@ -80,7 +95,8 @@ export function ReportChart({ history, forecast, actual = [], valueLabel, series
         </ResponsiveContainer>
       </div>
       <figcaption className="mt-2 text-xs text-slate-500">
-        Solid: {valueLabel} as recorded · dashed: the forecast{actual.length ? " · green points: actuals posted for forecast times" : ""}; the dotted line marks the last recorded time{boundary ? `, ${reportTimeLabel(boundary)}` : ""}.
+        Solid: {valueLabel} as recorded · dashed: the forecast{actual.length ? " · green points: actuals posted for forecast times" : ""}; the dotted line marks
+        the last recorded time{boundary ? `, ${reportTimeLabel(boundary)}` : ""}.
       </figcaption>
     </figure>
   );

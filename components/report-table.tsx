@@ -28,13 +28,23 @@ export function ReportTable({ rows, actual = [], valueLabel }: ReportTableProps)
         <caption className="sr-only">Forecast rows</caption>
         <thead className="sticky top-0 bg-slate-50 text-left text-xs text-slate-500">
           <tr>
-            <th scope="col" className="px-5 py-2 font-medium">Time</th>
-            <th scope="col" className="px-3 py-2 font-medium">Series</th>
-            <th scope="col" className="px-5 py-2 text-right font-medium">{valueLabel} (forecast)</th>
+            <th scope="col" className="px-5 py-2 font-medium">
+              Time
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Series
+            </th>
+            <th scope="col" className="px-5 py-2 text-right font-medium">
+              {valueLabel} (forecast)
+            </th>
             {withActuals && (
               <>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Actual</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium">Error</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Actual
+                </th>
+                <th scope="col" className="px-5 py-2 text-right font-medium">
+                  Error
+                </th>
               </>
             )}
           </tr>

@@ -19,7 +19,11 @@ export interface ReportViewProps {
 }
 
 /** A file name from free text: "Orange juice weekly forecast" → "orange-juice-weekly-forecast". */
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "report";
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "") || "report";
 
 const BLOB_KEEP_MS = 60_000;
 /** How much history the chart shows before the forecast, in periods (weeks for weekly data); 0 is all of it. */
@@ -138,7 +142,11 @@ export function ReportView({ initialReport }: ReportViewProps) {
                 ))}
               </select>
             </div>
-            <Button variant="secondary" disabled={!data} onClick={() => download(`${slug(report.name)}-${slug(selected)}.csv`, reportCsv(shown.history, shown.forecast, shown.actual))}>
+            <Button
+              variant="secondary"
+              disabled={!data}
+              onClick={() => download(`${slug(report.name)}-${slug(selected)}.csv`, reportCsv(shown.history, shown.forecast, shown.actual))}
+            >
               Export CSV
             </Button>
           </div>
@@ -175,7 +183,8 @@ export function ReportView({ initialReport }: ReportViewProps) {
               </dl>
               {overallError && selected !== TOTAL && (
                 <p className="mt-3 text-xs text-slate-500">
-                  Over every series: WAPE {overallError.wape === null ? "n/a" : `${(overallError.wape * 100).toFixed(1)} %`} on {overallError.periods} forecast points with actuals.
+                  Over every series: WAPE {overallError.wape === null ? "n/a" : `${(overallError.wape * 100).toFixed(1)} %`} on {overallError.periods} forecast
+                  points with actuals.
                 </p>
               )}
             </>

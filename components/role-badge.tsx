@@ -17,7 +17,11 @@ export interface RoleBadgeProps {
 /** A role as a small coloured pill, its description as the tooltip. */
 export function RoleBadge({ role, className = "" }: RoleBadgeProps) {
   return (
-    <span title={ROLE_LABEL[role]} data-testid="role-badge" className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${TONES[role]} ${className}`}>
+    <span
+      title={ROLE_LABEL[role]}
+      data-testid="role-badge"
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${TONES[role]} ${className}`}
+    >
       {roleName(role)}
     </span>
   );

@@ -109,7 +109,9 @@ export function RunDetail({ run, yardstick }: RunDetailProps) {
               <p className="mt-2 text-xs text-slate-500">
                 Baseline: {run.baseline?.name ?? "none"}. ↑ higher is better, ↓ lower is better; green where the model beats the baseline.
               </p>
-              {run.baseline?.others && run.baseline.others.length > 0 && <OtherBaselines task={task} names={names} model={run.metrics.validation} others={run.baseline.others} />}
+              {run.baseline?.others && run.baseline.others.length > 0 && (
+                <OtherBaselines task={task} names={names} model={run.metrics.validation} others={run.baseline.others} />
+              )}
             </div>
             <ModelVsBaselineBars run={run} names={names} yardstick={yardstick} />
           </div>
@@ -137,7 +139,11 @@ function RunVerdictNotice({ run, yardstick }: RunDetailProps) {
       : `This model does not beat its baseline: ${on} ${formatStat(verdict.model)} against ${formatStat(verdict.baseline)} for the ${run.baseline?.name ?? "baseline"}.`,
   );
   if (criterion && verdict.meets !== null) {
-    lines.push(verdict.meets ? `It meets the success criterion ${criterion} (${on}: ${formatStat(verdict.model)}).` : `It does not meet the success criterion ${criterion} (${on}: ${formatStat(verdict.model)}).`);
+    lines.push(
+      verdict.meets
+        ? `It meets the success criterion ${criterion} (${on}: ${formatStat(verdict.model)}).`
+        : `It does not meet the success criterion ${criterion} (${on}: ${formatStat(verdict.model)}).`,
+    );
   } else if (!yardstick.isSuccessMetric) {
     lines.push(`The project has no success criterion yet; runs are compared on ${metric.label}. Set one in Define.`);
   }
@@ -178,7 +184,11 @@ function ModelVsBaselineBars({ run, names, yardstick }: { run: Run; names: strin
                     <XAxis dataKey="who" tick={{ fontSize: 10, fill: "#64748b" }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
                     <YAxis width={40} tick={{ fontSize: 10, fill: "#64748b" }} tickFormatter={(v: number) => formatStat(v)} tickLine={false} axisLine={false} />
                     <ReferenceLine y={0} stroke="#94a3b8" />
-                    <Tooltip cursor={{ fill: "rgba(99,102,241,0.08)" }} formatter={(v) => formatStat(Number(v))} contentStyle={{ fontSize: 12, borderRadius: 6 }} />
+                    <Tooltip
+                      cursor={{ fill: "rgba(99,102,241,0.08)" }}
+                      formatter={(v) => formatStat(Number(v))}
+                      contentStyle={{ fontSize: 12, borderRadius: 6 }}
+                    />
                     <Bar dataKey="value" radius={[2, 2, 0, 0]} isAnimationActive={false}>
                       {data.map((d) => (
                         <Cell key={d.who} fill={d.who === "Model" ? MODEL_COLOUR : BASELINE_COLOUR} />
@@ -192,7 +202,8 @@ function ModelVsBaselineBars({ run, names, yardstick }: { run: Run; names: strin
         })}
       </div>
       <figcaption className="mt-2 text-xs text-slate-500">
-        On the {split} split: <span style={{ color: MODEL_COLOUR }}>■</span> model, <span style={{ color: BASELINE_COLOUR }}>■</span> {run.baseline?.name ?? "baseline"} baseline.
+        On the {split} split: <span style={{ color: MODEL_COLOUR }}>■</span> model, <span style={{ color: BASELINE_COLOUR }}>■</span>{" "}
+        {run.baseline?.name ?? "baseline"} baseline.
       </figcaption>
     </figure>
   );
@@ -201,7 +212,9 @@ function ModelVsBaselineBars({ run, names, yardstick }: { run: Run; names: strin
 /** How training went: the epoch kept, early stopping, how it was evaluated, the rows and the features used. */
 function TrainingFacts({ details }: { details: RunDetails }) {
   const rows = details.rows
-    ? (["train", "validation", "test", "backtest"] as const).flatMap((part) => (details.rows?.[part] === undefined ? [] : [`${formatCount(details.rows[part])} ${part}`])).join(" · ")
+    ? (["train", "validation", "test", "backtest"] as const)
+        .flatMap((part) => (details.rows?.[part] === undefined ? [] : [`${formatCount(details.rows[part])} ${part}`]))
+        .join(" · ")
     : null;
   return (
     <div className="grid gap-4 text-sm md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">

@@ -88,7 +88,16 @@ export function RunLearningCurves({ runs, task }: RunLearningCurvesProps) {
               const colour = RUN_COLOURS[i % RUN_COLOURS.length];
               const name = runLabel(run);
               return [
-                <Line key={`${run.id}:loss`} dataKey={`${run.id}:loss`} name={`${name} loss`} stroke={colour} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />,
+                <Line
+                  key={`${run.id}:loss`}
+                  dataKey={`${run.id}:loss`}
+                  name={`${name} loss`}
+                  stroke={colour}
+                  strokeWidth={2}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />,
                 <Line
                   key={`${run.id}:valLoss`}
                   dataKey={`${run.id}:valLoss`}

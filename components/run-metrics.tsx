@@ -71,8 +71,7 @@ export function runVerdict(run: Run, yardstick: RunYardstick): RunVerdict | null
   const name = yardstick.metric.name;
   const model = run.metrics[split]?.[name];
   const baseline = run.baseline?.[split]?.[name];
-  const meets =
-    yardstick.threshold === null || model === undefined ? null : meetsCriterion(yardstick.task, name, yardstick.threshold, model);
+  const meets = yardstick.threshold === null || model === undefined ? null : meetsCriterion(yardstick.task, name, yardstick.threshold, model);
   return { split, model, baseline, beatsBaseline: isBetter(yardstick.metric, model, baseline), meets };
 }
 

@@ -79,7 +79,11 @@ export function RunTable({ projectId, runs, yardstick, bestId, charted, onToggle
   const header = (key: SortKey, label: string, align: "left" | "right" = "left") => {
     const active = sort.key === key;
     return (
-      <th scope="col" aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"} className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : "text-left"}`}>
+      <th
+        scope="col"
+        aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}
+        className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : "text-left"}`}
+      >
         <button
           type="button"
           className={`inline-flex items-center gap-1 rounded hover:text-slate-900 ${active ? "text-slate-900" : ""}`}
@@ -125,27 +129,43 @@ export function RunTable({ projectId, runs, yardstick, bestId, charted, onToggle
               return (
                 <tr key={run.id} aria-selected={selected} className={selected ? "bg-indigo-50/60" : "hover:bg-slate-50"}>
                   <td className="px-3 py-2">
-                    <input type="checkbox" className={checkboxClass} checked={charted.has(run.id)} onChange={() => onToggleCharted(run.id)} aria-label={`Show the learning curve of ${label}`} />
+                    <input
+                      type="checkbox"
+                      className={checkboxClass}
+                      checked={charted.has(run.id)}
+                      onChange={() => onToggleCharted(run.id)}
+                      aria-label={`Show the learning curve of ${label}`}
+                    />
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    <button type="button" className="font-medium text-indigo-700 hover:underline" aria-pressed={selected} aria-label={`Details of ${label}`} onClick={() => onSelect(run.id)}>
+                    <button
+                      type="button"
+                      className="font-medium text-indigo-700 hover:underline"
+                      aria-pressed={selected}
+                      aria-label={`Details of ${label}`}
+                      onClick={() => onSelect(run.id)}
+                    >
                       {run.algorithm}
                     </button>
                     <span className="ml-1.5 font-mono text-xs text-slate-400">#{run.id.slice(-4)}</span>
                     {run.location === "browser" && (
-                      <span className="ml-2 rounded-full bg-sky-50 px-1.5 py-0.5 text-[11px] font-medium text-sky-700" title={`Trained in the browser (${run.backend ?? "unknown backend"})`}>
+                      <span
+                        className="ml-2 rounded-full bg-sky-50 px-1.5 py-0.5 text-[11px] font-medium text-sky-700"
+                        title={`Trained in the browser (${run.backend ?? "unknown backend"})`}
+                      >
                         browser
                       </span>
                     )}
                     {run.id === bestId && (
-                      <span className="ml-2 inline-flex items-center gap-0.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-800" title={`Best succeeded run by validation ${metric.label}`}>
+                      <span
+                        className="ml-2 inline-flex items-center gap-0.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-800"
+                        title={`Best succeeded run by validation ${metric.label}`}
+                      >
                         <span aria-hidden>★</span> best
                       </span>
                     )}
                   </td>
-                  <td className="px-3 py-2">
-                    {active ? <RunProgress run={run} /> : <RunStatusBadge status={run.status} />}
-                  </td>
+                  <td className="px-3 py-2">{active ? <RunProgress run={run} /> : <RunStatusBadge status={run.status} />}</td>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatDate(run.startedAt ?? run.createdAt)}</td>
                   <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums text-slate-600">{formatDuration(run.durationMs)}</td>
                   <td className="px-3 py-2 text-right tabular-nums text-slate-600">v{run.recipeVersion}</td>
@@ -154,7 +174,13 @@ export function RunTable({ projectId, runs, yardstick, bestId, charted, onToggle
                   <td className="px-3 py-2 text-right tabular-nums text-slate-500">{metricValue(run.baseline?.validation, metric.name)}</td>
                   <td className="px-3 py-2 text-right">
                     {active && canEdit && (
-                      <Button variant="danger" size="sm" onClick={() => cancel.mutate(run.id)} disabled={cancel.isPending && cancel.variables === run.id} aria-label={`Cancel ${label}`}>
+                      <Button
+                        variant="danger"
+                        size="sm"
+                        onClick={() => cancel.mutate(run.id)}
+                        disabled={cancel.isPending && cancel.variables === run.id}
+                        aria-label={`Cancel ${label}`}
+                      >
                         Cancel
                       </Button>
                     )}

@@ -27,7 +27,17 @@ export function seriesLabel(key: string): string {
 }
 
 /** The model against every further baseline (seasonal naive; co-occurrence counts) on validation. */
-export function OtherBaselines({ task, names, model, others }: { task: Task; names: string[]; model: MetricValues; others: { name: string; validation: MetricValues }[] }) {
+export function OtherBaselines({
+  task,
+  names,
+  model,
+  others,
+}: {
+  task: Task;
+  names: string[];
+  model: MetricValues;
+  others: { name: string; validation: MetricValues }[];
+}) {
   const rows = [{ name: "model", validation: model }, ...others];
   return (
     <table className="mt-3 min-w-full text-sm" aria-label="Model against further baselines">
@@ -79,9 +89,19 @@ export function ForecastDetails({ details }: { details: RunDetails }) {
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={perHorizon} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
               <CartesianGrid vertical={false} stroke="#e2e8f0" />
-              <XAxis dataKey="step" tick={tick} tickLine={false} label={{ value: "periods ahead", position: "insideBottom", offset: -2, fontSize: 11, fill: "#64748b" }} height={32} />
+              <XAxis
+                dataKey="step"
+                tick={tick}
+                tickLine={false}
+                label={{ value: "periods ahead", position: "insideBottom", offset: -2, fontSize: 11, fill: "#64748b" }}
+                height={32}
+              />
               <YAxis width={44} tick={tick} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tickLine={false} axisLine={false} />
-              <Tooltip formatter={(v) => `${(Number(v) * 100).toFixed(1)}%`} labelFormatter={(s) => `${s} ahead`} contentStyle={{ fontSize: 12, borderRadius: 6 }} />
+              <Tooltip
+                formatter={(v) => `${(Number(v) * 100).toFixed(1)}%`}
+                labelFormatter={(s) => `${s} ahead`}
+                contentStyle={{ fontSize: 12, borderRadius: 6 }}
+              />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               <Bar dataKey="wape" name="WAPE" fill={MODEL_COLOUR} isAnimationActive={false} />
               <Bar dataKey="mape" name="MAPE" fill="#a5b4fc" isAnimationActive={false} />
@@ -111,7 +131,11 @@ export function ForecastDetails({ details }: { details: RunDetails }) {
                 <CartesianGrid stroke="#e2e8f0" />
                 <XAxis dataKey="time" tick={tick} tickFormatter={(t: string) => formatDay(t)} minTickGap={24} />
                 <YAxis width={56} tick={tick} tickFormatter={(v: number) => formatStat(v)} tickLine={false} axisLine={false} />
-                <Tooltip labelFormatter={(t) => formatDay(String(t))} formatter={(v) => formatStat(Number(v))} contentStyle={{ fontSize: 12, borderRadius: 6 }} />
+                <Tooltip
+                  labelFormatter={(t) => formatDay(String(t))}
+                  formatter={(v) => formatStat(Number(v))}
+                  contentStyle={{ fontSize: 12, borderRadius: 6 }}
+                />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 <Line dataKey="actual" name="actual" stroke={ACTUAL_COLOUR} dot={{ r: 2 }} isAnimationActive={false} />
                 <Line dataKey="forecast" name="forecast" stroke={MODEL_COLOUR} strokeDasharray="5 3" dot={{ r: 2 }} isAnimationActive={false} />
@@ -141,7 +165,9 @@ export function SingleItemTable({ details }: { details: RunDetails }) {
   return (
     <div>
       <h4 className="mb-1 text-sm font-semibold text-slate-900">Single-item queries (a product page)</h4>
-      <p className="mb-2 text-xs text-slate-500">The same held-out items, each asked for with just one other item of its basket{details.k ? `; top ${details.k}` : ""}.</p>
+      <p className="mb-2 text-xs text-slate-500">
+        The same held-out items, each asked for with just one other item of its basket{details.k ? `; top ${details.k}` : ""}.
+      </p>
       <table className="min-w-full text-sm" aria-label="Single-item queries">
         <thead className="border-b border-slate-200 text-xs text-slate-600">
           <tr>

@@ -28,7 +28,14 @@ export function SecretOnce({ title, label, value, children, onDismiss }: SecretO
         {label}
       </label>
       <div className="mt-1 flex items-center gap-2">
-        <input id={inputId} readOnly value={value} onFocus={(e) => e.target.select()} className={`${controlClass} min-w-0 flex-1 font-mono text-xs`} spellCheck={false} />
+        <input
+          id={inputId}
+          readOnly
+          value={value}
+          onFocus={(e) => e.target.select()}
+          className={`${controlClass} min-w-0 flex-1 font-mono text-xs`}
+          spellCheck={false}
+        />
         <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
       </div>
       <Button variant="secondary" size="sm" className="mt-3" onClick={onDismiss}>

@@ -11,8 +11,8 @@ export function ShopFrame({ children }: { children: ReactNode }) {
           <Link href="/shop">The Gift Shop</Link>
         </h1>
         <p className="max-w-xl text-xs text-amber-900/70">
-          A demo of an outside application: its product pages ask the workbench&apos;s real-time <code>web-shop</code> endpoint over HTTP, with a key, for items that go
-          with the one on screen.
+          A demo of an outside application: its product pages ask the workbench&apos;s real-time <code>web-shop</code> endpoint over HTTP, with a key, for items
+          that go with the one on screen.
         </p>
       </div>
       {children}
@@ -35,7 +35,11 @@ export function ProductImage({ product, large = false }: { product: ShopProduct;
     .map((w) => w[0])
     .join("");
   return (
-    <div aria-hidden className={`grid place-items-center rounded-lg font-semibold text-white/90 ${large ? "h-56 text-5xl" : "h-24 text-2xl"}`} style={{ background: `hsl(${hash % 360} 45% 55%)` }}>
+    <div
+      aria-hidden
+      className={`grid place-items-center rounded-lg font-semibold text-white/90 ${large ? "h-56 text-5xl" : "h-24 text-2xl"}`}
+      style={{ background: `hsl(${hash % 360} 45% 55%)` }}
+    >
       {initials || "?"}
     </div>
   );

@@ -25,7 +25,11 @@ export function SplitFields({ split, onChange, timeColumns, errors }: SplitField
           value={split.method}
           onChange={(e) => {
             const method = e.target.value as SplitSpec["method"];
-            onChange(method === "time" ? { ...split, method, seed: undefined, timeColumn: split.timeColumn ?? timeColumns[0]?.name } : { ...split, method, timeColumn: undefined });
+            onChange(
+              method === "time"
+                ? { ...split, method, seed: undefined, timeColumn: split.timeColumn ?? timeColumns[0]?.name }
+                : { ...split, method, timeColumn: undefined },
+            );
           }}
         >
           <option value="random">Random</option>
@@ -34,7 +38,12 @@ export function SplitFields({ split, onChange, timeColumns, errors }: SplitField
       </Field>
       {split.method === "time" ? (
         <Field id="split-time" label="Time column" error={errors.timeColumn}>
-          <select id="split-time" className={selectClass} value={split.timeColumn ?? ""} onChange={(e) => onChange({ ...split, timeColumn: e.target.value || undefined })}>
+          <select
+            id="split-time"
+            className={selectClass}
+            value={split.timeColumn ?? ""}
+            onChange={(e) => onChange({ ...split, timeColumn: e.target.value || undefined })}
+          >
             <option value="">Choose…</option>
             {timeColumns.map((c) => (
               <option key={c.name} value={c.name}>
@@ -45,11 +54,21 @@ export function SplitFields({ split, onChange, timeColumns, errors }: SplitField
         </Field>
       ) : (
         <Field id="split-seed" label="Seed" optional error={errors.seed}>
-          <NumberInput id="split-seed" value={split.seed} onValueChange={(seed) => onChange({ ...split, seed })} aria-invalid={errors.seed ? true : undefined} />
+          <NumberInput
+            id="split-seed"
+            value={split.seed}
+            onValueChange={(seed) => onChange({ ...split, seed })}
+            aria-invalid={errors.seed ? true : undefined}
+          />
         </Field>
       )}
       <Field id="split-validation" label="Validation share" error={errors.validation} hint="e.g. 0.2 for 20%">
-        <NumberInput id="split-validation" value={split.validation} onValueChange={(v) => onChange({ ...split, validation: v ?? Number.NaN })} aria-invalid={errors.validation ? true : undefined} />
+        <NumberInput
+          id="split-validation"
+          value={split.validation}
+          onValueChange={(v) => onChange({ ...split, validation: v ?? Number.NaN })}
+          aria-invalid={errors.validation ? true : undefined}
+        />
       </Field>
       <Field id="split-test" label="Test share" optional error={errors.test}>
         <NumberInput id="split-test" value={split.test} onValueChange={(test) => onChange({ ...split, test })} aria-invalid={errors.test ? true : undefined} />

@@ -13,7 +13,9 @@ export function StepIntro({ title, id, children, actions }: StepIntroProps) {
   return (
     <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
       <div>
-        <h2 id={id} className="text-lg font-semibold">{title}</h2>
+        <h2 id={id} className="text-lg font-semibold">
+          {title}
+        </h2>
         {children && <p className="mt-1 max-w-3xl text-sm text-slate-600">{children}</p>}
       </div>
       {actions}

@@ -17,10 +17,7 @@ export interface StepStateBadgeProps {
 export function StepStateBadge({ state, compact, title }: StepStateBadgeProps) {
   const meta = STEP_STATE_META[state];
   return (
-    <span
-      title={title ?? meta.label}
-      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${meta.badge}`}
-    >
+    <span title={title ?? meta.label} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${meta.badge}`}>
       <span aria-hidden>{meta.icon}</span>
       <span className={compact ? "sr-only" : ""}>{meta.label}</span>
     </span>

@@ -20,11 +20,17 @@ export function StepStrip({ steps, notes = {} }: StepStripProps) {
             <li key={s.key} title={text} data-step={s.key} data-state={steps[s.key]}>
               <span className={`block h-1.5 rounded-full ${meta.bar}`} aria-hidden />
               <span className="mt-1 flex items-center gap-1 truncate text-[11px] text-slate-500">
-                <span aria-hidden className={steps[s.key] === "attention" ? "font-bold text-amber-600" : steps[s.key] === "done" ? "text-emerald-600" : "text-slate-400"}>
+                <span
+                  aria-hidden
+                  className={steps[s.key] === "attention" ? "font-bold text-amber-600" : steps[s.key] === "done" ? "text-emerald-600" : "text-slate-400"}
+                >
                   {meta.icon}
                 </span>
                 <span className="truncate">{s.label}</span>
-                <span className="sr-only">: {meta.label}{note ? ` — ${note}` : ""}</span>
+                <span className="sr-only">
+                  : {meta.label}
+                  {note ? ` — ${note}` : ""}
+                </span>
               </span>
             </li>
           );

@@ -91,7 +91,10 @@ export function SweepCard({ sweep, task }: SweepCardProps) {
                       {i + 1}
                       <span className="ml-1.5 font-mono text-xs font-normal text-slate-400">#{trial.id.slice(-4)}</span>
                       {best && (
-                        <span className="ml-2 inline-flex items-center gap-0.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-800" title={`Best trial by validation ${label}`}>
+                        <span
+                          className="ml-2 inline-flex items-center gap-0.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-800"
+                          title={`Best trial by validation ${label}`}
+                        >
                           <span aria-hidden>★</span> best
                         </span>
                       )}
@@ -125,7 +128,13 @@ function TrialStatus({ trial }: { trial: Run }) {
       <RunStatusBadge status={trial.status} />
       {trial.status === "running" && (
         <>
-          <ProgressBar label={`Training progress of ${runLabel(trial)}`} value={epoch} max={totalEpochs} valueText={`epoch ${epoch} of ${totalEpochs}`} className="h-1.5 w-16" />
+          <ProgressBar
+            label={`Training progress of ${runLabel(trial)}`}
+            value={epoch}
+            max={totalEpochs}
+            valueText={`epoch ${epoch} of ${totalEpochs}`}
+            className="h-1.5 w-16"
+          />
           <span className="text-[11px] tabular-nums text-slate-500">
             {epoch}/{totalEpochs}
           </span>

@@ -11,7 +11,16 @@ import { ApiError, createSweep, invalidateRuns, projectSweepsQuery, sweepKeys, t
 import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } from "./styles";
 import { SweepCard } from "./sweep-card";
 import { useCan } from "./viewer-context";
-import { EMPTY_SWEEP_DRAFT, SWEEP_PARAM_FIELDS, buildSweepSpace, formatSweepValue, gridSize, sweepFieldHint, type SweepDraft, type SweepParam } from "@/lib/train/sweep-space";
+import {
+  EMPTY_SWEEP_DRAFT,
+  SWEEP_PARAM_FIELDS,
+  buildSweepSpace,
+  formatSweepValue,
+  gridSize,
+  sweepFieldHint,
+  type SweepDraft,
+  type SweepParam,
+} from "@/lib/train/sweep-space";
 import { isAlgorithmId } from "@/lib/train/algorithms/registry";
 
 export interface SweepPanelProps {
@@ -44,8 +53,8 @@ export function SweepPanel({ projectId, task, algorithms, activations, maxTrials
           Hyperparameter sweeps
         </h3>
         <p className="mt-1 text-sm text-slate-500">
-          List the values to try for a few params; every combination (grid) or a seeded sample of them (random) is queued as runs, and the best by the project&apos;s metric is
-          marked.
+          List the values to try for a few params; every combination (grid) or a seeded sample of them (random) is queued as runs, and the best by the
+          project&apos;s metric is marked.
         </p>
       </div>
       {canEdit && <SweepForm projectId={projectId} algorithms={algorithms} activations={activations} maxTrials={maxTrials} />}
@@ -109,9 +118,11 @@ function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormP
     const errors: Record<string, string> = { ...parseErrors };
     if (Object.keys(space).length === 0 && Object.keys(parseErrors).length === 0) errors.space = "List values for at least one param.";
     const trials = Number(trialsText);
-    if (method === "random" && !(Number.isInteger(trials) && trials >= 1 && trials <= maxTrials)) errors.trials = `Enter a whole number of trials from 1 to ${maxTrials}.`;
+    if (method === "random" && !(Number.isInteger(trials) && trials >= 1 && trials <= maxTrials))
+      errors.trials = `Enter a whole number of trials from 1 to ${maxTrials}.`;
     const seed = seedText.trim() === "" ? undefined : Number(seedText);
-    if (method === "random" && seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) errors.seed = "Enter a whole number of at least 0, or leave empty.";
+    if (method === "random" && seed !== undefined && !(Number.isInteger(seed) && seed >= 0))
+      errors.seed = "Enter a whole number of at least 0, or leave empty.";
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
     start.mutate({ algorithm, method, space, ...(method === "random" ? { trials, ...(seed !== undefined ? { seed } : {}) } : {}) });
@@ -130,7 +141,12 @@ function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormP
     <form aria-label="New sweep" onSubmit={submit} noValidate className={`${cardClass} space-y-5 p-5`}>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Field id="sweep-algorithm" label="Algorithm" error={serverErrors.algorithm}>
-          <select {...fieldA11y("sweep-algorithm", serverErrors.algorithm)} className={selectClass} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>
+          <select
+            {...fieldA11y("sweep-algorithm", serverErrors.algorithm)}
+            className={selectClass}
+            value={algorithm}
+            onChange={(e) => setAlgorithm(e.target.value)}
+          >
             {algorithms.map((a) => (
               <option key={a.name} value={a.name}>
                 {a.label}
@@ -193,7 +209,14 @@ function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormP
           const id = `sweep-${f.name}`;
           const error = paramError(f.name);
           return (
-            <Field key={f.name} id={id} label={f.label} optional error={error} hint={f.kind === "activation" ? `Any of ${activations.join(", ")}.` : known ? sweepFieldHint(f, known) : f.hint}>
+            <Field
+              key={f.name}
+              id={id}
+              label={f.label}
+              optional
+              error={error}
+              hint={f.kind === "activation" ? `Any of ${activations.join(", ")}.` : known ? sweepFieldHint(f, known) : f.hint}
+            >
               <input
                 {...fieldA11y(id, error, true)}
                 type="text"

@@ -31,7 +31,12 @@ export function TaskDeliveryFields({ idPrefix, task, delivery, onTaskChange, onD
         </select>
       </Field>
       <Field id={deliveryId} label="Delivery" error={errors.delivery} hint={deliveryHint}>
-        <select {...fieldA11y(deliveryId, errors.delivery, !!deliveryHint)} className={selectClass} value={delivery} onChange={(e) => onDeliveryChange(e.target.value as Delivery)}>
+        <select
+          {...fieldA11y(deliveryId, errors.delivery, !!deliveryHint)}
+          className={selectClass}
+          value={delivery}
+          onChange={(e) => onDeliveryChange(e.target.value as Delivery)}
+        >
           {DELIVERIES.map((d) => (
             <option key={d} value={d}>
               {DELIVERY_LABELS[d]}

@@ -22,8 +22,21 @@ export function TopValuesChart({ values, label }: TopValuesChartProps) {
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} layout="vertical" margin={{ top: 0, right: 36, bottom: 0, left: 0 }} barCategoryGap={3}>
             <XAxis type="number" hide />
-            <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11, fill: "#334155" }} tickFormatter={shorten} tickLine={false} axisLine={false} interval={0} />
-            <Tooltip cursor={{ fill: "rgba(99,102,241,0.08)" }} formatter={(value) => [formatCount(Number(value)), "rows"]} contentStyle={{ fontSize: 12, borderRadius: 6 }} />
+            <YAxis
+              type="category"
+              dataKey="name"
+              width={120}
+              tick={{ fontSize: 11, fill: "#334155" }}
+              tickFormatter={shorten}
+              tickLine={false}
+              axisLine={false}
+              interval={0}
+            />
+            <Tooltip
+              cursor={{ fill: "rgba(99,102,241,0.08)" }}
+              formatter={(value) => [formatCount(Number(value)), "rows"]}
+              contentStyle={{ fontSize: 12, borderRadius: 6 }}
+            />
             <Bar dataKey="count" fill="#14b8a6" radius={[0, 2, 2, 0]} isAnimationActive={false} label={{ position: "right", fontSize: 10, fill: "#64748b" }} />
           </BarChart>
         </ResponsiveContainer>

@@ -59,7 +59,9 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
 
   const serverErrors = start.error instanceof ApiError ? start.error.fieldErrors : {};
   const errorOf = (name: string) => localErrors[name] ?? paramServerError(serverErrors, name);
-  const shownFields = Object.keys(serverErrors).filter((k) => k === "algorithm" || fields.some((f) => k === `params.${f.name}` || k.startsWith(`params.${f.name}.`)));
+  const shownFields = Object.keys(serverErrors).filter(
+    (k) => k === "algorithm" || fields.some((f) => k === `params.${f.name}` || k.startsWith(`params.${f.name}.`)),
+  );
 
   const set = (name: string, value: string) => {
     setDraft((d) => ({ ...d, [name]: value }));

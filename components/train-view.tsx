@@ -74,9 +74,13 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
         </section>
       )}
 
-      {form && canEdit && browserAlgorithms.length > 0 && <BrowserTrainPanel projectId={project.id} task={project.task} algorithms={browserAlgorithms} onSaved={onStarted} />}
+      {form && canEdit && browserAlgorithms.length > 0 && (
+        <BrowserTrainPanel projectId={project.id} task={project.task} algorithms={browserAlgorithms} onSaved={onStarted} />
+      )}
 
-      {form && <SweepPanel projectId={project.id} task={project.task} algorithms={form.algorithms} activations={form.activations} maxTrials={form.maxSweepTrials} />}
+      {form && (
+        <SweepPanel projectId={project.id} task={project.task} algorithms={form.algorithms} activations={form.activations} maxTrials={form.maxSweepTrials} />
+      )}
 
       <section aria-labelledby="runs-heading">
         <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
@@ -93,7 +97,11 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
           <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
             <p className="font-medium">No runs yet</p>
             <p className="mt-1 text-sm text-slate-500">
-              {!form ? "Runs appear here once this project can train." : canEdit ? "Start one above: the defaults alone train a good first model." : "No one has trained this project yet."}
+              {!form
+                ? "Runs appear here once this project can train."
+                : canEdit
+                  ? "Start one above: the defaults alone train a good first model."
+                  : "No one has trained this project yet."}
             </p>
           </div>
         ) : (

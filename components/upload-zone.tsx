@@ -18,7 +18,12 @@ export interface UploadZoneProps {
   uploadedAction?: (dataset: DatasetVersion) => ReactNode;
 }
 
-type Phase = { kind: "idle" } | { kind: "uploading"; percent: number } | { kind: "processing" } | { kind: "done"; dataset: DatasetVersion } | { kind: "failed"; error: unknown };
+type Phase =
+  | { kind: "idle" }
+  | { kind: "uploading"; percent: number }
+  | { kind: "processing" }
+  | { kind: "done"; dataset: DatasetVersion }
+  | { kind: "failed"; error: unknown };
 
 const ACCEPT = ".csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,text/tab-separated-values,application/json";
 

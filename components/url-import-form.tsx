@@ -64,7 +64,14 @@ export function UrlImportForm({ onImported, importedAction }: UrlImportFormProps
         />
       </Field>
       <Field id={`${id}-name`} label="Dataset name" error={errors.name}>
-        <input {...fieldA11y(`${id}-name`, errors.name)} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} disabled={importUrl.isPending} autoComplete="off" />
+        <input
+          {...fieldA11y(`${id}-name`, errors.name)}
+          className={inputClass}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          disabled={importUrl.isPending}
+          autoComplete="off"
+        />
       </Field>
       {importUrl.error && <ErrorNotice error={importUrl.error} shownFields={["url", "name"]} />}
       <Button type="submit" variant="secondary" disabled={importUrl.isPending || !url.trim()}>

@@ -52,18 +52,48 @@ describe("the foreign keys' migration", () => {
     const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
     runMigrations(db, migrationsBefore(FOREIGN_KEYS_MIGRATION));
 
-    db.insert(schema.datasetVersions).values({ id: "ds_1", name: "d", version: 1, status: "ready", sourceKind: "upload", source: "d.csv", format: "csv", columns: [], createdAt: now }).run();
-    db.insert(schema.datasetRows).values([0, 1, 2].map((idx) => ({ versionId: "ds_1", idx, data: `[${idx}]` }))).run();
+    db.insert(schema.datasetVersions)
+      .values({ id: "ds_1", name: "d", version: 1, status: "ready", sourceKind: "upload", source: "d.csv", format: "csv", columns: [], createdAt: now })
+      .run();
+    db.insert(schema.datasetRows)
+      .values([0, 1, 2].map((idx) => ({ versionId: "ds_1", idx, data: `[${idx}]` })))
+      .run();
     // A row whose version is gone: nothing prevented that before; the migration keeps it as it is.
     db.insert(schema.datasetRows).values({ versionId: "ds_gone", idx: 0, data: "[0]" }).run();
     db.insert(schema.datasetProfiles).values({ versionId: "ds_1", profile: {}, durationMs: 1, computedAt: now }).run();
     db.insert(schema.projects).values({ id: "prj_1", name: "p", task: "regression", datasetId: "ds_1", sampleKey: "k", createdAt: now, updatedAt: now }).run();
     db.insert(schema.recipes).values({ id: "rcp_1", projectId: "prj_1", version: 1, datasetId: "ds_1", spec: {}, createdAt: now }).run();
-    db.insert(schema.runs).values(run("run_1", "prj_1", "rcp_1", "ds_1")).run();
+    db.insert(schema.runs)
+      .values(run("run_1", "prj_1", "rcp_1", "ds_1"))
+      .run();
     db.insert(schema.endpoints).values({ name: "ep", mode: "realtime", modelId: "mdl_1", corsOrigins: [], maxRows: 10, createdAt: now, updatedAt: now }).run();
     db.insert(schema.endpointKeys).values({ endpointName: "ep", slot: "primary", hash: "h", prefix: "wbk_", createdAt: now }).run();
-    db.insert(schema.reports).values({ id: "rep_1", name: "r", endpointName: "ep", historyDataset: "d", timeColumn: "t", valueColumn: "v", seriesColumns: [], createdAt: now, updatedAt: now }).run();
-    db.insert(schema.schedules).values({ id: "sch_1", name: "s", endpointName: "ep", datasetName: "d", cron: "0 * * * *", timezone: "UTC", reportId: "rep_1", createdAt: now, updatedAt: now }).run();
+    db.insert(schema.reports)
+      .values({
+        id: "rep_1",
+        name: "r",
+        endpointName: "ep",
+        historyDataset: "d",
+        timeColumn: "t",
+        valueColumn: "v",
+        seriesColumns: [],
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    db.insert(schema.schedules)
+      .values({
+        id: "sch_1",
+        name: "s",
+        endpointName: "ep",
+        datasetName: "d",
+        cron: "0 * * * *",
+        timezone: "UTC",
+        reportId: "rep_1",
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
     db.insert(schema.alertRules).values({ id: "alr_1", endpointName: "ep", kind: "drift", windowMinutes: 5, createdAt: now }).run();
     db.insert(schema.webhookDeliveries).values({ id: "msg_1", ruleId: "alr_1", event: "alert.firing", url: "http://x", ok: true, attempts: 1, at: now }).run();
 
@@ -80,14 +110,22 @@ describe("the foreign keys' migration", () => {
     // The rows stay in their primary key's order, with no rowid beside it (drizzle-kit cannot say so; the migration does).
     expect(sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'dataset_rows'").get()).toEqual({ sql: expect.stringMatching(/\) WITHOUT ROWID$/) });
     expect(sqlite.prepare("SELECT * FROM runs").all()).toEqual(rowsBefore);
-    const keys = (table: string) => (sqlite.pragma(`foreign_key_list(${table})`) as { table: string; from: string; on_delete: string }[]).map((k) => `${k.from} → ${k.table} (${k.on_delete})`).sort();
+    const keys = (table: string) =>
+      (sqlite.pragma(`foreign_key_list(${table})`) as { table: string; from: string; on_delete: string }[])
+        .map((k) => `${k.from} → ${k.table} (${k.on_delete})`)
+        .sort();
     expect(keys("runs")).toEqual(["dataset_id → dataset_versions (NO ACTION)", "project_id → projects (CASCADE)", "recipe_id → recipes (CASCADE)"]);
     expect(keys("schedules")).toEqual(["report_id → reports (SET NULL)"]);
     // The row that was already orphaned is the only one the check finds.
     expect(sqlite.pragma("foreign_key_check")).toEqual([{ table: "dataset_rows", rowid: null, parent: "dataset_versions", fkid: 0 }]);
 
     expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
-    expect(() => db.insert(schema.runs).values(run("run_2", "prj_missing", "rcp_1", "ds_1")).run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .insert(schema.runs)
+        .values(run("run_2", "prj_missing", "rcp_1", "ds_1"))
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     db.delete(schema.reports).where(eq(schema.reports.id, "rep_1")).run();
     expect(db.select({ reportId: schema.schedules.reportId }).from(schema.schedules).get()).toEqual({ reportId: null });
     db.delete(schema.alertRules).where(eq(schema.alertRules.id, "alr_1")).run();
@@ -112,7 +150,9 @@ describe("the app's own deletes with the keys on", () => {
     const ds = await ingestDataset(`fk-${Date.now()}`, csv("x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n"));
     const project = createProject({ name: "fk", task: "regression", datasetId: ds.id, target: "y" });
     const recipe = await saveRecipe(project.id, { datasetId: ds.id, target: "y", steps: [], split: { method: "random", validation: 0.2, seed: 1 } });
-    db.insert(schema.runs).values(run(`run_fk_${project.id}`, project.id, recipe.id, ds.id)).run();
+    db.insert(schema.runs)
+      .values(run(`run_fk_${project.id}`, project.id, recipe.id, ds.id))
+      .run();
     db.insert(schema.datasetProfiles).values({ versionId: ds.id, profile: {}, durationMs: 1, computedAt: now }).run();
 
     // Still attached and built on: the dataset version stays, refused by the code before the keys would.

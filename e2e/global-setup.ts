@@ -40,14 +40,24 @@ export default async function globalSetup(config: FullConfig) {
     const invite = (await (await call(base, "POST", "/api/invites", { role, email }, asAdmin)).json()) as { token: string };
     const joined = await call(base, "POST", "/api/invites/accept", { token: invite.token, email, name: `Test ${role}`, password: MEMBER_PASSWORD }, {});
     const cookie = sessionCookie(joined);
-    const t = (await (await call(base, "POST", "/api/tokens", { name: `tests (${role})`, expiresInDays: 2 }, { cookie: `${cookie.name}=${cookie.value}` })).json()) as { token: string };
+    const t = (await (
+      await call(base, "POST", "/api/tokens", { name: `tests (${role})`, expiresInDays: 2 }, { cookie: `${cookie.name}=${cookie.value}` })
+    ).json()) as { token: string };
     return { cookie, token: t.token };
   };
   const editor = await join(EDITOR_EMAIL, "editor");
   const viewer = await join(VIEWER_EMAIL, "viewer");
   const host = new URL(base).hostname;
   const statePath = path.join(os.tmpdir(), `workbench-test-editor-${new URL(base).port}.json`);
-  const cookie = { ...editor.cookie, domain: host, path: "/", expires: Math.floor(Date.now() / 1000) + 86_400, httpOnly: true, secure: false, sameSite: "Lax" as const };
+  const cookie = {
+    ...editor.cookie,
+    domain: host,
+    path: "/",
+    expires: Math.floor(Date.now() / 1000) + 86_400,
+    httpOnly: true,
+    secure: false,
+    sameSite: "Lax" as const,
+  };
   fs.writeFileSync(statePath, JSON.stringify({ cookies: [cookie], origins: [] }));
   process.env.WB_ADMIN_TOKEN = adminToken.token;
   process.env.WB_EDITOR_TOKEN = editor.token;

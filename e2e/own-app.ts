@@ -50,7 +50,12 @@ export function startOwnApp(port: number, opts: OwnAppOptions = {}): OwnApp {
     ...opts.env,
   };
   // A group of its own: kill() reaches every child even when the supervisor is gone.
-  const supervisor = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const supervisor = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: process.cwd(),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let out = "";
   supervisor.stdout!.on("data", (b: Buffer) => (out += b.toString()));
   supervisor.stderr!.on("data", (b: Buffer) => (out += b.toString()));

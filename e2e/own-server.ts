@@ -59,7 +59,12 @@ export function startOwnWebServer(port: number, env: Record<string, string> = {}
   delete full.WORKBENCH_ADMIN_EMAIL;
   delete full.WORKBENCH_ADMIN_PASSWORD;
   const start = (script: string[], extra: Record<string, string>) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...script], { cwd: process.cwd(), env: { ...full, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, ["--import", "tsx", ...script], {
+      cwd: process.cwd(),
+      env: { ...full, ...env, ...extra },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
     return child;

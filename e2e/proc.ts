@@ -37,4 +37,8 @@ export function groupAlive(pgid: number): boolean {
   });
 }
 
-const allPids = () => fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+const allPids = () =>
+  fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);

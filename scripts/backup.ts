@@ -24,7 +24,9 @@ const started = Date.now();
 backupWorkbench({ dataDir: env.dataDir, databaseFile: env.databaseFile, into: args[0], log: (line) => console.log(line) }).then(
   ({ dir, manifest }) => {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
-    console.log(`backup complete: ${dir} (${manifest.files.length} files, ${(bytes / 1048576).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `backup complete: ${dir} (${manifest.files.length} files, ${(bytes / 1048576).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     console.log("it holds the server's secret and hashed keys: keep it as safely as the data folder");
     process.exit(0);
   },

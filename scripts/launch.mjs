@@ -85,7 +85,9 @@ export function launch(port, options = {}) {
         standby.proc.send({ type: "take-over" });
         return;
       }
-      log(`the ${entry.spec.name} (pid ${proc.pid}) exited (${describeExit(code, signal)}); restarting it${decision.delayMs ? ` in ${decision.delayMs / 1000} s` : ""}`);
+      log(
+        `the ${entry.spec.name} (pid ${proc.pid}) exited (${describeExit(code, signal)}); restarting it${decision.delayMs ? ` in ${decision.delayMs / 1000} s` : ""}`,
+      );
       entry.timer = setTimeout(() => start(entry), decision.delayMs);
     });
   };
@@ -106,7 +108,10 @@ export function launch(port, options = {}) {
       const decision = afterExit(entry.standbyRestart, { startedAt: standby.startedAt, exitedAt: Date.now() });
       entry.standbyRestart = decision.state;
       // A standby that keeps dying is given up alone: the app serves on, restarts take their seconds.
-      if (!decision.restart) return log(`the ${entry.spec.name}'s standby exited ${decision.crashes} times within a minute (last: ${describeExit(code, signal)}); going on without one`);
+      if (!decision.restart)
+        return log(
+          `the ${entry.spec.name}'s standby exited ${decision.crashes} times within a minute (last: ${describeExit(code, signal)}); going on without one`,
+        );
       log(`the ${entry.spec.name}'s standby (pid ${proc.pid}) exited (${describeExit(code, signal)}); starting another`);
       entry.standbyTimer = setTimeout(() => entry.proc && startStandby(entry), Math.max(decision.delayMs, STANDBY_RESTART_MS));
     });
@@ -141,7 +146,16 @@ export function launch(port, options = {}) {
   };
 
   for (const spec of specs) {
-    const entry = { spec, proc: null, startedAt: 0, restart: freshRestartState(), timer: null, standby: null, standbyRestart: freshRestartState(), standbyTimer: null };
+    const entry = {
+      spec,
+      proc: null,
+      startedAt: 0,
+      restart: freshRestartState(),
+      timer: null,
+      standby: null,
+      standbyRestart: freshRestartState(),
+      standbyTimer: null,
+    };
     running.set(spec.name, entry);
     start(entry);
   }

@@ -35,7 +35,9 @@ async function main() {
     const mb = (n: number) => Math.round(n / 2 ** 20);
     setInterval(() => {
       const m = process.memoryUsage();
-      console.log(`[memory] rss ${mb(m.rss)} MB, main heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB, array buffers ${mb(m.arrayBuffers)} MB`);
+      console.log(
+        `[memory] rss ${mb(m.rss)} MB, main heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB, array buffers ${mb(m.arrayBuffers)} MB`,
+      );
     }, memoryLogMs).unref();
   }
   const { setupLink } = await import("@/lib/identity/server/setup");

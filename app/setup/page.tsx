@@ -14,8 +14,8 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
       <AuthCard title="Set up the workbench">
         <Notice tone="warning" title="Open the set-up link the server printed">
           <p>
-            The first administrator is created from a one-time link with a token in it, which the server writes to its log when it starts with no one registered. Open that
-            link; this address alone has no token.
+            The first administrator is created from a one-time link with a token in it, which the server writes to its log when it starts with no one
+            registered. Open that link; this address alone has no token.
           </p>
         </Notice>
       </AuthCard>

@@ -14,14 +14,23 @@ export default async function ShopPage({ searchParams }: { searchParams: Promise
   const { q = "" } = await searchParams;
   const catalog = await shopCatalog();
   const query = q.trim().toLowerCase();
-  const products = (catalog?.popular ?? []).filter((p) => !query || p.name.toLowerCase().includes(query) || p.id.toLowerCase() === query).slice(0, SHOWN_PRODUCTS);
+  const products = (catalog?.popular ?? [])
+    .filter((p) => !query || p.name.toLowerCase().includes(query) || p.id.toLowerCase() === query)
+    .slice(0, SHOWN_PRODUCTS);
   return (
     <ShopFrame>
       <form role="search" action="/shop" className="mb-6 flex gap-2">
         <label htmlFor="shop-q" className="sr-only">
           Search products
         </label>
-        <input id="shop-q" type="search" name="q" defaultValue={q} placeholder="Search: mug, lantern, bunting…" className="w-full max-w-md rounded-md border border-amber-200 bg-white px-3 py-2 text-sm" />
+        <input
+          id="shop-q"
+          type="search"
+          name="q"
+          defaultValue={q}
+          placeholder="Search: mug, lantern, bunting…"
+          className="w-full max-w-md rounded-md border border-amber-200 bg-white px-3 py-2 text-sm"
+        />
         <button type="submit" className="rounded-md bg-amber-600 px-4 py-2 text-sm font-medium text-white hover:bg-amber-700">
           Search
         </button>

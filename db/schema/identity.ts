@@ -11,7 +11,9 @@ export const users = sqliteTable("users", {
   emailVerified: integer({ mode: "boolean" }).notNull().default(false),
   image: text(),
   /** `admin`, `editor` or `viewer` (lib/identity/roles.ts). */
-  role: text({ enum: ["admin", "editor", "viewer"] }).notNull().default("viewer"),
+  role: text({ enum: ["admin", "editor", "viewer"] })
+    .notNull()
+    .default("viewer"),
   /** A disabled account cannot sign in; its sessions are deleted and its tokens refused. */
   disabled: integer({ mode: "boolean" }).notNull().default(false),
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
@@ -115,11 +117,18 @@ export const auditLog = sqliteTable(
     action: text().notNull(),
     /** What it was done to: an id, a name, an email. */
     target: text(),
-    outcome: text({ enum: ["ok", "denied", "failed"] }).notNull().default("ok"),
+    outcome: text({ enum: ["ok", "denied", "failed"] })
+      .notNull()
+      .default("ok"),
     ip: text(),
     detail: text({ mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_at").on(t.at), index("audit_action_target").on(t.action, t.target, t.at), index("audit_action_ip").on(t.action, t.ip, t.at), index("audit_actor").on(t.actorId, t.at)],
+  (t) => [
+    index("audit_at").on(t.at),
+    index("audit_action_target").on(t.action, t.target, t.at),
+    index("audit_action_ip").on(t.action, t.ip, t.at),
+    index("audit_actor").on(t.actorId, t.at),
+  ],
 );
 
 /** Workspace settings an administrator changes (JSON values by key), and server-held secrets. */

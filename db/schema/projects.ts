@@ -9,7 +9,9 @@ export const projects = sqliteTable("projects", {
   target: text(),
   successMetric: text(),
   successThreshold: real(),
-  delivery: text({ enum: ["realtime", "batch"] }).notNull().default("realtime"),
+  delivery: text({ enum: ["realtime", "batch"] })
+    .notNull()
+    .default("realtime"),
   /** The dataset version attached to the project (its data for steps 3 and 4); it cannot be deleted while attached. */
   datasetId: text().references(() => datasetVersions.id),
   /** Set for the bundled samples, so they are seeded once. */

@@ -34,7 +34,10 @@ async function send(ctx: APIRequestContext, method: Method, url: string) {
 
 const RANK: Record<string, number> = { viewer: 0, editor: 1, admin: 2 };
 
-test("anonymous callers get 401 wherever a credential is needed; viewers 403 above their role; editors 403 on administrators' routes", async ({ playwright, baseURL }) => {
+test("anonymous callers get 401 wherever a credential is needed; viewers 403 above their role; editors 403 on administrators' routes", async ({
+  playwright,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const anonymous = await playwright.request.newContext({ baseURL, extraHTTPHeaders: {} });
   const viewer = await playwright.request.newContext({ baseURL, extraHTTPHeaders: viewerHeaders() });
@@ -50,7 +53,11 @@ test("anonymous callers get 401 wherever a credential is needed; viewers 403 abo
         const access = accessOf(r.pattern, method);
         const anon = await send(anonymous, method, url);
         // (A CORS preflight for an endpoint that does not exist is refused: 403 is its own answer, not an access decision.)
-        if (access === "public") check(`${method} ${url} anonymous: ${anon.status()} (public)`, anon.status() !== 401 && (anon.status() !== 403 || method === "OPTIONS") && anon.status() < 500);
+        if (access === "public")
+          check(
+            `${method} ${url} anonymous: ${anon.status()} (public)`,
+            anon.status() !== 401 && (anon.status() !== 403 || method === "OPTIONS") && anon.status() < 500,
+          );
         else if (access === "key") check(`${method} ${url} anonymous: ${anon.status()} (endpoint key)`, anon.status() === 401 || anon.status() === 404);
         else {
           check(`${method} ${url} anonymous: ${anon.status()}, expected 401`, anon.status() === 401);

@@ -34,7 +34,10 @@ test("real-time actuals by request id join the logged predictions; performance s
   // Each actual is its prediction + 1 or − 1: MAE 1, RMSE 1.
   const items = scored.predictions.map((p, row) => ({ requestId: scored.requestId, row, actual: p + (row % 2 ? -1 : 1) }));
   items[0] = { requestId: scored.requestId, actual: scored.predictions[0] + 1 } as (typeof items)[number]; // row defaults to 0
-  const posted = await expectJson<Posted>(await postActuals(request, ep.name, { items: [...items, { requestId: "req_unknown", actual: 1 }, { requestId: scored.requestId, row: 7, actual: 1 }] }), 200);
+  const posted = await expectJson<Posted>(
+    await postActuals(request, ep.name, { items: [...items, { requestId: "req_unknown", actual: 1 }, { requestId: scored.requestId, row: 7, actual: 1 }] }),
+    200,
+  );
   expect(posted.matched).toBe(3);
   expect(posted.unmatched.map((u) => u.index)).toEqual([3, 4]);
   expect(posted.unmatched[0].reason).toContain("requestId");
@@ -57,14 +60,25 @@ test("real-time actuals by request id join the logged predictions; performance s
 test("batch actuals by keys join the newest job output, as JSON and as a CSV upload", async ({ request, regression }) => {
   test.setTimeout(120_000);
   const ep = await deploy(request, regression.model.id, { mode: "batch" }, "actuals-batch");
-  const input = ["id,day,a,b,colour", "1,2024-01-01,0.5,-1.2,red", "2,2024-01-02,-1.5,0.3,blue", "3,2024-01-03,1.9,1.1,red", "4,2024-01-04,0.1,0.2,blue"].join("\n") + "\n";
-  const queued = await expectJson<{ id: string }>(await request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { ...bearer(ep.key), "content-type": "text/csv" }, data: raw(input) }), 202);
+  const input =
+    ["id,day,a,b,colour", "1,2024-01-01,0.5,-1.2,red", "2,2024-01-02,-1.5,0.3,blue", "3,2024-01-03,1.9,1.1,red", "4,2024-01-04,0.1,0.2,blue"].join("\n") + "\n";
+  const queued = await expectJson<{ id: string }>(
+    await request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { ...bearer(ep.key), "content-type": "text/csv" }, data: raw(input) }),
+    202,
+  );
   await expect
-    .poll(async () => (await expectJson<{ status: string }>(await request.get(`/api/jobs/${queued.id}`), 200)).status, { timeout: 90_000, intervals: [250, 500, 1000] })
+    .poll(async () => (await expectJson<{ status: string }>(await request.get(`/api/jobs/${queued.id}`), 200)).status, {
+      timeout: 90_000,
+      intervals: [250, 500, 1000],
+    })
     .toBe("succeeded");
   const csv = await (await request.get(`/api/jobs/${queued.id}/output.csv`)).text();
   const header = csv.split("\n")[0].split(",");
-  const predictions = csv.trim().split("\n").slice(1).map((l) => Number(l.split(",")[header.indexOf("prediction")]));
+  const predictions = csv
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => Number(l.split(",")[header.indexOf("prediction")]));
   expect(predictions).toHaveLength(4);
 
   // A datetime key matches in another form of the same instant; a number key as a string.
@@ -84,7 +98,9 @@ test("batch actuals by keys join the newest job output, as JSON and as a CSV upl
   expect(json.unmatched[1].reason).toContain('"store"');
 
   const upload = await expectJson<Posted>(
-    await postActuals(request, ep.name, raw(`id,day,actual\n3,2024-01-03,${predictions[2] + 2}\n4,2024-01-04,${predictions[3] - 2}\n`), { "content-type": "text/csv" }),
+    await postActuals(request, ep.name, raw(`id,day,actual\n3,2024-01-03,${predictions[2] + 2}\n4,2024-01-04,${predictions[3] - 2}\n`), {
+      "content-type": "text/csv",
+    }),
     200,
   );
   expect(upload).toEqual({ matched: 2, unmatched: [] });
@@ -96,7 +112,16 @@ test("batch actuals by keys join the newest job output, as JSON and as a CSV upl
 test("bad actuals get a 422 naming the item's field; an unknown endpoint is a 404", async ({ request, regression }) => {
   const ep = await deploy(request, regression.model.id, {}, "actuals-bad");
   await expectProblem(await postActuals(request, ep.name, { items: [{ actual: 1 }] }), 422, "items[0].requestId");
-  await expectProblem(await postActuals(request, ep.name, { items: [{ requestId: "r1", actual: 1 }, { keys: {}, actual: 1 }] }), 422, "items[1].keys");
+  await expectProblem(
+    await postActuals(request, ep.name, {
+      items: [
+        { requestId: "r1", actual: 1 },
+        { keys: {}, actual: 1 },
+      ],
+    }),
+    422,
+    "items[1].keys",
+  );
   await expectProblem(await postActuals(request, ep.name, { items: [{ requestId: "r1" }] }), 422, "items[0].actual");
   await expectProblem(await postActuals(request, ep.name, { items: "no" }), 422, "items");
   await expectProblem(await postActuals(request, ep.name, raw("id,value\n1,2\n"), { "content-type": "text/csv" }), 422, "columns.actual");

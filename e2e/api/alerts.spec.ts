@@ -40,7 +40,9 @@ test("an errorRate rule fires on bad requests, resolves on good ones, and tells 
     const alertsOf = async () => (await expectJson<{ items: Alert[] }>(await request.get(`/api/alerts?endpoint=${ep.name}`), 200)).items;
 
     for (let i = 0; i < 3; i++) expect((await score(request, ep.name, ep.key, { rows: [{ a: "not a number", b: 1, colour: "red" }] })).status()).toBe(422);
-    await expect.poll(async () => (await expectJson<{ fired: number }>(await request.post("/api/alerts/evaluate"), 200), (await alertsOf()).map((a) => a.state))).toEqual(["firing"]);
+    await expect
+      .poll(async () => (await expectJson<{ fired: number }>(await request.post("/api/alerts/evaluate"), 200), (await alertsOf()).map((a) => a.state)))
+      .toEqual(["firing"]);
     const [firing] = await alertsOf();
     expect(firing).toMatchObject({ ruleId: rule.id, kind: "errorRate", value: 1, resolvedAt: null });
     await expect.poll(() => hooks().map((h) => h.state)).toEqual(["firing"]);
@@ -86,7 +88,16 @@ test("a dataQuality rule fires on refused rows with mistyped cells, which qualit
   expect(quality.features.find((f) => f.name === "a")).toMatchObject({ rows: 7, typeErrorRate: 1 / 7 });
 
   // Two more such rows: 3 in 9, over 20 %.
-  expect((await score(request, ep.name, ep.key, { rows: [{ a: "many", b: 1, colour: "red" }, { a: "few", b: 1, colour: "blue" }] })).status()).toBe(422);
+  expect(
+    (
+      await score(request, ep.name, ep.key, {
+        rows: [
+          { a: "many", b: 1, colour: "red" },
+          { a: "few", b: 1, colour: "blue" },
+        ],
+      })
+    ).status(),
+  ).toBe(422);
   await expect.poll(async () => (await request.post("/api/alerts/evaluate"), (await alertsOf()).map((a) => a.state))).toEqual(["firing"]);
   const [firing] = await alertsOf();
   expect(firing).toMatchObject({ ruleId: rule.id, kind: "dataQuality", threshold: 0.2 });

@@ -25,8 +25,16 @@ interface Job {
 
 /** The web server and the workers as separate processes (scripts/server.ts, scripts/worker.ts per lane), on `dataDir`. */
 function startWorkbench(port: number, dataDir: string): { base: string; worker: ChildProcess; stop(): Promise<void> } {
-  const env = { ...process.env, ...OWN_SERVER_ADMIN_ENV, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_SEED_SAMPLES: "0", PORT: String(port), NODE_ENV: "production" as const };
-  const start = (script: string, args: string[] = []) => spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: process.cwd(), env, stdio: "ignore", detached: true });
+  const env = {
+    ...process.env,
+    ...OWN_SERVER_ADMIN_ENV,
+    WORKBENCH_DATA_DIR: dataDir,
+    WORKBENCH_SEED_SAMPLES: "0",
+    PORT: String(port),
+    NODE_ENV: "production" as const,
+  };
+  const start = (script: string, args: string[] = []) =>
+    spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: process.cwd(), env, stdio: "ignore", detached: true });
   // One worker per lane, as `npm start` runs them; the batch one is the one a test holds.
   const worker = start("scripts/worker.ts", ["--lane", "batch"]);
   const children: ChildProcess[] = [start("scripts/server.ts", ["-p", String(port)]), start("scripts/worker.ts", ["--lane", "train"]), worker];
@@ -132,18 +140,28 @@ test("a backup taken during a batch job and scoring load restores into a new fol
     // A project with a dataset, a trained and registered model, a real-time endpoint and a finished job.
     const dataset = await upload(api, uniq("backup training"), idCsv(300));
     const project = await createProject(api, { name: uniq("backup"), task: "regression", datasetId: dataset.id, target: "y" });
-    await expectJson(await api.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: dataset.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }), 201);
+    await expectJson(
+      await api.put(`/api/projects/${project.id}/recipe`, {
+        data: { datasetId: dataset.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } },
+      }),
+      201,
+    );
     const queuedRun = await expectJson<Run>(await api.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
     const run = await waitForRun(api, queuedRun.id, ["succeeded", "failed"]);
     expect(run.error).toBeNull();
     const model = await expectJson<{ id: string; version: number }>(await api.post("/api/models", { data: { runId: run.id } }), 201);
-    const name = uniq("backup").toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const name = uniq("backup")
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-");
     const endpoint = await expectJson<{ name: string; key: string }>(await api.post("/api/endpoints", { data: { name, modelId: model.id } }), 201);
     const keyed = { authorization: `Bearer ${endpoint.key}` };
     const row = { rows: [{ id: 1, a: 0.5, b: -1.5 }] };
     const scored = await expectJson<{ predictions: number[] }>(await api.post(`/api/endpoints/${name}/score`, { headers: keyed, data: row }), 200);
     const postJob = async (rows: number) =>
-      expectJson<Job>(await api.post(`/api/endpoints/${name}/jobs`, { headers: { ...keyed, "content-type": "text/csv" }, data: Buffer.from(idCsv(rows)) }), 202);
+      expectJson<Job>(
+        await api.post(`/api/endpoints/${name}/jobs`, { headers: { ...keyed, "content-type": "text/csv" }, data: Buffer.from(idCsv(rows)) }),
+        202,
+      );
     const finished = await waitForJob(api, (await postJob(2_000)).id, /^(succeeded|failed)$/, 120_000);
     expect(finished.status).toBe("succeeded");
     const finishedOutput = await (await api.get(finished.outputUrl!)).text();
@@ -153,7 +171,9 @@ test("a backup taken during a batch job and scoring load restores into a new fol
     // taken, so the snapshot finds the job mid-way; it goes on committing while the files are copied.
     const bigRows = 300_000;
     const big = await postJob(bigRows);
-    await expect.poll(async () => (await expectJson<Job>(await api.get(`/api/jobs/${big.id}`), 200)).rowsDone, { timeout: 120_000, intervals: [50] }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await expectJson<Job>(await api.get(`/api/jobs/${big.id}`), 200)).rowsDone, { timeout: 120_000, intervals: [50] })
+      .toBeGreaterThan(0);
     await holdWorker(live.worker, path.join(liveDir, "workbench.sqlite"));
     const heldAt = await expectJson<Job>(await api.get(`/api/jobs/${big.id}`), 200);
     stopLoad = false;
@@ -182,7 +202,11 @@ test("a backup taken during a batch job and scoring load restores into a new fol
 
     // The snapshot holds the running job at its committed chunks, and the backup exactly their bytes of output.
     const snapshot = new Database(path.join(backupDir, "workbench.sqlite"), { readonly: true });
-    const atSnapshot = snapshot.prepare("SELECT status, rows_done AS done, output_bytes AS bytes FROM jobs WHERE id = ?").get(big.id) as { status: string; done: number; bytes: number };
+    const atSnapshot = snapshot.prepare("SELECT status, rows_done AS done, output_bytes AS bytes FROM jobs WHERE id = ?").get(big.id) as {
+      status: string;
+      done: number;
+      bytes: number;
+    };
     snapshot.close();
     expect(atSnapshot).toMatchObject({ status: "running", done: heldAt.rowsDone });
     expect(atSnapshot.done).toBeLessThan(bigRows);

@@ -51,7 +51,13 @@ test("two batch workers on one data folder: every job is taken once and has exac
     const sizes = Array.from({ length: 8 }, (_, i) => 20_000 + i * 1000);
     const queued = await Promise.all(
       sizes.map(async (rows) =>
-        expectJson<Job>(await api!.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" }, data: Buffer.from(idCsv(rows)) }), 202),
+        expectJson<Job>(
+          await api!.post(`/api/endpoints/${ep.name}/jobs`, {
+            headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" },
+            data: Buffer.from(idCsv(rows)),
+          }),
+          202,
+        ),
       ),
     );
 
@@ -89,7 +95,11 @@ test("two batch workers on one data folder: every job is taken once and has exac
     for (const [i, job] of done.entries()) {
       expect(job, `job ${i}`).toMatchObject({ status: "succeeded", rowsDone: sizes[i], rowsFailed: 0, error: null });
       // Exactly its rows, each once, in order.
-      const ids = (await (await api.get(job.outputUrl!)).text()).trim().split("\n").slice(1).map((l) => Number(l.split(",")[0]));
+      const ids = (await (await api.get(job.outputUrl!)).text())
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => Number(l.split(",")[0]));
       expect(ids.length, `rows of job ${i}`).toBe(sizes[i]);
       const misplaced = ids.findIndex((id, row) => id !== row);
       expect(misplaced, `job ${i}: row ${misplaced} of the output is input row ${ids[misplaced]}`).toBe(-1);
@@ -99,7 +109,10 @@ test("two batch workers on one data folder: every job is taken once and has exac
     for (const job of queued) expect(taken.get(job.id), `claims of ${job.id}`).toHaveLength(1);
     expect(taken.get(held!.id)).toEqual([heldBy]);
     expect([...taken.values()].flat().every((pid) => [...batchPids, third.pid].includes(pid))).toBe(true);
-    test.info().annotations.push({ type: "jobs per worker", description: JSON.stringify([...batchPids, third.pid].map((pid) => [...taken.values()].filter((p) => p[0] === pid).length)) });
+    test.info().annotations.push({
+      type: "jobs per worker",
+      description: JSON.stringify([...batchPids, third.pid].map((pid) => [...taken.values()].filter((p) => p[0] === pid).length)),
+    });
   } catch (e) {
     console.log(`--- the server's output ---\n${server.output().slice(-5000)}`);
     throw e;

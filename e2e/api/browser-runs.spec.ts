@@ -2,7 +2,12 @@ import { expect, test } from "@playwright/test";
 import { expectJson, expectProblem, multipartBody, raw, type MultipartPart } from "./helpers";
 import { linearCsv, projectWithRecipe, type Run } from "./train-helpers";
 
-const json = (name: string, value: unknown): MultipartPart => ({ name, fileName: name, mimeType: "application/json", content: Buffer.from(JSON.stringify(value)) });
+const json = (name: string, value: unknown): MultipartPart => ({
+  name,
+  fileName: name,
+  mimeType: "application/json",
+  content: Buffer.from(JSON.stringify(value)),
+});
 
 /** A browser run's upload, as the Train page sends it; the model files are tiny stand-ins. */
 function parts(recipeId: string, over: Record<string, unknown> = {}, skip: string[] = []): MultipartPart[] {

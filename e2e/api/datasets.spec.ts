@@ -20,14 +20,15 @@ import {
 const LONG = "is a long free-text remark written by a person and well over sixty characters";
 
 /** Headers with spaces, brackets and non-ASCII; one column of each type, with missing values. */
-const SHOP_CSV = [
-  "id,Price (€),größe,a b,active,color,when,note",
-  `1,1.5,10,x,true,red,2024-01-01,"Note one, with a comma, ${LONG}"`,
-  `2,2.25,,y,false,blue,2024-01-02T10:30:00Z,Note two ${LONG}`,
-  "3,,30,x,yes,red,2024-01-03,",
-  `4,4,40,z,no,green,,Note four ${LONG}`,
-  `5,5.5,NA,y,TRUE,,2024-01-05 08:00,Note five ${LONG}`,
-].join("\n") + "\n";
+const SHOP_CSV =
+  [
+    "id,Price (€),größe,a b,active,color,when,note",
+    `1,1.5,10,x,true,red,2024-01-01,"Note one, with a comma, ${LONG}"`,
+    `2,2.25,,y,false,blue,2024-01-02T10:30:00Z,Note two ${LONG}`,
+    "3,,30,x,yes,red,2024-01-03,",
+    `4,4,40,z,no,green,,Note four ${LONG}`,
+    `5,5.5,NA,y,TRUE,,2024-01-05 08:00,Note five ${LONG}`,
+  ].join("\n") + "\n";
 
 const SHOP_COLUMNS = ["id", "Price (€)", "größe", "a b", "active", "color", "when", "note"];
 const SHOP_TYPES = {
@@ -278,7 +279,10 @@ test.describe("names, versions and deletion", () => {
     await expectProblem(await request.delete(`/api/datasets/${v1.id}`), 404);
     expect((await versionsOf(request, name)).map((d) => d.id)).toEqual([v2.id]);
 
-    const project = await expectJson<{ id: string }>(await request.post("/api/projects", { data: { name: uniq("Uses v2"), task: "regression", datasetId: v2.id } }), 201);
+    const project = await expectJson<{ id: string }>(
+      await request.post("/api/projects", { data: { name: uniq("Uses v2"), task: "regression", datasetId: v2.id } }),
+      201,
+    );
     await expectProblem(await request.delete(`/api/datasets/${v2.id}`), 409, "id");
     expect((await getRows(request, v2.id)).total).toBe(2);
     expect((await expectJson<{ datasetId: string }>(await request.get(`/api/projects/${project.id}`), 200)).datasetId).toBe(v2.id);
@@ -354,7 +358,14 @@ test.describe("type overrides", () => {
     const url = `/api/datasets/${ds.id}`;
     // The valid first entry must not be applied when the second one is refused.
     await expectProblem(
-      await request.patch(url, { data: { columns: [{ name: "id", type: "text" }, { name: "Preis", type: "number" }] } }),
+      await request.patch(url, {
+        data: {
+          columns: [
+            { name: "id", type: "text" },
+            { name: "Preis", type: "number" },
+          ],
+        },
+      }),
       422,
       "columns.1.name",
     );
@@ -410,8 +421,23 @@ test.describe("refused uploads: a problem naming the field, nothing created", ()
     },
     { what: "duplicate column names", content: () => Buffer.from(`a,b,a\n1,2,${uniq("d")}\n`), status: 422, field: "columns" },
     { what: "an empty column name", content: () => Buffer.from(`a,,c\n1,2,${uniq("e")}\n`), status: 422, field: "columns" },
-    { what: "a JSON file that is not an array of objects", content: () => Buffer.from(`[1, 2, "${uniq("j")}"]`), fileName: "x.json", mimeType: "application/json", status: 422, field: "file" },
-    { what: "a JSON Lines file with a broken line", content: () => Buffer.from(`{"a":1}\n{"a":\n`), fileName: "x.jsonl", mimeType: "application/x-ndjson", status: 422, field: "file", detail: /line 2\b/ },
+    {
+      what: "a JSON file that is not an array of objects",
+      content: () => Buffer.from(`[1, 2, "${uniq("j")}"]`),
+      fileName: "x.json",
+      mimeType: "application/json",
+      status: 422,
+      field: "file",
+    },
+    {
+      what: "a JSON Lines file with a broken line",
+      content: () => Buffer.from(`{"a":1}\n{"a":\n`),
+      fileName: "x.jsonl",
+      mimeType: "application/x-ndjson",
+      status: 422,
+      field: "file",
+      detail: /line 2\b/,
+    },
   ];
 
   for (const c of cases) {

@@ -67,7 +67,11 @@ test("every body format scores the same rows identically, and as stock tfjs does
     extras: JSON.parse(files["extras.json"].toString()),
   });
   const recipe = JSON.parse(files["recipe.json"].toString()) as FittedRecipe;
-  const prepared = applyRecipe(recipe, ROWS.map((r) => ({ ...r })), { mode: "serve" }).rows;
+  const prepared = applyRecipe(
+    recipe,
+    ROWS.map((r) => ({ ...r })),
+    { mode: "serve" },
+  ).rows;
   const expected = model.predict(toMatrix(prepared, modelFeatures(recipe))) as number[];
   model.dispose();
   expect(expected).toHaveLength(ROWS.length);
@@ -109,7 +113,9 @@ test("a classifier answers {label, probabilities} per row, natively and as V2 la
   const many = Array.from({ length: 40 }, (_, i) => ({ a: Math.sin(i) * 2, b: Math.cos(i * 1.3) * 2 }));
   const batched = await expectScored<{ label: string; probabilities: Record<string, number> }>(await score(request, ep.name, ep.key, { rows: many }));
   for (let i = 0; i < many.length; i += 3) {
-    const small = await expectScored<{ label: string; probabilities: Record<string, number> }>(await score(request, ep.name, ep.key, { rows: many.slice(i, i + 3) }));
+    const small = await expectScored<{ label: string; probabilities: Record<string, number> }>(
+      await score(request, ep.name, ep.key, { rows: many.slice(i, i + 3) }),
+    );
     small.predictions.forEach((p, j) => {
       const b = batched.predictions[i + j];
       expect(b.label).toBe(p.label);

@@ -37,12 +37,17 @@ test("a deployed recommender answers k items that go with one, never the item it
   expect(two.predictions[1].map((r) => r.itemId)).not.toContain("22423");
 
   // An item never seen still gets k items: the popular ones, the same for any unseen item.
-  const unseen = await expectScored<Recommendations>(await score(request, ep.name, ep.key, { rows: [{ itemId: "NO-SUCH-ITEM" }, { itemId: "ANOTHER-UNSEEN" }], k: 5 }));
+  const unseen = await expectScored<Recommendations>(
+    await score(request, ep.name, ep.key, { rows: [{ itemId: "NO-SUCH-ITEM" }, { itemId: "ANOTHER-UNSEEN" }], k: 5 }),
+  );
   expect(unseen.predictions.map((p) => p.length)).toEqual([5, 5]);
   expect(unseen.predictions[0].map((r) => r.itemId)).toEqual(unseen.predictions[1].map((r) => r.itemId));
 
   // V2: items and scores as [n, k] tensors.
-  const v2 = await expectJson<V2Answer>(await infer(request, ep.name, ep.key, { inputs: [{ name: "itemId", datatype: "BYTES", shape: [1], data: [item] }] }), 200);
+  const v2 = await expectJson<V2Answer>(
+    await infer(request, ep.name, ep.key, { inputs: [{ name: "itemId", datatype: "BYTES", shape: [1], data: [item] }] }),
+    200,
+  );
   expect(v2.outputs.map((o) => [o.name, o.datatype, o.shape])).toEqual([
     ["items", "BYTES", [1, 10]],
     ["scores", "FP64", [1, 10]],

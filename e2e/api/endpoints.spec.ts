@@ -20,7 +20,11 @@ import {
 
 /** Real-time endpoints over HTTP: deploy, keys, version switch and split, bad input, rate limit, CORS, traffic, V2 metadata. */
 
-test("deploy: 201 with an absolute url and both keys once; GET shows key prefixes only; names and models are checked", async ({ request, regression, baseURL }) => {
+test("deploy: 201 with an absolute url and both keys once; GET shows key prefixes only; names and models are checked", async ({
+  request,
+  regression,
+  baseURL,
+}) => {
   const name = endpointName("deploy");
   const created = await expectJson<Deployed>(await request.post("/api/endpoints", { data: { name, modelId: regression.model.id } }), 201);
   expect(created.name).toBe(name);
@@ -139,7 +143,10 @@ async function pool<T>(total: number, concurrency: number, fn: (i: number) => Pr
 }
 
 test.describe("version switch and traffic split", () => {
-  test("switching the version under concurrent traffic drops no request; answers after the PATCH come from the new version", async ({ request, regression }) => {
+  test("switching the version under concurrent traffic drops no request; answers after the PATCH come from the new version", async ({
+    request,
+    regression,
+  }) => {
     test.setTimeout(120_000);
     const modelName = uniq("switch model");
     const v1 = await register(request, regression.runId, modelName);
@@ -316,7 +323,10 @@ test("rate limit per key answers 429 naming authorization; CORS allows only the 
   expect(allowed.headers()["access-control-allow-origin"]).toBe(shop);
   expect(allowed.headers()["access-control-allow-methods"]).toContain("POST");
   expect(allowed.headers()["access-control-allow-headers"]).toContain("authorization");
-  const v2Preflight = await request.fetch(`/v2/models/${ep.name}/infer`, { method: "OPTIONS", headers: { origin: shop, "access-control-request-method": "POST" } });
+  const v2Preflight = await request.fetch(`/v2/models/${ep.name}/infer`, {
+    method: "OPTIONS",
+    headers: { origin: shop, "access-control-request-method": "POST" },
+  });
   expect(v2Preflight.headers()["access-control-allow-origin"]).toBe(shop);
 
   const stranger = await preflight("https://evil.example");
@@ -383,7 +393,8 @@ test("V2 health and model metadata: one input per column with its datatype, the 
 
   // One column of each V2 datatype: number → FP64, integer → INT64, boolean → BOOL, category → BYTES.
   const lines = ["x,count,member,tier,y"];
-  for (let i = 0; i < 60; i++) lines.push(`${(i * 0.37).toFixed(2)},${i % 7},${i % 3 === 0 ? "true" : "false"},${["gold", "silver"][i % 2]},${(i * 0.5 + (i % 7)).toFixed(2)}`);
+  for (let i = 0; i < 60; i++)
+    lines.push(`${(i * 0.37).toFixed(2)},${i % 7},${i % 3 === 0 ? "true" : "false"},${["gold", "silver"][i % 2]},${(i * 0.5 + (i % 7)).toFixed(2)}`);
   const ds = await upload(request, uniq("typed columns"), lines.join("\n") + "\n");
   expect(Object.fromEntries(ds.columns.map((c) => [c.name, c.type]))).toMatchObject({ x: "number", count: "integer", member: "boolean", tier: "category" });
   const project = await createProject(request, { name: uniq("v2 metadata"), task: "regression", datasetId: ds.id, target: "y" });
@@ -414,7 +425,10 @@ test("V2 health and model metadata: one input per column with its datatype, the 
   // A request built from the metadata is scored.
   const values: Record<string, unknown[]> = { x: [1.5, 2.5], count: [3, 4], member: [true, false], tier: ["gold", "bronze"] };
   const answer = await expectJson<V2Answer>(
-    await infer(request, ep.name, ep.key, { id: "my-request-1", inputs: meta.inputs.map(({ name, datatype }) => ({ name, datatype, shape: [2], data: values[name] })) }),
+    await infer(request, ep.name, ep.key, {
+      id: "my-request-1",
+      inputs: meta.inputs.map(({ name, datatype }) => ({ name, datatype, shape: [2], data: values[name] })),
+    }),
     200,
   );
   expect(answer.id).toBe("my-request-1");

@@ -19,12 +19,20 @@ interface Baselined {
   others: { name: string; validation: Record<string, number> }[];
 }
 
-test("forecaster: {algorithm} alone on the orange-juice sample beats last value and seasonal naive, and its bundle forecasts on its own", async ({ request }) => {
+test("forecaster: {algorithm} alone on the orange-juice sample beats last value and seasonal naive, and its bundle forecasts on its own", async ({
+  request,
+}) => {
   test.setTimeout(180_000);
   const project = await sampleProject(request, "Orange juice sales");
   const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "forecaster" } }), 202);
   // The defaults the data decided are stored on the run.
-  expect(queued.params).toMatchObject({ target: "Quantity", timeColumn: "WeekStarting", seriesColumns: ["Store", "Brand"], exogenous: ["Advert", "Price"], horizon: 12 });
+  expect(queued.params).toMatchObject({
+    target: "Quantity",
+    timeColumn: "WeekStarting",
+    seriesColumns: ["Store", "Brand"],
+    exogenous: ["Advert", "Price"],
+    horizon: 12,
+  });
   const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
   expect(run.error).toBeNull();
   expect(run.status).toBe("succeeded");
@@ -38,14 +46,22 @@ test("forecaster: {algorithm} alone on the orange-juice sample beats last value 
   expect(baseline.others.map((o) => o.name)).toEqual(["seasonal naive"]);
   expect(wape).toBeLessThan(baseline.others[0].validation.wape);
 
-  const details = run.details as { perHorizon: { step: number }[]; backtestForecasts: { series: string; actual: number; forecast: number }[]; series: number; rows: { backtest: number } };
+  const details = run.details as {
+    perHorizon: { step: number }[];
+    backtestForecasts: { series: string; actual: number; forecast: number }[];
+    series: number;
+    rows: { backtest: number };
+  };
   expect(details.perHorizon.map((h) => h.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   expect(details.series).toBe(9);
   expect(details.backtestForecasts.length).toBe(details.rows.backtest);
   for (const f of details.backtestForecasts) expect(Number.isFinite(f.forecast) && f.forecast >= 0).toBe(true);
 
   // Registered, downloaded, unpacked: the bundle holds each series' tail and forecasts the sample's future weeks by itself.
-  const model = await expectJson<{ id: string; manifest: Record<string, unknown> }>(await request.post("/api/models", { data: { runId: run.id, name: uniq("oj forecaster") } }), 201);
+  const model = await expectJson<{ id: string; manifest: Record<string, unknown> }>(
+    await request.post("/api/models", { data: { runId: run.id, name: uniq("oj forecaster") } }),
+    201,
+  );
   expect(model.manifest).toMatchObject({ task: "forecasting", algorithm: "forecaster", target: "Quantity" });
   const files = untar(await (await request.get(`/api/models/${model.id}/bundle`)).body());
   const extras = JSON.parse(files["extras.json"].toString()) as { format: string; seriesTails: Record<string, unknown[]> };
@@ -81,7 +97,10 @@ test("forecaster: {algorithm} alone on the orange-juice sample beats last value 
 test("recommender: on the web-shop sample it beats popularity, with co-occurrence counts and single-item queries reported", async ({ request }) => {
   test.setTimeout(180_000);
   const project = await sampleProject(request, "Web shop recommendations");
-  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "recommender", params: { epochs: 4 } } }), 202);
+  const queued = await expectJson<Run>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "recommender", params: { epochs: 4 } } }),
+    202,
+  );
   expect(queued.params).toMatchObject({ itemColumn: "StockCode", basketColumn: "InvoiceNo", quantityColumn: "Quantity", epochs: 4, k: 10 });
   const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
   expect(run.error).toBeNull();
@@ -113,7 +132,8 @@ function weeklyCsv(weeks: number): string {
   const lines = ["Week,Store,Units,Price,Note"];
   for (let t = 0; t < weeks; t++) {
     const day = new Date(Date.UTC(2024, 0, 4) + t * 7 * 86_400_000).toISOString().slice(0, 10);
-    for (const store of ["north", "south"]) lines.push(`${day},${store},${100 + ((t * 7) % 13) * (store === "north" ? 2 : 1)},${(2 + (t % 3) * 0.5).toFixed(2)},n${t % 4}`);
+    for (const store of ["north", "south"])
+      lines.push(`${day},${store},${100 + ((t * 7) % 13) * (store === "north" ? 2 : 1)},${(2 + (t % 3) * 0.5).toFixed(2)},n${t % 4}`);
   }
   return lines.join("\n") + "\n";
 }
@@ -122,7 +142,9 @@ async function forecastingProject(request: import("@playwright/test").APIRequest
   const ds = await upload(request, uniq("weekly units"), weeklyCsv(weeks));
   const project = await createProject(request, { name: uniq("forecast"), task: "forecasting", datasetId: ds.id, target });
   await expectJson(
-    await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target, steps: [], split: { method: "time", validation: 0.2, timeColumn: "Week" } } }),
+    await request.put(`/api/projects/${project.id}/recipe`, {
+      data: { datasetId: ds.id, target, steps: [], split: { method: "time", validation: 0.2, timeColumn: "Week" } },
+    }),
     201,
   );
   return project;
@@ -149,7 +171,10 @@ test.describe("bad forecaster and recommender requests", () => {
 
   test("a horizon the data is too short for fails the run with a clear error", async ({ request }) => {
     const project = await forecastingProject(request, "Units", 40);
-    const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "forecaster", params: { horizon: 30 } } }), 202);
+    const queued = await expectJson<Run>(
+      await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "forecaster", params: { horizon: 30 } } }),
+      202,
+    );
     const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/horizon of 30/);
@@ -157,7 +182,15 @@ test.describe("bad forecaster and recommender requests", () => {
 
   test("a recommender asked for a column the data lacks is refused naming it", async ({ request }) => {
     const project = await sampleProject(request, "Web shop recommendations");
-    await expectProblem(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "recommender", params: { basketColumn: "Session" } } }), 422, "params.basketColumn");
-    await expectProblem(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "recommender", params: { embeddingDim: -1 } } }), 422, "params.embeddingDim");
+    await expectProblem(
+      await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "recommender", params: { basketColumn: "Session" } } }),
+      422,
+      "params.basketColumn",
+    );
+    await expectProblem(
+      await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "recommender", params: { embeddingDim: -1 } } }),
+      422,
+      "params.embeddingDim",
+    );
   });
 });

@@ -36,7 +36,11 @@ async function projectsNamed(request: APIRequestContext, name: string): Promise<
 }
 
 test.describe("JSON means JSON", () => {
-  test("a JSON body sent as text/plain, or with no content type, is refused with 415 naming content-type; nothing is created", async ({ request, baseURL, extraHTTPHeaders }) => {
+  test("a JSON body sent as text/plain, or with no content type, is refused with 415 naming content-type; nothing is created", async ({
+    request,
+    baseURL,
+    extraHTTPHeaders,
+  }) => {
     const name = uniq("Not JSON");
     const body = JSON.stringify({ name, task: "regression" });
     for (const type of ["text/plain", "text/plain;charset=json", "text/plain; charset=json", "application/x-www-form-urlencoded", "text/json"]) {
@@ -54,17 +58,27 @@ test.describe("JSON means JSON", () => {
   test("application/json with parameters and application/merge-patch+json are JSON", async ({ request }) => {
     const name = uniq("JSON with a charset");
     const created = await expectJson<Project>(
-      await request.post("/api/projects", { headers: { "content-type": "Application/JSON; charset=utf-8" }, data: raw(JSON.stringify({ name, task: "regression" })) }),
+      await request.post("/api/projects", {
+        headers: { "content-type": "Application/JSON; charset=utf-8" },
+        data: raw(JSON.stringify({ name, task: "regression" })),
+      }),
       201,
     );
     expect(created.name).toBe(name);
     const patched = await expectJson<Project>(
-      await request.patch(`/api/projects/${created.id}`, { headers: { "content-type": "application/merge-patch+json" }, data: raw(JSON.stringify({ description: "merged" })) }),
+      await request.patch(`/api/projects/${created.id}`, {
+        headers: { "content-type": "application/merge-patch+json" },
+        data: raw(JSON.stringify({ description: "merged" })),
+      }),
       200,
     );
     expect(patched.description).toBe("merged");
     // The PATCH of another type changes nothing.
-    await expectProblem(await request.patch(`/api/projects/${created.id}`, { headers: { "content-type": "text/plain" }, data: raw(JSON.stringify({ description: "plain" })) }), 415, "content-type");
+    await expectProblem(
+      await request.patch(`/api/projects/${created.id}`, { headers: { "content-type": "text/plain" }, data: raw(JSON.stringify({ description: "plain" })) }),
+      415,
+      "content-type",
+    );
     expect((await expectJson<Project>(await request.get(`/api/projects/${created.id}`), 200)).description).toBe("merged");
   });
 });
@@ -72,7 +86,11 @@ test.describe("JSON means JSON", () => {
 test.describe("a route that takes no body refuses one", () => {
   /** The refusals every bodiless POST gives, before it looks up or does anything. */
   async function expectBodyRefused(request: APIRequestContext, url: string): Promise<void> {
-    await expectProblem(await request.post(url, { headers: { "content-type": "application/xml" }, data: raw("<retrain><algorithm>mlp</algorithm></retrain>") }), 415, "content-type");
+    await expectProblem(
+      await request.post(url, { headers: { "content-type": "application/xml" }, data: raw("<retrain><algorithm>mlp</algorithm></retrain>") }),
+      415,
+      "content-type",
+    );
     await expectProblem(await request.post(url, { headers: { "content-type": "text/plain" }, data: raw("{}") }), 415, "content-type");
     await expectProblem(await request.post(url, { headers: { "content-type": "application/json" }, data: Buffer.alloc(TWENTY_MIB, " ") }), 413, "body");
     await expectProblem(await request.post(url, { data: { algorithm: "mlp" } }), 422, "body");
@@ -93,7 +111,13 @@ test.describe("a route that takes no body refuses one", () => {
     expectRawProblem(await postUntyped(baseURL!, url, { ...extraHTTPHeaders }, "{}"), 415, "content-type");
     // Streamed without a length: read only up to the limit, then refused.
     const chunk = Buffer.alloc(1024 * 1024, " ");
-    const streamed = await sendChunked(baseURL!, url, "POST", { ...extraHTTPHeaders, "content-type": "application/json" }, Array.from({ length: 20 }, () => chunk));
+    const streamed = await sendChunked(
+      baseURL!,
+      url,
+      "POST",
+      { ...extraHTTPHeaders, "content-type": "application/json" },
+      Array.from({ length: 20 }, () => chunk),
+    );
     expectRawProblem(streamed, 413, "body");
     expect(await runsOf(request, project.id)).toHaveLength(before);
 
@@ -110,9 +134,17 @@ test.describe("a route that takes no body refuses one", () => {
     }
 
     // A route whose body is optional refuses one that is not JSON: the key is not rotated.
-    await expectProblem(await request.post(`/api/endpoints/${ep.name}/keys`, { headers: { "content-type": "text/plain" }, data: raw('{"slot":"primary"}') }), 415, "content-type");
+    await expectProblem(
+      await request.post(`/api/endpoints/${ep.name}/keys`, { headers: { "content-type": "text/plain" }, data: raw('{"slot":"primary"}') }),
+      415,
+      "content-type",
+    );
     // JSON null is a body, not the absence of one.
-    await expectProblem(await request.post(`/api/endpoints/${ep.name}/keys`, { headers: { "content-type": "application/json" }, data: raw("null") }), 422, "body");
+    await expectProblem(
+      await request.post(`/api/endpoints/${ep.name}/keys`, { headers: { "content-type": "application/json" }, data: raw("null") }),
+      422,
+      "body",
+    );
     const auth = { authorization: `Bearer ${ep.key}` };
     const rows = [{ a: 1, b: 1, colour: "red" }];
     const scored = await request.post(`/api/endpoints/${ep.name}/score`, { headers: auth, data: { rows } });
@@ -120,7 +152,10 @@ test.describe("a route that takes no body refuses one", () => {
 
     // Scoring reads JSON or text/csv; a type that merely mentions json is neither.
     await expectProblem(
-      await request.post(`/api/endpoints/${ep.name}/score`, { headers: { ...auth, "content-type": "text/plain;charset=json" }, data: raw(JSON.stringify({ rows })) }),
+      await request.post(`/api/endpoints/${ep.name}/score`, {
+        headers: { ...auth, "content-type": "text/plain;charset=json" },
+        data: raw(JSON.stringify({ rows })),
+      }),
       415,
       "content-type",
     );
@@ -132,7 +167,11 @@ test.describe("a route that takes no body refuses one", () => {
         { name: "colour", datatype: "BYTES", shape: [1], data: ["red"] },
       ],
     });
-    await expectProblem(await request.post(`/v2/models/${ep.name}/infer`, { headers: { ...auth, "content-type": "text/plain" }, data: raw(v2) }), 415, "content-type");
+    await expectProblem(
+      await request.post(`/v2/models/${ep.name}/infer`, { headers: { ...auth, "content-type": "text/plain" }, data: raw(v2) }),
+      415,
+      "content-type",
+    );
     const untyped = await postUntyped(baseURL!, `/v2/models/${ep.name}/infer`, auth, v2);
     expect(untyped.status, untyped.body.slice(0, 300)).toBe(200);
   });
@@ -228,12 +267,16 @@ test.describe("CSV exports are safe to open in a spreadsheet", () => {
     const ds = await upload(request, uniq("guards training"), idCsv(200));
     const project = await createProject(request, { name: uniq("guards jobs"), task: "regression", datasetId: ds.id, target: "y" });
     await expectJson(
-      await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
+      await request.put(`/api/projects/${project.id}/recipe`, {
+        data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } },
+      }),
       201,
     );
     const run = await trainRun(request, project.id, "linear", { epochs: 20 });
     const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
-    const name = uniq("guards-batch").toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const name = uniq("guards-batch")
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-");
     return expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "batch" } }), 201);
   }
 
@@ -241,7 +284,10 @@ test.describe("CSV exports are safe to open in a spreadsheet", () => {
     const job = await expectJson<{ id: string }>(queued, 202);
     let status = "";
     await expect
-      .poll(async () => (status = (await expectJson<{ status: string }>(await request.get(`/api/jobs/${job.id}`), 200)).status), { timeout: 120_000, intervals: [250, 500, 1000] })
+      .poll(async () => (status = (await expectJson<{ status: string }>(await request.get(`/api/jobs/${job.id}`), 200)).status), {
+        timeout: 120_000,
+        intervals: [250, 500, 1000],
+      })
       .toMatch(/^(succeeded|failed|cancelled)$/);
     expect(status).toBe("succeeded");
     const res = await request.get(`/api/jobs/${job.id}/output.csv`);
@@ -256,14 +302,19 @@ test.describe("CSV exports are safe to open in a spreadsheet", () => {
     }
   }
 
-  test("a batch job's output.csv writes each formula-like text cell with a leading ' and numbers as they are, from a file and from a dataset", async ({ request }) => {
+  test("a batch job's output.csv writes each formula-like text cell with a leading ' and numbers as they are, from a file and from a dataset", async ({
+    request,
+  }) => {
     test.setTimeout(240_000);
     const ep = await deployLinear(request);
     const auth = { authorization: `Bearer ${ep.key}` };
     const { csv, rows } = inputCsv();
 
     // A text/csv body: a plain file for a per-column recipe (the columnar reader, with such records on the row path).
-    const [header, ...out] = await finishedOutput(request, await request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { ...auth, "content-type": "text/csv" }, data: Buffer.from(csv) }));
+    const [header, ...out] = await finishedOutput(
+      request,
+      await request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { ...auth, "content-type": "text/csv" }, data: Buffer.from(csv) }),
+    );
     expect(header).toEqual(["id", "a", "b", "note", "prediction", "error"]);
     expect(out).toHaveLength(rows.length);
     DANGEROUS.forEach((note, i) => {

@@ -32,11 +32,7 @@ export interface ProblemBody {
  * Asserts an RFC 9457 problem answer with `status`; when `field` is given, `errors[]` must
  * name it (a string is matched exactly, a RegExp against each field). Returns the body.
  */
-export async function expectProblem(
-  res: APIResponse,
-  status: number | number[],
-  field?: string | RegExp,
-): Promise<ProblemBody> {
+export async function expectProblem(res: APIResponse, status: number | number[], field?: string | RegExp): Promise<ProblemBody> {
   const statuses = Array.isArray(status) ? status : [status];
   const text = await res.text();
   const message = `expected HTTP ${statuses.join(" or ")}, got ${res.status()}: ${text.slice(0, 500)}`;
@@ -188,12 +184,7 @@ export async function versionsOf(request: APIRequestContext, name: string): Prom
   return body.items.filter((d) => d.name === name);
 }
 
-export async function getRows(
-  request: APIRequestContext,
-  id: string,
-  offset = 0,
-  limit = 1000,
-): Promise<{ rows: Row[]; total: number }> {
+export async function getRows(request: APIRequestContext, id: string, offset = 0, limit = 1000): Promise<{ rows: Row[]; total: number }> {
   return expectJson(await request.get(`/api/datasets/${id}/rows?offset=${offset}&limit=${limit}`), 200);
 }
 
@@ -224,7 +215,10 @@ export function sendChunked(
   return new Promise((resolve, reject) => {
     let answered = false;
     // As the editor, like the `request` fixture, unless the test sends its own credentials.
-    const auth = process.env.WB_EDITOR_TOKEN && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization") ? { authorization: `Bearer ${process.env.WB_EDITOR_TOKEN}` } : {};
+    const auth =
+      process.env.WB_EDITOR_TOKEN && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization")
+        ? { authorization: `Bearer ${process.env.WB_EDITOR_TOKEN}` }
+        : {};
     const req = http.request(new URL(path, baseURL), { method, headers: { ...auth, ...headers }, agent }, (res) => {
       answered = true;
       const parts: Buffer[] = [];

@@ -154,7 +154,20 @@ const MULTIPART: BodyCase = {
 
 /** Query strings: every parameter a route reads, all at once, set to one bad value (the whole target within Node's 16 KiB of headers). */
 const QUERY_NAMES = ["limit", "offset", "since", "until", "name", "projectId", "endpoint", "bucket", "all", "missing", "big", "window", "token"];
-const QUERY_VALUES = ["-1", "abc", "1e309", "NaN", "%00", "99999999999999999999", "'%20OR%201%3D1--", "%E0%A4%A", "..%2F..%2F", "x".repeat(1000), "", "2026-13-45T99:99:99Z"];
+const QUERY_VALUES = [
+  "-1",
+  "abc",
+  "1e309",
+  "NaN",
+  "%00",
+  "99999999999999999999",
+  "'%20OR%201%3D1--",
+  "%E0%A4%A",
+  "..%2F..%2F",
+  "x".repeat(1000),
+  "",
+  "2026-13-45T99:99:99Z",
+];
 
 /** Path segments that name nothing, or worse (not `%2e%2e`: resolved before routing, it names another path, not this parameter). */
 const HOSTILE_SEGMENTS = [
@@ -170,7 +183,6 @@ const HOSTILE_SEGMENTS = [
   "-1",
   "NaN",
 ];
-
 
 // ---------------------------------------------------------------------------------------------
 // Sending
@@ -200,7 +212,9 @@ function send(base: string, r: Req): Promise<Answer> {
     const req = http.request({ host: url.hostname, port: url.port, path: r.path, method: r.method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -259,7 +273,11 @@ function digest(db: Database.Database, dataDir: string): Digest {
     const cols = (db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => !skip.includes(c));
     const list = cols.map((c) => `"${c}"`).join(", ");
     const hash = createHash("sha256");
-    for (const row of db.prepare(`SELECT ${list} FROM "${t}" ORDER BY ${cols.map((_, i) => i + 1).join(", ")}`).raw().iterate()) hash.update(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+    for (const row of db
+      .prepare(`SELECT ${list} FROM "${t}" ORDER BY ${cols.map((_, i) => i + 1).join(", ")}`)
+      .raw()
+      .iterate())
+      hash.update(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
     out.set(`table ${t}`, hash.digest("hex"));
   }
   const walk = (dir: string): string[] =>
@@ -297,23 +315,48 @@ const VIEWER = "viewer@hostile.test";
 async function seed(factory: ContextFactory, admin: APIRequestContext, base: string): Promise<Seed> {
   const ds = await upload(admin, "hostile data", idCsv(300));
   const project = await createProject(admin, { name: "hostile", task: "regression", datasetId: ds.id, target: "y" });
-  await expectJson(await admin.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }), 201);
+  await expectJson(
+    await admin.put(`/api/projects/${project.id}/recipe`, {
+      data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } },
+    }),
+    201,
+  );
   const queued = await expectJson<Run>(await admin.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 10 } } }), 202);
   const run = await waitForRun(admin, queued.id, ["succeeded", "failed"]);
   expect(run.error).toBeNull();
   const model = await expectJson<{ id: string }>(await admin.post("/api/models", { data: { runId: run.id } }), 201);
   const ep = await expectJson<{ name: string; key: string }>(await admin.post("/api/endpoints", { data: { name: "hostile", modelId: model.id } }), 201);
-  const job = await expectJson<{ id: string }>(await admin.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: ds.id } }), 202);
-  await expect.poll(async () => (await expectJson<{ status: string }>(await admin.get(`/api/jobs/${job.id}`), 200)).status, { timeout: 120_000, intervals: [250, 500, 1000] }).toBe("succeeded");
+  const job = await expectJson<{ id: string }>(
+    await admin.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: ds.id } }),
+    202,
+  );
+  await expect
+    .poll(async () => (await expectJson<{ status: string }>(await admin.get(`/api/jobs/${job.id}`), 200)).status, {
+      timeout: 120_000,
+      intervals: [250, 500, 1000],
+    })
+    .toBe("succeeded");
   // Once a year, half a year away: the scheduler's ticks never run it during the test.
   const cron = `0 6 1 ${((new Date().getUTCMonth() + 6) % 12) + 1} *`;
-  const schedule = await expectJson<{ id: string }>(await admin.post("/api/schedules", { data: { name: "hostile", endpoint: ep.name, dataset: "hostile data", cron, timezone: "UTC" } }), 201);
-  const report = await expectJson<{ id: string }>(await admin.post("/api/reports", { data: { name: "hostile", endpoint: ep.name, historyDataset: "hostile data", timeColumn: "id", valueColumn: "y" } }), 201);
+  const schedule = await expectJson<{ id: string }>(
+    await admin.post("/api/schedules", { data: { name: "hostile", endpoint: ep.name, dataset: "hostile data", cron, timezone: "UTC" } }),
+    201,
+  );
+  const report = await expectJson<{ id: string }>(
+    await admin.post("/api/reports", { data: { name: "hostile", endpoint: ep.name, historyDataset: "hostile data", timeColumn: "id", valueColumn: "y" } }),
+    201,
+  );
   // A rule that never fires: the evaluator's own ticks must not change what the digest covers.
-  const rule = await expectJson<{ id: string }>(await admin.post("/api/alerts/rules", { data: { endpoint: ep.name, kind: "p99LatencyMs", threshold: 600_000, windowMinutes: 5 } }), 201);
+  const rule = await expectJson<{ id: string }>(
+    await admin.post("/api/alerts/rules", { data: { endpoint: ep.name, kind: "p99LatencyMs", threshold: 600_000, windowMinutes: 5 } }),
+    201,
+  );
   // A viewer, with a token; and an invitation left open.
   const invite = await expectJson<{ token: string }>(await admin.post("/api/invites", { data: { role: "viewer", email: VIEWER } }), 201);
-  const joined = await admin.post("/api/invites/accept", { data: { token: invite.token, email: VIEWER, name: "Viewer", password: MEMBER_PASSWORD }, headers: { origin: base } });
+  const joined = await admin.post("/api/invites/accept", {
+    data: { token: invite.token, email: VIEWER, name: "Viewer", password: MEMBER_PASSWORD },
+    headers: { origin: base },
+  });
   expect(joined.status(), await joined.text()).toBeLessThan(300);
   const viewerToken = await tokenOn(factory, base, VIEWER, MEMBER_PASSWORD);
   const tokens = await expectJson<{ items: { id: string; userEmail: string | null }[] }>(await admin.get("/api/tokens?all=1"), 200);
@@ -353,7 +396,6 @@ function fill(pattern: string, real: Record<string, string>, segment?: string): 
   return pattern.replace(/\[\[?[^\]]+\]\]?/, value);
 }
 
-
 const BODY_METHODS = new Set<Method>(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** The fields a route names when it is sent `{}` (the top of each path), so hostile values go where they are read. */
@@ -390,7 +432,8 @@ async function adminCases(base: string, route: RouteFile, method: Method, s: See
   if (realPath) add(`${realPath.split("?")[0]}/no-such-thing-4e1a`, "a path below it", method === "GET" || method === "OPTIONS" ? undefined : json("{}", "{}"));
 
   if (method === "GET" || method === "OPTIONS") {
-    const extra = method === "OPTIONS" ? { origin: "https://evil.example", "access-control-request-method": "DELETE", "access-control-request-headers": "x-evil" } : {};
+    const extra =
+      method === "OPTIONS" ? { origin: "https://evil.example", "access-control-request-method": "DELETE", "access-control-request-headers": "x-evil" } : {};
     if (realPath) {
       for (const v of QUERY_VALUES) add(`${realPath}?${QUERY_NAMES.map((n) => `${n}=${v}`).join("&")}`, `query ${v.slice(0, 20)}`);
       add(`${realPath}?limit=1&limit=x&offset=2&offset=-3`, "repeated parameters");
@@ -411,7 +454,8 @@ async function adminCases(base: string, route: RouteFile, method: Method, s: See
     const fieldsAt = method === "DELETE" || !realPath ? loose : realPath;
     const fields = await fieldsOf(base, { method, path: fieldsAt, headers, what: "" });
     for (const c of [...WRONG_SHAPES, MULTIPART]) add(fieldsAt, c.what, c);
-    for (const [what, v] of HOSTILE_VALUES) add(fieldsAt, `${fields.join(",")} = ${what}`, json(what, JSON.stringify(Object.fromEntries(fields.map((f) => [f, v])))));
+    for (const [what, v] of HOSTILE_VALUES)
+      add(fieldsAt, `${fields.join(",")} = ${what}`, json(what, JSON.stringify(Object.fromEntries(fields.map((f) => [f, v])))));
     add(fieldsAt, "an unknown field", json("unknown", JSON.stringify({ [`no_such_field_${"z".repeat(50)}`]: 1 })));
   }
   if (hasParam) for (const seg of HOSTILE_SEGMENTS) add(fill(route.pattern, s.real, seg)!, `path ${seg.slice(0, 20)}`, json("{}", "{}"));
@@ -436,10 +480,18 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     const adminAuth = { authorization: `Bearer ${adminToken}` };
     admin = await playwright.request.newContext({ baseURL: server.base, extraHTTPHeaders: adminAuth });
     const s = await seed(playwright.request, admin, server.base);
-    expect(server.workers.map((w) => w.exitCode), "a worker died during the seed").toEqual([null, null]);
+    expect(
+      server.workers.map((w) => w.exitCode),
+      "a worker died during the seed",
+    ).toEqual([null, null]);
     await server.stopWorkers();
     // A sweep made once the worker is gone: its trials stay queued.
-    const sweep = await expectJson<{ id: string }>(await admin.post(`/api/projects/${s.real["/api/projects/[id]"]}/sweeps`, { data: { algorithm: "linear", method: "grid", space: { l2: [0, 0.1] }, params: { epochs: 2 } } }), 202);
+    const sweep = await expectJson<{ id: string }>(
+      await admin.post(`/api/projects/${s.real["/api/projects/[id]"]}/sweeps`, {
+        data: { algorithm: "linear", method: "grid", space: { l2: [0, 0.1] }, params: { epochs: 2 } },
+      }),
+      202,
+    );
     s.real["/api/sweeps/[id]"] = sweep.id;
 
     db = new Database(path.join(server.dataDir, "workbench.sqlite"), { readonly: true, fileMustExist: true });
@@ -457,7 +509,9 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     /** Sends a batch, checks every answer, and the stored state before and after it. */
     const runBatch = async (reqs: Req[], again = false): Promise<void> => {
       const before = digest(db!, server.dataDir);
-      const answers = await pool(reqs, CONCURRENCY, (r) => send(server.base, r).catch((e: Error) => ({ status: 0, contentType: "", body: `no answer: ${e.message}` })));
+      const answers = await pool(reqs, CONCURRENCY, (r) =>
+        send(server.base, r).catch((e: Error) => ({ status: 0, contentType: "", body: `no answer: ${e.message}` })),
+      );
       sent += reqs.length;
       const refused: Req[] = [];
       answers.forEach((a, i) => {
@@ -499,7 +553,11 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
     type Expected = number | "no key" | null;
     const callers: { who: string; auth: Record<string, string>; expected: (access: Access) => Expected }[] = [
       { who: "anonymous", auth: {}, expected: (access) => (isRole(access) ? 401 : access === "key" ? "no key" : null) },
-      { who: "viewer", auth: { authorization: `Bearer ${s.viewerToken}` }, expected: (access) => (isRole(access) ? (atLeast("viewer", access) ? null : 403) : access === "key" ? "no key" : null) },
+      {
+        who: "viewer",
+        auth: { authorization: `Bearer ${s.viewerToken}` },
+        expected: (access) => (isRole(access) ? (atLeast("viewer", access) ? null : 403) : access === "key" ? "no key" : null),
+      },
       // An endpoint's key is no personal credential.
       { who: "endpoint key", auth: { authorization: `Bearer ${s.key}` }, expected: (access) => (isRole(access) ? 401 : null) },
     ];
@@ -509,11 +567,20 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
         if (!p) continue;
         for (const method of [...route.served, ...route.refused]) {
           const access = accessOf(route.pattern, method);
-          const cases: BodyCase[] = method === "GET" || method === "OPTIONS" ? [] : [REFUSED_BODIES[0], REFUSED_BODIES[8], json("hostile", JSON.stringify({ name: LONG, id: "../../x\u0000", role: "admin" }))];
+          const cases: BodyCase[] =
+            method === "GET" || method === "OPTIONS"
+              ? []
+              : [REFUSED_BODIES[0], REFUSED_BODIES[8], json("hostile", JSON.stringify({ name: LONG, id: "../../x\u0000", role: "admin" }))];
           // Without a body only where nothing can change (a viewer may delete its own token).
           const reqs: Req[] = [
             ...(cases.length ? [] : [{ method, path: `${p}?limit=-1&since=x`, headers: { ...auth }, what: who }]),
-            ...cases.map((c) => ({ method, path: p, headers: { ...auth, ...(c.contentType ? { "content-type": c.contentType } : {}) }, body: c.body, what: `${who}, ${c.what}` })),
+            ...cases.map((c) => ({
+              method,
+              path: p,
+              headers: { ...auth, ...(c.contentType ? { "content-type": c.contentType } : {}) },
+              body: c.body,
+              what: `${who}, ${c.what}`,
+            })),
           ];
           const before = digest(db, server.dataDir);
           const answers = await pool(reqs, CONCURRENCY, (r) => send(server.base, r));
@@ -523,7 +590,8 @@ test("hostile input to every route: never a 5xx, refusals are problem answers na
             if (f) faults.push(`${label(reqs[i])} → ${f}`);
             const want = expected(access);
             if (typeof want === "number" && a.status !== want) faults.push(`${label(reqs[i])} → ${a.status}, expected ${want}`);
-            if (want === "no key" && ![401, 404, 405].includes(a.status)) faults.push(`${label(reqs[i])} → ${a.status}, expected 401 without the endpoint's key`);
+            if (want === "no key" && ![401, 404, 405].includes(a.status))
+              faults.push(`${label(reqs[i])} → ${a.status}, expected 401 without the endpoint's key`);
           });
           const diff = changed(before, digest(db, server.dataDir));
           if (diff.length && answers.every((a) => a.status >= 300)) stateChanges.push(`${diff.join(", ")} changed by: ${reqs.map(label).join("; ")}`);

@@ -26,7 +26,10 @@ async function join(playwright: { request: { newContext(o: object): Promise<APIR
   expect(invite.url).toBe(`${baseURL}/invite?token=${invite.token}`);
   const session = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
   const who = email(role);
-  const { user } = await expectJson<{ user: Person }>(await session.post("/api/invites/accept", { data: { token: invite.token, email: who, name: `A ${role}`, password: PASSWORD } }), 201);
+  const { user } = await expectJson<{ user: Person }>(
+    await session.post("/api/invites/accept", { data: { token: invite.token, email: who, name: `A ${role}`, password: PASSWORD } }),
+    201,
+  );
   expect(user).toMatchObject({ email: who, role, disabled: false });
   return { user, session, token: invite.token };
 }
@@ -51,7 +54,10 @@ test("personal API tokens: shown once, stored hashed, capped by the owner's role
   await expectProblem(await request.post("/api/tokens", { data: { name: "too much", role: "admin" } }), 422, "role");
   await expectProblem(await anonymous.post("/api/tokens", { headers: viewerHeaders(), data: { name: "viewer wants editor", role: "editor" } }), 422, "role");
   // A viewer's own token works for reading, and its writes are refused.
-  const viewerToken = await expectJson<{ token: string }>(await anonymous.post("/api/tokens", { headers: viewerHeaders(), data: { name: uniq("viewer") } }), 201);
+  const viewerToken = await expectJson<{ token: string }>(
+    await anonymous.post("/api/tokens", { headers: viewerHeaders(), data: { name: uniq("viewer") } }),
+    201,
+  );
   await expectJson(await anonymous.get("/api/projects", { headers: bearer(viewerToken.token) }), 200);
   await expectProblem(await anonymous.post("/api/projects", { headers: bearer(viewerToken.token), data: { name: "x", task: "regression" } }), 403, "role");
   // Someone else's token is not theirs to delete (404, not a hint it exists); the owner deletes it and it stops at once.
@@ -77,13 +83,31 @@ test("invites: an administrator's link makes an account with its role, once; rev
   await expectProblem(await session.post("/api/invites/accept", { data: { token, email: email("again"), name: "Again", password: PASSWORD } }), 409, "token");
   // Unknown, revoked, for another address.
   await expectProblem(await session.post("/api/invites/accept", { data: { token: "nope", email: email("x"), name: "X", password: PASSWORD } }), 404, "token");
-  const revoked = await expectJson<{ id: string; token: string }>(await request.post("/api/invites", { headers: adminHeaders(), data: { role: "editor" } }), 201);
+  const revoked = await expectJson<{ id: string; token: string }>(
+    await request.post("/api/invites", { headers: adminHeaders(), data: { role: "editor" } }),
+    201,
+  );
   expect((await request.delete(`/api/invites/${revoked.id}`, { headers: adminHeaders() })).status()).toBe(204);
-  await expectProblem(await session.post("/api/invites/accept", { data: { token: revoked.token, email: email("r"), name: "R", password: PASSWORD } }), 409, "token");
-  const addressed = await expectJson<{ token: string }>(await request.post("/api/invites", { headers: adminHeaders(), data: { role: "editor", email: email("named") } }), 201);
-  await expectProblem(await session.post("/api/invites/accept", { data: { token: addressed.token, email: email("other"), name: "O", password: PASSWORD } }), 422, "email");
+  await expectProblem(
+    await session.post("/api/invites/accept", { data: { token: revoked.token, email: email("r"), name: "R", password: PASSWORD } }),
+    409,
+    "token",
+  );
+  const addressed = await expectJson<{ token: string }>(
+    await request.post("/api/invites", { headers: adminHeaders(), data: { role: "editor", email: email("named") } }),
+    201,
+  );
+  await expectProblem(
+    await session.post("/api/invites/accept", { data: { token: addressed.token, email: email("other"), name: "O", password: PASSWORD } }),
+    422,
+    "email",
+  );
   // Weak passwords and bad fields are named.
-  await expectProblem(await session.post("/api/invites/accept", { data: { token: addressed.token, email: "not-an-email", name: "O", password: "short" } }), 422, /email|password/);
+  await expectProblem(
+    await session.post("/api/invites/accept", { data: { token: addressed.token, email: "not-an-email", name: "O", password: "short" } }),
+    422,
+    /email|password/,
+  );
   // Only administrators invite; the list shows status.
   await expectProblem(await request.post("/api/invites", { data: { role: "admin" } }), 403, "role");
   const { items } = await expectJson<{ items: { id: string; status: string }[] }>(await request.get("/api/invites", { headers: adminHeaders() }), 200);
@@ -100,11 +124,18 @@ test("disabling an account ends its sessions and tokens at once; the last admini
   expect(disabled.disabled).toBe(true);
   await expectProblem(await session.get("/api/me"), 401);
   await expectProblem(await anonymous.get("/api/me", { headers: bearer(token.token) }), 401, "authorization");
-  await expectProblem(await anonymous.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }), 403, "email");
+  await expectProblem(
+    await anonymous.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }),
+    403,
+    "email",
+  );
   // Enabled again: signs in, and the role change is the administrator's to make.
   await expectJson(await request.patch(`/api/users/${user.id}`, { headers: adminHeaders(), data: { disabled: false, role: "viewer" } }), 200);
   const back = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
-  await expectJson(await back.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }), 200);
+  await expectJson(
+    await back.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }),
+    200,
+  );
   expect((await expectJson<{ role: string }>(await back.get("/api/me"), 200)).role).toBe("viewer");
   // A token never carries more than its owner's role now.
   expect((await expectJson<{ role: string }>(await anonymous.get("/api/me", { headers: bearer(token.token) }), 200)).role).toBe("viewer");
@@ -112,14 +143,20 @@ test("disabling an account ends its sessions and tokens at once; the last admini
   await expectProblem(await request.patch(`/api/users/${user.id}`, { data: { role: "admin" } }), 403);
   const people = await expectJson<{ items: Person[] }>(await request.get("/api/users", { headers: adminHeaders() }), 200);
   const admins = people.items.filter((p) => p.role === "admin" && !p.disabled);
-  if (admins.length === 1) await expectProblem(await request.patch(`/api/users/${admins[0].id}`, { headers: adminHeaders(), data: { role: "viewer" } }), 409, "role");
+  if (admins.length === 1)
+    await expectProblem(await request.patch(`/api/users/${admins[0].id}`, { headers: adminHeaders(), data: { role: "viewer" } }), 409, "role");
   await Promise.all([session.dispose(), anonymous.dispose(), back.dispose()]);
 });
 
-test("sign-in: wrong passwords are limited per account and per address with a 429 and Retry-After; the answer never carries the session token", async ({ request, playwright, baseURL }) => {
+test("sign-in: wrong passwords are limited per account and per address with a 429 and Retry-After; the answer never carries the session token", async ({
+  request,
+  playwright,
+  baseURL,
+}) => {
   const { user, session } = await join(playwright, baseURL!, request, "viewer");
   const from = address();
-  const attempt = (who: string, password: string, ip = from) => session.post("/api/auth/sign-in/email", { data: { email: who, password }, headers: { "x-forwarded-for": ip } });
+  const attempt = (who: string, password: string, ip = from) =>
+    session.post("/api/auth/sign-in/email", { data: { email: who, password }, headers: { "x-forwarded-for": ip } });
   for (let i = 0; i < 5; i++) await expectProblem(await attempt(user.email, "wrong-password"), 401, "password");
   const limited = await attempt(user.email, PASSWORD);
   await expectProblem(limited, 429, "email");
@@ -153,7 +190,11 @@ test("sign-in: wrong passwords are limited per account and per address with a 42
   await Promise.all([session.dispose(), fresh.dispose()]);
 });
 
-test("a state-changing request with the session cookie must come from the workbench's own origin; tokens are not affected", async ({ request, playwright, baseURL }) => {
+test("a state-changing request with the session cookie must come from the workbench's own origin; tokens are not affected", async ({
+  request,
+  playwright,
+  baseURL,
+}) => {
   const { session } = await join(playwright, baseURL!, request, "editor");
   const before = (await expectJson<{ items: unknown[] }>(await request.get("/api/projects"), 200)).items.length;
   const name = uniq("csrf");
@@ -165,7 +206,14 @@ test("a state-changing request with the session cookie must come from the workbe
   await expectProblem(await noOrigin.post("/api/projects", { data: body }), 403, "origin");
   await expectProblem(await noOrigin.post("/api/projects", { data: body, headers: { "sec-fetch-site": "cross-site" } }), 403, "origin");
   // Multipart uploads and bodiless posts are refused the same way.
-  await expectProblem(await session.post("/api/datasets", { headers: { origin: "https://evil.example" }, multipart: { name: "evil", file: { name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("a\n1\n") } } }), 403, "origin");
+  await expectProblem(
+    await session.post("/api/datasets", {
+      headers: { origin: "https://evil.example" },
+      multipart: { name: "evil", file: { name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("a\n1\n") } },
+    }),
+    403,
+    "origin",
+  );
   await expectProblem(await session.post("/api/alerts/evaluate", { headers: { origin: "https://evil.example" } }), 403, "origin");
   await expectProblem(await session.post("/api/auth/sign-out", { headers: { origin: "https://evil.example" }, data: {} }), 403, "origin");
   const after = (await expectJson<{ items: { name: string }[] }>(await request.get("/api/projects"), 200)).items;
@@ -176,13 +224,21 @@ test("a state-changing request with the session cookie must come from the workbe
   await expectJson(await noOrigin.post("/api/projects", { data: { ...body, name: `${name} b` }, headers: { "sec-fetch-site": "same-origin" } }), 201);
   // A bearer token is not sent by browsers on their own: a foreign Origin does not matter to it.
   await expectJson(await request.post("/api/projects", { data: { ...body, name: `${name} c` }, headers: { origin: "https://evil.example" } }), 201);
-  const denied = await expectJson<{ items: { action: string; outcome: string }[] }>(await request.get("/api/audit?action=access.cross-site&limit=5", { headers: adminHeaders() }), 200);
+  const denied = await expectJson<{ items: { action: string; outcome: string }[] }>(
+    await request.get("/api/audit?action=access.cross-site&limit=5", { headers: adminHeaders() }),
+    200,
+  );
   expect(denied.items.length).toBeGreaterThan(0);
   expect(denied.items.every((e) => e.outcome === "denied")).toBe(true);
   await Promise.all([session.dispose(), noOrigin.dispose()]);
 });
 
-test("an endpoint's keys are an editor's to rotate: a stranger gets 401 and the shop's key keeps working; deploys, rotations and deletions are audited", async ({ request, playwright, baseURL, regression }) => {
+test("an endpoint's keys are an editor's to rotate: a stranger gets 401 and the shop's key keeps working; deploys, rotations and deletions are audited", async ({
+  request,
+  playwright,
+  baseURL,
+  regression,
+}) => {
   test.setTimeout(120_000);
   const anonymous = await playwright.request.newContext({ baseURL, extraHTTPHeaders: {} });
   const { model } = regression;
@@ -200,14 +256,23 @@ test("an endpoint's keys are an editor's to rotate: a stranger gets 401 and the 
   // The editor rotates; the audit log says who did it.
   await expectJson(await request.post(`/api/endpoints/${ep.name}/keys`, { data: { slot: "secondary" } }), 201);
   expect((await request.delete(`/api/endpoints/${ep.name}`)).status()).toBe(204);
-  const log = await expectJson<{ items: { action: string; target: string; actorEmail: string }[] }>(await request.get(`/api/audit?action=endpoint.*&limit=500`, { headers: adminHeaders() }), 200);
+  const log = await expectJson<{ items: { action: string; target: string; actorEmail: string }[] }>(
+    await request.get(`/api/audit?action=endpoint.*&limit=500`, { headers: adminHeaders() }),
+    200,
+  );
   const mine = log.items.filter((e) => e.target === ep.name).map((e) => e.action);
   expect(mine).toEqual(expect.arrayContaining(["endpoint.deploy", "endpoint.key.rotate", "endpoint.delete"]));
   expect(log.items.find((e) => e.target === ep.name)?.actorEmail).toBe("editor@workbench.test");
   // The log pages and filters; it is the administrators'.
-  const page1 = await expectJson<{ items: { id: number }[]; nextCursor: string | null }>(await request.get("/api/audit?limit=2", { headers: adminHeaders() }), 200);
+  const page1 = await expectJson<{ items: { id: number }[]; nextCursor: string | null }>(
+    await request.get("/api/audit?limit=2", { headers: adminHeaders() }),
+    200,
+  );
   expect(page1.items).toHaveLength(2);
-  const page2 = await expectJson<{ items: { id: number }[] }>(await request.get(`/api/audit?limit=2&cursor=${page1.nextCursor}`, { headers: adminHeaders() }), 200);
+  const page2 = await expectJson<{ items: { id: number }[] }>(
+    await request.get(`/api/audit?limit=2&cursor=${page1.nextCursor}`, { headers: adminHeaders() }),
+    200,
+  );
   expect(page2.items[0].id).toBeLessThan(page1.items[1].id);
   await expectProblem(await request.get("/api/audit"), 403);
   await expectProblem(await request.get("/api/audit?limit=zero", { headers: adminHeaders() }), 422, "limit");
@@ -215,10 +280,17 @@ test("an endpoint's keys are an editor's to rotate: a stranger gets 401 and the 
 });
 
 test("settings are the administrators': changes are validated and audited", async ({ request }) => {
-  const before = await expectJson<{ quotas: Record<string, number>; webhookAllowedHosts: string[] }>(await request.get("/api/settings", { headers: adminHeaders() }), 200);
+  const before = await expectJson<{ quotas: Record<string, number>; webhookAllowedHosts: string[] }>(
+    await request.get("/api/settings", { headers: adminHeaders() }),
+    200,
+  );
   await expectProblem(await request.get("/api/settings"), 403);
   await expectProblem(await request.put("/api/settings", { headers: adminHeaders(), data: { quotas: { maxSweepTrials: -1 } } }), 422, "quotas.maxSweepTrials");
-  await expectProblem(await request.put("/api/settings", { headers: adminHeaders(), data: { webhookAllowedHosts: ["not a host!"] } }), 422, "webhookAllowedHosts.0");
+  await expectProblem(
+    await request.put("/api/settings", { headers: adminHeaders(), data: { webhookAllowedHosts: ["not a host!"] } }),
+    422,
+    "webhookAllowedHosts.0",
+  );
   await expectProblem(await request.put("/api/settings", { headers: adminHeaders(), data: { surprise: true } }), 422, "surprise");
   const after = await expectJson<typeof before>(await request.get("/api/settings", { headers: adminHeaders() }), 200);
   expect(after).toEqual(before);
@@ -227,14 +299,33 @@ test("settings are the administrators': changes are validated and audited", asyn
 test("a person changes their password: the old one stops working, other sessions end, and it is audited", async ({ request, playwright, baseURL }) => {
   const { user, session } = await join(playwright, baseURL!, request, "viewer");
   const other = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
-  await expectJson(await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }), 200);
-  await expectProblem(await session.post("/api/auth/change-password", { data: { currentPassword: "not-my-password", newPassword: "another-long-password" } }), 422, "currentPassword");
+  await expectJson(
+    await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }),
+    200,
+  );
+  await expectProblem(
+    await session.post("/api/auth/change-password", { data: { currentPassword: "not-my-password", newPassword: "another-long-password" } }),
+    422,
+    "currentPassword",
+  );
   await expectProblem(await session.post("/api/auth/change-password", { data: { currentPassword: PASSWORD, newPassword: "short" } }), 422, "newPassword");
-  await expectJson(await session.post("/api/auth/change-password", { data: { currentPassword: PASSWORD, newPassword: "another-long-password", revokeOtherSessions: true } }), 200);
+  await expectJson(
+    await session.post("/api/auth/change-password", { data: { currentPassword: PASSWORD, newPassword: "another-long-password", revokeOtherSessions: true } }),
+    200,
+  );
   await expectProblem(await other.get("/api/me"), 401);
-  await expectProblem(await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }), 401);
-  await expectJson(await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: "another-long-password" }, headers: { "x-forwarded-for": address() } }), 200);
-  const log = await expectJson<{ items: unknown[] }>(await request.get(`/api/audit?action=password.change&target=${encodeURIComponent(user.email)}`, { headers: adminHeaders() }), 200);
+  await expectProblem(
+    await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": address() } }),
+    401,
+  );
+  await expectJson(
+    await other.post("/api/auth/sign-in/email", { data: { email: user.email, password: "another-long-password" }, headers: { "x-forwarded-for": address() } }),
+    200,
+  );
+  const log = await expectJson<{ items: unknown[] }>(
+    await request.get(`/api/audit?action=password.change&target=${encodeURIComponent(user.email)}`, { headers: adminHeaders() }),
+    200,
+  );
   expect(log.items).toHaveLength(1);
   await Promise.all([session.dispose(), other.dispose()]);
 });

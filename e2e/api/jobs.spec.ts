@@ -75,11 +75,16 @@ test("a dataset job keeps every row in order, with the predictions real-time sco
   // Chunked batch scoring equals one-shot real-time scoring of the same rows (spread over the chunks).
   const picks = [0, 1, 4095, 4096, 8191, 8192, 9999];
   const online = await expectJson<{ predictions: number[] }>(
-    await request.post(`/api/endpoints/${ep.name}/score`, { headers: auth, data: { rows: picks.map((i) => ({ a: Number(rows[i][1]), b: Number(rows[i][2]) })) } }),
+    await request.post(`/api/endpoints/${ep.name}/score`, {
+      headers: auth,
+      data: { rows: picks.map((i) => ({ a: Number(rows[i][1]), b: Number(rows[i][2]) })) },
+    }),
     200,
   );
   // Equal to float32 rounding: a chunk goes through tfjs in one batched pass, a few rows through the typed-array loop.
-  picks.forEach((i, k) => expect(Math.abs(Number(rows[i][4]) - online.predictions[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(online.predictions[k]))));
+  picks.forEach((i, k) =>
+    expect(Math.abs(Number(rows[i][4]) - online.predictions[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(online.predictions[k]))),
+  );
   const { items } = await expectJson<{ items: Job[] }>(await request.get(`/api/endpoints/${ep.name}/jobs`), 200);
   expect(items.map((j) => j.id)).toContain(job.id);
 });
@@ -87,7 +92,8 @@ test("a dataset job keeps every row in order, with the predictions real-time sco
 test("a text/csv body is streamed to disk and counted as it comes: rowsTotal at once, with or without a last line break", async ({ request }) => {
   test.setTimeout(180_000);
   const ep = await deployLinear(request);
-  const post = (body: string) => request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" }, data: Buffer.from(body) });
+  const post = (body: string) =>
+    request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" }, data: Buffer.from(body) });
   const csv = idCsv(3000);
   const queued = await expectJson<Job>(await post(csv), 202);
   expect(queued).toMatchObject({ status: "queued", rowsTotal: 3000 });
@@ -101,7 +107,10 @@ test("row-level failures are recorded per row; past the error threshold the job 
   const ep = await deployLinear(request);
   const csv = "id,a,b\n0,1,2\n1,abc,2\n2,3,\n3,4,5\n";
   const send = (threshold?: number) => {
-    const parts = [{ name: "file", fileName: "rows.csv", mimeType: "text/csv", content: Buffer.from(csv) }, ...(threshold === undefined ? [] : [{ name: "errorThreshold", value: String(threshold) }])];
+    const parts = [
+      { name: "file", fileName: "rows.csv", mimeType: "text/csv", content: Buffer.from(csv) },
+      ...(threshold === undefined ? [] : [{ name: "errorThreshold", value: String(threshold) }]),
+    ];
     const { contentType, body } = multipartBody(parts);
     return request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": contentType }, data: body });
   };
@@ -138,7 +147,8 @@ test("bad job requests are refused naming the field, before anything runs", asyn
   test.setTimeout(180_000);
   const ep = await deployLinear(request);
   const auth = { authorization: `Bearer ${ep.key}` };
-  const post = (data: unknown, headers: Record<string, string> = {}) => request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { ...auth, ...headers }, data });
+  const post = (data: unknown, headers: Record<string, string> = {}) =>
+    request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { ...auth, ...headers }, data });
   const mismatch = await upload(request, uniq("no b"), "id,a\n1,2\n");
   await expectProblem(await post({ datasetId: mismatch.id }), 422, "columns.b");
   await expectProblem(await post(raw("id,a\n1,2\n"), { "content-type": "text/csv" }), 422, "columns.b");
@@ -154,7 +164,11 @@ test("bad job requests are refused naming the field, before anything runs", asyn
   // A text/csv body is streamed to disk: one over MAX_UPLOAD_BYTES (8 MiB in the tests) is refused naming the file.
   await expectProblem(await post(Buffer.alloc(8 * 1024 * 1024 + 1, "1,2,3\n"), { "content-type": "text/csv" }), 413, "file");
   // Sent without a length (chunked), the body is counted as it streams: past the limit, still a 413 naming file (read to the end, not a reset).
-  const chunked = await postChunked(`${test.info().project.use.baseURL}/api/endpoints/${ep.name}/jobs`, { ...auth, "content-type": "text/csv" }, 9 * 1024 * 1024);
+  const chunked = await postChunked(
+    `${test.info().project.use.baseURL}/api/endpoints/${ep.name}/jobs`,
+    { ...auth, "content-type": "text/csv" },
+    9 * 1024 * 1024,
+  );
   expect(chunked.status).toBe(413);
   expect(JSON.parse(chunked.body).errors).toEqual([expect.objectContaining({ field: "file" })]);
   await expectProblem(await request.post(`/api/endpoints/${ep.name}/jobs`, { data: { datasetId: mismatch.id } }), 401, "authorization");
@@ -169,7 +183,10 @@ test("a cancelled job stops and never offers its output as complete", async ({ r
   test.setTimeout(180_000);
   const ep = await deployLinear(request);
   const input = await upload(request, uniq("big input"), idCsv(60_000));
-  const queued = await expectJson<Job>(await request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }), 202);
+  const queued = await expectJson<Job>(
+    await request.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }),
+    202,
+  );
   const cancelled = await expectJson<Job>(await request.post(`/api/jobs/${queued.id}/cancel`), 200);
   expect(["cancelled", "running"]).toContain(cancelled.status);
   const done = await waitForJob(request, queued.id, ["cancelled", "succeeded", "failed"]);
@@ -209,7 +226,10 @@ test("a job whose server is killed mid-way resumes from its last committed chunk
     const ep = await deployLinear(api);
     const rows = 150_000;
     const input = await upload(api, uniq("kill input"), idCsv(rows));
-    const queued = await expectJson<Job>(await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }), 202);
+    const queued = await expectJson<Job>(
+      await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }),
+      202,
+    );
     // Kill the whole workbench (web server and worker) without warning once some chunks are committed.
     let doneAtKill = 0;
     await expect
@@ -241,14 +261,21 @@ test("a job whose server is killed mid-way resumes from its last committed chunk
 test("a forecaster's job over history forecasts the next horizon of every series, with the known-ahead values the input supplies", async ({ request }) => {
   test.setTimeout(240_000);
   const project = await sampleProject(request, "Orange juice sales");
-  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "forecaster", params: { ensembleSize: 1 } } }), 202);
+  const queued = await expectJson<Run>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "forecaster", params: { ensembleSize: 1 } } }),
+    202,
+  );
   const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
   expect(run.error).toBeNull();
   const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
-  const name = uniq("oj-forecast").toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const name = uniq("oj-forecast")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-");
   const ep = await expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "batch" } }), 201);
   // The sample's history: 9 series up to 1992-09-03, with Quantity: the job forecasts what follows.
-  const history = (await expectJson<{ items: { id: string; name: string }[] }>(await request.get("/api/datasets"), 200)).items.find((d) => d.name === "Orange juice sales (9 series)")!;
+  const history = (await expectJson<{ items: { id: string; name: string }[] }>(await request.get("/api/datasets"), 200)).items.find(
+    (d) => d.name === "Orange juice sales (9 series)",
+  )!;
   const job = await expectJson<Job>(
     await request.post(`/api/endpoints/${name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: history.id } }),
     202,

@@ -13,7 +13,10 @@ interface ModelVersion {
 
 test("a succeeded run is registered, downloaded as a bundle tfjs loads, and imported back without loss", async ({ request }) => {
   const project = await projectWithRecipe(request, "regression", linearCsv(200), "y");
-  const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "mlp", params: { epochs: 15, hiddenUnits: [8] } } }), 202);
+  const queued = await expectJson<Run>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "mlp", params: { epochs: 15, hiddenUnits: [8] } } }),
+    202,
+  );
   const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
   expect(run.error).toBeNull();
 
@@ -89,9 +92,17 @@ test.describe("bad registry requests", () => {
   });
 
   test("imports that are not bundles are refused", async ({ request }) => {
-    await expectProblem(await request.post("/api/models/import", { headers: { "content-type": "application/x-tar" }, data: raw("not a tar at all".repeat(100)) }), 422, "file");
+    await expectProblem(
+      await request.post("/api/models/import", { headers: { "content-type": "application/x-tar" }, data: raw("not a tar at all".repeat(100)) }),
+      422,
+      "file",
+    );
     await expectProblem(await request.post("/api/models/import", { headers: { "content-type": "text/plain" }, data: raw("x") }), 415, "content-type");
-    await expectProblem(await request.post("/api/models/import", { headers: { "content-type": "application/x-tar" }, data: Buffer.alloc(0) }), [400, 422], /file|body/);
+    await expectProblem(
+      await request.post("/api/models/import", { headers: { "content-type": "application/x-tar" }, data: Buffer.alloc(0) }),
+      [400, 422],
+      /file|body/,
+    );
   });
 
   test("unknown models → 404", async ({ request }) => {

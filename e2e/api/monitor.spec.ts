@@ -73,7 +73,8 @@ async function scoreAll(request: APIRequestContext, ep: Deployed, rows: Row[]) {
   }
 }
 
-const windowQuery = (since: Date, until?: Date) => `since=${encodeURIComponent(since.toISOString())}${until ? `&until=${encodeURIComponent(until.toISOString())}` : ""}`;
+const windowQuery = (since: Date, until?: Date) =>
+  `since=${encodeURIComponent(since.toISOString())}${until ? `&until=${encodeURIComponent(until.toISOString())}` : ""}`;
 
 async function driftOf(request: APIRequestContext, name: string, since: Date): Promise<DriftBody> {
   return expectJson<DriftBody>(await request.get(`/api/endpoints/${name}/drift?${windowQuery(since)}`), 200);
@@ -162,7 +163,10 @@ test.describe("drift", () => {
     expect(drift.prediction!.drifted).toBe(true);
 
     // The same endpoint's earlier window (before any traffic) holds nothing to compare.
-    const before = await expectJson<DriftBody>(await request.get(`/api/endpoints/${ep.name}/drift?${windowQuery(new Date(since.getTime() - 60_000), since)}`), 200);
+    const before = await expectJson<DriftBody>(
+      await request.get(`/api/endpoints/${ep.name}/drift?${windowQuery(new Date(since.getTime() - 60_000), since)}`),
+      200,
+    );
     expect(before.window.rows).toBe(0);
     expect(before.features).toEqual([]);
     expect(before.datasetDrifted).toBe(false);
@@ -192,11 +196,22 @@ test.describe("drift", () => {
 
     await expectJson(await request.patch(`/api/endpoints/${ep.name}`, { data: { driftThresholds: null } }), 200);
     drift = await driftOf(request, ep.name, since);
-    expect(drift.thresholds).toEqual({ ksPValue: 0.05, wasserstein: 0.1, chiSquaredPValue: 0.05, jensenShannon: 0.1, smallReferenceRows: 1000, driftedShare: 0.5 });
+    expect(drift.thresholds).toEqual({
+      ksPValue: 0.05,
+      wasserstein: 0.1,
+      chiSquaredPValue: 0.05,
+      jensenShannon: 0.1,
+      smallReferenceRows: 1000,
+      driftedShare: 0.5,
+    });
     expect(byName(drift.features).a.threshold).toBe(0.05);
 
     await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { driftThresholds: { ksPValue: 2 } } }), 422, "driftThresholds.ksPValue");
-    await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { driftThresholds: { driftedShare: 0 } } }), 422, "driftThresholds.driftedShare");
+    await expectProblem(
+      await request.patch(`/api/endpoints/${ep.name}`, { data: { driftThresholds: { driftedShare: 0 } } }),
+      422,
+      "driftThresholds.driftedShare",
+    );
     await expectProblem(await request.patch(`/api/endpoints/${ep.name}`, { data: { driftThresholds: { ksPvalue: 0.1 } } }), 422, /driftThresholds/);
     // The refused patches changed nothing.
     expect((await driftOf(request, ep.name, since)).thresholds.ksPValue).toBe(0.05);
@@ -209,7 +224,8 @@ test("metrics count requests, errors and rows of the window, with latency percen
   const rows = inputRows(40, 404);
   for (let i = 0; i < 20; i++) await expectJson(await score(request, ep.name, ep.key, { rows: rows.slice(i, i + 2) }), 200);
   // Refused requests count as errors: a wrong key (401) and a cell that is not a number (422).
-  for (let i = 0; i < 3; i++) expect((await request.post(`/api/endpoints/${ep.name}/score`, { headers: bearer("wrong-key"), data: { rows: rows.slice(0, 1) } })).status()).toBe(401);
+  for (let i = 0; i < 3; i++)
+    expect((await request.post(`/api/endpoints/${ep.name}/score`, { headers: bearer("wrong-key"), data: { rows: rows.slice(0, 1) } })).status()).toBe(401);
   for (let i = 0; i < 2; i++) await expectProblem(await score(request, ep.name, ep.key, { rows: [{ a: "not a number", b: 1, colour: "red" }] }), 422);
 
   const metrics = await expectJson<MetricsBody>(await request.get(`/api/endpoints/${ep.name}/metrics?${windowQuery(since)}`), 200);
@@ -228,7 +244,10 @@ test("metrics count requests, errors and rows of the window, with latency percen
   expect(metrics.series.reduce((s, b) => s + b.errors, 0)).toBe(5);
 
   // A window that ends before the traffic holds none of it.
-  const empty = await expectJson<MetricsBody>(await request.get(`/api/endpoints/${ep.name}/metrics?${windowQuery(new Date(since.getTime() - 60_000), since)}`), 200);
+  const empty = await expectJson<MetricsBody>(
+    await request.get(`/api/endpoints/${ep.name}/metrics?${windowQuery(new Date(since.getTime() - 60_000), since)}`),
+    200,
+  );
   expect([empty.requests, empty.errors, empty.latencyMs.p50]).toEqual([0, 0, null]);
 });
 

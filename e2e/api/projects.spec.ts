@@ -151,13 +151,28 @@ test.describe("bad input on create: a problem answer, nothing stored", () => {
     { what: "name over 200 characters", body: (name) => ({ name: name + "x".repeat(200), task: "regression" }), status: 422, field: "name" },
     { what: "wrong-typed task", body: (name) => ({ name, task: 5 }), status: 422, field: "task" },
     { what: "wrong-typed name", body: () => ({ name: 42, task: "regression" }), status: 422, field: "name" },
-    { what: "wrong-typed threshold", body: (name) => ({ name, task: "regression", successMetric: "rmse", successThreshold: "low" }), status: 422, field: "successThreshold" },
+    {
+      what: "wrong-typed threshold",
+      body: (name) => ({ name, task: "regression", successMetric: "rmse", successThreshold: "low" }),
+      status: 422,
+      field: "successThreshold",
+    },
     { what: "missing task", body: (name) => ({ name }), status: 422, field: "task" },
     { what: "unknown task", body: (name) => ({ name, task: "clustering" }), status: 422, field: "task" },
     { what: "unknown delivery", body: (name) => ({ name, task: "regression", delivery: "carrier pigeon" }), status: 422, field: "delivery" },
     { what: "metric of another task", body: (name) => ({ name, task: "regression", successMetric: "accuracy" }), status: 422, field: "successMetric" },
-    { what: "made-up metric", body: (name) => ({ name, task: "forecasting", successMetric: "vibes", successThreshold: 1 }), status: 422, field: "successMetric" },
-    { what: "threshold outside the metric's range", body: (name) => ({ name, task: "classification", successMetric: "accuracy", successThreshold: 1.5 }), status: 422, field: "successThreshold" },
+    {
+      what: "made-up metric",
+      body: (name) => ({ name, task: "forecasting", successMetric: "vibes", successThreshold: 1 }),
+      status: 422,
+      field: "successMetric",
+    },
+    {
+      what: "threshold outside the metric's range",
+      body: (name) => ({ name, task: "classification", successMetric: "accuracy", successThreshold: 1.5 }),
+      status: 422,
+      field: "successThreshold",
+    },
     { what: "unknown datasetId", body: (name) => ({ name, task: "regression", datasetId: "ds_doesnotexist0000" }), status: 422, field: "datasetId" },
     { what: "a JSON array instead of an object", body: () => [{ name: "x", task: "regression" }], status: 422, field: /.*/ },
   ];
@@ -227,13 +242,7 @@ test.describe("bad input on create: a problem answer, nothing stored", () => {
 });
 
 test.describe("bad input on update: a problem answer, the stored project unchanged", () => {
-  async function expectRejectedPatch(
-    request: APIRequestContext,
-    before: Project,
-    send: () => Promise<APIResponse>,
-    status: number,
-    field?: string | RegExp,
-  ) {
+  async function expectRejectedPatch(request: APIRequestContext, before: Project, send: () => Promise<APIResponse>, status: number, field?: string | RegExp) {
     const body = await expectProblem(await send(), status, field);
     expect(await getProject(request, before.id)).toEqual(before);
     return body;

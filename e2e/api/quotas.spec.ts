@@ -14,7 +14,9 @@ interface Quotas {
 
 test("issue 13's run (8 × 1,024 hidden units, batch size 1, 1,000 epochs) is refused naming each param beyond its bound", async ({ request }) => {
   const project = await projectWithRecipe(request, "regression", linearCsv(60), "y");
-  const res = await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "mlp", params: { hiddenUnits: Array(8).fill(1024), batchSize: 1, epochs: 1000 } } });
+  const res = await request.post(`/api/projects/${project.id}/runs`, {
+    data: { algorithm: "mlp", params: { hiddenUnits: Array(8).fill(1024), batchSize: 1, epochs: 1000 } },
+  });
   const problem = await expectProblem(res, 422, "params.hiddenUnits");
   const fields = (problem.errors ?? []).map((e) => e.field);
   expect(fields).toContain("params.batchSize");
@@ -38,7 +40,11 @@ test("a sweep beyond the trial cap, or with a value beyond its bound, is refused
   expect(runs.items).toEqual([]);
 });
 
-test("past a person's cap on queued runs a run is refused with a 429 and Retry-After; an administrator's higher cap lets one more through", async ({ request, playwright, baseURL }) => {
+test("past a person's cap on queued runs a run is refused with a 429 and Retry-After; an administrator's higher cap lets one more through", async ({
+  request,
+  playwright,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   // A person of their own, so the cap is theirs alone and the other tests' runs neither count nor wait.
   const invite = await expectJson<{ token: string }>(await request.post("/api/invites", { headers: adminHeaders(), data: { role: "editor" } }), 201);
@@ -64,12 +70,18 @@ test("past a person's cap on queued runs a run is refused with a 429 and Retry-A
     const list = await expectJson<{ items: Run[] }>(await them.get(runsUrl), 200);
     expect(list.items.map((r) => r.id).sort()).toEqual(queued.map((r) => r.id).sort());
     // An administrator raises the caps (a higher cap holds nobody else back), and one more goes through.
-    const raise = quotas.maxQueuedRunsPerUser <= quotas.maxQueuedRunsPerProject ? { maxQueuedRunsPerUser: quotas.maxQueuedRunsPerUser + 1 } : { maxQueuedRunsPerProject: quotas.maxQueuedRunsPerProject + 1 };
+    const raise =
+      quotas.maxQueuedRunsPerUser <= quotas.maxQueuedRunsPerProject
+        ? { maxQueuedRunsPerUser: quotas.maxQueuedRunsPerUser + 1 }
+        : { maxQueuedRunsPerProject: quotas.maxQueuedRunsPerProject + 1 };
     try {
       await expectJson(await request.put("/api/settings", { headers: adminHeaders(), data: { quotas: raise } }), 200);
       queued.push(await expectJson<Run>(await them.post(runsUrl, { data: long }), 202));
     } finally {
-      await request.put("/api/settings", { headers: adminHeaders(), data: { quotas: { maxQueuedRunsPerUser: quotas.maxQueuedRunsPerUser, maxQueuedRunsPerProject: quotas.maxQueuedRunsPerProject } } });
+      await request.put("/api/settings", {
+        headers: adminHeaders(),
+        data: { quotas: { maxQueuedRunsPerUser: quotas.maxQueuedRunsPerUser, maxQueuedRunsPerProject: quotas.maxQueuedRunsPerProject } },
+      });
     }
     await expectProblem(await them.post(runsUrl, { data: long }), 429, "quota");
   } finally {

@@ -78,7 +78,13 @@ test.describe("saving recipes", () => {
     expect(v1.spec.steps).toEqual(ALL_STEPS);
     expect((await getProject(request, project.id)).steps.prepare).toBe("done");
 
-    const spec2 = { datasetId: ds.id, target: "sales", features: ["qty", "price", "color"], steps: [{ op: "onehot", columns: ["color"] }], split: { method: "random", validation: 0.2, seed: 3 } };
+    const spec2 = {
+      datasetId: ds.id,
+      target: "sales",
+      features: ["qty", "price", "color"],
+      steps: [{ op: "onehot", columns: ["color"] }],
+      split: { method: "random", validation: 0.2, seed: 3 },
+    };
     const v2 = await expectJson<Recipe>(await put(request, project.id, spec2), 201);
     expect(v2).toMatchObject({ projectId: project.id, version: 2 });
     expect(v2.id).not.toBe(v1.id);
@@ -150,22 +156,46 @@ test.describe("refused recipes: 422 naming the field, no new version", () => {
     { what: "unknown op", spec: (id) => ({ ...base(id), steps: [{ op: "explode", columns: ["qty"] }] }), field: "steps.0.op" },
     {
       what: "unknown column",
-      spec: (id) => ({ ...base(id), steps: [{ op: "impute", columns: ["qty"], strategy: "mean" }, { op: "scale", columns: ["prize"], method: "standard" }] }),
+      spec: (id) => ({
+        ...base(id),
+        steps: [
+          { op: "impute", columns: ["qty"], strategy: "mean" },
+          { op: "scale", columns: ["prize"], method: "standard" },
+        ],
+      }),
       field: "steps.1.columns",
       detail: /prize/,
     },
     {
       what: "a column an earlier step dropped",
-      spec: (id) => ({ ...base(id), steps: [{ op: "drop", columns: ["color"] }, { op: "onehot", columns: ["color"] }] }),
+      spec: (id) => ({
+        ...base(id),
+        steps: [
+          { op: "drop", columns: ["color"] },
+          { op: "onehot", columns: ["color"] },
+        ],
+      }),
       field: "steps.1.columns",
     },
     { what: "scale on a category", spec: (id) => ({ ...base(id), steps: [{ op: "scale", columns: ["color"], method: "minmax" }] }), field: "steps.0.columns" },
-    { what: "filter with an unknown column", spec: (id) => ({ ...base(id), steps: [{ op: "filter", column: "nope", operator: "==", value: 1 }] }), field: "steps.0.column" },
-    { what: "lag with an unknown time column", spec: (id) => ({ ...base(id), steps: [{ op: "lag", columns: ["qty"], lags: [1], timeColumn: "day" }] }), field: "steps.0.timeColumn" },
+    {
+      what: "filter with an unknown column",
+      spec: (id) => ({ ...base(id), steps: [{ op: "filter", column: "nope", operator: "==", value: 1 }] }),
+      field: "steps.0.column",
+    },
+    {
+      what: "lag with an unknown time column",
+      spec: (id) => ({ ...base(id), steps: [{ op: "lag", columns: ["qty"], lags: [1], timeColumn: "day" }] }),
+      field: "steps.0.timeColumn",
+    },
     { what: "unknown target", spec: (id) => ({ ...base(id), target: "revenue" }), field: "target" },
     { what: "missing target", spec: (id) => ({ datasetId: id, steps: [], split: TIME_SPLIT }), field: "target" },
     { what: "time split without timeColumn", spec: (id) => ({ ...base(id), split: { method: "time", validation: 0.2 } }), field: "split.timeColumn" },
-    { what: "time split on a category column", spec: (id) => ({ ...base(id), split: { method: "time", validation: 0.2, timeColumn: "store" } }), field: "split.timeColumn" },
+    {
+      what: "time split on a category column",
+      spec: (id) => ({ ...base(id), split: { method: "time", validation: 0.2, timeColumn: "store" } }),
+      field: "split.timeColumn",
+    },
     { what: "validation + test ≥ 1", spec: (id) => ({ ...base(id), split: { method: "random", validation: 0.6, test: 0.4 } }), field: "split.validation" },
     { what: "validation of 0", spec: (id) => ({ ...base(id), split: { method: "random", validation: 0 } }), field: "split.validation" },
     { what: "unknown datasetId", spec: (id) => ({ ...base(id), datasetId: "ds_doesnotexist0000" }), field: "datasetId" },
@@ -188,8 +218,15 @@ test.describe("refused recipes: 422 naming the field, no new version", () => {
   test("invalid JSON → 400 and a wrong content type → 415, no new version", async ({ request }) => {
     const { project, ds } = await setup(request);
     const v1 = await expectJson<Recipe>(await put(request, project.id, base(ds.id)), 201);
-    await expectProblem(await request.put(`/api/projects/${project.id}/recipe`, { headers: { "content-type": "application/json" }, data: raw("{\"steps\": [") }), 400, "body");
-    await expectProblem(await request.put(`/api/projects/${project.id}/recipe`, { headers: { "content-type": "text/plain" }, data: raw(JSON.stringify(base(ds.id))) }), 415);
+    await expectProblem(
+      await request.put(`/api/projects/${project.id}/recipe`, { headers: { "content-type": "application/json" }, data: raw('{"steps": [') }),
+      400,
+      "body",
+    );
+    await expectProblem(
+      await request.put(`/api/projects/${project.id}/recipe`, { headers: { "content-type": "text/plain" }, data: raw(JSON.stringify(base(ds.id))) }),
+      415,
+    );
     expect(await versions(request, project.id)).toEqual([v1]);
   });
 });
@@ -284,7 +321,12 @@ test.describe("preview", () => {
 
   test("a random split: sizes from the fractions, reproducible with the seed", async ({ request }) => {
     const { project, ds } = await setup(request);
-    const spec = { datasetId: ds.id, target: "sales", steps: [{ op: "onehot", columns: ["color"] }], split: { method: "random", validation: 0.2, test: 0.1, seed: 7 } };
+    const spec = {
+      datasetId: ds.id,
+      target: "sales",
+      steps: [{ op: "onehot", columns: ["color"] }],
+      split: { method: "random", validation: 0.2, test: 0.1, seed: 7 },
+    };
     const a = await expectJson<Preview>(await preview(request, project.id, spec), 200);
     expect(a.split).toEqual({ train: 7, validation: 2, test: 1 });
     const b = await expectJson<Preview>(await preview(request, project.id, spec), 200);
@@ -328,7 +370,7 @@ test.describe("preview", () => {
     const { project, ds } = await setup(request);
     const spec = { datasetId: ds.id, target: "sales", steps: [], split: TIME_SPLIT };
     const url = `/api/projects/${project.id}/recipe/preview`;
-    await expectProblem(await request.post(url, { headers: { "content-type": "application/json" }, data: raw("{\"steps\": [") }), 400, "body");
+    await expectProblem(await request.post(url, { headers: { "content-type": "application/json" }, data: raw('{"steps": [') }), 400, "body");
     await expectProblem(await preview(request, project.id, { ...spec, limit: 501 }), 422, "limit");
     expect(await versions(request, project.id)).toEqual([]);
   });

@@ -61,8 +61,14 @@ test("a web server killed mid-upload leaves no half-made version, rows or job fi
     // Kill once the version is ingesting with rows stored, and the job's file is on disk.
     const jobsDir = path.join(dataDir, "jobs");
     const pendingRows = () =>
-      query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM dataset_rows WHERE version_id IN (SELECT id FROM dataset_versions WHERE status = 'ingesting')")[0].n;
-    const jobFileBytes = () => (fs.existsSync(jobsDir) ? fs.readdirSync(jobsDir).reduce((n, id) => n + (fs.statSync(path.join(jobsDir, id, "input.csv"), { throwIfNoEntry: false })?.size ?? 0), 0) : 0);
+      query<{ n: number }>(
+        dataDir,
+        "SELECT count(*) AS n FROM dataset_rows WHERE version_id IN (SELECT id FROM dataset_versions WHERE status = 'ingesting')",
+      )[0].n;
+    const jobFileBytes = () =>
+      fs.existsSync(jobsDir)
+        ? fs.readdirSync(jobsDir).reduce((n, id) => n + (fs.statSync(path.join(jobsDir, id, "input.csv"), { throwIfNoEntry: false })?.size ?? 0), 0)
+        : 0;
     await expect.poll(pendingRows, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(10_000);
     await expect.poll(jobFileBytes, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(0);
     const pending = query<{ id: string }>(dataDir, "SELECT id FROM dataset_versions WHERE status = 'ingesting'");
@@ -105,7 +111,10 @@ test("a full disk during an upload is a 507 naming file; nothing of it stays and
   try {
     api = await ready(server);
     const name = uniq("too big for the disk");
-    const res = await api.post(`/api/datasets?name=${encodeURIComponent(name)}`, { headers: { "content-type": "text/csv" }, data: Buffer.from(idCsv(100_000)) });
+    const res = await api.post(`/api/datasets?name=${encodeURIComponent(name)}`, {
+      headers: { "content-type": "text/csv" },
+      data: Buffer.from(idCsv(100_000)),
+    });
     const problem = await expectProblem(res, 507, "file");
     expect(problem.title).toBe("Insufficient storage");
     expect(problem.detail).toMatch(/^No space left on device: the server's disk is full/);
@@ -123,14 +132,20 @@ test("a full disk during an upload is a 507 naming file; nothing of it stays and
 test("a full disk during a job fails it naming the reason, and none of its output stays", async () => {
   test.setTimeout(300_000);
   // Only the worker's writes meet the full disk: the web server takes the model's data and the job's file.
-  const server = startOwnWebServer(await freePort(), OWN_SERVER_ADMIN_ENV, { worker: true, workerEnv: { WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES } });
+  const server = startOwnWebServer(await freePort(), OWN_SERVER_ADMIN_ENV, {
+    worker: true,
+    workerEnv: { WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: DISK_FULL_AFTER_BYTES },
+  });
   let api: APIRequestContext | null = null;
   try {
     api = await ready(server);
     const ep = await deployLinear(api);
     const rows = 60_000;
     const queued = await expectJson<Job>(
-      await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" }, data: Buffer.from(idCsv(rows)) }),
+      await api.post(`/api/endpoints/${ep.name}/jobs`, {
+        headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv" },
+        data: Buffer.from(idCsv(rows)),
+      }),
       202,
     );
     const job = await waitForJob(api, queued.id, ["succeeded", "failed", "cancelled"]);
@@ -188,11 +203,14 @@ for (const disk of ["injected", "tmpfs"] as const) {
       // From a dataset: no input file beside the output on the small disk, only output.csv fills it.
       const rows = 20_000;
       const input = await upload(api, uniq("bigger than the disk"), idCsv(rows));
-      const submit = (datasetId: string) => api!.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId } });
+      const submit = (datasetId: string) =>
+        api!.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId } });
       const queued = await expectJson<Job>(await submit(input.id), 202);
       const job = await waitForJob(api, queued.id);
       expect(job.status).toBe("failed");
-      expect(job.error).toMatch(/^no space left on device: the job's output could not be written \(ENOSPC: no space left on device, write\); its partial output was removed/);
+      expect(job.error).toMatch(
+        /^no space left on device: the job's output could not be written \(ENOSPC: no space left on device, write\); its partial output was removed/,
+      );
       expect(job.rowsDone).toBeGreaterThan(0);
       expect(job.rowsDone).toBeLessThan(rows);
       // Nothing half-written is offered or kept: no output URL, no folder, no output table.

@@ -16,8 +16,20 @@ test("deploy v1, retrain on the newer data version, compare, promote: the endpoi
   test.setTimeout(300_000);
   const dataName = uniq("retrain data");
   const v1 = await upload(request, dataName, linearCsv(200));
-  const project = await createProject(request, { name: uniq("retrain"), task: "regression", datasetId: v1.id, target: "y", successMetric: "rmse", successThreshold: 5 });
-  const recipe = { datasetId: v1.id, target: "y", steps: [{ op: "onehot", columns: ["colour"] }], split: { method: "random", validation: 0.2, test: 0.2, seed: 3 } };
+  const project = await createProject(request, {
+    name: uniq("retrain"),
+    task: "regression",
+    datasetId: v1.id,
+    target: "y",
+    successMetric: "rmse",
+    successThreshold: 5,
+  });
+  const recipe = {
+    datasetId: v1.id,
+    target: "y",
+    steps: [{ op: "onehot", columns: ["colour"] }],
+    split: { method: "random", validation: 0.2, test: 0.2, seed: 3 },
+  };
   await expectJson(await request.put(`/api/projects/${project.id}/recipe`, { data: recipe }), 201);
   const championRun = await trainRun(request, project.id, "mlp", { epochs: 5, hiddenUnits: [6] });
   const champion = await register(request, championRun.id);
@@ -65,7 +77,12 @@ test("retrain, compare and promote name what is wrong", async ({ request }) => {
   await expectProblem(await request.post(`/api/endpoints/no-such-endpoint-y/promote`, { data: { modelId: "x" } }), 404);
   const ds = await upload(request, uniq("retrain bad"), linearCsv(60));
   const project = await createProject(request, { name: uniq("retrain bad"), task: "regression", datasetId: ds.id, target: "y" });
-  await expectJson(await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", steps: [{ op: "onehot", columns: ["colour"] }], split: { method: "random", validation: 0.2, seed: 1 } } }), 201);
+  await expectJson(
+    await request.put(`/api/projects/${project.id}/recipe`, {
+      data: { datasetId: ds.id, target: "y", steps: [{ op: "onehot", columns: ["colour"] }], split: { method: "random", validation: 0.2, seed: 1 } },
+    }),
+    201,
+  );
   const run = await trainRun(request, project.id, "linear", { epochs: 3 });
   const ep = await deploy(request, (await register(request, run.id)).id, {}, "retrain-bad");
   await expectProblem(await request.post(`/api/endpoints/${ep.name}/compare`, { data: {} }), 422, "runId");

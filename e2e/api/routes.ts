@@ -44,7 +44,11 @@ function readRoute(file: string): RouteFile {
   // `export { a as GET }` serves; `export const { PUT, DELETE } = otherMethods(...)` refuses.
   for (const m of source.matchAll(/export\s+(?:const\s*)?\{([^}]*)\}\s*(=\s*otherMethods)?/g)) {
     for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim() as Method;
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim() as Method;
       if (!METHODS.includes(name)) continue;
       (m[2] ? refused : served).add(name);
     }

@@ -59,9 +59,7 @@ interface Report {
 }
 
 async function waitForOjEndpoint(request: APIRequestContext): Promise<void> {
-  await expect
-    .poll(async () => (await request.get(`/api/endpoints/${OJ}`)).status(), { timeout: SEED_TIMEOUT_MS, intervals: [1000, 2000, 5000] })
-    .toBe(200);
+  await expect.poll(async () => (await request.get(`/api/endpoints/${OJ}`)).status(), { timeout: SEED_TIMEOUT_MS, intervals: [1000, 2000, 5000] }).toBe(200);
 }
 
 const newSchedule = (request: APIRequestContext, body: Record<string, unknown>) => request.post("/api/schedules", { data: body });
@@ -88,7 +86,15 @@ test.describe("schedules", () => {
     await waitForOjEndpoint(request);
     const body = { ...validSchedule(), timezone: "europe/london" };
     const created = await expectJson<Schedule>(await newSchedule(request, body), 201);
-    expect(created).toMatchObject({ name: body.name, endpoint: OJ, dataset: FUTURE, cron: "0 6 * * 1", timezone: "Europe/London", enabled: true, lastJobId: null });
+    expect(created).toMatchObject({
+      name: body.name,
+      endpoint: OJ,
+      dataset: FUTURE,
+      cron: "0 6 * * 1",
+      timezone: "Europe/London",
+      enabled: true,
+      lastJobId: null,
+    });
     // Mondays 06:00 in London: 05:00 or 06:00 UTC depending on summer time, a week apart.
     const next = new Date(created.nextRunAt!);
     expect(next.getTime()).toBeGreaterThan(Date.now());
@@ -124,7 +130,10 @@ test.describe("schedules", () => {
 
     const paused = await expectJson<Schedule>(await request.patch(`/api/schedules/${created.id}`, { data: { cron: "30 7 * * *", enabled: false } }), 200);
     expect(paused).toMatchObject({ cron: "30 7 * * *", enabled: false, nextRunAt: null });
-    const resumed = await expectJson<Schedule>(await request.patch(`/api/schedules/${created.id}`, { data: { enabled: true, timezone: "America/New_York" } }), 200);
+    const resumed = await expectJson<Schedule>(
+      await request.patch(`/api/schedules/${created.id}`, { data: { enabled: true, timezone: "America/New_York" } }),
+      200,
+    );
     expect(new Date(resumed.nextRunAt!).getUTCMinutes()).toBe(30);
     await expectProblem(await request.patch(`/api/schedules/${created.id}`, { data: { cron: "61 * * * *" } }), 422, "cron");
     await expectProblem(await request.patch(`/api/schedules/${created.id}`, { data: { endpoint: "no-such-endpoint" } }), 422, "endpoint");
@@ -175,7 +184,13 @@ test.describe("reports", () => {
         { timeout: 60_000, intervals: [1000] },
       )
       .not.toBeNull();
-    expect(seeded).toMatchObject({ endpoint: OJ, historyDataset: HISTORY, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] });
+    expect(seeded).toMatchObject({
+      endpoint: OJ,
+      historyDataset: HISTORY,
+      timeColumn: "WeekStarting",
+      valueColumn: "Quantity",
+      seriesColumns: ["Store", "Brand"],
+    });
     expect(seeded!.schedules).toHaveLength(1);
     expect(seeded!.schedules[0]).toMatchObject({ cron: "0 6 * * 1", timezone: "Europe/London" });
     const schedule = await expectJson<Schedule>(await request.get(`/api/schedules/${seeded!.schedules[0].id}`), 200);
@@ -187,7 +202,16 @@ test.describe("reports", () => {
     test.setTimeout(SEED_TIMEOUT_MS + 180_000);
     await waitForOjEndpoint(request);
     const report = await expectJson<Report>(
-      await request.post("/api/reports", { data: { name: uniq("oj report"), endpoint: OJ, historyDataset: HISTORY, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] } }),
+      await request.post("/api/reports", {
+        data: {
+          name: uniq("oj report"),
+          endpoint: OJ,
+          historyDataset: HISTORY,
+          timeColumn: "WeekStarting",
+          valueColumn: "Quantity",
+          seriesColumns: ["Store", "Brand"],
+        },
+      }),
       201,
     );
     expect((await expectJson<Report>(await request.get(`/api/reports/${report.id}`), 200)).name).toBe(report.name);
@@ -234,7 +258,14 @@ test.describe("reports", () => {
   test("a report whose columns are not in the data is a 422 naming the field", async ({ request }) => {
     test.setTimeout(SEED_TIMEOUT_MS + 60_000);
     await waitForOjEndpoint(request);
-    const good = { name: uniq("bad report"), endpoint: OJ, historyDataset: HISTORY, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] };
+    const good = {
+      name: uniq("bad report"),
+      endpoint: OJ,
+      historyDataset: HISTORY,
+      timeColumn: "WeekStarting",
+      valueColumn: "Quantity",
+      seriesColumns: ["Store", "Brand"],
+    };
     const post = (body: Record<string, unknown>) => request.post("/api/reports", { data: body });
     await expectProblem(await post({ ...good, timeColumn: "Week" }), 422, "timeColumn");
     await expectProblem(await post({ ...good, valueColumn: "Sales" }), 422, "valueColumn");

@@ -242,13 +242,18 @@ test("with training queued and running, a batch job is started at once by the ba
       for (let i = 0; i < 4; i++) {
         queued.push(
           await expectJson<Run>(
-            await api.post(`/api/projects/${ep.projectId}/runs`, { data: { algorithm: "mlp", params: { epochs: 1000, batchSize: 8, earlyStoppingPatience: 0, hiddenUnits: [32, 32] } } }),
+            await api.post(`/api/projects/${ep.projectId}/runs`, {
+              data: { algorithm: "mlp", params: { epochs: 1000, batchSize: 8, earlyStoppingPatience: 0, hiddenUnits: [32, 32] } },
+            }),
             202,
           ),
         );
       }
       await waitForRun(api, queued[0].id, ["running"]);
-      const job = await expectJson<Job>(await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: ep.datasetId } }), 202);
+      const job = await expectJson<Job>(
+        await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: ep.datasetId } }),
+        202,
+      );
       await expect
         .poll(async () => (await expectJson<Job>(await api.get(`/api/jobs/${job.id}`), 200)).status, { timeout: 10_000, intervals: [100, 250] })
         .not.toBe("queued");
@@ -280,16 +285,26 @@ test("SIGTERM mid-job: the batch worker commits its chunk and leaves the job que
     const ep = await deployLinear(api);
     const rows = 150_000;
     const input = await upload(api, uniq("stop input"), idCsv(rows));
-    const job = await expectJson<Job>(await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }), 202);
+    const job = await expectJson<Job>(
+      await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }),
+      202,
+    );
     await expect
-      .poll(async () => (await expectJson<Job & { rowsDone: number }>(await api.get(`/api/jobs/${job.id}`), 200)).rowsDone, { timeout: 60_000, intervals: [50] })
+      .poll(async () => (await expectJson<Job & { rowsDone: number }>(await api.get(`/api/jobs/${job.id}`), 200)).rowsDone, {
+        timeout: 60_000,
+        intervals: [50],
+      })
       .toBeGreaterThan(0);
     await api.dispose();
     process.kill(app.supervisor.pid!, "SIGTERM");
     expect(await app.exited).toBe(0);
     expect(app.output()).toMatch(new RegExp(`job ${job.id} stopped after row \\d+; it resumes there on the next start`));
     const db = new Database(path.join(app.dataDir, "workbench.sqlite"), { readonly: true });
-    const stored = db.prepare("SELECT status, rows_done AS done, error FROM jobs WHERE id = ?").get(job.id) as { status: string; done: number; error: string | null };
+    const stored = db.prepare("SELECT status, rows_done AS done, error FROM jobs WHERE id = ?").get(job.id) as {
+      status: string;
+      done: number;
+      error: string | null;
+    };
     db.close();
     expect(stored).toMatchObject({ status: "queued", error: null });
     expect(stored.done).toBeGreaterThan(0);
@@ -334,7 +349,9 @@ test("a training worker killed with SIGKILL mid-epoch: the supervisor starts it 
     try {
       const ep = await deployLinear(api, { mode: "realtime" });
       const run = await expectJson<Run>(
-        await api.post(`/api/projects/${ep.projectId}/runs`, { data: { algorithm: "mlp", params: { epochs: 1000, batchSize: 8, earlyStoppingPatience: 0, hiddenUnits: [32, 32] } } }),
+        await api.post(`/api/projects/${ep.projectId}/runs`, {
+          data: { algorithm: "mlp", params: { epochs: 1000, batchSize: 8, earlyStoppingPatience: 0, hiddenUnits: [32, 32] } },
+        }),
         202,
       );
       // Mid-training: some epochs reported, many to go.
@@ -365,7 +382,14 @@ test("a web server killed with SIGKILL hands the port to its standby, which serv
     const api = await adminContextOn(playwrightRequest, app.base);
     try {
       const ep = await deployLinear(api, { mode: "realtime" });
-      const score = async () => (await fetch(`${app.base}/api/endpoints/${ep.name}/score`, { method: "POST", headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json" }, body: JSON.stringify({ rows: [{ a: 1, b: 2 }] }) }).catch(() => null))?.status;
+      const score = async () =>
+        (
+          await fetch(`${app.base}/api/endpoints/${ep.name}/score`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${ep.key}`, "content-type": "application/json" },
+            body: JSON.stringify({ rows: [{ a: 1, b: 2 }] }),
+          }).catch(() => null)
+        )?.status;
       expect(await score()).toBe(200);
       await expect.poll(() => app.output(), { timeout: 90_000 }).toMatch(/\[server\] standing by \(pid \d+\)/);
       const serving = app.childPid("scripts/server.ts");
@@ -373,7 +397,9 @@ test("a web server killed with SIGKILL hands the port to its standby, which serv
       expect(serving).toBeDefined();
       expect(standby).toBeDefined();
       process.kill(serving!, "SIGKILL");
-      await expect.poll(() => app.output(), { timeout: 10_000 }).toContain(`the web server (pid ${serving}) exited (killed by SIGKILL); its standby (pid ${standby}) takes over`);
+      await expect
+        .poll(() => app.output(), { timeout: 10_000 })
+        .toContain(`the web server (pid ${serving}) exited (killed by SIGKILL); its standby (pid ${standby}) takes over`);
       // The standby serves: pages' API, sign-in sessions and tokens, and scoring with the model it had compiled.
       await waitForHealth(app.base);
       await expect.poll(score, { timeout: 10_000 }).toBe(200);

@@ -31,7 +31,10 @@ test("a grid sweep queues every combination, runs them in order and marks the be
 
   let sweep = created;
   await expect
-    .poll(async () => (sweep = await expectJson<Sweep>(await request.get(`/api/sweeps/${created.id}`), 200)).status, { timeout: 120_000, intervals: [500, 1000] })
+    .poll(async () => (sweep = await expectJson<Sweep>(await request.get(`/api/sweeps/${created.id}`), 200)).status, {
+      timeout: 120_000,
+      intervals: [500, 1000],
+    })
     .toBe("done");
   expect(sweep.trials.every((t) => t.status === "succeeded")).toBe(true);
   const r2 = (t: Run) => t.metrics!.validation.r2;
@@ -43,7 +46,14 @@ test("a grid sweep queues every combination, runs them in order and marks the be
 
 test("a random sweep draws the asked number of seeded trials", async ({ request }) => {
   const project = await projectWithRecipe(request, "regression", linearCsv(60), "y");
-  const body = { algorithm: "mlp", method: "random", trials: 3, seed: 9, space: { hiddenUnits: [[4], [8], [16]], dropout: [0, 0.1, 0.2] }, params: { epochs: 2 } };
+  const body = {
+    algorithm: "mlp",
+    method: "random",
+    trials: 3,
+    seed: 9,
+    space: { hiddenUnits: [[4], [8], [16]], dropout: [0, 0.1, 0.2] },
+    params: { epochs: 2 },
+  };
   const a = await expectJson<Sweep>(await request.post(`/api/projects/${project.id}/sweeps`, { data: body }), 202);
   const b = await expectJson<Sweep>(await request.post(`/api/projects/${project.id}/sweeps`, { data: body }), 202);
   expect(a.trials).toHaveLength(3);

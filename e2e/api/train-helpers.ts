@@ -24,7 +24,7 @@ export interface Run {
 /** A seeded linear problem: y = 3a − 2b + 1 + small noise, with a category that does not matter. */
 export function linearCsv(rows: number): string {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const lines = ["a,b,colour,y"];
   for (let i = 0; i < rows; i++) {
     const a = rand() * 4 - 2;
@@ -37,7 +37,7 @@ export function linearCsv(rows: number): string {
 /** Two well separated classes from the sign of a + b. */
 export function classesCsv(rows: number): string {
   let seed = 11;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const lines = ["a,b,label"];
   for (let i = 0; i < rows; i++) {
     const a = rand() * 4 - 2;
@@ -78,7 +78,6 @@ export async function waitForRun(request: APIRequestContext, id: string, statuse
   return run!;
 }
 
-
 /** The files of a bundle (a tar), unpacked with the system's tar as a user would. */
 export function untar(bytes: Buffer): Record<string, Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
@@ -109,14 +108,18 @@ export async function deployLinear(
   const ds = await upload(request, uniq("job training"), idCsv(trainingRows));
   const project = await createProject(request, { name: uniq("jobs"), task: "regression", datasetId: ds.id, target: "y" });
   await expectJson(
-    await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } } }),
+    await request.put(`/api/projects/${project.id}/recipe`, {
+      data: { datasetId: ds.id, target: "y", features: ["a", "b"], steps: [], split: { method: "random", validation: 0.2, seed: 2 } },
+    }),
     201,
   );
   const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 30 } } }), 202);
   const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
   expect(run.error).toBeNull();
   const model = await expectJson<{ id: string }>(await request.post("/api/models", { data: { runId: run.id } }), 201);
-  const name = uniq(mode).toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const name = uniq(mode)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-");
   const ep = await expectJson<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode } }), 201);
   return { ...ep, projectId: project.id, datasetId: ds.id };
 }

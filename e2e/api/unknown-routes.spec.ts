@@ -46,7 +46,10 @@ test("an unknown path under /api or /v2 answers a 404 problem naming the method 
   expect((await expectProblem(slashed, 404, "path")).detail).toContain("GET /api/nosuch");
 });
 
-test("signed out: an unknown /api path is the same 401 as a real route, an unknown /v2 path the 404 real V2 routes give anyone", async ({ playwright, baseURL }) => {
+test("signed out: an unknown /api path is the same 401 as a real route, an unknown /v2 path the 404 real V2 routes give anyone", async ({
+  playwright,
+  baseURL,
+}) => {
   const anonymous = await playwright.request.newContext({ baseURL, extraHTTPHeaders: {} });
   try {
     const real = await expectProblem(await send(anonymous, "GET", "/api/projects"), 401, "authorization");
@@ -86,11 +89,16 @@ test("real routes still answer for themselves: static, dynamic, their own 404s, 
   expect((await request.get("/api/auth/get-session")).status()).toBe(200);
 });
 
-test("every route file answers every method: a method it does not serve is a 405 problem with Allow naming those it does, to anyone", async ({ request, playwright, baseURL }) => {
+test("every route file answers every method: a method it does not serve is a 405 problem with Allow naming those it does, to anyone", async ({
+  request,
+  playwright,
+  baseURL,
+}) => {
   const routes = routeFiles();
   expect(routes.length).toBeGreaterThan(50);
   // Next answers a method a route file does not export with a bare 405 (no body, no Allow): each file refuses the rest with otherMethods.
-  for (const r of routes) expect([...new Set([...r.served, ...r.refused])].filter((m) => m !== "OPTIONS").sort(), r.file).toEqual(["DELETE", "GET", "PATCH", "POST", "PUT"]);
+  for (const r of routes)
+    expect([...new Set([...r.served, ...r.refused])].filter((m) => m !== "OPTIONS").sort(), r.file).toEqual(["DELETE", "GET", "PATCH", "POST", "PUT"]);
   const refusals = routes.flatMap((r) => r.refused.map((method) => ({ r, method })));
   expect(refusals.length).toBeGreaterThan(100);
   for (const { r, method } of refusals) {

@@ -56,7 +56,11 @@ function expectSigned(hook: ReceivedHook, secret: string): void {
   expect(hook.headers["content-type"]).toBe("application/json");
 }
 
-test("webhooks to loopback, private, link-local or metadata addresses are refused, naming webhookUrl, and nothing is stored", async ({ request, regression, baseURL }) => {
+test("webhooks to loopback, private, link-local or metadata addresses are refused, naming webhookUrl, and nothing is stored", async ({
+  request,
+  regression,
+  baseURL,
+}) => {
   const ep = await deploy(request, regression.model.id, {}, "hooks-refused");
   const port = new URL(baseURL!).port;
   const refused = [
@@ -84,7 +88,10 @@ test("webhooks to loopback, private, link-local or metadata addresses are refuse
   expect(log.items[0]).toMatchObject({ outcome: "denied", actorEmail: "editor@workbench.test" });
 });
 
-test("a firing rule's webhook is signed with the secret shown once, retried after 500s with backoff, and logged with the rule", async ({ request, regression }) => {
+test("a firing rule's webhook is signed with the secret shown once, retried after 500s with backoff, and logged with the rule", async ({
+  request,
+  regression,
+}) => {
   const hook = await receiver();
   const disallow = await allowWebhookHost(request, hook.host);
   try {
@@ -112,14 +119,30 @@ test("a firing rule's webhook is signed with the secret shown once, retried afte
     for (const h of hook.received) expectSigned(h, created.webhookSecret);
     expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(900);
     expect(third.receivedAt - second.receivedAt).toBeGreaterThanOrEqual(3900);
-    expect(JSON.parse(third.body)).toMatchObject({ type: "alert.firing", alertId: firing.id, state: "firing", endpoint: ep.name, rule: { id: created.id, kind: "p99LatencyMs" } });
+    expect(JSON.parse(third.body)).toMatchObject({
+      type: "alert.firing",
+      alertId: firing.id,
+      state: "firing",
+      endpoint: ep.name,
+      rule: { id: created.id, kind: "p99LatencyMs" },
+    });
     // Another secret does not verify.
-    const other = createHmac("sha256", Buffer.from("another secret")).update(`${first.headers["webhook-id"]}.${first.headers["webhook-timestamp"]}.${first.body}`).digest("base64");
+    const other = createHmac("sha256", Buffer.from("another secret"))
+      .update(`${first.headers["webhook-id"]}.${first.headers["webhook-timestamp"]}.${first.body}`)
+      .digest("base64");
     expect(String(first.headers["webhook-signature"])).not.toContain(other);
 
     await expect.poll(async () => (await rulesOf(request, ep.name))[0].deliveries.length).toBe(1);
     const [delivery] = (await rulesOf(request, ep.name))[0].deliveries;
-    expect(delivery).toMatchObject({ id: first.headers["webhook-id"], alertId: firing.id, event: "alert.firing", status: 204, ok: true, attempts: 3, error: null });
+    expect(delivery).toMatchObject({
+      id: first.headers["webhook-id"],
+      alertId: firing.id,
+      event: "alert.firing",
+      status: 204,
+      ok: true,
+      attempts: 3,
+      error: null,
+    });
     expect(Date.parse(delivery.at)).toBeGreaterThanOrEqual(started - 1000);
     expect(Date.parse(delivery.at)).toBeLessThanOrEqual(Date.now());
     expect(delivery.durationMs).toBeGreaterThanOrEqual(4900);
@@ -129,11 +152,18 @@ test("a firing rule's webhook is signed with the secret shown once, retried afte
   }
 });
 
-test("a receiver that keeps failing, redirects, or is no longer allowed gets a failed delivery in the log, never a failed evaluation", async ({ request, regression }) => {
+test("a receiver that keeps failing, redirects, or is no longer allowed gets a failed delivery in the log, never a failed evaluation", async ({
+  request,
+  regression,
+}) => {
   const failing = await receiver();
   const redirecting = await receiver();
   const revoked = await receiver();
-  const disallow = [await allowWebhookHost(request, failing.host), await allowWebhookHost(request, redirecting.host), await allowWebhookHost(request, revoked.host)];
+  const disallow = [
+    await allowWebhookHost(request, failing.host),
+    await allowWebhookHost(request, redirecting.host),
+    await allowWebhookHost(request, revoked.host),
+  ];
   try {
     failing.answers.push(500, 500, 500);
     redirecting.answers.push(302);

@@ -35,7 +35,10 @@ test("a person trains a linear model in the browser, watches it learn and finds 
   test.info().annotations.push({ type: "backend", description: backend });
 
   // The run shows up in the runs table like any other run.
-  const row = page.getByRole("table", { name: "Runs" }).getByRole("row").filter({ has: page.getByRole("button", { name: `Details of linear #${suffix}` }) });
+  const row = page
+    .getByRole("table", { name: "Runs" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("button", { name: `Details of linear #${suffix}` }) });
   await expect(row).toHaveCount(1);
   await expect(row.getByText("Succeeded")).toBeVisible();
 

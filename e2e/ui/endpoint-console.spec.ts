@@ -117,7 +117,8 @@ test("a person deploys a model from the Integrate step, tests it in the console,
   expect(newSecondary).toMatch(/^wbk_\S{20,}$/);
   expect(newSecondary).not.toBe(secondaryKey);
   await expect(keys.getByRole("row", { name: /secondary/i })).toContainText(`${newSecondary.slice(0, 10)}…`);
-  const score = (key: string) => request.post(`/api/endpoints/${endpointName}/score`, { headers: { authorization: `Bearer ${key}` }, data: { rows: [{ a: 0, b: 0 }] } });
+  const score = (key: string) =>
+    request.post(`/api/endpoints/${endpointName}/score`, { headers: { authorization: `Bearer ${key}` }, data: { rows: [{ a: 0, b: 0 }] } });
   expect((await score(secondaryKey)).status()).toBe(401);
   expect((await score(newSecondary)).status()).toBe(200);
   expect((await score(primaryKey)).status()).toBe(200);

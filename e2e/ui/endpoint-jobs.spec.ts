@@ -8,7 +8,6 @@ interface ApiRun {
   status: string;
 }
 
-
 async function uploadDataset(request: APIRequestContext, name: string, csv: string) {
   return json<{ id: string; name: string; version: number }>(
     await request.post("/api/datasets", { multipart: { name, file: { name: "input.csv", mimeType: "text/csv", buffer: Buffer.from(csv) } } }),
@@ -62,7 +61,10 @@ test("a person runs batch jobs from the endpoint page: progress, download, cance
   await first.getByRole("link", { name: "Download output.csv" }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/\.csv$/);
-  const lines = fs.readFileSync((await download.path())!, "utf8").trim().split("\n");
+  const lines = fs
+    .readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split("\n");
   expect(lines[0]).toBe("id,a,b,y,prediction,error");
   expect(lines).toHaveLength(30_001);
 
@@ -79,7 +81,9 @@ test("a person runs batch jobs from the endpoint page: progress, download, cance
 
   // A CSV file with one unparseable value: the row is recorded with why, the others are scored.
   await form.getByRole("radio", { name: "An uploaded CSV" }).check();
-  await form.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "one-bad-row.csv", mimeType: "text/csv", buffer: Buffer.from("id,a,b\n0,1,2\n1,abc,2\n2,3,4\n3,0,0\n") });
+  await form
+    .getByLabel("CSV file", { exact: true })
+    .setInputFiles({ name: "one-bad-row.csv", mimeType: "text/csv", buffer: Buffer.from("id,a,b\n0,1,2\n1,abc,2\n2,3,4\n3,0,0\n") });
   await form.getByLabel("Error threshold").fill("5");
   await form.getByRole("button", { name: "Start job" }).click();
   const third = jobOn("one-bad-row.csv");

@@ -25,7 +25,9 @@ test("first start: the printed set-up link creates the first administrator; the 
     // Before anyone has an account, the API is closed and pages lead to set-up.
     const api = await playwright.request.newContext({ baseURL: base, extraHTTPHeaders: {} });
     expect((await api.get("/api/projects")).status()).toBe(401);
-    expect((await api.post("/api/setup", { data: { token: "wrong", email: "a@b.test", name: "A", password: "long-enough-1" }, headers: { origin: base } })).status()).toBe(403);
+    expect(
+      (await api.post("/api/setup", { data: { token: "wrong", email: "a@b.test", name: "A", password: "long-enough-1" }, headers: { origin: base } })).status(),
+    ).toBe(403);
     await page.goto(`${base}/`);
     await expect(page).toHaveURL(`${base}/setup`);
     await expect(page.getByText("Open the set-up link the server printed")).toBeVisible();
@@ -44,7 +46,14 @@ test("first start: the printed set-up link creates the first administrator; the 
     expect(await me.json()).toMatchObject({ email: "first@admin.test", role: "admin", via: "session" });
 
     // The link was good once.
-    expect((await api.post("/api/setup", { data: { token: new URL(link).searchParams.get("token"), email: "second@admin.test", name: "B", password: "long-enough-1" }, headers: { origin: base } })).status()).toBe(409);
+    expect(
+      (
+        await api.post("/api/setup", {
+          data: { token: new URL(link).searchParams.get("token"), email: "second@admin.test", name: "B", password: "long-enough-1" },
+          headers: { origin: base },
+        })
+      ).status(),
+    ).toBe(409);
     await api.dispose();
   } finally {
     server.stop();

@@ -48,9 +48,7 @@ export const REPORT = "Orange juice weekly forecast";
 
 /** The seeded report, once the worker has trained and deployed the sample forecaster and scored it once. */
 export async function seededReport(request: APIRequestContext): Promise<{ id: string }> {
-  await expect
-    .poll(async () => (await request.get("/api/endpoints/oj-weekly")).status(), { timeout: 240_000, intervals: [1000, 2000, 5000] })
-    .toBe(200);
+  await expect.poll(async () => (await request.get("/api/endpoints/oj-weekly")).status(), { timeout: 240_000, intervals: [1000, 2000, 5000] }).toBe(200);
   let report: { id: string; name: string; refreshedAt: string | null } | undefined;
   await expect
     .poll(

@@ -17,7 +17,10 @@ async function createMember(playwright: PlaywrightWorkerArgs["playwright"], base
   // A context of its own: the accepted invite's session cookie stays out of every other one.
   const api = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   try {
-    const invite = await json<{ token: string }>(await api.post("/api/invites", { data: { role, email: person.email }, headers: { ...adminHeaders(), origin: baseURL } }), 201);
+    const invite = await json<{ token: string }>(
+      await api.post("/api/invites", { data: { role, email: person.email }, headers: { ...adminHeaders(), origin: baseURL } }),
+      201,
+    );
     await json(await api.post("/api/invites/accept", { data: { token: invite.token, ...person }, headers: { origin: baseURL } }), 201);
   } finally {
     await api.dispose();
@@ -38,7 +41,11 @@ async function signInThroughForm(page: Page, email: string, password: string) {
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
-  test("sign-in refuses a wrong password and takes the right one home; after signing out, pages lead back to sign-in", async ({ page, playwright, baseURL }) => {
+  test("sign-in refuses a wrong password and takes the right one home; after signing out, pages lead back to sign-in", async ({
+    page,
+    playwright,
+    baseURL,
+  }) => {
     const person = await createMember(playwright, baseURL!, "editor", "sign-in");
 
     await page.goto("/sign-in");
@@ -69,7 +76,11 @@ test.describe("signed out", () => {
   });
 });
 
-test("an administrator invites a viewer, who reads the report and the endpoint but is given no control to change them", async ({ browser, request, baseURL }) => {
+test("an administrator invites a viewer, who reads the report and the endpoint but is given no control to change them", async ({
+  browser,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(360_000);
   const report = await seededReport(request);
   const endpoint = (await (await request.get("/api/endpoints/oj-weekly")).json()) as { projectId: string | null };
@@ -147,7 +158,7 @@ test("an administrator invites a viewer, who reads the report and the endpoint b
 
   // The API refuses the viewer's write for their role (the same-origin header rules out a cross-site refusal).
   const me = await viewer.request.get("/api/me");
-  expect(((await json<{ role: string }>(me, 200)).role)).toBe("viewer");
+  expect((await json<{ role: string }>(me, 200)).role).toBe("viewer");
   const refused = await viewer.request.post(`/api/reports/${encodeURIComponent(report.id)}/refresh`, { data: {}, headers: { origin: baseURL! } });
   expect(refused.status(), await refused.text()).toBe(403);
 

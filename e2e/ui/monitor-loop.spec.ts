@@ -13,18 +13,27 @@ const inputs = (n: number) => Array.from({ length: n }, (_, i) => ({ a: ((i * 37
 /** The fixture's plane without its noise: what a good model predicts. */
 const truth = (r: { a: number; b: number }) => 2 * r.a - r.b + 1;
 
-test("actuals uploaded as a CSV give the performance chart; an error-rate rule fires; a retrained challenger is compared and promoted", async ({ page, request }) => {
+test("actuals uploaded as a CSV give the performance chart; an error-rate rule fires; a retrained challenger is compared and promoted", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(360_000);
   // Through the API: a small MLP of y = 2a − b + 1 (success: R² ≥ 0.9) on a real-time endpoint, and 30 rows scored.
   // (An MLP, as retraining a linear champion is refused: see the report on hiddenUnits.)
   const project = await regressionProjectWithRecipe(request, "Monitor loop");
-  const run = await json<{ id: string }>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "mlp", params: { epochs: 20, hiddenUnits: [8] } } }), 202);
+  const run = await json<{ id: string }>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "mlp", params: { epochs: 20, hiddenUnits: [8] } } }),
+    202,
+  );
   await expect
     .poll(async () => (await json<{ status: string }>(await request.get(`/api/runs/${run.id}`), 200)).status, { timeout: 150_000, intervals: [500, 1000] })
     .toBe("succeeded");
   const model = await json<ModelRef>(await request.post("/api/models", { data: { runId: run.id } }), 201);
   const name = `monitor-loop-${Math.random().toString(36).slice(2, 8)}`;
-  const endpoint = await json<{ name: string; key: string }>(await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "realtime" } }), 201);
+  const endpoint = await json<{ name: string; key: string }>(
+    await request.post("/api/endpoints", { data: { name, modelId: model.id, mode: "realtime" } }),
+    201,
+  );
   const rows = inputs(30);
   const scored = await json<{ requestId: string; predictions: number[] }>(
     await request.post(`/api/endpoints/${name}/score`, { headers: { authorization: `Bearer ${endpoint.key}` }, data: { rows } }),
@@ -47,7 +56,11 @@ test("actuals uploaded as a CSV give the performance chart; an error-rate rule f
   // The chart, the figures and the sentence: R² on 30 matched rows, against the 0.9 threshold.
   await expect(performance.getByLabel("Performance summary")).toContainText(/^R² -?[\d.]+ on 30 matched rows — (at or above|below) the 0\.9 threshold$/);
   const figures = performance.getByLabel("Performance figures");
-  const figure = (label: string) => figures.locator("div").filter({ has: page.getByText(label, { exact: true }) }).locator("dd");
+  const figure = (label: string) =>
+    figures
+      .locator("div")
+      .filter({ has: page.getByText(label, { exact: true }) })
+      .locator("dd");
   await expect(figure("Matched rows")).toHaveText("30");
   await expect(figure("RMSE")).toHaveText(/\d/);
   const chart = performance.getByRole("figure", { name: "R² over time" });
@@ -72,7 +85,9 @@ test("actuals uploaded as a CSV give the performance chart; an error-rate rule f
 
   // Three refused requests beside the one answered: 75 % of the hour's requests failed.
   for (let i = 0; i < 3; i++) {
-    expect((await request.post(`/api/endpoints/${name}/score`, { headers: { authorization: "Bearer wrong" }, data: { rows: rows.slice(0, 1) } })).status()).toBe(401);
+    expect(
+      (await request.post(`/api/endpoints/${name}/score`, { headers: { authorization: "Bearer wrong" }, data: { rows: rows.slice(0, 1) } })).status(),
+    ).toBe(401);
   }
   await alerts.getByRole("button", { name: "Evaluate now" }).click();
   const firing = alerts.getByRole("list", { name: "Alerts" }).locator('li[data-state="firing"]');

@@ -38,8 +38,14 @@ test("the Monitor step shows an endpoint's traffic, the shifted feature drifted 
   // A recipe that imputes, so a row with a missing b is scored (and shows in data quality).
   const { datasetId } = await json<{ datasetId: string }>(await request.get(`/api/projects/${project.id}`), 200);
   const steps = [{ op: "impute", columns: ["a", "b"], strategy: "mean" }];
-  await json(await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId, target: "y", steps, split: { method: "random", validation: 0.2, seed: 1 } } }), 201);
-  const run = await json<{ id: string }>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 20 } } }), 202);
+  await json(
+    await request.put(`/api/projects/${project.id}/recipe`, { data: { datasetId, target: "y", steps, split: { method: "random", validation: 0.2, seed: 1 } } }),
+    201,
+  );
+  const run = await json<{ id: string }>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 20 } } }),
+    202,
+  );
   await expect
     .poll(async () => (await json<{ status: string }>(await request.get(`/api/runs/${run.id}`), 200)).status, { timeout: 120_000, intervals: [500, 1000] })
     .toBe("succeeded");
@@ -49,9 +55,14 @@ test("the Monitor step shows an endpoint's traffic, the shifted feature drifted 
   const rows = inputRows(200, 7, 6);
   rows[0] = { a: 1, b: null };
   for (let i = 0; i < rows.length; i += 100) {
-    await json(await request.post(`/api/endpoints/${busy.name}/score`, { headers: { authorization: `Bearer ${busy.key}` }, data: { rows: rows.slice(i, i + 100) } }), 200);
+    await json(
+      await request.post(`/api/endpoints/${busy.name}/score`, { headers: { authorization: `Bearer ${busy.key}` }, data: { rows: rows.slice(i, i + 100) } }),
+      200,
+    );
   }
-  expect((await request.post(`/api/endpoints/${busy.name}/score`, { headers: { authorization: "Bearer wrong" }, data: { rows: rows.slice(0, 1) } })).status()).toBe(401);
+  expect(
+    (await request.post(`/api/endpoints/${busy.name}/score`, { headers: { authorization: "Bearer wrong" }, data: { rows: rows.slice(0, 1) } })).status(),
+  ).toBe(401);
 
   await page.goto(`/projects/${project.id}/monitor`);
   await expect(page.getByRole("heading", { name: "Monitor", exact: true })).toBeVisible();
@@ -60,7 +71,11 @@ test("the Monitor step shows an endpoint's traffic, the shifted feature drifted 
 
   // Traffic: two answered requests and one refused, with latency figures.
   const figures = page.getByLabel("Traffic figures");
-  const figure = (label: string) => figures.locator("div").filter({ has: page.getByText(label, { exact: true }) }).locator("dd");
+  const figure = (label: string) =>
+    figures
+      .locator("div")
+      .filter({ has: page.getByText(label, { exact: true }) })
+      .locator("dd");
   await expect(figure("Requests")).toHaveText("3");
   await expect(figure("Errors")).toHaveText("1");
   await expect(figure("Rows scored")).toHaveText("200");
@@ -73,7 +88,12 @@ test("the Monitor step shows an endpoint's traffic, the shifted feature drifted 
   await expect(driftRows.first().getByRole("rowheader")).toHaveText("a");
   await expect(driftRows.first()).toContainText("drifted");
   await expect(driftRows.first()).toContainText("KS p-value");
-  await expect(driftRows.filter({ has: page.getByRole("rowheader", { name: "b", exact: true }) }).getByRole("cell").nth(3)).toHaveText("no");
+  await expect(
+    driftRows
+      .filter({ has: page.getByRole("rowheader", { name: "b", exact: true }) })
+      .getByRole("cell")
+      .nth(3),
+  ).toHaveText("no");
   await expect(driftRows.filter({ has: page.getByRole("rowheader", { name: "prediction", exact: true }) })).toContainText("drifted");
   // Histograms follow the table's order; a's overlays reference and current bars.
   const histograms = page.getByRole("figure", { name: /^Histogram of / });

@@ -63,7 +63,10 @@ test("the seeded orange-juice report: history and forecast lines, series and tot
   // Export what is shown.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toBe("orange-juice-weekly-forecast-total.csv");
-  const csv = fs.readFileSync((await download.path())!, "utf8").trim().split("\n");
+  const csv = fs
+    .readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split("\n");
   expect(csv[0]).toBe("series,time,kind,value");
   expect(csv.slice(1).every((line) => line.startsWith("Total,"))).toBe(true);
   expect(csv.filter((line) => line.includes(",forecast,"))).toHaveLength(own.length);
@@ -71,7 +74,12 @@ test("the seeded orange-juice report: history and forecast lines, series and tot
   expect(csv.filter((line) => line.includes(",history,"))).toHaveLength(52);
   await page.getByLabel("History shown").selectOption({ label: "All history" });
   const [all] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
-  expect(fs.readFileSync((await all.path())!, "utf8").split("\n").filter((line) => line.includes(",history,")).length).toBeGreaterThan(100);
+  expect(
+    fs
+      .readFileSync((await all.path())!, "utf8")
+      .split("\n")
+      .filter((line) => line.includes(",history,")).length,
+  ).toBeGreaterThan(100);
 
   // Refresh now: the job runs with a progress bar, then the report shows its output.
   const refreshed = page.getByTestId("report-refreshed-at");
@@ -92,7 +100,10 @@ test("a week's actual sales uploaded as CSV: the report draws them and shows the
   const week = data.forecast.filter((p) => p.time === firstWeek);
   expect(week.length).toBe(9);
   // Every store sold 10 % more than forecast that week: WAPE 0.1 / 1.1 = 9.1 %, bias −9.1 %.
-  const csv = ["WeekStarting,Store,Brand,actual", ...week.map((p) => `${firstWeek.slice(0, 10)},${p.series.split(" · ").join(",")},${(p.value * 1.1).toFixed(4)}`)].join("\n") + "\n";
+  const csv =
+    ["WeekStarting,Store,Brand,actual", ...week.map((p) => `${firstWeek.slice(0, 10)},${p.series.split(" · ").join(",")},${(p.value * 1.1).toFixed(4)}`)].join(
+      "\n",
+    ) + "\n";
   const posted = await request.post("/api/endpoints/oj-weekly/actuals", { headers: { "content-type": "text/csv" }, data: Buffer.from(csv) });
   expect(posted.status()).toBe(200);
   expect(await posted.json()).toEqual({ matched: 9, unmatched: [] });

@@ -7,9 +7,7 @@ import { expect, test } from "./test";
 test("a shopper opens a product and sees recommendations from the real-time endpoint, with the call's time", async ({ page, request }) => {
   // The shop's model trains on the worker at first start, possibly behind other tests' runs.
   test.setTimeout(240_000);
-  await expect
-    .poll(async () => (await request.get("/api/endpoints/web-shop")).status(), { timeout: 220_000, intervals: [1000, 2000, 5000] })
-    .toBe(200);
+  await expect.poll(async () => (await request.get("/api/endpoints/web-shop")).status(), { timeout: 220_000, intervals: [1000, 2000, 5000] }).toBe(200);
   // Ready: the web server has compiled the model the worker deployed.
   await expect.poll(async () => (await request.get("/v2/models/web-shop/ready")).status(), { timeout: 30_000 }).toBe(200);
   const endpoint = (await (await request.get("/api/endpoints/web-shop")).json()) as { model: { name: string; version: number }; task: string };

@@ -7,7 +7,10 @@ test("a person trains a linear model and reads its curve, metrics and verdict", 
   const project = await regressionProjectWithRecipe(request, "Train");
 
   await page.goto(`/projects/${project.id}/define`);
-  await page.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: /^Train/ }).click();
+  await page
+    .getByRole("navigation", { name: "Steps" })
+    .getByRole("link", { name: /^Train/ })
+    .click();
   await expect(page).toHaveURL(/\/train$/);
 
   const form = page.getByRole("form", { name: "New run" });

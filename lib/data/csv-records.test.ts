@@ -22,7 +22,14 @@ describe("csvRecordBatches", () => {
   it("reads plain, quoted, escaped and multi-line fields, CRLF and LF, a BOM, empty lines and ragged rows", async () => {
     const text = '\uFEFFa,b,c\r\n1,"two, too","say ""hi"""\r\n\r\n"multi\nline",,x\r\n4,5\r\n"",last,"é ✓"\r\n7,8,9';
     const expected = reference(text);
-    expect(expected).toEqual([["a", "b", "c"], ["1", "two, too", 'say "hi"'], ["multi\nline", "", "x"], ["4", "5"], ["", "last", "é ✓"], ["7", "8", "9"]]);
+    expect(expected).toEqual([
+      ["a", "b", "c"],
+      ["1", "two, too", 'say "hi"'],
+      ["multi\nline", "", "x"],
+      ["4", "5"],
+      ["", "last", "é ✓"],
+      ["7", "8", "9"],
+    ]);
     expect(await read(text)).toEqual(expected);
   });
 
@@ -44,7 +51,13 @@ describe("csvRecordBatches", () => {
       const cuts = Array.from({ length: 8 }, () => Math.floor(rand() * size));
       expect(await read(text, cuts)).toEqual(reference(text));
       // Byte by byte too: every boundary at once.
-      if (trial < 3) expect(await read(text, Array.from({ length: size }, (_, i) => i))).toEqual(reference(text));
+      if (trial < 3)
+        expect(
+          await read(
+            text,
+            Array.from({ length: size }, (_, i) => i),
+          ),
+        ).toEqual(reference(text));
     }
   });
 

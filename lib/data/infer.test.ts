@@ -58,9 +58,7 @@ describe("createTypeInferrer", () => {
 
   it("infers ISO datetimes, with time, offsets and slashes", () => {
     expect(inferOne(["2024-01-31", "2024-02-29", "2024/03/01"]).type).toBe("datetime");
-    expect(inferOne(["2024-01-31 08:26:00", "2024-01-31T08:26:00Z", "2024-01-31T08:26:00.123+02:00", "2024-01-31T08:26-0530"]).type).toBe(
-      "datetime",
-    );
+    expect(inferOne(["2024-01-31 08:26:00", "2024-01-31T08:26:00Z", "2024-01-31T08:26:00.123+02:00", "2024-01-31T08:26-0530"]).type).toBe("datetime");
   });
 
   it("refuses datetimes that are not calendar dates", () => {

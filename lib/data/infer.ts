@@ -36,8 +36,7 @@ const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * yyyy-mm-dd or yyyy/mm/dd (one separator throughout), optionally followed by a time with
  * "T" or a space, optional seconds and fraction, and an optional "Z" or ±hh[:]mm offset.
  */
-const DATETIME_PATTERN =
-  /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DATETIME_PATTERN = /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 const MS_PER_MINUTE = 60_000;
 const FRACTION_DIGITS_OF_MS = 3;

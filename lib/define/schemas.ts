@@ -29,9 +29,7 @@ function checkMetric(v: { task?: (typeof TASKS)[number]; successMetric?: string 
 
 export const createProjectSchema = z.object(base).strict().superRefine(checkMetric);
 
-export const updateProjectSchema = z
-  .object({ ...base, task: base.task.optional(), name: name.optional() })
-  .strict();
+export const updateProjectSchema = z.object({ ...base, task: base.task.optional(), name: name.optional() }).strict();
 
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;

@@ -26,7 +26,12 @@ const m = (name: string, label: string, higherIsBetter: boolean, min = 0, max = 
 
 export const METRICS: Record<Task, MetricInfo[]> = {
   regression: [m("r2", "R²", true, -Number.MAX_VALUE, 1), m("rmse", "RMSE", false), m("mae", "MAE", false), m("mape", "MAPE", false)],
-  classification: [m("accuracy", "Accuracy", true, 0, 1), m("f1Macro", "F1 (macro)", true, 0, 1), m("logLoss", "Log loss", false), m("auc", "AUC (two classes)", true, 0, 1)],
+  classification: [
+    m("accuracy", "Accuracy", true, 0, 1),
+    m("f1Macro", "F1 (macro)", true, 0, 1),
+    m("logLoss", "Log loss", false),
+    m("auc", "AUC (two classes)", true, 0, 1),
+  ],
   forecasting: [m("mape", "MAPE", false), m("wape", "WAPE", false), m("rmse", "RMSE", false), m("mae", "MAE", false)],
   recommendation: [m("hitRate", "Hit rate @k", true, 0, 1), m("ndcg", "NDCG @k", true, 0, 1), m("coverage", "Catalog coverage", true, 0, 1)],
 };

@@ -48,8 +48,14 @@ const EXPECTED_ROWS: Row[] = [
 ];
 
 describe("parseScoreRequest: every format gives the same rows", () => {
-  const records = [{ price: 1.5, city: "Oslo" }, { price: 2, city: null }];
-  const arrays = [[1.5, "Oslo"], [2, null]];
+  const records = [
+    { price: 1.5, city: "Oslo" },
+    { price: 2, city: null },
+  ];
+  const arrays = [
+    [1.5, "Oslo"],
+    [2, null],
+  ];
   const cases: [string, ScoreFormat, string, string, Partial<ParseScoreOptions>][] = [
     ["native rows", "rows", JSON_TYPE, JSON.stringify({ rows: records }), {}],
     ["dataframe_split", "dataframe_split", JSON_TYPE, JSON.stringify({ dataframe_split: { columns: COLUMNS, data: arrays, index: [7, 8] } }), {}],
@@ -71,7 +77,10 @@ describe("parseScoreRequest: every format gives the same rows", () => {
   });
 
   it("keeps CSV values as strings, empty ones as null", () => {
-    expect(parse("price,city\n1.5,Oslo\n2,\n", CSV_TYPE).rows).toEqual([{ price: "1.5", city: "Oslo" }, { price: "2", city: null }]);
+    expect(parse("price,city\n1.5,Oslo\n2,\n", CSV_TYPE).rows).toEqual([
+      { price: "1.5", city: "Oslo" },
+      { price: "2", city: null },
+    ]);
   });
 
   it.each(["application/json; charset=utf-8", "Application/JSON", "application/vnd.workbench+json"])("accepts JSON as %s", (type) => {
@@ -84,9 +93,12 @@ describe("parseScoreRequest: every format gives the same rows", () => {
 });
 
 describe("parseScoreRequest: malformed requests name the field", () => {
-  it.each(["text/plain", "", "application/xml", "multipart/form-data; boundary=x", "text/plain;charset=json", "text/x+json", "application/jsonl"])("rejects the content type %j", (type) => {
-    expectError(() => parse('{"rows":[{"a":1}]}', type), "UNSUPPORTED_MEDIA_TYPE", "content-type");
-  });
+  it.each(["text/plain", "", "application/xml", "multipart/form-data; boundary=x", "text/plain;charset=json", "text/x+json", "application/jsonl"])(
+    "rejects the content type %j",
+    (type) => {
+      expectError(() => parse('{"rows":[{"a":1}]}', type), "UNSUPPORTED_MEDIA_TYPE", "content-type");
+    },
+  );
 
   it("says a JSON body is not valid JSON", () => {
     const error = expectError(() => parse('{"rows": [', JSON_TYPE), "VALIDATION", "body");
@@ -187,7 +199,10 @@ describe("parseScoreRequest: CSV", () => {
   });
 
   it("strips a byte-order mark and skips blank lines", () => {
-    expect(csv("\uFEFFa,b\n\n1,2\r\n\r\n3,4\n\n")).toEqual([{ a: "1", b: "2" }, { a: "3", b: "4" }]);
+    expect(csv("\uFEFFa,b\n\n1,2\r\n\r\n3,4\n\n")).toEqual([
+      { a: "1", b: "2" },
+      { a: "3", b: "4" },
+    ]);
   });
 
   it("turns empty values, quoted or not, into null and keeps spaces and stray quotes", () => {
@@ -232,7 +247,36 @@ describe("coerceRows", () => {
   const coerce = (rows: Row[]) => coerceRows(rows, schema, { field: "rows" });
 
   it("reads number texts the way coerceCell does: plain decimals at once, blanks and missing words as null, the rest refused", () => {
-    const texts = ["0.1234", "-3e5", "+7", ".5", "5.", "12 ", "1e400", " 12", "\u00a0", "\u00a05", " ", "", "-", ".", "NA", "nan", "null", "None", "n/a", "0x1A", "0b11", "1_000", "Infinity", "-Infinity", "1,5", "abc", "1e", "--1"];
+    const texts = [
+      "0.1234",
+      "-3e5",
+      "+7",
+      ".5",
+      "5.",
+      "12 ",
+      "1e400",
+      " 12",
+      "\u00a0",
+      "\u00a05",
+      " ",
+      "",
+      "-",
+      ".",
+      "NA",
+      "nan",
+      "null",
+      "None",
+      "n/a",
+      "0x1A",
+      "0b11",
+      "1_000",
+      "Infinity",
+      "-Infinity",
+      "1,5",
+      "abc",
+      "1e",
+      "--1",
+    ];
     for (const type of ["number", "integer"] as const) {
       for (const text of texts) {
         const expected = coerceCell(text, "number");
@@ -278,10 +322,7 @@ describe("coerceRows", () => {
 
   it("reads missing spellings as null in every column type, as the dataset import does", () => {
     const missing = { n: "", i: "NA", b: "", c: "null", t: "", d: "" };
-    expect(coerce([missing, row({ d: "N/A" })])).toEqual([
-      { n: null, i: null, b: null, c: null, t: null, d: null },
-      row({ d: null }),
-    ]);
+    expect(coerce([missing, row({ d: "N/A" })])).toEqual([{ n: null, i: null, b: null, c: null, t: null, d: null }, row({ d: null })]);
   });
 
   it("reports a missing column as required", () => {
@@ -346,9 +387,21 @@ describe("parseV2InferRequest", () => {
   });
 
   it("reads one [n, c] tensor in the model's column order, flat or nested", () => {
-    const nested = v2({ inputs: [tensor("input-0", [2, 3], "FP32", [[1, 2, 3], [4, 5, 6]])] });
+    const nested = v2({
+      inputs: [
+        tensor("input-0", [2, 3], "FP32", [
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ],
+    });
     const flat = v2({ inputs: [tensor("input-0", [2, 3], "FP32", [1, 2, 3, 4, 5, 6])] });
-    expect(nested).toEqual({ rows: [{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }] });
+    expect(nested).toEqual({
+      rows: [
+        { a: 1, b: 2, c: 3 },
+        { a: 4, b: 5, c: 6 },
+      ],
+    });
     expect(flat).toEqual(nested);
   });
 
@@ -425,7 +478,10 @@ describe("v2InferResponse", () => {
   it("answers recommendations as [n, k] items and scores, padding shorter lists", () => {
     const outputs = respond([
       [{ itemId: "c", score: 0.7 }],
-      [{ itemId: "a", score: 0.9 }, { itemId: "b", score: 0.5 }],
+      [
+        { itemId: "a", score: 0.9 },
+        { itemId: "b", score: 0.5 },
+      ],
     ]).outputs;
     expect(outputs).toEqual([
       { name: "items", datatype: "BYTES", shape: [2, 2], data: ["c", "", "a", "b"] },

@@ -57,8 +57,7 @@ function tooLarge(field: string, maxRows: number, got: number | string): AppErro
   return new AppError("TOO_LARGE", `${field}: ${message}`, [{ field, message }]);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function toCell(value: unknown, field: string): Cell {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
@@ -242,7 +241,13 @@ function parseCsvBody(text: string, opts: ParseScoreOptions): ScoreRequest {
   if (header === undefined) throw invalid("body", "the CSV is empty; send a header line and rows");
   const columns = columnNames(header, "header");
   if (records.length === 0) throw invalid("rows", "must not be empty: the CSV has a header line but no rows");
-  const rows = records.map((values, i) => positionalRow(values.map((v) => (v === "" ? null : v)), columns, `rows[${i}]`));
+  const rows = records.map((values, i) =>
+    positionalRow(
+      values.map((v) => (v === "" ? null : v)),
+      columns,
+      `rows[${i}]`,
+    ),
+  );
   return { rows, format: "csv" };
 }
 

@@ -44,7 +44,16 @@ describe("shapeReport", () => {
   });
 
   it("reads a numeric text value and keeps period numbers as periods", () => {
-    const s = shapeReport({ historyRows: [{ t: 3, v: "4.5" }, { t: 12, v: "x" }], forecastRows: [{ t: 13, prediction: 5 }], timeColumn: "t", valueColumn: "v", seriesColumns: [] });
+    const s = shapeReport({
+      historyRows: [
+        { t: 3, v: "4.5" },
+        { t: 12, v: "x" },
+      ],
+      forecastRows: [{ t: 13, prediction: 5 }],
+      timeColumn: "t",
+      valueColumn: "v",
+      seriesColumns: [],
+    });
     expect(s.history).toEqual([{ series: SINGLE_SERIES, time: "3", value: 4.5 }]);
     expect(s.boundary).toBe("3");
   });
@@ -78,7 +87,10 @@ describe("chartRows", () => {
 
   it("does not bridge when the forecast overlaps the history", () => {
     const rows = chartRows([{ series: "a", time: "2", value: 1 }], [{ series: "a", time: "1", value: 3 }]);
-    expect(rows).toEqual([{ time: "1", forecast: 3 }, { time: "2", history: 1 }]);
+    expect(rows).toEqual([
+      { time: "1", forecast: 3 },
+      { time: "2", history: 1 },
+    ]);
   });
 });
 
@@ -97,7 +109,7 @@ describe("normalizeTime and reportCsv", () => {
   });
 
   it("writes a series name a spreadsheet would run as a formula as text; negative values stay numbers", () => {
-    const csv = reportCsv([{ series: "=HYPERLINK(\"http://evil.example\")", time: "@1", value: -5 }], [{ series: "-cmd", time: "2", value: -1.5e3 }]);
+    const csv = reportCsv([{ series: '=HYPERLINK("http://evil.example")', time: "@1", value: -5 }], [{ series: "-cmd", time: "2", value: -1.5e3 }]);
     expect(csv).toBe('series,time,kind,value\n"\'=HYPERLINK(""http://evil.example"")",\'@1,history,-5\n\'-cmd,2,forecast,-1500\n');
   });
 });
@@ -112,7 +124,8 @@ describe("actuals that arrive after the forecast", () => {
     { WeekStarting: "1992-09-17", Store: 2, Brand: "tropicana", actual: 66, predicted: 60 },
     { WeekStarting: "1992-09-24", Store: 2, Brand: "tropicana", actual: "n/a", predicted: 60 },
   ];
-  const s = () => shapeReport({ historyRows, forecastRows, actualRows, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] });
+  const s = () =>
+    shapeReport({ historyRows, forecastRows, actualRows, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] });
 
   it("become one actual point per series and time, the last posted winning, rows without a number left out", () => {
     expect(s().actual).toEqual([
@@ -146,6 +159,10 @@ describe("actuals that arrive after the forecast", () => {
     const a = actualsOf(s().actual, "2 · tropicana");
     const rows = chartRows(pointsOf(s().history, "2 · tropicana"), pointsOf(s().forecast, "2 · tropicana"), a);
     expect(rows.find((r) => r.time === "1992-09-10T00:00:00.000Z")).toEqual({ time: "1992-09-10T00:00:00.000Z", forecast: 55.5, actual: 50 });
-    expect(reportCsv([], [], a).trim().split("\n")).toEqual(["series,time,kind,value", "2 · tropicana,1992-09-10T00:00:00.000Z,actual,50", "2 · tropicana,1992-09-17T00:00:00.000Z,actual,66"]);
+    expect(reportCsv([], [], a).trim().split("\n")).toEqual([
+      "series,time,kind,value",
+      "2 · tropicana,1992-09-10T00:00:00.000Z,actual,50",
+      "2 · tropicana,1992-09-17T00:00:00.000Z,actual,66",
+    ]);
   });
 });

@@ -148,7 +148,12 @@ export function forecastError(actuals: readonly ActualPoint[]): ForecastError | 
     signed += p.predicted - p.value;
     absActual += Math.abs(p.value);
   }
-  return { periods: actuals.length, mae: absError / actuals.length, wape: absActual > 0 ? absError / absActual : null, bias: absActual > 0 ? signed / absActual : null };
+  return {
+    periods: actuals.length,
+    mae: absError / actuals.length,
+    wape: absActual > 0 ? absError / absActual : null,
+    bias: absActual > 0 ? signed / absActual : null,
+  };
 }
 
 /** The sum over series per time, as one series named "Total", in time order. */
@@ -193,7 +198,11 @@ export function chartRows(history: ReportPoint[], forecast: ReportPoint[], actua
 /** What the page shows as CSV: `series,time,kind,value`, history first, then forecast, then the actuals that arrived. */
 export function reportCsv(history: ReportPoint[], forecast: ReportPoint[], actual: ReportPoint[] = []): string {
   const lines = ["series,time,kind,value"];
-  for (const [kind, list] of [["history", history], ["forecast", forecast], ["actual", actual]] as const) {
+  for (const [kind, list] of [
+    ["history", history],
+    ["forecast", forecast],
+    ["actual", actual],
+  ] as const) {
     for (const p of list) lines.push([p.series, p.time, kind, p.value].map(csvCell).join(","));
   }
   return lines.join("\n") + "\n";

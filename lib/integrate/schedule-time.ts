@@ -36,7 +36,10 @@ export function checkCron(cron: string, timezone: string): { errors: FieldError[
   const text = cron.trim();
   const fields = text.split(/\s+/).filter(Boolean);
   if (!text.startsWith("@") && fields.length !== CRON_FIELDS) {
-    errors.push({ field: "cron", message: `a cron expression has ${CRON_FIELDS} fields (minute hour day-of-month month day-of-week), this one has ${fields.length}` });
+    errors.push({
+      field: "cron",
+      message: `a cron expression has ${CRON_FIELDS} fields (minute hour day-of-month month day-of-week), this one has ${fields.length}`,
+    });
   } else {
     try {
       compile(text, tz ?? DEFAULT_TIMEZONE);

@@ -26,7 +26,13 @@ function fields(fn: () => unknown): string[] {
 
 describe("parseActualItems", () => {
   it("reads request items (row defaults to 0) and key items, keeping their index", () => {
-    const items = parseActualItems({ items: [{ requestId: "req_1", actual: 3 }, { requestId: "req_1", row: 2, actual: 4 }, { keys: { Store: 2, Brand: "tropicana" }, actual: 9000 }] });
+    const items = parseActualItems({
+      items: [
+        { requestId: "req_1", actual: 3 },
+        { requestId: "req_1", row: 2, actual: 4 },
+        { keys: { Store: 2, Brand: "tropicana" }, actual: 9000 },
+      ],
+    });
     expect(items).toEqual([
       { index: 0, requestId: "req_1", row: 0, actual: 3 },
       { index: 1, requestId: "req_1", row: 2, actual: 4 },
@@ -35,13 +41,13 @@ describe("parseActualItems", () => {
   });
 
   it("names every bad item's field", () => {
-    expect(fields(() => parseActualItems({ items: [{ actual: 1 }, { requestId: "r", row: -1, actual: 1 }, { keys: {}, actual: 2 }, { requestId: "r" }, { requestId: 5, actual: 1 }] }))).toEqual([
-      "items[0].requestId",
-      "items[1].row",
-      "items[2].keys",
-      "items[3].actual",
-      "items[4].requestId",
-    ]);
+    expect(
+      fields(() =>
+        parseActualItems({
+          items: [{ actual: 1 }, { requestId: "r", row: -1, actual: 1 }, { keys: {}, actual: 2 }, { requestId: "r" }, { requestId: 5, actual: 1 }],
+        }),
+      ),
+    ).toEqual(["items[0].requestId", "items[1].row", "items[2].keys", "items[3].actual", "items[4].requestId"]);
     expect(fields(() => parseActualItems({}))).toEqual(["items"]);
     expect(fields(() => parseActualItems({ items: [] }))).toEqual(["items"]);
     expect(fields(() => parseActualItems({ items: [{ keys: { a: { b: 1 } }, actual: 1 }] }))).toEqual(["items[0].keys.a"]);
@@ -93,7 +99,10 @@ describe("matching", () => {
   });
 
   it("reads a class output row as a prediction with probabilities, and checks actuals per task", () => {
-    expect(outputRowPrediction({ prediction: "yes", probability_no: 0.2, probability_yes: 0.8 })).toEqual({ label: "yes", probabilities: { no: 0.2, yes: 0.8 } });
+    expect(outputRowPrediction({ prediction: "yes", probability_no: 0.2, probability_yes: 0.8 })).toEqual({
+      label: "yes",
+      probabilities: { no: 0.2, yes: 0.8 },
+    });
     expect(outputRowPrediction({ prediction: 4.5 })).toBe(4.5);
     expect(actualFor("regression", "12.5")).toEqual({ value: 12.5 });
     expect(actualFor("forecasting", "many")).toHaveProperty("reason");
@@ -129,10 +138,14 @@ describe("performance", () => {
   it("buckets by UTC day and by week from Monday", () => {
     expect(bucketStart(at, "day").toISOString()).toBe("2024-03-06T00:00:00.000Z");
     expect(bucketStart(at, "week").toISOString()).toBe("2024-03-04T00:00:00.000Z");
-    const series = performanceSeries("regression", [
-      { prediction: 1, actual: 1, predictedAt: new Date("2024-03-05T00:00:00Z") },
-      { prediction: 1, actual: 3, predictedAt: at },
-    ], "day");
+    const series = performanceSeries(
+      "regression",
+      [
+        { prediction: 1, actual: 1, predictedAt: new Date("2024-03-05T00:00:00Z") },
+        { prediction: 1, actual: 3, predictedAt: at },
+      ],
+      "day",
+    );
     expect(series.map((s) => [s.start, s.rows, s.mae])).toEqual([
       ["2024-03-05T00:00:00.000Z", 1, 0],
       ["2024-03-06T00:00:00.000Z", 1, 2],

@@ -15,9 +15,7 @@ export const MAX_ACTUAL_ITEMS = 10_000;
 /** Key columns one batch item may name. */
 const MAX_KEY_COLUMNS = 20;
 
-export type ActualItem =
-  | { index: number; requestId: string; row: number; actual: unknown }
-  | { index: number; keys: Record<string, unknown>; actual: unknown };
+export type ActualItem = { index: number; requestId: string; row: number; actual: unknown } | { index: number; keys: Record<string, unknown>; actual: unknown };
 
 export interface Unmatched {
   index: number;
@@ -32,7 +30,8 @@ const isScalar = (v: unknown) => v === null || ["string", "number", "boolean"].i
  * is named (`items[3].actual`) in one 422.
  */
 export function parseActualItems(body: unknown): ActualItem[] {
-  if (!isObject(body) || !Array.isArray(body.items)) throw itemsError([{ field: "items", message: "an array of {requestId, row?, actual} or {keys, actual} is required" }]);
+  if (!isObject(body) || !Array.isArray(body.items))
+    throw itemsError([{ field: "items", message: "an array of {requestId, row?, actual} or {keys, actual} is required" }]);
   const extra = Object.keys(body).filter((k) => k !== "items");
   if (extra.length) throw itemsError(extra.map((k) => ({ field: k, message: `unknown field "${k}"` })));
   if (body.items.length === 0) throw itemsError([{ field: "items", message: "at least one item is required" }]);
@@ -43,21 +42,31 @@ export function parseActualItems(body: unknown): ActualItem[] {
     const at = `items[${index}]`;
     if (!isObject(raw)) return errors.push({ field: at, message: "must be an object" });
     const before = errors.length;
-    for (const k of Object.keys(raw)) if (!["requestId", "row", "keys", "actual"].includes(k)) errors.push({ field: `${at}.${k}`, message: `unknown field "${k}"` });
+    for (const k of Object.keys(raw))
+      if (!["requestId", "row", "keys", "actual"].includes(k)) errors.push({ field: `${at}.${k}`, message: `unknown field "${k}"` });
     if (!("actual" in raw) || raw.actual === null || raw.actual === undefined || raw.actual === "") errors.push({ field: `${at}.actual`, message: "required" });
-    else if (!isScalar(raw.actual) && !(Array.isArray(raw.actual) && raw.actual.every((x) => typeof x === "string" || typeof x === "number"))) errors.push({ field: `${at}.actual`, message: "must be a number, a string, or a list of item ids" });
+    else if (!isScalar(raw.actual) && !(Array.isArray(raw.actual) && raw.actual.every((x) => typeof x === "string" || typeof x === "number")))
+      errors.push({ field: `${at}.actual`, message: "must be a number, a string, or a list of item ids" });
     if (raw.requestId !== undefined && raw.keys !== undefined) errors.push({ field: `${at}.keys`, message: "give either requestId or keys, not both" });
     else if (raw.keys !== undefined) {
-      if (!isObject(raw.keys) || Object.keys(raw.keys).length === 0) errors.push({ field: `${at}.keys`, message: "must be an object of at least one column: value" });
+      if (!isObject(raw.keys) || Object.keys(raw.keys).length === 0)
+        errors.push({ field: `${at}.keys`, message: "must be an object of at least one column: value" });
       else if (Object.keys(raw.keys).length > MAX_KEY_COLUMNS) errors.push({ field: `${at}.keys`, message: `at most ${MAX_KEY_COLUMNS} columns` });
-      else for (const [k, v] of Object.entries(raw.keys)) if (!isScalar(v)) errors.push({ field: `${at}.keys.${k}`, message: "must be a string, number or boolean" });
+      else
+        for (const [k, v] of Object.entries(raw.keys))
+          if (!isScalar(v)) errors.push({ field: `${at}.keys.${k}`, message: "must be a string, number or boolean" });
     } else if (typeof raw.requestId !== "string" || raw.requestId.trim() === "") {
       errors.push({ field: `${at}.requestId`, message: raw.requestId === undefined ? "requestId or keys is required" : "must be a non-empty string" });
     }
-    if (raw.row !== undefined && (typeof raw.row !== "number" || !Number.isInteger(raw.row) || raw.row < 0)) errors.push({ field: `${at}.row`, message: "must be an integer ≥ 0" });
+    if (raw.row !== undefined && (typeof raw.row !== "number" || !Number.isInteger(raw.row) || raw.row < 0))
+      errors.push({ field: `${at}.row`, message: "must be an integer ≥ 0" });
     if (raw.row !== undefined && raw.keys !== undefined) errors.push({ field: `${at}.row`, message: "row goes with requestId, not keys" });
     if (errors.length > before) return;
-    items.push(raw.keys !== undefined ? { index, keys: raw.keys as Record<string, unknown>, actual: raw.actual } : { index, requestId: (raw.requestId as string).trim(), row: (raw.row as number | undefined) ?? 0, actual: raw.actual });
+    items.push(
+      raw.keys !== undefined
+        ? { index, keys: raw.keys as Record<string, unknown>, actual: raw.actual }
+        : { index, requestId: (raw.requestId as string).trim(), row: (raw.row as number | undefined) ?? 0, actual: raw.actual },
+    );
   });
   if (errors.length) throw itemsError(errors);
   return items;
@@ -79,9 +88,11 @@ export function parseActualsCsv(text: string): ActualItem[] {
     throw new AppError("VALIDATION", `The CSV does not parse: ${(e as Error).message}`, [{ field: "body", message: "malformed CSV" }]);
   }
   const [header, ...lines] = records;
-  if (!header || !header.includes("actual")) throw new AppError("VALIDATION", "The CSV needs an `actual` column beside its key columns.", [{ field: "columns.actual", message: "missing" }]);
+  if (!header || !header.includes("actual"))
+    throw new AppError("VALIDATION", "The CSV needs an `actual` column beside its key columns.", [{ field: "columns.actual", message: "missing" }]);
   const keyColumns = header.filter((c) => c !== "actual");
-  if (keyColumns.length === 0) throw new AppError("VALIDATION", "The CSV needs key columns (or requestId) beside `actual`.", [{ field: "columns", message: "no key columns" }]);
+  if (keyColumns.length === 0)
+    throw new AppError("VALIDATION", "The CSV needs key columns (or requestId) beside `actual`.", [{ field: "columns", message: "no key columns" }]);
   const byRequest = header.includes("requestId");
   const items = lines.map((cells) => {
     const row = Object.fromEntries(header.map((c, j) => [c, cells[j] ?? ""]));
@@ -106,7 +117,8 @@ export function loggedPrediction(log: LoggedRequest | undefined, row: number): {
   if (!log) return { reason: "no scored request of this endpoint has this requestId" };
   if (log.status !== 200) return { reason: `the request failed (HTTP ${log.status}); it has no predictions` };
   const outputs = log.outputs ?? [];
-  if (row >= outputs.length) return { reason: `the request logged ${outputs.length} prediction${outputs.length === 1 ? "" : "s"}; row ${row} is not among them` };
+  if (row >= outputs.length)
+    return { reason: `the request logged ${outputs.length} prediction${outputs.length === 1 ? "" : "s"}; row ${row} is not among them` };
   return { prediction: outputs[row] };
 }
 
@@ -154,7 +166,10 @@ export function matchKeys<R extends Record<string, unknown>>(
 export function outputRowPrediction(row: Record<string, unknown>): unknown {
   const probs = Object.entries(row).filter(([c]) => c.startsWith("probability_"));
   if (probs.length === 0) return row.prediction ?? null;
-  return { label: row.prediction === null || row.prediction === undefined ? null : String(row.prediction), probabilities: Object.fromEntries(probs.map(([c, v]) => [c.slice("probability_".length), Number(v)])) };
+  return {
+    label: row.prediction === null || row.prediction === undefined ? null : String(row.prediction),
+    probabilities: Object.fromEntries(probs.map(([c, v]) => [c.slice("probability_".length), Number(v)])),
+  };
 }
 
 /** An actual in the form the task's metrics take, or why it cannot be. */
@@ -164,7 +179,9 @@ export function actualFor(task: Task, actual: unknown): { value: number | string
     return Number.isFinite(n) ? { value: n } : { reason: `a ${task} actual must be a number, not ${JSON.stringify(actual)}` };
   }
   if (task === "recommendation") return { value: Array.isArray(actual) ? actual.map(String) : [String(actual)] };
-  return typeof actual === "string" || typeof actual === "number" || typeof actual === "boolean" ? { value: String(actual) } : { reason: "a class actual must be a label" };
+  return typeof actual === "string" || typeof actual === "number" || typeof actual === "boolean"
+    ? { value: String(actual) }
+    : { reason: "a class actual must be a label" };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,10 +223,25 @@ export function pairMetrics(task: Task, pairs: readonly Pair[]): Metrics & { row
     });
     if (measured.length === 0) return empty();
     const labels = [...new Set(measured.flatMap((m) => Object.keys(m.probabilities)))].sort();
-    const m: Record<string, number | undefined> = { ...classificationMetrics(measured.map((x) => x.actual), measured.map((x) => labels.map((l) => x.probabilities[l] ?? 0)), labels) };
+    const m: Record<string, number | undefined> = {
+      ...classificationMetrics(
+        measured.map((x) => x.actual),
+        measured.map((x) => labels.map((l) => x.probabilities[l] ?? 0)),
+        labels,
+      ),
+    };
     return { ...Object.fromEntries(names.map((n) => [n, finite(m[n])])), rows: measured.length };
   }
-  const queries = pairs.flatMap((p) => (Array.isArray(p.prediction) ? [{ heldOut: String(Array.isArray(p.actual) ? p.actual[0] : p.actual), recommended: (p.prediction as { itemId: string }[]).map((r) => String(r.itemId)) }] : []));
+  const queries = pairs.flatMap((p) =>
+    Array.isArray(p.prediction)
+      ? [
+          {
+            heldOut: String(Array.isArray(p.actual) ? p.actual[0] : p.actual),
+            recommended: (p.prediction as { itemId: string }[]).map((r) => String(r.itemId)),
+          },
+        ]
+      : [],
+  );
   if (queries.length === 0) return empty();
   const k = Math.max(1, ...queries.map((q) => q.recommended.length));
   const catalog = new Set(queries.flatMap((q) => [q.heldOut, ...q.recommended])).size;

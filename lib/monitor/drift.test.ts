@@ -107,7 +107,12 @@ describe("featureDrift", () => {
   it("normalises the Wasserstein distance by the reference std", () => {
     // Reference 0…1999 (std ≈ 577.5), current shifted by 100: distance 100, normalised ≈ 0.173
     const reference = Array.from({ length: 2000 }, (_, i) => i);
-    const f = featureDrift("x", "numeric", reference, reference.map((x) => x + 100));
+    const f = featureDrift(
+      "x",
+      "numeric",
+      reference,
+      reference.map((x) => x + 100),
+    );
     const std = Math.sqrt((2000 * 2001) / 12);
     expect(f.metric).toBe("wasserstein");
     expect(f.statistic).toBeCloseTo(100, 9);
@@ -177,7 +182,14 @@ describe("featureDrift", () => {
 
   it("never reads a column from Object.prototype", () => {
     const rows: Row[] = [{ x: 1 }, { x: 2 }];
-    const report = driftReport([{ name: "constructor", type: "category" }, { name: "toString", type: "number" }], rows, rows);
+    const report = driftReport(
+      [
+        { name: "constructor", type: "category" },
+        { name: "toString", type: "number" },
+      ],
+      rows,
+      rows,
+    );
     expect(report.features.map((f) => [f.name, f.drifted, f.histogram.bins.length])).toEqual([
       ["constructor", false, 0],
       ["toString", false, 0],
@@ -201,7 +213,13 @@ describe("driftReport predictions", () => {
 
     const lists = driftReport([], [], [], {
       predictions: {
-        reference: [[{ itemId: "p1", score: 0.9 }, { itemId: "p2", score: 0.5 }], [{ itemId: "p1", score: 0.8 }]],
+        reference: [
+          [
+            { itemId: "p1", score: 0.9 },
+            { itemId: "p2", score: 0.5 },
+          ],
+          [{ itemId: "p1", score: 0.8 }],
+        ],
         current: [[{ itemId: "p2", score: 0.7 }], null],
       },
     });
@@ -260,7 +278,9 @@ describe("driftReport over a wide window", () => {
     const draw = (n: number, seed: number, shift: number): Row[] => {
       const normal = normalSampler(seed, 0, 1);
       const category = categorySampler(seed + 100, { a: 0.25, b: 0.25, c: 0.25, d: 0.25 });
-      return Array.from({ length: n }, () => Object.fromEntries(columns.map((c, i) => [c.name, c.type === "number" ? normal() + (i === 0 ? shift : 0) : category()])));
+      return Array.from({ length: n }, () =>
+        Object.fromEntries(columns.map((c, i) => [c.name, c.type === "number" ? normal() + (i === 0 ? shift : 0) : category()])),
+      );
     };
     const report = driftReport(columns, draw(500, 1, 0), draw(20_000, 2, 0.5));
     expect(report.features).toHaveLength(10);

@@ -8,16 +8,7 @@ import { coerceCell, isMissing } from "@/lib/data/infer";
 import type { Cell, ColumnType, Row } from "@/lib/data/types";
 import { ownCell } from "@/lib/shared/cells";
 import { sortNumbers, std } from "@/lib/shared/stats";
-import {
-  chiSquaredTest,
-  type CategoryCounts,
-  jensenShannonDistance,
-  ksTwoSampleSorted,
-  psiCategorical,
-  psiSorted,
-  rankOf,
-  wassersteinSorted,
-} from "./stats";
+import { chiSquaredTest, type CategoryCounts, jensenShannonDistance, ksTwoSampleSorted, psiCategorical, psiSorted, rankOf, wassersteinSorted } from "./stats";
 
 export interface DriftThresholds {
   /** KS p-value below which a numeric feature drifts (reference ≤ smallReferenceRows rows). */
@@ -292,7 +283,11 @@ function categoryHistogram(reference: Map<string, number>, current: Map<string, 
     .sort(([x, m], [y, n]) => n - m || (x < y ? -1 : x > y ? 1 : 0))
     .slice(0, TOP_CATEGORY_BINS)
     .map(([label, count]) => ({ label, referenceCount: count, currentCount: current.get(label) ?? 0 }));
-  const bins: HistogramBin[] = top.map((c) => ({ label: c.label, reference: share(c.referenceCount, referenceTotal), current: share(c.currentCount, currentTotal) }));
+  const bins: HistogramBin[] = top.map((c) => ({
+    label: c.label,
+    reference: share(c.referenceCount, referenceTotal),
+    current: share(c.currentCount, currentTotal),
+  }));
   // Counts are integers, so the remainders are exact: no 1e-16 "other" from summing shares.
   const referenceOther = referenceTotal - sumOf(top.map((c) => c.referenceCount));
   const currentOther = currentTotal - sumOf(top.map((c) => c.currentCount));

@@ -42,17 +42,7 @@ export const lagStep = z.object({
   groupBy: z.array(z.string().min(1)).optional(),
 });
 
-export const recipeStep = z.discriminatedUnion("op", [
-  imputeStep,
-  scaleStep,
-  onehotStep,
-  dropStep,
-  filterStep,
-  clipStep,
-  logStep,
-  datepartStep,
-  lagStep,
-]);
+export const recipeStep = z.discriminatedUnion("op", [imputeStep, scaleStep, onehotStep, dropStep, filterStep, clipStep, logStep, datepartStep, lagStep]);
 
 export const RECIPE_OPS = ["impute", "scale", "onehot", "drop", "filter", "clip", "log", "datepart", "lag"] as const;
 

@@ -7,7 +7,13 @@ import { applyRecipe, columnTransforms, datePart, fitRecipe, MAX_ONEHOT_CATEGORI
 const col = (name: string, type: ColumnType): ColumnInfo => ({ name, type, inferredType: type, nullCount: 0 });
 
 /** Fits on `train` and applies to `rows` (the training rows by default). */
-function run(steps: RecipeStep[], columns: ColumnInfo[], train: Row[], target: string, opts: { rows?: Row[]; mode?: "train" | "serve"; features?: string[] } = {}) {
+function run(
+  steps: RecipeStep[],
+  columns: ColumnInfo[],
+  train: Row[],
+  target: string,
+  opts: { rows?: Row[]; mode?: "train" | "serve"; features?: string[] } = {},
+) {
   const fitted = fitRecipe({ target, features: opts.features, steps }, train, columns);
   return { fitted, ...applyRecipe(fitted, opts.rows ?? train, { mode: opts.mode }) };
 }
@@ -84,7 +90,15 @@ describe("impute", () => {
     const train: Row[] = [{ c: "b" }, { c: "a" }, { c: "b" }, { c: null }, { c: "c" }];
     const { rows } = run([{ op: "impute", columns: ["c"], strategy: "mode" }], columns, train, "y", { rows: [{ c: null }, { c: "z" }] });
     expect(rows.map((r) => r.c)).toEqual(["b", "z"]);
-    const tie = run([{ op: "impute", columns: ["c", "i"], strategy: "mode" }], columns, [{ c: "q", i: 9 }, { c: "p", i: 2 }], "y");
+    const tie = run(
+      [{ op: "impute", columns: ["c", "i"], strategy: "mode" }],
+      columns,
+      [
+        { c: "q", i: 9 },
+        { c: "p", i: 2 },
+      ],
+      "y",
+    );
     expect(stepOf(tie.fitted, 0, "impute").fills).toEqual([
       { column: "c", value: "p" },
       { column: "i", value: 2 },
@@ -92,12 +106,23 @@ describe("impute", () => {
   });
 
   it("constant fills the given value", () => {
-    const { rows } = run([{ op: "impute", columns: ["c"], strategy: "constant", value: "missing" }], columns, [{ c: "a" }], "y", { rows: [{ c: null }, { c: "a" }] });
+    const { rows } = run([{ op: "impute", columns: ["c"], strategy: "constant", value: "missing" }], columns, [{ c: "a" }], "y", {
+      rows: [{ c: null }, { c: "a" }],
+    });
     expect(rows.map((r) => r.c)).toEqual(["missing", "a"]);
   });
 
   it("fills 0 when training has no value, and a mean turns an integer column into a number", () => {
-    const { fitted, rows } = run([{ op: "impute", columns: ["n", "i"], strategy: "mean" }], columns, [{ n: null, i: 1 }, { n: null, i: 2 }], "y", { rows: [{ n: null, i: null }] });
+    const { fitted, rows } = run(
+      [{ op: "impute", columns: ["n", "i"], strategy: "mean" }],
+      columns,
+      [
+        { n: null, i: 1 },
+        { n: null, i: 2 },
+      ],
+      "y",
+      { rows: [{ n: null, i: null }] },
+    );
     expect(rows[0]).toMatchObject({ n: 0, i: 1.5 });
     expect(fitted.outputColumns.find((c) => c.name === "i")?.type).toBe("number");
   });
@@ -128,15 +153,31 @@ describe("scale", () => {
   });
 
   it("standard with zero spread divides by 1, even for values with float noise", () => {
-    const { rows } = run([{ op: "scale", columns: ["x"], method: "standard" }], columns, [{ x: 0.1 }, { x: 0.1 }, { x: 0.1 }], "y", { rows: [{ x: 0.1 }, { x: 1.1 }] });
+    const { rows } = run([{ op: "scale", columns: ["x"], method: "standard" }], columns, [{ x: 0.1 }, { x: 0.1 }, { x: 0.1 }], "y", {
+      rows: [{ x: 0.1 }, { x: 1.1 }],
+    });
     expect(rows[0].x).toBe(0);
     expect(rows[1].x).toBeCloseTo(1, 12);
   });
 
   it("minmax maps the training range to [0, 1] without clipping; a zero range gives 0", () => {
-    const { fitted, rows } = run([{ op: "scale", columns: ["x", "k"], method: "minmax" }], columns, [{ x: 0, k: 3 }, { x: 10, k: 3 }, { x: 4, k: null }], "y", {
-      rows: [{ x: 5, k: 3 }, { x: 20, k: 8 }, { x: null, k: null }],
-    });
+    const { fitted, rows } = run(
+      [{ op: "scale", columns: ["x", "k"], method: "minmax" }],
+      columns,
+      [
+        { x: 0, k: 3 },
+        { x: 10, k: 3 },
+        { x: 4, k: null },
+      ],
+      "y",
+      {
+        rows: [
+          { x: 5, k: 3 },
+          { x: 20, k: 8 },
+          { x: null, k: null },
+        ],
+      },
+    );
     expect(stepOf(fitted, 0, "scale").stats).toEqual([
       { column: "x", min: 0, max: 10 },
       { column: "k", min: 3, max: 3 },
@@ -155,7 +196,11 @@ describe("onehot", () => {
   const train: Row[] = [{ color: "red" }, { color: "blue" }, { color: "red" }, { color: "green" }, { color: null }];
 
   it("orders the vocabulary by frequency then value and replaces the source column", () => {
-    const { fitted, rows, columns: out } = run([{ op: "onehot", columns: ["color"] }], columns, train, "y", {
+    const {
+      fitted,
+      rows,
+      columns: out,
+    } = run([{ op: "onehot", columns: ["color"] }], columns, train, "y", {
       rows: [{ color: "green" }, { color: "purple" }, { color: null }, {}],
     });
     expect(stepOf(fitted, 0, "onehot").vocabularies).toEqual([{ column: "color", categories: ["red", "blue", "green"], other: false }]);
@@ -180,7 +225,11 @@ describe("onehot", () => {
     const many: Row[] = [];
     // c0..c99 appear twice, c100..c104 once: the latter are cut.
     for (let i = 0; i < 105; i++) for (let k = 0; k < (i < 100 ? 2 : 1); k++) many.push({ color: `c${i}` });
-    const { fitted, rows, columns: out } = run([{ op: "onehot", columns: ["color"] }], columns, many, "y", { rows: [{ color: "c104" }, { color: "never" }, { color: "c5" }, { color: null }] });
+    const {
+      fitted,
+      rows,
+      columns: out,
+    } = run([{ op: "onehot", columns: ["color"] }], columns, many, "y", { rows: [{ color: "c104" }, { color: "never" }, { color: "c5" }, { color: null }] });
     const vocabulary = stepOf(fitted, 0, "onehot").vocabularies[0];
     expect(vocabulary.categories).toHaveLength(MAX_ONEHOT_CATEGORIES);
     expect(vocabulary.other).toBe(true);
@@ -220,7 +269,16 @@ describe("drop, clip, log", () => {
   });
 
   it("clip bounds values; nulls stay null; integer bounds keep an integer column integer", () => {
-    const { rows, columns: out } = run([{ op: "clip", columns: ["a", "b"], min: 0, max: 10 }], columns, [{ a: -5, b: 50 }, { a: 5.5, b: null }, { a: 11, b: 3 }], "y");
+    const { rows, columns: out } = run(
+      [{ op: "clip", columns: ["a", "b"], min: 0, max: 10 }],
+      columns,
+      [
+        { a: -5, b: 50 },
+        { a: 5.5, b: null },
+        { a: 11, b: 3 },
+      ],
+      "y",
+    );
     expect(rows.map((r) => [r.a, r.b])).toEqual([
       [0, 10],
       [5.5, null],
@@ -232,7 +290,12 @@ describe("drop, clip, log", () => {
   });
 
   it("log is log1p; at or below -1 it gives null", () => {
-    const { rows, columns: out } = run([{ op: "log", columns: ["b"] }], columns, [{ b: 0 }, { b: Math.E - 1 }, { b: -1 }, { b: -2 }, { b: null }, { b: -0.5 }], "y");
+    const { rows, columns: out } = run(
+      [{ op: "log", columns: ["b"] }],
+      columns,
+      [{ b: 0 }, { b: Math.E - 1 }, { b: -1 }, { b: -2 }, { b: null }, { b: -0.5 }],
+      "y",
+    );
     expect(rows[0].b).toBe(0);
     expect(rows[1].b).toBeCloseTo(1, 12);
     expect(rows.slice(2, 5).map((r) => r.b)).toEqual([null, null, null]);
@@ -299,14 +362,19 @@ describe("datepart", () => {
   const columns = [col("when", "datetime"), col("y", "number")];
 
   it("computes UTC parts and keeps the source column", () => {
-    const { rows, columns: out } = run([{ op: "datepart", columns: ["when"], parts: ["year", "month", "week", "dayofweek", "dayofyear"] }], columns, [
-      { when: "2021-01-01T00:00:00Z" }, // a Friday in ISO week 2020-W53
-      { when: "2024-12-31" }, // a Tuesday, leap year, ISO week 2025-W01
-      { when: "2024-03-04T23:30:00-02:00" }, // 2024-03-05T01:30Z, a Tuesday
-      { when: "2024-01-01T10:00:00" }, // zone-less: UTC; a Monday
-      { when: null },
-      { when: "garbage" },
-    ], "y");
+    const { rows, columns: out } = run(
+      [{ op: "datepart", columns: ["when"], parts: ["year", "month", "week", "dayofweek", "dayofyear"] }],
+      columns,
+      [
+        { when: "2021-01-01T00:00:00Z" }, // a Friday in ISO week 2020-W53
+        { when: "2024-12-31" }, // a Tuesday, leap year, ISO week 2025-W01
+        { when: "2024-03-04T23:30:00-02:00" }, // 2024-03-05T01:30Z, a Tuesday
+        { when: "2024-01-01T10:00:00" }, // zone-less: UTC; a Monday
+        { when: null },
+        { when: "garbage" },
+      ],
+      "y",
+    );
     const parts = (r: Row) => [r.when_year, r.when_month, r.when_week, r.when_dayofweek, r.when_dayofyear];
     expect(parts(rows[0])).toEqual([2021, 1, 53, 4, 1]);
     expect(parts(rows[1])).toEqual([2024, 12, 1, 1, 366]);
@@ -374,8 +442,20 @@ describe("lag", () => {
   it("stores the last max(lags) training points of each series", () => {
     const { fitted } = run([lagStep], columns, train, "y");
     expect(stepOf(fitted, 0, "lag").history).toEqual([
-      { group: ["A"], tail: [{ time: t(3), values: [30] }, { time: t(4), values: [40] }] },
-      { group: ["B"], tail: [{ time: t(2), values: [2] }, { time: t(4), values: [4] }] },
+      {
+        group: ["A"],
+        tail: [
+          { time: t(3), values: [30] },
+          { time: t(4), values: [40] },
+        ],
+      },
+      {
+        group: ["B"],
+        tail: [
+          { time: t(2), values: [2] },
+          { time: t(4), values: [4] },
+        ],
+      },
     ]);
   });
 
@@ -409,7 +489,14 @@ describe("lag", () => {
     const steps: RecipeStep[] = [{ op: "lag", columns: ["y"], lags: [1], timeColumn: "t", groupBy: ["store"] }];
     const fitted = fitRecipe({ target: "y", features: ["store", "t"], steps }, train, columns);
     expect(fitted.outputColumns.map((c) => c.name)).toEqual(["store", "t", "y_lag1"]);
-    const { rows } = applyRecipe(fitted, [{ store: "A", t: t(5) }, { store: "A", t: t(6) }], { mode: "serve" });
+    const { rows } = applyRecipe(
+      fitted,
+      [
+        { store: "A", t: t(5) },
+        { store: "A", t: t(6) },
+      ],
+      { mode: "serve" },
+    );
     expect(rows).toEqual([
       { store: "A", t: t(5), y_lag1: 4, y: null },
       { store: "A", t: t(6), y_lag1: null, y: null },
@@ -418,7 +505,11 @@ describe("lag", () => {
 
   it("works without groupBy, with numeric times and a time column that is not a feature", () => {
     const cols = [col("step", "integer"), col("v", "number"), col("y", "number")];
-    const rows: Row[] = [{ step: 3, v: 30 }, { step: 1, v: 10 }, { step: 2, v: 20 }];
+    const rows: Row[] = [
+      { step: 3, v: 30 },
+      { step: 1, v: 10 },
+      { step: 2, v: 20 },
+    ];
     const fitted = fitRecipe({ target: "y", features: ["v"], steps: [{ op: "lag", columns: ["v"], lags: [1], timeColumn: "step" }] }, rows, cols);
     expect(fitted.inputColumns.map((c) => c.name)).toEqual(["v", "step"]);
     expect(applyRecipe(fitted, rows).rows).toEqual([
@@ -431,7 +522,11 @@ describe("lag", () => {
 
   it("rows at or before the end of the history are lagged among themselves; null times come first", () => {
     const fitted = fitRecipe({ target: "y", steps: [lagStep] }, train, columns);
-    const rows: Row[] = [{ store: "A", t: t(2), sales: 1 }, { store: "A", t: null, sales: 2 }, { store: "A", t: t(4), sales: 3 }];
+    const rows: Row[] = [
+      { store: "A", t: t(2), sales: 1 },
+      { store: "A", t: null, sales: 2 },
+      { store: "A", t: t(4), sales: 3 },
+    ];
     expect(applyRecipe(fitted, rows).rows.map(lags)).toEqual([
       [2, null],
       [null, null],
@@ -450,7 +545,14 @@ describe("robustness", () => {
       { op: "datepart", columns: ["d"], parts: ["year"] },
       { op: "log", columns: ["n"] },
     ];
-    const fitted = fitRecipe({ target: "y", steps }, [{ n: 1, c: "a", d: "2024-01-01", y: 1 }, { n: 3, c: "b", d: "2024-01-02", y: 2 }], columns);
+    const fitted = fitRecipe(
+      { target: "y", steps },
+      [
+        { n: 1, c: "a", d: "2024-01-01", y: 1 },
+        { n: 3, c: "b", d: "2024-01-02", y: 2 },
+      ],
+      columns,
+    );
     const odd: Row[] = [{}, { n: "abc", c: 5, d: 12 }, { n: "2", c: true, d: "never" }, { n: Number.POSITIVE_INFINITY }];
     const { rows } = applyRecipe(fitted, odd, { mode: "serve" });
     expect(rows).toHaveLength(4);
@@ -585,7 +687,15 @@ describe("validateRecipe", () => {
         { op: "lag", columns: ["Price"], lags: [1], timeColumn: "color" },
       ],
     });
-    expect(errors.map((e) => e.field)).toEqual(["steps.0.columns", "steps.1.columns", "steps.2.columns", "steps.3.columns", "steps.4.columns", "steps.5.operator", "steps.6.timeColumn"]);
+    expect(errors.map((e) => e.field)).toEqual([
+      "steps.0.columns",
+      "steps.1.columns",
+      "steps.2.columns",
+      "steps.3.columns",
+      "steps.4.columns",
+      "steps.5.operator",
+      "steps.6.timeColumn",
+    ]);
     expect(errors[0].message).toBe('column "color" is category; scale needs a number column');
     expect(errors[3].message).toBe('column "Price" is number; datepart needs a datetime column');
   });
@@ -645,7 +755,9 @@ describe("validateRecipe", () => {
   });
 
   it("checks the split's time column", () => {
-    expect(check({ split: { method: "time", validation: 0.2, timeColumn: "Wen" } })).toEqual([{ field: "split.timeColumn", message: 'unknown column "Wen" (did you mean "when"?)' }]);
+    expect(check({ split: { method: "time", validation: 0.2, timeColumn: "Wen" } })).toEqual([
+      { field: "split.timeColumn", message: 'unknown column "Wen" (did you mean "when"?)' },
+    ]);
     expect(check({ split: { method: "time", validation: 0.2, timeColumn: "color" } })).toEqual([
       { field: "split.timeColumn", message: 'column "color" is category; a time split needs a datetime or number column' },
     ]);
@@ -653,7 +765,9 @@ describe("validateRecipe", () => {
   });
 
   it("reports a recipe that leaves no features", () => {
-    expect(check({ features: ["Price"], steps: [{ op: "drop", columns: ["Price"] }] })).toEqual([{ field: "features", message: "no feature columns remain after the steps" }]);
+    expect(check({ features: ["Price"], steps: [{ op: "drop", columns: ["Price"] }] })).toEqual([
+      { field: "features", message: "no feature columns remain after the steps" },
+    ]);
   });
 
   it("fitRecipe throws a VALIDATION AppError with the same field errors", () => {
@@ -682,7 +796,10 @@ describe("applyRecipe without the final projection", () => {
       { op: "drop", columns: ["c"] },
     ];
     const fitted = fitRecipe({ target: "y", steps }, train, columns);
-    const rows: Row[] = [{ a: null, b: "z", c: 3, y: null }, { a: 7, b: "new", c: 1, y: null }];
+    const rows: Row[] = [
+      { a: null, b: "z", c: 3, y: null },
+      { a: 7, b: "new", c: 1, y: null },
+    ];
     const projected = applyRecipe(fitted, rows, { mode: "serve" });
     const loose = applyRecipe(fitted, rows, { mode: "serve", project: false });
     expect(loose.columns).toEqual(projected.columns);
@@ -693,7 +810,14 @@ describe("applyRecipe without the final projection", () => {
 
   it("without steps, hands the rows back as they are, and they hold every output column's value", () => {
     const columns = [col("a", "number"), col("b", "category"), col("y", "number")];
-    const fitted = fitRecipe({ target: "y", steps: [] }, [{ a: 1, b: "x", y: 2 }, { a: 3, b: "z", y: 4 }], columns);
+    const fitted = fitRecipe(
+      { target: "y", steps: [] },
+      [
+        { a: 1, b: "x", y: 2 },
+        { a: 3, b: "z", y: 4 },
+      ],
+      columns,
+    );
     const rows: Row[] = [{ a: 5, b: "new", extra: 1 }];
     const loose = applyRecipe(fitted, rows, { mode: "serve", project: false });
     expect(loose.rows).toBe(rows);
@@ -703,8 +827,24 @@ describe("applyRecipe without the final projection", () => {
 });
 
 describe("columnTransforms", () => {
-  const columns = [col("a", "number"), col("b", "number"), col("c", "integer"), col("flag", "boolean"), col("cat", "category"), col("t", "datetime"), col("y", "number")];
-  const train: Row[] = Array.from({ length: 50 }, (_, i) => ({ a: i % 7 === 0 ? null : i / 3, b: (i % 11) - 4, c: i % 9, flag: i % 2 === 0, cat: `k${i % 3}`, t: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(), y: i }));
+  const columns = [
+    col("a", "number"),
+    col("b", "number"),
+    col("c", "integer"),
+    col("flag", "boolean"),
+    col("cat", "category"),
+    col("t", "datetime"),
+    col("y", "number"),
+  ];
+  const train: Row[] = Array.from({ length: 50 }, (_, i) => ({
+    a: i % 7 === 0 ? null : i / 3,
+    b: (i % 11) - 4,
+    c: i % 9,
+    flag: i % 2 === 0,
+    cat: `k${i % 3}`,
+    t: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+    y: i,
+  }));
   const probe: Row[] = [
     { a: null, b: null, c: null, flag: null },
     { a: 1.5, b: -9, c: 100, flag: true },
@@ -726,7 +866,11 @@ describe("columnTransforms", () => {
     const features = ["a", "b", "c", "flag"];
     const transforms = columnTransforms(fitted, features)!;
     expect(transforms).toHaveLength(4);
-    const served = applyRecipe(fitted, probe.map((r) => ({ ...r })), { mode: "serve" }).rows;
+    const served = applyRecipe(
+      fitted,
+      probe.map((r) => ({ ...r })),
+      { mode: "serve" },
+    ).rows;
     probe.forEach((row, i) => {
       features.forEach((f, j) => {
         const cell = row[f];

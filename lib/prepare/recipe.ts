@@ -233,7 +233,12 @@ function lagColumns<C extends ColumnLike>(step: LagStep, c: C, derive: DeriveCol
  * rule, so the builder offers the columns the server will accept. `onehotOutputs` names a one-hot
  * column's outputs (unknown before fitting: []).
  */
-export function columnsAfterStep<C extends ColumnLike>(columns: C[], step: RecipeStep, onehotOutputs: (source: string) => string[], derive: DeriveColumn<C>): C[] {
+export function columnsAfterStep<C extends ColumnLike>(
+  columns: C[],
+  step: RecipeStep,
+  onehotOutputs: (source: string) => string[],
+  derive: DeriveColumn<C>,
+): C[] {
   switch (step.op) {
     case "impute":
       // A mean or median of integers is not an integer.
@@ -434,20 +439,37 @@ function checkStep(step: RecipeStep, at: string, plan: Plan): FieldError[] {
       return checkColumns(plan, field, step.op, step.columns, columnRule(step));
     case "datepart": {
       const errors = checkColumns(plan, field, "datepart", step.columns, columnRule(step));
-      return [...errors, ...checkNewNames(plan, field, present(step.columns).flatMap((c) => datepartColumns(step, c, deriveWork).map((d) => d.name)))];
+      return [
+        ...errors,
+        ...checkNewNames(
+          plan,
+          field,
+          present(step.columns).flatMap((c) => datepartColumns(step, c, deriveWork).map((d) => d.name)),
+        ),
+      ];
     }
     case "lag": {
       const errors = checkColumns(plan, field, "lag", step.columns, columnRule(step));
       errors.push(...checkReadable(plan, `${at}.timeColumn`, step.timeColumn, TIME_RULE, "lag ordering"));
       for (const name of step.groupBy ?? []) errors.push(...checkReadable(plan, `${at}.groupBy`, name));
-      return [...errors, ...checkNewNames(plan, field, present(step.columns).flatMap((c) => lagColumns(step, c, deriveWork).map((d) => d.name)))];
+      return [
+        ...errors,
+        ...checkNewNames(
+          plan,
+          field,
+          present(step.columns).flatMap((c) => lagColumns(step, c, deriveWork).map((d) => d.name)),
+        ),
+      ];
     }
     case "filter": {
       const errors = checkReadable(plan, `${at}.column`, step.column);
       const column = findReadable(plan, step.column);
       if (!column || step.operator === "isnull" || step.operator === "notnull") return errors;
       if (ORDERING_OPERATORS.has(step.operator) && !isTimeLike(column.type)) {
-        errors.push({ field: `${at}.operator`, message: `column ${JSON.stringify(step.column)} is ${column.type}; "${step.operator}" needs a number or datetime column` });
+        errors.push({
+          field: `${at}.operator`,
+          message: `column ${JSON.stringify(step.column)} is ${column.type}; "${step.operator}" needs a number or datetime column`,
+        });
       }
       if (step.value === undefined) errors.push({ field: `${at}.value`, message: `operator "${step.operator}" needs a value` });
       else if (!valueFits(step.value, column.type)) {
@@ -487,7 +509,8 @@ function checkSplit(split: SplitSpec, dataset: Map<string, ColumnLike>): FieldEr
   if (!split.timeColumn) return [{ field, message: "a time split needs timeColumn" }];
   const column = dataset.get(split.timeColumn);
   if (!column) return [{ field, message: unknownColumnMessage(split.timeColumn, [...dataset.keys()]) }];
-  if (!isTimeLike(column.type)) return [{ field, message: `column ${JSON.stringify(column.name)} is ${column.type}; a time split needs a datetime or number column` }];
+  if (!isTimeLike(column.type))
+    return [{ field, message: `column ${JSON.stringify(column.name)} is ${column.type}; a time split needs a datetime or number column` }];
   return [];
 }
 
@@ -634,7 +657,10 @@ export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLi
   if (errors.length) throw new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}`, errors);
   let work = initialColumns(spec, columns);
   const inputColumns = work.filter((c) => c.role !== "target").map(({ name, type }) => ({ name, type }));
-  let rows = projectRows(trainRows, work.map((c) => c.name));
+  let rows = projectRows(
+    trainRows,
+    work.map((c) => c.name),
+  );
   const steps: FittedStep[] = [];
   for (const step of spec.steps) {
     const fitted = fitStep(step, rows, work);
@@ -839,8 +865,18 @@ function lagRows(step: FittedStep & { op: "lag" }, rows: Row[]): Row[] {
     const tailTimes = tail.map((p) => toTimestamp(p.time)).filter((t): t is number => t !== null);
     const lastSeen = tailTimes.length ? Math.max(...tailTimes) : -Infinity;
     const isLater = (i: number) => tail.length > 0 && times[i] !== null && times[i]! > lastSeen;
-    writeLags(step, rows, sorted.filter((i) => !isLater(i)), []);
-    writeLags(step, rows, sorted.filter(isLater), tail.map((p) => p.values));
+    writeLags(
+      step,
+      rows,
+      sorted.filter((i) => !isLater(i)),
+      [],
+    );
+    writeLags(
+      step,
+      rows,
+      sorted.filter(isLater),
+      tail.map((p) => p.values),
+    );
   }
   return rows;
 }

@@ -127,7 +127,11 @@ describe("time split", () => {
 
   it("puts everything in train when every row has the same time", () => {
     const rows: Row[] = Array.from({ length: 5 }, () => ({ date: day(1) }));
-    expect(splitIndices(rows, { method: "time", validation: 0.2, test: 0.2, timeColumn: "date" })).toEqual({ train: [0, 1, 2, 3, 4], validation: [], test: [] });
+    expect(splitIndices(rows, { method: "time", validation: 0.2, test: 0.2, timeColumn: "date" })).toEqual({
+      train: [0, 1, 2, 3, 4],
+      validation: [],
+      test: [],
+    });
   });
 
   it("compares date-times across formats by instant", () => {

@@ -68,8 +68,8 @@ function splitByTime(rows: Row[], split: SplitSpec): SplitIndices {
   const boundaries = timeBoundaries(order.map((i) => times[i]));
   const sizes = splitSizes(n, split.validation, split.test ?? 0);
 
-  const testCut = sizes.test > 0 ? nearestBoundary(boundaries, n - sizes.test, 1, n - 1) ?? n : n;
-  const validationCut = sizes.validation > 0 ? nearestBoundary(boundaries, testCut - sizes.validation, 1, testCut - 1) ?? testCut : testCut;
+  const testCut = sizes.test > 0 ? (nearestBoundary(boundaries, n - sizes.test, 1, n - 1) ?? n) : n;
+  const validationCut = sizes.validation > 0 ? (nearestBoundary(boundaries, testCut - sizes.validation, 1, testCut - 1) ?? testCut) : testCut;
   return {
     train: sortAscending(order.slice(0, validationCut)),
     validation: sortAscending(order.slice(validationCut, testCut)),

@@ -63,8 +63,7 @@ async function seedWebShop() {
   const project = createProject(
     {
       name: "Web shop recommendations",
-      description:
-        "Items that go with the one on screen, learned from a UK gift shop's invoices; served in real time to the product page.",
+      description: "Items that go with the one on screen, learned from a UK gift shop's invoices; served in real time to the product page.",
       task: "recommendation",
       target: "StockCode",
       successMetric: "hitRate",

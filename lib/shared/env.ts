@@ -18,9 +18,17 @@ const csvList = z
 const schema = z.object({
   WORKBENCH_DATA_DIR: z.string().min(1).default("./data"),
   /** Largest accepted upload, in bytes (default 512 MiB). */
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   /** Largest accepted URL import, in bytes (default 256 MiB). */
-  URL_IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  URL_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   /** Time limit for a whole URL import, in milliseconds. */
   URL_IMPORT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** Hosts (name or name:port) that URL imports may reach even on private addresses; for tests. */

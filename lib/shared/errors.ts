@@ -54,11 +54,9 @@ export class AppError extends Error {
   }
 }
 
-export const validation = (field: string, message: string, more: FieldError[] = []) =>
-  new AppError("VALIDATION", message, [{ field, message }, ...more]);
+export const validation = (field: string, message: string, more: FieldError[] = []) => new AppError("VALIDATION", message, [{ field, message }, ...more]);
 
-export const notFound = (what: string, id: string) =>
-  new AppError("NOT_FOUND", `${what} ${JSON.stringify(id)} does not exist.`);
+export const notFound = (what: string, id: string) => new AppError("NOT_FOUND", `${what} ${JSON.stringify(id)} does not exist.`);
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 
@@ -66,11 +64,12 @@ export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
 
 /** Whether a write failed because the disk (or the database's quota of it) is full. */
-export const isDiskFull = (e: unknown): boolean =>
-  typeof e === "object" && e !== null && DISK_FULL_CODES.has(String((e as { code?: unknown }).code));
+export const isDiskFull = (e: unknown): boolean => typeof e === "object" && e !== null && DISK_FULL_CODES.has(String((e as { code?: unknown }).code));
 
 /** A 507 naming `field`: what was sent could not be stored for want of disk space, and nothing of it was kept. */
 export const diskFull = (field: string, what: string) =>
-  new AppError("INSUFFICIENT_STORAGE", `No space left on device: the server's disk is full, so ${what} could not be stored; nothing of it was kept. Free some space, then send it again.`, [
-    { field, message: "no space left on device" },
-  ]);
+  new AppError(
+    "INSUFFICIENT_STORAGE",
+    `No space left on device: the server's disk is full, so ${what} could not be stored; nothing of it was kept. Free some space, then send it again.`,
+    [{ field, message: "no space left on device" }],
+  );

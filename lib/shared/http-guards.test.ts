@@ -28,7 +28,11 @@ function streamed(size: number): { body: ReadableStream<Uint8Array>; pulled: () 
   return { body, pulled: () => sent };
 }
 
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
 
 describe("isJsonContentType: JSON means JSON", () => {
   it.each([

@@ -4,12 +4,11 @@ import { z } from "zod";
 import { AppError } from "./errors";
 import { errorResponse, MAX_JSON_BYTES, noSuchRoute, otherMethods, queryInt, queryTime, readChunksLimited, readJson } from "./http";
 
-const post = (body: BodyInit, type = "application/json") =>
-  new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
+const post = (body: BodyInit, type = "application/json") => new Request("http://x/api", { method: "POST", body, headers: { "content-type": type } });
 
 describe("problem details", () => {
   it("maps typed errors to their status with RFC 9457 fields", async () => {
-    const res = errorResponse(new AppError("NOT_FOUND", "Project \"p\" does not exist."));
+    const res = errorResponse(new AppError("NOT_FOUND", 'Project "p" does not exist.'));
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     const body = await res.json();
@@ -100,7 +99,8 @@ describe("queryTime", () => {
     expect(queryTime(url, "a")?.toISOString()).toBe("2026-01-02T03:04:05.000Z");
     expect(queryTime(url, "b")?.getTime()).toBe(1_700_000_000_000);
     expect(queryTime(url, "missing")).toBeUndefined();
-    for (const name of ["c", "d"]) expect(() => queryTime(url, name), name).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: name })] }));
+    for (const name of ["c", "d"])
+      expect(() => queryTime(url, name), name).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: name })] }));
   });
 });
 

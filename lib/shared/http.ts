@@ -80,7 +80,10 @@ export function errorAnswer(e: unknown): Answer {
   // A row that names another (a dataset version, a recipe) that was deleted meanwhile, or a delete of a row others still name:
   // a race with another request, not a fault of the server.
   if ((e as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
-    return problemAnswer("CONFLICT", "What this request refers to was changed by another request meanwhile (deleted, or still in use); read it again and retry.");
+    return problemAnswer(
+      "CONFLICT",
+      "What this request refers to was changed by another request meanwhile (deleted, or still in use); read it again and retry.",
+    );
   }
   // Internal messages are logged, not sent.
   console.error("[workbench] unhandled error", e);
@@ -112,11 +115,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what =
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
     const first = errors[0];
-    throw new AppError(
-      "VALIDATION",
-      first ? `${what === "body" ? "" : what + ": "}${first.field}: ${first.message}` : "Invalid input.",
-      errors,
-    );
+    throw new AppError("VALIDATION", first ? `${what === "body" ? "" : what + ": "}${first.field}: ${first.message}` : "Invalid input.", errors);
   }
   return parsed.data;
 }
@@ -253,7 +252,8 @@ export function queryTime(url: URL, name: string): Date | undefined {
   if (raw === null || raw === "") return undefined;
   const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
   // Past ±8.64e15 ms a Date is invalid (and throws when formatted).
-  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw new AppError("VALIDATION", `${name} must be an ISO date-time or epoch milliseconds.`, [{ field: name, message: "not a time" }]);
+  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime()))
+    throw new AppError("VALIDATION", `${name} must be an ISO date-time or epoch milliseconds.`, [{ field: name, message: "not a time" }]);
   return new Date(ms);
 }
 

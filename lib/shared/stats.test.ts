@@ -26,7 +26,7 @@ describe("quantileOfSorted", () => {
 describe("sortNumbers", () => {
   it("sorts large arrays (radix path) exactly as the built-in sort", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const specials = [0, -0, 1, -1, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, 1e-300, -1e300, 2 ** 53, 0.1];
     const values = Float64Array.from({ length: 50_000 }, (_, i) =>
       i < specials.length ? specials[i] : i % 3 === 0 ? Math.round(random() * 100) - 50 : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20),

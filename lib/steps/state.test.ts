@@ -29,22 +29,44 @@ describe("a project's steps, each step answering for its own", () => {
     expect(steps().steps.prepare).toBe("done");
     const v2 = await ingestDataset(`steps-${newId("t")}`, csv(rowsCsv));
     updateProject(p.id, { datasetId: v2.id });
-    expect(steps()).toMatchObject({ steps: { prepare: "attention" }, stepNotes: { prepare: "The recipe was built on another dataset version than the one attached." } });
+    expect(steps()).toMatchObject({
+      steps: { prepare: "attention" },
+      stepNotes: { prepare: "The recipe was built on another dataset version than the one attached." },
+    });
 
     const now = new Date();
     getDb()
       .insert(runs)
-      .values({ id: newId("run"), projectId: p.id, algorithm: "linear", params: {}, status: "succeeded", location: "server", datasetId: v1.id, recipeId: recipe.id, recipeVersion: recipe.version, seed: 1, history: [], createdAt: now })
+      .values({
+        id: newId("run"),
+        projectId: p.id,
+        algorithm: "linear",
+        params: {},
+        status: "succeeded",
+        location: "server",
+        datasetId: v1.id,
+        recipeId: recipe.id,
+        recipeVersion: recipe.version,
+        seed: 1,
+        history: [],
+        createdAt: now,
+      })
       .run();
     expect(steps().steps.train).toBe("done");
 
     const endpoint = `steps-${newId("t")}`;
-    getDb().insert(endpoints).values({ name: endpoint, mode: "realtime", modelId: "m", projectId: p.id, corsOrigins: [], maxRows: 10, createdAt: now, updatedAt: now }).run();
+    getDb()
+      .insert(endpoints)
+      .values({ name: endpoint, mode: "realtime", modelId: "m", projectId: p.id, corsOrigins: [], maxRows: 10, createdAt: now, updatedAt: now })
+      .run();
     expect(steps().steps).toMatchObject({ deploy: "done", monitor: "not-started" });
 
     const ruleId = newId("rul");
     getDb().insert(alertRules).values({ id: ruleId, endpointName: endpoint, kind: "drift", windowMinutes: 60, createdAt: now }).run();
-    getDb().insert(alerts).values({ id: newId("alr"), ruleId, endpointName: endpoint, kind: "drift", state: "firing", firedAt: now }).run();
+    getDb()
+      .insert(alerts)
+      .values({ id: newId("alr"), ruleId, endpointName: endpoint, kind: "drift", state: "firing", firedAt: now })
+      .run();
     expect(steps()).toMatchObject({ steps: { monitor: "attention" }, stepNotes: { monitor: `A drift alert is firing on endpoint ${endpoint}.` } });
 
     // The attached version gone (the project keeps its id): a data folder from before the foreign keys held.

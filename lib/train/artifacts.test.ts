@@ -23,7 +23,9 @@ async function roundTrip(loaded: LoadedModel): Promise<{ files: ModelArtifacts; 
 /** Stock tfjs reads a layers model.json + weights.bin, as a bundle unpacked on disk holds them. */
 async function loadWithStockTfjs(files: ModelArtifacts): Promise<tf.LayersModel> {
   const weights = files.weights.buffer.slice(files.weights.byteOffset, files.weights.byteOffset + files.weights.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelJson.modelTopology, weightSpecs: files.modelJson.weightsManifest[0].weights, weightData: weights }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: files.modelJson.modelTopology, weightSpecs: files.modelJson.weightsManifest[0].weights, weightData: weights }),
+  );
 }
 
 beforeAll(async () => {
@@ -48,7 +50,10 @@ describe("model artifacts (the bundle's model.json, weights.bin, extras.json)", 
 
   it("round-trips a forecaster with its series tails: the same forecasts, and its network loads with stock tfjs", async () => {
     const rows = promoRows(110, 2);
-    const model = await trainForecaster({ rows, params: { timeColumn: "Week", seriesColumns: ["Store"], target: "Quantity", exogenous: ["Price"], horizon: 6, ...QUICK_FORECASTER, epochs: 5 } });
+    const model = await trainForecaster({
+      rows,
+      params: { timeColumn: "Week", seriesColumns: ["Store"], target: "Quantity", exogenous: ["Price"], horizon: 6, ...QUICK_FORECASTER, epochs: 5 },
+    });
     const { files, back } = await roundTrip({ algorithm: "forecaster", model });
     if (back.algorithm !== "forecaster") throw new Error("wrong algorithm");
     expect(files.modelJson.format).toBe("layers-model");
@@ -58,7 +63,10 @@ describe("model artifacts (the bundle's model.json, weights.bin, extras.json)", 
     expect(back.model.backtest).toEqual(model.backtest);
     const stock = await loadWithStockTfjs(files);
     // One input of numeric features, one per series column (Store); one output, the forecast.
-    expect(stock.inputs.map((i) => i.shape)).toEqual([[null, model.featureNames.length], [null, 3]]);
+    expect(stock.inputs.map((i) => i.shape)).toEqual([
+      [null, model.featureNames.length],
+      [null, 3],
+    ]);
     expect(stock.outputs).toHaveLength(1);
     stock.dispose();
     model.dispose();

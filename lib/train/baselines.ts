@@ -1,11 +1,5 @@
 import { sortLabels } from "./matrix";
-import {
-  type ClassificationMetrics,
-  type NumberArray,
-  type RegressionMetrics,
-  classificationMetrics,
-  regressionMetrics,
-} from "./metrics";
+import { type ClassificationMetrics, type NumberArray, type RegressionMetrics, classificationMetrics, regressionMetrics } from "./metrics";
 
 /**
  * Naive baselines of the tabular tasks, measured with the same metrics on the same rows as the

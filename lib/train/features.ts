@@ -26,7 +26,8 @@ export function modelFeatures(fitted: Pick<FittedRecipe, "outputColumns" | "targ
       ]);
     }
   }
-  if (features.length === 0) throw new AppError("VALIDATION", "The recipe leaves no numeric feature to train on.", [{ field: "recipe.features", message: "none numeric" }]);
+  if (features.length === 0)
+    throw new AppError("VALIDATION", "The recipe leaves no numeric feature to train on.", [{ field: "recipe.features", message: "none numeric" }]);
   return features;
 }
 

@@ -41,7 +41,14 @@ describe("toMatrix", () => {
   });
 
   it("takes rows by index", () => {
-    const m = toMatrix([{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }], ["a", "b"]);
+    const m = toMatrix(
+      [
+        { a: 1, b: 2 },
+        { a: 3, b: 4 },
+        { a: 5, b: 6 },
+      ],
+      ["a", "b"],
+    );
     expect(Array.from(takeRows(m, [2, 0]).data)).toEqual([5, 6, 1, 2]);
   });
 });

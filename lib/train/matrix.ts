@@ -112,9 +112,7 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
 export function sortLabels(labels: Iterable<string>): string[] {
   const unique = [...new Set(labels)];
   const numeric = unique.every((label) => label.trim() !== "" && Number.isFinite(Number(label)));
-  return numeric
-    ? unique.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0))
-    : unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return numeric ? unique.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)) : unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/shared/errors";
-import {
-  classificationMetrics,
-  confusionMatrix,
-  f1Macro,
-  forecastMetrics,
-  higherIsBetter,
-  recommendationMetrics,
-  regressionMetrics,
-  rocAuc,
-} from "./metrics";
+import { classificationMetrics, confusionMatrix, f1Macro, forecastMetrics, higherIsBetter, recommendationMetrics, regressionMetrics, rocAuc } from "./metrics";
 
 describe("regressionMetrics", () => {
   it("matches hand-computed values", () => {
@@ -87,7 +78,14 @@ describe("classificationMetrics", () => {
   });
 
   it("counts a true label outside the model's labels as wrong with probability 0", () => {
-    const m = classificationMetrics(["z", "a"], [[1, 0], [1, 0]], ["a", "b"]);
+    const m = classificationMetrics(
+      ["z", "a"],
+      [
+        [1, 0],
+        [1, 0],
+      ],
+      ["a", "b"],
+    );
     expect(m.accuracy).toBe(0.5);
     // labels present: z (F1 0), a (tp 1, fp 1 → 2/3)
     expect(m.f1Macro).toBeCloseTo((0 + 2 / 3) / 2, 12);
@@ -128,7 +126,14 @@ describe("confusionMatrix", () => {
 describe("recommendationMetrics", () => {
   const queries = [
     { heldOut: "x", recommended: ["x", "y", "z"] },
-    { heldOut: "y", recommended: [{ itemId: "z", score: 0.9 }, { itemId: "w", score: 0.5 }, { itemId: "y", score: 0.1 }] },
+    {
+      heldOut: "y",
+      recommended: [
+        { itemId: "z", score: 0.9 },
+        { itemId: "w", score: 0.5 },
+        { itemId: "y", score: 0.1 },
+      ],
+    },
     { heldOut: "v", recommended: ["x", "z", "w"] },
   ];
 

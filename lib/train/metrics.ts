@@ -183,7 +183,10 @@ export function classificationMetrics(yTrue: readonly string[], probs: readonly 
   };
   if (labels.length === 2) {
     const positive = yTrue.map((y) => y === labels[1]);
-    const auc = rocAuc(positive, probs.map((p) => p[1]));
+    const auc = rocAuc(
+      positive,
+      probs.map((p) => p[1]),
+    );
     if (auc !== undefined) result.auc = auc;
   }
   return result;

@@ -35,7 +35,8 @@ export function modelJson(format: ModelJson["format"], weights: tf.io.WeightsMan
 /** The weights manifest and the weights as their own buffer; VALIDATION on `model.json` when it has no manifest. */
 export function readWeights(files: ModelArtifacts): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
   const weightSpecs = files.modelJson?.weightsManifest?.[0]?.weights;
-  if (!Array.isArray(weightSpecs)) throw new AppError("VALIDATION", "model.json has no weights manifest.", [{ field: "model.json", message: "no weightsManifest" }]);
+  if (!Array.isArray(weightSpecs))
+    throw new AppError("VALIDATION", "model.json has no weights manifest.", [{ field: "model.json", message: "no weightsManifest" }]);
   // A Uint8Array may view part of a larger buffer.
   const bytes = files.weights;
   return { weightSpecs, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
@@ -65,7 +66,11 @@ export async function saveLayersModel(model: tf.LayersModel): Promise<LayersMode
   );
   if (!saved?.modelTopology || !saved.weightSpecs || !saved.weightData) throw new Error("tfjs returned no model artifacts");
   const data = saved.weightData;
-  return { modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs, weightData: Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data };
+  return {
+    modelTopology: saved.modelTopology as object,
+    weightSpecs: saved.weightSpecs,
+    weightData: Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data,
+  };
 }
 
 /** A layers model back from its parts, with stock `tf.loadLayersModel`. */

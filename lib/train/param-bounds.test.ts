@@ -18,14 +18,7 @@ function beyond(bound: ParamBound): unknown[] {
     case "number":
       return [bound.min - Math.max(1e-7, bound.min / 2), bound.max * 1.01 + 1e-9, Number.NaN, "0.1"];
     case "intList":
-      return [
-        [],
-        Array.from({ length: bound.maxItems + 1 }, () => bound.min),
-        [bound.max + 1],
-        [bound.min - 1],
-        [bound.min, 1.5],
-        bound.min,
-      ];
+      return [[], Array.from({ length: bound.maxItems + 1 }, () => bound.min), [bound.max + 1], [bound.min - 1], [bound.min, 1.5], bound.min];
     case "choice":
       return ["nope", 1];
     case "boolean":
@@ -141,8 +134,12 @@ describe("total-work guard", () => {
     const refused = workViolation(getAlgorithm("mlp"), { ...TABULAR_DEFAULTS.mlp, epochs: 1000, batchSize: 8 }, 100_000);
     expect(refused?.map((e) => e.field)).toEqual(["params.epochs", "params.batchSize"]);
     expect(refused?.[0].message).toMatch(/12,500,000 gradient steps .* more than the 3,200,000/);
-    expect(workViolation(getAlgorithm("forecaster"), { ...FORECASTER_DEFAULTS, ensembleSize: 10, epochs: 500, batchSize: 8 }, 5_000)?.[0].message).toMatch(/ensembleSize × epochs × rows × horizon ÷ batchSize/);
-    expect(workViolation(getAlgorithm("recommender"), { ...RECOMMENDER_DEFAULTS, epochs: 200, batchSize: 8 }, 50_000)?.[0].message).toMatch(/epochs × rows × 10 pairs ÷ batchSize/);
+    expect(workViolation(getAlgorithm("forecaster"), { ...FORECASTER_DEFAULTS, ensembleSize: 10, epochs: 500, batchSize: 8 }, 5_000)?.[0].message).toMatch(
+      /ensembleSize × epochs × rows × horizon ÷ batchSize/,
+    );
+    expect(workViolation(getAlgorithm("recommender"), { ...RECOMMENDER_DEFAULTS, epochs: 200, batchSize: 8 }, 50_000)?.[0].message).toMatch(
+      /epochs × rows × 10 pairs ÷ batchSize/,
+    );
   });
 
   it("is applied when a run's params are resolved against data of known size", () => {

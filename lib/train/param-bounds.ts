@@ -178,7 +178,11 @@ export const trainingStepBudget = (rows: number) => Math.max(MAX_TRAINING_STEPS,
  * Why resolved params would take too long on `rows` rows (errors on epochs and batch size), or
  * undefined: the algorithm's gradient steps at most (its `trainingSteps`) against the budget.
  */
-export function workViolation<P extends object>(algorithm: Pick<Algorithm<string, P>, "trainingSteps" | "stepsFormula">, params: P, rows: number): FieldError[] | undefined {
+export function workViolation<P extends object>(
+  algorithm: Pick<Algorithm<string, P>, "trainingSteps" | "stepsFormula">,
+  params: P,
+  rows: number,
+): FieldError[] | undefined {
   const steps = algorithm.trainingSteps(params, rows);
   const budget = trainingStepBudget(rows);
   if (!(steps > budget)) return undefined;

@@ -41,7 +41,13 @@ const TRAINING = {
 /** The shared training fields, in the order given. */
 export const trainingFields = (...names: (keyof typeof TRAINING)[]): ParamField[] => names.map((n) => TRAINING[n]);
 
-export const HIDDEN_UNITS_FIELD: ParamField = { name: "hiddenUnits", label: "Hidden units", hint: "Units per hidden layer, comma-separated.", kind: "intList", group: "model" };
+export const HIDDEN_UNITS_FIELD: ParamField = {
+  name: "hiddenUnits",
+  label: "Hidden units",
+  hint: "Units per hidden layer, comma-separated.",
+  kind: "intList",
+  group: "model",
+};
 
 /** A field's hint with its range: "Examples per gradient step. 8–8192." */
 export const paramFieldHint = (f: ParamField): string => {
@@ -66,7 +72,10 @@ const splitList = (text: string) =>
  * Text fields to params: empty fields are left out (the server's defaults apply); a value that is
  * not of its field's type is an error for that field.
  */
-export function parseParamDraft(fields: readonly ParamField[], draft: Readonly<Record<string, string>>): { params: Record<string, unknown>; errors: Record<string, string> } {
+export function parseParamDraft(
+  fields: readonly ParamField[],
+  draft: Readonly<Record<string, string>>,
+): { params: Record<string, unknown>; errors: Record<string, string> } {
   const params: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const f of fields) {

@@ -40,7 +40,10 @@ export function runContextOf(spec: Pick<RecipeSpec, "target" | "features" | "spl
 export function checkColumn(ctx: RunContext, field: string, name: string): ColumnType {
   const column = ctx.columns.find((c) => c.name === name);
   if (!column) {
-    throw validation(field, `column "${name}" is not among the recipe's input columns (${ctx.columns.map((c) => c.name).join(", ") || "none"}); add it to the recipe's features`);
+    throw validation(
+      field,
+      `column "${name}" is not among the recipe's input columns (${ctx.columns.map((c) => c.name).join(", ") || "none"}); add it to the recipe's features`,
+    );
   }
   return column.type;
 }

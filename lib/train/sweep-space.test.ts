@@ -4,7 +4,11 @@ import { buildSweepSpace, EMPTY_SWEEP_DRAFT, formatSweepValue, gridSize, SWEEP_P
 
 describe("sweep space", () => {
   it("turns the form's lists into a space, architectures split by |", () => {
-    const { space, errors } = buildSweepSpace({ ...EMPTY_SWEEP_DRAFT, learningRate: "0.001, 0.01", hiddenUnits: "64,32 | 32", activation: "relu tanh" }, SWEEP_PARAM_FIELDS, ACTIVATIONS);
+    const { space, errors } = buildSweepSpace(
+      { ...EMPTY_SWEEP_DRAFT, learningRate: "0.001, 0.01", hiddenUnits: "64,32 | 32", activation: "relu tanh" },
+      SWEEP_PARAM_FIELDS,
+      ACTIVATIONS,
+    );
     expect(errors).toEqual({});
     expect(space).toEqual({ learningRate: [0.001, 0.01], hiddenUnits: [[64, 32], [32]], activation: ["relu", "tanh"] });
     expect(gridSize(space)).toBe(8);

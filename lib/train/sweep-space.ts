@@ -26,7 +26,13 @@ export const SWEEP_PARAM_FIELDS: SweepParamField[] = [
   { name: "epochs", label: "Epochs", hint: "Whole numbers; a ceiling, early stopping decides.", kind: "integer", algorithms: takenBy("epochs") },
   { name: "batchSize", label: "Batch sizes", hint: "Whole numbers.", kind: "integer", algorithms: takenBy("batchSize") },
   { name: "l2", label: "L2 penalties", hint: "Weight decay.", kind: "number", algorithms: takenBy("l2") },
-  { name: "hiddenUnits", label: "Hidden units", hint: "Architectures separated by |, layers by commas: 64,32 | 32.", kind: "units", algorithms: takenBy("hiddenUnits") },
+  {
+    name: "hiddenUnits",
+    label: "Hidden units",
+    hint: "Architectures separated by |, layers by commas: 64,32 | 32.",
+    kind: "units",
+    algorithms: takenBy("hiddenUnits"),
+  },
   { name: "dropout", label: "Dropout rates", hint: "After each hidden layer.", kind: "number", algorithms: takenBy("dropout") },
   { name: "activation", label: "Activations", hint: "", kind: "activation", algorithms: takenBy("activation") },
 ];

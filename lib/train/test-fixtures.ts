@@ -8,7 +8,14 @@ export const WEEK_MS = 7 * 86_400_000;
 export const START_MS = Date.UTC(2020, 0, 2);
 export const weekIso = (t: number) => new Date(START_MS + t * WEEK_MS).toISOString();
 /** Small and quick: one network, few units, few epochs (the real data's defaults are larger). */
-export const QUICK_FORECASTER = { ensembleSize: 1, hiddenUnits: [32], epochs: 40, batchSize: 128, learningRate: 0.005, earlyStoppingPatience: 6 } satisfies Partial<ForecasterInputParams>;
+export const QUICK_FORECASTER = {
+  ensembleSize: 1,
+  hiddenUnits: [32],
+  epochs: 40,
+  batchSize: 128,
+  learningRate: 0.005,
+  earlyStoppingPatience: 6,
+} satisfies Partial<ForecasterInputParams>;
 
 /**
  * Weekly sales of a few store series: a yearly season, and promotions (price 2 instead of 3)
@@ -43,4 +50,3 @@ export function plantedBaskets(basketCount: number, pairs: number, seed = 3): Ro
   }
   return rows;
 }
-

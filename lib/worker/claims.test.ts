@@ -27,9 +27,15 @@ const tick = () => vi.setSystemTime((clock += 1000));
 function runParents(projectId: string): { datasetId: string; recipeId: string } {
   const db = getDb();
   const now = new Date();
-  db.insert(datasetVersions).values({ id: "ds_fair", name: "fair", version: 1, status: "ready", sourceKind: "upload", source: "d.csv", format: "csv", columns: [], createdAt: now }).onConflictDoNothing().run();
+  db.insert(datasetVersions)
+    .values({ id: "ds_fair", name: "fair", version: 1, status: "ready", sourceKind: "upload", source: "d.csv", format: "csv", columns: [], createdAt: now })
+    .onConflictDoNothing()
+    .run();
   db.insert(projects).values({ id: projectId, name: projectId, task: "regression", createdAt: now, updatedAt: now }).onConflictDoNothing().run();
-  db.insert(recipes).values({ id: `rc_${projectId}`, projectId, version: 1, datasetId: "ds_fair", spec: {}, createdAt: now }).onConflictDoNothing().run();
+  db.insert(recipes)
+    .values({ id: `rc_${projectId}`, projectId, version: 1, datasetId: "ds_fair", spec: {}, createdAt: now })
+    .onConflictDoNothing()
+    .run();
   return { datasetId: "ds_fair", recipeId: `rc_${projectId}` };
 }
 
@@ -38,19 +44,46 @@ function queueRun(id: string, projectId: string) {
   tick();
   getDb()
     .insert(runs)
-    .values({ id, projectId, algorithm: "linear", params: {}, status: "queued", location: "server", ...parents, recipeVersion: 1, seed: 1, history: [], createdAt: new Date() })
+    .values({
+      id,
+      projectId,
+      algorithm: "linear",
+      params: {},
+      status: "queued",
+      location: "server",
+      ...parents,
+      recipeVersion: 1,
+      seed: 1,
+      history: [],
+      createdAt: new Date(),
+    })
     .run();
 }
 
 function addEndpoint(name: string, projectId: string | null) {
-  getDb().insert(endpoints).values({ name, mode: "batch", modelId: "m", projectId, corsOrigins: [], maxRows: 10, createdAt: new Date(), updatedAt: new Date() }).run();
+  getDb()
+    .insert(endpoints)
+    .values({ name, mode: "batch", modelId: "m", projectId, corsOrigins: [], maxRows: 10, createdAt: new Date(), updatedAt: new Date() })
+    .run();
 }
 
 function queueJob(id: string, endpointName: string) {
   tick();
   getDb()
     .insert(jobs)
-    .values({ id, endpointName, modelId: "m", modelVersion: 1, status: "queued", sourceKind: "file", sourceName: "in.csv", errorThreshold: -1, outputTable: `out_${id}`, createdAt: new Date(), updatedAt: new Date() })
+    .values({
+      id,
+      endpointName,
+      modelId: "m",
+      modelVersion: 1,
+      status: "queued",
+      sourceKind: "file",
+      sourceName: "in.csv",
+      errorThreshold: -1,
+      outputTable: `out_${id}`,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    })
     .run();
 }
 
@@ -132,7 +165,12 @@ describe("a worker that starts takes back only the work of workers that are gone
     running("jp", `${process.pid}@1`); // this pid, but a process that started at another time
     running("jo", null);
     expect(requeueInterruptedJobs()).toBe(3);
-    const states = getDb().select({ id: jobs.id, status: jobs.status }).from(jobs).where(inArray(jobs.id, ["jl", "jd", "jp", "jo"])).orderBy(jobs.id).all();
+    const states = getDb()
+      .select({ id: jobs.id, status: jobs.status })
+      .from(jobs)
+      .where(inArray(jobs.id, ["jl", "jd", "jp", "jo"]))
+      .orderBy(jobs.id)
+      .all();
     expect(states).toEqual([
       { id: "jd", status: "queued" },
       { id: "jl", status: "running" },
@@ -148,7 +186,12 @@ describe("a worker that starts takes back only the work of workers that are gone
     while (claimNextRun());
     getDb().update(runs).set({ claimedBy: dead }).where(eq(runs.id, "rd")).run();
     expect(failInterruptedRuns()).toBe(1);
-    const states = getDb().select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, ["rl", "rd"])).orderBy(runs.id).all();
+    const states = getDb()
+      .select({ id: runs.id, status: runs.status })
+      .from(runs)
+      .where(inArray(runs.id, ["rl", "rd"]))
+      .orderBy(runs.id)
+      .all();
     expect(states).toEqual([
       { id: "rd", status: "failed" },
       { id: "rl", status: "running" },
@@ -166,8 +209,16 @@ describe("the kinds of work registered for the workers", () => {
   it("a training worker claims runs and recovers runs; a batch worker claims jobs and recovers jobs", async () => {
     const dead = await deadIdentity();
     // What the tests above left queued or running is done with: this test's two items are all there is.
-    getDb().update(runs).set({ status: "cancelled" }).where(inArray(runs.status, ["queued", "running"])).run();
-    getDb().update(jobs).set({ status: "cancelled" }).where(inArray(jobs.status, ["queued", "running"])).run();
+    getDb()
+      .update(runs)
+      .set({ status: "cancelled" })
+      .where(inArray(runs.status, ["queued", "running"]))
+      .run();
+    getDb()
+      .update(jobs)
+      .set({ status: "cancelled" })
+      .where(inArray(jobs.status, ["queued", "running"]))
+      .run();
     queueRun("rk", "p_k");
     queueJob("jk", "ep-b");
     expect(kindOf("train")).toMatchObject({ noun: "run" });

@@ -112,7 +112,13 @@ describe("a worker", () => {
       if (++tries < 3) throw new Error("no such table: runs");
       return recover();
     };
-    const broken: WorkHook = { name: "the broken demo", follows: "run", start: () => { throw new Error("no sample"); } };
+    const broken: WorkHook = {
+      name: "the broken demo",
+      follows: "run",
+      start: () => {
+        throw new Error("no sample");
+      },
+    };
     await workUntil("train", [runs.kind], [broken, hook("demo", "run")], () => events.includes("after demo r1"));
     expect(tries).toBe(3);
     expect(events).toEqual(["recover run", "start demo", "run r1", "after demo r1"]);

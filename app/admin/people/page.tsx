@@ -12,7 +12,9 @@ export default function PeoplePage() {
         <h2 id="people-heading" className={`${sectionTitleClass} mb-1`}>
           People
         </h2>
-        <p className="mb-4 text-sm text-slate-600">Change someone&apos;s role, or disable their account: a disabled person cannot sign in, and their sessions and tokens stop working.</p>
+        <p className="mb-4 text-sm text-slate-600">
+          Change someone&apos;s role, or disable their account: a disabled person cannot sign in, and their sessions and tokens stop working.
+        </p>
         <PeopleTable />
       </section>
       <InvitePanel />

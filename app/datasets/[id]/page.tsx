@@ -29,13 +29,23 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   await connection();
   const d = load((await params).id);
   const facts: [string, ReactNode][] = [
-    ["Source", <>{SOURCE_LABELS[d.sourceKind]}: <span className="break-all">{d.source}</span></>],
+    [
+      "Source",
+      <>
+        {SOURCE_LABELS[d.sourceKind]}: <span className="break-all">{d.source}</span>
+      </>,
+    ],
     ["Format", d.format.toUpperCase()],
     ["Size", formatBytes(d.sizeBytes)],
     ["Rows", formatCount(d.rowCount)],
     ["Columns", String(d.columns.length)],
     ["Created", formatDate(d.createdAt)],
-    ["Content hash", <span key="hash" className="font-mono text-xs break-all">{d.contentHash || "–"}</span>],
+    [
+      "Content hash",
+      <span key="hash" className="font-mono text-xs break-all">
+        {d.contentHash || "–"}
+      </span>,
+    ],
   ];
   return (
     <div className="space-y-8">
@@ -45,9 +55,15 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           {d.name} <span className="font-normal text-slate-500">v{d.version}</span>
         </h1>
         <nav aria-label="On this page" className="mt-3 flex gap-4 text-sm">
-          <a href="#schema" className="text-indigo-700 hover:underline">Schema</a>
-          <a href="#profile" className="text-indigo-700 hover:underline">Profile</a>
-          <a href="#rows" className="text-indigo-700 hover:underline">Rows</a>
+          <a href="#schema" className="text-indigo-700 hover:underline">
+            Schema
+          </a>
+          <a href="#profile" className="text-indigo-700 hover:underline">
+            Profile
+          </a>
+          <a href="#rows" className="text-indigo-700 hover:underline">
+            Rows
+          </a>
         </nav>
       </header>
 

@@ -105,8 +105,8 @@ async function Recommendations({ product, byId }: { product: ShopProduct; byId: 
         })}
       </ul>
       <p className="mt-4 text-xs text-slate-500" data-testid="recommendation-timing">
-        {items.length} recommendations in <span className="font-medium text-slate-700">{ms.toFixed(1)} ms</span> from the “{state.endpoint}” endpoint
-        (model v{answer.model.version}, request {answer.requestId}).
+        {items.length} recommendations in <span className="font-medium text-slate-700">{ms.toFixed(1)} ms</span> from the “{state.endpoint}” endpoint (model v
+        {answer.model.version}, request {answer.requestId}).
       </p>
     </>
   );

@@ -48,16 +48,8 @@ export function getDataset(id: string): DatasetVersion & { versions: { id: strin
 
 /** Every ready version, newest first; `name` narrows to one dataset's versions. */
 export function listDatasets(opts: { name?: string } = {}): DatasetVersion[] {
-  const where = opts.name
-    ? and(eq(datasetVersions.status, "ready"), eq(datasetVersions.name, opts.name))
-    : eq(datasetVersions.status, "ready");
-  return getDb()
-    .select()
-    .from(datasetVersions)
-    .where(where)
-    .orderBy(asc(datasetVersions.name), desc(datasetVersions.version))
-    .all()
-    .map(presentVersion);
+  const where = opts.name ? and(eq(datasetVersions.status, "ready"), eq(datasetVersions.name, opts.name)) : eq(datasetVersions.status, "ready");
+  return getDb().select().from(datasetVersions).where(where).orderBy(asc(datasetVersions.name), desc(datasetVersions.version)).all().map(presentVersion);
 }
 
 /** The newest ready version of a named dataset, if any. */
@@ -93,9 +85,7 @@ export function getRows(id: string, offset: number, limit: number): { rows: Row[
 export async function* streamTypedRows(id: string): AsyncGenerator<{ columns: ColumnInfo[]; rows: Row[] }> {
   const v = getRow(id);
   const columns = v.columns as ColumnInfo[];
-  const stmt = getDb().$client.prepare(
-    "SELECT idx, data FROM dataset_rows WHERE version_id = ? AND idx >= ? ORDER BY idx LIMIT ?",
-  );
+  const stmt = getDb().$client.prepare("SELECT idx, data FROM dataset_rows WHERE version_id = ? AND idx >= ? ORDER BY idx LIMIT ?");
   let next = 0;
   for (;;) {
     const page = stmt.all(id, next, READ_PAGE_ROWS) as { idx: number; data: string }[];
@@ -122,9 +112,7 @@ export async function readTypedRows(id: string, limit = Number.MAX_SAFE_INTEGER)
 
 const overrideSchema = z
   .object({
-    columns: z
-      .array(z.object({ name: z.string().min(1), type: z.enum(COLUMN_TYPES) }).strict())
-      .min(1, "name at least one column"),
+    columns: z.array(z.object({ name: z.string().min(1), type: z.enum(COLUMN_TYPES) }).strict()).min(1, "name at least one column"),
   })
   .strict();
 
@@ -155,15 +143,15 @@ export function deleteDataset(id: string): void {
   const db = getDb();
   const user = db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.datasetId, id)).get();
   if (user) {
-    throw new AppError("CONFLICT", `Project "${user.name}" uses this dataset version; detach it first.`, [
-      { field: "id", message: "in use" },
-    ]);
+    throw new AppError("CONFLICT", `Project "${user.name}" uses this dataset version; detach it first.`, [{ field: "id", message: "in use" }]);
   }
   const recipe = db.select({ projectId: recipes.projectId, version: recipes.version }).from(recipes).where(eq(recipes.datasetId, id)).get();
   if (recipe) {
-    throw new AppError("CONFLICT", `Recipe version ${recipe.version} of project ${recipe.projectId} was built on this dataset version; it stays so that recipe can be reproduced.`, [
-      { field: "id", message: "in use by a recipe" },
-    ]);
+    throw new AppError(
+      "CONFLICT",
+      `Recipe version ${recipe.version} of project ${recipe.projectId} was built on this dataset version; it stays so that recipe can be reproduced.`,
+      [{ field: "id", message: "in use by a recipe" }],
+    );
   }
   db.transaction((tx) => {
     tx.delete(datasetRows).where(eq(datasetRows.versionId, id)).run();

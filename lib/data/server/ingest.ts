@@ -47,9 +47,7 @@ export function checkDatasetName(name: string | undefined | null): string {
   const n = (name ?? "").trim();
   if (!n) throw new AppError("VALIDATION", "name is required.", [{ field: "name", message: "required" }]);
   if (n.length > DATASET_NAME_MAX_CHARS)
-    throw new AppError("VALIDATION", `name must be at most ${DATASET_NAME_MAX_CHARS} characters.`, [
-      { field: "name", message: "too long" },
-    ]);
+    throw new AppError("VALIDATION", `name must be at most ${DATASET_NAME_MAX_CHARS} characters.`, [{ field: "name", message: "too long" }]);
   return n;
 }
 
@@ -69,9 +67,7 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
   const counted = countBytes(src.stream, (chunk) => {
     sizeBytes += chunk.byteLength;
     if (sizeBytes > src.maxBytes) {
-      throw new AppError("TOO_LARGE", `The data is larger than the limit of ${src.maxBytes} bytes.`, [
-        { field, message: `larger than ${src.maxBytes} bytes` },
-      ]);
+      throw new AppError("TOO_LARGE", `The data is larger than the limit of ${src.maxBytes} bytes.`, [{ field, message: `larger than ${src.maxBytes} bytes` }]);
     }
     hash.update(chunk);
   });
@@ -174,10 +170,7 @@ export async function ingestDataset(name: string, src: IngestSource): Promise<Da
   }
 }
 
-async function* countBytes(
-  stream: AsyncIterable<Buffer | Uint8Array | string>,
-  onChunk: (chunk: Buffer) => void,
-): AsyncGenerator<Buffer> {
+async function* countBytes(stream: AsyncIterable<Buffer | Uint8Array | string>, onChunk: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
   for await (const c of stream) {
     const chunk = typeof c === "string" ? Buffer.from(c) : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
     onChunk(chunk);

@@ -67,7 +67,7 @@ describe("detectFormat", () => {
   });
 
   it("then by sniffing the head", () => {
-    expect(detectFormat(undefined, undefined, Buffer.from("\uFEFF  \n [{\"a\":1}]"))).toBe("json");
+    expect(detectFormat(undefined, undefined, Buffer.from('\uFEFF  \n [{"a":1}]'))).toBe("json");
     expect(detectFormat(undefined, "application/octet-stream", Buffer.from('{"a":1}\n{"a":2}\n'))).toBe("jsonl");
     expect(detectFormat(undefined, undefined, Buffer.from("a\tb,c\td\n"))).toBe("tsv");
     expect(detectFormat(undefined, undefined, Buffer.from("a,b\tc,d\n1\t2\t3\t4\t5\n"))).toBe("csv");
@@ -242,7 +242,11 @@ describe("parseRecords: JSON Lines", () => {
   it("reads one object per non-blank line with a growing column list", async () => {
     const { columns, rows } = await parseText(jsonl, "jsonl");
     expect(columns).toEqual(["a", "b", "c"]);
-    expect(rows).toEqual([[1, "x"], [null, "y", "[1,2]"], [3, null, null]]);
+    expect(rows).toEqual([
+      [1, "x"],
+      [null, "y", "[1,2]"],
+      [3, null, null],
+    ]);
   });
 
   it("gives the same rows when fed 1–7 bytes at a time", async () => {
@@ -300,7 +304,10 @@ describe("parseRecords: streaming", () => {
 describe("toFileError", () => {
   it("names file for a csv-parse error from the package's other build (another CsvError class), and passes anything else through", () => {
     // As csv-parse's CommonJS build throws it where the ESM build's class was imported (the job's header reader).
-    const other = Object.assign(new Error('Invalid Opening Quote: a quote is found on field 0 at line 1, value is "{"'), { code: "INVALID_OPENING_QUOTE", lines: 1 });
+    const other = Object.assign(new Error('Invalid Opening Quote: a quote is found on field 0 at line 1, value is "{"'), {
+      code: "INVALID_OPENING_QUOTE",
+      lines: 1,
+    });
     const mapped = toFileError(other, undefined) as AppError;
     expect(mapped).toBeInstanceOf(AppError);
     expect(mapped.errors).toEqual([{ field: "file", message: expect.stringMatching(/^line 1: a quote appears inside an unquoted field/) }]);

@@ -111,10 +111,7 @@ function countChar(text: string, char: string): number {
  * Parses a data file into batches of raw rows. CSV/TSV values stay strings; JSON values keep
  * their scalar type, and nested objects or arrays become their JSON text.
  */
-export async function* parseRecords(
-  input: AsyncIterable<Buffer | Uint8Array | string>,
-  format: DatasetFormat,
-): AsyncGenerator<RecordBatch> {
+export async function* parseRecords(input: AsyncIterable<Buffer | Uint8Array | string>, format: DatasetFormat): AsyncGenerator<RecordBatch> {
   const text = decodeText(input);
   switch (format) {
     case "csv":
@@ -438,11 +435,11 @@ class JsonArrayScanner {
   /** Handles a non-blank character between elements; returns true when it starts an element. */
   private scanOutsideElement(code: number): boolean {
     if (this.state === ScanState.BeforeArray) {
-      if (code !== CHAR_OPEN_BRACKET) throw validation("file", "a JSON file must hold an array of objects (it does not start with \"[\")");
+      if (code !== CHAR_OPEN_BRACKET) throw validation("file", 'a JSON file must hold an array of objects (it does not start with "[")');
       this.state = ScanState.BetweenElements;
       return false;
     }
-    if (this.state === ScanState.AfterArray) throw validation("file", "the JSON file has more content after the closing \"]\"");
+    if (this.state === ScanState.AfterArray) throw validation("file", 'the JSON file has more content after the closing "]"');
     if (code === CHAR_CLOSE_BRACKET && !this.afterComma) {
       this.state = ScanState.AfterArray;
       return false;

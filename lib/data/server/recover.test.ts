@@ -8,7 +8,9 @@ function pendingVersion(owner: number | null, rows: number): string {
   const id = `ds_test${Math.random().toString(36).slice(2, 10)}`;
   const sqlite = getDb().$client;
   sqlite
-    .prepare("INSERT INTO dataset_versions (id, name, version, status, source_kind, source, format, columns, created_at) VALUES (?, ?, 0, 'ingesting', 'upload', 't.csv', 'csv', '[]', ?)")
+    .prepare(
+      "INSERT INTO dataset_versions (id, name, version, status, source_kind, source, format, columns, created_at) VALUES (?, ?, 0, 'ingesting', 'upload', 't.csv', 'csv', '[]', ?)",
+    )
     .run(id, `${PENDING_PREFIX}${owner === null ? "" : `${owner}/`}${id}`, Date.now());
   const insert = sqlite.prepare("INSERT INTO dataset_rows (version_id, idx, data) VALUES (?, ?, '[1]')");
   sqlite.transaction(() => {

@@ -137,16 +137,17 @@ function ingestMultipart(req: Request, contentType: string, queryName: string | 
         fail(e);
       });
     });
-    bb.on("error", (e) =>
-      fail(new AppError("BAD_REQUEST", `Malformed multipart body: ${(e as Error).message}`, [{ field: "file", message: "malformed" }])),
-    );
+    bb.on("error", (e) => fail(new AppError("BAD_REQUEST", `Malformed multipart body: ${(e as Error).message}`, [{ field: "file", message: "malformed" }])));
     bb.on("close", async () => {
       if (failed) {
         // The ingest, if it started, discards its own rows on failure; finalize never ran.
-        ingest?.then((d) => d.discard(), () => undefined);
+        ingest?.then(
+          (d) => d.discard(),
+          () => undefined,
+        );
         return;
       }
-      if (!ingest) return fail(new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]));
+      if (!ingest) return fail(new AppError("VALIDATION", 'The form has no file part named "file".', [{ field: "file", message: "required" }]));
       try {
         const data = await ingest;
         try {
@@ -166,4 +167,3 @@ function ingestMultipart(req: Request, contentType: string, queryName: string | 
       .pipe(bb);
   });
 }
-

@@ -193,11 +193,7 @@ describe("openUrl: URL shape", () => {
 
 describe("openUrl: address checks", () => {
   it("refuses 127.0.0.1 without an allow-list", async () => {
-    await expectAppError(
-      openUrl(`http://127.0.0.1:${port}/data.csv`, opts({ allowedHosts: [] })),
-      "FORBIDDEN",
-      /resolves to 127\.0\.0\.1 \(loopback\)/,
-    );
+    await expectAppError(openUrl(`http://127.0.0.1:${port}/data.csv`, opts({ allowedHosts: [] })), "FORBIDDEN", /resolves to 127\.0\.0\.1 \(loopback\)/);
   });
 
   it("refuses localhost by name", async () => {
@@ -275,11 +271,7 @@ describe("openUrl: fetching", () => {
   });
 
   it("re-checks every redirect target", async () => {
-    await expectAppError(
-      openUrl(`http://localhost:${port}/redirect-to-ip`, opts()),
-      "FORBIDDEN",
-      /127\.0\.0\.1 \(loopback\)/,
-    );
+    await expectAppError(openUrl(`http://localhost:${port}/redirect-to-ip`, opts()), "FORBIDDEN", /127\.0\.0\.1 \(loopback\)/);
   });
 
   it("refuses a redirect to a non-http scheme", async () => {
@@ -296,10 +288,7 @@ describe("openUrl: fetching", () => {
   });
 
   it("refuses a declared Content-Length above the limit before reading", async () => {
-    await expectAppError(
-      openUrl(`http://localhost:${port}/big-declared`, opts({ maxBytes: 999 })),
-      "TOO_LARGE",
-    );
+    await expectAppError(openUrl(`http://localhost:${port}/big-declared`, opts({ maxBytes: 999 })), "TOO_LARGE");
     const ok = await openUrl(`http://localhost:${port}/big-declared`, opts({ maxBytes: 1000 }));
     expect(ok.contentLength).toBe(1000);
     expect((await readAll(ok.stream)).length).toBe(1000);

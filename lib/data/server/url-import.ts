@@ -96,11 +96,7 @@ function timeoutError(ms: number) {
 // ---------------------------------------------------------------------------------------
 // Requests
 
-function requestOnce(
-  u: URL,
-  target: ResolvedAddress,
-  deadline: Deadline,
-): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+function requestOnce(u: URL, target: ResolvedAddress, deadline: Deadline): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const req = requestModule(u).request({
       ...pinnedRequestOptions(u, target),
@@ -193,12 +189,7 @@ function fileNameFromUrl(u: URL): string | undefined {
 // ---------------------------------------------------------------------------------------
 // Body
 
-async function* readBody(
-  req: http.ClientRequest,
-  res: http.IncomingMessage,
-  maxBytes: number,
-  deadline: Deadline,
-): AsyncGenerator<Buffer> {
+async function* readBody(req: http.ClientRequest, res: http.IncomingMessage, maxBytes: number, deadline: Deadline): AsyncGenerator<Buffer> {
   let received = 0;
   try {
     for await (const chunk of res) {
@@ -268,14 +259,10 @@ export async function openUrl(url: string, opts: OpenUrlOptions): Promise<Opened
       }
 
       const lengthHeader = res.headers["content-length"];
-      const contentLength =
-        lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+      const contentLength = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
       if (contentLength !== undefined && contentLength > opts.maxBytes) {
         destroy();
-        throw urlError(
-          "TOO_LARGE",
-          `The file is ${contentLength} bytes, larger than the limit of ${opts.maxBytes} bytes.`,
-        );
+        throw urlError("TOO_LARGE", `The file is ${contentLength} bytes, larger than the limit of ${opts.maxBytes} bytes.`);
       }
 
       const timeoutBody = () => {
@@ -293,8 +280,7 @@ export async function openUrl(url: string, opts: OpenUrlOptions): Promise<Opened
       const contentTypeHeader = res.headers["content-type"];
       const result: OpenedUrl = {
         stream: readBody(req, res, opts.maxBytes, deadline),
-        fileName:
-          fileNameFromDisposition(res.headers["content-disposition"]) ?? fileNameFromUrl(current) ?? "download",
+        fileName: fileNameFromDisposition(res.headers["content-disposition"]) ?? fileNameFromUrl(current) ?? "download",
         contentType: contentTypeHeader ? contentTypeHeader : undefined,
         finalUrl: current.toString(),
       };

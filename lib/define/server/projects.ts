@@ -5,13 +5,7 @@ import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
 import type { ColumnInfo } from "@/lib/shared/columns";
-import {
-  checkMetric,
-  createProjectSchema,
-  updateProjectSchema,
-  type CreateProjectInput,
-  type UpdateProjectInput,
-} from "../schemas";
+import { checkMetric, createProjectSchema, updateProjectSchema, type CreateProjectInput, type UpdateProjectInput } from "../schemas";
 import { describeCriterion, metricInfo, type StepReport, type Task } from "../tasks";
 import { z } from "zod";
 
@@ -97,7 +91,13 @@ function getRow(id: string): ProjectRow {
 }
 
 /** Checks the references a project holds: its dataset exists, its target is one of its columns. */
-function checkReferences(v: { datasetId?: string | null; target?: string | null; task: Task; successMetric?: string | null; successThreshold?: number | null }) {
+function checkReferences(v: {
+  datasetId?: string | null;
+  target?: string | null;
+  task: Task;
+  successMetric?: string | null;
+  successThreshold?: number | null;
+}) {
   const dataset = v.datasetId ? loadDataset(v.datasetId) : null;
   if (v.datasetId && !dataset) throw validation("datasetId", `Dataset version "${v.datasetId}" does not exist.`);
   if (v.target && dataset && !dataset.columns.some((c) => c.name === v.target)) {
@@ -146,9 +146,9 @@ export function updateProject(id: string, input: unknown): ProjectRecord {
   const current = getRow(id);
   const merged = { ...current, ...stripUndefined(patch) } as ProjectRow;
   // A change of task can orphan the metric: judge the merged project, not the patch alone.
-  const metricCheck = z.object({ task: z.string(), successMetric: z.string().nullable() }).superRefine((val, ctx) =>
-    checkMetric(val as { task: Task; successMetric: string | null }, ctx),
-  );
+  const metricCheck = z
+    .object({ task: z.string(), successMetric: z.string().nullable() })
+    .superRefine((val, ctx) => checkMetric(val as { task: Task; successMetric: string | null }, ctx));
   parseWith(metricCheck, { task: merged.task, successMetric: merged.successMetric });
   checkReferences(merged);
   merged.updatedAt = new Date();
@@ -187,4 +187,3 @@ export function findProjectBySampleKey(key: string): ProjectRow | undefined {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

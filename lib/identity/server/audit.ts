@@ -43,7 +43,11 @@ export function countAudit(action: string, where: { target?: string; ip?: string
   const conds: SQL[] = [eq(schema.auditLog.action, action), gte(schema.auditLog.at, since)];
   if (where.target !== undefined) conds.push(eq(schema.auditLog.target, where.target));
   if (where.ip !== undefined) conds.push(eq(schema.auditLog.ip, where.ip));
-  const row = getDb().select({ n: count(), oldest: min(schema.auditLog.at) }).from(schema.auditLog).where(and(...conds)).get();
+  const row = getDb()
+    .select({ n: count(), oldest: min(schema.auditLog.at) })
+    .from(schema.auditLog)
+    .where(and(...conds))
+    .get();
   return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
 }
 

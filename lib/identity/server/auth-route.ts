@@ -15,7 +15,15 @@ export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
 
 /** The better-auth routes people use; everything else it could serve (sign-up, account linking…) is not offered. */
-const OFFERED = new Set(["POST /sign-in/email", "POST /sign-out", "GET /get-session", "POST /change-password", "GET /list-sessions", "POST /revoke-other-sessions", "GET /ok"]);
+const OFFERED = new Set([
+  "POST /sign-in/email",
+  "POST /sign-out",
+  "GET /get-session",
+  "POST /change-password",
+  "GET /list-sessions",
+  "POST /revoke-other-sessions",
+  "GET /ok",
+]);
 
 const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) }).passthrough();
 
@@ -40,7 +48,18 @@ async function asProblem(res: Response): Promise<Response> {
   } catch {
     // not JSON: keep the status text
   }
-  const code = res.status === 401 ? "UNAUTHORIZED" : res.status === 403 ? "FORBIDDEN" : res.status === 404 ? "NOT_FOUND" : res.status === 429 ? "TOO_MANY_REQUESTS" : res.status >= 500 ? "INTERNAL" : "VALIDATION";
+  const code =
+    res.status === 401
+      ? "UNAUTHORIZED"
+      : res.status === 403
+        ? "FORBIDDEN"
+        : res.status === 404
+          ? "NOT_FOUND"
+          : res.status === 429
+            ? "TOO_MANY_REQUESTS"
+            : res.status >= 500
+              ? "INTERNAL"
+              : "VALIDATION";
   const out = problem(code, detail, [{ field, message: detail }]);
   for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
   return out;
@@ -64,9 +83,18 @@ async function signIn(req: Request, handler: (r: Request) => Promise<Response>):
   const byAddress = ip ? countAudit("signin.failed", { ip }, since) : { n: 0, oldest: null };
   const limited = byAccount.n >= MAX_FAILURES_PER_ACCOUNT ? byAccount : byAddress.n >= MAX_FAILURES_PER_ADDRESS ? byAddress : null;
   if (limited) {
-    recordAudit({ action: "signin.limited", target: email, outcome: "denied", actor: { id: null, email: null }, ip, detail: { by: limited === byAccount ? "account" : "address" } });
+    recordAudit({
+      action: "signin.limited",
+      target: email,
+      outcome: "denied",
+      actor: { id: null, email: null },
+      ip,
+      detail: { by: limited === byAccount ? "account" : "address" },
+    });
     const seconds = retryAfter(limited.oldest);
-    const res = problem("TOO_MANY_REQUESTS", `Too many failed sign-ins; try again in ${seconds} s.`, [{ field: limited === byAccount ? "email" : "address", message: "too many failed attempts" }]);
+    const res = problem("TOO_MANY_REQUESTS", `Too many failed sign-ins; try again in ${seconds} s.`, [
+      { field: limited === byAccount ? "email" : "address", message: "too many failed attempts" },
+    ]);
     res.headers.set("retry-after", String(seconds));
     return res;
   }
@@ -112,7 +140,8 @@ export async function authRoute(req: Request): Promise<Response> {
       return path === "/get-session" && res.ok ? withoutToken(res, (b) => delete (b.session as Record<string, unknown> | undefined)?.token) : asProblem(res);
     }
     // A foreign page may not sign people in or out, or change a password, through their browser.
-    if (isCrossSite(req.headers, req.url) || (path !== "/sign-in/email" && req.headers.get("cookie") && !isSameOrigin(req.headers, req.url))) throw crossSiteRefusal(req, null);
+    if (isCrossSite(req.headers, req.url) || (path !== "/sign-in/email" && req.headers.get("cookie") && !isSameOrigin(req.headers, req.url)))
+      throw crossSiteRefusal(req, null);
     if (path === "/sign-in/email") return await signIn(req, POST);
     const principal = path === "/change-password" ? await authenticate(req.headers).catch(() => null) : null;
     const res = await POST(req);

@@ -29,9 +29,19 @@ export async function authorize(req: Request): Promise<{ principal: Principal | 
     return { principal: null, ip, audit: rule.audit };
   }
   const principal = await authenticate(req.headers);
-  if (!principal) throw new AppError("UNAUTHORIZED", "Sign in, or send a personal API token as 'Authorization: Bearer wbt_…'.", [{ field: "authorization", message: "missing" }]);
+  if (!principal)
+    throw new AppError("UNAUTHORIZED", "Sign in, or send a personal API token as 'Authorization: Bearer wbt_…'.", [
+      { field: "authorization", message: "missing" },
+    ]);
   if (!atLeast(principal.role, rule.access)) {
-    recordAudit({ action: "access.denied", target: `${req.method} ${url.pathname}`, outcome: "denied", actor: { id: principal.userId, email: principal.email }, ip, detail: { role: principal.role, needs: rule.access } });
+    recordAudit({
+      action: "access.denied",
+      target: `${req.method} ${url.pathname}`,
+      outcome: "denied",
+      actor: { id: principal.userId, email: principal.email },
+      ip,
+      detail: { role: principal.role, needs: rule.access },
+    });
     throw new AppError("FORBIDDEN", `This needs the ${rule.access} role; you have ${principal.role}.`, [{ field: "role", message: `needs ${rule.access}` }]);
   }
   if (principal.via === "session" && !SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers, req.url)) throw crossSiteRefusal(req, principal);
@@ -67,8 +77,13 @@ export function handle<P = Record<string, string>>(fn: (req: Request, params: P)
       if (req.method === "DELETE") await readNoBody(req);
       const res = await runWithCall({ principal, ip }, () => fn(req, params));
       if (audit && res.status < 400) {
-        const target = Object.values(params as Record<string, unknown>).map(String).join("/") || (await createdName(res));
-        runWithCall({ principal, ip }, () => recordAudit({ action: audit, target, detail: { method: req.method, path: new URL(req.url).pathname, status: res.status } }));
+        const target =
+          Object.values(params as Record<string, unknown>)
+            .map(String)
+            .join("/") || (await createdName(res));
+        runWithCall({ principal, ip }, () =>
+          recordAudit({ action: audit, target, detail: { method: req.method, path: new URL(req.url).pathname, status: res.status } }),
+        );
       }
       return res;
     } catch (e) {

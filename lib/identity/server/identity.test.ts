@@ -46,8 +46,15 @@ describe("personal API tokens", () => {
     runWithCall({ principal: admin, ip: null }, () => updatePerson(editor.userId, { role: "viewer" }, admin));
     expect((await authenticate(h({ authorization: `Bearer ${made.token}` })))?.role).toBe("viewer");
 
-    getDb().update(schema.apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(schema.apiTokens.id, made.id)).run();
-    await expect(authenticate(h({ authorization: `Bearer ${made.token}` }))).rejects.toMatchObject({ code: "UNAUTHORIZED", errors: [{ field: "authorization", message: "expired" }] });
+    getDb()
+      .update(schema.apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(schema.apiTokens.id, made.id))
+      .run();
+    await expect(authenticate(h({ authorization: `Bearer ${made.token}` }))).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      errors: [{ field: "authorization", message: "expired" }],
+    });
 
     const other = createToken({ name: "second" }, { ...editor, role: "viewer" });
     updatePerson(editor.userId, { disabled: true }, admin);
@@ -68,11 +75,19 @@ describe("invites", () => {
     expect(invite.url).toBe(`http://localhost:3000/invite?token=${invite.token}`);
     const joined = await acceptInvite({ token: invite.token, email: uniqueEmail("joined"), name: "J", password: "password-123" });
     expect(joined.role).toBe("editor");
-    await expect(acceptInvite({ token: invite.token, email: uniqueEmail("again"), name: "J", password: "password-123" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(acceptInvite({ token: invite.token, email: uniqueEmail("again"), name: "J", password: "password-123" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
 
     const old = createInvite({ role: "viewer" }, admin, "http://x");
-    getDb().update(schema.invites).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(schema.invites.id, old.id)).run();
-    await expect(acceptInvite({ token: old.token, email: uniqueEmail("late"), name: "L", password: "password-123" })).rejects.toMatchObject({ errors: [{ field: "token", message: "expired" }] });
+    getDb()
+      .update(schema.invites)
+      .set({ expiresAt: new Date(Date.now() - 1) })
+      .where(eq(schema.invites.id, old.id))
+      .run();
+    await expect(acceptInvite({ token: old.token, email: uniqueEmail("late"), name: "L", password: "password-123" })).rejects.toMatchObject({
+      errors: [{ field: "token", message: "expired" }],
+    });
     expect(countAudit("invite.failed", {}, new Date(Date.now() - 60_000)).n).toBeGreaterThanOrEqual(2);
   });
 

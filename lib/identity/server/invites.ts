@@ -15,7 +15,6 @@ import { hashSecret } from "./tokens";
 
 const DEFAULT_DAYS = 7;
 
-
 function toItem(r: InviteRow, now = Date.now()): InviteItem {
   const status = r.revokedAt ? "revoked" : r.usedAt ? "used" : r.expiresAt.getTime() <= now ? "expired" : "pending";
   return {
@@ -60,7 +59,12 @@ export function createInvite(input: unknown, by: Principal, origin: string): Inv
 }
 
 export function listInvites(): InviteItem[] {
-  return getDb().select().from(schema.invites).orderBy(desc(schema.invites.createdAt)).all().map((r) => toItem(r));
+  return getDb()
+    .select()
+    .from(schema.invites)
+    .orderBy(desc(schema.invites.createdAt))
+    .all()
+    .map((r) => toItem(r));
 }
 
 export function revokeInvite(id: string): InviteItem {
@@ -82,7 +86,11 @@ const acceptSchema = joinSchema.extend({ token: z.string().min(1).max(200) });
 export async function acceptInvite(input: unknown): Promise<Person> {
   const body = parseWith(acceptSchema, input);
   const db = getDb();
-  const row = db.select().from(schema.invites).where(eq(schema.invites.tokenHash, hashSecret(body.token))).get();
+  const row = db
+    .select()
+    .from(schema.invites)
+    .where(eq(schema.invites.tokenHash, hashSecret(body.token)))
+    .get();
   const refuse = (code: "NOT_FOUND" | "CONFLICT", detail: string, reason: string) => {
     recordAudit({ action: "invite.failed", target: body.email, outcome: "denied", detail: { reason } });
     return new AppError(code, detail, [{ field: "token", message: reason }]);

@@ -12,7 +12,6 @@ import { recordAudit } from "./audit";
 import { getAuth, MAX_PASSWORD, MIN_PASSWORD } from "./auth";
 import type { Principal } from "./context";
 
-
 export const toPerson = (u: UserRow): Person => ({
   id: u.id,
   email: u.email,
@@ -90,7 +89,8 @@ export function updatePerson(id: string, input: unknown, by: Principal): Person 
     return { before: user, after: tx.select().from(schema.users).where(eq(schema.users.id, id)).get()! };
   });
   const { before, after } = result;
-  if (patch.role && patch.role !== before.role) recordAudit({ action: "user.role", target: after.email, detail: { from: before.role, to: after.role, by: by.email } });
+  if (patch.role && patch.role !== before.role)
+    recordAudit({ action: "user.role", target: after.email, detail: { from: before.role, to: after.role, by: by.email } });
   if (patch.disabled !== undefined && patch.disabled !== before.disabled)
     recordAudit({ action: patch.disabled ? "user.disable" : "user.enable", target: after.email, detail: { by: by.email } });
   if (patch.name && patch.name !== before.name) recordAudit({ action: "user.rename", target: after.email, detail: { from: before.name, to: after.name } });

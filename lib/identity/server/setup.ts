@@ -65,12 +65,19 @@ export async function completeSetup(input: unknown): Promise<Person> {
   const db = getDb();
   const stored = db.select().from(schema.settings).where(eq(schema.settings.key, SETUP_KEY)).get();
   const presented = Buffer.from(hashSecret(body.token));
-  const matches = stored && typeof stored.value === "string" && stored.value.length === presented.length && timingSafeEqual(Buffer.from(stored.value), presented);
+  const matches =
+    stored && typeof stored.value === "string" && stored.value.length === presented.length && timingSafeEqual(Buffer.from(stored.value), presented);
   if (!matches) {
     recordAudit({ action: "setup.failed", outcome: "denied", detail: { reason: "bad token" } });
-    throw new AppError("FORBIDDEN", "The set-up token is not valid: open the link the server printed at its last start.", [{ field: "token", message: "invalid" }]);
+    throw new AppError("FORBIDDEN", "The set-up token is not valid: open the link the server printed at its last start.", [
+      { field: "token", message: "invalid" },
+    ]);
   }
-  const won = db.delete(schema.settings).where(and(eq(schema.settings.key, SETUP_KEY), eq(schema.settings.value, stored.value))).run().changes === 1;
+  const won =
+    db
+      .delete(schema.settings)
+      .where(and(eq(schema.settings.key, SETUP_KEY), eq(schema.settings.value, stored.value)))
+      .run().changes === 1;
   if (!won) throw new AppError("CONFLICT", "The set-up link was used already; sign in instead.", [{ field: "token", message: "used" }]);
   const person = await createPerson({ email: body.email, name: body.name, password: body.password }, "admin");
   g.__workbenchSetupToken = null;

@@ -17,7 +17,6 @@ const DEFAULT_EXPIRY_DAYS = 90;
 
 export const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
 
-
 const createSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
@@ -40,7 +39,10 @@ export function createToken(input: unknown, owner: Principal): TokenCreated {
   const expiresAt = days === null ? null : new Date(now.getTime() + days * 86_400_000);
   const id = newId("tok");
   const prefix = token.slice(0, SHOWN_CHARS);
-  getDb().insert(schema.apiTokens).values({ id, userId: owner.userId, name: body.name, role, prefix, tokenHash: hashSecret(token), createdAt: now, expiresAt }).run();
+  getDb()
+    .insert(schema.apiTokens)
+    .values({ id, userId: owner.userId, name: body.name, role, prefix, tokenHash: hashSecret(token), createdAt: now, expiresAt })
+    .run();
   return { id, token, name: body.name, role, prefix, expiresAt: expiresAt?.toISOString() ?? null };
 }
 
@@ -84,12 +86,22 @@ export function deleteToken(id: string, by: Principal): TokenItem {
 
 /** The token row for a presented secret, or null. */
 export function findToken(secret: string): ApiTokenRow | null {
-  return getDb().select().from(schema.apiTokens).where(eq(schema.apiTokens.tokenHash, hashSecret(secret))).get() ?? null;
+  return (
+    getDb()
+      .select()
+      .from(schema.apiTokens)
+      .where(eq(schema.apiTokens.tokenHash, hashSecret(secret)))
+      .get() ?? null
+  );
 }
 
 /** Marks a token used, at most once a minute (no write on every request). */
 export function touchToken(row: ApiTokenRow): void {
   const now = Date.now();
   if (row.lastUsedAt && now - row.lastUsedAt.getTime() < 60_000) return;
-  getDb().update(schema.apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(schema.apiTokens.id, row.id)).run();
+  getDb()
+    .update(schema.apiTokens)
+    .set({ lastUsedAt: new Date(now) })
+    .where(eq(schema.apiTokens.id, row.id))
+    .run();
 }

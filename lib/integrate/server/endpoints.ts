@@ -17,12 +17,8 @@ const KEY_PREFIX = "wbk_";
 const SLOTS = ["primary", "secondary"] as const;
 export type KeySlot = (typeof SLOTS)[number];
 
-const nameSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use 1–63 lower-case letters, digits and dashes, starting with a letter or digit");
-const originsSchema = z
-  .array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'an origin such as "https://shop.example.com", or "*"'))
-  .max(50);
+const nameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use 1–63 lower-case letters, digits and dashes, starting with a letter or digit");
+const originsSchema = z.array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'an origin such as "https://shop.example.com", or "*"')).max(50);
 
 const createSchema = z
   .object({
@@ -39,7 +35,11 @@ const patchSchema = z
   .object({
     modelId: z.string().min(1).optional(),
     /** A second version answering `percent` of the requests; null ends the split. */
-    split: z.object({ modelId: z.string().min(1), percent: z.number().int().min(0).max(100) }).strict().nullable().optional(),
+    split: z
+      .object({ modelId: z.string().min(1), percent: z.number().int().min(0).max(100) })
+      .strict()
+      .nullable()
+      .optional(),
     corsOrigins: originsSchema.optional(),
     rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional(),
     maxRows: z.number().int().min(1).max(MAX_ROWS_LIMIT).optional(),
@@ -173,7 +173,10 @@ export async function createEndpoint(input: unknown): Promise<Endpoint & { key: 
         updatedAt: now,
       })
       .run();
-    for (const slot of SLOTS) tx.insert(endpointKeys).values({ endpointName: body.name, slot, hash: hashKey(keys[slot]), prefix: keys[slot].slice(0, 10), createdAt: now }).run();
+    for (const slot of SLOTS)
+      tx.insert(endpointKeys)
+        .values({ endpointName: body.name, slot, hash: hashKey(keys[slot]), prefix: keys[slot].slice(0, 10), createdAt: now })
+        .run();
   });
   serving.delete(body.name);
   return { ...present(getRow(body.name)), key: keys.primary, secondaryKey: keys.secondary };
@@ -203,7 +206,9 @@ export async function updateEndpoint(name: string, input: unknown): Promise<Endp
   const current = getRow(name);
   if (body.modelId) await requireServable(body.modelId, "modelId");
   if (body.split && body.split.modelId === (body.modelId ?? current.modelId)) {
-    throw new AppError("VALIDATION", "A split needs a second version: this one already answers the rest of the traffic.", [{ field: "split.modelId", message: "same as the main version" }]);
+    throw new AppError("VALIDATION", "A split needs a second version: this one already answers the rest of the traffic.", [
+      { field: "split.modelId", message: "same as the main version" },
+    ]);
   }
   if (body.split) await requireServable(body.split.modelId, "split.modelId");
   const set: Partial<EndpointRow> = { updatedAt: new Date() };
@@ -321,7 +326,8 @@ export function authenticate(s: Serving, authorization: string | null): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   if (!match) throw new AppError("UNAUTHORIZED", "Send the endpoint's key as 'Authorization: Bearer <key>'.", [{ field: "authorization", message: "missing" }]);
   const hash = knownKeyHashes.get(match[1]) ?? hashKey(match[1]);
-  if (!s.keyHashes.has(hash)) throw new AppError("UNAUTHORIZED", "The key is not valid for this endpoint (rotated or mistyped?).", [{ field: "authorization", message: "invalid key" }]);
+  if (!s.keyHashes.has(hash))
+    throw new AppError("UNAUTHORIZED", "The key is not valid for this endpoint (rotated or mistyped?).", [{ field: "authorization", message: "invalid key" }]);
   // Remember only keys that were valid (so made-up keys cannot grow the map); validity is still checked every time.
   if (knownKeyHashes.size >= KNOWN_KEYS_MAX) knownKeyHashes.clear();
   knownKeyHashes.set(match[1], hash);
@@ -403,9 +409,14 @@ export function takeToken(s: Serving, keyHash: string): void {
   if (b.tokens < 1) {
     buckets.set(keyHash, b);
     const retry = Math.ceil(((1 - b.tokens) / limit) * 60);
-    throw new AppError("TOO_MANY_REQUESTS", `This key may send ${limit} requests a minute; retry in ${retry} s.`, [{ field: "authorization", message: "rate limited" }], {
-      retryAfterSeconds: retry,
-    });
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `This key may send ${limit} requests a minute; retry in ${retry} s.`,
+      [{ field: "authorization", message: "rate limited" }],
+      {
+        retryAfterSeconds: retry,
+      },
+    );
   }
   b.tokens -= 1;
   buckets.set(keyHash, b);

@@ -71,7 +71,11 @@ describe("serveFront over HTTP", () => {
   });
 
   it("answers a path that does not percent-decode with a 400 naming path, whatever the route (Next's answer is a bare 500)", async () => {
-    for (const [method, path] of [["GET", "/api/projects/%E0%A4%A"], ["POST", "/v2/models/%E0%A4%A/infer"], ["DELETE", "/%ZZ?x=1"]]) {
+    for (const [method, path] of [
+      ["GET", "/api/projects/%E0%A4%A"],
+      ["POST", "/v2/models/%E0%A4%A/infer"],
+      ["DELETE", "/%ZZ?x=1"],
+    ]) {
       const res = await fetch(`${origin}${path}`, { method });
       expect(res.status, `${method} ${path}`).toBe(400);
       expect(res.headers.get("content-type")).toBe("application/problem+json");

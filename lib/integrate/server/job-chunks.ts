@@ -17,7 +17,8 @@ import type { Prediction, Predictor } from "./predictors";
 /** The prediction columns a model adds to every row: `prediction`, plus `probability_<label>` per class. */
 export function predictionColumns(p: Pick<Predictor, "kind" | "task" | "labels">): { name: string; sqlType: "REAL" | "TEXT" }[] {
   if (p.kind === "recommender") return [{ name: "prediction", sqlType: "TEXT" }];
-  if (p.task === "classification") return [{ name: "prediction", sqlType: "TEXT" }, ...(p.labels ?? []).map((l) => ({ name: `probability_${l}`, sqlType: "REAL" as const }))];
+  if (p.task === "classification")
+    return [{ name: "prediction", sqlType: "TEXT" }, ...(p.labels ?? []).map((l) => ({ name: `probability_${l}`, sqlType: "REAL" as const }))];
   return [{ name: "prediction", sqlType: "REAL" }];
 }
 

@@ -10,7 +10,15 @@ import { startCommitter } from "./job-commit";
 
 /** A chunk as a reader gives it: table values per row (in a reused array), CSV lines, row errors. */
 function chunkOf(rows: unknown[][], errors: (string | null)[]): ChunkOutput {
-  const csv = rows.map((r) => r.slice(1).map((v) => (v === null ? "" : String(v))).join(",") + "\n").join("");
+  const csv = rows
+    .map(
+      (r) =>
+        r
+          .slice(1)
+          .map((v) => (v === null ? "" : String(v)))
+          .join(",") + "\n",
+    )
+    .join("");
   const values: unknown[] = [];
   return {
     count: rows.length,
@@ -33,7 +41,19 @@ function runningJob(name: string, after = "") {
   const table = `"out_${name}_${process.pid}"`;
   const now = new Date();
   db.insert(jobs)
-    .values({ id, endpointName: "e", modelId: "m", modelVersion: 1, status: "running", sourceKind: "file", sourceName: "f.csv", errorThreshold: -1, outputTable: table, createdAt: now, updatedAt: now })
+    .values({
+      id,
+      endpointName: "e",
+      modelId: "m",
+      modelVersion: 1,
+      status: "running",
+      sourceKind: "file",
+      sourceName: "f.csv",
+      errorThreshold: -1,
+      outputTable: table,
+      createdAt: now,
+      updatedAt: now,
+    })
     .run();
   db.$client.exec(`CREATE TABLE ${table} ("row" INTEGER PRIMARY KEY, "id" TEXT, "x" REAL, "flag" INTEGER, "prediction" REAL, "error" TEXT)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-commit-"));
@@ -101,7 +121,10 @@ describe("the job's committer thread", () => {
 
   it("a chunk that meets a full disk rejects with ENOSPC, though its write took what fitted first, and commits nothing", async () => {
     const { db, id, table, dir, out, header } = runningJob("full");
-    const first = chunkOf(Array.from({ length: 10 }, (_, i) => [0, `a${i}`, i, true, i, null]), Array.from({ length: 10 }, () => null));
+    const first = chunkOf(
+      Array.from({ length: 10 }, (_, i) => [0, `a${i}`, i, true, i, null]),
+      Array.from({ length: 10 }, () => null),
+    );
     const firstBytes = (first.csv as Buffer).length;
     // The disk is full 5 bytes into the second chunk's lines (WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES, read as the module loads).
     vi.stubEnv("WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES", String(header + firstBytes + 5));

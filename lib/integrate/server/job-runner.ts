@@ -53,7 +53,8 @@ async function forecastSource(source: Source, predictor: Predictor): Promise<Sou
   const rows: Row[] = [];
   for await (const chunk of source.chunks(0)) {
     for (const r of chunk.rows) rows.push(r);
-    if (rows.length > MAX_FORECAST_INPUT_ROWS) throw new AppError("TOO_LARGE", `A forecast job reads at most ${MAX_FORECAST_INPUT_ROWS} history rows.`, [{ field: "file", message: "too many rows" }]);
+    if (rows.length > MAX_FORECAST_INPUT_ROWS)
+      throw new AppError("TOO_LARGE", `A forecast job reads at most ${MAX_FORECAST_INPUT_ROWS} history rows.`, [{ field: "file", message: "too many rows" }]);
   }
   const schema = [...predictor.inputSchema, { name: predictor.target!, type: "number" as const }];
   const out = predictor.forecastAhead!(coerceRows(rows, schema, { field: "rows" }));
@@ -176,7 +177,9 @@ export async function executeJob(job: JobRow, signal?: AbortSignal): Promise<voi
     const sqlTypeOf = (name: string) => ({ number: "REAL", integer: "INTEGER", boolean: "INTEGER" })[inputTypes.get(name) as string] ?? "";
     const typed = inputNames.map((n) => sqlTypeOf(n) !== "");
     const allColumns = [...inputNames.map((n) => ({ name: n, sqlType: sqlTypeOf(n) })), ...outputs, { name: "error", sqlType: "TEXT" }];
-    db.$client.exec(`CREATE TABLE IF NOT EXISTS ${tableName} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`);
+    db.$client.exec(
+      `CREATE TABLE IF NOT EXISTS ${tableName} ("row" INTEGER PRIMARY KEY, ${allColumns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`.trim()).join(", ")})`,
+    );
     const recordWidth = allColumns.length + 1; // "row", then every column
     const layout: OutputLayout = { predictor, inputNames, typed, recordWidth };
 
@@ -243,7 +246,10 @@ export async function executeJob(job: JobRow, signal?: AbortSignal): Promise<voi
         bytes += bytesOut;
         if (job.errorThreshold >= 0 && failed > job.errorThreshold) {
           await settle();
-          finish(job.id, { status: "failed", error: `${failed} rows could not be scored, more than the error threshold of ${job.errorThreshold}; first: ${firstError ?? "see the row errors"}` });
+          finish(job.id, {
+            status: "failed",
+            error: `${failed} rows could not be scored, more than the error threshold of ${job.errorThreshold}; first: ${firstError ?? "see the row errors"}`,
+          });
           return;
         }
         // Let a cancel request or a shutdown signal in between chunks; while real-time requests keep

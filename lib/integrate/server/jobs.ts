@@ -93,7 +93,11 @@ function checkColumns(required: { name: string }[], present: string[], field: st
   const have = new Set(present);
   const missing = required.map((c) => c.name).filter((n) => !have.has(n));
   if (missing.length) {
-    throw new AppError("VALIDATION", `The input lacks the column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} the model needs.`, missing.map((m) => ({ field: `${field}.${m}`, message: "required column is missing" })));
+    throw new AppError(
+      "VALIDATION",
+      `The input lacks the column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} the model needs.`,
+      missing.map((m) => ({ field: `${field}.${m}`, message: "required column is missing" })),
+    );
   }
 }
 
@@ -156,10 +160,15 @@ async function saveBody(req: RequestLike, dest: string, limit: number): Promise<
   const counter = csvRowCounter();
   try {
     if (body) {
-      await consumeLimited(body, limit, async (chunk) => {
-        counter.add(chunk as Buffer);
-        if (!out.write(chunk)) await once(out, "drain");
-      }, () => tooLargeUpload(limit));
+      await consumeLimited(
+        body,
+        limit,
+        async (chunk) => {
+          counter.add(chunk as Buffer);
+          if (!out.write(chunk)) await once(out, "drain");
+        },
+        () => tooLargeUpload(limit),
+      );
     }
     out.end();
     await finished(out);
@@ -182,7 +191,7 @@ async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: s
     return { fileName: "body.csv", fields: {}, rows };
   }
   const body = req.stream();
-  if (!body) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
+  if (!body) throw new AppError("VALIDATION", 'The form has no file part named "file".', [{ field: "file", message: "required" }]);
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
     let saving: Promise<void> | null = null;
@@ -190,7 +199,11 @@ async function saveUpload(req: RequestLike, dest: string): Promise<{ fileName: s
     const counter = csvRowCounter();
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8", limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: env.MAX_UPLOAD_BYTES } });
+      bb = busboy({
+        headers: { "content-type": contentType },
+        defParamCharset: "utf8",
+        limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: env.MAX_UPLOAD_BYTES },
+      });
     } catch {
       return reject(new AppError("BAD_REQUEST", "Malformed multipart/form-data request.", [{ field: "content-type", message: "no boundary" }]));
     }
@@ -223,7 +236,12 @@ export function checkJobQuota(db: Pick<ReturnType<typeof getDb>, "select">, scop
   if (!scope) return;
   const max = getSettings().quotas.maxQueuedJobsPerUser;
   const whose = "userId" in scope ? eq(jobs.createdBy, scope.userId) : and(eq(jobs.endpointName, scope.endpoint), isNull(jobs.createdBy));
-  const active = db.select({ n: count() }).from(jobs).where(and(inArray(jobs.status, [...ACTIVE_STATUSES]), whose)).get()?.n ?? 0;
+  const active =
+    db
+      .select({ n: count() })
+      .from(jobs)
+      .where(and(inArray(jobs.status, [...ACTIVE_STATUSES]), whose))
+      .get()?.n ?? 0;
   if (active < max) return;
   throw quotaExceeded(
     "userId" in scope
@@ -263,14 +281,19 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
       }
       const body = parseWith(jobBodySchema, value);
       const ds = getDatasetOr422(body.datasetId);
-      checkColumns(required, ds.columns.map((c) => c.name), "columns");
+      checkColumns(
+        required,
+        ds.columns.map((c) => c.name),
+        "columns",
+      );
       source = { sourceKind: "dataset", datasetId: ds.id, sourceName: `${ds.name} v${ds.version}`, rowsTotal: ds.rowCount };
       errorThreshold = body.errorThreshold ?? -1;
     } else if (contentType.startsWith("multipart/form-data") || /^text\/(csv|plain)/.test(contentType)) {
       const { fileName, fields, rows } = await saveUpload(req, jobInputFile(id));
       if (fields.errorThreshold !== undefined) {
         const n = Number(fields.errorThreshold);
-        if (!Number.isInteger(n) || n < -1) throw new AppError("VALIDATION", "errorThreshold must be an integer of -1 or more.", [{ field: "errorThreshold", message: "not an integer ≥ -1" }]);
+        if (!Number.isInteger(n) || n < -1)
+          throw new AppError("VALIDATION", "errorThreshold must be an integer of -1 or more.", [{ field: "errorThreshold", message: "not an integer ≥ -1" }]);
         errorThreshold = n;
       }
       const header = await readCsvHeader(jobInputFile(id));
@@ -278,7 +301,9 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
       checkColumns(required, header, "columns");
       source = { sourceKind: "file", datasetId: null, sourceName: fileName, rowsTotal: rows };
     } else {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send JSON {datasetId}, a multipart form with a CSV `file`, or a text/csv body.", [{ field: "content-type", message: "unsupported" }]);
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send JSON {datasetId}, a multipart form with a CSV `file`, or a text/csv body.", [
+        { field: "content-type", message: "unsupported" },
+      ]);
     }
   } catch (e) {
     fs.rmSync(jobDir(id), { recursive: true, force: true });
@@ -347,7 +372,13 @@ export function listJobs(opts: { endpoint?: string; scheduleId?: string } = {}):
 /** Row-level failures of a job, in row order. */
 export function jobErrors(id: string, limit = 1000): { row: number; message: string }[] {
   getJobRow(id);
-  return getDb().select({ row: jobRowErrors.row, message: jobRowErrors.message }).from(jobRowErrors).where(eq(jobRowErrors.jobId, id)).orderBy(asc(jobRowErrors.row)).limit(limit).all();
+  return getDb()
+    .select({ row: jobRowErrors.row, message: jobRowErrors.message })
+    .from(jobRowErrors)
+    .where(eq(jobRowErrors.jobId, id))
+    .orderBy(asc(jobRowErrors.row))
+    .limit(limit)
+    .all();
 }
 
 /** A queued job is cancelled at once; a running one after its current chunk. Its output is never marked complete. */
@@ -357,9 +388,14 @@ export function cancelJob(id: string): Job {
   // Only while still queued: a worker that claims it meanwhile sees cancelRequested after its chunk (the running case below).
   const cancelledQueued =
     row.status === "queued" &&
-    db.update(jobs).set({ status: "cancelled", cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(jobs.id, id), eq(jobs.status, "queued"))).run().changes > 0;
+    db
+      .update(jobs)
+      .set({ status: "cancelled", cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(jobs.id, id), eq(jobs.status, "queued")))
+      .run().changes > 0;
   if (cancelledQueued) releaseJobOutput(row);
-  else if (row.status === "queued" || row.status === "running") db.update(jobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(jobs.id, id)).run();
+  else if (row.status === "queued" || row.status === "running")
+    db.update(jobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(jobs.id, id)).run();
   else throw new AppError("CONFLICT", `The job has already ${row.status}; there is nothing to cancel.`, [{ field: "status", message: row.status }]);
   return getJob(id);
 }

@@ -135,8 +135,14 @@ export function edgeRows<R>(db: Database.Database, name: string, sinceMs: number
  * other endpoints' rows do not.
  */
 export function logSignature(db: Database.Database, w: { name: string; sinceMs: number; untilMs: number }): string {
-  const oldest = db.prepare("SELECT rowid AS r FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at, rowid LIMIT 1").get(w.name, w.sinceMs, w.untilMs) as { r: number } | undefined;
-  const newest = db.prepare("SELECT rowid AS r FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at DESC, rowid DESC LIMIT 1").get(w.name, w.sinceMs, w.untilMs) as { r: number } | undefined;
-  const last = db.prepare("SELECT max(rowid) AS r FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ?").get(w.name) as { r: number | null };
+  const oldest = db
+    .prepare("SELECT rowid AS r FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at, rowid LIMIT 1")
+    .get(w.name, w.sinceMs, w.untilMs) as { r: number } | undefined;
+  const newest = db
+    .prepare("SELECT rowid AS r FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+    .get(w.name, w.sinceMs, w.untilMs) as { r: number } | undefined;
+  const last = db.prepare("SELECT max(rowid) AS r FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ?").get(w.name) as {
+    r: number | null;
+  };
   return `${oldest?.r ?? 0}:${newest?.r ?? 0}:${last.r ?? 0}`;
 }

@@ -19,7 +19,12 @@ const CLOSED_AFTER_MS = 60_000;
  * from the cached answer's. `key` names the read without the window's ends (an
  * open window moves with every read): the answer's own `since`/`until` are the caller's to set.
  */
-export async function readLogWindow<T>(opts: { key: string; window: LogWindow; signature: (db: Database.Database) => string; compute: () => Promise<T> }): Promise<T> {
+export async function readLogWindow<T>(opts: {
+  key: string;
+  window: LogWindow;
+  signature: (db: Database.Database) => string;
+  compute: () => Promise<T>;
+}): Promise<T> {
   const w = opts.window;
   if (w.untilMs < Date.now() - CLOSED_AFTER_MS) {
     return cachedRead(`${opts.key}@${w.sinceMs}-${w.untilMs}`, "closed", async () => {

@@ -96,11 +96,25 @@ export async function deployOjModel(runId: string): Promise<void> {
       save({ endpoint: OJ_ENDPOINT });
     }
     if (!state.reportId) {
-      const report = createReport({ name: OJ_REPORT_NAME, endpoint: OJ_ENDPOINT, historyDataset: OJ_HISTORY, timeColumn: "WeekStarting", valueColumn: "Quantity", seriesColumns: ["Store", "Brand"] });
+      const report = createReport({
+        name: OJ_REPORT_NAME,
+        endpoint: OJ_ENDPOINT,
+        historyDataset: OJ_HISTORY,
+        timeColumn: "WeekStarting",
+        valueColumn: "Quantity",
+        seriesColumns: ["Store", "Brand"],
+      });
       save({ reportId: report.id });
     }
     if (!state.scheduleId) {
-      const schedule = createSchedule({ name: "Weekly orange-juice forecast", endpoint: OJ_ENDPOINT, dataset: OJ_FUTURE, cron: OJ_CRON, timezone: OJ_TIMEZONE, reportId: state.reportId });
+      const schedule = createSchedule({
+        name: "Weekly orange-juice forecast",
+        endpoint: OJ_ENDPOINT,
+        dataset: OJ_FUTURE,
+        cron: OJ_CRON,
+        timezone: OJ_TIMEZONE,
+        reportId: state.reportId,
+      });
       save({ scheduleId: schedule.id });
     }
     const job = await runScheduleNow(state.scheduleId!);

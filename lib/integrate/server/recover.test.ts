@@ -13,7 +13,19 @@ function jobWithOutput(status: JobRow["status"]): string {
   const now = new Date();
   getDb()
     .insert(jobs)
-    .values({ id, endpointName: "e", modelId: "m", modelVersion: 1, status, sourceKind: "file", sourceName: "f.csv", errorThreshold: -1, outputTable: outputTableName(id), createdAt: now, updatedAt: now })
+    .values({
+      id,
+      endpointName: "e",
+      modelId: "m",
+      modelVersion: 1,
+      status,
+      sourceKind: "file",
+      sourceName: "f.csv",
+      errorThreshold: -1,
+      outputTable: outputTableName(id),
+      createdAt: now,
+      updatedAt: now,
+    })
     .run();
   getDb().$client.exec(`CREATE TABLE "${outputTableName(id)}" ("row" INTEGER PRIMARY KEY, "prediction" REAL)`);
   folder(id, Date.now());
@@ -55,7 +67,9 @@ describe("recoverAfterCrash", () => {
       await recoverAfterCrash(servingSince);
       const lines = log.mock.calls.map((c) => String(c[0]));
       expect(lines).toContainEqual(expect.stringMatching(/^\[recover\] removed [1-9]\d* job folder\(s\) of uploads cut off/));
-      expect(lines).toContainEqual(expect.stringMatching(/^\[recover\] removed the partial output \(files and table\) of [2-9]\d* failed or cancelled job\(s\)/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^\[recover\] removed the partial output \(files and table\) of [2-9]\d* failed or cancelled job\(s\)/),
+      );
     } finally {
       log.mockRestore();
     }

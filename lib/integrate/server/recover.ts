@@ -46,10 +46,16 @@ function removeOrphanJobFolders(sinceMs: number): number {
 function releaseEndedJobs(): number {
   const db = getDb();
   const tables = new Set(
-    (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'job\\_output\\_%' ESCAPE '\\'").all() as { name: string }[]).map((t) => t.name),
+    (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'job\\_output\\_%' ESCAPE '\\'").all() as { name: string }[]).map(
+      (t) => t.name,
+    ),
   );
   let released = 0;
-  for (const job of db.select({ id: jobs.id, outputTable: jobs.outputTable }).from(jobs).where(inArray(jobs.status, ["failed", "cancelled"])).all()) {
+  for (const job of db
+    .select({ id: jobs.id, outputTable: jobs.outputTable })
+    .from(jobs)
+    .where(inArray(jobs.status, ["failed", "cancelled"]))
+    .all()) {
     if (!tables.has(job.outputTable) && !fs.existsSync(path.join(env.dataDir, "jobs", job.id))) continue;
     releaseJobOutput(job);
     released++;
@@ -75,7 +81,8 @@ export async function recoverAfterCrash(servingSinceMs = Date.now()): Promise<vo
     }
   };
   const versions = await attempt("unfinished dataset versions", removeUnfinishedVersions);
-  if (versions?.versions) console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
+  if (versions?.versions)
+    console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
   const folders = await attempt("job folders without a job", () => removeOrphanJobFolders(servingSinceMs));
   if (folders) console.log(`[recover] removed ${folders} job folder(s) of uploads cut off before their job was queued`);
   const ended = await attempt("the output of failed and cancelled jobs", releaseEndedJobs);

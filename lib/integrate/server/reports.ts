@@ -72,7 +72,6 @@ export interface ReportData extends ReportShape {
   historyDatasetId: string | null;
 }
 
-
 function tableColumns(table: string): Set<string> {
   const rows = getDb().$client.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
   return new Set(rows.map((r) => r.name));
@@ -159,7 +158,14 @@ function present(row: ReportRow): Report {
     seriesColumns: row.seriesColumns,
     job: job ? jobRef(job) : null,
     refreshedAt: job?.finishedAt?.toISOString() ?? null,
-    schedules: listSchedules({ reportId: row.id }).map(({ id, name, cron, timezone, nextRunAt, enabled }) => ({ id, name, cron, timezone, nextRunAt, enabled })),
+    schedules: listSchedules({ reportId: row.id }).map(({ id, name, cron, timezone, nextRunAt, enabled }) => ({
+      id,
+      name,
+      cron,
+      timezone,
+      nextRunAt,
+      enabled,
+    })),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -196,15 +202,22 @@ function checkReport(body: z.infer<typeof createSchema>): void {
     if (latest) for (const c of tableColumns(latest.table)) outputColumns.add(c);
   }
   const check = (field: string, column: string, inOutput: boolean) => {
-    if (history && !historyTypes.has(column)) errors.push({ field, message: `the history dataset "${body.historyDataset}" has no column ${JSON.stringify(column)}` });
+    if (history && !historyTypes.has(column))
+      errors.push({ field, message: `the history dataset "${body.historyDataset}" has no column ${JSON.stringify(column)}` });
     else if (inOutput && outputColumns && !outputColumns.has(column)) {
-      errors.push({ field, message: `the batch output of "${body.endpoint}" has no column ${JSON.stringify(column)} (it keeps the scored rows' columns and adds "prediction")` });
+      errors.push({
+        field,
+        message: `the batch output of "${body.endpoint}" has no column ${JSON.stringify(column)} (it keeps the scored rows' columns and adds "prediction")`,
+      });
     }
   };
   check("timeColumn", body.timeColumn, true);
   check("valueColumn", body.valueColumn, false);
   if (history && historyTypes.has(body.valueColumn) && !NUMERIC_TYPES.has(historyTypes.get(body.valueColumn)!)) {
-    errors.push({ field: "valueColumn", message: `the column ${JSON.stringify(body.valueColumn)} holds ${historyTypes.get(body.valueColumn)} values, not numbers` });
+    errors.push({
+      field: "valueColumn",
+      message: `the column ${JSON.stringify(body.valueColumn)} holds ${historyTypes.get(body.valueColumn)} values, not numbers`,
+    });
   }
   body.seriesColumns.forEach((c, i) => check(`seriesColumns.${i}`, c, true));
   if (new Set(body.seriesColumns).size !== body.seriesColumns.length) errors.push({ field: "seriesColumns", message: "a column is named twice" });
@@ -298,7 +311,9 @@ function refreshDatasetId(row: ReportRow): string {
     : listSchedules({ reportId: row.id })[0]?.dataset;
   const latest = name ? findLatestVersion(name) : undefined;
   if (!latest) {
-    throw new AppError("VALIDATION", `No job has scored a dataset on "${row.endpointName}" yet: send {"datasetId"} to say which to score.`, [{ field: "datasetId", message: "required: nothing scored before" }]);
+    throw new AppError("VALIDATION", `No job has scored a dataset on "${row.endpointName}" yet: send {"datasetId"} to say which to score.`, [
+      { field: "datasetId", message: "required: nothing scored before" },
+    ]);
   }
   return latest.id;
 }

@@ -11,7 +11,20 @@ async function main() {
   const other = new Database(file);
   other.exec("BEGIN IMMEDIATE");
   for (let i = 0; i < 2; i++) {
-    logRequest({ id: `req_retry_${i}`, endpointName: "retry", modelId: null, modelVersion: null, status: 200, latencyMs: 1, rows: 1, format: "rows", inputs: [{ i }], outputs: [i], error: null, createdAt: new Date() });
+    logRequest({
+      id: `req_retry_${i}`,
+      endpointName: "retry",
+      modelId: null,
+      modelVersion: null,
+      status: 200,
+      latencyMs: 1,
+      rows: 1,
+      format: "rows",
+      inputs: [{ i }],
+      outputs: [i],
+      error: null,
+      createdAt: new Date(),
+    });
   }
   let resolved = false;
   const barrier = requestLogWritten().then(() => void (resolved = true));

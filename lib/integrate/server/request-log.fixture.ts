@@ -4,7 +4,20 @@ import { logRequest } from "./request-log";
 
 const count = Number(process.argv[2] ?? 1234);
 for (let i = 0; i < count; i++) {
-  logRequest({ id: `req_${i}`, endpointName: "shutdown", modelId: null, modelVersion: null, status: 200, latencyMs: 1, rows: 1, format: "rows", inputs: [{ i }], outputs: [i], error: null, createdAt: new Date() });
+  logRequest({
+    id: `req_${i}`,
+    endpointName: "shutdown",
+    modelId: null,
+    modelVersion: null,
+    status: 200,
+    latencyMs: 1,
+    rows: 1,
+    format: "rows",
+    inputs: [{ i }],
+    outputs: [i],
+    error: null,
+    createdAt: new Date(),
+  });
 }
 process.kill(process.pid, "SIGTERM");
 // Keep the process alive until the signal lands.

@@ -63,7 +63,12 @@ describe("the request log", () => {
     const before = getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().length;
     for (let i = 0; i < 7; i++) logRequest(entry(`req_unit_slice_${i}`, 1));
     expect(flushRequestLog({ max: 3 })).toBe(3);
-    const written = getDb().select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().map((r) => r.id);
+    const written = getDb()
+      .select({ id: requestLogs.id })
+      .from(requestLogs)
+      .where(eq(requestLogs.endpointName, "unit"))
+      .all()
+      .map((r) => r.id);
     expect(written).toHaveLength(before + 3);
     expect(written).toEqual(expect.arrayContaining(["req_unit_slice_0", "req_unit_slice_1", "req_unit_slice_2"]));
     expect(flushRequestLog({ max: 3 })).toBe(3);
@@ -73,7 +78,13 @@ describe("the request log", () => {
   });
 
   it("the timer hands entries to a writer thread, which writes them while the event loop goes on, waiting out another connection's write lock", async () => {
-    const count = () => getDb().select().from(requestLogs).where(eq(requestLogs.endpointName, "unit")).all().filter((r) => r.id.startsWith("req_unit_thread_")).length;
+    const count = () =>
+      getDb()
+        .select()
+        .from(requestLogs)
+        .where(eq(requestLogs.endpointName, "unit"))
+        .all()
+        .filter((r) => r.id.startsWith("req_unit_thread_")).length;
     const other = new Database(getDb().$client.name);
     other.exec("BEGIN IMMEDIATE"); // a batch job's chunk commit in another process
     try {
@@ -151,11 +162,15 @@ describe("the request log", () => {
     it("follows a batch the writer thread gave back (the lock held past its busy timeout) until it is written", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-retry-"));
       try {
-        const child = spawnSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("lib/integrate/server/request-log-retry.fixture.ts")], {
-          env: { ...process.env, WORKBENCH_DATA_DIR: dir },
-          encoding: "utf8",
-          timeout: 60_000,
-        });
+        const child = spawnSync(
+          process.execPath,
+          [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("lib/integrate/server/request-log-retry.fixture.ts")],
+          {
+            env: { ...process.env, WORKBENCH_DATA_DIR: dir },
+            encoding: "utf8",
+            timeout: 60_000,
+          },
+        );
         expect(child.status, child.stderr).toBe(0);
         expect(JSON.parse(child.stdout.trim().split("\n").at(-1)!)).toEqual({ resolvedWhileHeld: false, gaveBack: 2, written: 2 });
       } finally {

@@ -34,7 +34,15 @@ const fields = {
   enabled: z.boolean(),
 };
 const createSchema = z
-  .object({ ...fields, name: fields.name.optional(), dataset: fields.dataset.optional(), datasetName: fields.datasetName.optional(), timezone: fields.timezone.default(DEFAULT_TIMEZONE), reportId: fields.reportId.optional(), enabled: fields.enabled.default(true) })
+  .object({
+    ...fields,
+    name: fields.name.optional(),
+    dataset: fields.dataset.optional(),
+    datasetName: fields.datasetName.optional(),
+    timezone: fields.timezone.default(DEFAULT_TIMEZONE),
+    reportId: fields.reportId.optional(),
+    enabled: fields.enabled.default(true),
+  })
   .strict();
 const patchSchema = z.object(fields).partial().strict();
 
@@ -116,7 +124,8 @@ function checkReferences(v: { endpoint: string; dataset: string; datasetField: s
   if (v.reportId) {
     const report = db.select({ endpoint: reports.endpointName }).from(reports).where(eq(reports.id, v.reportId)).get();
     if (!report) errors.push({ field: "reportId", message: `no report has the id ${JSON.stringify(v.reportId)}` });
-    else if (report.endpoint !== v.endpoint) errors.push({ field: "reportId", message: `the report reads the endpoint "${report.endpoint}", not "${v.endpoint}"` });
+    else if (report.endpoint !== v.endpoint)
+      errors.push({ field: "reportId", message: `the report reads the endpoint "${report.endpoint}", not "${v.endpoint}"` });
   }
   if (errors.length) throw new AppError("VALIDATION", errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
   return cron.timezone!;
@@ -126,8 +135,18 @@ export function createSchedule(input: unknown): Schedule {
   const body = parseWith(createSchema, input);
   const dataset = body.dataset ?? body.datasetName;
   const datasetField = body.dataset !== undefined || body.datasetName === undefined ? "dataset" : "datasetName";
-  if (!dataset) throw new AppError("VALIDATION", "dataset: name the dataset to score (its newest version is scored each run).", [{ field: "dataset", message: "required" }]);
-  const timezone = checkReferences({ endpoint: body.endpoint, dataset, datasetField, cron: body.cron, timezone: body.timezone, reportId: body.reportId ?? null });
+  if (!dataset)
+    throw new AppError("VALIDATION", "dataset: name the dataset to score (its newest version is scored each run).", [
+      { field: "dataset", message: "required" },
+    ]);
+  const timezone = checkReferences({
+    endpoint: body.endpoint,
+    dataset,
+    datasetField,
+    cron: body.cron,
+    timezone: body.timezone,
+    reportId: body.reportId ?? null,
+  });
   const now = new Date();
   const row: ScheduleRow = {
     id: newId("sch"),
@@ -223,7 +242,10 @@ async function queueJob(row: ScheduleRow): Promise<Job> {
 export async function runScheduleNow(id: string): Promise<Job> {
   const row = getRow(id);
   const active = activeJobOf(id);
-  if (active) throw new AppError("CONFLICT", `The schedule's job ${active} is still queued or running; runs of one schedule never overlap.`, [{ field: "id", message: "a run is in progress" }]);
+  if (active)
+    throw new AppError("CONFLICT", `The schedule's job ${active} is still queued or running; runs of one schedule never overlap.`, [
+      { field: "id", message: "a run is in progress" },
+    ]);
   const job = await queueJob(row);
   getDb().update(schedules).set({ lastRunAt: new Date(), lastJobId: job.id, lastError: null, updatedAt: new Date() }).where(eq(schedules.id, id)).run();
   return job;
@@ -255,7 +277,10 @@ export async function runDueSchedules(now = new Date()): Promise<TickOutcome[]> 
       decision = planTick({ ...row, previousActive: activeJobOf(row.id) !== null }, now);
     } catch (e) {
       // A stored expression croner no longer accepts: stop the schedule rather than retry every tick.
-      db.update(schedules).set({ enabled: false, nextRunAt: null, lastError: `the cron expression no longer parses: ${(e as Error).message}`, updatedAt: now }).where(eq(schedules.id, row.id)).run();
+      db.update(schedules)
+        .set({ enabled: false, nextRunAt: null, lastError: `the cron expression no longer parses: ${(e as Error).message}`, updatedAt: now })
+        .where(eq(schedules.id, row.id))
+        .run();
       outcomes.push({ scheduleId: row.id, action: "error", error: (e as Error).message });
       continue;
     }

@@ -97,7 +97,12 @@ export async function score(call: RequestLike, name: string, protocol: Protocol)
     answer = errorAnswer(e);
     status = answer.status;
     error = e instanceof AppError ? e.message : "internal error";
-    answer.headers = { ...answer.headers, ...(outcome.predictor ? { "x-model-version": modelVersionHeader(outcome.predictor) } : {}), "x-request-id": requestId, ...cors };
+    answer.headers = {
+      ...answer.headers,
+      ...(outcome.predictor ? { "x-model-version": modelVersionHeader(outcome.predictor) } : {}),
+      "x-request-id": requestId,
+      ...cors,
+    };
   }
   // Every request is logged, refused ones too (an unknown endpoint's under the name asked for).
   logRequest({

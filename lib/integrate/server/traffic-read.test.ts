@@ -11,19 +11,35 @@ const MIN = 60_000;
 
 const insertLog = (name: string, status: number, createdAt: number, latencyMs: number, version: number | null) =>
   getDb()
-    .$client.prepare("INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'rows', NULL, NULL, NULL, ?)")
+    .$client.prepare(
+      "INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'rows', NULL, NULL, NULL, ?)",
+    )
     .run(newId("req"), name, version === null ? null : "mdl_t", version, status, latencyMs, (createdAt % 3) + 1, createdAt);
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : null);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : null;
 
 /** The traffic as it was computed before the requests were kept in columns: every request of the window read anew. */
 function trafficBefore(w: LogWindow, threshold = EVERY_ROW) {
   const logs = getDb()
-    .$client.prepare("SELECT rowid AS r, status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at")
-    .all(w.name, w.sinceMs, w.untilMs) as { r: number; status: number; latencyMs: number; rows: number; createdAt: number; modelId: string | null; version: number | null }[];
+    .$client.prepare(
+      "SELECT rowid AS r, status, latency_ms AS latencyMs, rows, created_at AS createdAt, model_id AS modelId, model_version AS version FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at",
+    )
+    .all(w.name, w.sinceMs, w.untilMs) as {
+    r: number;
+    status: number;
+    latencyMs: number;
+    rows: number;
+    createdAt: number;
+    modelId: string | null;
+    version: number | null;
+  }[];
   const ok = logs.filter((l) => l.status < 400);
   // Percentiles over the sampled requests; counts over all.
-  const latencies = ok.filter((l) => priorityOf(l.r) < threshold).map((l) => l.latencyMs).sort((a, b) => a - b);
+  const latencies = ok
+    .filter((l) => priorityOf(l.r) < threshold)
+    .map((l) => l.latencyMs)
+    .sort((a, b) => a - b);
   const bucketMs = trafficBucketMs(w.sinceMs, w.untilMs);
   const buckets = new Map<number, { requests: number; errors: number; latencies: number[] }>();
   for (const l of logs) {
@@ -63,7 +79,8 @@ describe("traffic kept in columns between reads", () => {
     const read = (w: LogWindow) => readOffThread({ module: MODULE, fn: "readTraffic", local: readTraffic, args: [w] });
     let n = 0;
     const logSome = (count: number, at: (i: number) => number) => {
-      for (let i = 0; i < count; i++, n++) insertLog(name, n % 7 === 0 ? 500 : n % 11 === 0 ? 422 : 200, at(i), ((n * 37) % 101) / 4, n % 13 === 0 ? null : 1 + (n % 3));
+      for (let i = 0; i < count; i++, n++)
+        insertLog(name, n % 7 === 0 ? 500 : n % 11 === 0 ? 422 : 200, at(i), ((n * 37) % 101) / 4, n % 13 === 0 ? null : 1 + (n % 3));
     };
     logSome(200, (i) => T0 + i * 7_000);
     const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 30 * MIN };
@@ -95,7 +112,11 @@ describe("traffic kept in columns between reads", () => {
     ]) {
       const got = readTraffic(getDb().$client, w);
       const all = trafficBefore(w);
-      expect({ ...got, latencyMs: null, series: got.series.map((p) => ({ ...p, p50: null, p95: null })) }).toEqual({ ...all, latencyMs: null, series: all.series.map((p) => ({ ...p, p50: null, p95: null })) });
+      expect({ ...got, latencyMs: null, series: got.series.map((p) => ({ ...p, p50: null, p95: null })) }).toEqual({
+        ...all,
+        latencyMs: null,
+        series: all.series.map((p) => ({ ...p, p50: null, p95: null })),
+      });
       // Some power-of-two threshold below every row gives exactly these percentiles.
       const matching = Array.from({ length: 32 }, (_, k) => trafficBefore(w, EVERY_ROW / 2 ** (k + 1))).find((t) => JSON.stringify(t) === JSON.stringify(got));
       expect(matching).toBeDefined();

@@ -87,7 +87,8 @@ export function readLogTail<R extends { createdAt: number }>(
   read: { cols: string; where?: string; params?: unknown[]; visit: (row: R) => void; after?: (upto: number) => void },
 ): boolean {
   return db.transaction(() => {
-    if (tail.lastRowid > 0 && (db.prepare("SELECT id FROM request_logs WHERE rowid = ?").get(tail.lastRowid) as { id: string } | undefined)?.id !== tail.lastId) return false;
+    if (tail.lastRowid > 0 && (db.prepare("SELECT id FROM request_logs WHERE rowid = ?").get(tail.lastRowid) as { id: string } | undefined)?.id !== tail.lastId)
+      return false;
     const top = db.prepare("SELECT rowid AS r, id FROM request_logs ORDER BY rowid DESC LIMIT 1").get() as { r: number; id: string } | undefined;
     const last = top?.r ?? 0;
     if (last !== tail.lastRowid) {
@@ -96,9 +97,13 @@ export function readLogTail<R extends { createdAt: number }>(
       const params = read.params ?? [];
       const rows = (
         tail.lastRowid < 0
-          ? db.prepare(`SELECT ${read.cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND rowid <= ? AND ${where} ORDER BY rowid`).iterate(...params, name, tail.floor, last)
+          ? db
+              .prepare(`SELECT ${read.cols} FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND rowid <= ? AND ${where} ORDER BY rowid`)
+              .iterate(...params, name, tail.floor, last)
           : // Over the table's rowid range, not the endpoint's index: the cost is the new rows'.
-            db.prepare(`SELECT ${read.cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND ${where} ORDER BY rowid`).iterate(...params, tail.lastRowid, last, name)
+            db
+              .prepare(`SELECT ${read.cols} FROM request_logs WHERE rowid > ? AND rowid <= ? AND +endpoint_name = ? AND ${where} ORDER BY rowid`)
+              .iterate(...params, tail.lastRowid, last, name)
       ) as Iterable<R>;
       for (const r of rows) if (r.createdAt >= tail.floor) read.visit(r);
       tail.lastRowid = last;
@@ -110,7 +115,11 @@ export function readLogTail<R extends { createdAt: number }>(
 
 /** Rows (weighted by `weight`, an SQL expression) of the endpoint's log from `sinceMs` on: how large a new store's window is. */
 export function logSize(db: Database.Database, name: string, sinceMs: number, weight = "1", where = "1"): number {
-  return (db.prepare(`SELECT coalesce(sum(${weight}), 0) AS n FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND ${where}`).get(name, sinceMs) as { n: number }).n;
+  return (
+    db.prepare(`SELECT coalesce(sum(${weight}), 0) AS n FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND ${where}`).get(name, sinceMs) as {
+      n: number;
+    }
+  ).n;
 }
 
 /** Typed columns that double as they fill. */
@@ -195,7 +204,19 @@ function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { sto
   // A window starting before the rows kept: read the log again from its start.
   if (!store || fresh || w.sinceMs < store.tail.floor || store.budget !== budget) {
     const threshold = thresholdFor(logSize(db, w.name, w.sinceMs, "1", "status < 400"), budget);
-    store = { tail: newLogTail(w.sinceMs), budget, threshold, counts: new SecondCounts(3), versionCounts: [], versions: [], versionCodes: new Map(), length: 0, createdAt: new Float64Array(0), latencyMs: new Float64Array(0), priority: new Float64Array(0) };
+    store = {
+      tail: newLogTail(w.sinceMs),
+      budget,
+      threshold,
+      counts: new SecondCounts(3),
+      versionCounts: [],
+      versions: [],
+      versionCodes: new Map(),
+      length: 0,
+      createdAt: new Float64Array(0),
+      latencyMs: new Float64Array(0),
+      priority: new Float64Array(0),
+    };
   }
   trafficStores.delete(w.name);
   trafficStores.set(w.name, store); // most recently used last
@@ -306,7 +327,13 @@ export function readTraffic(db: Database.Database, w: LogWindow): Traffic {
     errors += bucketErrors[b];
     if (bucketRequests[b] === 0) continue;
     const sorted = grouped.subarray(bucketOk[b], bucketOk[b + 1]).sort();
-    series.push({ start: new Date((first + b) * bucketMs).toISOString(), requests: bucketRequests[b], errors: bucketErrors[b], p50: nearestRankPercentile(sorted, 50), p95: nearestRankPercentile(sorted, 95) });
+    series.push({
+      start: new Date((first + b) * bucketMs).toISOString(),
+      requests: bucketRequests[b],
+      errors: bucketErrors[b],
+      p50: nearestRankPercentile(sorted, 50),
+      p95: nearestRankPercentile(sorted, 95),
+    });
   }
   return {
     since: new Date(w.sinceMs).toISOString(),

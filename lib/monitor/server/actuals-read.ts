@@ -34,14 +34,22 @@ function actualsWhere(w: ActualsWindow): { sql: string; params: (string | number
 /** Which actuals fall in the window: a later post for the same prediction replaces its actual and its receipt time. */
 export function actualsSignature(db: Database.Database, w: ActualsWindow): string {
   const { sql, params } = actualsWhere(w);
-  const r = db.prepare(`SELECT count(*) AS n, coalesce(sum(rowid), 0) AS s, coalesce(sum(received_at), 0) AS t, coalesce(max(received_at), 0) AS m FROM actuals WHERE ${sql}`).get(...params) as Record<string, number>;
+  const r = db
+    .prepare(
+      `SELECT count(*) AS n, coalesce(sum(rowid), 0) AS s, coalesce(sum(received_at), 0) AS t, coalesce(max(received_at), 0) AS m FROM actuals WHERE ${sql}`,
+    )
+    .get(...params) as Record<string, number>;
   return `${r.n}:${r.s}:${r.t}:${r.m}`;
 }
 
 /** The task's metrics on the matched pairs of the window, overall and per day or week. */
 export function readPerformance(db: Database.Database, w: ActualsWindow & { task: Task; bucket: Bucket }) {
   const { sql, params } = actualsWhere(w);
-  const rows = db.prepare(`SELECT prediction, actual, predicted_at AS predictedAt FROM actuals WHERE ${sql} ORDER BY predicted_at`).all(...params) as { prediction: string | null; actual: string | null; predictedAt: number }[];
+  const rows = db.prepare(`SELECT prediction, actual, predicted_at AS predictedAt FROM actuals WHERE ${sql} ORDER BY predicted_at`).all(...params) as {
+    prediction: string | null;
+    actual: string | null;
+    predictedAt: number;
+  }[];
   const pairs: Pair[] = rows.map((r) => ({ prediction: parseJson(r.prediction), actual: parseJson(r.actual), predictedAt: new Date(r.predictedAt) }));
   return { overall: pairMetrics(w.task, pairs), series: performanceSeries(w.task, pairs, w.bucket) };
 }
@@ -51,7 +59,11 @@ export function readPerformance(db: Database.Database, w: ActualsWindow & { task
  * output table is read and indexed here, off the event loop, and only the matched rows go back.
  * Null when the table is gone (dropped by hand).
  */
-export function matchBatchKeys(db: Database.Database, job: { outputTable: string }, items: Record<string, unknown>[]): ({ row: Record<string, unknown> } | { reason: string })[] | null {
+export function matchBatchKeys(
+  db: Database.Database,
+  job: { outputTable: string },
+  items: Record<string, unknown>[],
+): ({ row: Record<string, unknown> } | { reason: string })[] | null {
   const quoted = quoteIdent(job.outputTable);
   let output: { columns: string[]; rows: Record<string, unknown>[] };
   try {
@@ -73,20 +85,35 @@ export function matchBatchKeys(db: Database.Database, job: { outputTable: string
 
 /** Each matched actual predicted since `sinceMs` with the input row its prediction was made from (a logged request's row or a batch output row). */
 export function readActualInputs(db: Database.Database, w: { name: string; sinceMs: number }): { input: Row; actual: unknown }[] {
-  const pairs = db.prepare("SELECT request_id AS requestId, job_id AS jobId, row, actual FROM actuals WHERE endpoint_name = ? AND predicted_at >= ?").all(w.name, w.sinceMs) as {
+  const pairs = db
+    .prepare("SELECT request_id AS requestId, job_id AS jobId, row, actual FROM actuals WHERE endpoint_name = ? AND predicted_at >= ?")
+    .all(w.name, w.sinceMs) as {
     requestId: string | null;
     jobId: string | null;
     row: number;
     actual: string | null;
   }[];
   const requestIds = [...new Set(pairs.flatMap((p) => (p.requestId ? [p.requestId] : [])))];
-  const logs = new Map(inChunks<{ id: string; inputs: string | null }>(db, requestIds, (m) => `SELECT id, inputs FROM request_logs WHERE id IN (${m})`).map((l) => [l.id, parseJson<Row[]>(l.inputs) ?? []]));
+  const logs = new Map(
+    inChunks<{ id: string; inputs: string | null }>(db, requestIds, (m) => `SELECT id, inputs FROM request_logs WHERE id IN (${m})`).map((l) => [
+      l.id,
+      parseJson<Row[]>(l.inputs) ?? [],
+    ]),
+  );
   const jobIds = [...new Set(pairs.flatMap((p) => (p.jobId ? [p.jobId] : [])))];
   const outputs = new Map<string, Map<number, Row>>();
   for (const job of inChunks<{ id: string; table: string }>(db, jobIds, (m) => `SELECT id, output_table AS "table" FROM jobs WHERE id IN (${m})`)) {
     try {
       const rows = db.prepare(`SELECT * FROM ${quoteIdent(job.table)}`).all() as Record<string, unknown>[];
-      outputs.set(job.id, new Map(rows.map((r) => [Number(r.row), Object.fromEntries(Object.entries(r).filter(([c]) => c !== "row" && c !== "error" && c !== "prediction" && !c.startsWith("probability_"))) as Row])));
+      outputs.set(
+        job.id,
+        new Map(
+          rows.map((r) => [
+            Number(r.row),
+            Object.fromEntries(Object.entries(r).filter(([c]) => c !== "row" && c !== "error" && c !== "prediction" && !c.startsWith("probability_"))) as Row,
+          ]),
+        ),
+      );
     } catch {
       // an output table dropped by hand: its actuals cannot be scored again
     }
@@ -120,7 +147,8 @@ export function loggedPredictions(
   const rows = inChunks<{ id: string; status: number; outputs: string | null; modelId: string | null; modelVersion: number | null; createdAt: number }>(
     db,
     ids,
-    (m) => `SELECT id, status, outputs, model_id AS modelId, model_version AS modelVersion, created_at AS createdAt FROM request_logs WHERE endpoint_name = ? AND id IN (${m})`,
+    (m) =>
+      `SELECT id, status, outputs, model_id AS modelId, model_version AS modelVersion, created_at AS createdAt FROM request_logs WHERE endpoint_name = ? AND id IN (${m})`,
     [name],
   );
   const logs = new Map(rows.map((l) => [l.id, l]));

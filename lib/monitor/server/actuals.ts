@@ -40,14 +40,20 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
   const unmatched: Unmatched[] = [];
   const pairs: ActualInsert[] = [];
   const now = new Date();
-  const store = (pair: Omit<ActualInsert, "id" | "endpointName" | "receivedAt">) => pairs.push({ id: newId("act"), endpointName: name, receivedAt: now, ...pair });
+  const store = (pair: Omit<ActualInsert, "id" | "endpointName" | "receivedAt">) =>
+    pairs.push({ id: newId("act"), endpointName: name, receivedAt: now, ...pair });
 
   const byRequest = items.filter((i): i is Extract<ActualItem, { requestId: string }> => "requestId" in i);
   if (byRequest.length) {
     // Every request answered before this post is in the log (the writer thread may not have written the last ones yet).
     await requestLogWritten();
     // The logged requests are read on a reader thread: a post can name thousands, each with up to 100 rows of JSON.
-    const found = await readOffThread({ module: READ_MODULE, fn: "loggedPredictions", local: loggedPredictions, args: [name, byRequest.map(({ requestId, row }) => ({ requestId, row }))] });
+    const found = await readOffThread({
+      module: READ_MODULE,
+      fn: "loggedPredictions",
+      local: loggedPredictions,
+      args: [name, byRequest.map(({ requestId, row }) => ({ requestId, row }))],
+    });
     byRequest.forEach((item, i) => {
       const { log, ...prediction } = found[i];
       const actual = actualFor(task, item.actual);
@@ -80,13 +86,21 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
       .limit(1)
       .get();
     // The output table is read and indexed on a reader thread: it can hold hundreds of thousands of rows.
-    const matches = job ? await readOffThread({ module: READ_MODULE, fn: "matchBatchKeys", local: matchBatchKeys, args: [{ outputTable: job.outputTable }, byKeys.map((item) => item.keys)] }) : null;
+    const matches = job
+      ? await readOffThread({
+          module: READ_MODULE,
+          fn: "matchBatchKeys",
+          local: matchBatchKeys,
+          args: [{ outputTable: job.outputTable }, byKeys.map((item) => item.keys)],
+        })
+      : null;
     byKeys.forEach((item, i) => {
       if (!job || !matches) return void unmatched.push({ index: item.index, reason: "the endpoint has no succeeded batch job to match keys against" });
       const found = matches[i];
       const actual = actualFor(task, item.actual);
       if ("reason" in found) unmatched.push({ index: item.index, reason: found.reason });
-      else if (found.row.error !== null && found.row.error !== undefined) unmatched.push({ index: item.index, reason: `that row could not be scored: ${String(found.row.error)}` });
+      else if (found.row.error !== null && found.row.error !== undefined)
+        unmatched.push({ index: item.index, reason: `that row could not be scored: ${String(found.row.error)}` });
       else if ("reason" in actual) unmatched.push({ index: item.index, reason: actual.reason });
       else
         store({
@@ -126,7 +140,22 @@ function storePairs(pairs: ActualInsert[]): void {
   sqlite
     .transaction(() => {
       for (const p of pairs) {
-        upsert.run(p.id, p.endpointName, p.source, p.matchKey, p.requestId ?? null, p.jobId ?? null, p.row, jsonCell(p.keys), p.modelId ?? null, p.modelVersion ?? null, jsonCell(p.prediction), jsonCell(p.actual), p.predictedAt.getTime(), p.receivedAt.getTime());
+        upsert.run(
+          p.id,
+          p.endpointName,
+          p.source,
+          p.matchKey,
+          p.requestId ?? null,
+          p.jobId ?? null,
+          p.row,
+          jsonCell(p.keys),
+          p.modelId ?? null,
+          p.modelVersion ?? null,
+          jsonCell(p.prediction),
+          jsonCell(p.actual),
+          p.predictedAt.getTime(),
+          p.receivedAt.getTime(),
+        );
       }
     })
     .immediate();
@@ -137,7 +166,11 @@ export function successCriterion(projectId: string | null, task: Task): { metric
   const project = projectId ? getDb().select().from(projects).where(eq(projects.id, projectId)).get() : undefined;
   const names = METRICS_BY_TASK[task] as readonly string[];
   const metric = project?.successMetric && names.includes(project.successMetric) ? project.successMetric : names[0];
-  return { metric, threshold: project?.successMetric === metric ? (project?.successThreshold ?? null) : null, higherIsBetter: metricInfo(task, metric)?.higherIsBetter ?? true };
+  return {
+    metric,
+    threshold: project?.successMetric === metric ? (project?.successThreshold ?? null) : null,
+    higherIsBetter: metricInfo(task, metric)?.higherIsBetter ?? true,
+  };
 }
 
 export interface Performance {
@@ -165,12 +198,17 @@ export async function endpointPerformance(name: string, opts: { since?: Date; un
   const read = { ...window, task, bucket: opts.bucket ?? "day" };
   // Actuals arrive for past predictions: even a closed window is read again when its actuals changed.
   const signature = await readOffThread({ module: READ_MODULE, fn: "actualsSignature", local: actualsSignature, args: [window] });
-  const { overall, series } = await cachedRead(`performance:${JSON.stringify(read)}`, signature, () => readOffThread({ module: READ_MODULE, fn: "readPerformance", local: readPerformance, args: [read] }));
+  const { overall, series } = await cachedRead(`performance:${JSON.stringify(read)}`, signature, () =>
+    readOffThread({ module: READ_MODULE, fn: "readPerformance", local: readPerformance, args: [read] }),
+  );
   const value = overall[criterion.metric];
   return {
     ...criterion,
     overall,
     series: series as SeriesPoint[],
-    meetsThreshold: criterion.threshold === null || value === null || value === undefined || overall.rows === 0 ? null : meetsCriterion(task, criterion.metric, criterion.threshold, value),
+    meetsThreshold:
+      criterion.threshold === null || value === null || value === undefined || overall.rows === 0
+        ? null
+        : meetsCriterion(task, criterion.metric, criterion.threshold, value),
   };
 }

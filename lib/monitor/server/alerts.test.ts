@@ -34,7 +34,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   const now = new Date();
-  getDb().insert(endpoints).values({ name: endpoint, mode: "realtime", modelId: "mdl_unit", corsOrigins: [], maxRows: 100, createdAt: now, updatedAt: now }).run();
+  getDb()
+    .insert(endpoints)
+    .values({ name: endpoint, mode: "realtime", modelId: "mdl_unit", corsOrigins: [], maxRows: 100, createdAt: now, updatedAt: now })
+    .run();
   hostsBefore = getSettings().webhookAllowedHosts;
 });
 

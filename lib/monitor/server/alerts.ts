@@ -32,8 +32,14 @@ const ruleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if ((r.kind === "errorRate" || r.kind === "dataQuality" || r.kind === "p99LatencyMs") && r.threshold === undefined) ctx.addIssue({ code: "custom", path: ["threshold"], message: `required for ${r.kind}` });
-    if ((r.kind === "errorRate" || r.kind === "dataQuality") && r.threshold !== undefined && r.threshold > 1) ctx.addIssue({ code: "custom", path: ["threshold"], message: `${r.kind === "errorRate" ? "an error rate" : "a share of bad cells"} is a fraction between 0 and 1` });
+    if ((r.kind === "errorRate" || r.kind === "dataQuality" || r.kind === "p99LatencyMs") && r.threshold === undefined)
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: `required for ${r.kind}` });
+    if ((r.kind === "errorRate" || r.kind === "dataQuality") && r.threshold !== undefined && r.threshold > 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["threshold"],
+        message: `${r.kind === "errorRate" ? "an error rate" : "a share of bad cells"} is a fraction between 0 and 1`,
+      });
   });
 
 export interface AlertRule {
@@ -101,7 +107,12 @@ export async function createAlertRule(input: unknown): Promise<CreatedAlertRule>
     const url = body.webhookUrl;
     await checkWebhookUrl(url).catch((e) => {
       // A webhook aimed inside the network is a security event, not just bad input.
-      recordAudit({ action: "webhook.refused", target: url, outcome: "denied", detail: { endpoint: body.endpoint, reason: e instanceof Error ? e.message : String(e) } });
+      recordAudit({
+        action: "webhook.refused",
+        target: url,
+        outcome: "denied",
+        detail: { endpoint: body.endpoint, reason: e instanceof Error ? e.message : String(e) },
+      });
       throw e;
     });
   }
@@ -134,7 +145,10 @@ export function deleteAlertRule(id: string): void {
   const db = getDb();
   if (!db.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.id, id)).get()) throw notFound("Alert rule", id);
   db.transaction((tx) => {
-    tx.update(alerts).set({ state: "resolved", resolvedAt: new Date() }).where(and(eq(alerts.ruleId, id), eq(alerts.state, "firing"))).run();
+    tx.update(alerts)
+      .set({ state: "resolved", resolvedAt: new Date() })
+      .where(and(eq(alerts.ruleId, id), eq(alerts.state, "firing")))
+      .run();
     tx.delete(webhookDeliveries).where(eq(webhookDeliveries.ruleId, id)).run();
     tx.delete(alertRules).where(eq(alertRules.id, id)).run();
   });
@@ -142,11 +156,14 @@ export function deleteAlertRule(id: string): void {
 
 /** `GET /api/alerts`: newest first, optionally only one state or one endpoint's. */
 export function listAlerts(opts: { state?: string | null; endpoint?: string | null } = {}): Alert[] {
-  if (opts.state && opts.state !== "firing" && opts.state !== "resolved") throw new AppError("VALIDATION", "state must be firing or resolved.", [{ field: "state", message: "use firing or resolved" }]);
+  if (opts.state && opts.state !== "firing" && opts.state !== "resolved")
+    throw new AppError("VALIDATION", "state must be firing or resolved.", [{ field: "state", message: "use firing or resolved" }]);
   return getDb()
     .select()
     .from(alerts)
-    .where(and(opts.state ? eq(alerts.state, opts.state as "firing" | "resolved") : undefined, opts.endpoint ? eq(alerts.endpointName, opts.endpoint) : undefined))
+    .where(
+      and(opts.state ? eq(alerts.state, opts.state as "firing" | "resolved") : undefined, opts.endpoint ? eq(alerts.endpointName, opts.endpoint) : undefined),
+    )
     .orderBy(desc(alerts.firedAt))
     .all()
     .map(presentAlert);
@@ -211,7 +228,13 @@ async function evaluateOnce(now: Date): Promise<{ evaluated: number; fired: numb
   const db = getDb();
   const changes: Change[] = [];
   const rules = db.select().from(alertRules).all();
-  const live = new Set(db.select({ name: endpoints.name }).from(endpoints).all().map((e) => e.name));
+  const live = new Set(
+    db
+      .select({ name: endpoints.name })
+      .from(endpoints)
+      .all()
+      .map((e) => e.name),
+  );
   for (const rule of rules) {
     if (!live.has(rule.endpointName)) continue; // its endpoint was deleted: nothing left to watch
     let m: Awaited<ReturnType<typeof measureRule>>;
@@ -223,10 +246,26 @@ async function evaluateOnce(now: Date): Promise<{ evaluated: number; fired: numb
     }
     // Deleted while it was measured: its alerts were resolved with it.
     if (!db.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.id, rule.id)).get()) continue;
-    const open = db.select().from(alerts).where(and(eq(alerts.ruleId, rule.id), eq(alerts.state, "firing"))).get();
+    const open = db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.ruleId, rule.id), eq(alerts.state, "firing")))
+      .get();
     if (m.firing && !open) {
       const alertId = newId("alt");
-      db.insert(alerts).values({ id: alertId, ruleId: rule.id, endpointName: rule.endpointName, kind: rule.kind, state: "firing", value: m.value, threshold: m.threshold, firedAt: now, resolvedAt: null }).run();
+      db.insert(alerts)
+        .values({
+          id: alertId,
+          ruleId: rule.id,
+          endpointName: rule.endpointName,
+          kind: rule.kind,
+          state: "firing",
+          value: m.value,
+          threshold: m.threshold,
+          firedAt: now,
+          resolvedAt: null,
+        })
+        .run();
       changes.push({ rule, alertId, state: "firing", value: m.value, at: now });
     } else if (!m.firing && open) {
       db.update(alerts).set({ state: "resolved", resolvedAt: now, value: m.value }).where(eq(alerts.id, open.id)).run();

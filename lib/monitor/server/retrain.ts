@@ -38,7 +38,10 @@ function championOf(name: string): { endpoint: Endpoint; champion: ModelVersion;
   const endpoint = getEndpoint(name);
   const champion = getModel(endpoint.model.id);
   const projectId = champion.projectId ?? endpoint.projectId;
-  if (!projectId) throw new AppError("CONFLICT", `${champion.name} v${champion.version} was imported and belongs to no project; there is nothing to retrain it on.`, [{ field: "name", message: "no project" }]);
+  if (!projectId)
+    throw new AppError("CONFLICT", `${champion.name} v${champion.version} was imported and belongs to no project; there is nothing to retrain it on.`, [
+      { field: "name", message: "no project" },
+    ]);
   return { endpoint, champion, projectId };
 }
 
@@ -79,7 +82,8 @@ function candidateModel(body: { runId?: string; modelId?: string }): ModelVersio
       throw new AppError("VALIDATION", `Run "${body.runId}" does not exist.`, [{ field: "runId", message: "unknown run" }]);
     }
   })();
-  if (run.status !== "succeeded") throw new AppError("CONFLICT", `The run is ${run.status}; only a succeeded run can be compared or promoted.`, [{ field: "runId", message: run.status }]);
+  if (run.status !== "succeeded")
+    throw new AppError("CONFLICT", `The run is ${run.status}; only a succeeded run can be compared or promoted.`, [{ field: "runId", message: run.status }]);
   const registered = getDb().select({ id: models.id }).from(models).where(eq(models.runId, run.id)).orderBy(desc(models.createdAt)).limit(1).get();
   return registered ? getModel(registered.id) : registerModel({ runId: run.id });
 }
@@ -115,7 +119,10 @@ export async function compareWithChampion(name: string, input: unknown) {
   const body = parseWith(candidateSchema, input);
   const { endpoint, champion } = championOf(name);
   const task = endpoint.task as Task;
-  if (task === "recommendation") throw new AppError("CONFLICT", "Recommenders are compared by their runs' hit rate; scoring both on new rows is not supported yet.", [{ field: "name", message: "recommendation" }]);
+  if (task === "recommendation")
+    throw new AppError("CONFLICT", "Recommenders are compared by their runs' hit rate; scoring both on new rows is not supported yet.", [
+      { field: "name", message: "recommendation" },
+    ]);
   const challenger = candidateModel(body);
   const [championPredictor, challengerPredictor] = await Promise.all([predictorFor(champion.id), predictorFor(challenger.id)]);
 
@@ -123,14 +130,24 @@ export async function compareWithChampion(name: string, input: unknown) {
   let rows: Row[];
   let truth: unknown[];
   // Read on a reader thread: the batch output tables the actuals point into can be large.
-  const recent = await readOffThread({ module: "lib/monitor/server/actuals-read.ts", fn: "readActualInputs", local: readActualInputs, args: [{ name, sinceMs: Date.now() - COMPARE_WINDOW_MS }] });
+  const recent = await readOffThread({
+    module: "lib/monitor/server/actuals-read.ts",
+    fn: "readActualInputs",
+    local: readActualInputs,
+    args: [{ name, sinceMs: Date.now() - COMPARE_WINDOW_MS }],
+  });
   if (recent.length >= MIN_ACTUALS_TO_COMPARE) {
     rows = recent.map((r) => r.input);
     truth = recent.map((r) => r.actual);
   } else {
     data = "validation";
     const run = challenger.runId ? getRun(challenger.runId) : null;
-    if (!run) throw new AppError("CONFLICT", `Fewer than ${MIN_ACTUALS_TO_COMPARE} matched actuals, and the challenger has no run whose validation split could be used.`, [{ field: "modelId", message: "no run" }]);
+    if (!run)
+      throw new AppError(
+        "CONFLICT",
+        `Fewer than ${MIN_ACTUALS_TO_COMPARE} matched actuals, and the challenger has no run whose validation split could be used.`,
+        [{ field: "modelId", message: "no run" }],
+      );
     // The recipe version the run trained on: its split is the one the validation rows come from.
     const spec: RecipeSpec = getRecipeVersion(run.projectId, run.recipeVersion).spec;
     const all = (await readTypedRows(run.datasetId)).rows;

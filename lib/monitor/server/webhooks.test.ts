@@ -73,7 +73,9 @@ describe("deliverWebhook", () => {
     expect(r.headers["content-type"]).toBe("application/json");
     expect(r.headers["webhook-id"]).toBe(MSG.id);
     expect(Math.abs(Number(r.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(10);
-    expect(verifyWebhook(SECRET, { id: MSG.id, timestamp: String(r.headers["webhook-timestamp"]), body: r.body, signature: String(r.headers["webhook-signature"]) })).toBe(true);
+    expect(
+      verifyWebhook(SECRET, { id: MSG.id, timestamp: String(r.headers["webhook-timestamp"]), body: r.body, signature: String(r.headers["webhook-signature"]) }),
+    ).toBe(true);
     expect(opts.waits).toEqual([]);
   });
 
@@ -85,7 +87,14 @@ describe("deliverWebhook", () => {
     expect(opts.waits).toEqual([1000, 4000]);
     expect(received.map((r) => r.headers["webhook-id"])).toEqual([MSG.id, MSG.id, MSG.id]);
     for (const r of received) {
-      expect(verifyWebhook(SECRET, { id: MSG.id, timestamp: String(r.headers["webhook-timestamp"]), body: r.body, signature: String(r.headers["webhook-signature"]) })).toBe(true);
+      expect(
+        verifyWebhook(SECRET, {
+          id: MSG.id,
+          timestamp: String(r.headers["webhook-timestamp"]),
+          body: r.body,
+          signature: String(r.headers["webhook-signature"]),
+        }),
+      ).toBe(true);
     }
   });
 
@@ -155,22 +164,28 @@ describe("deliverWebhook", () => {
 function fakeDns(name: string, found: { address: string; family: number }[]) {
   vi.restoreAllMocks();
   const real = dns.promises.lookup.bind(dns.promises);
-  vi.spyOn(dns.promises, "lookup").mockImplementation((async (host: string, o: unknown) => (host === name ? found : real(host, o as dns.LookupAllOptions))) as typeof dns.promises.lookup);
+  vi.spyOn(dns.promises, "lookup").mockImplementation((async (host: string, o: unknown) =>
+    host === name ? found : real(host, o as dns.LookupAllOptions)) as typeof dns.promises.lookup);
 }
 
 describe("checkWebhookUrl", () => {
-  it.each(["http://127.0.0.1:3000/", "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/", "http://localhost/", "http://u:p@example.com/", "ftp://example.com/"])(
-    "refuses %s with 422 naming webhookUrl",
-    async (url) => {
-      const e = await checkWebhookUrl(url, []).then(
-        () => null,
-        (err: unknown) => err,
-      );
-      expect(e).toBeInstanceOf(AppError);
-      expect((e as AppError).code).toBe("VALIDATION");
-      expect((e as AppError).errors[0]?.field).toBe("webhookUrl");
-    },
-  );
+  it.each([
+    "http://127.0.0.1:3000/",
+    "http://10.0.0.1/",
+    "http://[::1]/",
+    "http://169.254.169.254/",
+    "http://localhost/",
+    "http://u:p@example.com/",
+    "ftp://example.com/",
+  ])("refuses %s with 422 naming webhookUrl", async (url) => {
+    const e = await checkWebhookUrl(url, []).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe("VALIDATION");
+    expect((e as AppError).errors[0]?.field).toBe("webhookUrl");
+  });
 
   it("lets an allow-listed host through", async () => {
     await expect(checkWebhookUrl(hookUrl(), [`127.0.0.1:${port}`])).resolves.toBeUndefined();
@@ -180,10 +195,34 @@ describe("checkWebhookUrl", () => {
 describe("the delivery log", () => {
   function makeRule(): string {
     const id = newId("alr");
-    getDb().insert(alertRules).values({ id, endpointName: "unit-webhooks", kind: "drift", threshold: null, windowMinutes: 5, webhookUrl: hookUrl(), webhookSecret: SECRET, createdAt: new Date() }).run();
+    getDb()
+      .insert(alertRules)
+      .values({
+        id,
+        endpointName: "unit-webhooks",
+        kind: "drift",
+        threshold: null,
+        windowMinutes: 5,
+        webhookUrl: hookUrl(),
+        webhookSecret: SECRET,
+        createdAt: new Date(),
+      })
+      .run();
     return id;
   }
-  const delivery = (ruleId: string, at: Date, ok = true) => ({ id: newId("msg"), ruleId, alertId: null, event: "alert.firing", url: hookUrl(), status: ok ? 204 : 500, ok, attempts: ok ? 1 : 3, error: ok ? null : "HTTP 500", durationMs: 3, at });
+  const delivery = (ruleId: string, at: Date, ok = true) => ({
+    id: newId("msg"),
+    ruleId,
+    alertId: null,
+    event: "alert.firing",
+    url: hookUrl(),
+    status: ok ? 204 : 500,
+    ok,
+    attempts: ok ? 1 : 3,
+    error: ok ? null : "HTTP 500",
+    durationMs: 3,
+    at,
+  });
 
   it("keeps the newest 100 per rule and lists the newest 10, newest first", () => {
     const ruleId = makeRule();

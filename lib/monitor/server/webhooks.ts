@@ -90,7 +90,9 @@ export async function deliverWebhook(url: string, secret: string | null, msg: { 
   }
   for (let attempts = 1; ; attempts++) {
     const timestamp = Math.floor(Date.now() / 1000);
-    const signing = secret ? webhookHeaders(secret, { id: msg.id, timestamp, body: msg.body }) : { "webhook-id": msg.id, "webhook-timestamp": String(timestamp) };
+    const signing = secret
+      ? webhookHeaders(secret, { id: msg.id, timestamp, body: msg.body })
+      : { "webhook-id": msg.id, "webhook-timestamp": String(timestamp) };
     let status: number | null = null;
     let error: string;
     let retry: boolean;
@@ -177,7 +179,19 @@ export function dispatchWebhook(job: WebhookJob, opts: Partial<DeliveryOptions> 
       const allowedHosts = opts.allowedHosts ?? getSettings().webhookAllowedHosts;
       const o = await deliverWebhook(job.url, job.secret, { id, body: job.body }, { ...opts, allowedHosts });
       if (!o.ok) console.error(`[alerts] webhook ${job.url} (rule ${job.ruleId}) failed after ${o.attempts} attempt(s): ${o.error}`);
-      recordDelivery({ id, ruleId: job.ruleId, alertId: job.alertId, event: job.event, url: job.url, status: o.status, ok: o.ok, attempts: o.attempts, error: o.error, durationMs: o.durationMs, at });
+      recordDelivery({
+        id,
+        ruleId: job.ruleId,
+        alertId: job.alertId,
+        event: job.event,
+        url: job.url,
+        status: o.status,
+        ok: o.ok,
+        attempts: o.attempts,
+        error: o.error,
+        durationMs: o.durationMs,
+        at,
+      });
     } catch (e) {
       console.error(`[alerts] webhook delivery for rule ${job.ruleId} could not be logged`, e);
     }

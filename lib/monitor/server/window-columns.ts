@@ -71,7 +71,14 @@ export class Block {
   ) {
     this.features = columns.map(({ name, type }) => {
       const kind = driftKindOf(type);
-      return { name, type, kind, drift: kind === "numeric" ? new Float64Array(0) : new Int32Array(0), state: new Uint8Array(0), value: type === "category" ? new Int32Array(0) : new Float64Array(0) };
+      return {
+        name,
+        type,
+        kind,
+        drift: kind === "numeric" ? new Float64Array(0) : new Int32Array(0),
+        state: new Uint8Array(0),
+        value: type === "category" ? new Int32Array(0) : new Float64Array(0),
+      };
     });
   }
 
@@ -103,7 +110,11 @@ export class Block {
     this.predictionKind[i] = !scored || !present ? NO_PREDICTION : typeof prediction === "number" ? NUMBER_PREDICTION : OTHER_PREDICTION;
     this.predictionNumber[i] = scored ? (numberOf(prediction) ?? NaN) : NaN;
     // A number's category (its text) is looked up only if predictions are compared as categories.
-    this.predictionCode[i] = !scored ? -1 : typeof prediction === "number" && Number.isFinite(prediction) ? NUMBER_CODE : this.labels.code(categoryOf(predictionLabel(prediction)));
+    this.predictionCode[i] = !scored
+      ? -1
+      : typeof prediction === "number" && Number.isFinite(prediction)
+        ? NUMBER_CODE
+        : this.labels.code(categoryOf(predictionLabel(prediction)));
     for (const f of this.features) {
       const cell = row[f.name];
       if (typeof cell === "number" && f.type === "number" && Number.isFinite(cell)) {
@@ -130,7 +141,15 @@ export class Block {
   /** Keeps only the rows `keep` says, in order (rows that fell out of every window asked lately). */
   compact(keep: (i: number) => boolean): void {
     let n = 0;
-    const arrays = [this.createdAt, this.priority, this.scored, this.predictionKind, this.predictionNumber, this.predictionCode, ...this.features.flatMap((f) => [f.drift, f.state, f.value])];
+    const arrays = [
+      this.createdAt,
+      this.priority,
+      this.scored,
+      this.predictionKind,
+      this.predictionNumber,
+      this.predictionCode,
+      ...this.features.flatMap((f) => [f.drift, f.state, f.value]),
+    ];
     for (let i = 0; i < this.length; i++) {
       if (!keep(i)) continue;
       if (n !== i) for (const a of arrays) a[n] = a[i];

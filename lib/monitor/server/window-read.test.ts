@@ -44,7 +44,9 @@ const spec = (name: string, sinceMs: number, untilMs: number): WindowSpec => ({
 
 const insertLog = (name: string, status: number, createdAt: number, inputs: Row[] | null, outputs: unknown[] | null, latencyMs = 2) =>
   getDb()
-    .$client.prepare("INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, 'mdl_unit', 1, ?, ?, ?, 'rows', ?, ?, NULL, ?)")
+    .$client.prepare(
+      "INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, 'mdl_unit', 1, ?, ?, ?, 'rows', ?, ?, NULL, ?)",
+    )
     .run(newId("req"), name, status, latencyMs, inputs?.length ?? 0, inputs && JSON.stringify(inputs), outputs && JSON.stringify(outputs), createdAt);
 
 function insertJob(name: string, finishedAt: number, rows: { a: number | null; colour: string; prediction: number | null; error: string | null }[]) {
@@ -57,7 +59,22 @@ function insertJob(name: string, finishedAt: number, rows: { a: number | null; c
   const at = new Date(finishedAt);
   db.insert(jobs)
     // Its counts as a job's commits leave them (job-commit.ts).
-    .values({ id, endpointName: name, modelId: "mdl_unit", modelVersion: 1, status: "succeeded", sourceKind: "file", sourceName: "x.csv", errorThreshold: -1, outputTable: table, rowsDone: rows.length, rowsFailed: rows.filter((r) => r.error).length, createdAt: at, finishedAt: at, updatedAt: at })
+    .values({
+      id,
+      endpointName: name,
+      modelId: "mdl_unit",
+      modelVersion: 1,
+      status: "succeeded",
+      sourceKind: "file",
+      sourceName: "x.csv",
+      errorThreshold: -1,
+      outputTable: table,
+      rowsDone: rows.length,
+      rowsFailed: rows.filter((r) => r.error).length,
+      createdAt: at,
+      finishedAt: at,
+      updatedAt: at,
+    })
     .run();
 }
 
@@ -79,7 +96,12 @@ describe("a monitoring window read on a reader thread", () => {
     inWindow.rejected.push({ a: "lots", colour: "red" });
     insertLog(name, 500, T0 + 6000, null, null);
     insertLog(name, 200, T0 - 10 * MIN, [{ a: 99, colour: "blue" }], [1]); // before the window
-    const batch = Array.from({ length: 30 }, (_, i) => ({ a: i % 7 === 0 ? null : i, colour: "blue", prediction: i % 5 === 0 ? null : i * 2, error: i === 4 ? "bad cell" : null }));
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      a: i % 7 === 0 ? null : i,
+      colour: "blue",
+      prediction: i % 5 === 0 ? null : i * 2,
+      error: i === 4 ? "bad cell" : null,
+    }));
     insertJob(name, T0 + 30_000, batch);
     // In the newest-first order the old implementation read the jobs in; a failed row counts for quality only.
     for (const r of batch) (r.error ? inWindow.rejected : inWindow.scored).push({ a: r.a, colour: r.colour });
@@ -89,15 +111,30 @@ describe("a monitoring window read on a reader thread", () => {
 
   it("gives drift and quality as computed over the same rows on the web server's thread before", async () => {
     const s = spec(name, T0 - MIN, T0 + 60 * MIN);
-    const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: 69, sampledRows: 69, requests: 40, jobs: 1, referenceRows: 50, model: s.model };
+    const window = {
+      since: new Date(s.sinceMs).toISOString(),
+      until: new Date(s.untilMs).toISOString(),
+      rows: 69,
+      sampledRows: 69,
+      requests: 40,
+      jobs: 1,
+      referenceRows: 50,
+      model: s.model,
+    };
     const drift = await readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] });
     expect(drift).toEqual({
       window,
       thresholds: DEFAULT_DRIFT_THRESHOLDS,
-      ...driftReport(columns, reference.inputs, inWindow.scored, { thresholds: DEFAULT_DRIFT_THRESHOLDS, predictions: { reference: reference.predictions, current: inWindow.predictions } }),
+      ...driftReport(columns, reference.inputs, inWindow.scored, {
+        thresholds: DEFAULT_DRIFT_THRESHOLDS,
+        predictions: { reference: reference.predictions, current: inWindow.predictions },
+      }),
     });
     const quality = await readOffThread({ module: MODULE, fn: "readQuality", local: readQuality, args: [s] });
-    expect(quality).toEqual({ window: { ...window, rejectedRows: 2 }, features: qualityReport(columns, reference.inputs, [...inWindow.scored, ...inWindow.rejected]) });
+    expect(quality).toEqual({
+      window: { ...window, rejectedRows: 2 },
+      features: qualityReport(columns, reference.inputs, [...inWindow.scored, ...inWindow.rejected]),
+    });
     // The same functions on this thread's connection (the fallback where no thread starts) agree.
     expect(readDrift(getDb().$client, s)).toEqual(drift);
     expect(readQuality(getDb().$client, s)).toEqual(quality);
@@ -150,7 +187,9 @@ function gatheredBefore(s: WindowSpec, threshold = EVERY_ROW) {
   const inputs: Row[] = [];
   const predictions: unknown[] = [];
   const rejected: Row[] = [];
-  const logged = db.prepare("SELECT rowid AS r, inputs, outputs FROM request_logs WHERE endpoint_name = ? AND status = ? AND created_at >= ? AND created_at <= ?");
+  const logged = db.prepare(
+    "SELECT rowid AS r, inputs, outputs FROM request_logs WHERE endpoint_name = ? AND status = ? AND created_at >= ? AND created_at <= ?",
+  );
   const logs = logged.all(s.name, 200, s.sinceMs, s.untilMs) as { r: number; inputs: string | null; outputs: string | null }[];
   for (const l of logs) {
     const rows = (parse(l.inputs) ?? []) as Row[];
@@ -164,25 +203,50 @@ function gatheredBefore(s: WindowSpec, threshold = EVERY_ROW) {
     counts.all += rows.length;
     if (sampled(l.r)) rejected.push(...rows);
   }
-  const batch = db.prepare("SELECT output_table AS t FROM jobs WHERE endpoint_name = ? AND status = 'succeeded' AND finished_at >= ? AND finished_at <= ? ORDER BY created_at DESC, rowid DESC").all(s.name, s.sinceMs, s.untilMs) as { t: string }[];
+  const batch = db
+    .prepare(
+      "SELECT output_table AS t FROM jobs WHERE endpoint_name = ? AND status = 'succeeded' AND finished_at >= ? AND finished_at <= ? ORDER BY created_at DESC, rowid DESC",
+    )
+    .all(s.name, s.sinceMs, s.untilMs) as { t: string }[];
   for (const { t } of batch) {
-    for (const r of db.prepare(`SELECT rowid AS r, a, colour, prediction, error FROM "${t}"`).all() as { r: number; a: number | null; colour: string; prediction: unknown; error: string | null }[]) {
+    for (const r of db.prepare(`SELECT rowid AS r, a, colour, prediction, error FROM "${t}"`).all() as {
+      r: number;
+      a: number | null;
+      colour: string;
+      prediction: unknown;
+      error: string | null;
+    }[]) {
       counts.all++;
       if (r.error === null) counts.rows++;
       if (!sampled(r.r)) continue;
       if (r.error !== null) rejected.push({ a: r.a, colour: r.colour });
-      else (inputs.push({ a: r.a, colour: r.colour }), predictions.push(r.prediction ?? null));
+      else inputs.push({ a: r.a, colour: r.colour }), predictions.push(r.prediction ?? null);
     }
   }
-  const window = { since: new Date(s.sinceMs).toISOString(), until: new Date(s.untilMs).toISOString(), rows: counts.rows, sampledRows: inputs.length, requests: logs.length, jobs: batch.length, referenceRows: 50, model: s.model };
+  const window = {
+    since: new Date(s.sinceMs).toISOString(),
+    until: new Date(s.untilMs).toISOString(),
+    rows: counts.rows,
+    sampledRows: inputs.length,
+    requests: logs.length,
+    jobs: batch.length,
+    referenceRows: 50,
+    model: s.model,
+  };
   // Distributions from the sampled rows; the rows counted exactly.
-  const report = driftReport(columns, reference.inputs, inputs, { thresholds: s.thresholds, predictions: { reference: reference.predictions, current: predictions } });
-  const exactRows = <T extends { currentRows: number } | null>(f: T): T => (f && { ...f, currentRows: counts.rows });
+  const report = driftReport(columns, reference.inputs, inputs, {
+    thresholds: s.thresholds,
+    predictions: { reference: reference.predictions, current: predictions },
+  });
+  const exactRows = <T extends { currentRows: number } | null>(f: T): T => f && { ...f, currentRows: counts.rows };
   return {
     drift: counts.rows
       ? { window, thresholds: s.thresholds, ...report, features: report.features.map(exactRows), prediction: exactRows(report.prediction) }
       : { window, thresholds: s.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." },
-    quality: { window: { ...window, rejectedRows: counts.all - counts.rows }, features: counts.all ? qualityReport(columns, reference.inputs, [...inputs, ...rejected]).map((f) => ({ ...f, rows: counts.all })) : [] },
+    quality: {
+      window: { ...window, rejectedRows: counts.all - counts.rows },
+      features: counts.all ? qualityReport(columns, reference.inputs, [...inputs, ...rejected]).map((f) => ({ ...f, rows: counts.all })) : [],
+    },
   };
 }
 
@@ -206,9 +270,22 @@ describe("a window read kept in columns between reads", () => {
   const logSome = (count: number, at: (i: number) => number) => {
     for (let i = 0; i < count; i++, n++) {
       const a = n % 11 === 0 ? null : n % 13 === 0 ? String(n / 7) : (n % 17) / 3;
-      const rows = n % 5 === 0 ? [{ a, colour: colours[n % 7] }, { a: n, colour: colours[(n + 3) % 7] }] : [{ a, colour: colours[n % 7] }];
+      const rows =
+        n % 5 === 0
+          ? [
+              { a, colour: colours[n % 7] },
+              { a: n, colour: colours[(n + 3) % 7] },
+            ]
+          : [{ a, colour: colours[n % 7] }];
       if (n % 19 === 0) insertLog(name, 422, at(i), [{ a: "lots", colour: colours[n % 7] }], null);
-      else insertLog(name, 200, at(i), rows, rows.map((_, k) => (n + k) % 9));
+      else
+        insertLog(
+          name,
+          200,
+          at(i),
+          rows,
+          rows.map((_, k) => (n + k) % 9),
+        );
     }
   };
 
@@ -225,7 +302,16 @@ describe("a window read kept in columns between reads", () => {
     expect(await read(later)).toEqual(gatheredBefore(later));
 
     // A job that finished in the window: its rows come after the logged ones.
-    insertJob(name, T0 + 5 * MIN, Array.from({ length: 25 }, (_, i) => ({ a: i % 6 === 0 ? null : i / 2, colour: colours[(i * 3) % 7], prediction: i % 4 === 0 ? null : i, error: i === 7 ? "bad" : null })));
+    insertJob(
+      name,
+      T0 + 5 * MIN,
+      Array.from({ length: 25 }, (_, i) => ({
+        a: i % 6 === 0 ? null : i / 2,
+        colour: colours[(i * 3) % 7],
+        prediction: i % 4 === 0 ? null : i,
+        error: i === 7 ? "bad" : null,
+      })),
+    );
     expect(await read(later)).toEqual(gatheredBefore(later));
 
     // The window moves on: the first rows fall out of it, then it starts before every row kept.
@@ -256,7 +342,16 @@ describe("a window larger than the sample budget", () => {
       if (i % 17 === 0) insertLog(name, 422, T0 + i * 500, [{ a: "lots", colour: "red" }], null);
       else insertLog(name, 200, T0 + i * 500, [{ a, colour: i % 3 ? "red" : "green" }], [i % 5]);
     }
-    insertJob(name, T0 + 5 * MIN, Array.from({ length: 300 }, (_, i) => ({ a: i % 8 === 0 ? null : i / 10, colour: i % 4 ? "blue" : "red", prediction: i % 6, error: i % 50 === 0 ? "bad" : null })));
+    insertJob(
+      name,
+      T0 + 5 * MIN,
+      Array.from({ length: 300 }, (_, i) => ({
+        a: i % 8 === 0 ? null : i / 10,
+        colour: i % 4 ? "blue" : "red",
+        prediction: i % 6,
+        error: i % 50 === 0 ? "bad" : null,
+      })),
+    );
     const read = async (s: WindowSpec) => ({
       drift: await readOffThread({ module: MODULE, fn: "readDrift", local: readDrift, args: [s] }),
       quality: await readOffThread({ module: MODULE, fn: "readQuality", local: readQuality, args: [s] }),
@@ -269,7 +364,9 @@ describe("a window larger than the sample budget", () => {
       expect(got.drift.window.rows).toBeGreaterThan(got.drift.window.sampledRows);
       expect(got.drift.window.sampledRows).toBeGreaterThan(0);
       // The threshold is a power of two: the one whose sample has as many scored rows as the answer says.
-      const matching = Array.from({ length: 33 }, (_, k) => gatheredBefore(s, EVERY_ROW / 2 ** k)).find((g) => g.drift.window.sampledRows === got.drift.window.sampledRows);
+      const matching = Array.from({ length: 33 }, (_, k) => gatheredBefore(s, EVERY_ROW / 2 ** k)).find(
+        (g) => g.drift.window.sampledRows === got.drift.window.sampledRows,
+      );
       expect(matching).toBeDefined();
       expect(got).toEqual(matching);
       // Counts are exact: the same at every threshold.
@@ -285,10 +382,13 @@ describe("the web server's event loop during a large read", () => {
   let origin = "";
   beforeAll(async () => {
     const db = getDb().$client;
-    const insert = db.prepare("INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, 'mdl_unit', 1, 200, ?, 1, 'rows', ?, ?, NULL, ?)");
+    const insert = db.prepare(
+      "INSERT INTO request_logs (id, endpoint_name, model_id, model_version, status, latency_ms, rows, format, inputs, outputs, error, created_at) VALUES (?, ?, 'mdl_unit', 1, 200, ?, 1, 'rows', ?, ?, NULL, ?)",
+    );
     // In slices: other test files write to the same database file meanwhile.
     const slice = db.transaction((from: number) => {
-      for (let i = from; i < Math.min(ROWS, from + 20_000); i++) insert.run(`req_large_${name}_${i}`, name, i % 50, `[{"a":${i % 1000},"colour":"${i % 2 ? "red" : "blue"}"}]`, `[${i % 97}]`, T0 + i);
+      for (let i = from; i < Math.min(ROWS, from + 20_000); i++)
+        insert.run(`req_large_${name}_${i}`, name, i % 50, `[{"a":${i % 1000},"colour":"${i % 2 ? "red" : "blue"}"}]`, `[${i % 97}]`, T0 + i);
     });
     for (let from = 0; from < ROWS; from += 20_000) slice(from);
     // A tiny server in the same process: what scoring is to the web server.

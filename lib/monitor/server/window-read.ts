@@ -88,7 +88,8 @@ function readReference(file: string): { inputs: Row[]; predictions: unknown[] } 
   return value;
 }
 
-const succeededJobsSql = "SELECT id, output_table AS outputTable, rows_done AS rowsDone, rows_failed AS rowsFailed FROM jobs WHERE endpoint_name = ? AND status = 'succeeded' AND finished_at >= ? AND finished_at <= ? ORDER BY created_at DESC, rowid DESC";
+const succeededJobsSql =
+  "SELECT id, output_table AS outputTable, rows_done AS rowsDone, rows_failed AS rowsFailed FROM jobs WHERE endpoint_name = ? AND status = 'succeeded' AND finished_at >= ? AND finished_at <= ? ORDER BY created_at DESC, rowid DESC";
 
 /** What a drift or quality answer is computed from: the window's request-log rows (see logSignature) and its succeeded batch jobs. */
 export function windowSignature(db: Database.Database, w: LogWindow): string {
@@ -149,7 +150,16 @@ function storeOf(db: Database.Database, spec: WindowSpec, fresh = false): Store 
   if (!store) {
     const labels = new Labels();
     const threshold = thresholdFor(logSize(db, spec.name, spec.sinceMs, ROWS_SQL, "status IN (200, 422)"), budget);
-    store = { key, labels, logs: new Block(spec.columns, labels), counts: new SecondCounts(3), threshold, budget, tail: newLogTail(spec.sinceMs), jobs: new Map() };
+    store = {
+      key,
+      labels,
+      logs: new Block(spec.columns, labels),
+      counts: new SecondCounts(3),
+      threshold,
+      budget,
+      tail: newLogTail(spec.sinceMs),
+      jobs: new Map(),
+    };
   }
   stores.delete(key);
   stores.set(key, store); // most recently used last
@@ -192,14 +202,16 @@ function syncLogs(db: Database.Database, spec: WindowSpec, store: Store): EdgeRo
         for (let i = 0; i < rows.length; i++) logs.push(asInput(rows[i]), l.createdAt, true, outs[i], priority);
       } else {
         // Requests refused for their content (a cell of the wrong type, a missing value): their rows were parsed and logged.
-        for (const row of parseJson<Row[]>(l.inputs) ?? []) if (row && typeof row === "object") logs.push(asInput(row), l.createdAt, false, undefined, priority);
+        for (const row of parseJson<Row[]>(l.inputs) ?? [])
+          if (row && typeof row === "object") logs.push(asInput(row), l.createdAt, false, undefined, priority);
       }
       if (logs.length > store.budget && store.threshold > 1) {
         store.threshold /= 2;
         logs.compact((i) => logs.priority[i] < store.threshold);
       }
     },
-    after: (upto) => (edges = edgeRows<EdgeRow>(db, spec.name, spec.sinceMs, spec.untilMs, upto, `status, created_at AS createdAt, ${ROWS_SQL} AS n`, "status IN (200, 422)")),
+    after: (upto) =>
+      (edges = edgeRows<EdgeRow>(db, spec.name, spec.sinceMs, spec.untilMs, upto, `status, created_at AS createdAt, ${ROWS_SQL} AS n`, "status IN (200, 422)")),
   });
   return synced ? edges : null;
 }
@@ -273,20 +285,28 @@ function jobSample(db: Database.Database, spec: WindowSpec, store: Store, job: S
       const c =
         job.rowsDone > 0
           ? { n: job.rowsDone, failed: job.rowsFailed }
-          : (db.prepare(`SELECT count(*) AS n, ${present.has("error") ? 'count("error")' : "0"} AS failed FROM ${table}`).get() as { n: number; failed: number });
+          : (db.prepare(`SELECT count(*) AS n, ${present.has("error") ? 'count("error")' : "0"} AS failed FROM ${table}`).get() as {
+              n: number;
+              failed: number;
+            });
       Object.assign(known, { rows: c.n, failed: c.failed, counted: true });
     }
     if (threshold === null) return known;
     const selected = [...new Set([...wanted, "prediction", "error"])].filter((c) => present.has(c));
     const at = (c: string) => selected.indexOf(c) + 1;
     // Rows as arrays, copied into one row object in turn: as the row the reads built before, without an object per row from SQLite.
-    const cells = wanted.map((c) => ({ name: recommender ? itemId : c, at: at(c), absent: (({}) as Record<string, unknown>)[c] ?? null }));
+    const cells = wanted.map((c) => ({ name: recommender ? itemId : c, at: at(c), absent: ({} as Record<string, unknown>)[c] ?? null }));
     const [predictionAt, errorAt] = [at("prediction"), at("error")];
     const columns = `rowid, ${selected.map(quoteIdent).join(", ") || "NULL AS none"}`;
     const rows = (
       threshold / EVERY_ROW > SEEK_SHARE
         ? db.prepare(`SELECT ${columns} FROM ${table} WHERE ${PRIORITY_SQL} < ? ORDER BY rowid`).raw().iterate(threshold)
-        : sampledByRowid(db, `SELECT ${columns} FROM ${table} WHERE rowid = ?`, (db.prepare(`SELECT max(rowid) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0, threshold)
+        : sampledByRowid(
+            db,
+            `SELECT ${columns} FROM ${table} WHERE rowid = ?`,
+            (db.prepare(`SELECT max(rowid) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0,
+            threshold,
+          )
     ) as Iterable<unknown[]>;
     const block = new Block(spec.columns, store.labels);
     const row: Row = {};
@@ -363,7 +383,7 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
     refused += values[at + REFUSED];
   });
   for (const e of edges) {
-    if (e.status === 200) (requests++, (scored += e.n));
+    if (e.status === 200) requests++, (scored += e.n);
     else refused += e.n;
   }
   const batch = db.prepare(succeededJobsSql).all(spec.name, spec.sinceMs, spec.untilMs) as SucceededJob[];
@@ -377,7 +397,9 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   // One threshold for every part: a uniform sample of the whole window.
   const threshold = Math.min(store.threshold, thresholdFor(allRows, windowBudget(spec)));
   const logs = store.logs;
-  const parts: Part[] = [{ block: logs, rows: pick(logs, (i) => logs.priority[i] < threshold && logs.createdAt[i] >= spec.sinceMs && logs.createdAt[i] <= spec.untilMs) }];
+  const parts: Part[] = [
+    { block: logs, rows: pick(logs, (i) => logs.priority[i] < threshold && logs.createdAt[i] >= spec.sinceMs && logs.createdAt[i] <= spec.untilMs) },
+  ];
   for (const job of batch) {
     const sample = jobSample(db, spec, store, job, threshold);
     const block = sample.block;
@@ -393,7 +415,16 @@ function columnsOf(db: Database.Database, spec: WindowSpec): Columns {
   let sampledRows = 0;
   forEachRow(parts, (block, i) => void (sampledRows += block.scored[i]));
   return {
-    window: { since: new Date(spec.sinceMs).toISOString(), until: new Date(spec.untilMs).toISOString(), rows: scored + batchScored, sampledRows, requests, jobs: batch.length, referenceRows: refInputs.length, model: spec.model },
+    window: {
+      since: new Date(spec.sinceMs).toISOString(),
+      until: new Date(spec.untilMs).toISOString(),
+      rows: scored + batchScored,
+      sampledRows,
+      requests,
+      jobs: batch.length,
+      referenceRows: refInputs.length,
+      model: spec.model,
+    },
     parts,
     reference: { inputs: refInputs, predictions: reference.predictions },
     sample: reference,
@@ -446,7 +477,12 @@ class FirstSeen {
 }
 
 /** Counts of the codes the rows `take` picks, as label → count in first-seen order. */
-function countsOf(parts: readonly Part[], labels: readonly string[], codeOf: (block: Block, i: number) => number, take: (block: Block, i: number) => boolean): Map<string, number> {
+function countsOf(
+  parts: readonly Part[],
+  labels: readonly string[],
+  codeOf: (block: Block, i: number) => number,
+  take: (block: Block, i: number) => boolean,
+): Map<string, number> {
   const counts = new Float64Array(labels.length);
   const first = new FirstSeen(labels.length);
   parts.forEach((part, p) => {
@@ -505,7 +541,12 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
   }
   const rows = c.window.rows;
   if (typeof first === "number") {
-    return driftOfValues("prediction", featureValues("numeric", c.reference.predictions), { kind: "numeric", rows, sorted: sortedOf(c, (b) => b.predictionNumber) }, t);
+    return driftOfValues(
+      "prediction",
+      featureValues("numeric", c.reference.predictions),
+      { kind: "numeric", rows, sorted: sortedOf(c, (b) => b.predictionNumber) },
+      t,
+    );
   }
   forEachRow(c.parts, (b, i) => b.predictionCodeAt(i)); // every label coded before they are counted
   const current: FeatureValues = { kind: "categorical", rows, counts: countsOf(c.parts, c.labels, (b, i) => b.predictionCode[i], isScored) };
@@ -516,14 +557,25 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
 export function readDrift(db: Database.Database, spec: WindowSpec) {
   const c = columnsOf(db, spec);
   if (c.window.rows === 0) {
-    return { window: c.window, thresholds: spec.thresholds, features: [], prediction: null, driftedFeatures: 0, datasetDrifted: false, note: "No scored rows in this window." };
+    return {
+      window: c.window,
+      thresholds: spec.thresholds,
+      features: [],
+      prediction: null,
+      driftedFeatures: 0,
+      datasetDrifted: false,
+      note: "No scored rows in this window.",
+    };
   }
   const t = { ...DEFAULT_DRIFT_THRESHOLDS, ...spec.thresholds };
   const features: FeatureDrift[] = [];
   spec.columns.forEach(({ name, type }, k) => {
     const kind = driftKindOf(type);
     if (kind === null) return;
-    const reference = featureValues(kind, c.reference.inputs.map((r) => r[name]));
+    const reference = featureValues(
+      kind,
+      c.reference.inputs.map((r) => r[name]),
+    );
     features.push(driftOfValues(name, reference, currentValues(c, k, kind), t));
   });
   return { window: c.window, thresholds: spec.thresholds, ...driftReportOf(features, predictionDriftOf(c, t), t) };

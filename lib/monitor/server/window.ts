@@ -36,7 +36,11 @@ function windowSpec(name: string, opts: { since?: Date; until?: Date }): WindowS
 }
 
 /** A drift or quality read of the window, off the event loop and cached while its rows and the endpoint's settings are unchanged. */
-async function readWindow<T extends { window: { since: string; until: string } }>(fn: "readDrift" | "readQuality", local: ReadFn<[WindowSpec], T>, spec: WindowSpec): Promise<T> {
+async function readWindow<T extends { window: { since: string; until: string } }>(
+  fn: "readDrift" | "readQuality",
+  local: ReadFn<[WindowSpec], T>,
+  spec: WindowSpec,
+): Promise<T> {
   const { sinceMs, untilMs, ...settings } = spec;
   const window = { name: spec.name, sinceMs, untilMs };
   const value = await readLogWindow({

@@ -53,7 +53,11 @@ export async function saveRecipe(projectId: string, input: unknown): Promise<Rec
   const { spec } = await checkSpec(input);
   const db = getDb();
   return db.transaction((tx) => {
-    const last = tx.select({ v: max(recipes.version) }).from(recipes).where(eq(recipes.projectId, projectId)).get();
+    const last = tx
+      .select({ v: max(recipes.version) })
+      .from(recipes)
+      .where(eq(recipes.projectId, projectId))
+      .get();
     const row: RecipeRow = {
       id: newId("rcp"),
       projectId,
@@ -81,7 +85,12 @@ export function listRecipeVersions(projectId: string): Recipe[] {
 
 export function getRecipeVersion(projectId: string, version: number): Recipe {
   requireProject(projectId);
-  const row = getDb().select().from(recipes).where(eq(recipes.projectId, projectId)).all().find((r) => r.version === version);
+  const row = getDb()
+    .select()
+    .from(recipes)
+    .where(eq(recipes.projectId, projectId))
+    .all()
+    .find((r) => r.version === version);
   if (!row) throw notFound("Recipe version", String(version));
   return present(row);
 }

@@ -87,7 +87,11 @@ describe("verifyBackup", () => {
     fs.rmSync(path.join(dir, "shop.json"));
     fs.truncateSync(path.join(dir, "workbench.sqlite"), 3);
     fs.writeFileSync(path.join(dir, "stray.txt"), "?");
-    expect(refusal(dir).problems.sort()).toEqual(["shop.json: missing", "stray.txt: not in the manifest", `workbench.sqlite: 3 bytes, the manifest says ${Buffer.byteLength(FILES["workbench.sqlite"])}`]);
+    expect(refusal(dir).problems.sort()).toEqual([
+      "shop.json: missing",
+      "stray.txt: not in the manifest",
+      `workbench.sqlite: 3 bytes, the manifest says ${Buffer.byteLength(FILES["workbench.sqlite"])}`,
+    ]);
   });
 
   it("refuses a folder without a manifest as not a complete backup", () => {

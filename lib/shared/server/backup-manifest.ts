@@ -112,7 +112,10 @@ export function readManifest(dir: string): BackupManifest {
   }
   const parsed = manifestSchema.safeParse(value);
   if (!parsed.success) {
-    throw new BackupError(`${MANIFEST_FILE} in ${dir} is corrupt or of another format`, parsed.error.issues.map((i) => `${MANIFEST_FILE}: ${i.path.join(".") || "(top)"}: ${i.message}`));
+    throw new BackupError(
+      `${MANIFEST_FILE} in ${dir} is corrupt or of another format`,
+      parsed.error.issues.map((i) => `${MANIFEST_FILE}: ${i.path.join(".") || "(top)"}: ${i.message}`),
+    );
   }
   const seen = new Set<string>();
   const twice: string[] = [];

@@ -30,12 +30,28 @@ function addJob(id: string, status: "running" | "succeeded", outputBytes: number
   const now = new Date();
   getDb()
     .insert(jobs)
-    .values({ id, endpointName: "e", modelId: "m", modelVersion: 1, status, sourceKind: "file", sourceName: "f.csv", errorThreshold: -1, outputTable: `job_output_${id}`, outputBytes, createdAt: now, updatedAt: now })
+    .values({
+      id,
+      endpointName: "e",
+      modelId: "m",
+      modelVersion: 1,
+      status,
+      sourceKind: "file",
+      sourceName: "f.csv",
+      errorThreshold: -1,
+      outputTable: `job_output_${id}`,
+      outputBytes,
+      createdAt: now,
+      updatedAt: now,
+    })
     .run();
 }
 
 describe("planFiles", () => {
-  const snapshot = { rows: { jobs: new Set(["job_a"]), "artifacts/models": new Set(["mdl_a"]), "artifacts/runs": new Set<string>() }, outputBytes: new Map([["job_a", 12]]) };
+  const snapshot = {
+    rows: { jobs: new Set(["job_a"]), "artifacts/models": new Set(["mdl_a"]), "artifacts/runs": new Set<string>() },
+    outputBytes: new Map([["job_a", 12]]),
+  };
 
   it("keeps the folders of rows in the snapshot, cuts a job's output to its committed bytes, leaves out the live database and the load signal", () => {
     const files = [
@@ -133,10 +149,15 @@ describe("backupWorkbench and restoreWorkbench", () => {
 
   it("warns, after its attempts, of files the data folder lacks though its database refers to them", async () => {
     const id = `mdl_nofiles_${process.pid}`;
-    getDb().insert(models).values({ id, name: `m ${id}`, version: 1, manifest: {}, createdAt: new Date() }).run();
+    getDb()
+      .insert(models)
+      .values({ id, name: `m ${id}`, version: 1, manifest: {}, createdAt: new Date() })
+      .run();
     const lines: string[] = [];
     await backupWorkbench({ dataDir: env.dataDir, databaseFile: env.databaseFile, into: tempDir("backups"), log: (l) => lines.push(l) });
-    expect(lines.join("\n")).toContain(`warning: the data folder lacks files its database refers to; the backup lacks them too:\n  artifacts/models/${id}/manifest.json (not there)`);
+    expect(lines.join("\n")).toContain(
+      `warning: the data folder lacks files its database refers to; the backup lacks them too:\n  artifacts/models/${id}/manifest.json (not there)`,
+    );
     getDb().delete(models).where(eq(models.id, id)).run();
   });
 

@@ -102,8 +102,16 @@ function inspectSnapshot(file: string): Snapshot {
     sqlite.pragma("journal_mode = DELETE");
     const db = drizzle({ client: sqlite, casing: "snake_case" });
     const jobRows = db.select({ id: jobs.id, sourceKind: jobs.sourceKind, outputBytes: jobs.outputBytes }).from(jobs).all();
-    const modelIds = db.select({ id: models.id }).from(models).all().map((m) => m.id);
-    const runIds = db.select({ id: runs.id }).from(runs).all().map((r) => r.id);
+    const modelIds = db
+      .select({ id: models.id })
+      .from(models)
+      .all()
+      .map((m) => m.id);
+    const runIds = db
+      .select({ id: runs.id })
+      .from(runs)
+      .all()
+      .map((r) => r.id);
     const tags = migrationTags();
     const applied = sqlite.prepare("SELECT created_at AS at FROM __drizzle_migrations ORDER BY created_at").all() as { at: number }[];
     const required = [
@@ -213,12 +221,19 @@ const fsyncDir = (dir: string) => {
  * `dataDir` into a new folder in `into` (made under a temporary name, renamed when complete).
  * Returns the folder and its manifest.
  */
-export async function backupWorkbench(opts: { dataDir: string; databaseFile: string; into: string; log?: Log; now?: Date }): Promise<{ dir: string; manifest: BackupManifest }> {
+export async function backupWorkbench(opts: {
+  dataDir: string;
+  databaseFile: string;
+  into: string;
+  log?: Log;
+  now?: Date;
+}): Promise<{ dir: string; manifest: BackupManifest }> {
   const log = opts.log ?? (() => undefined);
   if (!fs.existsSync(opts.databaseFile)) throw new BackupError(`There is no workbench database at ${opts.databaseFile} (check WORKBENCH_DATA_DIR)`);
   const inside = path.relative(path.resolve(opts.dataDir), path.resolve(opts.into));
   // Inside the data folder, each backup would hold the ones before it (and itself, half-made).
-  if (inside !== ".." && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside)) throw new BackupError(`${opts.into} is inside the data folder ${opts.dataDir}; write backups elsewhere (another disk is best)`);
+  if (inside !== ".." && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside))
+    throw new BackupError(`${opts.into} is inside the data folder ${opts.dataDir}; write backups elsewhere (another disk is best)`);
   const now = opts.now ?? new Date();
   const name = BACKUP_PREFIX + now.toISOString().replace(/[:.]/g, "-");
   fs.mkdirSync(opts.into, { recursive: true, mode: 0o700 });
@@ -283,7 +298,8 @@ export function findBackup(from: string): string {
     .readdirSync(from)
     .filter((n) => n.startsWith(BACKUP_PREFIX) && fs.existsSync(path.join(from, n, MANIFEST_FILE)))
     .sort();
-  if (backups.length === 0) throw new BackupError(`${from} holds no backup (no ${MANIFEST_FILE} in it or in a ${BACKUP_PREFIX}… folder; a backup that did not finish has none)`);
+  if (backups.length === 0)
+    throw new BackupError(`${from} holds no backup (no ${MANIFEST_FILE} in it or in a ${BACKUP_PREFIX}… folder; a backup that did not finish has none)`);
   return path.join(from, backups[backups.length - 1]);
 }
 
@@ -297,14 +313,22 @@ export function restoreWorkbench(opts: { from: string; to: string; log?: Log }):
   const dir = findBackup(opts.from);
   const entries = fs.existsSync(opts.to) ? fs.readdirSync(opts.to) : [];
   if (entries.length) {
-    throw new BackupError(`${opts.to} is not empty (it holds ${entries.slice(0, 5).join(", ")}${entries.length > 5 ? ", …" : ""}); restore only into an empty or new folder, so that nothing there is overwritten`);
+    throw new BackupError(
+      `${opts.to} is not empty (it holds ${entries.slice(0, 5).join(", ")}${entries.length > 5 ? ", …" : ""}); restore only into an empty or new folder, so that nothing there is overwritten`,
+    );
   }
   log(`checking the backup ${dir} (made ${readManifest(dir).createdAt})`);
-  const manifest = verifyBackup(dir, progressLog(log, "checked", (n) => `${n} files`));
+  const manifest = verifyBackup(
+    dir,
+    progressLog(log, "checked", (n) => `${n} files`),
+  );
   const known = new Set(migrationTags().values());
   const unknown = manifest.schema.migrations.filter((m) => !known.has(m));
   if (unknown.length) {
-    throw new BackupError(`The backup was made by a newer workbench (${manifest.workbenchVersion}) whose database has migrations this one does not know; restore it with that version or a later one`, unknown);
+    throw new BackupError(
+      `The backup was made by a newer workbench (${manifest.workbenchVersion}) whose database has migrations this one does not know; restore it with that version or a later one`,
+      unknown,
+    );
   }
   fs.mkdirSync(opts.to, { recursive: true, mode: 0o700 });
   const staging = path.join(opts.to, ".restoring");
@@ -320,7 +344,8 @@ export function restoreWorkbench(opts: { from: string; to: string; log?: Log }):
       try {
         // Checked again as copied: the backup could have changed since it was verified.
         const copied = copyHashed(fd, dest);
-        if (copied.bytes !== f.bytes || copied.sha256 !== f.sha256) throw new BackupError(`The backup in ${dir} changed while it was restored; nothing was restored`, [f.path]);
+        if (copied.bytes !== f.bytes || copied.sha256 !== f.sha256)
+          throw new BackupError(`The backup in ${dir} changed while it was restored; nothing was restored`, [f.path]);
       } finally {
         fs.closeSync(fd);
       }

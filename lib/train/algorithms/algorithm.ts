@@ -16,7 +16,12 @@ import type { ClassPrediction, EpochLog, Recommendation, TrainCallbacks } from "
  * (train, save, load, serve), loaded on first use. The runs API, the forms, sweeps, bundles and
  * serving work on any algorithm through it (registry.ts lists them).
  */
-export interface Algorithm<Id extends string = string, P extends object = Params, D extends RunDetailsBase = RunDetailsBase, M extends TrainedModel = TrainedModel> {
+export interface Algorithm<
+  Id extends string = string,
+  P extends object = Params,
+  D extends RunDetailsBase = RunDetailsBase,
+  M extends TrainedModel = TrainedModel,
+> {
   id: Id;
   label: string;
   /** What it is good for, in one line (the run form shows it). */
@@ -147,7 +152,10 @@ export interface ServingPredictor {
 }
 
 /** An algorithm as written in its folder: the form's fields without their bounds (defineAlgorithm adds them). */
-export type AlgorithmDefinition<Id extends string, P extends object, D extends RunDetailsBase, M extends TrainedModel> = Omit<Algorithm<Id, P, D, M>, "fields"> & {
+export type AlgorithmDefinition<Id extends string, P extends object, D extends RunDetailsBase, M extends TrainedModel> = Omit<
+  Algorithm<Id, P, D, M>,
+  "fields"
+> & {
   fields: readonly Omit<ParamField, "bound">[];
 };
 

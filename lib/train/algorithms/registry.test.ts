@@ -21,7 +21,8 @@ interface TaskFixture {
   requests: Row[];
 }
 
-const columns = (types: Record<string, ColumnType>): ColumnInfo[] => Object.entries(types).map(([name, type]) => ({ name, type, inferredType: type, nullCount: 0 }));
+const columns = (types: Record<string, ColumnType>): ColumnInfo[] =>
+  Object.entries(types).map(([name, type]) => ({ name, type, inferredType: type, nullCount: 0 }));
 
 function tabularRows(n: number, label: (a: number, b: number) => number | string): Row[] {
   const random = mulberry32(11);
@@ -82,7 +83,11 @@ describe("the algorithm registry", () => {
   it("names each algorithm once, serves every task, and gives every field a bound", () => {
     const ids = ALGORITHMS.map((a) => a.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const task of TASKS) expect(ALGORITHMS.some((a) => a.tasks.includes(task)), task).toBe(true);
+    for (const task of TASKS)
+      expect(
+        ALGORITHMS.some((a) => a.tasks.includes(task)),
+        task,
+      ).toBe(true);
     for (const a of ALGORITHMS) for (const f of a.fields) expect(f.bound, `${a.id} ${f.name}`).toBeDefined();
   });
 
@@ -94,7 +99,13 @@ describe("the algorithm registry", () => {
     // As a run is made (resolved against the data and stored as JSON) and as the worker reads it back.
     const stored = JSON.parse(JSON.stringify(resolveRunParams(id, fixture.params, runContextOf(fixture.spec, fixture.columns, fixture.rows.length))));
     const engine = await algorithm.engine();
-    const trained = await engine.train({ task, params: algorithm.readParams(stored), spec: fixture.spec, data: { rows: fixture.rows, columns: fixture.columns }, callbacks: {} });
+    const trained = await engine.train({
+      task,
+      params: algorithm.readParams(stored),
+      spec: fixture.spec,
+      data: { rows: fixture.rows, columns: fixture.columns },
+      callbacks: {},
+    });
     expect(trained.history.length).toBeGreaterThan(0);
     expect(Object.values(trained.metrics.validation).every(Number.isFinite)).toBe(true);
     expect(trained.details.bestEpoch).toBeGreaterThan(0);
@@ -108,7 +119,11 @@ describe("the algorithm registry", () => {
       { name: "recipe.json", data: new TextEncoder().encode(JSON.stringify(trained.fitted)) },
     ]);
     const back = new Map(unpackTar(bundle).map((e) => [e.name, e.data]));
-    const loaded = await loadModelArtifacts({ modelJson: JSON.parse(text(back.get("model.json"))), weights: back.get("weights.bin")!, extras: JSON.parse(text(back.get("extras.json"))) });
+    const loaded = await loadModelArtifacts({
+      modelJson: JSON.parse(text(back.get("model.json"))),
+      weights: back.get("weights.bin")!,
+      extras: JSON.parse(text(back.get("extras.json"))),
+    });
     expect(loaded.algorithm).toBe(id);
     const fitted = JSON.parse(text(back.get("recipe.json"))) as FittedRecipe;
 

@@ -27,8 +27,12 @@ export const MAX_BROWSER_RUN_BYTES = 64 * 1024 * 1024;
 export const BROWSER_RUN_FILES = ["model.json", "weights.bin", "extras.json", "recipe.json", "reference.json"] as const;
 const JSON_FILES = new Set<string>(["model.json", "extras.json", "recipe.json", "reference.json"]);
 
-
-const epochSchema = z.object({ epoch: z.number().int().min(0), loss: z.number(), valLoss: z.number().optional(), metrics: z.record(z.string(), z.number()).optional() });
+const epochSchema = z.object({
+  epoch: z.number().int().min(0),
+  loss: z.number(),
+  valLoss: z.number().optional(),
+  metrics: z.record(z.string(), z.number()).optional(),
+});
 
 const metaSchema = z.object({
   algorithm: z.string().min(1),
@@ -77,9 +81,11 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
   if (Number(req.headers.get("content-length") ?? "0") > MAX_BROWSER_RUN_BYTES) throw tooLarge();
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   if (!type.startsWith("multipart/form-data")) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send a browser run as multipart/form-data (meta, model.json, weights.bin, extras.json, recipe.json, reference.json).", [
-      { field: "content-type", message: "unsupported" },
-    ]);
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Send a browser run as multipart/form-data (meta, model.json, weights.bin, extras.json, recipe.json, reference.json).",
+      [{ field: "content-type", message: "unsupported" }],
+    );
   }
   const form = await req.formData().catch(() => {
     throw new AppError("BAD_REQUEST", "Malformed multipart body.", [{ field: "body", message: "malformed" }]);
@@ -87,7 +93,11 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
 
   const meta = parseMeta(form.get("meta"));
 
-  const recipe = db.select().from(recipes).where(and(eq(recipes.id, meta.recipeId), eq(recipes.projectId, projectId))).get();
+  const recipe = db
+    .select()
+    .from(recipes)
+    .where(and(eq(recipes.id, meta.recipeId), eq(recipes.projectId, projectId)))
+    .get();
   if (!recipe) throw validation("meta.recipeId", `Recipe ${JSON.stringify(meta.recipeId)} is not one of this project's recipes.`);
 
   const allowed = algorithmsFor(project.task).filter((a) => a.trainsInBrowser);
@@ -101,7 +111,12 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
     // No bound on the work: the person's own machine did it, not the training worker.
     params = algorithm.resolveParams(meta.params, { ...runContext(recipe.datasetId, recipe.spec as RecipeSpec), rows: undefined });
   } catch (e) {
-    if (e instanceof AppError) throw new AppError(e.code, `meta: ${e.message}`, e.errors.map((x) => ({ ...x, field: `meta.${x.field}` })));
+    if (e instanceof AppError)
+      throw new AppError(
+        e.code,
+        `meta: ${e.message}`,
+        e.errors.map((x) => ({ ...x, field: `meta.${x.field}` })),
+      );
     throw e;
   }
 

@@ -13,7 +13,7 @@ export async function readModelUpload(req: Request): Promise<{ bytes: Uint8Array
       throw new AppError("BAD_REQUEST", "Malformed multipart body.", [{ field: "file", message: "malformed" }]);
     });
     const file = form.get("file");
-    if (!(file instanceof File)) throw new AppError("VALIDATION", "The form has no file part named \"file\".", [{ field: "file", message: "required" }]);
+    if (!(file instanceof File)) throw new AppError("VALIDATION", 'The form has no file part named "file".', [{ field: "file", message: "required" }]);
     if (file.size > MAX_BUNDLE_BYTES) throw tooLarge();
     const name = form.get("name");
     return { bytes: new Uint8Array(await file.arrayBuffer()), name: typeof name === "string" ? name : queryName };

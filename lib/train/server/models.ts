@@ -43,7 +43,11 @@ const registerSchema = z.object({ runId: z.string().min(1), name: z.string().tri
 /** Stores one version of a name, numbered after the newest; the files are written first. */
 function insertVersion(name: string, row: Omit<ModelRow, "version" | "name">): ModelVersion {
   return getDb().transaction((tx) => {
-    const last = tx.select({ v: max(models.version) }).from(models).where(eq(models.name, name)).get();
+    const last = tx
+      .select({ v: max(models.version) })
+      .from(models)
+      .where(eq(models.name, name))
+      .get();
     const full: ModelRow = { ...row, name, version: (last?.v ?? 0) + 1 };
     full.manifest = { ...full.manifest, name, version: full.version };
     tx.insert(models).values(full).run();
@@ -117,7 +121,8 @@ export function importBundle(bytes: Uint8Array, name?: string): ModelVersion {
     throw new AppError("VALIDATION", `Not a model bundle: ${(e as Error).message}.`, [{ field: "file", message: "not a tar bundle" }]);
   }
   const missing = BUNDLE_FILES.filter((f) => !files.has(f));
-  if (missing.length) throw new AppError("VALIDATION", `The bundle lacks ${missing.join(", ")}.`, [{ field: "file", message: `missing ${missing.join(", ")}` }]);
+  if (missing.length)
+    throw new AppError("VALIDATION", `The bundle lacks ${missing.join(", ")}.`, [{ field: "file", message: `missing ${missing.join(", ")}` }]);
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse(new TextDecoder().decode(files.get("manifest.json"))) as Record<string, unknown>;

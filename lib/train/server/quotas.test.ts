@@ -75,7 +75,11 @@ describe("caps on queued runs", () => {
   it("refuse a person's run past their cap with a 429 naming quota and a Retry-After, until one finishes", async () => {
     const [p1, p2] = [await trainableProject(), await trainableProject()];
     await withCaps({ maxQueuedRunsPerUser: 3 }, () => {
-      const queued = [as("u_cap", () => createRun(p1, { algorithm: "linear" })), as("u_cap", () => createRun(p1, { algorithm: "linear" })), as("u_cap", () => createRun(p2, { algorithm: "linear" }))];
+      const queued = [
+        as("u_cap", () => createRun(p1, { algorithm: "linear" })),
+        as("u_cap", () => createRun(p1, { algorithm: "linear" })),
+        as("u_cap", () => createRun(p2, { algorithm: "linear" })),
+      ];
       const e = thrown(() => as("u_cap", () => createRun(p2, { algorithm: "linear" })));
       expect(e.code).toBe("TOO_MANY_REQUESTS");
       expect(e.errors).toEqual([{ field: "quota", message: expect.stringMatching(/You have 3 runs queued or running, and may have at most 3/) }]);
@@ -119,7 +123,9 @@ describe("caps on queued runs", () => {
   it("hold under a burst of requests: no more are queued than the cap", async () => {
     const projectId = await trainableProject();
     await withCaps({ maxQueuedRunsPerUser: 5 }, async () => {
-      const results = await Promise.allSettled(Array.from({ length: 30 }, () => Promise.resolve().then(() => as("u_burst", () => createRun(projectId, { algorithm: "linear" })))));
+      const results = await Promise.allSettled(
+        Array.from({ length: 30 }, () => Promise.resolve().then(() => as("u_burst", () => createRun(projectId, { algorithm: "linear" })))),
+      );
       const ok = results.filter((r) => r.status === "fulfilled");
       expect(ok).toHaveLength(5);
       expect(results.filter((r) => r.status === "rejected").every((r) => (r as PromiseRejectedResult).reason.code === "TOO_MANY_REQUESTS")).toBe(true);
@@ -158,13 +164,27 @@ describe("caps on a sweep's trials", () => {
       expect(e.message).toMatch(/the most runs a person may have queued or running/);
     });
     const values = Array.from({ length: 20 }, (_, i) => i + 1);
-    const huge = thrown(() => createSweep(projectId, { algorithm: "mlp", space: { epochs: values, seed: values, earlyStoppingPatience: values, batchSize: values.map((v) => v + 8), l2: values.map((v) => v / 100), dropout: values.map((v) => v / 100) } }));
+    const huge = thrown(() =>
+      createSweep(projectId, {
+        algorithm: "mlp",
+        space: {
+          epochs: values,
+          seed: values,
+          earlyStoppingPatience: values,
+          batchSize: values.map((v) => v + 8),
+          l2: values.map((v) => v / 100),
+          dropout: values.map((v) => v / 100),
+        },
+      }),
+    );
     expect(huge.errors[0].message).toBe("64000000 combinations; at most 50");
   });
 
   it("check every value of the space against the param's bounds, naming space.<name>", async () => {
     const projectId = await trainableProject();
-    const e = thrown(() => createSweep(projectId, { algorithm: "mlp", method: "random", trials: 2, space: { batchSize: [1, 64], hiddenUnits: [[32], Array(8).fill(1024)] } }));
+    const e = thrown(() =>
+      createSweep(projectId, { algorithm: "mlp", method: "random", trials: 2, space: { batchSize: [1, 64], hiddenUnits: [[32], Array(8).fill(1024)] } }),
+    );
     expect(e.code).toBe("VALIDATION");
     expect(e.errors.map((x) => x.field)).toEqual(["space.batchSize", "space.hiddenUnits"]);
   });

@@ -18,9 +18,14 @@ export const ACTIVE_STATUSES = ["queued", "running"] as const;
 
 /** The 429 of a cap: names `quota`, says the cap and where it is changed, and carries Retry-After. */
 export function quotaExceeded(message: string): AppError {
-  return new AppError("TOO_MANY_REQUESTS", `${message} Wait for some to finish (or cancel some) and try again; an administrator can change the cap in the settings.`, [{ field: "quota", message }], {
-    retryAfterSeconds: QUOTA_RETRY_AFTER_SECONDS,
-  });
+  return new AppError(
+    "TOO_MANY_REQUESTS",
+    `${message} Wait for some to finish (or cancel some) and try again; an administrator can change the cap in the settings.`,
+    [{ field: "quota", message }],
+    {
+      retryAfterSeconds: QUOTA_RETRY_AFTER_SECONDS,
+    },
+  );
 }
 
 type Db = Pick<ReturnType<typeof getDb>, "select">;
@@ -28,7 +33,13 @@ type Db = Pick<ReturnType<typeof getDb>, "select">;
 /** Runs queued or running, of one person or one project. */
 export function activeRuns(db: Db, by: { userId: string } | { projectId: string }): number {
   const who = "userId" in by ? eq(runs.createdBy, by.userId) : eq(runs.projectId, by.projectId);
-  return db.select({ n: count() }).from(runs).where(and(inArray(runs.status, [...ACTIVE_STATUSES]), who)).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(runs)
+      .where(and(inArray(runs.status, [...ACTIVE_STATUSES]), who))
+      .get()?.n ?? 0
+  );
 }
 
 /**

@@ -160,7 +160,10 @@ export function cancelRun(id: string): Run {
   const row = db.select().from(runs).where(eq(runs.id, id)).get();
   if (!row) throw notFound("Run", id);
   if (row.status === "queued") {
-    db.update(runs).set({ status: "cancelled", finishedAt: new Date(), cancelRequested: true }).where(and(eq(runs.id, id), eq(runs.status, "queued"))).run();
+    db.update(runs)
+      .set({ status: "cancelled", finishedAt: new Date(), cancelRequested: true })
+      .where(and(eq(runs.id, id), eq(runs.status, "queued")))
+      .run();
   } else if (row.status === "running") {
     db.update(runs).set({ cancelRequested: true }).where(eq(runs.id, id)).run();
   } else {

@@ -23,7 +23,9 @@ const sweepSchema = z
   .object({
     algorithm: z.enum(ALGORITHM_IDS),
     method: z.enum(["grid", "random"]).default("grid"),
-    space: z.record(z.string(), z.array(z.unknown()).min(1, "list at least one value").max(20)).refine((s) => Object.keys(s).length > 0, "name at least one param to search"),
+    space: z
+      .record(z.string(), z.array(z.unknown()).min(1, "list at least one value").max(20))
+      .refine((s) => Object.keys(s).length > 0, "name at least one param to search"),
     trials: z.number().int().min(1).optional(),
     params: z.record(z.string(), z.unknown()).optional(),
     seed: z.number().int().min(0).optional(),
@@ -136,7 +138,12 @@ export function createSweep(projectId: string, input: unknown): Sweep {
     checkRunQuota(tx, { projectId, userId: createdBy, adding: rows.length });
     tx.insert(sweeps).values(row).run();
     // Staggered creation times keep the worker's oldest-first order equal to the trial order.
-    rows.forEach((r, i) => tx.insert(runs).values({ ...r, createdAt: new Date(r.createdAt.getTime() + i) }).run());
+    rows.forEach((r, i) =>
+      tx
+        .insert(runs)
+        .values({ ...r, createdAt: new Date(r.createdAt.getTime() + i) })
+        .run(),
+    );
   });
   return getSweep(sweepId);
 }
@@ -176,5 +183,11 @@ export function getSweep(id: string): Sweep {
 export function listSweeps(projectId: string): Sweep[] {
   const p = getDb().select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get();
   if (!p) throw notFound("Project", projectId);
-  return getDb().select({ id: sweeps.id }).from(sweeps).where(eq(sweeps.projectId, projectId)).orderBy(desc(sweeps.createdAt)).all().map((s) => getSweep(s.id));
+  return getDb()
+    .select({ id: sweeps.id })
+    .from(sweeps)
+    .where(eq(sweeps.projectId, projectId))
+    .orderBy(desc(sweeps.createdAt))
+    .all()
+    .map((s) => getSweep(s.id));
 }

@@ -24,7 +24,9 @@ export default async function DeployPage({ params }: { params: Promise<{ id: str
       {models.length === 0 && endpoints.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
           <p className="font-medium">No registered model yet</p>
-          <p className="mt-1 text-sm text-slate-500">An endpoint serves a registered model version: train a model and register a succeeded run in Train first.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            An endpoint serves a registered model version: train a model and register a succeeded run in Train first.
+          </p>
           <Link href={`/projects/${encodeURIComponent(project.id)}/train`} className={`${buttonClass()} mt-4`}>
             Go to Train
           </Link>

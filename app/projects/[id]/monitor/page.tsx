@@ -17,12 +17,15 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
   return (
     <section aria-labelledby="monitor-step-heading">
       <StepIntro id="monitor-step-heading" title="Monitor" actions={<StepStateBadge state={project.steps.monitor} />}>
-        Watch each endpoint&apos;s traffic, the drift of its inputs and predictions against the model&apos;s reference sample, and the quality of the data it is sent.
+        Watch each endpoint&apos;s traffic, the drift of its inputs and predictions against the model&apos;s reference sample, and the quality of the data it is
+        sent.
       </StepIntro>
       {endpoints.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
           <p className="font-medium">No endpoint yet</p>
-          <p className="mt-1 text-sm text-slate-500">Monitoring watches a deployed model: deploy a registered model version to an endpoint in Integrate first.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Monitoring watches a deployed model: deploy a registered model version to an endpoint in Integrate first.
+          </p>
           <Link href={`/projects/${encodeURIComponent(project.id)}/deploy`} className={`${buttonClass()} mt-4`}>
             Go to Integrate
           </Link>

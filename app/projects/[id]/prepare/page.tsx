@@ -37,7 +37,8 @@ export default async function PreparePage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-8">
       <StepIntro title="Prepare">
-        Explore {dataset.name} v{dataset.version}, then build the recipe: the steps that turn its rows into model features. The recipe is fitted on the training split only and travels with the model.
+        Explore {dataset.name} v{dataset.version}, then build the recipe: the steps that turn its rows into model features. The recipe is fitted on the training
+        split only and travels with the model.
       </StepIntro>
       <section aria-labelledby="profile-heading">
         <h3 id="profile-heading" className={`${sectionTitleClass} mb-3`}>

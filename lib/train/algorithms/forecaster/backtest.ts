@@ -45,7 +45,12 @@ export async function runBacktest(
   if (rows.length === 0) throw validation("rows", "no rows in the backtest window");
   const set = windowExamples(rows, params, state, siblings);
   standardise(set, state.featureMean, state.featureStd);
-  const raw = await predictSet(model, set, state.featureNames.length, state.vocabularies.map((v) => v.length + 1));
+  const raw = await predictSet(
+    model,
+    set,
+    state.featureNames.length,
+    state.vocabularies.map((v) => v.length + 1),
+  );
   const actual = rows.map((r) => r.actual);
   const predicted = rows.map((_, i) => Math.max(0, Math.expm1(raw[i] + set.level[i])));
   const lastValue = rows.map((r) => r.series.rawY[r.origin - r.series.start]);

@@ -42,7 +42,15 @@ export class ExampleBuilder {
 }
 
 /** Every (origin, target) pair of a series with step ≤ horizon and firstTarget ≤ target ≤ lastTarget (rolling origins). */
-export function addExamples(s: SeriesData, firstTarget: number, lastTarget: number, params: ForecasterParams, state: FeatureState, siblings: SiblingIndex, out: ExampleBuilder): void {
+export function addExamples(
+  s: SeriesData,
+  firstTarget: number,
+  lastTarget: number,
+  params: ForecasterParams,
+  state: FeatureState,
+  siblings: SiblingIndex,
+  out: ExampleBuilder,
+): void {
   const obs = s.observed;
   for (let p = MIN_HISTORY_OBSERVATIONS - 1; p < obs.length - 1; p++) {
     const o = obs[p];

@@ -52,7 +52,10 @@ export function exogenousPointOf(value: number[], means: number[]): ExogenousPoi
 
 /** A series' exogenous point at period j, or null when a value is missing. */
 function exogenousPointAt(s: SeriesData, j: number): ExogenousPoint | null {
-  return exogenousPointOf(s.exog.map((e) => valueAt(e, s.start, j)), s.exogMeans);
+  return exogenousPointOf(
+    s.exog.map((e) => valueAt(e, s.start, j)),
+    s.exogMeans,
+  );
 }
 
 export function siblingIndexOf(series: readonly SeriesData[]): SiblingIndex {
@@ -137,7 +140,14 @@ export interface TargetInfo {
 }
 
 /** The numeric features of one example (before standardisation), in `featureNamesFor` order. */
-export function exampleFeatures(s: SeriesData | undefined, o: number, origin: Origin, target: TargetInfo, params: ForecasterParams, state: FeatureState): number[] {
+export function exampleFeatures(
+  s: SeriesData | undefined,
+  o: number,
+  origin: Origin,
+  target: TargetInfo,
+  params: ForecasterParams,
+  state: FeatureState,
+): number[] {
   const out = [...origin.features];
   if (state.seasonLength > 0) {
     const back = target.j - state.seasonLength;

@@ -70,7 +70,16 @@ describe("trainForecaster", () => {
         rows.push({ Week: weekIso(t), Store: `s${s}`, Quantity: (t % 2 === 0 ? 300 : 100) * (s + 1) });
       }
     }
-    const params = { timeColumn: "Week", seriesColumns: ["Store"], target: "Quantity", horizon: 4, lags: [1, 2], ...QUICK, epochs: 80, earlyStoppingPatience: 10 };
+    const params = {
+      timeColumn: "Week",
+      seriesColumns: ["Store"],
+      target: "Quantity",
+      horizon: 4,
+      lags: [1, 2],
+      ...QUICK,
+      epochs: 80,
+      earlyStoppingPatience: 10,
+    };
     const forecaster = await trainForecaster({ rows, params });
     const { backtest } = forecaster;
     expect(backtest.metrics.wape).toBeLessThan(0.4 * backtest.baselines.lastValue.wape);
@@ -95,10 +104,21 @@ describe("trainForecaster", () => {
   it("forecasts the next horizon after newer history it is given, using known-ahead values the rows supply", async () => {
     // Alternating sales; the model sees weeks 0–109, the batch brings weeks 110–119 as new history.
     const rows: Row[] = [];
-    for (let s = 0; s < 2; s++) for (let t = 0; t < 120; t++) rows.push({ Week: weekIso(t), Store: `s${s}`, Quantity: (t % 2 === 0 ? 300 : 100) * (s + 1), Price: 2 });
+    for (let s = 0; s < 2; s++)
+      for (let t = 0; t < 120; t++) rows.push({ Week: weekIso(t), Store: `s${s}`, Quantity: (t % 2 === 0 ? 300 : 100) * (s + 1), Price: 2 });
     const forecaster = await trainForecaster({
       rows: rows.filter((r) => Date.parse(String(r.Week)) < START_MS + 110 * WEEK_MS),
-      params: { timeColumn: "Week", seriesColumns: ["Store"], target: "Quantity", exogenous: ["Price"], horizon: 4, lags: [1, 2], ...QUICK, epochs: 80, earlyStoppingPatience: 10 },
+      params: {
+        timeColumn: "Week",
+        seriesColumns: ["Store"],
+        target: "Quantity",
+        exogenous: ["Price"],
+        horizon: 4,
+        lags: [1, 2],
+        ...QUICK,
+        epochs: 80,
+        earlyStoppingPatience: 10,
+      },
     });
     const newer = rows.filter((r) => Date.parse(String(r.Week)) >= START_MS + 110 * WEEK_MS);
     const known = { Week: weekIso(121), Store: "s0", Price: 2.5, Quantity: null };

@@ -14,8 +14,20 @@ export const forecaster = defineAlgorithm({
   fields: [
     { name: "horizon", label: "Horizon", hint: "Periods ahead; also the backtest window.", kind: "int", group: "model" },
     { name: "timeColumn", label: "Time column", hint: "The period of each row.", kind: "column", group: "model" },
-    { name: "seriesColumns", label: "Series columns", hint: "Columns naming a series (store, brand), comma-separated; - for one series.", kind: "columnList", group: "model" },
-    { name: "exogenous", label: "Known-ahead columns", hint: "Known for future periods (price, advert), comma-separated; - for none.", kind: "columnList", group: "model" },
+    {
+      name: "seriesColumns",
+      label: "Series columns",
+      hint: "Columns naming a series (store, brand), comma-separated; - for one series.",
+      kind: "columnList",
+      group: "model",
+    },
+    {
+      name: "exogenous",
+      label: "Known-ahead columns",
+      hint: "Known for future periods (price, advert), comma-separated; - for none.",
+      kind: "columnList",
+      group: "model",
+    },
     { name: "lags", label: "Lags", hint: "Past periods read, comma-separated (1 = the last).", kind: "intList", group: "model" },
     { name: "seasonLength", label: "Season length", hint: "52 for weeks; 0 off; −1 infers it.", kind: "int", group: "model" },
     HIDDEN_UNITS_FIELD,

@@ -10,7 +10,18 @@ import { ExampleBuilder, standardise } from "./examples";
 import { emptyOrigin, exampleFeatures, exogenousPointOf, originOf, SiblingIndex, type TargetInfo } from "./features";
 import { predictSetSync } from "./network";
 import type { ForecasterParams } from "./params";
-import { buildSeries, cellToString, type ForecasterState, groupKeyOf, lastObservedAtOrBefore, type RawPoint, type SeriesData, seriesKey, type TailPoint, transformExogenous } from "./series";
+import {
+  buildSeries,
+  cellToString,
+  type ForecasterState,
+  groupKeyOf,
+  lastObservedAtOrBefore,
+  type RawPoint,
+  type SeriesData,
+  seriesKey,
+  type TailPoint,
+  transformExogenous,
+} from "./series";
 
 /** A trained forecaster: how it forecasts requests and the periods ahead, and how it is saved and loaded. */
 

@@ -109,7 +109,10 @@ export function predictSetSync(model: tf.LayersModel, set: ExampleSet, featureCo
   for (let from = 0; from < set.n; from += PREDICT_CHUNK_ROWS) {
     const to = Math.min(set.n, from + PREDICT_CHUNK_ROWS);
     const t = setTensors(set, featureCount, depths.length, from, to);
-    out.set(tf.tidy(() => (model.predict(modelInputs(t, depths), { batchSize: to - from }) as tf.Tensor).dataSync()), from);
+    out.set(
+      tf.tidy(() => (model.predict(modelInputs(t, depths), { batchSize: to - from }) as tf.Tensor).dataSync()),
+      from,
+    );
     disposeSet(t);
   }
   return out;
@@ -142,7 +145,14 @@ function shuffleInPlace(order: Int32Array, random: () => number): void {
  * `earlyStoppingPatience` epochs without improvement. Returns the best epoch (1-based; the last
  * one without validation).
  */
-export async function fitNetwork(network: Network, train: ExampleSet, params: ForecasterParams, featureCount: number, depths: readonly number[], options: FitOptions): Promise<number> {
+export async function fitNetwork(
+  network: Network,
+  train: ExampleSet,
+  params: ForecasterParams,
+  featureCount: number,
+  depths: readonly number[],
+  options: FitOptions,
+): Promise<number> {
   const { model, members } = network;
   const random = mulberry32(params.seed);
   const all = setTensors(train, featureCount, depths.length);

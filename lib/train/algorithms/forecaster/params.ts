@@ -1,5 +1,19 @@
 import { validation } from "@/lib/shared/errors";
-import { BATCH_SIZE, column, columnList, DROPOUT, EARLY_STOPPING_PATIENCE, flag, HIDDEN_UNITS, int, intList, L2, LEARNING_RATE, paramsSchema, SEED } from "../../param-bounds";
+import {
+  BATCH_SIZE,
+  column,
+  columnList,
+  DROPOUT,
+  EARLY_STOPPING_PATIENCE,
+  flag,
+  HIDDEN_UNITS,
+  int,
+  intList,
+  L2,
+  LEARNING_RATE,
+  paramsSchema,
+  SEED,
+} from "../../param-bounds";
 import { parseParams } from "../../params";
 import { checkColumn, NUMERIC_TYPES, type RunContext } from "../../run-context";
 
@@ -109,11 +123,13 @@ export function resolveForecasterParams(input: ForecasterInputParams): Forecaste
   if (!(p.dropout >= 0 && p.dropout < 1)) throw validation("params.dropout", "dropout must be in [0, 1)");
   if (!(p.l2 >= 0)) throw validation("params.l2", "l2 must be 0 or more");
   if (!Number.isInteger(p.seed)) throw validation("params.seed", "seed must be an integer");
-  if (!Number.isInteger(p.seasonLength) || p.seasonLength < -1) throw validation("params.seasonLength", "seasonLength must be an integer ≥ 0 (or -1 to infer it)");
+  if (!Number.isInteger(p.seasonLength) || p.seasonLength < -1)
+    throw validation("params.seasonLength", "seasonLength must be an integer ≥ 0 (or -1 to infer it)");
   if (!Number.isInteger(p.earlyStoppingPatience) || p.earlyStoppingPatience < 0) {
     throw validation("params.earlyStoppingPatience", "earlyStoppingPatience must be an integer ≥ 0");
   }
-  if (p.lags.length === 0 || p.lags.some((k) => !Number.isInteger(k) || k < 1)) throw validation("params.lags", "lags must be a non-empty list of positive integers");
+  if (p.lags.length === 0 || p.lags.some((k) => !Number.isInteger(k) || k < 1))
+    throw validation("params.lags", "lags must be a non-empty list of positive integers");
   if (p.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) throw validation("params.hiddenUnits", "hiddenUnits must be positive integers");
   return { ...p, lags: [...new Set(p.lags)].sort((a, b) => a - b) };
 }
@@ -143,7 +159,8 @@ export function resolveForecasterRunParams(raw: unknown, ctx: RunContext): Forec
   const exogenous = p.exogenous ?? others.filter((c) => NUMERIC_TYPES.includes(c.type) && !seriesColumns.includes(c.name)).map((c) => c.name);
   for (const name of exogenous) {
     const type = checkColumn(ctx, "params.exogenous", name);
-    if (!NUMERIC_TYPES.includes(type) && type !== "boolean") throw validation("params.exogenous", `exogenous columns must be numeric or boolean; "${name}" is ${type}`);
+    if (!NUMERIC_TYPES.includes(type) && type !== "boolean")
+      throw validation("params.exogenous", `exogenous columns must be numeric or boolean; "${name}" is ${type}`);
   }
   return resolveForecasterParams({ ...p, timeColumn, seriesColumns, exogenous, target: ctx.target });
 }

@@ -30,7 +30,12 @@ function bestEpochOf(history: EpochLog[]): number {
 }
 
 /** Forecasts are judged by a backtest: the last `horizon` periods of every series, against last value and seasonal naive. */
-export async function trainForecasterRun({ params: p, spec, data, callbacks }: TrainInput<ForecasterParams>): Promise<TrainedRun<Forecaster, ForecasterDetails>> {
+export async function trainForecasterRun({
+  params: p,
+  spec,
+  data,
+  callbacks,
+}: TrainInput<ForecasterParams>): Promise<TrainedRun<Forecaster, ForecasterDetails>> {
   const { fitted, rows, skippedSteps } = prepareRawRows(spec, data.rows, data.columns);
   const model = await trainForecaster({ rows, params: p, callbacks });
   const { backtest } = model;
@@ -41,7 +46,11 @@ export async function trainForecasterRun({ params: p, spec, data, callbacks }: T
     fitted,
     history: model.history,
     metrics: { validation: backtest.metrics },
-    baseline: { name: "last value", validation: backtest.baselines.lastValue, others: [{ name: "seasonal naive", validation: backtest.baselines.seasonalNaive }] },
+    baseline: {
+      name: "last value",
+      validation: backtest.baselines.lastValue,
+      others: [{ name: "seasonal naive", validation: backtest.baselines.seasonalNaive }],
+    },
     details: {
       evaluation: `Backtest: the last ${p.horizon} periods of every series, held out; each forecast from the series' history before them, with ${p.exogenous.length ? p.exogenous.join(", ") : "no exogenous columns"} of the forecast period known.`,
       bestEpoch: bestEpochOf(model.history),

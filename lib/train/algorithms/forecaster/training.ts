@@ -9,7 +9,25 @@ import { featureNamesFor, LEVEL_WINDOW_PERIODS, originOf, ROLLING_WINDOWS_PERIOD
 import { type Forecaster, makeForecaster } from "./model";
 import { buildNetwork, fitNetwork } from "./network";
 import { type ForecasterInputParams, type ForecasterParams, resolveForecasterParams } from "./params";
-import { buildSeries, cellToString, DAYS_PER_YEAR, type FeatureState, fitExogenous, type ForecasterState, inferPeriodMs, inferSeasonLength, lastObservedAtOrBefore, meanStd, MS_PER_DAY, type RawPoint, type SeriesData, seriesKey, type TailPoint, transformExogenous, untransformExogenous } from "./series";
+import {
+  buildSeries,
+  cellToString,
+  DAYS_PER_YEAR,
+  type FeatureState,
+  fitExogenous,
+  type ForecasterState,
+  inferPeriodMs,
+  inferSeasonLength,
+  lastObservedAtOrBefore,
+  meanStd,
+  MS_PER_DAY,
+  type RawPoint,
+  type SeriesData,
+  seriesKey,
+  type TailPoint,
+  transformExogenous,
+  untransformExogenous,
+} from "./series";
 
 /** Training a forecaster: series, examples and a fitted network from rows, then its backtest. */
 
@@ -73,7 +91,9 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
   const series: SeriesData[] = [];
   const exogenousMeans: Record<string, number[]> = {};
   for (const [key, g] of groups) {
-    exogenousMeans[key] = exogenous.map((t, e) => meanStd(g.points.filter((p) => p.ms <= cutoffMs && p.exog[e] !== null).map((p) => transformExogenous(p.exog[e], t)))[0]);
+    exogenousMeans[key] = exogenous.map(
+      (t, e) => meanStd(g.points.filter((p) => p.ms <= cutoffMs && p.exog[e] !== null).map((p) => transformExogenous(p.exog[e], t)))[0],
+    );
     const ids = g.values.map((v, c) => vocabIndex[c].get(v)!);
     series.push(buildSeries(key, g.values, ids, g.points, { periodMs, originMs, exogenous }, exogenousMeans[key]));
   }
@@ -150,7 +170,6 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
   const { backtest, forecasts } = await runBacktest(network.model, windowRows(series, cutoff, params.horizon), params, state, siblings);
   return { ...makeForecaster(network.model, params, state, buildTails(series, params, state), backtest, history), backtestForecasts: forecasts };
 }
-
 
 /** The periods the features need before a series' last period: lags, rolling and level windows, season. */
 function tailPeriods(params: ForecasterParams, seasonLength: number): number {

@@ -58,7 +58,11 @@ export function evaluate(scorer: Scorer, queries: readonly Query[], k: number, m
 }
 
 export function evaluateAll(scorer: Scorer, queries: readonly Query[], k: number): Record<ScoreMode, RecommendationMetrics> {
-  return { model: evaluate(scorer, queries, k, "model"), popularity: evaluate(scorer, queries, k, "popularity"), cooccurrence: evaluate(scorer, queries, k, "cooccurrence") };
+  return {
+    model: evaluate(scorer, queries, k, "model"),
+    popularity: evaluate(scorer, queries, k, "popularity"),
+    cooccurrence: evaluate(scorer, queries, k, "cooccurrence"),
+  };
 }
 
 /** Splits baskets of two items or more into train / validation / test by a seeded shuffle; single-item baskets train popularity only. */

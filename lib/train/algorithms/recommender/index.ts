@@ -1,6 +1,13 @@
 import { trainingFields } from "../../param-fields";
 import { defineAlgorithm } from "../algorithm";
-import { CONTEXT_ITEMS_PER_ITEM, readRecommenderParams, RECOMMENDER_DEFAULTS, RECOMMENDER_PARAM_BOUNDS, recommenderParamsSchema, resolveRecommenderRunParams } from "./params";
+import {
+  CONTEXT_ITEMS_PER_ITEM,
+  readRecommenderParams,
+  RECOMMENDER_DEFAULTS,
+  RECOMMENDER_PARAM_BOUNDS,
+  recommenderParamsSchema,
+  resolveRecommenderRunParams,
+} from "./params";
 
 /** `recommender`: item-to-item recommendations from baskets (item embeddings blended with bought-together counts). */
 export const recommender = defineAlgorithm({
@@ -17,7 +24,13 @@ export const recommender = defineAlgorithm({
     { name: "quantityColumn", label: "Quantity column", hint: "Rows with 0 or less (returns) are dropped.", kind: "column", group: "model" },
     { name: "embeddingDim", label: "Embedding size", hint: "Dimensions of each item's vector.", kind: "int", group: "model" },
     { name: "k", label: "k", hint: "Recommendations scored per query (hit rate@k).", kind: "int", group: "model" },
-    { name: "cooccurrenceWeight", label: "Co-occurrence weight", hint: "Blend of bought-together counts; 0 = embeddings only.", kind: "number", group: "model" },
+    {
+      name: "cooccurrenceWeight",
+      label: "Co-occurrence weight",
+      hint: "Blend of bought-together counts; 0 = embeddings only.",
+      kind: "number",
+      group: "model",
+    },
     { name: "negatives", label: "Negative samples", hint: "Per positive pair.", kind: "int", group: "training" },
     ...trainingFields("epochs", "batchSize", "learningRate", "earlyStoppingPatience", "seed"),
   ],

@@ -59,7 +59,16 @@ export function makeRecommender(params: RecommenderParams, scorer: Scorer, evalu
         cooccurrence_counts: tf.tensor1d(scorer.cooccurrence.counts, "float32"),
       };
       const { data, specs } = await tf.io.encodeWeights(arrays).finally(() => tf.dispose(Object.values(arrays)));
-      return { format: "workbench-recommender", formatVersion: 1, params, items: scorer.items, evaluation, history, weightSpecs: specs, weightData: data as ArrayBuffer };
+      return {
+        format: "workbench-recommender",
+        formatVersion: 1,
+        params,
+        items: scorer.items,
+        evaluation,
+        history,
+        weightSpecs: specs,
+        weightData: data as ArrayBuffer,
+      };
     },
     dispose() {
       // Nothing to free: the embeddings live in plain arrays, not in tensors.

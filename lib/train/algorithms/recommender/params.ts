@@ -79,7 +79,20 @@ export const RECOMMENDER_DEFAULTS = {
 export const recommenderParamsSchema = paramsSchema(RECOMMENDER_PARAM_BOUNDS);
 
 const ITEM_COLUMN_NAMES = ["stockcode", "itemid", "item_id", "item", "productid", "product_id", "product", "sku", "articleid", "article"];
-const BASKET_COLUMN_NAMES = ["invoiceno", "invoice", "invoiceid", "basketid", "basket", "orderid", "order_id", "order", "transactionid", "transaction", "sessionid", "session"];
+const BASKET_COLUMN_NAMES = [
+  "invoiceno",
+  "invoice",
+  "invoiceid",
+  "basketid",
+  "basket",
+  "orderid",
+  "order_id",
+  "order",
+  "transactionid",
+  "transaction",
+  "sessionid",
+  "session",
+];
 const USER_COLUMN_NAMES = ["customerid", "customer_id", "customer", "userid", "user_id", "user", "visitorid"];
 const QUANTITY_COLUMN_NAMES = ["quantity", "qty", "count"];
 

@@ -18,7 +18,8 @@ export async function recommenderPredictor(model: Recommender): Promise<ServingP
       const field = opts?.field ?? "rows";
       return rows.map((row, i) => {
         const item = row[ITEM_ID_COLUMN] ?? row[itemColumn];
-        if (item === null || item === undefined || String(item).trim() === "") throw validation(`${field}[${i}].${ITEM_ID_COLUMN}`, `row ${i} names no item: send {"${ITEM_ID_COLUMN}": "…"}`);
+        if (item === null || item === undefined || String(item).trim() === "")
+          throw validation(`${field}[${i}].${ITEM_ID_COLUMN}`, `row ${i} names no item: send {"${ITEM_ID_COLUMN}": "…"}`);
         return model.recommend(String(item).trim(), k);
       });
     },

@@ -16,7 +16,12 @@ export type RecommenderDetails = RunDetailsBase & {
 };
 
 /** Recommendations are judged leave-one-item-out on held-out baskets, against popularity and co-occurrence counts. */
-export async function trainRecommenderRun({ params: p, spec, data, callbacks }: TrainInput<RecommenderParams>): Promise<TrainedRun<Recommender, RecommenderDetails>> {
+export async function trainRecommenderRun({
+  params: p,
+  spec,
+  data,
+  callbacks,
+}: TrainInput<RecommenderParams>): Promise<TrainedRun<Recommender, RecommenderDetails>> {
   const { fitted, rows, skippedSteps } = prepareRawRows(spec, data.rows, data.columns);
   const model = await trainRecommender({ rows, params: p, callbacks });
   const ev = model.evaluation;
@@ -34,7 +39,10 @@ export async function trainRecommenderRun({ params: p, spec, data, callbacks }: 
       heldOutBaskets: ev.heldOutBaskets,
       items: model.items.length,
       singleItem: ev.singleItem,
-      bestEpoch: model.history.reduce((best, h) => ((h.metrics?.hitRate ?? -1) > (best.metrics?.hitRate ?? -1) ? h : best), model.history[0] ?? { epoch: 0, loss: 0 }).epoch,
+      bestEpoch: model.history.reduce(
+        (best, h) => ((h.metrics?.hitRate ?? -1) > (best.metrics?.hitRate ?? -1) ? h : best),
+        model.history[0] ?? { epoch: 0, loss: 0 },
+      ).epoch,
       stoppedEarly: model.history.length < p.epochs,
       ...(skippedSteps.length ? { skippedSteps } : {}),
     },

@@ -73,7 +73,15 @@ export interface Scorer {
 }
 
 /** A scorer; `kernel`, when given, is reused (its rows are replaced by these embeddings). */
-export function makeScorer(items: string[], embeddings: Float32Array, dim: number, popularity: Int32Array, cooccurrence: Cooccurrence, cooccurrenceWeight: number, kernel?: DotKernel): Scorer {
+export function makeScorer(
+  items: string[],
+  embeddings: Float32Array,
+  dim: number,
+  popularity: Int32Array,
+  cooccurrence: Cooccurrence,
+  cooccurrenceWeight: number,
+  kernel?: DotKernel,
+): Scorer {
   const n = items.length;
   const trained = new Uint8Array(n);
   for (let i = 0; i < n; i++) trained[i] = cooccurrence.offsets[i + 1] > cooccurrence.offsets[i] ? 1 : 0;

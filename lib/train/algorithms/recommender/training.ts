@@ -50,7 +50,10 @@ const gatherRows = tf.customGrad(((table: tf.Tensor, indices: tf.Tensor, save: t
   save([indices]);
   return {
     value: tf.gather(table, indices),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.scatterND(tf.expandDims(saved[0], 1), dy as tf.Tensor, table.shape), tf.zerosLike(saved[0])],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
+      tf.scatterND(tf.expandDims(saved[0], 1), dy as tf.Tensor, table.shape),
+      tf.zerosLike(saved[0]),
+    ],
   };
 }) as never) as unknown as (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor;
 

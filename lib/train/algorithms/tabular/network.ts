@@ -67,7 +67,12 @@ export function dataLoss(task: TabularTask, yTrue: tf.Tensor, yPred: tf.Tensor):
 }
 
 /** Training targets in the graph's units. Shape: [rows, outputUnits]. */
-export function encodeTargets(task: TabularTask, y: readonly (number | string)[], labels: string[] | undefined, scale: TargetScale | undefined): { values: Float32Array; width: number } {
+export function encodeTargets(
+  task: TabularTask,
+  y: readonly (number | string)[],
+  labels: string[] | undefined,
+  scale: TargetScale | undefined,
+): { values: Float32Array; width: number } {
   if (task === "regression") {
     const values = new Float32Array(y.length);
     for (let i = 0; i < y.length; i++) values[i] = ((y[i] as number) - scale!.mean) / scale!.std;
@@ -83,7 +88,6 @@ export function encodeTargets(task: TabularTask, y: readonly (number | string)[]
   }
   return { values, width };
 }
-
 
 /**
  * One batched forward pass on standardised inputs (predict's default batch of 32 is ~50× slower

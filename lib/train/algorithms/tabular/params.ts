@@ -75,7 +75,13 @@ export const tabularParamsSchema = paramsSchema(TABULAR_PARAM_BOUNDS);
 export function resolveTabularParams(algorithm: TabularAlgorithm, params: unknown = {}): TabularParams {
   // A linear model's own stored params say hiddenUnits: [] (it has no hidden layer): take them back as they are.
   const input = params && typeof params === "object" && !Array.isArray(params) ? { ...(params as Record<string, unknown>) } : params;
-  if (algorithm !== "mlp" && input && typeof input === "object" && Array.isArray((input as Record<string, unknown>).hiddenUnits) && ((input as Record<string, unknown>).hiddenUnits as unknown[]).length === 0) {
+  if (
+    algorithm !== "mlp" &&
+    input &&
+    typeof input === "object" &&
+    Array.isArray((input as Record<string, unknown>).hiddenUnits) &&
+    ((input as Record<string, unknown>).hiddenUnits as unknown[]).length === 0
+  ) {
     delete (input as Record<string, unknown>).hiddenUnits;
   }
   return { ...TABULAR_DEFAULTS[algorithm], ...parseParams(tabularParamsSchema, input) };
@@ -109,4 +115,3 @@ export function runnableParams(algorithm: TabularAlgorithm, params: Partial<Tabu
   if (errors.length > 0) throw new AppError("VALIDATION", `invalid params: ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}`, errors);
   return p;
 }
-

@@ -61,7 +61,10 @@ export async function tabularPredictor(model: TabularModel, fitted: FittedRecipe
         for (let j = 0; j < features.length; j++) {
           const value = cellToNumber(row[features[j]]);
           if (value === null || !Number.isFinite(Math.fround(value))) {
-            throw validation(`${field}[${i}].${features[j]}`, `feature "${features[j]}" of row ${i} has no usable number after the recipe (a missing value the recipe does not impute?)`);
+            throw validation(
+              `${field}[${i}].${features[j]}`,
+              `feature "${features[j]}" of row ${i} has no usable number after the recipe (a missing value the recipe does not impute?)`,
+            );
           }
           x[i * features.length + j] = value;
         }

@@ -22,12 +22,21 @@ export type TabularDetails = RunDetailsBase & {
  * A run of a tabular model, the same in the worker and the browser: the recipe's split and
  * matrices, training, the metrics against the naive baseline, and the reference sample.
  */
-export async function trainTabularRun(algorithm: TabularAlgorithm, { task, params, spec, data, callbacks }: TrainInput<TabularParams>): Promise<TrainedRun<TabularModel, TabularDetails>> {
+export async function trainTabularRun(
+  algorithm: TabularAlgorithm,
+  { task, params, spec, data, callbacks }: TrainInput<TabularParams>,
+): Promise<TrainedRun<TabularModel, TabularDetails>> {
   if (task !== "regression" && task !== "classification") throw new AppError("VALIDATION", `${algorithm} does not train ${task} projects.`);
   const { fitted, features, trainRows, train, validation, test } = prepareTrainingParts(spec, data.rows, data.columns, task);
   const model = await trainTabular({ algorithm, task, params, train, validation, callbacks });
   try {
-    return { model, fitted, history: model.history, ...scoreTabularRun(model, task, { features, train, validation, test }), reference: tabularReference(model, fitted, features, trainRows) };
+    return {
+      model,
+      fitted,
+      history: model.history,
+      ...scoreTabularRun(model, task, { features, train, validation, test }),
+      reference: tabularReference(model, fitted, features, trainRows),
+    };
   } catch (e) {
     model.dispose();
     throw e;

@@ -56,4 +56,3 @@ export function fitTargetScale(y: readonly number[]): TargetScale {
   }
   return { mean, std };
 }
-

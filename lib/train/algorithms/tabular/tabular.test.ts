@@ -21,7 +21,13 @@ function normal(random: () => number): number {
 }
 
 /** n rows of `cols` features drawn by `feature`, and a target computed from them. */
-function dataset<Y>(n: number, seed: number, cols: number, feature: (random: () => number, j: number) => number, target: (x: number[], random: () => number) => Y) {
+function dataset<Y>(
+  n: number,
+  seed: number,
+  cols: number,
+  feature: (random: () => number, j: number) => number,
+  target: (x: number[], random: () => number) => Y,
+) {
   const random = mulberry32(seed);
   const data = new Float32Array(n * cols);
   const y: Y[] = [];
@@ -35,9 +41,22 @@ function dataset<Y>(n: number, seed: number, cols: number, feature: (random: () 
 
 /** y = 3a − 2b + 1 + small noise, on features of different scales. */
 const linearSet = (n: number, seed: number) =>
-  dataset(n, seed, 2, (r, j) => (j === 0 ? normal(r) * 2 + 1 : normal(r) * 50 - 30), ([a, b], r) => 3 * a - 2 * b + 1 + 0.05 * normal(r));
+  dataset(
+    n,
+    seed,
+    2,
+    (r, j) => (j === 0 ? normal(r) * 2 + 1 : normal(r) * 50 - 30),
+    ([a, b], r) => 3 * a - 2 * b + 1 + 0.05 * normal(r),
+  );
 /** y = sin(x) on [−2π, 2π]. */
-const sinSet = (n: number, seed: number) => dataset(n, seed, 1, (r) => (r() * 2 - 1) * 2 * Math.PI, ([x]) => Math.sin(x));
+const sinSet = (n: number, seed: number) =>
+  dataset(
+    n,
+    seed,
+    1,
+    (r) => (r() * 2 - 1) * 2 * Math.PI,
+    ([x]) => Math.sin(x),
+  );
 /** Gaussian blobs (σ = 1) around the given centres, one class per centre, taken in turn. */
 function blobs(n: number, seed: number, centres: [number, number][]) {
   const random = mulberry32(seed);
@@ -151,7 +170,14 @@ describe("training", () => {
 
   it("stops early on a plateau and restores the best epoch's weights", async () => {
     // A target of pure noise: the validation loss cannot improve for long.
-    const noise = (n: number, seed: number) => dataset(n, seed, 3, (r) => normal(r), (_, r) => normal(r));
+    const noise = (n: number, seed: number) =>
+      dataset(
+        n,
+        seed,
+        3,
+        (r) => normal(r),
+        (_, r) => normal(r),
+      );
     const validation = noise(100, 2);
     const model = await trainTabular({
       algorithm: "mlp",
@@ -195,7 +221,14 @@ describe("training", () => {
   });
 
   it("fails with a clear error when the loss diverges", async () => {
-    const huge = (n: number, seed: number) => dataset(n, seed, 2, (r) => r(), ([a], r) => 1e30 * (a + r()));
+    const huge = (n: number, seed: number) =>
+      dataset(
+        n,
+        seed,
+        2,
+        (r) => r(),
+        ([a], r) => 1e30 * (a + r()),
+      );
     await expectAppError(
       trainTabular({ algorithm: "mlp", task: "regression", params: { learningRate: 1e3 }, train: huge(100, 1), validation: huge(30, 2) }),
       "params.learningRate",
@@ -210,7 +243,10 @@ describe("training", () => {
     await expectAppError(trainTabular({ algorithm: "mlp", task: "regression", train: constant, validation: constant }), "target", /constant/);
     const oneClass = { x: linearSet(20, 1).x, y: new Array<string>(20).fill("yes") };
     await expectAppError(trainTabular({ algorithm: "logistic", task: "classification", train: oneClass, validation: oneClass }), "target", /single class/);
-    const labels = blobs(20, 1, [[0, 0], [1, 1]]);
+    const labels = blobs(20, 1, [
+      [0, 0],
+      [1, 1],
+    ]);
     await expectAppError(trainTabular({ algorithm: "linear", task: "classification", train: labels, validation: labels }), "algorithm", /logistic or mlp/);
     const nan = linearSet(20, 1);
     nan.x.data[5] = Number.NaN;
@@ -219,10 +255,24 @@ describe("training", () => {
 
   it("leaves no tensors behind once the model is disposed", async () => {
     const before = tf.memory().numTensors;
-    const model = await trainTabular({ algorithm: "mlp", task: "regression", params: { epochs: 3, dropout: 0.1 }, train: sinSet(50, 1), validation: sinSet(20, 2) });
+    const model = await trainTabular({
+      algorithm: "mlp",
+      task: "regression",
+      params: { epochs: 3, dropout: 0.1 },
+      train: sinSet(50, 1),
+      validation: sinSet(20, 2),
+    });
     model.predict(sinSet(10, 3).x);
     model.dispose();
-    await expect(trainTabular({ algorithm: "mlp", task: "regression", params: { learningRate: 1e3 }, train: { ...sinSet(50, 1), y: sinSet(50, 1).y.map((v) => v * 1e30) }, validation: sinSet(20, 2) })).rejects.toThrow();
+    await expect(
+      trainTabular({
+        algorithm: "mlp",
+        task: "regression",
+        params: { learningRate: 1e3 },
+        train: { ...sinSet(50, 1), y: sinSet(50, 1).y.map((v) => v * 1e30) },
+        validation: sinSet(20, 2),
+      }),
+    ).rejects.toThrow();
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -274,8 +324,15 @@ describe("predictRowFast and the bundle", () => {
     regression.dispose();
 
     for (const centres of [
-      [[-1, 0], [1, 0]],
-      [[0, 2], [-2, -1], [2, -1]],
+      [
+        [-1, 0],
+        [1, 0],
+      ],
+      [
+        [0, 2],
+        [-2, -1],
+        [2, -1],
+      ],
     ] as [number, number][][]) {
       const model = await trainTabular({
         algorithm: "mlp",
@@ -302,7 +359,13 @@ describe("predictRowFast and the bundle", () => {
       [-3, -1],
       [3, -1],
     ];
-    const trained = await trainTabular({ algorithm: "mlp", task: "classification", params: { epochs: 3 }, train: blobs(60, 1, centres), validation: blobs(30, 2, centres) });
+    const trained = await trainTabular({
+      algorithm: "mlp",
+      task: "classification",
+      params: { epochs: 3 },
+      train: blobs(60, 1, centres),
+      validation: blobs(30, 2, centres),
+    });
     const artifacts = await serializeTabular(trained);
     expect(artifacts.weightData).toBeInstanceOf(ArrayBuffer);
     // As stored in a bundle: model.json as JSON text, the weights as bytes.
@@ -316,7 +379,13 @@ describe("predictRowFast and the bundle", () => {
     expect(loaded.labels).toEqual(trained.labels);
     expect(loaded.params).toEqual(trained.params);
 
-    const regression = await trainTabular({ algorithm: "linear", task: "regression", params: { epochs: 3 }, train: linearSet(50, 1), validation: linearSet(20, 2) });
+    const regression = await trainTabular({
+      algorithm: "linear",
+      task: "regression",
+      params: { epochs: 3 },
+      train: linearSet(50, 1),
+      validation: linearSet(20, 2),
+    });
     const reloaded = await loadTabular(await serializeTabular(regression));
     const x = linearSet(10, 3).x;
     expect(reloaded.predictValues(x)).toEqual(regression.predictValues(x));
