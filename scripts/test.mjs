@@ -1,4 +1,4 @@
-// `npm test`: types, import boundaries, unit tests, then a build if needed, then API and e2e tests against the built server.
+// `npm test`: types, formatting and lint, import boundaries, unit tests, then a build if needed, then API and e2e tests against the built server.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed.mjs";
@@ -11,6 +11,8 @@ const run = (cmd, args) => {
 };
 
 run(bin("tsc"), ["--noEmit", "-p", "."]);
+// Formatting and lint (biome.jsonc): formatting differences and lint errors fail; warnings are listed.
+run(bin("biome"), ["ci", "--colors=off", "."]);
 // Which folder may import which (.dependency-cruiser.cjs): no step imports a later one, components no server code, no cycles.
 run("npm", ["run", "--silent", "lint:deps"]);
 run(bin("vitest"), ["run"]);
