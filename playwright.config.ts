@@ -7,7 +7,9 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./e2e/api/auth-helpers";
  * The test server's port: one per test run (chosen by the runner and inherited by its workers), so
  * two runs on one machine never share a server or its data folder. TEST_PORT pins it.
  */
-const PORT = Number((process.env.TEST_PORT ??= String(3200 + (process.pid % 700))));
+// Not 3659: fetch refuses the ports of the WHATWG "bad ports" list ("bad port"), and that is the one in this range.
+const byPid = 3200 + (process.pid % 700);
+const PORT = Number((process.env.TEST_PORT ??= String(byPid === 3659 ? 3660 : byPid)));
 
 export default defineConfig({
   testDir: "e2e",

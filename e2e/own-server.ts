@@ -26,6 +26,16 @@ export interface OwnServer {
   stop(): void;
 }
 
+/** Ports fetch refuses to connect to ("bad port", the WHATWG fetch standard's list) between 1024 and 32767. */
+const FETCH_BAD_PORTS = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+
+/** The test run's port (TEST_PORT) plus `offset`, past any port fetch refuses: a server a spec starts beside the shared one. */
+export function sidePort(offset: number): number {
+  let port = Number(process.env.TEST_PORT ?? 3200) + offset;
+  while (FETCH_BAD_PORTS.has(port)) port++;
+  return port;
+}
+
 /** A port no one listens on now (the system's pick), so parallel test runs on one machine do not meet on a fixed offset. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

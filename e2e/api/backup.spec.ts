@@ -8,6 +8,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext } fr
 import { ADMIN_EMAIL, ADMIN_PASSWORD, OWN_SERVER_ADMIN_ENV, signIn } from "./auth-helpers";
 import { createProject, expectJson, upload, uniq, type Dataset, type Project } from "./helpers";
 import { idCsv, waitForRun, type Run } from "./train-helpers";
+import { sidePort } from "../own-server";
 
 /**
  * `npm run backup` of a workbench of the test's own (web server and worker, real processes) while a
@@ -122,7 +123,7 @@ const isEmptyOrAbsent = (dir: string) => !fs.existsSync(dir) || fs.readdirSync(d
 
 test("a backup taken during a batch job and scoring load restores into a new folder with every project, dataset, model, endpoint key and job", async () => {
   test.setTimeout(600_000);
-  const port = Number(process.env.TEST_PORT ?? 3200) + 1730;
+  const port = sidePort(1730);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-backup-"));
   const liveDir = path.join(work, "live");
   const backups = path.join(work, "backups");

@@ -4,7 +4,7 @@
  * from (better-auth's trusted origins follow the same rule).
  */
 import { expect, test } from "@playwright/test";
-import { startOwnWebServer } from "../own-server";
+import { startOwnWebServer, sidePort } from "../own-server";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./auth-helpers";
 import { expectProblem } from "./helpers";
 
@@ -12,7 +12,7 @@ const PUBLIC_URL = "https://ml.workbench.example";
 
 test("with an https WORKBENCH_URL the session cookie is Secure and only that origin may change things", async ({ playwright }) => {
   test.setTimeout(120_000);
-  const port = Number(process.env.TEST_PORT ?? 3200) + 1600;
+  const port = sidePort(1600);
   const server = startOwnWebServer(port, { WORKBENCH_URL: PUBLIC_URL, WORKBENCH_ADMIN_EMAIL: ADMIN_EMAIL, WORKBENCH_ADMIN_PASSWORD: ADMIN_PASSWORD });
   const api = await playwright.request.newContext({ baseURL: server.base, extraHTTPHeaders: {} });
   try {

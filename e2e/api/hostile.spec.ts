@@ -21,7 +21,7 @@ import Database from "better-sqlite3";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Access, Method } from "@/lib/identity/access";
 import { atLeast, isRole } from "@/lib/identity/roles";
-import { startOwnWebServer, type OwnServer } from "../own-server";
+import { startOwnWebServer, type OwnServer, sidePort } from "../own-server";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD, OWN_SERVER_ADMIN_ENV, tokenOn, type ContextFactory } from "./auth-helpers";
 import { createProject, expectJson, upload, type ProblemBody } from "./helpers";
 import { accessOf, routeFiles, type RouteFile } from "./routes";
@@ -468,7 +468,7 @@ const ROUTES = routeFiles();
 
 test("hostile input to every route: never a 5xx, refusals are problem answers naming the field, and change nothing stored", async ({ playwright }) => {
   test.setTimeout(600_000);
-  const port = Number(process.env.TEST_PORT ?? 3200) + 1700;
+  const port = sidePort(1700);
   // Workers for the seed's training run and job only; stopped before the corpus, so nothing moves on its own.
   const server: OwnServer = startOwnWebServer(port, OWN_SERVER_ADMIN_ENV, { worker: true });
   const probe = await playwright.request.newContext({ baseURL: server.base });

@@ -9,6 +9,7 @@ import { expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upl
 import { waitForJob, type Job } from "./job-helpers";
 import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
 import { adminContextOn, OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
+import { sidePort } from "../own-server";
 
 /** Batch jobs: a dataset version or a CSV scored in chunks to a CSV file and an output table. */
 
@@ -208,7 +209,7 @@ function startOwnServer(port: number, dataDir: string): ChildProcess {
 
 test("a job whose server is killed mid-way resumes from its last committed chunk on restart", async () => {
   test.setTimeout(300_000);
-  const port = Number(process.env.TEST_PORT ?? 3200) + 1000;
+  const port = sidePort(1000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-kill-"));
   let server = startOwnServer(port, dataDir);
   const probe = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${port}` });

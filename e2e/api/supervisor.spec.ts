@@ -8,6 +8,7 @@ import { groupAlive } from "../proc";
 import { adminContextOn } from "./auth-helpers";
 import { expectJson, uniq, upload } from "./helpers";
 import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
+import { sidePort } from "../own-server";
 
 /**
  * The supervisor (scripts/launch.mjs) and its processes, each test with an app of its own: a
@@ -16,7 +17,7 @@ import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";
  */
 
 /** Ports of their own, away from the shared test server's and jobs.spec.ts's. */
-const port = (n: number) => Number(process.env.TEST_PORT ?? 3200) + 1100 + n;
+const port = (n: number) => sidePort(1100 + n);
 
 interface Job {
   id: string;

@@ -4,13 +4,13 @@
  * with it, the first administrator is created and lands in the workbench, signed in.
  */
 import { expect, test } from "@playwright/test";
-import { startOwnWebServer } from "../own-server";
+import { startOwnWebServer, sidePort } from "../own-server";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
 test("first start: the printed set-up link creates the first administrator; the page refuses without it", async ({ page, playwright }) => {
   test.setTimeout(120_000);
-  const port = Number(process.env.TEST_PORT ?? 3200) + 1500;
+  const port = sidePort(1500);
   const server = startOwnWebServer(port);
   const base = server.base;
   try {
