@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { getEndpoint } from "@/lib/integrate/server/endpoints";
+import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { getProject } from "@/lib/define/server/projects";
 import { isAppError } from "@/lib/shared/errors";
 import { EndpointView } from "@/components/endpoint-view";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { listEndpoints } from "@/lib/integrate/server/endpoints";
+import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { listModels } from "@/lib/train/server/models";
 import { buttonClass } from "@/components/button";
 import { EndpointDeployPanel } from "@/components/endpoint-deploy-panel";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { listEndpoints } from "@/lib/integrate/server/endpoints";
+import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { buttonClass } from "@/components/button";
 import { MonitorView } from "@/components/monitor-view";
 import { StepIntro } from "@/components/step-intro";
