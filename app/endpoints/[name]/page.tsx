@@ -35,7 +35,7 @@ export default async function EndpointPage({ params }: Params) {
       <div>
         {project && (
           <p className="text-sm text-slate-500">
-            <Link href={`/projects/${encodeURIComponent(project.id)}/deploy`} className="font-medium text-indigo-700 hover:underline">
+            <Link href={`/projects/${encodeURIComponent(project.id)}/integrate`} className="font-medium text-indigo-700 hover:underline">
               {project.name}
             </Link>{" "}
             · Integrate
