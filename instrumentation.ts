@@ -10,7 +10,7 @@ export async function register() {
   }
   // Deployed models are compiled now and whenever one is deployed (by the worker, too), not on a
   // first request; a standby web server (scripts/server.ts) keeps them compiled too.
-  const { startPredictorWarmer } = await import("./lib/integrate/server/endpoints");
+  const { startPredictorWarmer } = await import("./lib/integrate/server/serving/runtime");
   startPredictorWarmer();
   const serve = async () => {
     const servingSince = Date.now();
@@ -21,7 +21,7 @@ export async function register() {
     const { prepareWorkbench } = await import("./lib/samples/seed");
     await prepareWorkbench();
     // Schedules are triggered here; a run missed while the server was down runs once now.
-    const { startScheduler } = await import("./lib/integrate/server/scheduler");
+    const { startScheduler } = await import("./lib/integrate/server/schedules/scheduler");
     startScheduler();
     // Alert rules are evaluated here every 30 s; a firing or resolved alert is posted to its webhook.
     const { startAlertEvaluator } = await import("./lib/monitor/server/alerts");

@@ -39,6 +39,10 @@ const nextConfig = {
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
   },
+  // Step 5's page was at /deploy before the step was called integrate everywhere: old links and bookmarks still land.
+  async redirects() {
+    return [{ source: "/projects/:id/deploy", destination: "/projects/:id/integrate", permanent: true }];
+  },
 };
 
 module.exports = nextConfig;

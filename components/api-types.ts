@@ -9,8 +9,8 @@ import type { BacktestForecast } from "@/lib/train/algorithms/forecaster/backtes
 import type { Run as ServerRun } from "@/lib/train/server/runs";
 import type { ModelVersion } from "@/lib/train/server/models";
 import type { Sweep as ServerSweep } from "@/lib/train/server/sweeps";
-import type { Endpoint, EndpointKeyInfo } from "@/lib/integrate/server/endpoints";
-import type { Traffic } from "@/lib/integrate/server/traffic";
+import type { Endpoint, EndpointKeyInfo } from "@/lib/integrate/server/endpoints/endpoints";
+import type { Traffic } from "@/lib/monitor/server/traffic";
 
 export type { Project } from "@/lib/steps/state";
 export type { Cell, ColumnInfo, ColumnType, DatasetVersion, Row } from "@/lib/data/types";
@@ -117,19 +117,19 @@ export type EndpointTraffic = Traffic;
 // ---------------------------------------------------------------------------------------------
 // Integrate: schedules and reports
 
-export type { Schedule, ScheduleDetail } from "@/lib/integrate/server/schedules";
-export type { Report, ReportData } from "@/lib/integrate/server/reports";
+export type { Schedule, ScheduleDetail } from "@/lib/integrate/server/schedules/schedules";
+export type { Report, ReportData } from "@/lib/integrate/server/reports/reports";
 export type { ReportPoint } from "@/lib/integrate/report-data";
 
 // ---------------------------------------------------------------------------------------------
 // Monitor: drift and data quality of an endpoint's window
 
 export type { DriftThresholds, FeatureDrift, FeatureQuality, HistogramBin } from "@/lib/monitor/drift";
-export type { MonitorWindow } from "@/lib/monitor/server/window";
+export type { MonitorWindow } from "@/lib/monitor/server/window-drift";
 
 /** `GET /api/endpoints/{name}/drift`: features drifted first, the predictions, and the verdict on the whole input. */
 export interface EndpointDrift {
-  window: import("@/lib/monitor/server/window").MonitorWindow;
+  window: import("@/lib/monitor/server/window-drift").MonitorWindow;
   thresholds: import("@/lib/monitor/drift").DriftThresholds;
   features: import("@/lib/monitor/drift").FeatureDrift[];
   prediction: import("@/lib/monitor/drift").FeatureDrift | null;
@@ -141,6 +141,6 @@ export interface EndpointDrift {
 /** `GET /api/endpoints/{name}/quality`: null, type-error and out-of-range rates per input column. */
 export interface EndpointQuality {
   /** rejectedRows: rows refused in the window (422 requests, batch rows with an error), counted in every rate. */
-  window: import("@/lib/monitor/server/window").MonitorWindow & { rejectedRows: number };
+  window: import("@/lib/monitor/server/window-drift").MonitorWindow & { rejectedRows: number };
   features: import("@/lib/monitor/drift").FeatureQuality[];
 }

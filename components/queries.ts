@@ -415,7 +415,7 @@ export const monitorQualityQuery = (name: string, window: MonitorWindowName) =>
 // Integrate: an endpoint's batch jobs
 
 /** A batch job as the API sends it (`GET /api/jobs/{id}`). */
-export type EndpointJob = import("@/lib/integrate/server/jobs").Job;
+export type EndpointJob = import("@/lib/integrate/server/batch/jobs").Job;
 
 /** Queued or running: the job may still change, so its list is polled. */
 export const isUnfinishedJob = (j: Pick<EndpointJob, "status">) => j.status === "queued" || j.status === "running";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { ShopProduct } from "@/lib/integrate/server/shop-catalog";
+import type { ShopProduct } from "@/lib/samples/shop-catalog";
 
 /** The demo shop's look: its own colours, and a line saying what it demonstrates. */
 export function ShopFrame({ children }: { children: ReactNode }) {

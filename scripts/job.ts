@@ -7,11 +7,11 @@
 // Exit code 0 when the job succeeded, 1 when it failed, was cancelled or scored no row at all
 // (every row failed within the error threshold), 2 for a usage error or bad input.
 import { findLatestVersion } from "@/lib/data/server/datasets";
-import { runJobToEnd } from "@/lib/integrate/server/job-once";
-import type { Job } from "@/lib/integrate/server/jobs";
-import { queueDatasetJob } from "@/lib/integrate/server/queue-job";
-import { getReport, refreshReport } from "@/lib/integrate/server/reports";
-import { runScheduleNow } from "@/lib/integrate/server/schedules";
+import { runJobToEnd } from "@/lib/integrate/server/batch/job-once";
+import type { Job } from "@/lib/integrate/server/batch/jobs";
+import { queueDatasetJob } from "@/lib/integrate/server/batch/queue-job";
+import { getReport, refreshReport } from "@/lib/integrate/server/reports/reports";
+import { runScheduleNow } from "@/lib/integrate/server/schedules/schedules";
 import { isAppError } from "@/lib/shared/errors";
 
 const USAGE = "usage: npm run job -- schedule <scheduleId> | job <endpoint> <datasetId|dataset name> | report <reportId>";

@@ -1,6 +1,6 @@
 // The production web server (`npm start` runs it through scripts/launch.mjs): Next.js for the app
 // and its API, behind a node:http listener that answers real-time scoring itself
-// (lib/integrate/server/front.ts) — the same code as Next's route handlers for those paths,
+// (lib/integrate/server/serving/front.ts) — the same code as Next's route handlers for those paths,
 // without Next's per-request router and stream machinery.
 import http from "node:http";
 import path from "node:path";
@@ -28,7 +28,7 @@ async function main() {
   const handle = app.getRequestHandler();
   // Migrations, samples and the background timers run here (instrumentation.ts) before the first request is taken.
   await app.prepare();
-  const { clientErrorBytes, serveFront } = await import("@/lib/integrate/server/front");
+  const { clientErrorBytes, serveFront } = await import("@/lib/integrate/server/serving/front");
   // Diagnostics (the soak): this thread's memory every N ms, to tell its heap from the reader threads' and native memory in the RSS.
   const memoryLogMs = Number(process.env.WORKBENCH_MEMORY_LOG_MS ?? 0);
   if (memoryLogMs > 0) {

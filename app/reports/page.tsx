@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { listReports } from "@/lib/integrate/server/reports";
+import { listReports } from "@/lib/integrate/server/reports/reports";
 import { formatDate } from "@/components/format";
 import { PageHeader } from "@/components/page-header";
 import { cardClass } from "@/components/styles";

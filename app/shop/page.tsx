@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { shopCatalog } from "@/lib/integrate/server/shop-catalog";
+import { shopCatalog } from "@/lib/samples/shop-catalog";
 import { ShopFrame, ProductTile } from "@/components/shop";
 
 export const metadata: Metadata = { title: "Web shop demo" };

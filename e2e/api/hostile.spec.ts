@@ -8,7 +8,7 @@
  * the input was refused), and nothing stored changed by a refused request (a digest of every table
  * of its SQLite file and its data folder's file list, before and after each batch).
  *
- * The scoring front (lib/integrate/server/front.ts) answers `POST /api/endpoints/{name}/score`,
+ * The scoring front (lib/integrate/server/serving/front.ts) answers `POST /api/endpoints/{name}/score`,
  * `/jobs` and `/v2/models/{name}/infer` without Next: those paths have route files too, so they are
  * walked here, and over real HTTP they reach the front.
  */

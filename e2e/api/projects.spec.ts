@@ -1,7 +1,8 @@
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { createProject, expectJson, expectProblem, getProject, raw, sendChunked, uniq, upload, type Project } from "./helpers";
 
-const STEP_KEYS = ["define", "data", "prepare", "train", "deploy", "monitor"];
+// `deploy` is step 5 (integrate) under its former name, kept in the answer for clients that read it.
+const STEP_KEYS = ["define", "data", "prepare", "train", "integrate", "deploy", "monitor"];
 
 /** A small dataset to attach: columns sqft, rooms, price. */
 const HOUSES = "sqft,rooms,price\n50,2,100.5\n80,3,160\n120,4,230.25\n65,2,120\n";
@@ -53,6 +54,7 @@ test.describe("create, read, update, delete", () => {
       data: "not-started",
       prepare: "not-started",
       train: "not-started",
+      integrate: "not-started",
       deploy: "not-started",
       monitor: "not-started",
     });
@@ -323,4 +325,15 @@ test.describe("chunked oversized JSON", () => {
     expect(res.contentType).toContain("application/problem+json");
     await expectNoProjectNamed(request, name);
   });
+});
+
+test("step 5's page is /integrate; its former URL /deploy redirects there for good", async ({ request }) => {
+  const p = await createProject(request, { name: uniq("Integrate URL"), task: "regression", successMetric: "rmse", successThreshold: 10 });
+  const old = await request.get(`/projects/${p.id}/deploy`, { maxRedirects: 0 });
+  expect(old.status()).toBe(308);
+  expect(new URL(old.headers().location, "http://x").pathname).toBe(`/projects/${p.id}/integrate`);
+  const page = await request.get(`/projects/${p.id}/deploy`);
+  expect(page.status()).toBe(200);
+  expect(page.url()).toMatch(new RegExp(`/projects/${p.id}/integrate$`));
+  expect(await page.text()).toContain('id="integrate-step-heading"');
 });

@@ -29,7 +29,7 @@ test("a person deploys a model from the Integrate step, tests it in the console,
   expect([v1.version, v2.version]).toEqual([1, 2]);
 
   // Deploy v1 from the Integrate step; the name is suggested from the project's.
-  await page.goto(`/projects/${project.id}/deploy`);
+  await page.goto(`/projects/${project.id}/integrate`);
   const steps = page.getByRole("navigation", { name: "Steps" });
   await expect(steps.getByRole("link", { name: /Integrate/ })).toContainText("Not started");
   const deploy = page.getByRole("form", { name: "Deploy a model version" });

@@ -152,7 +152,7 @@ test("an administrator invites a viewer, who reads the report and the endpoint b
 
   // The project's Integrate step lists the endpoint but offers no deploy form.
   expect(endpoint.projectId).not.toBeNull();
-  await viewer.goto(`/projects/${encodeURIComponent(endpoint.projectId!)}/deploy`);
+  await viewer.goto(`/projects/${encodeURIComponent(endpoint.projectId!)}/integrate`);
   await expect(viewer.getByRole("table", { name: "Endpoints of this project" }).getByRole("link", { name: "oj-weekly" })).toBeVisible();
   await expect(viewer.getByRole("form", { name: "Deploy a model version" })).toHaveCount(0);
 

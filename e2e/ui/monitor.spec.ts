@@ -124,5 +124,5 @@ test("a project without an endpoint is sent to Integrate", async ({ page, reques
   await page.goto(`/projects/${project.id}/monitor`);
   await expect(page.getByText("No endpoint yet")).toBeVisible();
   await page.getByRole("link", { name: "Go to Integrate" }).click();
-  await expect(page).toHaveURL(new RegExp(`/projects/${project.id}/deploy$`));
+  await expect(page).toHaveURL(new RegExp(`/projects/${project.id}/integrate$`));
 });

@@ -68,7 +68,7 @@ export const STEPS = [
   { key: "data", label: "Get data", blurb: "Upload or import, keep each version" },
   { key: "prepare", label: "Prepare", blurb: "Profile, clean, transform, split" },
   { key: "train", label: "Train", blurb: "Models by trial and error, every run tracked" },
-  { key: "deploy", label: "Integrate", blurb: "Real-time and batch endpoints" },
+  { key: "integrate", label: "Integrate", blurb: "Real-time and batch endpoints" },
   { key: "monitor", label: "Monitor", blurb: "Traffic, drift, accuracy; retrain" },
 ] as const;
 export type StepKey = (typeof STEPS)[number]["key"];

@@ -120,7 +120,7 @@ export const PAGE_ACCESS: Record<string, Access> = {
   "/projects/[id]/data": "editor",
   "/projects/[id]/prepare": "editor",
   "/projects/[id]/train": "viewer",
-  "/projects/[id]/deploy": "viewer",
+  "/projects/[id]/integrate": "viewer",
   "/projects/[id]/monitor": "viewer",
   "/datasets": "editor",
   "/datasets/[id]": "editor",

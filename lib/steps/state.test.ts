@@ -17,7 +17,15 @@ describe("a project's steps, each step answering for its own", () => {
     const p = createProject({ name: "steps", task: "regression", successMetric: "rmse", successThreshold: 10 });
     const steps = () => withSteps(getProject(p.id));
     expect(steps()).toMatchObject({
-      steps: { define: "not-started", data: "not-started", prepare: "not-started", train: "not-started", deploy: "not-started", monitor: "not-started" },
+      steps: {
+        define: "not-started",
+        data: "not-started",
+        prepare: "not-started",
+        train: "not-started",
+        integrate: "not-started",
+        deploy: "not-started",
+        monitor: "not-started",
+      },
       stepNotes: { define: "Choose the target column." },
     });
 
@@ -59,7 +67,8 @@ describe("a project's steps, each step answering for its own", () => {
       .insert(endpoints)
       .values({ name: endpoint, mode: "realtime", modelId: "m", projectId: p.id, corsOrigins: [], maxRows: 10, createdAt: now, updatedAt: now })
       .run();
-    expect(steps().steps).toMatchObject({ deploy: "done", monitor: "not-started" });
+    // Step 5 is integrate; `deploy`, its former name, stays in the answer with the same state.
+    expect(steps().steps).toMatchObject({ integrate: "done", deploy: "done", monitor: "not-started" });
 
     const ruleId = newId("rul");
     getDb().insert(alertRules).values({ id: ruleId, endpointName: endpoint, kind: "drift", windowMinutes: 60, createdAt: now }).run();

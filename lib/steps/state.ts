@@ -8,7 +8,8 @@ import { trainStepState } from "@/lib/train/server/step-state";
 
 /** A project as the app answers for it: its record and where it stands in each of the six steps. */
 export interface Project extends ProjectRecord {
-  steps: Record<StepKey, StepState>;
+  /** `deploy` is step 5's name before it was called integrate: the same state, kept for API clients that read it. */
+  steps: Record<StepKey, StepState> & { deploy: StepState };
   /** Where a step needs attention, or what is left to do in it. */
   stepNotes: Partial<Record<StepKey, string>>;
 }
@@ -19,7 +20,7 @@ export const STEP_STATES: Record<StepKey, (p: ProjectRecord) => StepReport> = {
   data: dataStepState,
   prepare: prepareStepState,
   train: trainStepState,
-  deploy: integrateStepState,
+  integrate: integrateStepState,
   monitor: monitorStepState,
 };
 
@@ -34,5 +35,5 @@ export function withSteps(record: ProjectRecord): Project {
   }
   // The steps before the timestamps, where the answer has always had them.
   const { createdAt, updatedAt, ...rest } = record;
-  return { ...rest, steps, stepNotes, createdAt, updatedAt };
+  return { ...rest, steps: { ...steps, deploy: steps.integrate }, stepNotes, createdAt, updatedAt };
 }

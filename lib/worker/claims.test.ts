@@ -13,7 +13,7 @@ const dataDir = vi.hoisted(() => {
 
 import { getDb } from "@/db/client";
 import { datasetVersions, endpoints, jobs, projects, recipes, runs } from "@/db/schema";
-import { claimNextJob, requeueInterruptedJobs } from "@/lib/integrate/server/job-runner";
+import { claimNextJob, requeueInterruptedJobs } from "@/lib/integrate/server/batch/job-runner";
 import { processIdentity } from "@/lib/shared/server/proc";
 import { claimNextRun, failInterruptedRuns } from "@/lib/train/server/runs";
 import { WORK } from "./kinds";

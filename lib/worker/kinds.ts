@@ -1,6 +1,6 @@
-import { deployShopModel, queueShopModel } from "@/lib/integrate/server/demo";
-import { jobWork } from "@/lib/integrate/server/job-runner";
-import { deployOjModel, queueOjModel } from "@/lib/integrate/server/oj-demo";
+import { deployShopModel, queueShopModel } from "@/lib/samples/demo";
+import { jobWork } from "@/lib/integrate/server/batch/job-runner";
+import { deployOjModel, queueOjModel } from "@/lib/samples/oj-demo";
 import { runWork } from "@/lib/train/server/work";
 import type { WorkRegistry } from "./loop";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createEndpoint, listEndpoints } from "@/lib/integrate/server/endpoints";
+import { createEndpoint, listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readJson } from "@/lib/shared/http";
 

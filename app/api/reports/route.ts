@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createReport, listReports } from "@/lib/integrate/server/reports";
+import { createReport, listReports } from "@/lib/integrate/server/reports/reports";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readJson } from "@/lib/shared/http";
 

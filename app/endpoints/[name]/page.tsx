@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { getEndpoint } from "@/lib/integrate/server/endpoints";
+import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { getProject } from "@/lib/define/server/projects";
 import { isAppError } from "@/lib/shared/errors";
 import { EndpointView } from "@/components/endpoint-view";
@@ -35,7 +35,7 @@ export default async function EndpointPage({ params }: Params) {
       <div>
         {project && (
           <p className="text-sm text-slate-500">
-            <Link href={`/projects/${encodeURIComponent(project.id)}/deploy`} className="font-medium text-indigo-700 hover:underline">
+            <Link href={`/projects/${encodeURIComponent(project.id)}/integrate`} className="font-medium text-indigo-700 hover:underline">
               {project.name}
             </Link>{" "}
             · Integrate

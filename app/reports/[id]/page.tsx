@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { getReport, type Report } from "@/lib/integrate/server/reports";
+import { getReport, type Report } from "@/lib/integrate/server/reports/reports";
 import { isAppError } from "@/lib/shared/errors";
 import { ReportView } from "@/components/report-view";
 

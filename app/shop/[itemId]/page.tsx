@@ -4,8 +4,8 @@ import { notFound } from "next/navigation";
 import { headers } from "next/headers";
 import { connection } from "next/server";
 import { Suspense } from "react";
-import { readShopState, SHOP_ENDPOINT } from "@/lib/integrate/server/demo";
-import { shopCatalog, type ShopProduct } from "@/lib/integrate/server/shop-catalog";
+import { readShopState, SHOP_ENDPOINT } from "@/lib/samples/demo";
+import { shopCatalog, type ShopProduct } from "@/lib/samples/shop-catalog";
 import { ProductImage, ProductTile, ShopFrame, formatPrice } from "@/components/shop";
 
 export const metadata: Metadata = { title: "Product · Web shop demo" };

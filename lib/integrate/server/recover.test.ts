@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { jobs, type JobRow } from "@/db/schema";
-import { jobDir, outputTableName } from "./jobs";
+import { jobDir, outputTableName } from "./batch/jobs";
 import { recoverAfterCrash } from "./recover";
 
 /** A job of `status` with its folder (input and output files) and output table, as a worker leaves them. */

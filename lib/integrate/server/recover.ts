@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { removeUnfinishedVersions } from "@/lib/data/server/recover";
 import { env } from "@/lib/shared/env";
-import { releaseJobOutput } from "./jobs";
+import { releaseJobOutput } from "./batch/jobs";
 
 /** The newest modification time of a folder and the files in it. */
 function lastWrittenMs(dir: string): number {

@@ -12,7 +12,7 @@ import { verifyWebhook } from "./webhook-signature";
 import { settleWebhookDeliveries } from "./webhooks";
 
 // Every request of the window failed: an errorRate rule fires (the traffic itself is another module's test).
-vi.mock("@/lib/integrate/server/traffic", () => ({
+vi.mock("@/lib/monitor/server/traffic", () => ({
   endpointTraffic: () => ({ requests: 4, errors: 4, latencyMs: { p50: null, p95: null, p99: null } }),
 }));
 

@@ -3,15 +3,15 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { alertRules, alerts, endpoints, webhookDeliveries, type AlertRow, type AlertRuleRow } from "@/db/schema";
 import { meetsCriterion, type Task } from "@/lib/define/tasks";
-import { getEndpoint } from "@/lib/integrate/server/endpoints";
-import { endpointTraffic } from "@/lib/integrate/server/traffic";
+import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
+import { endpointTraffic } from "@/lib/monitor/server/traffic";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { endpointPerformance } from "./actuals";
 import { newWebhookSecret } from "./webhook-signature";
 import { checkWebhookUrl, dispatchWebhook, listDeliveries, type WebhookDelivery, type WebhookEvent } from "./webhooks";
-import { endpointDrift, worstQuality } from "./window";
+import { endpointDrift, worstQuality } from "./window-drift";
 import { recordAudit } from "@/lib/identity/server/audit";
 
 /** How often the web server evaluates every rule. */

@@ -1,5 +1,5 @@
 import type { ColumnType, Row } from "@/lib/data/types";
-import { grownTo } from "@/lib/integrate/server/traffic-read";
+import { grownTo } from "@/lib/monitor/server/traffic-read";
 import { categoryOf, driftKindOf, MISSING, numberOf, predictionLabel, qualityCell, TYPE_ERROR, type DriftKind } from "../drift";
 
 /**
@@ -61,7 +61,7 @@ export class Block {
   predictionKind = new Uint8Array(0);
   predictionNumber = new Float64Array(0);
   predictionCode = new Int32Array(0);
-  /** The row's sampling priority (see lib/integrate/server/log-sample.ts). */
+  /** The row's sampling priority (see lib/monitor/server/log-sample.ts). */
   priority = new Float64Array(0);
   readonly features: FeatureColumn[];
 

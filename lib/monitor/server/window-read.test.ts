@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { jobs } from "@/db/schema";
 import type { Row } from "@/lib/data/types";
-import { readTraffic } from "@/lib/integrate/server/traffic-read";
+import { readTraffic } from "@/lib/monitor/server/traffic-read";
 import { newId } from "@/lib/shared/ids";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { driftReport, DEFAULT_DRIFT_THRESHOLDS, qualityReport } from "../drift";
-import { EVERY_ROW, priorityOf } from "@/lib/integrate/server/log-sample";
+import { EVERY_ROW, priorityOf } from "@/lib/monitor/server/log-sample";
 import { readDrift, readQuality, windowSignature, type WindowSpec, evictJobs } from "./window-read";
 
 const MODULE = "lib/monitor/server/window-read.ts";
@@ -142,7 +142,7 @@ describe("a monitoring window read on a reader thread", () => {
 
   it("gives the traffic as before: counts, percentiles, versions and the series", async () => {
     const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 59 * MIN };
-    const traffic = await readOffThread({ module: "lib/integrate/server/traffic-read.ts", fn: "readTraffic", local: readTraffic, args: [w] });
+    const traffic = await readOffThread({ module: "lib/monitor/server/traffic-read.ts", fn: "readTraffic", local: readTraffic, args: [w] });
     expect(traffic).toEqual({
       since: new Date(w.sinceMs).toISOString(),
       until: new Date(w.untilMs).toISOString(),

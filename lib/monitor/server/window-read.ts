@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import type Database from "better-sqlite3";
 import type { ColumnType, Row } from "@/lib/data/types";
-import { edgeRows, EVERY_ROW, logSignature, PRIORITY_SQL, priorityOf, SecondCounts, splitWindow, thresholdFor } from "@/lib/integrate/server/log-sample";
-import { ASKED_FOR_MS, askLogTail, logSize, newLogTail, readLogTail, type LogTail, type LogWindow } from "@/lib/integrate/server/traffic-read";
+import { edgeRows, EVERY_ROW, logSignature, PRIORITY_SQL, priorityOf, SecondCounts, splitWindow, thresholdFor } from "@/lib/monitor/server/log-sample";
+import { ASKED_FOR_MS, askLogTail, logSize, newLogTail, readLogTail, type LogTail, type LogWindow } from "@/lib/monitor/server/traffic-read";
 import { quoteIdent } from "@/lib/shared/sql";
 import { sortNumbers } from "@/lib/shared/stats";
 import {
@@ -29,7 +29,7 @@ import { Block, Labels, NO_PREDICTION, NULL, NUMBER_PREDICTION, WRONG_TYPE } fro
  * Counts (rows scored and refused, requests, jobs) are exact. Distributions (drift, the quality
  * rates) are computed over a uniform sample of the window's rows: every row while the window
  * holds at most WINDOW_SAMPLE of them, else the rows whose priority is below one threshold, in
- * the request log and in every batch job's output alike (see lib/integrate/server/log-sample.ts).
+ * the request log and in every batch job's output alike (see lib/monitor/server/log-sample.ts).
  * So a read costs what the new rows and the sample cost, and memory stays bounded, however many
  * millions of rows the window holds.
  */

@@ -26,7 +26,7 @@ const READER_NICE = 5;
 export type ReadFn<A extends unknown[], T> = (db: Database.Database, ...args: A) => T;
 
 export interface OffThreadRead<A extends unknown[], T> {
-  /** The module's path from the project's root, e.g. `lib/integrate/server/traffic-read.ts`. */
+  /** The module's path from the project's root, e.g. `lib/monitor/server/traffic-read.ts`. */
   module: string;
   /** The exported function's name, and the function itself (run here when no thread can start). */
   fn: string;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/integrate/server/endpoints";
+import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readJson } from "@/lib/shared/http";
 

@@ -1,4 +1,4 @@
-import { getJob } from "@/lib/integrate/server/jobs";
+import { getJob } from "@/lib/integrate/server/batch/jobs";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods } from "@/lib/shared/http";
 

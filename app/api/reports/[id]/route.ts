@@ -1,4 +1,4 @@
-import { deleteReport, getReport } from "@/lib/integrate/server/reports";
+import { deleteReport, getReport } from "@/lib/integrate/server/reports/reports";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods } from "@/lib/shared/http";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deleteSchedule, getSchedule, updateSchedule } from "@/lib/integrate/server/schedules";
+import { deleteSchedule, getSchedule, updateSchedule } from "@/lib/integrate/server/schedules/schedules";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readJson } from "@/lib/shared/http";
 

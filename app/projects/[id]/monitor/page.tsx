@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { listEndpoints } from "@/lib/integrate/server/endpoints";
+import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { buttonClass } from "@/components/button";
 import { MonitorView } from "@/components/monitor-view";
 import { StepIntro } from "@/components/step-intro";
@@ -26,7 +26,7 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
           <p className="mt-1 text-sm text-slate-500">
             Monitoring watches a deployed model: deploy a registered model version to an endpoint in Integrate first.
           </p>
-          <Link href={`/projects/${encodeURIComponent(project.id)}/deploy`} className={`${buttonClass()} mt-4`}>
+          <Link href={`/projects/${encodeURIComponent(project.id)}/integrate`} className={`${buttonClass()} mt-4`}>
             Go to Integrate
           </Link>
         </div>

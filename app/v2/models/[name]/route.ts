@@ -1,4 +1,4 @@
-import { v2ModelMetadata } from "@/lib/integrate/server/v2";
+import { v2ModelMetadata } from "@/lib/integrate/server/serving/v2";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods } from "@/lib/shared/http";
 

@@ -1,4 +1,4 @@
-import { endpointDrift } from "@/lib/monitor/server/window";
+import { endpointDrift } from "@/lib/monitor/server/window-drift";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 

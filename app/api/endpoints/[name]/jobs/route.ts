@@ -1,4 +1,4 @@
-import { createJob, listJobs } from "@/lib/integrate/server/jobs";
+import { createJob, listJobs } from "@/lib/integrate/server/batch/jobs";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods } from "@/lib/shared/http";
 import { fromWebRequest } from "@/lib/shared/server/request";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rotateKey } from "@/lib/integrate/server/endpoints";
+import { rotateKey } from "@/lib/integrate/server/endpoints/endpoints";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readJsonOptional } from "@/lib/shared/http";
 

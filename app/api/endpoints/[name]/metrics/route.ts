@@ -1,4 +1,4 @@
-import { endpointTraffic } from "@/lib/integrate/server/traffic";
+import { endpointTraffic } from "@/lib/monitor/server/traffic";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 

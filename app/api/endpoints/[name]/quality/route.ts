@@ -1,4 +1,4 @@
-import { endpointQuality } from "@/lib/monitor/server/window";
+import { endpointQuality } from "@/lib/monitor/server/window-drift";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, queryWindow } from "@/lib/shared/http";
 

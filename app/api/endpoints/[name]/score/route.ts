@@ -1,4 +1,4 @@
-import { preflight, scoreRequest } from "@/lib/integrate/server/score";
+import { preflight, scoreRequest } from "@/lib/integrate/server/serving/score";
 import { otherMethods } from "@/lib/shared/http";
 
 type Ctx = { params: Promise<{ name: string }> };

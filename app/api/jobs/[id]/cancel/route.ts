@@ -1,4 +1,4 @@
-import { cancelJob } from "@/lib/integrate/server/jobs";
+import { cancelJob } from "@/lib/integrate/server/batch/jobs";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readNoBody } from "@/lib/shared/http";
 

@@ -1,4 +1,4 @@
-import { jobErrors } from "@/lib/integrate/server/jobs";
+import { jobErrors } from "@/lib/integrate/server/batch/jobs";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, queryInt } from "@/lib/shared/http";
 

@@ -1,4 +1,4 @@
-import { jobOutputStream } from "@/lib/integrate/server/jobs";
+import { jobOutputStream } from "@/lib/integrate/server/batch/jobs";
 import { handle } from "@/lib/identity/server/guard";
 import { otherMethods } from "@/lib/shared/http";
 

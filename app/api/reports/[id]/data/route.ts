@@ -1,4 +1,4 @@
-import { reportData } from "@/lib/integrate/server/reports";
+import { reportData } from "@/lib/integrate/server/reports/reports";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods } from "@/lib/shared/http";
 

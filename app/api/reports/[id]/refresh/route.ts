@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { refreshReport } from "@/lib/integrate/server/reports";
+import { refreshReport } from "@/lib/integrate/server/reports/reports";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readJsonOptional } from "@/lib/shared/http";
 

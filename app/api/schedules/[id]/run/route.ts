@@ -1,4 +1,4 @@
-import { runScheduleNow } from "@/lib/integrate/server/schedules";
+import { runScheduleNow } from "@/lib/integrate/server/schedules/schedules";
 import { handle } from "@/lib/identity/server/guard";
 import { json, otherMethods, readNoBody } from "@/lib/shared/http";
 

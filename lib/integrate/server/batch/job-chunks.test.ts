@@ -12,7 +12,7 @@ import { initServerBackend } from "@/lib/train/server/backend";
 import { tabularPredictor } from "@/lib/train/algorithms/tabular/predictor";
 import { trainTabular } from "@/lib/train/algorithms/tabular/train";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
-import type { Predictor } from "./predictors";
+import type { Predictor } from "../serving/predictors";
 
 const col = (name: string, type: ColumnType): ColumnInfo => ({ name, type, inferredType: type, nullCount: 0 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-chunks-"));

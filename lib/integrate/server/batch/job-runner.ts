@@ -11,13 +11,13 @@ import { AppError, isDiskFull } from "@/lib/shared/errors";
 import { quoteIdent } from "@/lib/shared/sql";
 import { nextFairId } from "@/lib/shared/server/fair-queue";
 import { identityAlive, processIdentity } from "@/lib/shared/server/proc";
-import { coerceRows } from "../formats";
-import { predictorFor } from "./endpoints";
+import { coerceRows } from "../../formats";
+import { predictorFor } from "../serving/runtime";
 import { startCommitter } from "./job-commit";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
-import { realtimeLoad } from "./realtime-beat";
+import { realtimeLoad } from "../serving/realtime-beat";
 import { jobDir, jobInputFile, jobOutputFile, releaseJobOutput } from "./jobs";
-import type { Prediction, Predictor } from "./predictors";
+import type { Prediction, Predictor } from "../serving/predictors";
 
 /** A job beside a saturated web server pauses this many times as long as each chunk took (a third of its speed); less as the web server is less busy. */
 const YIELD_FACTOR = 2;

@@ -5,9 +5,9 @@ import { findProjectBySampleKey } from "@/lib/define/server/projects";
 import { registerModel } from "@/lib/train/server/models";
 import { createRun } from "@/lib/train/server/runs";
 import { demoState, samplesSeeded, untilSeeded } from "./demo-state";
-import { createEndpoint } from "./endpoints";
-import { createReport } from "./reports";
-import { createSchedule, runScheduleNow } from "./schedules";
+import { createEndpoint } from "../integrate/server/endpoints/endpoints";
+import { createReport } from "../integrate/server/reports/reports";
+import { createSchedule, runScheduleNow } from "../integrate/server/schedules/schedules";
 
 /**
  * The batch scenario works out of the box: on first start the worker trains the orange-juice

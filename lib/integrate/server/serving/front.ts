@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { errorAnswer, problemAnswer, type Answer } from "@/lib/shared/http";
 import { fromNodeRequest, type RequestLike } from "@/lib/shared/server/request";
-import { createJob } from "./jobs";
+import { createJob } from "../batch/jobs";
 import { score } from "./score";
 
 /**

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { listEndpoints } from "@/lib/integrate/server/endpoints";
+import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { listModels } from "@/lib/train/server/models";
 import { buttonClass } from "@/components/button";
 import { EndpointDeployPanel } from "@/components/endpoint-deploy-panel";
@@ -11,14 +11,14 @@ import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Integrate" };
 
-export default async function DeployPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function IntegratePage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const project = loadProject((await params).id);
   const models = listModels({ projectId: project.id });
   const endpoints = listEndpoints({ projectId: project.id });
   return (
-    <section aria-labelledby="deploy-step-heading">
-      <StepIntro id="deploy-step-heading" title="Integrate" actions={<StepStateBadge state={project.steps.deploy} />}>
+    <section aria-labelledby="integrate-step-heading">
+      <StepIntro id="integrate-step-heading" title="Integrate" actions={<StepStateBadge state={project.steps.integrate} />}>
         Deploy a registered model version to an endpoint with its own URL and two keys; switch versions or split traffic later without the URL changing.
       </StepIntro>
       {models.length === 0 && endpoints.length === 0 ? (

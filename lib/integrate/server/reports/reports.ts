@@ -7,11 +7,11 @@ import { AppError, notFound, type FieldError } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { quoteIdent } from "@/lib/shared/sql";
 import { newId } from "@/lib/shared/ids";
-import { shapeReport, type ReportRowIn, type ReportShape } from "../report-data";
-import { getEndpoint } from "./endpoints";
-import type { Job } from "./jobs";
-import { queueDatasetJob } from "./queue-job";
-import { listSchedules, type Schedule } from "./schedules";
+import { shapeReport, type ReportRowIn, type ReportShape } from "../../report-data";
+import { getEndpoint } from "../endpoints/endpoints";
+import type { Job } from "../batch/jobs";
+import { queueDatasetJob } from "../batch/queue-job";
+import { listSchedules, type Schedule } from "../schedules/schedules";
 
 /**
  * Reports: a history dataset (its newest version) joined with the newest succeeded batch output

@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { ColumnType } from "@/lib/data/types";
-import { getEndpoint } from "@/lib/integrate/server/endpoints";
-import { readLogWindow } from "@/lib/integrate/server/log-window";
-import { ITEM_ID_COLUMN } from "@/lib/integrate/server/predictors";
+import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
+import { readLogWindow } from "@/lib/monitor/server/log-window";
+import { ITEM_ID_COLUMN } from "@/lib/integrate/server/serving/predictors";
 import { readOffThread, type ReadFn } from "@/lib/shared/server/read-pool";
 import { getModel, modelDir } from "@/lib/train/server/models";
 import { DEFAULT_DRIFT_THRESHOLDS } from "../drift";

@@ -18,12 +18,12 @@ import type { RequestLike } from "@/lib/shared/server/request";
 import { newId } from "@/lib/shared/ids";
 import { quoteIdent } from "@/lib/shared/sql";
 import { ACTIVE_STATUSES, quotaExceeded } from "@/lib/train/server/quotas";
-import { authenticate, servingEndpoint } from "./endpoints";
+import { authenticate, servingEndpoint } from "../serving/runtime";
 
 /**
  * Batch scoring jobs: `POST /api/endpoints/{name}/jobs` queues one (key-authenticated, like
  * scoring) over a dataset version or an uploaded CSV; the worker process runs it in chunks
- * (lib/integrate/server/job-runner.ts), so real-time scoring in the web server keeps its latency.
+ * (lib/integrate/server/batch/job-runner.ts), so real-time scoring in the web server keeps its latency.
  */
 
 export const jobDir = (id: string) => path.join(env.dataDir, "jobs", id);
@@ -263,7 +263,7 @@ export async function createJob(req: RequestLike, name: string, opts: { schedule
   const quotaScope: JobQuotaScope = createdBy !== null ? { userId: createdBy } : opts.skipAuth ? null : { endpoint: name };
   // Before an upload is read: a refused job should not cost its bytes first.
   checkJobQuota(getDb(), quotaScope);
-  const { predictorFor } = await import("./endpoints");
+  const { predictorFor } = await import("../serving/runtime");
   const predictor = await predictorFor(s.row.modelId);
   const required = predictor.kind === "recommender" ? [] : predictor.inputSchema;
   const id = newId("job");

@@ -1,4 +1,4 @@
-import { getEndpoint } from "./endpoints";
+import { getEndpoint } from "../../integrate/server/endpoints/endpoints";
 import { readLogWindow } from "./log-window";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { logSignature } from "./log-sample";
@@ -8,7 +8,7 @@ export type { Traffic, TrafficPoint } from "./traffic-read";
 
 /** The window a traffic query covers unless it says otherwise. */
 const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
-const READ_MODULE = "lib/integrate/server/traffic-read.ts";
+const READ_MODULE = "lib/monitor/server/traffic-read.ts";
 
 /**
  * Requests, errors and server-side latency percentiles of an endpoint over a window, with a series

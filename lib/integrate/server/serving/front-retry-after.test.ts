@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/shared/errors";
 
 // A job refused by a quota, without an endpoint or a model behind it.
-vi.mock("./jobs", () => ({
+vi.mock("../batch/jobs", () => ({
   createJob: async () => {
     throw new AppError("TOO_MANY_REQUESTS", "The endpoint has 10 batch jobs queued.", [{ field: "quota", message: "full" }], { retryAfterSeconds: 30 });
   },

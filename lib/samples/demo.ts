@@ -5,7 +5,7 @@ import { findProjectBySampleKey } from "@/lib/define/server/projects";
 import { createRun } from "@/lib/train/server/runs";
 import { registerModel } from "@/lib/train/server/models";
 import { demoState, samplesSeeded, untilSeeded } from "./demo-state";
-import { createEndpoint } from "./endpoints";
+import { createEndpoint } from "../integrate/server/endpoints/endpoints";
 
 /**
  * The web-shop demo works out of the box: on first start the worker trains the sample

@@ -6,9 +6,9 @@ import { findLatestVersion } from "@/lib/data/server/datasets";
 import { AppError, notFound, type FieldError } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
-import { checkCron, DEFAULT_TIMEZONE, nextRunAfter, nextRunsAfter, planTick } from "../schedule-time";
-import { listJobs, type Job } from "./jobs";
-import { queueDatasetJob } from "./queue-job";
+import { checkCron, DEFAULT_TIMEZONE, nextRunAfter, nextRunsAfter, planTick } from "../../schedule-time";
+import { listJobs, type Job } from "../batch/jobs";
+import { queueDatasetJob } from "../batch/queue-job";
 
 /**
  * Schedules: score the newest version of a named dataset on an endpoint on a cron expression in a

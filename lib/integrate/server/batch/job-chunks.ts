@@ -4,8 +4,8 @@ import { parseRecords } from "@/lib/data/csv-records";
 import type { ColumnType, RawCell, Row } from "@/lib/data/types";
 import { csvCell, isFormulaLike } from "@/lib/shared/csv";
 import { AppError } from "@/lib/shared/errors";
-import { coerceRows, coerceValue } from "../formats";
-import type { Prediction, Predictor } from "./predictors";
+import { coerceRows, coerceValue } from "../../formats";
+import type { Prediction, Predictor } from "../serving/predictors";
 
 /**
  * A batch job's chunks, from input to output: each chunk becomes its CSV lines, its output-table

@@ -164,7 +164,7 @@ describe("the request log", () => {
       try {
         const child = spawnSync(
           process.execPath,
-          [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("lib/integrate/server/request-log-retry.fixture.ts")],
+          [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("lib/integrate/server/serving/request-log-retry.fixture.ts")],
           {
             env: { ...process.env, WORKBENCH_DATA_DIR: dir },
             encoding: "utf8",
@@ -188,7 +188,7 @@ describe("the request log", () => {
   it("loses nothing when the process is stopped with SIGTERM right after the requests", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "request-log-"));
     const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
-    const child = spawnSync(process.execPath, [tsx, path.resolve("lib/integrate/server/request-log.fixture.ts"), "1234"], {
+    const child = spawnSync(process.execPath, [tsx, path.resolve("lib/integrate/server/serving/request-log.fixture.ts"), "1234"], {
       env: { ...process.env, WORKBENCH_DATA_DIR: dir },
       encoding: "utf8",
       timeout: 60_000,

@@ -5,7 +5,7 @@ import { readOffThread } from "@/lib/shared/server/read-pool";
 import { EVERY_ROW, priorityOf } from "./log-sample";
 import { readTraffic, trafficBucketMs, type LogWindow } from "./traffic-read";
 
-const MODULE = "lib/integrate/server/traffic-read.ts";
+const MODULE = "lib/monitor/server/traffic-read.ts";
 const T0 = Date.UTC(2026, 0, 6, 9);
 const MIN = 60_000;
 

@@ -1,7 +1,7 @@
 import { cachedRead } from "@/lib/shared/server/read-cache";
 import type Database from "better-sqlite3";
 import { getDb } from "@/db/client";
-import { requestLogWritten } from "./request-log";
+import { requestLogWritten } from "../../integrate/server/serving/request-log";
 import type { LogWindow } from "./traffic-read";
 
 /**

@@ -1,5 +1,5 @@
 import type { ColumnType } from "@/lib/data/types";
-import { mainPredictor, servingEndpoint } from "./endpoints";
+import { mainPredictor, servingEndpoint } from "./runtime";
 import type { Predictor } from "./predictors";
 
 /** The V2 datatype a column of each type travels as. */

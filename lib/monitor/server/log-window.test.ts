@@ -3,11 +3,11 @@ import { newId } from "@/lib/shared/ids";
 import { readCacheStats } from "@/lib/shared/server/read-cache";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { readLogWindow } from "./log-window";
-import { logRequest } from "./request-log";
+import { logRequest } from "../../integrate/server/serving/request-log";
 import { logSignature } from "./log-sample";
 import { readTraffic, type LogWindow } from "./traffic-read";
 
-const MODULE = "lib/integrate/server/traffic-read.ts";
+const MODULE = "lib/monitor/server/traffic-read.ts";
 
 const entry = (name: string, status: number, createdAt: Date) => ({
   id: newId("req"),
