@@ -146,3 +146,13 @@ export function logSignature(db: Database.Database, w: { name: string; sinceMs: 
   };
   return `${oldest?.r ?? 0}:${newest?.r ?? 0}:${last.r ?? 0}`;
 }
+
+/**
+ * Requests of the endpoint's log from `sinceMs` on (`where` of them): how large a new store's
+ * window is, to start its sample near the budget. A count over the (endpoint, time) index: rows
+ * per request are not read (that would parse every request's JSON once more than the store's
+ * own read does); a request of many rows only makes the threshold halve sooner.
+ */
+export function logRequests(db: Database.Database, name: string, sinceMs: number, where = "1"): number {
+  return (db.prepare(`SELECT count(*) AS n FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND ${where}`).get(name, sinceMs) as { n: number }).n;
+}

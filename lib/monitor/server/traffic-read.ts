@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { nearestRankPercentile } from "@/lib/shared/stats";
-import { edgeRows, priorityOf, SecondCounts, splitWindow, thresholdFor } from "./log-sample";
+import { edgeRows, priorityOf, SecondCounts, splitWindow, thresholdFor, logRequests } from "./log-sample";
 
 /**
  * The request log's side of an endpoint's traffic, as plain functions of a connection: run on a
@@ -113,15 +113,6 @@ export function readLogTail<R extends { createdAt: number }>(
   })();
 }
 
-/** Rows (weighted by `weight`, an SQL expression) of the endpoint's log from `sinceMs` on: how large a new store's window is. */
-export function logSize(db: Database.Database, name: string, sinceMs: number, weight = "1", where = "1"): number {
-  return (
-    db.prepare(`SELECT coalesce(sum(${weight}), 0) AS n FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND ${where}`).get(name, sinceMs) as {
-      n: number;
-    }
-  ).n;
-}
-
 /** Typed columns that double as they fill. */
 export function grownTo<T extends Float64Array | Int32Array | Uint8Array>(a: T, length: number): T {
   if (length <= a.length) return a;
@@ -203,7 +194,7 @@ function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { sto
   let store = trafficStores.get(w.name);
   // A window starting before the rows kept: read the log again from its start.
   if (!store || fresh || w.sinceMs < store.tail.floor || store.budget !== budget) {
-    const threshold = thresholdFor(logSize(db, w.name, w.sinceMs, "1", "status < 400"), budget);
+    const threshold = thresholdFor(logRequests(db, w.name, w.sinceMs, "status < 400"), budget);
     store = {
       tail: newLogTail(w.sinceMs),
       budget,

@@ -1,8 +1,18 @@
 import fs from "node:fs";
 import type Database from "better-sqlite3";
 import type { ColumnType, Row } from "@/lib/data/types";
-import { edgeRows, EVERY_ROW, logSignature, PRIORITY_SQL, priorityOf, SecondCounts, splitWindow, thresholdFor } from "@/lib/monitor/server/log-sample";
-import { ASKED_FOR_MS, askLogTail, logSize, newLogTail, readLogTail, type LogTail, type LogWindow } from "@/lib/monitor/server/traffic-read";
+import {
+  edgeRows,
+  EVERY_ROW,
+  logSignature,
+  PRIORITY_SQL,
+  priorityOf,
+  SecondCounts,
+  splitWindow,
+  thresholdFor,
+  logRequests,
+} from "@/lib/monitor/server/log-sample";
+import { ASKED_FOR_MS, askLogTail, newLogTail, readLogTail, type LogTail, type LogWindow } from "@/lib/monitor/server/traffic-read";
 import { quoteIdent } from "@/lib/shared/sql";
 import { sortNumbers } from "@/lib/shared/stats";
 import {
@@ -149,7 +159,7 @@ function storeOf(db: Database.Database, spec: WindowSpec, fresh = false): Store 
   if (store && (fresh || spec.sinceMs < store.tail.floor)) store = undefined;
   if (!store) {
     const labels = new Labels();
-    const threshold = thresholdFor(logSize(db, spec.name, spec.sinceMs, ROWS_SQL, "status IN (200, 422)"), budget);
+    const threshold = thresholdFor(logRequests(db, spec.name, spec.sinceMs, "status IN (200, 422)"), budget);
     store = {
       key,
       labels,
