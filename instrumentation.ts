@@ -12,6 +12,12 @@ export async function register() {
   // first request; a standby web server (scripts/server.ts) keeps them compiled too.
   const { startPredictorWarmer } = await import("./lib/integrate/server/serving/runtime");
   startPredictorWarmer();
+  // The monitoring reads' threads, started with their modules loaded (a standby's too): a first read waits for neither.
+  const { warmMonitorReads } = await import("./lib/monitor/server/read-modules");
+  warmMonitorReads();
+  // And their stores of busy endpoints kept near the log's end (lib/monitor/server/warm.ts).
+  const { startMonitorWarmer } = await import("./lib/monitor/server/warm");
+  startMonitorWarmer();
   const serve = async () => {
     const servingSince = Date.now();
     // What a crash left half-made goes first (lib/integrate/server/recover.ts): before any request

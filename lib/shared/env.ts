@@ -53,6 +53,8 @@ const schema = z.object({
   WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
   /** Tests only: a batch job's output.csv may grow to this many bytes, then its writes fail with ENOSPC, as on a full disk (job-commit.ts). */
   WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
+  /** Diagnostics (the soak): monitoring reads that take longer than this many ms, waiting included, are logged with where the time went (read-pool.ts). */
+  WORKBENCH_SLOW_READ_MS: z.coerce.number().int().positive().optional(),
 });
 
 function load() {

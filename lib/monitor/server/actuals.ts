@@ -1,6 +1,7 @@
+import { ACTUALS_READ_MODULE } from "./read-modules";
 import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { actuals, jobs, projects } from "@/db/schema";
+import { type actuals, jobs, projects } from "@/db/schema";
 import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { requestLogWritten } from "@/lib/integrate/server/serving/request-log";
@@ -13,8 +14,6 @@ import { METRICS_BY_TASK } from "@/lib/train/metrics";
 import { z } from "zod";
 import { actualFor, outputRowPrediction, parseActualItems, parseActualsCsv, type ActualItem, type Bucket, type SeriesPoint, type Unmatched } from "../actuals";
 import { actualsSignature, loggedPredictions, matchBatchKeys, readPerformance, type ActualsWindow } from "./actuals-read";
-
-const READ_MODULE = "lib/monitor/server/actuals-read.ts";
 
 /** Largest CSV of actuals (a week of a store-by-brand forecast is a few kB). */
 const MAX_ACTUALS_CSV_BYTES = 8 * 1024 * 1024;
@@ -49,7 +48,7 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
     await requestLogWritten();
     // The logged requests are read on a reader thread: a post can name thousands, each with up to 100 rows of JSON.
     const found = await readOffThread({
-      module: READ_MODULE,
+      module: ACTUALS_READ_MODULE,
       fn: "loggedPredictions",
       local: loggedPredictions,
       args: [name, byRequest.map(({ requestId, row }) => ({ requestId, row }))],
@@ -88,7 +87,7 @@ export async function submitActuals(name: string, req: Request): Promise<{ match
     // The output table is read and indexed on a reader thread: it can hold hundreds of thousands of rows.
     const matches = job
       ? await readOffThread({
-          module: READ_MODULE,
+          module: ACTUALS_READ_MODULE,
           fn: "matchBatchKeys",
           local: matchBatchKeys,
           args: [{ outputTable: job.outputTable }, byKeys.map((item) => item.keys)],
@@ -197,9 +196,9 @@ export async function endpointPerformance(name: string, opts: { since?: Date; un
   const window: ActualsWindow = { name, sinceMs: opts.since?.getTime(), untilMs: opts.until?.getTime() };
   const read = { ...window, task, bucket: opts.bucket ?? "day" };
   // Actuals arrive for past predictions: even a closed window is read again when its actuals changed.
-  const signature = await readOffThread({ module: READ_MODULE, fn: "actualsSignature", local: actualsSignature, args: [window] });
+  const signature = await readOffThread({ module: ACTUALS_READ_MODULE, fn: "actualsSignature", local: actualsSignature, args: [window] });
   const { overall, series } = await cachedRead(`performance:${JSON.stringify(read)}`, signature, () =>
-    readOffThread({ module: READ_MODULE, fn: "readPerformance", local: readPerformance, args: [read] }),
+    readOffThread({ module: ACTUALS_READ_MODULE, fn: "readPerformance", local: readPerformance, args: [read] }),
   );
   const value = overall[criterion.metric];
   return {

@@ -1,3 +1,4 @@
+import { ACTUALS_READ_MODULE } from "./read-modules";
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -132,7 +133,7 @@ export async function compareWithChampion(name: string, input: unknown) {
   let truth: unknown[];
   // Read on a reader thread: the batch output tables the actuals point into can be large.
   const recent = await readOffThread({
-    module: "lib/monitor/server/actuals-read.ts",
+    module: ACTUALS_READ_MODULE,
     fn: "readActualInputs",
     local: readActualInputs,
     args: [{ name, sinceMs: Date.now() - COMPARE_WINDOW_MS }],

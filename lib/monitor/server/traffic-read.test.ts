@@ -3,7 +3,7 @@ import { getDb } from "@/db/client";
 import { newId } from "@/lib/shared/ids";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { EVERY_ROW, priorityOf } from "./log-sample";
-import { readTraffic, trafficBucketMs, type LogWindow } from "./traffic-read";
+import { readTraffic, syncTraffic, trafficBucketMs, trafficStoreState, type LogWindow } from "./traffic-read";
 
 const MODULE = "lib/monitor/server/traffic-read.ts";
 const T0 = Date.UTC(2026, 0, 6, 9);
@@ -131,6 +131,24 @@ describe("traffic kept in columns between reads", () => {
     const db = getDb().$client;
     db.prepare("DELETE FROM request_logs WHERE rowid IN (SELECT rowid FROM request_logs WHERE endpoint_name = ? ORDER BY rowid DESC LIMIT 3)").run(name);
     for (let i = 0; i < 4; i++) insertLog(name, 500, T0 + 9000 + i, 1, 1);
+    expect(readTraffic(db, w)).toEqual(trafficBefore(w));
+  });
+});
+
+describe("syncTraffic (the monitor warmer)", () => {
+  it("brings the store to the log's end from its own floor, and the next read answers as the requests read anew would", () => {
+    const name = `unit-sync-${newId("x").slice(2)}`;
+    const db = getDb().$client;
+    const top = () => (db.prepare("SELECT max(rowid) AS r FROM request_logs").get() as { r: number }).r;
+    for (let i = 0; i < 10; i++) insertLog(name, i === 3 ? 500 : 200, T0 + i * 1000, i, 1);
+    const w = { name, sinceMs: T0 - MIN, untilMs: T0 + 60 * MIN };
+    expect(trafficStoreState(db, name)).toBeNull();
+    syncTraffic(db, w);
+    expect(trafficStoreState(db, name)).toEqual({ floor: w.sinceMs, lastRowid: top(), sampled: 9 });
+    for (let i = 10; i < 15; i++) insertLog(name, 200, T0 + i * 1000, i, 2);
+    // A later window: synced from the store's floor (nothing dropped, nothing read again).
+    syncTraffic(db, { name, sinceMs: T0 + 30 * MIN, untilMs: T0 + 90 * MIN });
+    expect(trafficStoreState(db, name)).toEqual({ floor: w.sinceMs, lastRowid: top(), sampled: 14 });
     expect(readTraffic(db, w)).toEqual(trafficBefore(w));
   });
 });

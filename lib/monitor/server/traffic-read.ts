@@ -189,7 +189,7 @@ function compactSample(s: TrafficStore, keep: (i: number) => boolean): void {
   s.length = k;
 }
 
-function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { store: TrafficStore; edges: LogRow[] } {
+function trafficStore(db: Database.Database, w: LogWindow, fresh = false, ask = true): { store: TrafficStore; edges: LogRow[] } {
   const budget = w.sampleBudget ?? TRAFFIC_SAMPLE;
   let store = trafficStores.get(w.name);
   // A window starting before the rows kept: read the log again from its start.
@@ -239,7 +239,8 @@ function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { sto
     },
     after: (upto) => (edges = edgeRows<LogRow>(db, w.name, w.sinceMs, w.untilMs, upto, TRAFFIC_COLS)),
   });
-  if (!synced) return trafficStore(db, w, true);
+  if (!synced) return trafficStore(db, w, true, ask);
+  if (!ask) return { store: s, edges };
   // What is older than every window asked lately goes once it is a quarter of the sample.
   const floor = askLogTail(s.tail, w.sinceMs);
   if (floor > s.tail.floor) {
@@ -254,6 +255,23 @@ function trafficStore(db: Database.Database, w: LogWindow, fresh = false): { sto
     }
   }
   return { store: s, edges };
+}
+
+/**
+ * Brings the endpoint's store up to the log's end without answering anything (the monitor
+ * warmer, lib/monitor/server/warm.ts): the next read then costs the rows since, not every row of
+ * its window. A store there is is only synced (from its own floor: nothing is read again, and no
+ * window counts as asked, so what users stopped asking for still goes); none, one is made for `w`.
+ */
+export function syncTraffic(db: Database.Database, w: LogWindow): void {
+  const known = trafficStores.get(w.name);
+  trafficStore(db, known && known.budget === (w.sampleBudget ?? TRAFFIC_SAMPLE) ? { ...w, sinceMs: known.tail.floor } : w, false, false);
+}
+
+/** Where the endpoint's traffic store stands, if there is one (tests). */
+export function trafficStoreState(_db: Database.Database, name: string): { floor: number; lastRowid: number; sampled: number } | null {
+  const s = trafficStores.get(name);
+  return s ? { floor: s.tail.floor, lastRowid: s.tail.lastRowid, sampled: s.length } : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { TRAFFIC_READ_MODULE } from "./read-modules";
 import { getEndpoint } from "../../integrate/server/endpoints/endpoints";
 import { readLogWindow } from "./log-window";
 import { readOffThread } from "@/lib/shared/server/read-pool";
@@ -8,7 +9,6 @@ export type { Traffic, TrafficPoint } from "./traffic-read";
 
 /** The window a traffic query covers unless it says otherwise. */
 const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
-const READ_MODULE = "lib/monitor/server/traffic-read.ts";
 
 /**
  * Requests, errors and server-side latency percentiles of an endpoint over a window, with a series
@@ -24,7 +24,7 @@ export async function endpointTraffic(name: string, opts: { since?: Date; until?
     key: `traffic:${name}:${trafficBucketMs(window.sinceMs, window.untilMs)}`,
     window,
     signature: (db) => logSignature(db, window),
-    compute: () => readOffThread({ module: READ_MODULE, fn: "readTraffic", local: readTraffic, args: [window] }),
+    compute: () => readOffThread({ module: TRAFFIC_READ_MODULE, fn: "readTraffic", local: readTraffic, args: [window] }),
   });
   return { ...traffic, since: since.toISOString(), until: until.toISOString() };
 }

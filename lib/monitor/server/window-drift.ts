@@ -1,3 +1,4 @@
+import { WINDOW_READ_MODULE } from "./read-modules";
 import path from "node:path";
 import type { ColumnType } from "@/lib/data/types";
 import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
@@ -12,10 +13,9 @@ export type { MonitorWindow } from "./window-read";
 
 /** The window monitoring looks at unless asked otherwise. */
 const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
-const READ_MODULE = "lib/monitor/server/window-read.ts";
 
 /** The endpoint's window and what it is compared against: looked up here (one row each), the rows read on a reader thread. */
-function windowSpec(name: string, opts: { since?: Date; until?: Date }): WindowSpec {
+export function windowSpec(name: string, opts: { since?: Date; until?: Date }): WindowSpec {
   const endpoint = getEndpoint(name);
   const until = opts.until ?? new Date();
   const since = opts.since ?? new Date(until.getTime() - DEFAULT_WINDOW_MS);
@@ -47,7 +47,7 @@ async function readWindow<T extends { window: { since: string; until: string } }
     key: `${fn}:${JSON.stringify(settings)}`,
     window,
     signature: (db) => windowSignature(db, window),
-    compute: () => readOffThread({ module: READ_MODULE, fn, local, args: [spec] }),
+    compute: () => readOffThread({ module: WINDOW_READ_MODULE, fn, local, args: [spec] }),
   });
   return { ...value, window: { ...value.window, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString() } };
 }

@@ -12,7 +12,7 @@ import { newId } from "@/lib/shared/ids";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { driftReport, DEFAULT_DRIFT_THRESHOLDS, qualityReport } from "../drift";
 import { EVERY_ROW, priorityOf } from "@/lib/monitor/server/log-sample";
-import { readDrift, readQuality, windowSignature, type WindowSpec, evictJobs } from "./window-read";
+import { readDrift, readQuality, syncWindow, windowSignature, windowStoreState, type WindowSpec, evictJobs } from "./window-read";
 
 const MODULE = "lib/monitor/server/window-read.ts";
 const columns = [
@@ -428,5 +428,25 @@ describe("evictJobs", () => {
     expect([...cached.keys()].sort()).toEqual(["newer", "newest"]);
     evictJobs(cached, 2_000_000);
     expect(cached.size).toBe(2);
+  });
+});
+
+describe("syncWindow (the monitor warmer)", () => {
+  it("brings the store to the log's end from its own floor, and the next read agrees with a store made anew", () => {
+    const name = `unit-sync-${newId("x").slice(2)}`;
+    const db = getDb().$client;
+    const top = () => (db.prepare("SELECT max(rowid) AS r FROM request_logs").get() as { r: number }).r;
+    for (let i = 0; i < 10; i++) insertLog(name, 200, T0 + i * 1000, [{ a: i, colour: i % 2 ? "red" : "blue" }], [i]);
+    const s = spec(name, T0 - MIN, T0 + 60 * MIN);
+    expect(windowStoreState(db, s)).toBeNull();
+    syncWindow(db, s);
+    expect(windowStoreState(db, s)).toEqual({ floor: s.sinceMs, lastRowid: top(), sampled: 10 });
+    for (let i = 10; i < 15; i++) insertLog(name, 200, T0 + i * 1000, [{ a: i, colour: "green" }], [i]);
+    // A later window: synced from the store's floor (nothing dropped, nothing read again).
+    syncWindow(db, spec(name, T0 + 30 * MIN, T0 + 90 * MIN));
+    expect(windowStoreState(db, s)).toEqual({ floor: s.sinceMs, lastRowid: top(), sampled: 15 });
+    // Another budget is another store, made anew from the log.
+    expect(readDrift(db, s)).toEqual(readDrift(db, { ...s, sampleBudget: 1000 }));
+    expect(readQuality(db, s)).toEqual(readQuality(db, { ...s, sampleBudget: 1000 }));
   });
 });

@@ -151,9 +151,13 @@ const stores = new Map<string, Store>();
 /** A logged request's rows, counted exactly however few are sampled. */
 const ROWS_SQL = "coalesce(json_array_length(inputs), 0)";
 
+/** A store per endpoint and set of compared columns (the endpoint's name first). */
+const storeKey = (spec: WindowSpec) =>
+  JSON.stringify([spec.name, spec.columns, spec.recommender, spec.itemColumn, spec.itemIdColumn, spec.sampleBudget ?? LOG_SAMPLE]);
+
 function storeOf(db: Database.Database, spec: WindowSpec, fresh = false): Store {
+  const key = storeKey(spec);
   const budget = spec.sampleBudget ?? LOG_SAMPLE;
-  const key = JSON.stringify([spec.name, spec.columns, spec.recommender, spec.itemColumn, spec.itemIdColumn, budget]);
   let store = stores.get(key);
   // A window starting before the rows kept: read the log again from its start.
   if (store && (fresh || spec.sinceMs < store.tail.floor)) store = undefined;
@@ -561,6 +565,23 @@ function predictionDriftOf(c: Columns, t: DriftThresholds): FeatureDrift {
   forEachRow(c.parts, (b, i) => b.predictionCodeAt(i)); // every label coded before they are counted
   const current: FeatureValues = { kind: "categorical", rows, counts: countsOf(c.parts, c.labels, (b, i) => b.predictionCode[i], isScored) };
   return driftOfValues("prediction", featureValues("categorical", c.reference.predictions, predictionLabel), current, t);
+}
+
+/**
+ * Brings the stores of the spec's endpoint up to the log's end without answering anything (the
+ * monitor warmer, lib/monitor/server/warm.ts), as syncTraffic does: the store of the endpoint's
+ * compared columns from its own floor; none, one is made for `spec`.
+ */
+export function syncWindow(db: Database.Database, spec: WindowSpec): void {
+  const known = stores.get(storeKey(spec));
+  const from = known ? { ...spec, sinceMs: known.tail.floor } : spec;
+  if (syncLogs(db, from, storeOf(db, from)) === null) syncLogs(db, from, storeOf(db, from, true));
+}
+
+/** Where the store of the spec's endpoint and columns stands, if there is one (tests). */
+export function windowStoreState(_db: Database.Database, spec: WindowSpec): { floor: number; lastRowid: number; sampled: number } | null {
+  const s = stores.get(storeKey(spec));
+  return s ? { floor: s.tail.floor, lastRowid: s.tail.lastRowid, sampled: s.logs.length } : null;
 }
 
 /** Drift per input feature and for the predictions, against the reference sample. */

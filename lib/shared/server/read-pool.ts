@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import os from "node:os";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import { env } from "@/lib/shared/env";
@@ -47,15 +48,22 @@ const db = new Database(workerData.file, { readonly: true, fileMustExist: true }
 try { require("node:os").setPriority(workerData.nice); } catch {}
 db.pragma("busy_timeout = " + workerData.busyTimeoutMs);
 const modules = new Map();
-parentPort.postMessage({ ready: true });
 // Diagnostics (the soak): this thread's heap, as the web server logs its main thread's (scripts/server.ts).
 const memoryLogMs = Number(process.env.WORKBENCH_MEMORY_LOG_MS || 0);
 if (memoryLogMs > 0) setInterval(() => { const m = process.memoryUsage(); console.log("[memory] reader thread heap " + Math.round(m.heapUsed / 1048576) + "/" + Math.round(m.heapTotal / 1048576) + " MB"); }, memoryLogMs).unref();
+const moduleOf = (module) => {
+  let m = modules.get(module);
+  if (!m) modules.set(module, (m = load(path.join(workerData.root, module))));
+  return m;
+};
+// Loaded (compiled by tsx) before the first read asks for them: that costs a second or more on a busy machine.
+for (const module of workerData.preload) try { moduleOf(module); } catch (e) { console.error("[read-pool] could not load " + module + ": " + (e && e.message)); }
+parentPort.postMessage({ ready: true });
 parentPort.on("message", ({ id, module, fn, args }) => {
   try {
-    let m = modules.get(module);
-    if (!m) modules.set(module, (m = load(path.join(workerData.root, module))));
-    parentPort.postMessage({ id, ok: true, value: m[fn](db, ...args) });
+    const started = performance.now();
+    const value = moduleOf(module)[fn](db, ...args);
+    parentPort.postMessage({ id, ok: true, value, ms: performance.now() - started });
   } catch (e) {
     parentPort.postMessage({ id, ok: false, error: { name: e && e.name, message: String(e && e.message), code: e && e.code } });
   }
@@ -64,6 +72,9 @@ parentPort.on("message", ({ id, module, fn, args }) => {
 
 interface Task {
   id: number;
+  /** When it was asked for, and when a thread took it (performance.now()). */
+  queuedAt: number;
+  sentAt: number;
   message: { id: number; module: string; fn: string; args: unknown[] };
   /** The same read on this thread. */
   local: () => unknown;
@@ -79,6 +90,8 @@ interface Thread {
 }
 
 interface PoolState {
+  /** Modules every thread loads as it starts (warmReadPool). */
+  preload: string[];
   threads: Thread[];
   queue: Task[];
   seq: number;
@@ -88,26 +101,39 @@ interface PoolState {
 
 // One pool per process, whichever copy of this module (tsx's or Next's bundle) asks.
 const g = globalThis as unknown as { __readPool?: PoolState };
-const pool: PoolState = (g.__readPool ??= { threads: [], queue: [], seq: 0, usable: true });
+const pool: PoolState = (g.__readPool ??= { preload: [], threads: [], queue: [], seq: 0, usable: true });
+// A state made by an older copy of this module (hot reload under `next dev`) lacks the newer fields.
+pool.preload ??= [];
 
 function startThread(): Thread | null {
   try {
     const root = process.cwd();
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { from: `${root}/package.json`, root, file: env.databaseFile, busyTimeoutMs: BUSY_TIMEOUT_MS, nice: READER_NICE },
+      workerData: {
+        from: `${root}/package.json`,
+        root,
+        file: env.databaseFile,
+        busyTimeoutMs: BUSY_TIMEOUT_MS,
+        nice: READER_NICE,
+        preload: pool.preload,
+      },
     });
     worker.unref();
     const thread: Thread = { worker, busy: null, ready: false };
-    worker.on("message", (m: { ready?: true; id: number; ok: boolean; value?: unknown; error?: { name?: string; message: string; code?: string } }) => {
-      if (m.ready) return void (thread.ready = true);
-      const task = thread.busy;
-      if (!task || task.id !== m.id) return;
-      thread.busy = null;
-      if (m.ok) task.resolve(m.value);
-      else task.reject(Object.assign(new Error(m.error!.message), { name: m.error!.name ?? "Error", code: m.error!.code }));
-      dispatch();
-    });
+    worker.on(
+      "message",
+      (m: { ready?: true; id: number; ok: boolean; value?: unknown; ms?: number; error?: { name?: string; message: string; code?: string } }) => {
+        if (m.ready) return void (thread.ready = true);
+        const task = thread.busy;
+        if (!task || task.id !== m.id) return;
+        thread.busy = null;
+        logIfSlow(task, m.ms);
+        if (m.ok) task.resolve(m.value);
+        else task.reject(Object.assign(new Error(m.error!.message), { name: m.error!.name ?? "Error", code: m.error!.code }));
+        dispatch();
+      },
+    );
     worker.on("error", (e) => {
       pool.threads = pool.threads.filter((t) => t !== thread);
       const task = thread.busy;
@@ -142,6 +168,7 @@ function dispatch(): void {
     }
     if (!thread) return;
     const task = pool.queue.shift()!;
+    task.sentAt = performance.now();
     thread.busy = task;
     thread.worker.postMessage(task.message);
   }
@@ -153,14 +180,50 @@ export function readOffThread<A extends unknown[], T>(read: OffThreadRead<A, T>)
   if (!pool.usable) return Promise.resolve().then(local);
   return new Promise<T>((resolve, reject) => {
     const id = ++pool.seq;
-    pool.queue.push({ id, message: { id, module: read.module, fn: read.fn, args: read.args }, local, resolve: resolve as (v: unknown) => void, reject });
+    const now = performance.now();
+    pool.queue.push({
+      id,
+      queuedAt: now,
+      sentAt: now,
+      message: { id, module: read.module, fn: read.fn, args: read.args },
+      local,
+      resolve: resolve as (v: unknown) => void,
+      reject,
+    });
     dispatch();
     // No thread could start: what was queued runs here.
     if (!pool.usable) for (const task of pool.queue.splice(0)) Promise.resolve().then(task.local).then(task.resolve, task.reject);
   });
 }
 
+/**
+ * Starts the pool's threads now, each loading `modules` before it takes a read: the first
+ * monitoring read then costs its own work only, not a thread's start and a compile of its module
+ * (a second or more on a busy machine). The web server calls it as it starts (a standby too).
+ */
+export function warmReadPool(modules: string[]): void {
+  for (const m of modules) if (!pool.preload.includes(m)) pool.preload.push(m);
+  while (pool.usable && pool.threads.length < POOL_SIZE) {
+    const started = startThread();
+    if (!started) return;
+    pool.threads.push(started);
+  }
+}
+
+/** Diagnostics (WORKBENCH_SLOW_READ_MS): a read slower than that, with its wait for a thread, its run there, and the message passing. */
+function logIfSlow(task: Task, ranMs: number | undefined): void {
+  const slowMs = env.WORKBENCH_SLOW_READ_MS;
+  if (slowMs === undefined) return;
+  const now = performance.now();
+  if (now - task.queuedAt < slowMs) return;
+  const ms = (n: number) => `${Math.round(n)} ms`;
+  const { module, fn } = task.message;
+  console.log(
+    `[read-pool] slow read ${path.basename(module)} ${fn}: ${ms(now - task.queuedAt)} (waited ${ms(task.sentAt - task.queuedAt)}, ran ${ms(ranMs ?? Number.NaN)}, passing ${ms(now - task.sentAt - (ranMs ?? 0))})`,
+  );
+}
+
 /** Threads started and reads waiting for one (tests). */
-export function readPoolState(): { threads: number; queued: number } {
-  return { threads: pool.threads.length, queued: pool.queue.length };
+export function readPoolState(): { threads: number; ready: number; queued: number } {
+  return { threads: pool.threads.length, ready: pool.threads.filter((t) => t.ready).length, queued: pool.queue.length };
 }

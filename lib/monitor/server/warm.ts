@@ -1,0 +1,72 @@
+import { getDb } from "@/db/client";
+import { endpoints } from "@/db/schema";
+import { readOffThread } from "@/lib/shared/server/read-pool";
+import { TRAFFIC_READ_MODULE, WINDOW_READ_MODULE } from "./read-modules";
+import { syncTraffic } from "./traffic-read";
+import { windowSpec } from "./window-drift";
+import { syncWindow } from "./window-read";
+
+/**
+ * Keeps the reader thread's stores of busy endpoints near the log's end, so that a monitoring read
+ * costs the rows since the last few seconds, not every row of its window: the first read after a
+ * start, after a standby web server took over, or after nobody looked for an hour would otherwise
+ * read millions of rows while the person waits. Every WARM_EVERY_MS, an endpoint whose log grew by
+ * WARM_AFTER_ROWS since it was last synced here has its stores synced on the reader thread (the
+ * traffic store, and the drift and quality store of its current columns; a store there is from its
+ * own floor, none for the endpoints' default windows). A quiet endpoint costs one index seek; an
+ * endpoint someone watches costs little more, its stores being synced by the reads already.
+ * It runs in the serving web server and in its standby (each has its own reader thread).
+ */
+export const WARM_EVERY_MS = 10_000;
+export const WARM_AFTER_ROWS = 20_000;
+/** The windows a store is made for when there is none: the API's defaults (traffic: an hour; drift and quality: a day). */
+const TRAFFIC_WINDOW_MS = 60 * 60_000;
+
+/** The endpoint's newest log rowid when its stores were last synced here. */
+const g = globalThis as unknown as { __monitorWarmer?: { timer: NodeJS.Timeout | null; synced: Map<string, number> } };
+const state = (g.__monitorWarmer ??= { timer: null, synced: new Map() });
+
+/**
+ * One round: syncs the stores of every endpoint whose log grew by at least `afterRows` rows since
+ * the last round that synced it; returns the names of those whose traffic store it synced.
+ */
+export async function warmMonitorStores(afterRows = WARM_AFTER_ROWS): Promise<string[]> {
+  const db = getDb().$client;
+  const newest = db.prepare("SELECT max(rowid) AS r FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ?");
+  // At most `afterRows` counted: the cost of the check is bounded however far the log ran ahead.
+  const grown = db.prepare(
+    "SELECT count(*) AS n FROM (SELECT 1 FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ? AND rowid > ? LIMIT ?)",
+  );
+  const warmed: string[] = [];
+  for (const { name } of getDb().select({ name: endpoints.name }).from(endpoints).all()) {
+    const top = (newest.get(name) as { r: number | null }).r ?? 0;
+    const from = state.synced.get(name) ?? 0;
+    if (top <= from || (grown.get(name, from, afterRows) as { n: number }).n < afterRows) continue;
+    state.synced.set(name, top);
+    try {
+      const now = Date.now();
+      const w = { name, sinceMs: now - TRAFFIC_WINDOW_MS, untilMs: now };
+      await readOffThread({ module: TRAFFIC_READ_MODULE, fn: "syncTraffic", local: syncTraffic, args: [w] });
+      warmed.push(name);
+      await readOffThread({ module: WINDOW_READ_MODULE, fn: "syncWindow", local: syncWindow, args: [windowSpec(name, {})] });
+    } catch (e) {
+      // An endpoint whose model is gone, a store that could not be read: its own reads say so; tried again once it grows again.
+      console.error(`[monitor] could not keep the monitoring of ${name} warm: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return warmed;
+}
+
+/** Starts the rounds (once per process). */
+export function startMonitorWarmer(): void {
+  if (state.timer) return;
+  let running = false;
+  state.timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    warmMonitorStores()
+      .catch((e) => console.error("[monitor] warming failed", e))
+      .finally(() => (running = false));
+  }, WARM_EVERY_MS);
+  state.timer.unref();
+}
