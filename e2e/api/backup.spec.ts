@@ -90,11 +90,11 @@ function npmRun(script: string, args: string[], dataDir: string, onOut?: (out: s
 /**
  * Stops the worker (SIGSTOP) at a moment it holds no write lock on the database (a commit it
  * was stopped in would hold up every write of the web server): stopped, then the lock is tried;
- * when it is held, the worker goes on a moment and is stopped again.
+ * when it is held, the worker goes on until the next try (it needs that time to finish its
+ * commit) and is stopped again. A poll for that moment, not a retry of the test's steps.
  */
 async function holdWorker(worker: ChildProcess, databaseFile: string): Promise<void> {
   await expect(async () => {
-    worker.kill("SIGCONT");
     worker.kill("SIGSTOP");
     // Stopped ("T" in /proc/<pid>/stat) before anything is read: no commit lands after that.
     await expect.poll(() => fs.readFileSync(`/proc/${worker.pid}/stat`, "utf8").split(") ")[1][0]).toBe("T");
@@ -102,6 +102,9 @@ async function holdWorker(worker: ChildProcess, databaseFile: string): Promise<v
     try {
       db.exec("BEGIN IMMEDIATE");
       db.exec("ROLLBACK");
+    } catch (e) {
+      worker.kill("SIGCONT");
+      throw e;
     } finally {
       db.close();
     }
