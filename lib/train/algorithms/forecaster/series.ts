@@ -1,4 +1,5 @@
-import type { Cell, Row } from "@/lib/data/types";
+import type { Row } from "@/lib/data/types";
+import { cellText } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
 
 /** A forecaster's series: the rows of each, as dense arrays over time indices with gaps as NaN. */
@@ -46,13 +47,9 @@ export interface ForecasterState {
 
 export type FeatureState = Pick<ForecasterState, "seasonLength" | "calendar" | "maxStep" | "fallbackLevel" | "siblings">;
 
-export function cellToString(cell: Cell | undefined): string {
-  return cell === null || cell === undefined ? "" : String(cell);
-}
-
 /** The key of a series: its series-column values as a JSON array of strings, e.g. `["2","dominicks"]`. */
 export function seriesKey(row: Row, seriesColumns: readonly string[]): string {
-  return JSON.stringify(seriesColumns.map((c) => cellToString(row[c])));
+  return JSON.stringify(seriesColumns.map((c) => cellText(row[c])));
 }
 
 export interface SeriesData {

@@ -1,7 +1,6 @@
 import type { Row } from "@/lib/data/types";
-import { toTimestamp } from "@/lib/prepare/split";
+import { cellText, cellToNumber, toTimestamp } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
-import { cellToNumber } from "../../matrix";
 import type { EpochLog, TrainCallbacks } from "../../types";
 import { runBacktest } from "./backtest";
 import { addExamples, ExampleBuilder, fitScaling, MIN_HISTORY_OBSERVATIONS, standardise, windowRows } from "./examples";
@@ -11,7 +10,6 @@ import { buildNetwork, fitNetwork } from "./network";
 import { type ForecasterInputParams, type ForecasterParams, resolveForecasterParams } from "./params";
 import {
   buildSeries,
-  cellToString,
   DAYS_PER_YEAR,
   type FeatureState,
   fitExogenous,
@@ -58,7 +56,7 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
     timesAreDates ||= typeof row[params.timeColumn] === "string";
     const key = seriesKey(row, params.seriesColumns);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { values: params.seriesColumns.map((c) => cellToString(row[c])), points: [] }));
+    if (!group) groups.set(key, (group = { values: params.seriesColumns.map((c) => cellText(row[c])), points: [] }));
     group.points.push({ ms, y, exog: params.exogenous.map((c) => cellToNumber(row[c])) });
   }
   if (groups.size === 0) throw validation("rows", `no rows with both a time in "${params.timeColumn}" and a number in "${params.target}"`);

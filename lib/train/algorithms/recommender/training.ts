@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Cell, Row } from "@/lib/data/types";
-import { mulberry32 } from "@/lib/prepare/split";
+import type { Row } from "@/lib/data/types";
+import { cellToNumber, trimmedCellText } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
-import { cellToNumber } from "../../matrix";
+import { mulberry32 } from "@/lib/shared/random";
 import type { RecommendationMetrics } from "../../metrics";
 import type { EpochLog, TrainCallbacks } from "../../types";
 import type { DotKernel } from "./dot-kernel";
@@ -16,12 +16,6 @@ import { cooccurrenceOf, makeScorer, normaliseRows } from "./scoring";
 /** Negatives are drawn from item frequency to this power (word2vec's smoothing). */
 const NEGATIVE_SAMPLING_POWER = 0.75;
 
-function cellToString(cell: Cell | undefined): string | null {
-  if (cell === null || cell === undefined) return null;
-  const text = String(cell).trim();
-  return text === "" ? null : text;
-}
-
 /** Baskets of distinct item ids, in order of first appearance; rows with a quantity ≤ 0 dropped. */
 export function basketsOf(rows: readonly Row[], params: Pick<RecommenderParams, "basketColumn" | "userColumn" | "itemColumn" | "quantityColumn">): string[][] {
   const groupColumn = params.basketColumn ?? params.userColumn!;
@@ -31,8 +25,8 @@ export function basketsOf(rows: readonly Row[], params: Pick<RecommenderParams, 
       const quantity = cellToNumber(row[params.quantityColumn]);
       if (quantity !== null && quantity <= 0) continue;
     }
-    const basket = cellToString(row[groupColumn]);
-    const item = cellToString(row[params.itemColumn]);
+    const basket = trimmedCellText(row[groupColumn]);
+    const item = trimmedCellText(row[params.itemColumn]);
     if (basket === null || item === null) continue;
     let items = baskets.get(basket);
     if (!items) baskets.set(basket, (items = new Set()));
