@@ -1,6 +1,7 @@
 import type { Row } from "@/lib/data/types";
 import { cellText, cellToNumber, toTimestamp } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
+import { upperMedian } from "@/lib/shared/stats";
 import type { EpochLog, TrainCallbacks } from "../../types";
 import { runBacktest } from "./backtest";
 import { addExamples, ExampleBuilder, fitScaling, MIN_HISTORY_OBSERVATIONS, standardise, windowRows } from "./examples";
@@ -95,11 +96,8 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
     const ids = g.values.map((v, c) => vocabIndex[c].get(v)!);
     series.push(buildSeries(key, g.values, ids, g.points, { periodMs, originMs, exogenous }, exogenousMeans[key]));
   }
-  const levels = series
-    .map((s) => lastObservedAtOrBefore(s, cutoff))
-    .flatMap((o, i) => (o === undefined ? [] : [originOf(series[i], o, params).level]))
-    .sort((a, b) => a - b);
-  const fallbackLevel = levels.length ? levels[Math.floor(levels.length / 2)] : 0;
+  const levels = series.map((s) => lastObservedAtOrBefore(s, cutoff)).flatMap((o, i) => (o === undefined ? [] : [originOf(series[i], o, params).level]));
+  const fallbackLevel = levels.length ? upperMedian(levels) : 0;
 
   const featureState: FeatureState = {
     seasonLength,
