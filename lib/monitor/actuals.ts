@@ -1,7 +1,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseDatetimeMs } from "@/lib/data/infer";
 import type { Task } from "@/lib/define/tasks";
-import { AppError, type FieldError } from "@/lib/shared/errors";
+import { AppError, type FieldError, invalidFields } from "@/lib/shared/errors";
 import { classificationMetrics, forecastMetrics, METRICS_BY_TASK, recommendationMetrics, regressionMetrics } from "@/lib/train/metrics";
 
 /**
@@ -73,7 +73,7 @@ export function parseActualItems(body: unknown): ActualItem[] {
 }
 
 function itemsError(errors: FieldError[]): AppError {
-  return new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`, errors);
+  return invalidFields(errors, errors.length > 1 ? ` (and ${errors.length - 1} more)` : "");
 }
 
 /**

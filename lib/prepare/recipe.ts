@@ -1,6 +1,6 @@
 import type { Cell, ColumnInfo, ColumnType, Row } from "@/lib/data/types";
 import { cellToNumber, ownCell, setCell, toTimestamp } from "@/lib/shared/cells";
-import { AppError, type FieldError } from "@/lib/shared/errors";
+import { type FieldError, invalidFields } from "@/lib/shared/errors";
 import { mean, median } from "@/lib/shared/stats";
 import type { RecipeStep, SplitSpec } from "./recipe-schema";
 
@@ -651,7 +651,7 @@ function fitStep(step: RecipeStep, rows: Row[], columns: WorkColumn[]): FittedSt
  */
 export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLike[]): FittedRecipe {
   const errors = validateRecipe(spec, columns);
-  if (errors.length) throw new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}`, errors);
+  if (errors.length) throw invalidFields(errors);
   let work = initialColumns(spec, columns);
   const inputColumns = work.filter((c) => c.role !== "target").map(({ name, type }) => ({ name, type }));
   let rows = projectRows(
