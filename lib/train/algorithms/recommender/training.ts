@@ -40,16 +40,15 @@ export function basketsOf(rows: readonly Row[], params: Pick<RecommenderParams, 
  * gradient of gather needs UnsortedSegmentSum, which the wasm backend does not have.
  * Shapes: table [rows, dim], indices [n] int32 → [n, dim].
  */
-const gatherRows = tf.customGrad(((table: tf.Tensor, indices: tf.Tensor, save: tf.GradSaveFunc) => {
+const gatherRows: (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  // tfjs types the inputs as a list of tensors or the save function; they arrive as called, then save.
+  const [table, indices, save] = inputs as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([indices]);
   return {
     value: tf.gather(table, indices),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
-      tf.scatterND(tf.expandDims(saved[0], 1), dy as tf.Tensor, table.shape),
-      tf.zerosLike(saved[0]),
-    ],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(tf.expandDims(saved[0], 1), dy, table.shape), tf.zerosLike(saved[0])],
   };
-}) as never) as unknown as (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor;
+});
 
 /** Cumulative distribution of frequency^power, for drawing negatives with one uniform number. */
 function samplingTable(counts: Int32Array): Float64Array {

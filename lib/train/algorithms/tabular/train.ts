@@ -119,6 +119,7 @@ async function validate(
 /**
  * Dropout reads its `seed` field on every call, and a fixed seed repeats one mask forever
  * (no seed: Math.random, not reproducible); training sets a fresh seed before every batch.
+ * tfjs declares the field private and readonly, so a Dropout layer is typed with it here.
  */
 type SeedableLayer = { seed?: number };
 
@@ -180,7 +181,7 @@ export async function trainTabular(input: TrainTabularInput): Promise<TabularMod
 
   const model = buildModel(algorithm, task, cols, labels?.length ?? 0, params);
   const optimizer = tf.train.adam(params.learningRate);
-  const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === "Dropout") as unknown as SeedableLayer[];
+  const dropoutLayers = model.layers.filter((layer): layer is typeof layer & SeedableLayer => layer.getClassName() === "Dropout");
   const shuffleRandom = mulberry32(deriveSeed(params.seed, 1000));
   const dropoutRandom = mulberry32(deriveSeed(params.seed, 2000));
   const history: EpochLog[] = [];
