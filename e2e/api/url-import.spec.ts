@@ -1,4 +1,4 @@
-import http from "node:http";
+import type http from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { answer, startTestServer, type TestServer } from "../../lib/shared/server/test-http";
 import { freePort, ready, startOwnWebServer, type OwnServer } from "../own-server";

@@ -88,7 +88,7 @@ export function parseActualsCsv(text: string): ActualItem[] {
     throw new AppError("VALIDATION", `The CSV does not parse: ${(e as Error).message}`, [{ field: "body", message: "malformed CSV" }]);
   }
   const [header, ...lines] = records;
-  if (!header || !header.includes("actual"))
+  if (!header?.includes("actual"))
     throw new AppError("VALIDATION", "The CSV needs an `actual` column beside its key columns.", [{ field: "columns.actual", message: "missing" }]);
   const keyColumns = header.filter((c) => c !== "actual");
   if (keyColumns.length === 0)

@@ -1,5 +1,5 @@
 import dns from "node:dns";
-import http from "node:http";
+import type http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError, type ErrorCode } from "@/lib/shared/errors";
 import { answer, startTestServer, type TestServer } from "@/lib/shared/server/test-http";

@@ -47,7 +47,7 @@ function loadDataset(id: string | null): DatasetBrief | null {
     .from(datasetVersions)
     .where(eq(datasetVersions.id, id))
     .get();
-  if (!row || row.status !== "ready") return null;
+  if (row?.status !== "ready") return null;
   return { ...row, columns: row.columns as ColumnInfo[] };
 }
 

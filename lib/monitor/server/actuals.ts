@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { actuals, jobs, projects } from "@/db/schema";
+import { type actuals, jobs, projects } from "@/db/schema";
 import { metricInfo, meetsCriterion, type Task } from "@/lib/define/tasks";
 import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { requestLogWritten } from "@/lib/integrate/server/serving/request-log";

@@ -7,9 +7,6 @@ import { loadForecaster } from "./model";
 import { seriesKey } from "./series";
 import { trainForecaster } from "./training";
 
-const wape = (actual: number[], predicted: number[]) =>
-  actual.reduce((sum, a, i) => sum + Math.abs(a - predicted[i]), 0) / actual.reduce((sum, a) => sum + Math.abs(a), 0);
-
 beforeAll(async () => {
   await initServerBackend();
 });
