@@ -86,11 +86,9 @@ interface PoolState {
   usable: boolean;
 }
 
-declare global {
-  /** One pool per process, whichever copy of this module (tsx's or Next's bundle) asks. */
-  var __readPool: PoolState | undefined;
-}
-const pool: PoolState = (globalThis.__readPool ??= { threads: [], queue: [], seq: 0, usable: true });
+// One pool per process, whichever copy of this module (tsx's or Next's bundle) asks.
+const g = globalThis as unknown as { __readPool?: PoolState };
+const pool: PoolState = (g.__readPool ??= { threads: [], queue: [], seq: 0, usable: true });
 
 function startThread(): Thread | null {
   try {
