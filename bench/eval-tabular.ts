@@ -96,7 +96,7 @@ async function trainAndScore(algorithm: TabularAlgorithm, task: TabularTask, par
   const model = await trainTabular({ algorithm, task, params: {}, train: parts.train, validation: parts.validation });
   const ms = performance.now() - started;
   try {
-    const metrics = evaluateTabular(model, parts.test!.x, parts.test!.y) as unknown as Scores;
+    const metrics = evaluateTabular(model, parts.test!.x, parts.test!.y);
     return { scores: metrics, epochs: model.history.length, bestEpoch: model.bestEpoch, ms };
   } finally {
     model.dispose();

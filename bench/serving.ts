@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { nearestRankPercentile } from "@/lib/shared/stats";
 import { benchDrift } from "./drift";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3198);
@@ -108,7 +109,8 @@ function printLoad(results: LoadResult[]): void {
   }
 }
 
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+/** The nearest-rank percentile of sorted latencies: one some request had; NaN for none. */
+export const percentile = (sorted: number[], p: number) => nearestRankPercentile(sorted, p) ?? Number.NaN;
 
 interface Scenario {
   name: string;

@@ -794,30 +794,30 @@ function memoryReport(samples: { t: number; processes: (AppProcess & { mb: numbe
   };
 }
 
-type Summary = Record<string, unknown> & {
+/** What printReport reads of the run's summary (the JSON summary has more). */
+interface Summary {
   run: { loadSeconds: number; endedEarly: string | null; clientEventLoopDelayMs: { p99: number; max: number } };
+  scoring: { idle: Row; load: Row & { rps: number }; p99Ratio: number | null };
+  ui: Row;
+  monitoring: Record<string, Row>;
+  jobs: Record<string, unknown>;
+  requestLog: Record<string, unknown>;
+  memory: { note: string; processes: Record<string, Record<string, unknown>> };
+  kills: Record<string, { planned: number; done: number; notServingAgain: number; maxServingAgainMs: number | null; maxNewProcessMs: number | null }>;
+}
+/** One kind of request's figures in the summary. */
+type Row = {
+  requests: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  errorsOutsideKillWindows?: number;
+  ticksSkipped?: number;
 };
 
 function printReport(s: Summary) {
-  const r = s as unknown as {
-    scoring: { idle: Row; load: Row & { rps: number }; p99Ratio: number | null };
-    ui: Row;
-    monitoring: Record<string, Row>;
-    jobs: Record<string, unknown>;
-    requestLog: Record<string, unknown>;
-    memory: { note: string; processes: Record<string, Record<string, unknown>> };
-    kills: Record<string, { planned: number; done: number; notServingAgain: number; maxServingAgainMs: number | null; maxNewProcessMs: number | null }>;
-  };
-  type Row = {
-    requests: number;
-    p50: number | null;
-    p99: number | null;
-    max: number | null;
-    errors: number;
-    errorsByKind: Record<string, number>;
-    errorsOutsideKillWindows?: number;
-    ticksSkipped?: number;
-  };
   const ms = (v: number | null) => (v === null ? "–" : `${v} ms`);
   const errs = (row: Row) =>
     `${row.errors} errors${
@@ -832,11 +832,11 @@ function printReport(s: Summary) {
       `${name.padEnd(34)} ${String(row.requests).padStart(8)} req   p50 ${ms(row.p50).padStart(9)}   p99 ${ms(row.p99).padStart(9)}   max ${ms(row.max).padStart(10)}   ${errs(row)}${row.ticksSkipped ? `; ${row.ticksSkipped} ticks skipped while the last one ran` : ""}${extra}`,
     );
   console.log(`\n# soak figures (${s.run.loadSeconds} s of mixed load${s.run.endedEarly ? `, ended early ${s.run.endedEarly}` : ""})`);
-  line("scoring, idle", r.scoring.idle);
-  line("scoring, under load", r.scoring.load, `   ${r.scoring.load.rps} req/s; p99 ${r.scoring.p99Ratio ?? "–"}× idle`);
-  line("UI pages", r.ui);
-  for (const [route, row] of Object.entries(r.monitoring)) line(`GET /api/endpoints/{name}/${route}`, row);
-  const j = r.jobs;
+  line("scoring, idle", s.scoring.idle);
+  line("scoring, under load", s.scoring.load, `   ${s.scoring.load.rps} req/s; p99 ${s.scoring.p99Ratio ?? "–"}× idle`);
+  line("UI pages", s.ui);
+  for (const [route, row] of Object.entries(s.monitoring)) line(`GET /api/endpoints/{name}/${route}`, row);
+  const j = s.jobs;
   console.log(
     `jobs                               ${j.submitted} submitted (${j.submitErrors} submissions failed; upload max ${j.uploadMsMax ?? "–"} ms; ${j.ticksSkipped ?? 0} ticks skipped while an upload ran)` +
       (j.checked === false
@@ -845,19 +845,19 @@ function printReport(s: Summary) {
   );
   for (const f of (j.failures as { id: string; error: string }[] | undefined) ?? []) console.log(`  failed ${f.id}: ${f.error}`);
   for (const p of (j.outputProblems as { id: string; problem: string }[] | undefined) ?? []) console.log(`  output of ${p.id}: ${p.problem}`);
-  const l = r.requestLog;
+  const l = s.requestLog;
   console.log(
     l.checked === false
       ? "request log                        not checked: the app is not serving"
       : `request log                        ${l.logged} logged (${l.loggedErrors} errors) vs ${l.answered} scoring requests answered (${l.answered200} × 200): difference ${l.difference} (after waiting ${l.waitedMs} ms)`,
   );
-  console.log(`memory (RSS)                       ${r.memory.note}`);
-  for (const [label, m] of Object.entries(r.memory.processes)) {
+  console.log(`memory (RSS)                       ${s.memory.note}`);
+  for (const [label, m] of Object.entries(s.memory.processes)) {
     console.log(
       `  ${label.padEnd(32)} first ${m.firstMb ?? "–"} MiB, after 5 min ${m.after5MinMb ?? "–"} MiB, final ${m.finalMb ?? "–"} MiB, max ${m.maxMb} MiB; growth from ${m.growthFrom} ${m.growthPercent ?? "–"} %${m.restarted ? " (restarted during the run: not comparable)" : ""}`,
     );
   }
-  for (const [kind, k] of Object.entries(r.kills)) {
+  for (const [kind, k] of Object.entries(s.kills)) {
     if (!k.planned) continue;
     console.log(
       `kills of the ${(kind === "web" ? "web server" : kind).padEnd(23)} ${k.done} of ${k.planned} done; serving again within max ${ms(k.maxServingAgainMs)}; ${k.notServingAgain} not serving again; new process within max ${ms(k.maxNewProcessMs)}`,

@@ -77,12 +77,13 @@ function limitGrowth(sqlite: Database.Database, bytes: number): void {
   sqlite.pragma(`max_page_count = ${pages + Math.ceil(bytes / pageSize)}`);
 }
 
-/** The one database client, cached on globalThis so hot reload does not reopen it. */
-const g = globalThis as unknown as { __workbenchDb?: Db };
+declare global {
+  /** The one database client, cached on globalThis so hot reload does not reopen it. */
+  var __workbenchDb: Db | undefined;
+}
 
 export function getDb(): Db {
-  if (!g.__workbenchDb) g.__workbenchDb = open();
-  return g.__workbenchDb;
+  return (globalThis.__workbenchDb ??= open());
 }
 
 export { schema };

@@ -345,7 +345,7 @@ test.describe("type overrides", () => {
     expect(columnTypes(patched.columns)).toEqual({ ...SHOP_TYPES, größe: "category" });
     expect((await expectJson<Dataset>(await request.get(`/api/datasets/${ds.id}`), 200)).columns).toEqual(patched.columns);
     const rows = (await getRows(request, ds.id)).rows;
-    expect(rows.map((r) => r["größe"])).toEqual(["10", null, "30", "40", null]);
+    expect(rows.map((r) => r.größe)).toEqual(["10", null, "30", "40", null]);
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
 
     await expectJson(await request.patch(`/api/datasets/${ds.id}`, { data: { columns: [{ name: "größe", type: "integer" }] } }), 200);

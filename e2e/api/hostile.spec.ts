@@ -12,7 +12,6 @@
  * `/jobs` and `/v2/models/{name}/infer` without Next: those paths have route files too, so they are
  * walked here, and over real HTTP they reach the front.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -66,6 +65,7 @@ const HOSTILE_VALUES: [string, unknown][] = [
   ["markup", "<script>alert(1)</script>"],
   ["a file URL", "file:///etc/passwd"],
   ["a cloud metadata URL", "http://169.254.169.254/latest/meta-data/"],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection payload, sent as it is written.
   ["template", "${7*7}{{7*7}}"],
   ["spreadsheet formula", "=cmd|' /C calc'!A0"],
   ["100 000 characters", LONG],
@@ -395,8 +395,6 @@ function fill(pattern: string, real: Record<string, string>, segment?: string): 
   if (value === undefined) return null;
   return pattern.replace(/\[\[?[^\]]+\]\]?/, value);
 }
-
-const BODY_METHODS = new Set<Method>(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** The fields a route names when it is sent `{}` (the top of each path), so hostile values go where they are read. */
 async function fieldsOf(base: string, r: Req): Promise<string[]> {

@@ -4,7 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { expectJson, expectProblem, multipartBody, raw, sampleProject, uniq, upload } from "./helpers";
 import { waitForJob, type Job } from "./job-helpers";
 import { deployLinear, idCsv, waitForRun, type Run } from "./train-helpers";

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createProject, expectJson, expectProblem, uniq } from "./helpers";
 import { classesCsv, linearCsv, projectWithRecipe, waitForRun, type Run } from "./train-helpers";
 
@@ -7,7 +7,7 @@ test("a linear run trains on the server, reports history, metrics and the mean b
   const res = await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 60, seed: 5 } } });
   const queued = await expectJson<Run>(res, 202);
   expect(queued.status).toBe("queued");
-  expect(res.headers()["location"]).toBe(`/api/runs/${queued.id}`);
+  expect(res.headers().location).toBe(`/api/runs/${queued.id}`);
   expect(queued.params).toMatchObject({ epochs: 60, seed: 5, learningRate: 0.01 });
 
   const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectJson, getRows, sampleProject, type Dataset, type Project } from "./helpers";
+import { expectJson, getRows, sampleProject, type Dataset } from "./helpers";
 
 /** The bundled samples are seeded when the server first starts on an empty data folder. */
 

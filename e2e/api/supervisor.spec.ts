@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { startOwnApp, waitForHealth, type OwnApp } from "../own-app";
 import { groupAlive } from "../proc";
 import { adminContextOn } from "./auth-helpers";

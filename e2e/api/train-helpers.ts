@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
+import type { RunBaseline } from "../../lib/train/algorithms/algorithm";
 import { createProject, expectJson, uniq, upload } from "./helpers";
 
 export interface Run {
@@ -16,7 +17,7 @@ export interface Run {
   progress: { epoch: number; totalEpochs: number };
   history: { epoch: number; loss: number; valLoss?: number }[];
   metrics: { validation: Record<string, number>; test?: Record<string, number> } | null;
-  baseline: { name: string; validation: Record<string, number>; test?: Record<string, number> } | null;
+  baseline: RunBaseline | null;
   details: Record<string, unknown> | null;
   error: string | null;
 }

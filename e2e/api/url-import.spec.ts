@@ -1,6 +1,6 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { answer, startTestServer, type TestServer } from "../../lib/shared/server/test-http";
 import { freePort, ready, startOwnWebServer, type OwnServer } from "../own-server";
 import { OWN_SERVER_ADMIN_ENV } from "./auth-helpers";
 import { expectJson, expectProblem, getRows, sha256, uniq, versionsOf, type Dataset } from "./helpers";
@@ -17,8 +17,7 @@ test.describe.configure({ mode: "default" });
 
 const SALES_CSV = "week,store,units,price\n2024-01-01,north,12,2.5\n2024-01-08,north,15,2.25\n2024-01-01,south,7,2.75\n";
 
-let fixture: http.Server;
-let fixturePort = 0;
+let fixture: TestServer;
 /** The fixture's origin, the one the workbench may reach. */
 let BASE = "";
 let workbench: OwnServer;
@@ -31,56 +30,35 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse) {
   hits.push(path);
   switch (path) {
     case "/sales.csv":
-      res.writeHead(200, { "content-type": "text/csv; charset=utf-8" });
-      res.end(SALES_CSV);
-      return;
+      return answer(res, 200, { "content-type": "text/csv; charset=utf-8" }, SALES_CSV);
     case "/redirect-to-sales":
-      res.writeHead(302, { location: "/sales.csv" });
-      res.end();
-      return;
+      return answer(res, 302, { location: "/sales.csv" });
     case "/redirect-to-loopback":
-      res.writeHead(302, { location: `http://127.0.0.1:${fixturePort}/sales.csv` });
-      res.end();
-      return;
+      return answer(res, 302, { location: `http://127.0.0.1:${fixture.port}/sales.csv` });
     case "/redirect-to-metadata":
-      res.writeHead(301, { location: "http://169.254.169.254/latest/meta-data" });
-      res.end();
-      return;
+      return answer(res, 301, { location: "http://169.254.169.254/latest/meta-data" });
     case "/redirect-to-file":
-      res.writeHead(302, { location: "file:///etc/passwd" });
-      res.end();
-      return;
+      return answer(res, 302, { location: "file:///etc/passwd" });
     case "/image.png":
-      res.writeHead(200, { "content-type": "image/png" });
-      res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-      return;
+      return answer(res, 200, { "content-type": "image/png" }, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     default:
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not here");
+      return answer(res, 404, { "content-type": "text/plain" }, "not here");
   }
 }
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  fixture = http.createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    fixture.once("error", reject);
-    fixture.listen(0, "localhost", () => resolve());
-  });
-  fixturePort = (fixture.address() as AddressInfo).port;
-  BASE = `http://localhost:${fixturePort}`;
+  fixture = await startTestServer(handler, "localhost");
+  BASE = `http://localhost:${fixture.port}`;
   workbenchPort = await freePort();
-  workbench = startOwnWebServer(workbenchPort, { ...OWN_SERVER_ADMIN_ENV, URL_IMPORT_ALLOWED_HOSTS: `localhost:${fixturePort}` });
+  workbench = startOwnWebServer(workbenchPort, { ...OWN_SERVER_ADMIN_ENV, URL_IMPORT_ALLOWED_HOSTS: `localhost:${fixture.port}` });
   api = await ready(workbench);
 });
 
 test.afterAll(async () => {
   await api?.dispose();
   workbench?.stop();
-  await new Promise<void>((resolve) => {
-    fixture.closeAllConnections();
-    fixture.close(() => resolve());
-  });
+  await fixture?.close();
 });
 
 function importUrl(name: string, url: unknown) {
@@ -112,11 +90,11 @@ test("a redirect within the allowed host is followed; source is the final URL", 
 test.describe("refused URLs: 403 or 422 naming url, nothing created", () => {
   // URLs are functions: the ports are known once beforeAll has run.
   const refused: { what: string; url: () => string; status: number[] }[] = [
-    { what: "loopback by address (not allow-listed)", url: () => `http://127.0.0.1:${fixturePort}/sales.csv`, status: [403] },
+    { what: "loopback by address (not allow-listed)", url: () => `http://127.0.0.1:${fixture.port}/sales.csv`, status: [403] },
     { what: "a private address", url: () => "http://10.0.0.1/x.csv", status: [403] },
     { what: "the cloud metadata address", url: () => "http://169.254.169.254/latest/meta-data", status: [403] },
-    { what: "IPv6 loopback", url: () => `http://[::1]:${fixturePort}/`, status: [403] },
-    { what: "IPv4-mapped IPv6 loopback", url: () => `http://[::ffff:127.0.0.1]:${fixturePort}/sales.csv`, status: [403] },
+    { what: "IPv6 loopback", url: () => `http://[::1]:${fixture.port}/`, status: [403] },
+    { what: "IPv4-mapped IPv6 loopback", url: () => `http://[::ffff:127.0.0.1]:${fixture.port}/sales.csv`, status: [403] },
     { what: "the metadata host name", url: () => "http://metadata.google.internal/", status: [403] },
     { what: "localhost on another port (the workbench's own)", url: () => `http://localhost:${workbenchPort}/api/health`, status: [403] },
     { what: "a redirect to a loopback address", url: () => `${BASE}/redirect-to-loopback`, status: [403] },
@@ -124,7 +102,7 @@ test.describe("refused URLs: 403 or 422 naming url, nothing created", () => {
     { what: "a redirect to file://", url: () => `${BASE}/redirect-to-file`, status: [403, 422] },
     { what: "a file:// URL", url: () => "file:///etc/passwd", status: [422] },
     { what: "an ftp:// URL", url: () => "ftp://x", status: [422] },
-    { what: "a URL with credentials", url: () => `http://user:secret@localhost:${fixturePort}/sales.csv`, status: [403, 422] },
+    { what: "a URL with credentials", url: () => `http://user:secret@localhost:${fixture.port}/sales.csv`, status: [403, 422] },
     { what: "not a URL", url: () => "sales.csv", status: [422] },
   ];
 

@@ -3,16 +3,16 @@
  * allow list (`webhookAllowedHosts` in the settings) that lets the workbench reach it on 127.0.0.1.
  */
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
+import { startTestServer } from "../../lib/shared/server/test-http";
 import { adminHeaders } from "./auth-helpers";
 import { expectJson } from "./helpers";
 
 export interface ReceivedHook {
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   /** The exact body text (what the signature covers). */
   body: string;
   receivedAt: number;
@@ -32,7 +32,7 @@ export interface Receiver {
 export async function receiver(): Promise<Receiver> {
   const received: ReceivedHook[] = [];
   const answers: number[] = [];
-  const server = http.createServer((req, res) => {
+  const { port, close } = await startTestServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -41,18 +41,12 @@ export async function receiver(): Promise<Receiver> {
       res.writeHead(status, status >= 300 && status < 400 ? { location: "http://example.com/elsewhere" } : {}).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hook`,
     host: `127.0.0.1:${port}`,
     received,
     answers,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

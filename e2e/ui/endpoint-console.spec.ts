@@ -13,6 +13,7 @@ interface ApiModel {
 
 /** The body of the console's last answer, parsed. */
 async function answerBody(page: Page) {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, the text as rendered, not a DOM node's.
   return JSON.parse(await page.getByRole("region", { name: "Answer" }).getByLabel("Answer body").innerText()) as { predictions: unknown[]; model: ApiModel };
 }
 

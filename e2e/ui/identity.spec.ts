@@ -1,7 +1,7 @@
 import type { Browser, Page, PlaywrightWorkerArgs } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, adminHeaders } from "../api/auth-helpers";
 import { json, REPORT, seededReport } from "./fixtures";
-import { expect, test, type APIRequestContext } from "./test";
+import { expect, test } from "./test";
 
 /**
  * Identity and access in the browser: signing in and out, an administrator inviting a viewer

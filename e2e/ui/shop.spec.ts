@@ -20,6 +20,7 @@ test("a shopper opens a product and sees recommendations from the real-time endp
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/\/shop\?q=lantern/);
   const first = products.getByRole("link").first();
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, the text as rendered, not a DOM node's.
   const name = (await first.getByRole("paragraph").first().innerText()).trim();
   expect(name.toLowerCase()).toContain("lantern");
   await first.click();

@@ -4,7 +4,7 @@
  * Protocol V2 (KServe). Pure and browser-safe: the endpoint page previews with the same code.
  */
 import { setCell, toTimestamp } from "@/lib/shared/cells";
-import { AppError, type FieldError } from "@/lib/shared/errors";
+import { AppError, type FieldError, invalidField, invalidFields } from "@/lib/shared/errors";
 import { isJsonContentType } from "@/lib/shared/media-type";
 import { coerceCell, isMissing } from "@/lib/data/infer";
 import type { Cell, ColumnType, Row } from "@/lib/data/types";
@@ -47,11 +47,6 @@ export interface ParseScoreOptions {
   columns?: string[];
 }
 
-/** The error of one field; the detail names the field too, as parseWith does. */
-function invalid(field: string, message: string): AppError {
-  return new AppError("VALIDATION", `${field}: ${message}`, [{ field, message }]);
-}
-
 function tooLarge(field: string, maxRows: number, got: number | string): AppError {
   const message = `at most ${maxRows} rows per request, got ${got}`;
   return new AppError("TOO_LARGE", `${field}: ${message}`, [{ field, message }]);
@@ -62,13 +57,13 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 function toCell(value: unknown, field: string): Cell {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  throw invalid(field, "expected a string, number, boolean or null");
+  throw invalidField(field, "expected a string, number, boolean or null");
 }
 
 /** A non-empty array of at most maxRows elements. */
 function requireList(value: unknown, field: string, maxRows: number, what: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(field, `expected an array of ${what}`);
-  if (value.length === 0) throw invalid(field, "must not be empty");
+  if (!Array.isArray(value)) throw invalidField(field, `expected an array of ${what}`);
+  if (value.length === 0) throw invalidField(field, "must not be empty");
   if (value.length > maxRows) throw tooLarge(field, maxRows, value.length);
   return value;
 }
@@ -81,7 +76,7 @@ function recordRow(value: Record<string, unknown>, field: string): Row {
 
 /** One row from values in column order; a value's field is `${field}[j]`. */
 function positionalRow(values: unknown[], columns: string[], field: string): Row {
-  if (values.length !== columns.length) throw invalid(field, `expected ${columns.length} values (one per column), got ${values.length}`);
+  if (values.length !== columns.length) throw invalidField(field, `expected ${columns.length} values (one per column), got ${values.length}`);
   const row: Row = {};
   columns.forEach((name, j) => setCell(row, name, toCell(values[j], `${field}[${j}]`)));
   return row;
@@ -93,18 +88,18 @@ function rowList(value: unknown, field: string, opts: ParseScoreOptions, positio
   return requireList(value, field, opts.maxRows, what).map((item, i) => {
     const at = `${field}[${i}]`;
     if (isObject(item)) return recordRow(item, at);
-    if (!positional || !Array.isArray(item)) throw invalid(at, `expected ${positional ? "an object or an array" : "an object"}`);
-    if (!opts.columns) throw invalid(at, "an array needs the model's column order, which is not known here; send an object {column: value}");
+    if (!positional || !Array.isArray(item)) throw invalidField(at, `expected ${positional ? "an object or an array" : "an object"}`);
+    if (!opts.columns) throw invalidField(at, "an array needs the model's column order, which is not known here; send an object {column: value}");
     return positionalRow(item, opts.columns, at);
   });
 }
 
 function columnNames(value: unknown, field: string): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalid(field, "expected a non-empty array of column names");
+  if (!Array.isArray(value) || value.length === 0) throw invalidField(field, "expected a non-empty array of column names");
   const seen = new Set<string>();
   value.forEach((name, j) => {
-    if (typeof name !== "string" || name === "") throw invalid(`${field}[${j}]`, "expected a non-empty column name");
-    if (seen.has(name)) throw invalid(`${field}[${j}]`, `column ${JSON.stringify(name)} appears twice`);
+    if (typeof name !== "string" || name === "") throw invalidField(`${field}[${j}]`, "expected a non-empty column name");
+    if (seen.has(name)) throw invalidField(`${field}[${j}]`, `column ${JSON.stringify(name)} appears twice`);
     seen.add(name);
   });
   return value as string[];
@@ -112,22 +107,22 @@ function columnNames(value: unknown, field: string): string[] {
 
 function rejectUnknownKeys(value: Record<string, unknown>, allowed: readonly string[], prefix: string): void {
   const unknown = Object.keys(value).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) throw invalid(`${prefix}${unknown}`, `unknown key; expected ${allowed.join(", ")}`);
+  if (unknown !== undefined) throw invalidField(`${prefix}${unknown}`, `unknown key; expected ${allowed.join(", ")}`);
 }
 
 /** MLflow's pandas "split" orient: `{columns, data: [[...]], index?}`; the index is ignored. */
 function dataframeSplitRows(value: unknown, opts: ParseScoreOptions): Row[] {
   const field = "dataframe_split";
-  if (!isObject(value)) throw invalid(field, "expected an object {columns, data}");
+  if (!isObject(value)) throw invalidField(field, "expected an object {columns, data}");
   rejectUnknownKeys(value, ["columns", "data", "index"], `${field}.`);
   const columns = columnNames(value.columns, `${field}.columns`);
   const data = requireList(value.data, `${field}.data`, opts.maxRows, "arrays");
   if (value.index !== undefined && (!Array.isArray(value.index) || value.index.length !== data.length)) {
-    throw invalid(`${field}.index`, `expected an array of ${data.length} labels, one per row of data`);
+    throw invalidField(`${field}.index`, `expected an array of ${data.length} labels, one per row of data`);
   }
   return data.map((values, i) => {
     const at = `${field}.data[${i}]`;
-    if (!Array.isArray(values)) throw invalid(at, "expected an array of values in column order");
+    if (!Array.isArray(values)) throw invalidField(at, "expected an array of values in column order");
     return positionalRow(values, columns, at);
   });
 }
@@ -135,14 +130,14 @@ function dataframeSplitRows(value: unknown, opts: ParseScoreOptions): Row[] {
 /** `{inputs: {column: [values]}}`: columnar, every array the same length. */
 function columnarRows(value: Record<string, unknown>, maxRows: number): Row[] {
   const entries = Object.entries(value);
-  if (entries.length === 0) throw invalid("inputs", "must not be empty");
+  if (entries.length === 0) throw invalidField("inputs", "must not be empty");
   const [firstName, firstValues] = entries[0];
   const n = requireList(firstValues, `inputs.${firstName}`, maxRows, "values").length;
   const rows: Row[] = Array.from({ length: n }, () => ({}));
   for (const [name, values] of entries) {
     const at = `inputs.${name}`;
-    if (!Array.isArray(values)) throw invalid(at, "expected an array of values");
-    if (values.length !== n) throw invalid(at, `expected ${n} values like inputs.${firstName}, got ${values.length}`);
+    if (!Array.isArray(values)) throw invalidField(at, "expected an array of values");
+    if (values.length !== n) throw invalidField(at, `expected ${n} values like inputs.${firstName}, got ${values.length}`);
     values.forEach((cell, i) => setCell(rows[i], name, toCell(cell, `${at}[${i}]`)));
   }
   return rows;
@@ -165,7 +160,7 @@ function rowsOf(key: RowKey, value: unknown, opts: ParseScoreOptions): Row[] {
 function parseK(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_K) {
-    throw invalid("k", `expected an integer from 1 to ${MAX_K}`);
+    throw invalidField("k", `expected an integer from 1 to ${MAX_K}`);
   }
   return value;
 }
@@ -175,13 +170,13 @@ function parseJsonBody(text: string, opts: ParseScoreOptions): ScoreRequest {
   try {
     body = JSON.parse(text);
   } catch (e) {
-    throw invalid("body", `not valid JSON: ${(e as Error).message}`);
+    throw invalidField("body", `not valid JSON: ${(e as Error).message}`);
   }
-  if (!isObject(body)) throw invalid("body", `expected a JSON object with one of ${ROW_KEYS.join(", ")}`);
+  if (!isObject(body)) throw invalidField("body", `expected a JSON object with one of ${ROW_KEYS.join(", ")}`);
   rejectUnknownKeys(body, [...ROW_KEYS, "k"], "");
   const keys = ROW_KEYS.filter((key) => body[key] !== undefined);
-  if (keys.length === 0) throw invalid("body", `expected one of ${ROW_KEYS.join(", ")}`);
-  if (keys.length > 1) throw invalid(keys[1], `send only one of ${ROW_KEYS.join(", ")}; ${keys[0]} is already given`);
+  if (keys.length === 0) throw invalidField("body", `expected one of ${ROW_KEYS.join(", ")}`);
+  if (keys.length > 1) throw invalidField(keys[1], `send only one of ${ROW_KEYS.join(", ")}; ${keys[0]} is already given`);
   const k = parseK(body.k);
   const rows = rowsOf(keys[0], body[keys[0]], opts);
   return { rows, format: keys[0], ...(k === undefined ? {} : { k }) };
@@ -209,7 +204,7 @@ function csvRecords(text: string, maxRows: number): string[][] {
       if (text[pos] === '"') {
         for (let from = pos + 1; ; ) {
           const quote = text.indexOf('"', from);
-          if (quote < 0) throw invalid(field, "a quoted value is not closed");
+          if (quote < 0) throw invalidField(field, "a quoted value is not closed");
           value += text.slice(from, quote);
           if (text[quote + 1] !== '"') {
             pos = quote + 1;
@@ -218,7 +213,7 @@ function csvRecords(text: string, maxRows: number): string[][] {
           value += '"';
           from = quote + 2;
         }
-        if (pos < end && !",\r\n".includes(text[pos])) throw invalid(field, "unexpected text after a closing quote");
+        if (pos < end && !",\r\n".includes(text[pos])) throw invalidField(field, "unexpected text after a closing quote");
       } else {
         UNQUOTED_VALUE.lastIndex = pos;
         value = UNQUOTED_VALUE.exec(text)![0];
@@ -238,9 +233,9 @@ function csvRecords(text: string, maxRows: number): string[][] {
 /** A header line and rows; every value stays a string (coerceRows types it), empty ones are null. */
 function parseCsvBody(text: string, opts: ParseScoreOptions): ScoreRequest {
   const [header, ...records] = csvRecords(text, opts.maxRows);
-  if (header === undefined) throw invalid("body", "the CSV is empty; send a header line and rows");
+  if (header === undefined) throw invalidField("body", "the CSV is empty; send a header line and rows");
   const columns = columnNames(header, "header");
-  if (records.length === 0) throw invalid("rows", "must not be empty: the CSV has a header line but no rows");
+  if (records.length === 0) throw invalidField("rows", "must not be empty: the CSV has a header line but no rows");
   const rows = records.map((values, i) =>
     positionalRow(
       values.map((v) => (v === "" ? null : v)),
@@ -335,7 +330,7 @@ export function coerceRows(rows: Row[], schema: { name: string; type: ColumnType
   }
   if (errors.length > 0) {
     const more = errors.length > 1 ? ` (${errors.length}${errors.length >= MAX_FIELD_ERRORS ? "+" : ""} problems)` : "";
-    throw new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}${more}`, errors);
+    throw invalidFields(errors, more);
   }
   return out;
 }
@@ -386,25 +381,25 @@ export interface V2InferRequest {
 
 function v2Tensor(value: unknown, i: number, maxRows: number): V2Tensor {
   const at = `inputs[${i}]`;
-  if (!isObject(value)) throw invalid(at, "expected an object {name, shape, datatype, data}");
+  if (!isObject(value)) throw invalidField(at, "expected an object {name, shape, datatype, data}");
   rejectUnknownKeys(value, ["name", "shape", "datatype", "data", "parameters"], `${at}.`);
-  if (typeof value.name !== "string" || value.name === "") throw invalid(`${at}.name`, "expected a non-empty string");
+  if (typeof value.name !== "string" || value.name === "") throw invalidField(`${at}.name`, "expected a non-empty string");
   const kind = typeof value.datatype === "string" ? V2_DATATYPES[value.datatype] : undefined;
-  if (kind === undefined) throw invalid(`${at}.datatype`, `expected one of ${Object.keys(V2_DATATYPES).join(", ")}`);
+  if (kind === undefined) throw invalidField(`${at}.datatype`, `expected one of ${Object.keys(V2_DATATYPES).join(", ")}`);
   const shape = value.shape;
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw invalid(`${at}.shape`, "expected a non-empty array of non-negative integers");
+    throw invalidField(`${at}.shape`, "expected a non-empty array of non-negative integers");
   }
-  if (shape[0] === 0) throw invalid(`${at}.shape`, "must hold at least one row");
+  if (shape[0] === 0) throw invalidField(`${at}.shape`, "must hold at least one row");
   if (shape[0] > maxRows) throw tooLarge(`${at}.shape`, maxRows, shape[0]);
-  if (!Array.isArray(value.data)) throw invalid(`${at}.data`, "expected an array (flat or nested row-major)");
+  if (!Array.isArray(value.data)) throw invalidField(`${at}.data`, "expected an array (flat or nested row-major)");
   // Nesting deeper than the shape is left as arrays, which then fail the datatype check.
   const data: unknown[] = value.data.flat(shape.length - 1);
   const size = shape.reduce((a: number, b: number) => a * b, 1);
-  if (data.length !== size) throw invalid(`${at}.data`, `expected ${size} values for shape ${JSON.stringify(shape)}, got ${data.length}`);
+  if (data.length !== size) throw invalidField(`${at}.data`, `expected ${size} values for shape ${JSON.stringify(shape)}, got ${data.length}`);
   const { test, need } = FITS[kind];
   const bad = data.findIndex((v) => !test(v));
-  if (bad >= 0) throw invalid(`${at}.data`, `value ${bad} (row-major) is ${JSON.stringify(data[bad])}; ${value.datatype} needs ${need}`);
+  if (bad >= 0) throw invalidField(`${at}.data`, `value ${bad} (row-major) is ${JSON.stringify(data[bad])}; ${value.datatype} needs ${need}`);
   return { name: value.name, shape: shape as number[], data: data as Cell[] };
 }
 
@@ -418,7 +413,7 @@ function isMatrixLayout(tensors: V2Tensor[], columns: string[]): boolean {
 function matrixRows({ shape, data }: V2Tensor, columns: string[]): Row[] {
   const [n, c] = shape;
   if (c !== columns.length) {
-    throw invalid("inputs[0].shape", `a [n, c] tensor needs c = ${columns.length}, one per model column (${columns.join(", ")}); got ${c}`);
+    throw invalidField("inputs[0].shape", `a [n, c] tensor needs c = ${columns.length}, one per model column (${columns.join(", ")}); got ${c}`);
   }
   return Array.from({ length: n }, (_, r) => {
     const row: Row = {};
@@ -433,10 +428,10 @@ function columnRows(tensors: V2Tensor[]): Row[] {
   const seen = new Set<string>();
   tensors.forEach(({ name, shape, data }, i) => {
     if (shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) {
-      throw invalid(`inputs[${i}].shape`, "a column input has shape [n] or [n, 1]; send all columns as one [n, c] tensor instead");
+      throw invalidField(`inputs[${i}].shape`, "a column input has shape [n] or [n, 1]; send all columns as one [n, c] tensor instead");
     }
-    if (shape[0] !== n) throw invalid(`inputs[${i}].shape`, `expected ${n} rows like inputs[0], got ${shape[0]}`);
-    if (seen.has(name)) throw invalid(`inputs[${i}].name`, `column ${JSON.stringify(name)} appears twice`);
+    if (shape[0] !== n) throw invalidField(`inputs[${i}].shape`, `expected ${n} rows like inputs[0], got ${shape[0]}`);
+    if (seen.has(name)) throw invalidField(`inputs[${i}].name`, `column ${JSON.stringify(name)} appears twice`);
     seen.add(name);
     data.forEach((cell, r) => setCell(rows[r], name, cell));
   });
@@ -445,9 +440,9 @@ function columnRows(tensors: V2Tensor[]): Row[] {
 
 function v2Outputs(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw invalid("outputs", "expected an array of {name}");
+  if (!Array.isArray(value)) throw invalidField("outputs", "expected an array of {name}");
   return value.map((output, i) => {
-    if (!isObject(output) || typeof output.name !== "string") throw invalid(`outputs[${i}].name`, "expected a string");
+    if (!isObject(output) || typeof output.name !== "string") throw invalidField(`outputs[${i}].name`, "expected a string");
     return output.name;
   });
 }
@@ -458,11 +453,11 @@ function v2Outputs(value: unknown): string[] | undefined {
  * in order. `data` may be flat or nested row-major.
  */
 export function parseV2InferRequest(body: unknown, opts: { columns: string[]; maxRows: number }): V2InferRequest {
-  if (!isObject(body)) throw invalid("body", "expected a JSON object {inputs: [...]}");
+  if (!isObject(body)) throw invalidField("body", "expected a JSON object {inputs: [...]}");
   rejectUnknownKeys(body, ["id", "parameters", "inputs", "outputs"], "");
-  if (body.id !== undefined && typeof body.id !== "string") throw invalid("id", "expected a string");
-  if (body.parameters !== undefined && !isObject(body.parameters)) throw invalid("parameters", "expected an object");
-  if (!Array.isArray(body.inputs) || body.inputs.length === 0) throw invalid("inputs", "expected a non-empty array of input tensors");
+  if (body.id !== undefined && typeof body.id !== "string") throw invalidField("id", "expected a string");
+  if (body.parameters !== undefined && !isObject(body.parameters)) throw invalidField("parameters", "expected an object");
+  if (!Array.isArray(body.inputs) || body.inputs.length === 0) throw invalidField("inputs", "expected a non-empty array of input tensors");
   const tensors = body.inputs.map((input, i) => v2Tensor(input, i, opts.maxRows));
   const rows = isMatrixLayout(tensors, opts.columns) ? matrixRows(tensors[0], opts.columns) : columnRows(tensors);
   const outputs = v2Outputs(body.outputs);

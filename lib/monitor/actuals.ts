@@ -1,7 +1,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseDatetimeMs } from "@/lib/data/infer";
 import type { Task } from "@/lib/define/tasks";
-import { AppError, type FieldError } from "@/lib/shared/errors";
+import { AppError, type FieldError, invalidFields } from "@/lib/shared/errors";
 import { classificationMetrics, forecastMetrics, METRICS_BY_TASK, recommendationMetrics, regressionMetrics } from "@/lib/train/metrics";
 
 /**
@@ -73,7 +73,7 @@ export function parseActualItems(body: unknown): ActualItem[] {
 }
 
 function itemsError(errors: FieldError[]): AppError {
-  return new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`, errors);
+  return invalidFields(errors, errors.length > 1 ? ` (and ${errors.length - 1} more)` : "");
 }
 
 /**
@@ -88,7 +88,7 @@ export function parseActualsCsv(text: string): ActualItem[] {
     throw new AppError("VALIDATION", `The CSV does not parse: ${(e as Error).message}`, [{ field: "body", message: "malformed CSV" }]);
   }
   const [header, ...lines] = records;
-  if (!header || !header.includes("actual"))
+  if (!header?.includes("actual"))
     throw new AppError("VALIDATION", "The CSV needs an `actual` column beside its key columns.", [{ field: "columns.actual", message: "missing" }]);
   const keyColumns = header.filter((c) => c !== "actual");
   if (keyColumns.length === 0)

@@ -40,7 +40,7 @@ export function ksTwoSampleSorted(a: SortedNumbers, b: SortedNumbers): TestResul
   let d = 0;
   while (i < n && j < m) {
     // Step both ECDFs past every copy of the next value, so ties never open a false gap.
-    const x = a[i] <= b[j] ? a[i] : b[j];
+    const x = Math.min(a[i], b[j]);
     while (i < n && a[i] === x) i++;
     while (j < m && b[j] === x) j++;
     const gap = Math.abs(i / n - j / m);
@@ -94,10 +94,10 @@ export function wassersteinSorted(a: SortedNumbers, b: SortedNumbers): number {
   const stepB = 1 / m;
   let i = 0;
   let j = 0;
-  let previous = a[0] <= b[0] ? a[0] : b[0];
+  let previous = Math.min(a[0], b[0]);
   let area = 0;
   while (i < n && j < m) {
-    const x = a[i] <= b[j] ? a[i] : b[j];
+    const x = Math.min(a[i], b[j]);
     area += Math.abs(i * stepA - j * stepB) * (x - previous);
     while (i < n && a[i] === x) i++;
     while (j < m && b[j] === x) j++;
@@ -254,7 +254,6 @@ export function logGamma(x: number): number {
   let y = x;
   let tmp = x + 5.5;
   tmp -= (x + 0.5) * Math.log(tmp);
-  // biome-ignore lint/correctness/noPrecisionLoss: the published coefficient, as printed.
   let series = 1.000000000190015;
   for (const c of LANCZOS) series += c / ++y;
   // √(2π) as the double JavaScript prints for Math.sqrt(2 * Math.PI).
@@ -307,5 +306,5 @@ function gammaContinuedFraction(a: number, x: number): number {
 }
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return x < 0 ? 0 : Math.min(x, 1);
 }

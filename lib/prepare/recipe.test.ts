@@ -883,10 +883,10 @@ describe("columnTransforms", () => {
   });
 
   it("is null for a step that is not per column (one-hot, datepart, lag) or a feature that is no input column", () => {
-    const fit = (steps: RecipeStep[], features: string[]) => fitRecipe({ target: "y", features, steps }, train, columns);
-    expect(columnTransforms(fit([{ op: "onehot", columns: ["cat"] }], ["a", "cat"]), ["a", "cat=k0"])).toBeNull();
-    expect(columnTransforms(fit([{ op: "datepart", columns: ["t"], parts: ["month"] }], ["a", "t"]), ["a", "t_month"])).toBeNull();
-    expect(columnTransforms(fit([{ op: "lag", columns: ["a"], lags: [1], timeColumn: "t" }], ["a"]), ["a", "a_lag1"])).toBeNull();
-    expect(columnTransforms(fit([{ op: "drop", columns: ["b"] }], ["a", "b"]), ["a"])).not.toBeNull();
+    const fitOn = (steps: RecipeStep[], features: string[]) => fitRecipe({ target: "y", features, steps }, train, columns);
+    expect(columnTransforms(fitOn([{ op: "onehot", columns: ["cat"] }], ["a", "cat"]), ["a", "cat=k0"])).toBeNull();
+    expect(columnTransforms(fitOn([{ op: "datepart", columns: ["t"], parts: ["month"] }], ["a", "t"]), ["a", "t_month"])).toBeNull();
+    expect(columnTransforms(fitOn([{ op: "lag", columns: ["a"], lags: [1], timeColumn: "t" }], ["a"]), ["a", "a_lag1"])).toBeNull();
+    expect(columnTransforms(fitOn([{ op: "drop", columns: ["b"] }], ["a", "b"]), ["a"])).not.toBeNull();
   });
 });

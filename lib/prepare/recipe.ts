@@ -1,11 +1,8 @@
 import type { Cell, ColumnInfo, ColumnType, Row } from "@/lib/data/types";
-import { cellToNumber as toNumber, ownCell, setCell, toTimestamp } from "@/lib/shared/cells";
-import { AppError, type FieldError } from "@/lib/shared/errors";
+import { cellToNumber, ownCell, setCell, toTimestamp } from "@/lib/shared/cells";
+import { type FieldError, invalidFields } from "@/lib/shared/errors";
 import { mean, median } from "@/lib/shared/stats";
 import type { RecipeStep, SplitSpec } from "./recipe-schema";
-
-// Its home is lib/shared/cells.ts; lib/train/matrix.ts still imports it from here.
-export { cellToNumber as toNumber } from "@/lib/shared/cells";
 
 /**
  * The recipe of the "prepare" step: check it against a dataset's columns, fit it on the
@@ -146,7 +143,7 @@ function compareTimes(a: number | null, b: number | null): number {
 function numbersOf(rows: Row[], column: string): number[] {
   const out: number[] = [];
   for (const row of rows) {
-    const n = toNumber(readCell(row, column));
+    const n = cellToNumber(readCell(row, column));
     if (n !== null) out.push(n);
   }
   return out;
@@ -396,7 +393,7 @@ function checkNewNames(plan: Plan, field: string, names: string[]): FieldError[]
 
 /** Whether a filter or constant value fits a column of this type. */
 function valueFits(value: string | number | boolean, type: ColumnType): boolean {
-  if (isNumeric(type)) return toNumber(value) !== null;
+  if (isNumeric(type)) return cellToNumber(value) !== null;
   if (type === "datetime") return toTimestamp(typeof value === "boolean" ? null : value) !== null;
   if (type === "boolean") return toBoolean(value) !== null;
   return true;
@@ -654,7 +651,7 @@ function fitStep(step: RecipeStep, rows: Row[], columns: WorkColumn[]): FittedSt
  */
 export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLike[]): FittedRecipe {
   const errors = validateRecipe(spec, columns);
-  if (errors.length) throw new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}`, errors);
+  if (errors.length) throw invalidFields(errors);
   let work = initialColumns(spec, columns);
   const inputColumns = work.filter((c) => c.role !== "target").map(({ name, type }) => ({ name, type }));
   let rows = projectRows(
@@ -706,7 +703,7 @@ function scaleValue(value: number, stat: ScaleStat): number {
 function scaleRows(step: FittedStep & { op: "scale" }, rows: Row[]): Row[] {
   for (const row of rows) {
     for (const stat of step.stats) {
-      const value = toNumber(readCell(row, stat.column));
+      const value = cellToNumber(readCell(row, stat.column));
       setCell(row, stat.column, value === null ? null : scaleValue(value, stat));
     }
   }
@@ -742,7 +739,7 @@ function sign(a: number | null, b: number | null): number | null {
 
 /** Compares a cell with a filter value by the column's type; null when they cannot be compared. */
 function compareForFilter(cell: Cell, value: string | number | boolean, type: ColumnType): number | null {
-  if (isNumeric(type)) return sign(toNumber(cell), toNumber(value));
+  if (isNumeric(type)) return sign(cellToNumber(cell), cellToNumber(value));
   if (type === "datetime") return sign(toTimestamp(cell), toTimestamp(typeof value === "boolean" ? null : value));
   if (type === "boolean") {
     const [a, b] = [toBoolean(cell), toBoolean(value)];
@@ -785,7 +782,7 @@ function filterRows(step: FittedStep & { op: "filter" }, rows: Row[], mode: Appl
 function mapNumbers(rows: Row[], columns: string[], f: (value: number) => number | null): Row[] {
   for (const row of rows) {
     for (const column of columns) {
-      const value = toNumber(readCell(row, column));
+      const value = cellToNumber(readCell(row, column));
       setCell(row, column, value === null ? null : f(value));
     }
   }

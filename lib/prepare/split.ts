@@ -3,10 +3,6 @@ import { toTimestamp } from "@/lib/shared/cells";
 import { shuffledIndices } from "@/lib/shared/random";
 import type { SplitSpec } from "./recipe-schema";
 
-// Their home is lib/shared; lib/train still imports them from here.
-export { mulberry32, shuffledIndices } from "@/lib/shared/random";
-export { toTimestamp } from "@/lib/shared/cells";
-
 /**
  * Train / validation / test splits. Pure and isomorphic: the recipe builder previews the
  * split sizes in the browser with the same code the server fits with.

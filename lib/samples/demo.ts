@@ -53,7 +53,7 @@ export async function deployShopModel(runId: string): Promise<void> {
   const current = readShopState();
   if (current.runId !== runId || current.endpoint) return;
   const run = getDb().select({ status: runs.status, error: runs.error }).from(runs).where(eq(runs.id, runId)).get();
-  if (!run || run.status !== "succeeded") {
+  if (run?.status !== "succeeded") {
     writeShopState({ ...current, error: `the shop's model did not train: ${run?.error ?? run?.status ?? "run missing"}` });
     return;
   }

@@ -56,6 +56,18 @@ export class AppError extends Error {
 
 export const validation = (field: string, message: string, more: FieldError[] = []) => new AppError("VALIDATION", message, [{ field, message }, ...more]);
 
+/**
+ * A VALIDATION error of several fields (at least one) whose detail names the first, as
+ * "steps.2.columns: unknown column", then `more` (a count of the others, say).
+ */
+export const invalidFields = (errors: FieldError[], more = "") => new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}${more}`, errors);
+
+/** A VALIDATION error of one field whose detail names it: "rows.0.age: expected a number". */
+export const invalidField = (field: string, message: string) => invalidFields([{ field, message }]);
+
+/** Every error as "field: message", joined by "; ": a detail naming each field. */
+export const describeFields = (errors: readonly FieldError[]) => errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+
 export const notFound = (what: string, id: string) => new AppError("NOT_FOUND", `${what} ${JSON.stringify(id)} does not exist.`);
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

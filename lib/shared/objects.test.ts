@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { withoutUndefined } from "./objects";
 
 describe("withoutUndefined", () => {
@@ -10,5 +10,13 @@ describe("withoutUndefined", () => {
   it("lets defaults show through a spread", () => {
     const defaults = { epochs: 10, rate: 0.1 };
     expect({ ...defaults, ...withoutUndefined({ epochs: undefined, rate: 0.5 }) }).toEqual({ epochs: 10, rate: 0.5 });
+  });
+
+  it("keeps the input's type, whose keys that may be undefined read undefined when dropped", () => {
+    const given: { item: string; user?: string } = { item: "sku", user: undefined };
+    const out = withoutUndefined(given);
+    expectTypeOf(out).toEqualTypeOf<{ item: string; user?: string }>();
+    expect(out.user).toBeUndefined();
+    expect("user" in out).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mean, median, nearestRankPercentile, quantile, quantileOfSorted, sortedCopy, sortNumbers, std } from "./stats";
+import { mean, median, nearestRankPercentile, quantile, quantileOfSorted, sortedCopy, sortNumbers, std, upperMedian } from "./stats";
 
 describe("mean, std, quantile", () => {
   it("match hand-computed values", () => {
@@ -83,5 +83,26 @@ describe("median", () => {
     const values = [3, 1, 2];
     median(values);
     expect(values).toEqual([3, 1, 2]);
+  });
+});
+
+describe("upperMedian", () => {
+  it("is the middle value, or the upper of the two middle ones, of unsorted values", () => {
+    expect(upperMedian([5, 1, 3])).toBe(3);
+    expect(upperMedian([4, 1, 3, 2])).toBe(3);
+    expect(upperMedian([7])).toBe(7);
+    expect(upperMedian([])).toBeNaN();
+  });
+
+  it("is always one of the values, where the median averages the middle two", () => {
+    const values = [86_400_000, 3_600_000];
+    expect(upperMedian(values)).toBe(86_400_000);
+    expect(median(values)).toBe(45_000_000);
+  });
+
+  it("sorts numerically, not as text, and leaves its input alone", () => {
+    const values = [10, 9, 100, 2];
+    expect(upperMedian(values)).toBe(10);
+    expect(values).toEqual([10, 9, 100, 2]);
   });
 });

@@ -152,3 +152,14 @@ export function median(values: readonly number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/**
+ * The middle of unsorted values, the upper of the two middle ones for an even count: always one
+ * of the values (a period some series had, a level some series had), never a mean of two. NaN
+ * for none. Does not sort its input.
+ */
+export function upperMedian(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

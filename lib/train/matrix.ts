@@ -1,6 +1,6 @@
 import type { Cell, Row } from "@/lib/data/types";
+import { cellToNumber, ownCell } from "@/lib/shared/cells";
 import { AppError } from "@/lib/shared/errors";
-import { toNumber } from "@/lib/prepare/recipe";
 
 /**
  * From the rows a fitted recipe produced to the dense numbers a model eats. Pure and
@@ -16,13 +16,6 @@ export interface Matrix {
 }
 
 export const emptyMatrix = (cols: number): Matrix => ({ data: new Float32Array(0), rows: 0, cols });
-
-/** A finite number from a cell: numbers, booleans as 0/1, and numeric strings; else null. */
-export const cellToNumber = toNumber;
-
-function readCell(row: Row, name: string): Cell | undefined {
-  return Object.hasOwn(row, name) ? row[name] : undefined;
-}
 
 function describeCell(cell: Cell | undefined): string {
   if (cell === null || cell === undefined) return "a missing value";
@@ -53,7 +46,7 @@ export function toMatrix(rows: readonly Row[], featureNames: readonly string[]):
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     for (let j = 0; j < cols; j++) {
-      const cell = readCell(row, featureNames[j]);
+      const cell = ownCell(row, featureNames[j]);
       const value = cellToNumber(cell);
       // fround catches numbers that are finite in float64 but overflow float32.
       if (value === null || !Number.isFinite(Math.fround(value))) throw badFeature(featureNames[j], i, cell);
@@ -88,7 +81,7 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
 export function targetVector(rows: readonly Row[], target: string, task: "regression" | "classification"): number[] | string[] {
   if (task === "regression") {
     return rows.map((row, i) => {
-      const cell = readCell(row, target);
+      const cell = ownCell(row, target);
       const value = cellToNumber(cell);
       if (value === null) {
         const missing = cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
@@ -100,7 +93,7 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
     });
   }
   return rows.map((row, i) => {
-    const cell = readCell(row, target);
+    const cell = ownCell(row, target);
     if (cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell))) {
       throw targetError(i, cell, "which cannot be learnt from", "drop such rows with a filter step (notnull)");
     }

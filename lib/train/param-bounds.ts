@@ -140,7 +140,8 @@ export function paramsSchema<B extends Record<string, ParamBound>>(bounds: B): z
         .optional(),
     ]),
   );
-  return z.object(shape).strict() as unknown as z.ZodType<{ [K in keyof B]?: BoundValue<B[K]> }>;
+  // Built at run time, the shape types every value as unknown; each value's refinement makes it its bound's type.
+  return z.object(shape).strict() as z.ZodType<{ [K in keyof B]?: BoundValue<B[K]> }>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { AppError } from "@/lib/shared/errors";
+import { AppError, describeFields } from "@/lib/shared/errors";
+import { withoutUndefined } from "@/lib/shared/objects";
 
 /**
  * A run's params checked against a model's schema (partial, strict: a typo is refused rather than
@@ -12,7 +13,7 @@ export function parseParams<T extends z.ZodType>(schema: T, params: unknown): Pa
       const key = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".");
       return { field: key ? `params.${key}` : "params", message: issue.message };
     });
-    throw new AppError("VALIDATION", `invalid params: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, errors);
+    throw new AppError("VALIDATION", `invalid params: ${describeFields(errors)}`, errors);
   }
-  return Object.fromEntries(Object.entries(parsed.data as object).filter(([, v]) => v !== undefined)) as Partial<z.infer<T>>;
+  return withoutUndefined(parsed.data as Partial<z.infer<T>>);
 }

@@ -1,5 +1,5 @@
 import type { Row } from "@/lib/data/types";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import type { ForecasterInputParams } from "./algorithms/forecaster/params";
 
 /** Synthetic data whose right answers are known, shared by the model tests. */

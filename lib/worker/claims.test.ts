@@ -14,6 +14,7 @@ const dataDir = vi.hoisted(() => {
 import { getDb } from "@/db/client";
 import { datasetVersions, endpoints, jobs, projects, recipes, runs } from "@/db/schema";
 import { claimNextJob, requeueInterruptedJobs } from "@/lib/integrate/server/batch/job-runner";
+import { insertJobRow } from "@/lib/integrate/server/batch/test-fixtures";
 import { processIdentity } from "@/lib/shared/server/proc";
 import { claimNextRun, failInterruptedRuns } from "@/lib/train/server/runs";
 import { WORK } from "./kinds";
@@ -69,22 +70,7 @@ function addEndpoint(name: string, projectId: string | null) {
 
 function queueJob(id: string, endpointName: string) {
   tick();
-  getDb()
-    .insert(jobs)
-    .values({
-      id,
-      endpointName,
-      modelId: "m",
-      modelVersion: 1,
-      status: "queued",
-      sourceKind: "file",
-      sourceName: "in.csv",
-      errorThreshold: -1,
-      outputTable: `out_${id}`,
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    })
-    .run();
+  insertJobRow(id, { endpointName, sourceName: "in.csv", outputTable: `out_${id}` });
 }
 
 /** Claims until the queue is empty; the ids in the order taken. */

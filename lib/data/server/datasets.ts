@@ -30,7 +30,7 @@ export function presentVersion(row: DatasetVersionRow): DatasetVersion {
 
 function getRow(id: string): DatasetVersionRow {
   const row = getDb().select().from(datasetVersions).where(eq(datasetVersions.id, id)).get();
-  if (!row || row.status !== "ready") throw notFound("Dataset version", id);
+  if (row?.status !== "ready") throw notFound("Dataset version", id);
   return row;
 }
 

@@ -1,12 +1,12 @@
 import dns from "node:dns";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError, type ErrorCode } from "@/lib/shared/errors";
+import { answer, startTestServer, type TestServer } from "@/lib/shared/server/test-http";
 import { isForbiddenAddress, openUrl, type OpenUrlOptions } from "./url-import";
 
 // One test server on 127.0.0.1; the routes below drive the scenarios.
-let server: http.Server;
+let server: TestServer;
 let port = 0;
 
 function handler(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -14,51 +14,27 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse) {
   switch (u.pathname) {
     case "/data/my%20file.csv":
     case "/data.csv":
-      res.writeHead(200, { "content-type": "text/csv" });
-      res.end("a,b\n1,2\n");
-      return;
+      return answer(res, 200, { "content-type": "text/csv" }, "a,b\n1,2\n");
     case "/host":
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end(req.headers.host ?? "");
-      return;
+      return answer(res, 200, { "content-type": "text/plain" }, req.headers.host ?? "");
     case "/disposition":
-      res.writeHead(200, { "content-disposition": 'attachment; filename="report 2024.csv"' });
-      res.end("x");
-      return;
+      return answer(res, 200, { "content-disposition": 'attachment; filename="report 2024.csv"' }, "x");
     case "/disposition-star":
-      res.writeHead(200, {
-        "content-disposition": "attachment; filename=\"fallback.csv\"; filename*=UTF-8''d%C3%A9j%C3%A0.csv",
-      });
-      res.end("x");
-      return;
+      return answer(res, 200, { "content-disposition": "attachment; filename=\"fallback.csv\"; filename*=UTF-8''d%C3%A9j%C3%A0.csv" }, "x");
     case "/dir/":
-      res.writeHead(200);
-      res.end("x");
-      return;
+      return answer(res, 200, {}, "x");
     case "/redirect-relative":
-      res.writeHead(302, { location: "data.csv" });
-      res.end();
-      return;
+      return answer(res, 302, { location: "data.csv" });
     case "/redirect-to-ip":
-      res.writeHead(302, { location: `http://127.0.0.1:${port}/x` });
-      res.end();
-      return;
+      return answer(res, 302, { location: `http://127.0.0.1:${port}/x` });
     case "/redirect-to-ftp":
-      res.writeHead(301, { location: "ftp://example.com/x" });
-      res.end();
-      return;
+      return answer(res, 301, { location: "ftp://example.com/x" });
     case "/loop":
-      res.writeHead(307, { location: "/loop" });
-      res.end();
-      return;
+      return answer(res, 307, { location: "/loop" });
     case "/missing":
-      res.writeHead(404);
-      res.end("nope");
-      return;
+      return answer(res, 404, {}, "nope");
     case "/big-declared":
-      res.writeHead(200, { "content-length": "1000" });
-      res.end("x".repeat(1000));
-      return;
+      return answer(res, 200, { "content-length": "1000" }, "x".repeat(1000));
     case "/big-chunked": {
       res.writeHead(200, { "content-type": "application/octet-stream" });
       let sent = 0;
@@ -79,21 +55,16 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse) {
       // ...and never ends.
       return;
     default:
-      res.writeHead(404);
-      res.end();
+      return answer(res, 404);
   }
 }
 
 beforeAll(async () => {
-  server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await startTestServer(handler);
+  port = server.port;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 afterEach(() => {
   vi.restoreAllMocks();

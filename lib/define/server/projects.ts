@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { projects, recipes, datasetVersions, runs, type ProjectRow } from "@/db/schema";
 import { notFound, validation } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
+import { withoutUndefined } from "@/lib/shared/objects";
 import { parseWith } from "@/lib/shared/http";
 import type { ColumnInfo } from "@/lib/shared/columns";
 import { checkMetric, createProjectSchema, updateProjectSchema, type CreateProjectInput, type UpdateProjectInput } from "../schemas";
@@ -46,7 +47,7 @@ function loadDataset(id: string | null): DatasetBrief | null {
     .from(datasetVersions)
     .where(eq(datasetVersions.id, id))
     .get();
-  if (!row || row.status !== "ready") return null;
+  if (row?.status !== "ready") return null;
   return { ...row, columns: row.columns as ColumnInfo[] };
 }
 
@@ -144,7 +145,7 @@ export function getProject(id: string): ProjectRecord {
 export function updateProject(id: string, input: unknown): ProjectRecord {
   const patch: UpdateProjectInput = parseWith(updateProjectSchema, input);
   const current = getRow(id);
-  const merged = { ...current, ...stripUndefined(patch) } as ProjectRow;
+  const merged = { ...current, ...withoutUndefined(patch) } as ProjectRow;
   // A change of task can orphan the metric: judge the merged project, not the patch alone.
   const metricCheck = z
     .object({ task: z.string(), successMetric: z.string().nullable() })
@@ -182,8 +183,4 @@ export function deleteProject(id: string): void {
 
 export function findProjectBySampleKey(key: string): ProjectRow | undefined {
   return getDb().select().from(projects).where(eq(projects.sampleKey, key)).get();
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

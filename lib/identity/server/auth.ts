@@ -67,8 +67,11 @@ function create() {
 
 export type Auth = ReturnType<typeof create>;
 
-/** The one better-auth instance, created on first use (after migrations) and kept on globalThis like the database client. */
-const g = globalThis as unknown as { __workbenchAuth?: Auth };
+declare global {
+  /** The one better-auth instance, created on first use (after migrations) and kept on globalThis like the database client. */
+  var __workbenchAuth: Auth | undefined;
+}
+
 export function getAuth(): Auth {
-  return (g.__workbenchAuth ??= create());
+  return (globalThis.__workbenchAuth ??= create());
 }

@@ -18,9 +18,11 @@ export interface CallContext {
   ip: string | null;
 }
 
-/** One store on globalThis: Next's bundles and the plain-Node modules may each load a copy of this file. */
-const g = globalThis as unknown as { __workbenchCallContext?: AsyncLocalStorage<CallContext> };
-const als = (g.__workbenchCallContext ??= new AsyncLocalStorage<CallContext>());
+declare global {
+  /** One store on globalThis: Next's bundles and the plain-Node modules may each load a copy of this file. */
+  var __workbenchCallContext: AsyncLocalStorage<CallContext> | undefined;
+}
+const als = (globalThis.__workbenchCallContext ??= new AsyncLocalStorage<CallContext>());
 
 export const runWithCall = <T>(ctx: CallContext, fn: () => T): T => als.run(ctx, fn);
 

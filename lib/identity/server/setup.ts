@@ -11,8 +11,10 @@ import { hashSecret } from "./tokens";
 
 const SETUP_KEY = "setupTokenHash";
 
-/** The set-up token made at this start, kept in this process only to print it. */
-const g = globalThis as unknown as { __workbenchSetupToken?: string | null };
+declare global {
+  /** The set-up token made at this start, kept in this process only to print it. */
+  var __workbenchSetupToken: string | null | undefined;
+}
 
 /**
  * At server start: when no one has an account yet, either create the administrator named by
@@ -21,7 +23,7 @@ const g = globalThis as unknown as { __workbenchSetupToken?: string | null };
  */
 export async function prepareIdentity(): Promise<void> {
   if (countPeople() > 0) {
-    g.__workbenchSetupToken = null;
+    globalThis.__workbenchSetupToken = null;
     return;
   }
   if (env.WORKBENCH_ADMIN_EMAIL && env.WORKBENCH_ADMIN_PASSWORD) {
@@ -33,7 +35,7 @@ export async function prepareIdentity(): Promise<void> {
       // Another process made it in the meantime.
       if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
     }
-    g.__workbenchSetupToken = null;
+    globalThis.__workbenchSetupToken = null;
     return;
   }
   const token = randomBytes(24).toString("base64url");
@@ -42,12 +44,12 @@ export async function prepareIdentity(): Promise<void> {
     .values({ key: SETUP_KEY, value: hashSecret(token), updatedAt: new Date() })
     .onConflictDoUpdate({ target: schema.settings.key, set: { value: hashSecret(token), updatedAt: new Date() } })
     .run();
-  g.__workbenchSetupToken = token;
+  globalThis.__workbenchSetupToken = token;
 }
 
 /** The set-up link to print after the server's address, or null once someone has an account. */
 export function setupLink(origin: string): string | null {
-  const token = g.__workbenchSetupToken;
+  const token = globalThis.__workbenchSetupToken;
   if (!token || countPeople() > 0) return null;
   return `${origin}/setup?token=${token}`;
 }
@@ -80,7 +82,7 @@ export async function completeSetup(input: unknown): Promise<Person> {
       .run().changes === 1;
   if (!won) throw new AppError("CONFLICT", "The set-up link was used already; sign in instead.", [{ field: "token", message: "used" }]);
   const person = await createPerson({ email: body.email, name: body.name, password: body.password }, "admin");
-  g.__workbenchSetupToken = null;
+  globalThis.__workbenchSetupToken = null;
   recordAudit({ action: "setup.admin", target: person.email, actor: { id: person.id, email: person.email }, detail: { from: "setup link" } });
   return person;
 }

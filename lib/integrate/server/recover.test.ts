@@ -5,28 +5,13 @@ import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { jobs, type JobRow } from "@/db/schema";
 import { jobDir, outputTableName } from "./batch/jobs";
+import { insertJobRow } from "./batch/test-fixtures";
 import { recoverAfterCrash } from "./recover";
 
 /** A job of `status` with its folder (input and output files) and output table, as a worker leaves them. */
 function jobWithOutput(status: JobRow["status"]): string {
   const id = `job_rec${Math.random().toString(36).slice(2, 10)}`;
-  const now = new Date();
-  getDb()
-    .insert(jobs)
-    .values({
-      id,
-      endpointName: "e",
-      modelId: "m",
-      modelVersion: 1,
-      status,
-      sourceKind: "file",
-      sourceName: "f.csv",
-      errorThreshold: -1,
-      outputTable: outputTableName(id),
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  insertJobRow(id, { status, outputTable: outputTableName(id) });
   getDb().$client.exec(`CREATE TABLE "${outputTableName(id)}" ("row" INTEGER PRIMARY KEY, "prediction" REAL)`);
   folder(id, Date.now());
   return id;

@@ -1,5 +1,4 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
@@ -7,6 +6,7 @@ import { alertRules, endpoints } from "@/db/schema";
 import { getSettings, updateSettings } from "@/lib/identity/server/settings";
 import { AppError } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
+import { startTestServer, type TestServer } from "@/lib/shared/server/test-http";
 import { createAlertRule, deleteAlertRule, evaluateAlerts, listAlertRules } from "./alerts";
 import { verifyWebhook } from "./webhook-signature";
 import { settleWebhookDeliveries } from "./webhooks";
@@ -16,14 +16,14 @@ vi.mock("@/lib/monitor/server/traffic", () => ({
   endpointTraffic: () => ({ requests: 4, errors: 4, latencyMs: { p50: null, p95: null, p99: null } }),
 }));
 
-let server: http.Server;
+let server: TestServer;
 let port = 0;
-const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+const received: { headers: IncomingHttpHeaders; body: string }[] = [];
 const endpoint = `unit-alerts-${newId("x").slice(2)}`;
 let hostsBefore: string[] = [];
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await startTestServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -31,8 +31,7 @@ beforeAll(async () => {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  port = server.port;
   const now = new Date();
   getDb()
     .insert(endpoints)
@@ -44,8 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   updateSettings({ webhookAllowedHosts: hostsBefore }, null);
   getDb().delete(endpoints).where(eq(endpoints.name, endpoint)).run();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 const rule = (webhookUrl?: string) => ({ endpoint, kind: "errorRate", threshold: 0.5, windowMinutes: 5, ...(webhookUrl ? { webhookUrl } : {}) });

@@ -209,6 +209,13 @@ interface Change {
   at: Date;
 }
 
+declare global {
+  /** The evaluation in progress or last made, one chain per process (evaluateAlerts). */
+  var __alertEvaluation: Promise<unknown> | undefined;
+  /** The evaluator's timer: one per process (startAlertEvaluator). */
+  var __alertEvaluator: NodeJS.Timeout | undefined;
+}
+
 /**
  * Evaluates every rule once: a condition that starts holding opens a firing alert, one that stops
  * resolves it. Measuring reads windows on reader threads (awaited, the event loop goes on);
@@ -218,9 +225,8 @@ interface Change {
  * default: it sees every request answered before it was asked for.
  */
 export function evaluateAlerts(now?: Date): Promise<{ evaluated: number; fired: number; resolved: number }> {
-  const g = globalThis as unknown as { __alertEvaluation?: Promise<unknown> };
-  const run = (g.__alertEvaluation ?? Promise.resolve()).catch(() => undefined).then(() => evaluateOnce(now ?? new Date()));
-  g.__alertEvaluation = run;
+  const run = (globalThis.__alertEvaluation ?? Promise.resolve()).catch(() => undefined).then(() => evaluateOnce(now ?? new Date()));
+  globalThis.__alertEvaluation = run;
   return run;
 }
 
@@ -296,15 +302,14 @@ function notify({ rule, alertId, state, value, at }: Change): void {
 
 /** Starts evaluating every ALERT_TICK_MS in this process (once, however often it is called). */
 export function startAlertEvaluator(): void {
-  const g = globalThis as unknown as { __alertEvaluator?: NodeJS.Timeout };
-  if (g.__alertEvaluator) return;
+  if (globalThis.__alertEvaluator) return;
   let running = false;
-  g.__alertEvaluator = setInterval(() => {
+  globalThis.__alertEvaluator = setInterval(() => {
     if (running) return;
     running = true;
     evaluateAlerts()
       .catch((e) => console.error("[alerts] evaluation failed", e))
       .finally(() => (running = false));
   }, ALERT_TICK_MS);
-  g.__alertEvaluator.unref();
+  globalThis.__alertEvaluator.unref();
 }

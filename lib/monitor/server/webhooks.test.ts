@@ -1,29 +1,29 @@
 import dns from "node:dns";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { alertRules, webhookDeliveries } from "@/db/schema";
 import { AppError } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
+import { startTestServer, type TestServer } from "@/lib/shared/server/test-http";
 import { newWebhookSecret, verifyWebhook } from "./webhook-signature";
 import { checkWebhookUrl, deliverWebhook, dispatchWebhook, listDeliveries, recordDelivery, settleWebhookDeliveries, type DeliveryOptions } from "./webhooks";
 
 interface Received {
   path: string;
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
 // One receiver on 127.0.0.1; `answers` are the statuses it gives, in order (then 204), "hang" never answers.
-let server: http.Server;
+let server: TestServer;
 let port = 0;
 let received: Received[] = [];
 let answers: (number | "hang")[] = [];
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await startTestServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -33,14 +33,10 @@ beforeAll(async () => {
       res.writeHead(answer, answer >= 300 && answer < 400 ? { location: "http://127.0.0.1:1/elsewhere" } : {}).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  port = server.port;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
   received = [];
@@ -126,10 +122,9 @@ describe("deliverWebhook", () => {
   });
 
   it("retries a refused connection and logs why", async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closed = await startTestServer(() => undefined);
+    const closedPort = closed.port;
+    await closed.close();
     const opts = options({ allowedHosts: [`127.0.0.1:${closedPort}`] });
     const outcome = await deliverWebhook(`http://127.0.0.1:${closedPort}/`, SECRET, MSG, opts);
     expect(outcome).toMatchObject({ status: null, ok: false, attempts: 3 });

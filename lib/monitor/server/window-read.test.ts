@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { jobs } from "@/db/schema";
+import { insertJobRow } from "@/lib/integrate/server/batch/test-fixtures";
 import type { Row } from "@/lib/data/types";
 import { readTraffic } from "@/lib/monitor/server/traffic-read";
 import { newId } from "@/lib/shared/ids";
@@ -57,25 +57,19 @@ function insertJob(name: string, finishedAt: number, rows: { a: number | null; c
   const insert = db.$client.prepare(`INSERT INTO "${table}" ("row", "a", "colour", "extra", "prediction", "error") VALUES (?, ?, ?, 'x', ?, ?)`);
   rows.forEach((r, i) => insert.run(i, r.a, r.colour, r.prediction, r.error));
   const at = new Date(finishedAt);
-  db.insert(jobs)
-    // Its counts as a job's commits leave them (job-commit.ts).
-    .values({
-      id,
-      endpointName: name,
-      modelId: "mdl_unit",
-      modelVersion: 1,
-      status: "succeeded",
-      sourceKind: "file",
-      sourceName: "x.csv",
-      errorThreshold: -1,
-      outputTable: table,
-      rowsDone: rows.length,
-      rowsFailed: rows.filter((r) => r.error).length,
-      createdAt: at,
-      finishedAt: at,
-      updatedAt: at,
-    })
-    .run();
+  // Its counts as a job's commits leave them (job-commit.ts).
+  insertJobRow(id, {
+    endpointName: name,
+    modelId: "mdl_unit",
+    status: "succeeded",
+    sourceName: "x.csv",
+    outputTable: table,
+    rowsDone: rows.length,
+    rowsFailed: rows.filter((r) => r.error).length,
+    createdAt: at,
+    finishedAt: at,
+    updatedAt: at,
+  });
 }
 
 beforeAll(() => fs.writeFileSync(referenceFile, JSON.stringify(reference)));

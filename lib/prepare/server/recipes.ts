@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { projects, recipes, type RecipeRow } from "@/db/schema";
 import { getDataset, readTypedRows } from "@/lib/data/server/datasets";
 import type { ColumnInfo, Row } from "@/lib/data/types";
-import { AppError, notFound } from "@/lib/shared/errors";
+import { AppError, invalidFields, notFound } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
 import { parseWith } from "@/lib/shared/http";
 import { applyRecipe, fitRecipe, validateRecipe, type FeatureColumn, type FittedRecipe } from "../recipe";
@@ -43,7 +43,7 @@ async function checkSpec(input: unknown): Promise<{ spec: RecipeSpec; columns: C
     throw new AppError("VALIDATION", `Dataset version "${spec.datasetId}" does not exist.`, [{ field: "datasetId", message: "unknown dataset" }]);
   }
   const errors = validateRecipe(spec, columns);
-  if (errors.length) throw new AppError("VALIDATION", `${errors[0].field}: ${errors[0].message}`, errors);
+  if (errors.length) throw invalidFields(errors);
   return { spec, columns };
 }
 

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { jobs, models } from "@/db/schema";
+import { insertJobRow } from "@/lib/integrate/server/batch/test-fixtures";
 import { env } from "@/lib/shared/env";
 import { BackupError } from "./backup-manifest";
 import { backupWorkbench, findBackup, planFiles, restoreWorkbench } from "./backup";
@@ -26,26 +27,7 @@ const inData = (rel: string, content: string) => {
   fs.writeFileSync(file, content);
 };
 
-function addJob(id: string, status: "running" | "succeeded", outputBytes: number) {
-  const now = new Date();
-  getDb()
-    .insert(jobs)
-    .values({
-      id,
-      endpointName: "e",
-      modelId: "m",
-      modelVersion: 1,
-      status,
-      sourceKind: "file",
-      sourceName: "f.csv",
-      errorThreshold: -1,
-      outputTable: `job_output_${id}`,
-      outputBytes,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
-}
+const addJob = (id: string, status: "running" | "succeeded", outputBytes: number) => insertJobRow(id, { status, outputBytes });
 
 describe("planFiles", () => {
   const snapshot = {

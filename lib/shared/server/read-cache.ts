@@ -27,8 +27,11 @@ interface CacheState {
   hits: number;
 }
 
-const g = globalThis as unknown as { __readCache?: CacheState };
-const cache: CacheState = (g.__readCache ??= { entries: new Map(), running: new Map(), computed: 0, hits: 0 });
+declare global {
+  /** The read cache, one per process whichever copy of this module asks. */
+  var __readCache: CacheState | undefined;
+}
+const cache: CacheState = (globalThis.__readCache ??= { entries: new Map(), running: new Map(), computed: 0, hits: 0 });
 cache.running ??= new Map(); // state made by an older copy of this module (next dev hot reload)
 
 /**

@@ -3,7 +3,7 @@ import type { ColumnInfo, ColumnType, Row } from "@/lib/data/types";
 import { TASKS, type Task } from "@/lib/define/tasks";
 import type { FittedRecipe } from "@/lib/prepare/recipe";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { loadModelArtifacts } from "../artifacts";
 import { runContextOf } from "../run-context";
 import { resolveRunParams } from "../run-params";

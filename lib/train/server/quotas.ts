@@ -1,5 +1,5 @@
 import { and, count, eq, inArray } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import type { getDb } from "@/db/client";
 import { runs } from "@/db/schema";
 import { getSettings } from "@/lib/identity/server/settings";
 import { AppError } from "@/lib/shared/errors";

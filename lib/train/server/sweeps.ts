@@ -3,12 +3,12 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { projects, runs, sweeps, type SweepRow } from "@/db/schema";
 import { metricInfo } from "@/lib/define/tasks";
-import { mulberry32 } from "@/lib/prepare/split";
 import { currentPrincipal } from "@/lib/identity/server/context";
 import { getSettings } from "@/lib/identity/server/settings";
-import { AppError, notFound } from "@/lib/shared/errors";
-import { newId } from "@/lib/shared/ids";
+import { AppError, invalidFields, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
+import { newId } from "@/lib/shared/ids";
+import { mulberry32 } from "@/lib/shared/random";
 import { ALGORITHM_IDS, getAlgorithm } from "../algorithms/registry";
 import { spaceViolations } from "../param-bounds";
 import { gridSize } from "../sweep-space";
@@ -93,7 +93,7 @@ export function createSweep(projectId: string, input: unknown): Sweep {
   const project = getDb().select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) throw notFound("Project", projectId);
   const bad = spaceViolations(getAlgorithm(body.algorithm), body.space);
-  if (bad.length > 0) throw new AppError("VALIDATION", `${bad[0].field}: ${bad[0].message}`, bad);
+  if (bad.length > 0) throw invalidFields(bad);
   const createdBy = currentPrincipal()?.userId ?? null;
   const { cap, why } = sweepTrialCap(createdBy !== null);
   // Counted before any combination is built: 20 values of 8 params would be 2.5e10 of them.

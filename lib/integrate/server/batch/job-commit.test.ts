@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { jobRowErrors, jobs } from "@/db/schema";
+import { insertJobRow } from "./test-fixtures";
 import type { ChunkOutput } from "./job-chunks";
 import { startCommitter } from "./job-commit";
 
@@ -39,22 +40,7 @@ function runningJob(name: string, after = "") {
   const db = getDb();
   const id = `job_${name}_${process.pid}`;
   const table = `"out_${name}_${process.pid}"`;
-  const now = new Date();
-  db.insert(jobs)
-    .values({
-      id,
-      endpointName: "e",
-      modelId: "m",
-      modelVersion: 1,
-      status: "running",
-      sourceKind: "file",
-      sourceName: "f.csv",
-      errorThreshold: -1,
-      outputTable: table,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  insertJobRow(id, { status: "running", outputTable: table });
   db.$client.exec(`CREATE TABLE ${table} ("row" INTEGER PRIMARY KEY, "id" TEXT, "x" REAL, "flag" INTEGER, "prediction" REAL, "error" TEXT)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-commit-"));
   const out = path.join(dir, "output.csv");

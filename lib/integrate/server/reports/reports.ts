@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { actuals, datasetVersions, endpoints, jobs, reports, schedules, type JobRow, type ReportRow } from "@/db/schema";
 import { findLatestVersion, streamTypedRows } from "@/lib/data/server/datasets";
-import { AppError, notFound, type FieldError } from "@/lib/shared/errors";
+import { AppError, describeFields, type FieldError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { quoteIdent } from "@/lib/shared/sql";
 import { newId } from "@/lib/shared/ids";
@@ -221,7 +221,7 @@ function checkReport(body: z.infer<typeof createSchema>): void {
   }
   body.seriesColumns.forEach((c, i) => check(`seriesColumns.${i}`, c, true));
   if (new Set(body.seriesColumns).size !== body.seriesColumns.length) errors.push({ field: "seriesColumns", message: "a column is named twice" });
-  if (errors.length) throw new AppError("VALIDATION", errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+  if (errors.length) throw new AppError("VALIDATION", describeFields(errors), errors);
 }
 
 export function createReport(input: unknown): Report {

@@ -3,14 +3,18 @@ import { runDueSchedules } from "./schedules";
 /** How often the scheduler looks for due schedules; cron's finest step is a minute. */
 export const SCHEDULER_TICK_MS = 15_000;
 
+declare global {
+  /** The scheduler's timer: one per process (startScheduler). */
+  var __workbenchScheduler: NodeJS.Timeout | undefined;
+}
+
 /**
  * Starts the scheduler in this process (the web server, from instrumentation.ts), once: a tick
  * at start — which runs, once, every schedule whose run was missed while the server was down —
  * then one every SCHEDULER_TICK_MS. A tick still queueing jobs is never overlapped by the next.
  */
 export function startScheduler(): void {
-  const g = globalThis as unknown as { __workbenchScheduler?: NodeJS.Timeout };
-  if (g.__workbenchScheduler) return;
+  if (globalThis.__workbenchScheduler) return;
   let ticking = false;
   const tick = async () => {
     if (ticking) return;
@@ -27,7 +31,7 @@ export function startScheduler(): void {
       ticking = false;
     }
   };
-  g.__workbenchScheduler = setInterval(tick, SCHEDULER_TICK_MS);
-  g.__workbenchScheduler.unref();
+  globalThis.__workbenchScheduler = setInterval(tick, SCHEDULER_TICK_MS);
+  globalThis.__workbenchScheduler.unref();
   void tick();
 }

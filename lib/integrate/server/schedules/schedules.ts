@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { endpoints, jobs, reports, schedules, type ScheduleRow } from "@/db/schema";
 import { findLatestVersion } from "@/lib/data/server/datasets";
-import { AppError, notFound, type FieldError } from "@/lib/shared/errors";
+import { AppError, describeFields, type FieldError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { newId } from "@/lib/shared/ids";
 import { checkCron, DEFAULT_TIMEZONE, nextRunAfter, nextRunsAfter, planTick } from "../../schedule-time";
@@ -127,7 +127,7 @@ function checkReferences(v: { endpoint: string; dataset: string; datasetField: s
     else if (report.endpoint !== v.endpoint)
       errors.push({ field: "reportId", message: `the report reads the endpoint "${report.endpoint}", not "${v.endpoint}"` });
   }
-  if (errors.length) throw new AppError("VALIDATION", errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+  if (errors.length) throw new AppError("VALIDATION", describeFields(errors), errors);
   return cron.timezone!;
 }
 

@@ -5,27 +5,13 @@
 import Database from "better-sqlite3";
 import { getDb } from "@/db/client";
 import { logRequest, requestLogState, requestLogWritten } from "./request-log";
+import { testLogEntry } from "./test-fixtures";
 
 async function main() {
   const file = getDb().$client.name;
   const other = new Database(file);
   other.exec("BEGIN IMMEDIATE");
-  for (let i = 0; i < 2; i++) {
-    logRequest({
-      id: `req_retry_${i}`,
-      endpointName: "retry",
-      modelId: null,
-      modelVersion: null,
-      status: 200,
-      latencyMs: 1,
-      rows: 1,
-      format: "rows",
-      inputs: [{ i }],
-      outputs: [i],
-      error: null,
-      createdAt: new Date(),
-    });
-  }
+  for (let i = 0; i < 2; i++) logRequest(testLogEntry(`req_retry_${i}`, "retry"));
   let resolved = false;
   const barrier = requestLogWritten().then(() => void (resolved = true));
   // After its busy timeout the thread says it could not write.

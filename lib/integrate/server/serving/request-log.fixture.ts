@@ -1,24 +1,10 @@
 // Run by request-log.test.ts in a child process: logs entries, then stops with SIGTERM at once,
 // before the flush timer fires. The shutdown hook must write them all.
 import { logRequest } from "./request-log";
+import { testLogEntry } from "./test-fixtures";
 
 const count = Number(process.argv[2] ?? 1234);
-for (let i = 0; i < count; i++) {
-  logRequest({
-    id: `req_${i}`,
-    endpointName: "shutdown",
-    modelId: null,
-    modelVersion: null,
-    status: 200,
-    latencyMs: 1,
-    rows: 1,
-    format: "rows",
-    inputs: [{ i }],
-    outputs: [i],
-    error: null,
-    createdAt: new Date(),
-  });
-}
+for (let i = 0; i < count; i++) logRequest(testLogEntry(`req_${i}`, "shutdown"));
 process.kill(process.pid, "SIGTERM");
 // Keep the process alive until the signal lands.
 setTimeout(() => undefined, 10_000);

@@ -8,21 +8,9 @@ import { BUSY_TIMEOUT_MS, getDb } from "@/db/client";
 import { requestLogs } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { flushRequestLog, logRequest, LOGGED_ROWS, requestLogState, requestLogWritten } from "./request-log";
+import { testLogEntry } from "./test-fixtures";
 
-const entry = (id: string, rows: number) => ({
-  id,
-  endpointName: "unit",
-  modelId: "mdl_x",
-  modelVersion: 1,
-  status: 200,
-  latencyMs: 1.5,
-  rows,
-  format: "rows",
-  inputs: Array.from({ length: rows }, (_, i) => ({ a: i })),
-  outputs: Array.from({ length: rows }, (_, i) => i),
-  error: null,
-  createdAt: new Date(),
-});
+const entry = (id: string, rows: number) => testLogEntry(id, "unit", rows);
 
 describe("the request log", () => {
   it("keeps entries off the database until a flush, then writes them in one go, with inputs capped", () => {

@@ -69,8 +69,20 @@ interface Waiter {
   retry: boolean;
   resolve: () => void;
 }
-const state = globalThis as unknown as { __requestLog?: LogState };
-const log: LogState = (state.__requestLog ??= { pending: [], inFlight: new Map(), seq: 0, timer: null, hooked: false, writer: null, waiters: [], gaveBack: 0 });
+declare global {
+  /** The request log's queue, one per process: the scoring front and Next's bundle each load this module. */
+  var __requestLog: LogState | undefined;
+}
+const log: LogState = (globalThis.__requestLog ??= {
+  pending: [],
+  inFlight: new Map(),
+  seq: 0,
+  timer: null,
+  hooked: false,
+  writer: null,
+  waiters: [],
+  gaveBack: 0,
+});
 // A state made by an older copy of this module (hot reload under `next dev`) lacks the newer fields.
 log.waiters ??= [];
 log.gaveBack ??= 0;

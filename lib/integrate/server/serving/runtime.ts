@@ -27,7 +27,12 @@ interface Serving {
  * in one process, and a deploy, a version switch or a key rotation made through either must be
  * what both serve.
  */
-const shared: ServingState = ((globalThis as unknown as { __workbenchServing?: ServingState }).__workbenchServing ??= {
+declare global {
+  var __workbenchServing: ServingState | undefined;
+  /** The predictor warmer's timer: one per process (startPredictorWarmer). */
+  var __predictorWarmer: NodeJS.Timeout | undefined;
+}
+const shared: ServingState = (globalThis.__workbenchServing ??= {
   compiled: new Map(),
   ready: new Map(),
   serving: new Map(),
@@ -144,8 +149,7 @@ const WARM_EVERY_MS = 2000;
  * for loading a bundle.
  */
 export function startPredictorWarmer(): void {
-  const g = globalThis as unknown as { __predictorWarmer?: NodeJS.Timeout };
-  if (g.__predictorWarmer) return;
+  if (globalThis.__predictorWarmer) return;
   const failedAt = new Map<string, number>();
   const warm = () => {
     try {
@@ -164,8 +168,8 @@ export function startPredictorWarmer(): void {
     }
   };
   warm();
-  g.__predictorWarmer = setInterval(warm, WARM_EVERY_MS);
-  g.__predictorWarmer.unref();
+  globalThis.__predictorWarmer = setInterval(warm, WARM_EVERY_MS);
+  globalThis.__predictorWarmer.unref();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { validation } from "@/lib/shared/errors";
 import { type ForecastMetrics, forecastMetrics } from "../../metrics";
 import { standardise, windowExamples, type WindowRow } from "./examples";
-import { SiblingIndex } from "./features";
+import type { SiblingIndex } from "./features";
 import { predictSet } from "./network";
 import type { ForecasterParams } from "./params";
 import { type ForecasterState, valueAt } from "./series";

@@ -1,4 +1,4 @@
-import { exampleFeatures, type Origin, originOf, seriesTarget, SiblingIndex } from "./features";
+import { exampleFeatures, type Origin, originOf, seriesTarget, type SiblingIndex } from "./features";
 import type { ForecasterParams } from "./params";
 import { type FeatureState, lastObservedAtOrBefore, type SeriesData } from "./series";
 

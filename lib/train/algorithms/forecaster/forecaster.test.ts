@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "@/lib/data/types";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { initServerBackend } from "../../server/backend";
 import { QUICK_FORECASTER as QUICK, promoRows, weekIso, WEEK_MS, START_MS } from "../../test-fixtures";
 import { loadForecaster } from "./model";
 import { seriesKey } from "./series";
 import { trainForecaster } from "./training";
-
-const wape = (actual: number[], predicted: number[]) =>
-  actual.reduce((sum, a, i) => sum + Math.abs(a - predicted[i]), 0) / actual.reduce((sum, a) => sum + Math.abs(a), 0);
 
 beforeAll(async () => {
   await initServerBackend();

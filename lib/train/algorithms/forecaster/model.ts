@@ -1,8 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Row } from "@/lib/data/types";
-import { toTimestamp } from "@/lib/prepare/split";
+import { cellText, cellToNumber, toTimestamp } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
-import { cellToNumber } from "../../matrix";
 import { type LayersModelParts, layersModelFiles, loadLayersModel, type ModelArtifacts, readWeights, saveLayersModel } from "../../model-files";
 import type { EpochLog } from "../../types";
 import type { BacktestForecast, ForecastBacktest } from "./backtest";
@@ -12,7 +11,6 @@ import { predictSetSync } from "./network";
 import type { ForecasterParams } from "./params";
 import {
   buildSeries,
-  cellToString,
   type ForecasterState,
   groupKeyOf,
   lastObservedAtOrBefore,
@@ -109,7 +107,7 @@ export function makeForecaster(
       const ms = toTimestamp(row[params.timeColumn]);
       if (ms === null) continue;
       const key = seriesKey(row, params.seriesColumns);
-      const values = params.seriesColumns.map((c) => cellToString(row[c]));
+      const values = params.seriesColumns.map((c) => cellText(row[c]));
       const entry = history.get(key) ?? { values, points: [] };
       history.set(key, entry);
       const y = cellToNumber(row[params.target]);
@@ -151,7 +149,7 @@ export function makeForecaster(
     // sibling series' exogenous values of the same period come from.
     const parsed = requests.map((row, i) => {
       const key = seriesKey(row, params.seriesColumns);
-      const values = params.seriesColumns.map((c) => cellToString(row[c]));
+      const values = params.seriesColumns.map((c) => cellText(row[c]));
       const ms = toTimestamp(row[params.timeColumn]);
       if (ms === null) throw validation(`rows.${i}.${params.timeColumn}`, `a forecast request needs a time in "${params.timeColumn}"`);
       const exog = params.exogenous.map((c, e) => transformExogenous(cellToNumber(row[c]), state.exogenous[e]));

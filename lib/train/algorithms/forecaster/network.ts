@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { mulberry32 } from "@/lib/prepare/split";
 import { validation } from "@/lib/shared/errors";
+import { mulberry32 } from "@/lib/shared/random";
 import type { EpochLog, TrainCallbacks } from "../../types";
 import { type ExampleSet, exampleWeights, weightedAbsoluteError } from "./examples";
 import type { ForecasterParams } from "./params";

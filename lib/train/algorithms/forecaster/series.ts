@@ -1,5 +1,7 @@
-import type { Cell, Row } from "@/lib/data/types";
+import type { Row } from "@/lib/data/types";
+import { cellText } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
+import { upperMedian } from "@/lib/shared/stats";
 
 /** A forecaster's series: the rows of each, as dense arrays over time indices with gaps as NaN. */
 
@@ -37,7 +39,7 @@ export interface ForecasterState {
   exogenous: ExogenousTransform[];
   /** Per series key: the mean of each exogenous column's standardised value over the training rows. */
   exogenousMeans: Record<string, number[]>;
-  /** Level used for a series never seen (median of the series' levels). */
+  /** Level used for a series never seen: the upper median of the series' levels. */
   fallbackLevel: number;
   featureMean: number[];
   featureStd: number[];
@@ -46,13 +48,9 @@ export interface ForecasterState {
 
 export type FeatureState = Pick<ForecasterState, "seasonLength" | "calendar" | "maxStep" | "fallbackLevel" | "siblings">;
 
-export function cellToString(cell: Cell | undefined): string {
-  return cell === null || cell === undefined ? "" : String(cell);
-}
-
 /** The key of a series: its series-column values as a JSON array of strings, e.g. `["2","dominicks"]`. */
 export function seriesKey(row: Row, seriesColumns: readonly string[]): string {
-  return JSON.stringify(seriesColumns.map((c) => cellToString(row[c])));
+  return JSON.stringify(seriesColumns.map((c) => cellText(row[c])));
 }
 
 export interface SeriesData {
@@ -89,13 +87,12 @@ export function groupKeyOf(values: readonly string[]): string {
   return JSON.stringify(values.slice(0, -1));
 }
 
-/** The median positive difference between consecutive timestamps of the same series. */
+/** The (upper) median positive difference between consecutive timestamps of the same series. */
 export function inferPeriodMs(timesBySeries: number[][]): number {
   const steps: number[] = [];
   for (const times of timesBySeries) for (let i = 1; i < times.length; i++) if (times[i] > times[i - 1]) steps.push(times[i] - times[i - 1]);
   if (steps.length === 0) throw validation("rows", "a forecaster needs at least two periods of one series");
-  steps.sort((a, b) => a - b);
-  return steps[Math.floor(steps.length / 2)];
+  return upperMedian(steps);
 }
 
 /** 52 for weekly data, 12 monthly, 4 quarterly, 7 daily, 24 hourly; 0 when no natural season is known. */

@@ -1,7 +1,7 @@
 import type { Row } from "@/lib/data/types";
-import { toTimestamp } from "@/lib/prepare/split";
+import { cellText, cellToNumber, toTimestamp } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
-import { cellToNumber } from "../../matrix";
+import { upperMedian } from "@/lib/shared/stats";
 import type { EpochLog, TrainCallbacks } from "../../types";
 import { runBacktest } from "./backtest";
 import { addExamples, ExampleBuilder, fitScaling, MIN_HISTORY_OBSERVATIONS, standardise, windowRows } from "./examples";
@@ -11,7 +11,6 @@ import { buildNetwork, fitNetwork } from "./network";
 import { type ForecasterInputParams, type ForecasterParams, resolveForecasterParams } from "./params";
 import {
   buildSeries,
-  cellToString,
   DAYS_PER_YEAR,
   type FeatureState,
   fitExogenous,
@@ -58,7 +57,7 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
     timesAreDates ||= typeof row[params.timeColumn] === "string";
     const key = seriesKey(row, params.seriesColumns);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { values: params.seriesColumns.map((c) => cellToString(row[c])), points: [] }));
+    if (!group) groups.set(key, (group = { values: params.seriesColumns.map((c) => cellText(row[c])), points: [] }));
     group.points.push({ ms, y, exog: params.exogenous.map((c) => cellToNumber(row[c])) });
   }
   if (groups.size === 0) throw validation("rows", `no rows with both a time in "${params.timeColumn}" and a number in "${params.target}"`);
@@ -97,11 +96,8 @@ export async function trainForecaster(input: { rows: readonly Row[]; params: For
     const ids = g.values.map((v, c) => vocabIndex[c].get(v)!);
     series.push(buildSeries(key, g.values, ids, g.points, { periodMs, originMs, exogenous }, exogenousMeans[key]));
   }
-  const levels = series
-    .map((s) => lastObservedAtOrBefore(s, cutoff))
-    .flatMap((o, i) => (o === undefined ? [] : [originOf(series[i], o, params).level]))
-    .sort((a, b) => a - b);
-  const fallbackLevel = levels.length ? levels[Math.floor(levels.length / 2)] : 0;
+  const levels = series.map((s) => lastObservedAtOrBefore(s, cutoff)).flatMap((o, i) => (o === undefined ? [] : [originOf(series[i], o, params).level]));
+  const fallbackLevel = levels.length ? upperMedian(levels) : 0;
 
   const featureState: FeatureState = {
     seasonLength,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { dotKernel, jsDotKernel, wasmDotKernel } from "./dot-kernel";
 
 function matrix(n: number, dim: number, seed: number): Float32Array {

@@ -1,4 +1,4 @@
-import { mulberry32, shuffledIndices } from "@/lib/prepare/split";
+import { mulberry32, shuffledIndices } from "@/lib/shared/random";
 import { recommendationMetrics, type RecommendationMetrics, type RecommendationQuery } from "../../metrics";
 import { recommendFor, type ScoreMode, type Scorer } from "./scoring";
 

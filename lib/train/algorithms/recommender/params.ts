@@ -1,4 +1,5 @@
 import { validation } from "@/lib/shared/errors";
+import { withoutUndefined } from "@/lib/shared/objects";
 import { BATCH_SIZE, column, EARLY_STOPPING_PATIENCE, int, LEARNING_RATE, num, paramsSchema, SEED } from "../../param-bounds";
 import { parseParams } from "../../params";
 import type { RunContext } from "../../run-context";
@@ -148,9 +149,4 @@ export function readRecommenderParams(stored: Readonly<Record<string, unknown>>)
   const p = parseParams(recommenderParamsSchema, stored);
   const named = [p.itemColumn, p.basketColumn, p.userColumn, p.quantityColumn].filter((c): c is string => c !== undefined);
   return withoutUndefined(resolveRecommenderParams(p, named));
-}
-
-/** The keys left undefined dropped (no user column when baskets are named), so the stored params are plain JSON. */
-function withoutUndefined(params: RecommenderParams): RecommenderParams {
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as RecommenderParams;
 }

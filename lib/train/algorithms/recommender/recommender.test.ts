@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "@/lib/data/types";
-import { mulberry32 } from "@/lib/prepare/split";
 import { initServerBackend } from "../../server/backend";
 import { plantedBaskets } from "../../test-fixtures";
 import { loadRecommender } from "./model";

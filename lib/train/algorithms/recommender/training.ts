@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Cell, Row } from "@/lib/data/types";
-import { mulberry32 } from "@/lib/prepare/split";
+import type { Row } from "@/lib/data/types";
+import { cellToNumber, trimmedCellText } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
-import { cellToNumber } from "../../matrix";
+import { mulberry32 } from "@/lib/shared/random";
 import type { RecommendationMetrics } from "../../metrics";
 import type { EpochLog, TrainCallbacks } from "../../types";
 import type { DotKernel } from "./dot-kernel";
@@ -16,12 +16,6 @@ import { cooccurrenceOf, makeScorer, normaliseRows } from "./scoring";
 /** Negatives are drawn from item frequency to this power (word2vec's smoothing). */
 const NEGATIVE_SAMPLING_POWER = 0.75;
 
-function cellToString(cell: Cell | undefined): string | null {
-  if (cell === null || cell === undefined) return null;
-  const text = String(cell).trim();
-  return text === "" ? null : text;
-}
-
 /** Baskets of distinct item ids, in order of first appearance; rows with a quantity ≤ 0 dropped. */
 export function basketsOf(rows: readonly Row[], params: Pick<RecommenderParams, "basketColumn" | "userColumn" | "itemColumn" | "quantityColumn">): string[][] {
   const groupColumn = params.basketColumn ?? params.userColumn!;
@@ -31,8 +25,8 @@ export function basketsOf(rows: readonly Row[], params: Pick<RecommenderParams, 
       const quantity = cellToNumber(row[params.quantityColumn]);
       if (quantity !== null && quantity <= 0) continue;
     }
-    const basket = cellToString(row[groupColumn]);
-    const item = cellToString(row[params.itemColumn]);
+    const basket = trimmedCellText(row[groupColumn]);
+    const item = trimmedCellText(row[params.itemColumn]);
     if (basket === null || item === null) continue;
     let items = baskets.get(basket);
     if (!items) baskets.set(basket, (items = new Set()));
@@ -46,16 +40,15 @@ export function basketsOf(rows: readonly Row[], params: Pick<RecommenderParams, 
  * gradient of gather needs UnsortedSegmentSum, which the wasm backend does not have.
  * Shapes: table [rows, dim], indices [n] int32 → [n, dim].
  */
-const gatherRows = tf.customGrad(((table: tf.Tensor, indices: tf.Tensor, save: tf.GradSaveFunc) => {
+const gatherRows: (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  // tfjs types the inputs as a list of tensors or the save function; they arrive as called, then save.
+  const [table, indices, save] = inputs as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([indices]);
   return {
     value: tf.gather(table, indices),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
-      tf.scatterND(tf.expandDims(saved[0], 1), dy as tf.Tensor, table.shape),
-      tf.zerosLike(saved[0]),
-    ],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(tf.expandDims(saved[0], 1), dy, table.shape), tf.zerosLike(saved[0])],
   };
-}) as never) as unknown as (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor;
+});
 
 /** Cumulative distribution of frequency^power, for drawing negatives with one uniform number. */
 function samplingTable(counts: Int32Array): Float64Array {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { mulberry32 } from "@/lib/prepare/split";
+import { mulberry32 } from "@/lib/shared/random";
 import { encodeLabels } from "../../matrix";
 import { argmax } from "../../metrics";
 import type { ClassPrediction } from "../../types";

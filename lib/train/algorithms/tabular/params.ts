@@ -1,4 +1,5 @@
 import { AppError, type FieldError } from "@/lib/shared/errors";
+import { withoutUndefined } from "@/lib/shared/objects";
 import { BATCH_SIZE, choice, DROPOUT, EARLY_STOPPING_PATIENCE, HIDDEN_UNITS, int, L2, LEARNING_RATE, paramsSchema, SEED } from "../../param-bounds";
 import { parseParams } from "../../params";
 
@@ -92,8 +93,7 @@ export function resolveTabularParams(algorithm: TabularAlgorithm, params: unknow
  * the ranges of tabularParamsSchema first, with resolveTabularParams).
  */
 export function runnableParams(algorithm: TabularAlgorithm, params: Partial<TabularParams> = {}): TabularParams {
-  const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Partial<TabularParams>;
-  const p: TabularParams = { ...TABULAR_DEFAULTS[algorithm], ...defined };
+  const p: TabularParams = { ...TABULAR_DEFAULTS[algorithm], ...withoutUndefined(params) };
   const errors: FieldError[] = [];
   const check = (ok: boolean, field: keyof TabularParams, message: string) => {
     if (!ok) errors.push({ field: `params.${field}`, message });

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ColumnType } from "@/lib/data/types";
 import { applyRecipe, columnTransforms, type FittedRecipe } from "@/lib/prepare/recipe";
+import { cellToNumber } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
 import { modelFeatures } from "../../features";
-import { cellToNumber } from "../../matrix";
 import { argmax } from "../../metrics";
 import type { ClassPrediction } from "../../types";
 import type { Prediction, ServingPredictor } from "../algorithm";

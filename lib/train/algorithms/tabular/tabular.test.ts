@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { mulberry32 } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
+import { mulberry32 } from "@/lib/shared/random";
 import type { Matrix } from "../../matrix";
 import { initServerBackend } from "../../server/backend";
 import type { ClassPrediction, EpochLog } from "../../types";

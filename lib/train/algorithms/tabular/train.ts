@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { mulberry32 } from "@/lib/prepare/split";
-import { AppError, validation as fail } from "@/lib/shared/errors";
+import { type AppError, validation as fail } from "@/lib/shared/errors";
+import { mulberry32 } from "@/lib/shared/random";
 import { type Matrix, encodeLabels, sortLabels } from "../../matrix";
 import { classificationMetrics, regressionMetrics } from "../../metrics";
 import type { EpochLog, Metrics, TrainCallbacks } from "../../types";
@@ -119,6 +119,7 @@ async function validate(
 /**
  * Dropout reads its `seed` field on every call, and a fixed seed repeats one mask forever
  * (no seed: Math.random, not reproducible); training sets a fresh seed before every batch.
+ * tfjs declares the field private and readonly, so a Dropout layer is typed with it here.
  */
 type SeedableLayer = { seed?: number };
 
@@ -180,7 +181,7 @@ export async function trainTabular(input: TrainTabularInput): Promise<TabularMod
 
   const model = buildModel(algorithm, task, cols, labels?.length ?? 0, params);
   const optimizer = tf.train.adam(params.learningRate);
-  const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === "Dropout") as unknown as SeedableLayer[];
+  const dropoutLayers = model.layers.filter((layer): layer is typeof layer & SeedableLayer => layer.getClassName() === "Dropout");
   const shuffleRandom = mulberry32(deriveSeed(params.seed, 1000));
   const dropoutRandom = mulberry32(deriveSeed(params.seed, 2000));
   const history: EpochLog[] = [];
@@ -195,7 +196,7 @@ export async function trainTabular(input: TrainTabularInput): Promise<TabularMod
   let lastYieldMs = now();
 
   try {
-    epochs: for (let epoch = 1; epoch <= params.epochs; epoch++) {
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
       const order = permutation(n, shuffleRandom);
       for (let i = 0; i < n; i++) {
         xs.set(trainScaled.subarray(order[i] * cols, (order[i] + 1) * cols), i * cols);
@@ -264,11 +265,11 @@ export async function trainTabular(input: TrainTabularInput): Promise<TabularMod
       lastYieldMs = now();
       if (stopRequested || callbacks?.shouldStop?.()) {
         stoppedEarly = epoch < params.epochs || stopRequested;
-        break epochs;
+        break;
       }
       if (useEarlyStopping && best && epoch - best.epoch >= params.earlyStoppingPatience) {
         stoppedEarly = epoch < params.epochs;
-        break epochs;
+        break;
       }
     }
     // Early stopping keeps the best epoch's weights; with it off, the last epoch's.
