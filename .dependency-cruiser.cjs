@@ -2,7 +2,8 @@
  * Import boundaries (`npm run lint:deps`). The steps of the process, in order: each step's code
  * may use the steps before it, never one after it. lib/shared, lib/identity (who may do what) and
  * db are beneath every step; lib/samples (the demo projects, made through every step), app and
- * components are above them.
+ * components are above them. Components keep the same order among themselves: components/<step>
+ * for each step, beneath them components/ui, components/api and components/identity.
  */
 const STEPS = ["define", "data", "prepare", "train", "integrate", "monitor"];
 
@@ -32,6 +33,28 @@ module.exports = {
       severity: "error",
       from: { path: "^lib/identity/", pathNot: TESTS },
       to: { path: `^lib/(${STEPS.join("|")}|samples)/` },
+    },
+    ...STEPS.slice(0, -1).map((step, i) => ({
+      name: `components-${step}-not-later-steps`,
+      comment: `components/${step} shows step ${i + 1}: like lib/${step}, it never imports a later step's components (${STEPS.slice(i + 1).join(", ")}).`,
+      severity: "error",
+      from: { path: `^components/${step}/`, pathNot: TESTS },
+      to: { path: `^components/(${STEPS.slice(i + 1).join("|")})/` },
+    })),
+    {
+      name: "components-shared-not-steps",
+      comment:
+        "components/ui (shared pieces), components/api (the HTTP client) and components/identity are beneath every step's components: they import none of them.",
+      severity: "error",
+      from: { path: "^components/(ui|api|identity)/", pathNot: TESTS },
+      to: { path: `^components/(${STEPS.join("|")})/` },
+    },
+    {
+      name: "components-api-not-ui",
+      comment: "components/api (fetching, the answers' types) renders nothing: it imports no component.",
+      severity: "error",
+      from: { path: "^components/api/", pathNot: TESTS },
+      to: { path: "^components/(?!api/)" },
     },
     {
       name: "components-not-server",

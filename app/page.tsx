@@ -1,10 +1,10 @@
 import { connection } from "next/server";
+import { NewProjectForm } from "@/components/define/new-project-form";
+import { ProjectList } from "@/components/define/project-list";
+import { EditorSideColumn, ListPage } from "@/components/ui/list-page";
+import { cardClass } from "@/components/ui/styles";
 import { listProjects } from "@/lib/define/server/projects";
 import { withSteps } from "@/lib/steps/state";
-import { EditorSideColumn, ListPage } from "@/components/list-page";
-import { NewProjectForm } from "@/components/new-project-form";
-import { ProjectList } from "@/components/project-list";
-import { cardClass } from "@/components/styles";
 
 export default async function HomePage() {
   await connection();

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { DatasetAddPanel } from "@/components/data/dataset-add-panel";
+import { DatasetCatalog } from "@/components/data/dataset-catalog";
+import { ListPage, SideColumn } from "@/components/ui/list-page";
 import { listDatasets } from "@/lib/data/server/datasets";
-import { DatasetAddPanel } from "@/components/dataset-add-panel";
-import { DatasetCatalog } from "@/components/dataset-catalog";
-import { ListPage, SideColumn } from "@/components/list-page";
 
 export const metadata: Metadata = { title: "Datasets" };
 

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { ModelImportForm } from "@/components/train/model-import-form";
+import { ModelRegistry } from "@/components/train/model-registry";
+import { EditorSideColumn, ListPage } from "@/components/ui/list-page";
+import { cardClass, sectionTitleClass } from "@/components/ui/styles";
 import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
-import { EditorSideColumn, ListPage } from "@/components/list-page";
-import { ModelImportForm } from "@/components/model-import-form";
-import { ModelRegistry } from "@/components/model-registry";
-import { cardClass, sectionTitleClass } from "@/components/styles";
 
 export const metadata: Metadata = { title: "Models" };
 

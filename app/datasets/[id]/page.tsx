@@ -1,16 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import type { ReactNode } from "react";
+import { ColumnSchemaTable } from "@/components/data/column-schema-table";
+import { DatasetRows } from "@/components/data/dataset-rows";
+import { ProfileView } from "@/components/prepare/profile-view";
+import { formatBytes, formatCount, formatDate } from "@/components/ui/format";
+import { Breadcrumb } from "@/components/ui/page-header";
+import { cardClass, sectionTitleClass } from "@/components/ui/styles";
 import { getDataset } from "@/lib/data/server/datasets";
 import { isAppError } from "@/lib/shared/errors";
-import { ColumnSchemaTable } from "@/components/column-schema-table";
-import { DatasetRows } from "@/components/dataset-rows";
-import { formatBytes, formatCount, formatDate } from "@/components/format";
-import { Breadcrumb } from "@/components/page-header";
-import { ProfileView } from "@/components/profile-view";
-import { cardClass, sectionTitleClass } from "@/components/styles";
 
 export const metadata: Metadata = { title: "Dataset" };
 
@@ -24,6 +24,13 @@ function load(id: string) {
     throw e;
   }
 }
+
+/** The page's sections, as the links at its top name them. */
+const ON_THIS_PAGE = [
+  ["schema", "Schema"],
+  ["profile", "Profile"],
+  ["rows", "Rows"],
+] as const;
 
 export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
@@ -55,15 +62,11 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           {d.name} <span className="font-normal text-slate-500">v{d.version}</span>
         </h1>
         <nav aria-label="On this page" className="mt-3 flex gap-4 text-sm">
-          <a href="#schema" className="text-indigo-700 hover:underline">
-            Schema
-          </a>
-          <a href="#profile" className="text-indigo-700 hover:underline">
-            Profile
-          </a>
-          <a href="#rows" className="text-indigo-700 hover:underline">
-            Rows
-          </a>
+          {ON_THIS_PAGE.map(([id, label]) => (
+            <a key={id} href={`#${id}`} className="text-indigo-700 hover:underline">
+              {label}
+            </a>
+          ))}
         </nav>
       </header>
 

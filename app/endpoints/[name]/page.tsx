@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
+import { EndpointView } from "@/components/integrate/endpoint-view";
 import { getProject } from "@/lib/define/server/projects";
+import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { isAppError } from "@/lib/shared/errors";
-import { EndpointView } from "@/components/endpoint-view";
 
 type Params = { params: Promise<{ name: string }> };
 

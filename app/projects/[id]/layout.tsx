@@ -1,7 +1,7 @@
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import { ProjectHeader } from "@/components/project-header";
-import { ProjectStepNav } from "@/components/project-step-nav";
+import { ProjectHeader } from "@/components/define/project-header";
+import { ProjectStepNav } from "@/components/define/project-step-nav";
 import { loadProject } from "./load-project";
 
 export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { ReportView } from "@/components/integrate/report-view";
 import { getReport, type Report } from "@/lib/integrate/server/reports/reports";
 import { isAppError } from "@/lib/shared/errors";
-import { ReportView } from "@/components/report-view";
 
 type Params = { params: Promise<{ id: string }> };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { ProjectDataStep } from "@/components/data/project-data-step";
 import { getDataset, listDatasets } from "@/lib/data/server/datasets";
-import { ProjectDataStep } from "@/components/project-data-step";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Get data" };

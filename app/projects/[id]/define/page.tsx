@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { DefineForm } from "@/components/define/define-form";
 import { getDataset } from "@/lib/data/server/datasets";
-import { DefineForm } from "@/components/define-form";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Define" };

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { StepIntro } from "@/components/define/step-intro";
+import { StepStateBadge } from "@/components/define/step-state";
+import { EndpointDeployPanel } from "@/components/integrate/endpoint-deploy-panel";
+import { buttonClass } from "@/components/ui/button";
 import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { listModels } from "@/lib/train/server/models";
-import { buttonClass } from "@/components/button";
-import { EndpointDeployPanel } from "@/components/endpoint-deploy-panel";
-import { StepIntro } from "@/components/step-intro";
-import { StepStateBadge } from "@/components/step-state";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Integrate" };

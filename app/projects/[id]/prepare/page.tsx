@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { StepIntro } from "@/components/define/step-intro";
+import { ProfileView } from "@/components/prepare/profile-view";
+import { RecipeBuilder } from "@/components/prepare/recipe-builder";
+import { buttonClass } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { sectionTitleClass } from "@/components/ui/styles";
 import { getDataset } from "@/lib/data/server/datasets";
 import { listRecipeVersions } from "@/lib/prepare/server/recipes";
-import { buttonClass } from "@/components/button";
-import { ProfileView } from "@/components/profile-view";
-import { RecipeBuilder } from "@/components/recipe-builder";
-import { StepIntro } from "@/components/step-intro";
-import { sectionTitleClass } from "@/components/styles";
 import { loadProject } from "../load-project";
-import { EmptyState } from "@/components/empty-state";
 
 export const metadata: Metadata = { title: "Prepare" };
 
