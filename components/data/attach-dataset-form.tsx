@@ -1,25 +1,24 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { datasetListQuery } from "@/components/api/queries";
 import type { DatasetVersion } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { Field } from "@/components/ui/field";
 import { formatCount } from "@/components/ui/format";
 import { selectClass } from "@/components/ui/styles";
+import { datasetListQuery } from "./queries";
 import { useAttachDataset } from "./use-attach-dataset";
 
 export interface AttachDatasetFormProps {
   projectId: string;
   attachedId: string | null;
-  initialVersions: DatasetVersion[];
 }
 
-/** Picks any stored dataset version, grouped by dataset name, and attaches it. */
-export function AttachDatasetForm({ projectId, attachedId, initialVersions }: AttachDatasetFormProps) {
-  const { data: versions = [] } = useQuery({ ...datasetListQuery(), initialData: initialVersions });
+/** Picks any stored dataset version (the page prefetches `datasetListQuery`), grouped by dataset name, and attaches it. */
+export function AttachDatasetForm({ projectId, attachedId }: AttachDatasetFormProps) {
+  const { data: versions } = useSuspenseQuery(datasetListQuery());
   const [choice, setChoice] = useState("");
   const attach = useAttachDataset(projectId);
   const groups = new Map<string, DatasetVersion[]>();

@@ -1,7 +1,7 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { datasetQuery, invalidateDatasets, sendJson } from "@/components/api/queries";
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { sendJson } from "@/components/api/fetch";
 import type { ColumnType, DatasetDetail } from "@/components/api/types";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount } from "@/components/ui/format";
@@ -9,17 +9,19 @@ import { Notice } from "@/components/ui/notice";
 import { controlClass } from "@/components/ui/styles";
 import { type TableColumn, TableHead } from "@/components/ui/table-head";
 import { COLUMN_TYPES } from "@/lib/data/types";
+import { datasetQuery, invalidateDatasets } from "./queries";
 
 const SCHEMA_COLUMNS: readonly TableColumn[] = ["Column", "Read as", "Inferred", { label: "Missing", right: true }];
 
 export interface ColumnSchemaTableProps {
-  initialDataset: DatasetDetail;
+  /** The page prefetches `datasetQuery(datasetId)`. */
+  datasetId: string;
 }
 
 /** The columns with the type each is read as; changing one re-reads the data, never rewrites it. */
-export function ColumnSchemaTable({ initialDataset }: ColumnSchemaTableProps) {
+export function ColumnSchemaTable({ datasetId }: ColumnSchemaTableProps) {
   const qc = useQueryClient();
-  const { data: dataset } = useQuery({ ...datasetQuery(initialDataset.id), initialData: initialDataset });
+  const { data: dataset } = useSuspenseQuery(datasetQuery(datasetId));
   const override = useMutation({
     mutationFn: (change: { name: string; type: ColumnType }) =>
       sendJson<DatasetDetail>("PATCH", `/api/datasets/${encodeURIComponent(dataset.id)}`, { columns: [change] }),

@@ -1,19 +1,14 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { datasetListQuery } from "@/components/api/queries";
-import type { DatasetVersion } from "@/components/api/types";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatBytes, formatCount, formatDate } from "@/components/ui/format";
 import { groupVersions } from "@/components/ui/group-versions";
 import { type TableColumn, TableHead } from "@/components/ui/table-head";
 import { VersionGroupCard } from "@/components/ui/version-group-card";
-
-export interface DatasetCatalogProps {
-  initialItems: DatasetVersion[];
-}
+import { datasetListQuery } from "./queries";
 
 const SOURCE_LABELS = { upload: "Upload", url: "URL", sample: "Sample" } as const;
 
@@ -26,9 +21,9 @@ const VERSION_COLUMNS: readonly TableColumn[] = [
   { label: "Created", cellClass: "px-5 py-2" },
 ];
 
-/** Every dataset, grouped by name, with a row per version. */
-export function DatasetCatalog({ initialItems }: DatasetCatalogProps) {
-  const { data: items = [], error } = useQuery({ ...datasetListQuery(), initialData: initialItems });
+/** Every dataset (the page prefetches `datasetListQuery`), grouped by name, with a row per version. */
+export function DatasetCatalog() {
+  const { data: items, error } = useSuspenseQuery(datasetListQuery());
   if (error) return <ErrorNotice error={error} />;
   if (items.length === 0) {
     return (

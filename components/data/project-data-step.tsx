@@ -1,8 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { datasetQuery } from "@/components/api/queries";
-import type { DatasetDetail, DatasetVersion, Project } from "@/components/api/types";
+import type { DatasetVersion } from "@/components/api/types";
 import { StepIntro } from "@/components/define/step-intro";
 import { useProject } from "@/components/define/use-project";
 import { Button } from "@/components/ui/button";
@@ -11,24 +10,20 @@ import { cardClass, sectionTitleClass } from "@/components/ui/styles";
 import { AttachDatasetForm } from "./attach-dataset-form";
 import { AttachedDataset } from "./attached-dataset";
 import { DatasetSources } from "./dataset-sources";
+import { datasetQuery } from "./queries";
 import { RowsTable, TableSkeleton } from "./rows-table";
 import { useAttachDataset } from "./use-attach-dataset";
 
 export interface ProjectDataStepProps {
-  initialProject: Project;
-  initialDataset: DatasetDetail | null;
-  initialVersions: DatasetVersion[];
+  /** The page prefetches the project, its attached dataset version and the versions to attach. */
+  projectId: string;
 }
 
 /** Step 2: the data version the project works on, new uploads and imports, and its rows. */
-export function ProjectDataStep({ initialProject, initialDataset, initialVersions }: ProjectDataStepProps) {
-  const project = useProject(initialProject);
+export function ProjectDataStep({ projectId }: ProjectDataStepProps) {
+  const project = useProject(projectId);
   const datasetId = project.datasetId;
-  const { data: dataset, isPending } = useQuery({
-    ...datasetQuery(datasetId ?? ""),
-    enabled: !!datasetId,
-    initialData: initialDataset && initialDataset.id === datasetId ? initialDataset : undefined,
-  });
+  const { data: dataset, isPending } = useQuery({ ...datasetQuery(datasetId ?? ""), enabled: !!datasetId });
 
   const attachAction = (d: DatasetVersion) => <AttachButton projectId={project.id} dataset={d} attached={d.id === datasetId} />;
 
@@ -54,7 +49,7 @@ export function ProjectDataStep({ initialProject, initialDataset, initialVersion
           <p className="text-sm text-amber-800">The attached version no longer exists. Attach another one.</p>
         )}
         <div className="mt-5 border-t border-slate-100 pt-4">
-          <AttachDatasetForm projectId={project.id} attachedId={datasetId} initialVersions={initialVersions} />
+          <AttachDatasetForm projectId={project.id} attachedId={datasetId} />
         </div>
       </section>
 

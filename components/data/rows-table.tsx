@@ -2,12 +2,12 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { datasetRowsQuery } from "@/components/api/queries";
 import type { ColumnInfo } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount } from "@/components/ui/format";
+import { datasetRowsQuery } from "./queries";
 
 export interface RowsTableProps {
   datasetId: string;

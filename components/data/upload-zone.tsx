@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { type DragEvent, type FormEvent, type ReactNode, useId, useRef, useState } from "react";
-import { ApiError, invalidateDatasets, problemFrom } from "@/components/api/queries";
+import { ApiError, problemFrom } from "@/components/api/fetch";
 import type { DatasetVersion } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -10,6 +10,7 @@ import { Field, fieldA11y } from "@/components/ui/field";
 import { formatBytes } from "@/components/ui/format";
 import { inputClass } from "@/components/ui/styles";
 import { DatasetCreated } from "./dataset-created";
+import { invalidateDatasets } from "./queries";
 
 export interface UploadZoneProps {
   /** Called with the new version once the server has stored it. */

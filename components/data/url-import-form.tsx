@@ -2,13 +2,14 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import { ApiError, invalidateDatasets, sendJson } from "@/components/api/queries";
+import { ApiError, sendJson } from "@/components/api/fetch";
 import type { DatasetVersion } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { inputClass } from "@/components/ui/styles";
 import { DatasetCreated } from "./dataset-created";
+import { invalidateDatasets } from "./queries";
 
 export interface UrlImportFormProps {
   onImported?: (dataset: DatasetVersion) => void;

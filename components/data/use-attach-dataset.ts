@@ -1,8 +1,9 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { invalidateProjects, sendJson } from "@/components/api/queries";
+import { sendJson } from "@/components/api/fetch";
 import type { Project } from "@/components/api/types";
+import { invalidateProjects } from "@/components/define/queries";
 
 /** Attaches a dataset version to a project (null detaches). */
 export function useAttachDataset(projectId: string) {

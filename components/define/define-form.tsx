@@ -3,8 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
-import { ApiError, datasetQuery, invalidateProjects, sendJson } from "@/components/api/queries";
-import type { DatasetDetail, Project } from "@/components/api/types";
+import { ApiError, sendJson } from "@/components/api/fetch";
+import type { Project } from "@/components/api/types";
+import { datasetQuery } from "@/components/data/queries";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -13,36 +14,33 @@ import { Notice } from "@/components/ui/notice";
 import { cardClass, inputClass, selectClass } from "@/components/ui/styles";
 import type { Delivery, Task } from "@/lib/define/tasks";
 import { MetricFields, metricForTask, parseThreshold } from "./metric-fields";
+import { invalidateProjects } from "./queries";
 import { StepIntro } from "./step-intro";
 import { TaskDeliveryFields } from "./task-delivery-fields";
 import { useProject } from "./use-project";
 
 export interface DefineFormProps {
-  initialProject: Project;
-  initialDataset: DatasetDetail | null;
+  /** The page prefetches the project and its attached dataset version. */
+  projectId: string;
 }
 
 const SHOWN_FIELDS = ["name", "description", "task", "target", "delivery", "successMetric", "successThreshold"];
 
 /** Step 1: what to predict, how it is delivered and when it counts as a success. */
-export function DefineForm({ initialProject, initialDataset }: DefineFormProps) {
+export function DefineForm({ projectId }: DefineFormProps) {
   const qc = useQueryClient();
   const canEdit = useCan("editor");
-  const project = useProject(initialProject);
-  const [name, setName] = useState(initialProject.name);
-  const [description, setDescription] = useState(initialProject.description);
-  const [task, setTask] = useState<Task>(initialProject.task);
-  const [target, setTarget] = useState(initialProject.target ?? "");
-  const [delivery, setDelivery] = useState<Delivery>(initialProject.delivery);
-  const [metric, setMetric] = useState(initialProject.successMetric ?? "");
-  const [threshold, setThreshold] = useState(initialProject.successThreshold === null ? "" : String(initialProject.successThreshold));
+  const project = useProject(projectId);
+  const [name, setName] = useState(project.name);
+  const [description, setDescription] = useState(project.description);
+  const [task, setTask] = useState<Task>(project.task);
+  const [target, setTarget] = useState(project.target ?? "");
+  const [delivery, setDelivery] = useState<Delivery>(project.delivery);
+  const [metric, setMetric] = useState(project.successMetric ?? "");
+  const [threshold, setThreshold] = useState(project.successThreshold === null ? "" : String(project.successThreshold));
 
   const datasetId = project.datasetId;
-  const { data: dataset } = useQuery({
-    ...datasetQuery(datasetId ?? ""),
-    enabled: !!datasetId,
-    initialData: initialDataset && initialDataset.id === datasetId ? initialDataset : undefined,
-  });
+  const { data: dataset } = useQuery({ ...datasetQuery(datasetId ?? ""), enabled: !!datasetId });
   const columns = datasetId ? (dataset?.columns ?? []) : [];
   const targetMissing = !!target && columns.length > 0 && !columns.some((c) => c.name === target);
 

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { ApiError, invalidateProjects, sendJson } from "@/components/api/queries";
+import { ApiError, sendJson } from "@/components/api/fetch";
 import type { Project } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -11,6 +11,7 @@ import { Field, fieldA11y } from "@/components/ui/field";
 import { inputClass } from "@/components/ui/styles";
 import type { Delivery, Task } from "@/lib/define/tasks";
 import { MetricFields, metricForTask, parseThreshold } from "./metric-fields";
+import { invalidateProjects } from "./queries";
 import { TaskDeliveryFields } from "./task-delivery-fields";
 
 const SHOWN_FIELDS = ["name", "task", "description", "delivery", "successMetric", "successThreshold"];

@@ -1,6 +1,5 @@
 "use client";
 
-import type { Project } from "@/components/api/types";
 import { formatCount } from "@/components/ui/format";
 import { Breadcrumb } from "@/components/ui/page-header";
 import { TASK_LABELS } from "@/lib/define/tasks";
@@ -8,11 +7,11 @@ import { DELIVERY_LABELS } from "./project-card";
 import { useProject } from "./use-project";
 
 export interface ProjectHeaderProps {
-  initialProject: Project;
+  projectId: string;
 }
 
-export function ProjectHeader({ initialProject }: ProjectHeaderProps) {
-  const p = useProject(initialProject);
+export function ProjectHeader({ projectId }: ProjectHeaderProps) {
+  const p = useProject(projectId);
   return (
     <header>
       <Breadcrumb links={[{ href: "/", label: "Projects" }]} current={p.name} />

@@ -1,19 +1,15 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { projectListQuery } from "@/components/api/queries";
-import type { Project } from "@/components/api/types";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { useCan } from "@/components/identity/viewer-context";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { ProjectCard } from "./project-card";
+import { projectListQuery } from "./queries";
 
-export interface ProjectListProps {
-  initialProjects: Project[];
-}
-
-export function ProjectList({ initialProjects }: ProjectListProps) {
-  const { data: projects = [], error } = useQuery({ ...projectListQuery(), initialData: initialProjects });
+/** Every project, as the page prefetched them (`projectListQuery`). */
+export function ProjectList() {
+  const { data: projects, error } = useSuspenseQuery(projectListQuery());
   const canEdit = useCan("editor");
   if (error) return <ErrorNotice error={error} />;
   if (projects.length === 0) {

@@ -10,7 +10,7 @@ import { STEP_STATE_META } from "./step-state";
 import { useProject } from "./use-project";
 
 export interface ProjectStepNavProps {
-  initialProject: Project;
+  projectId: string;
 }
 
 const CIRCLE: Record<string, string> = {
@@ -20,8 +20,8 @@ const CIRCLE: Record<string, string> = {
 };
 
 /** The six steps as links, each with its state; the loop closes from Monitor back to Get data. */
-export function ProjectStepNav({ initialProject }: ProjectStepNavProps) {
-  const p = useProject(initialProject);
+export function ProjectStepNav({ projectId }: ProjectStepNavProps) {
+  const p = useProject(projectId);
   const pathname = usePathname() ?? "";
   const activeRef = useRef<HTMLAnchorElement>(null);
   // On narrow screens the strip scrolls sideways: keep the current step in view.

@@ -1,11 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { projectQuery } from "@/components/api/queries";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import type { Project } from "@/components/api/types";
+import { projectQuery } from "./queries";
 
-/** The project, seeded with what the server rendered and kept fresh by mutations' invalidation. */
-export function useProject(initialProject: Project): Project {
-  const { data } = useQuery({ ...projectQuery(initialProject.id), initialData: initialProject });
-  return data;
+/** The project, as the page prefetched it (`projectQuery`) and kept fresh by mutations' invalidation. */
+export function useProject(id: string): Project {
+  return useSuspenseQuery(projectQuery(id)).data;
 }

@@ -11,7 +11,7 @@ import { SecretOnce } from "@/components/ui/secret-once";
 import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
 import { atLeast, ROLES, type Role } from "@/lib/identity/roles";
 import { ExpiryDaysField, useExpiringCreate } from "./expiring-secret-form";
-import { type ApiToken, createToken, deleteToken, identityKeys, type TokenCreated, tokensQuery } from "./queries";
+import { type ApiToken, createToken, deleteToken, type TokenCreated, tokenKeys, tokensQuery } from "./queries";
 import { RoleBadge, roleName } from "./role-badge";
 import { useCan, useViewer } from "./viewer-context";
 
@@ -76,7 +76,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: TokenCreated) => void }
       setName("");
       onCreated(t);
     },
-    listKey: identityKeys.tokensAll,
+    listKey: tokenKeys.all,
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -131,7 +131,7 @@ function TokenRow({ token: t, showOwner }: { token: ApiToken; showOwner: boolean
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
     mutationFn: () => deleteToken(t.id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: identityKeys.tokensAll }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: tokenKeys.all }),
   });
   const expired = t.expiresAt !== null && Date.parse(t.expiresAt) < Date.now();
   return (

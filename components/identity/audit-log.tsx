@@ -8,7 +8,7 @@ import { Field } from "@/components/ui/field";
 import { formatDate } from "@/components/ui/format";
 import { cardClass, inputClass, selectClass } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
-import { type AuditEntry, type AuditFilter, type AuditOutcome, fetchAuditPage, identityKeys } from "./queries";
+import { type AuditEntry, type AuditFilter, type AuditOutcome, auditKeys, fetchAuditPage } from "./queries";
 
 const OUTCOMES: AuditOutcome[] = ["ok", "denied", "failed"];
 
@@ -46,7 +46,7 @@ export function AuditLog() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [filter, setFilter] = useState<AuditFilter>({});
   const log = useInfiniteQuery({
-    queryKey: identityKeys.audit(filter),
+    queryKey: auditKeys.list(filter),
     queryFn: ({ pageParam, signal }) => fetchAuditPage(filter, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

@@ -2,7 +2,7 @@
 
 import { type QueryKey, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ApiError } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { NumberInput } from "@/components/ui/number-input";
 import { expiryDaysError } from "./queries";

@@ -11,7 +11,7 @@ import { SecretOnce } from "@/components/ui/secret-once";
 import { cardClass, inputClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
 import { ROLES, type Role } from "@/lib/identity/roles";
 import { ExpiryDaysField, useExpiringCreate } from "./expiring-secret-form";
-import { createInvite, type Invite, type InviteCreated, type InviteStatus, identityKeys, invitesQuery, revokeInvite } from "./queries";
+import { createInvite, type Invite, type InviteCreated, type InviteStatus, inviteKeys, invitesQuery, revokeInvite } from "./queries";
 import { RoleBadge, roleName } from "./role-badge";
 
 /** How long an invite link stays good unless the administrator says otherwise. */
@@ -60,7 +60,7 @@ function InviteForm({ onCreated }: { onCreated: (i: InviteCreated) => void }) {
       setEmail("");
       onCreated(invite);
     },
-    listKey: identityKeys.invites,
+    listKey: inviteKeys.all,
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -124,7 +124,7 @@ function InviteRow({ invite: i }: { invite: Invite }) {
   const qc = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => revokeInvite(i.id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: identityKeys.invites }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: inviteKeys.all }),
   });
   return (
     <tr data-testid={`invite-${i.id}`}>

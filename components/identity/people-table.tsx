@@ -8,7 +8,7 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatDate } from "@/components/ui/format";
 import { selectClass } from "@/components/ui/styles";
 import { ROLES, type Role } from "@/lib/identity/roles";
-import { identityKeys, updateUser, usersQuery, type WorkspaceUser } from "./queries";
+import { updateUser, userKeys, usersQuery, type WorkspaceUser } from "./queries";
 import { roleName } from "./role-badge";
 import { useViewer } from "./viewer-context";
 
@@ -37,8 +37,8 @@ function PersonRow({ user: u }: { user: WorkspaceUser }) {
     mutationFn: (body: { role?: Role; disabled?: boolean }) => updateUser(u.id, body),
     onSuccess: (updated) => {
       setConfirming(false);
-      qc.setQueryData<WorkspaceUser[]>(identityKeys.users, (old) => old?.map((x) => (x.id === updated.id ? updated : x)));
-      return qc.invalidateQueries({ queryKey: identityKeys.users });
+      qc.setQueryData(usersQuery().queryKey, (old) => old?.map((x) => (x.id === updated.id ? updated : x)));
+      return qc.invalidateQueries({ queryKey: userKeys.all });
     },
   });
   // While a change is on its way the select shows it; on a refusal it falls back to the stored role.

@@ -1,9 +1,7 @@
-import { queryOptions } from "@tanstack/react-query";
-import { ApiError, fetchJson, type Problem, problemFrom, sendJson } from "@/components/api/queries";
-import type { Role } from "@/lib/identity/roles";
-
 /** Identity and access as the API sends them: people, invites, personal tokens, the audit log, workspace settings. */
-
+import { queryOptions } from "@tanstack/react-query";
+import { ApiError, enc, fetchJson, type Problem, problemFrom, sendJson } from "@/components/api/fetch";
+import type { Role } from "@/lib/identity/roles";
 import type { TokenItem as ApiToken, InviteItem as Invite, InviteCreated, TokenCreated, Person as WorkspaceUser } from "@/lib/identity/types";
 
 export type { InviteCreated, InviteStatus, TokenCreated } from "@/lib/identity/types";
@@ -56,7 +54,7 @@ export interface WorkspaceSettings {
  * A problem from an identity route. better-auth's own routes may answer `{message}` rather than a
  * problem; a 429 says when to try again.
  */
-async function identityProblem(res: Response): Promise<Problem> {
+export async function identityProblem(res: Response): Promise<Problem> {
   const body = (await res
     .clone()
     .json()
@@ -106,20 +104,36 @@ export const acceptInvite = (body: NewAccount) => postIdentity<{ user: Workspace
 // ---------------------------------------------------------------------------------------------
 // People, invites, tokens, audit, settings
 
-const enc = encodeURIComponent;
+export const userKeys = {
+  all: ["users"] as const,
+  list: () => [...userKeys.all, "list"] as const,
+};
 
-export const identityKeys = {
-  users: ["identity", "users"] as const,
-  invites: ["identity", "invites"] as const,
-  tokens: (all: boolean) => ["identity", "tokens", all ? "all" : "own"] as const,
-  tokensAll: ["identity", "tokens"] as const,
-  audit: (filter: AuditFilter) => ["identity", "audit", filter] as const,
-  settings: ["identity", "settings"] as const,
+export const inviteKeys = {
+  all: ["invites"] as const,
+  list: () => [...inviteKeys.all, "list"] as const,
+};
+
+export const tokenKeys = {
+  all: ["tokens"] as const,
+  /** Own tokens, or (`everyone`, for an administrator) everyone's. */
+  list: (filter: { everyone: boolean }) => [...tokenKeys.all, "list", filter] as const,
+};
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  list: (filter: AuditFilter) => [...auditKeys.all, "list", filter] as const,
+};
+
+/** The workspace's settings: one of them. */
+export const settingsKeys = {
+  all: ["settings"] as const,
+  detail: () => [...settingsKeys.all, "detail"] as const,
 };
 
 export const usersQuery = () =>
   queryOptions({
-    queryKey: identityKeys.users,
+    queryKey: userKeys.list(),
     queryFn: ({ signal }) => fetchJson<{ items: WorkspaceUser[] }>("/api/users", { signal }).then((r) => r.items),
   });
 
@@ -127,7 +141,7 @@ export const updateUser = (id: string, body: { role?: Role; disabled?: boolean }
 
 export const invitesQuery = () =>
   queryOptions({
-    queryKey: identityKeys.invites,
+    queryKey: inviteKeys.list(),
     queryFn: ({ signal }) => fetchJson<{ items: Invite[] }>("/api/invites", { signal }).then((r) => r.items),
   });
 
@@ -138,7 +152,7 @@ export const revokeInvite = (id: string) => sendJson<void>("DELETE", `/api/invit
 /** Own tokens, or (for an administrator) everyone's. */
 export const tokensQuery = (all = false) =>
   queryOptions({
-    queryKey: identityKeys.tokens(all),
+    queryKey: tokenKeys.list({ everyone: all }),
     queryFn: ({ signal }) => fetchJson<{ items: ApiToken[] }>(`/api/tokens${all ? "?all=1" : ""}`, { signal }).then((r) => r.items),
   });
 
@@ -160,7 +174,7 @@ export function fetchAuditPage(filter: AuditFilter, cursor: string | null, signa
 
 export const settingsQuery = () =>
   queryOptions({
-    queryKey: identityKeys.settings,
+    queryKey: settingsKeys.detail(),
     queryFn: ({ signal }) => fetchJson<WorkspaceSettings>("/api/settings", { signal }),
   });
 

@@ -2,14 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { NumberInput } from "@/components/ui/number-input";
 import { cardClass, inputClass, sectionTitleClass } from "@/components/ui/styles";
-import { identityKeys, type Quotas, saveSettings, settingsQuery, type WorkspaceSettings } from "./queries";
+import { type Quotas, saveSettings, settingsKeys, settingsQuery, type WorkspaceSettings } from "./queries";
 
 const QUOTA_FIELDS: { key: keyof Quotas; label: string; hint: string }[] = [
   { key: "maxQueuedRunsPerUser", label: "Queued runs per person", hint: "Training runs one person may have queued or running at once (sweep trials count)." },
@@ -44,7 +44,7 @@ function SettingsFields({ initial }: { initial: WorkspaceSettings }) {
   const save = useMutation({
     mutationFn: saveSettings,
     onSuccess: (saved) => {
-      qc.setQueryData(identityKeys.settings, saved);
+      qc.setQueryData(settingsKeys.detail(), saved);
       setHosts(saved.webhookAllowedHosts.join("\n"));
       setQuotas(saved.quotas);
     },

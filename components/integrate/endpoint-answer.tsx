@@ -1,4 +1,4 @@
-import type { Problem } from "@/components/api/queries";
+import type { Problem } from "@/components/api/fetch";
 import { formatStat } from "@/components/ui/format";
 
 /** What the console keeps of one answer. */

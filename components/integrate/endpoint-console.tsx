@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useMemo, useState } from "react";
-import { endpointQueryKeys, problemFrom } from "@/components/api/queries";
+import { problemFrom } from "@/components/api/fetch";
 import type { Endpoint } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -13,6 +13,7 @@ import { EndpointKeyField, useEndpointKey } from "./endpoint-key-field";
 import { bodyFromForm, columnOfField, DEFAULT_K, type FormValues, formColumns, inputKind } from "./endpoint-request";
 import { EndpointSnippets } from "./endpoint-snippets";
 import { Tabs } from "./endpoint-tabs";
+import { endpointKeys } from "./queries";
 
 export interface EndpointConsoleProps {
   endpoint: Endpoint;
@@ -67,7 +68,7 @@ export function EndpointConsole({ endpoint, url, sessionKey }: EndpointConsolePr
 
   const send = useMutation({
     mutationFn: () => sendScore(endpoint.url, key, body),
-    onSettled: () => qc.invalidateQueries({ queryKey: endpointQueryKeys.traffic(endpoint.name) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: endpointKeys.traffic(endpoint.name) }),
   });
   const answer = send.data;
   // The first row's field errors, by column, to show beside the form's inputs.

@@ -1,12 +1,14 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
-import { ApiError, deployEndpoint, endpointListQuery, invalidateEndpoints, invalidateProjects, modelListQuery } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import type { Endpoint, EndpointCreated, ModelVersion } from "@/components/api/types";
+import { invalidateProjects } from "@/components/define/queries";
 import { useCan } from "@/components/identity/viewer-context";
+import { modelListQuery } from "@/components/train/queries";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { Field, fieldA11y } from "@/components/ui/field";
@@ -15,11 +17,11 @@ import { cardClass, checkboxClass, inputClass, sectionTitleClass, selectClass } 
 import { TableHead } from "@/components/ui/table-head";
 import { SecretKeysPanel } from "./endpoint-secret-keys";
 import { rememberEndpointKey } from "./endpoint-session-key";
+import { deployEndpoint, endpointListQuery, invalidateEndpoints } from "./queries";
 
 export interface EndpointDeployPanelProps {
+  /** The page prefetches the project's `modelListQuery` and `endpointListQuery`. */
   project: { id: string; name: string; delivery: "realtime" | "batch" };
-  initialModels: ModelVersion[];
-  initialEndpoints: Endpoint[];
 }
 
 /** Longest endpoint name the API takes. */
@@ -44,9 +46,9 @@ export const endpointHref = (name: string) => `/endpoints/${encodeURIComponent(n
 export const versionLabel = (m: { name: string; version: number }) => `${m.name} v${m.version}`;
 
 /** The Integrate step: deploy one of the project's model versions, and its endpoints. */
-export function EndpointDeployPanel({ project, initialModels, initialEndpoints }: EndpointDeployPanelProps) {
-  const { data: models = initialModels } = useQuery({ ...modelListQuery({ projectId: project.id }), initialData: initialModels });
-  const { data: endpoints = initialEndpoints, error } = useQuery({ ...endpointListQuery({ projectId: project.id }), initialData: initialEndpoints });
+export function EndpointDeployPanel({ project }: EndpointDeployPanelProps) {
+  const { data: models } = useSuspenseQuery(modelListQuery({ projectId: project.id }));
+  const { data: endpoints, error } = useSuspenseQuery(endpointListQuery({ projectId: project.id }));
   const [created, setCreated] = useState<EndpointCreated | null>(null);
   const canEdit = useCan("editor");
   return (

@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { cancelJob, endpointJobKeys, isUnfinishedJob, type EndpointJob as Job, jobErrorsQuery } from "@/components/api/queries";
 import { useCan } from "@/components/identity/viewer-context";
 import { formatDuration, RunStatusBadge } from "@/components/train/run-metrics";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -10,6 +9,7 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount, formatDate, formatStat, plural } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { cancelJob, isUnfinishedJob, type EndpointJob as Job, jobErrorsQuery, jobKeys } from "./queries";
 
 export interface EndpointJobListProps {
   name: string;
@@ -37,7 +37,7 @@ function JobItem({ name, job }: { name: string; job: Job }) {
   const canEdit = useCan("editor");
   const cancel = useMutation({
     mutationFn: () => cancelJob(job.id),
-    onSettled: () => qc.invalidateQueries({ queryKey: endpointJobKeys.list(name) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: jobKeys.list(name) }),
   });
   const active = isUnfinishedJob(job);
   const total = job.rowsTotal;

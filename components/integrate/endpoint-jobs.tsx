@@ -2,8 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { ApiError, datasetListQuery, endpointJobKeys, endpointJobsQuery, type JobInput, startEndpointJob } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import type { Endpoint } from "@/components/api/types";
+import { datasetListQuery } from "@/components/data/queries";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -12,6 +13,7 @@ import { formatCount } from "@/components/ui/format";
 import { cardClass, inputClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
 import { EndpointJobList } from "./endpoint-jobs-list";
 import { EndpointKeyField, useEndpointKey } from "./endpoint-key-field";
+import { endpointJobsQuery, type JobInput, jobKeys, startEndpointJob } from "./queries";
 
 export interface EndpointJobsProps {
   endpoint: Pick<Endpoint, "name">;
@@ -55,7 +57,7 @@ function EndpointJobsWithForm({ endpoint, sessionKey }: EndpointJobsProps) {
 
   const start = useMutation({
     mutationFn: (input: JobInput) => startEndpointJob(endpoint.name, key.trim(), input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: endpointJobKeys.list(endpoint.name) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: jobKeys.list(endpoint.name) }),
   });
   const fieldErrors = start.error instanceof ApiError ? start.error.fieldErrors : {};
   const thresholdValue = threshold.trim() === "" ? undefined : Number(threshold);

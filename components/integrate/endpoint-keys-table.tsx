@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { invalidateEndpoints, rotateEndpointKey } from "@/components/api/queries";
 import type { Endpoint, EndpointKeySlot, RotatedKey } from "@/components/api/types";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
@@ -11,6 +10,7 @@ import { formatDate } from "@/components/ui/format";
 import { TableHead } from "@/components/ui/table-head";
 import { SecretKeysPanel } from "./endpoint-secret-keys";
 import { rememberEndpointKey } from "./endpoint-session-key";
+import { invalidateEndpoints, rotateEndpointKey } from "./queries";
 
 export interface EndpointKeysTableProps {
   endpoint: Endpoint;

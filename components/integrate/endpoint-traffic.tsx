@@ -3,10 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { endpointTrafficQuery, TRAFFIC_REFRESH_MS } from "@/components/api/queries";
 import type { EndpointTraffic } from "@/components/api/types";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount, formatStat } from "@/components/ui/format";
+import { endpointTrafficQuery, TRAFFIC_REFRESH_MS } from "./queries";
 
 export interface EndpointTrafficPanelProps {
   name: string;

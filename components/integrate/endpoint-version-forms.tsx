@@ -2,14 +2,16 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { ApiError, type EndpointPatch, endpointQueryKeys, invalidateEndpoints, modelListQuery, patchEndpoint } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import type { Endpoint, ModelVersion } from "@/components/api/types";
+import { modelListQuery } from "@/components/train/queries";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { NumberInput } from "@/components/ui/number-input";
 import { selectClass } from "@/components/ui/styles";
 import { versionLabel } from "./endpoint-deploy-panel";
+import { type EndpointPatch, endpointKeys, invalidateEndpoints, patchEndpoint } from "./queries";
 
 export interface EndpointVersionFormsProps {
   endpoint: Endpoint;
@@ -29,7 +31,7 @@ function usePatchEndpoint(name: string) {
   return useMutation({
     mutationFn: (body: EndpointPatch) => patchEndpoint(name, body),
     onSuccess: (updated) => {
-      qc.setQueryData(endpointQueryKeys.detail(name), updated);
+      qc.setQueryData(endpointKeys.detail(name), updated);
       return invalidateEndpoints(qc);
     },
   });

@@ -1,9 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { endpointQuery, endpointReadyQuery } from "@/components/api/queries";
-import type { Endpoint } from "@/components/api/types";
 import { useCan } from "@/components/identity/viewer-context";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatDate } from "@/components/ui/format";
@@ -15,9 +13,11 @@ import { EndpointKeysTable } from "./endpoint-keys-table";
 import { recallEndpointKey } from "./endpoint-session-key";
 import { EndpointTrafficPanel } from "./endpoint-traffic";
 import { EndpointVersionForms } from "./endpoint-version-forms";
+import { endpointQuery, endpointReadyQuery } from "./queries";
 
 export interface EndpointViewProps {
-  initialEndpoint: Endpoint;
+  /** The page prefetches `endpointQuery(name)`. */
+  name: string;
 }
 
 const noSubscribe = () => () => {};
@@ -32,8 +32,8 @@ export function useOrigin(): string {
 }
 
 /** One endpoint: its status and version, keys, a test console with snippets, and its live traffic. */
-export function EndpointView({ initialEndpoint }: EndpointViewProps) {
-  const { data: endpoint } = useQuery({ ...endpointQuery(initialEndpoint.name), initialData: initialEndpoint });
+export function EndpointView({ name }: EndpointViewProps) {
+  const { data: endpoint } = useSuspenseQuery(endpointQuery(name));
   const origin = useOrigin();
   const canEdit = useCan("editor");
   // The primary key this tab was shown (deploy or rotation), if any: read after hydration.

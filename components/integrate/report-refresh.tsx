@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { invalidateReport, isUnfinishedJob, jobQuery, refreshReport } from "@/components/api/queries";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { invalidateReport, isUnfinishedJob, jobQuery, refreshReport } from "./queries";
 
 export interface ReportRefreshProps {
   reportId: string;

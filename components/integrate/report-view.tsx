@@ -1,21 +1,21 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
-import { reportDataQuery, reportQuery } from "@/components/api/queries";
-import type { Report } from "@/components/api/types";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatDate, formatStat } from "@/components/ui/format";
 import { cardClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
 import { actualsOf, forecastError, pointsOf, reportCsv, TOTAL } from "@/lib/integrate/report-data";
+import { reportDataQuery, reportQuery } from "./queries";
 import { ReportChart } from "./report-chart";
 import { ReportRefresh } from "./report-refresh";
 import { ReportTable } from "./report-table";
 
 export interface ReportViewProps {
-  initialReport: Report;
+  /** The page prefetches `reportQuery(id)`. */
+  id: string;
 }
 
 /** A file name from free text: "Orange juice weekly forecast" → "orange-juice-weekly-forecast". */
@@ -48,12 +48,11 @@ function download(fileName: string, text: string) {
 }
 
 /** A report: history and forecast of a chosen series (or the total) as a chart and a table, exported as CSV, refreshed on demand. */
-export function ReportView({ initialReport }: ReportViewProps) {
-  const id = initialReport.id;
+export function ReportView({ id }: ReportViewProps) {
   const seriesId = useId();
   // Refreshing re-runs the batch job, and the job's output file is an editor's download.
   const canEdit = useCan("editor");
-  const { data: report = initialReport } = useQuery({ ...reportQuery(id), initialData: initialReport });
+  const { data: report } = useSuspenseQuery(reportQuery(id));
   // "Refresh now" invalidates the report's keys, the data's with them, once its job has finished.
   const { data, error: loadError, isPending } = useQuery(reportDataQuery(id));
   const [series, setSeries] = useState<string | null>(null);

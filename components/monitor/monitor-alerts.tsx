@@ -2,16 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { ApiError } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import { useCan } from "@/components/identity/viewer-context";
-import { Button } from "@/components/ui/button";
-import { ErrorNotice } from "@/components/ui/error-notice";
-import { Field, fieldA11y } from "@/components/ui/field";
-import { formatDate, formatStat, plural } from "@/components/ui/format";
-import { Notice } from "@/components/ui/notice";
-import { NumberInput } from "@/components/ui/number-input";
-import { inputClass, selectClass } from "@/components/ui/styles";
-import { TableHead } from "@/components/ui/table-head";
 import {
   type Alert,
   type AlertKind,
@@ -23,7 +15,15 @@ import {
   invalidateAlerts,
   monitorAlertsQuery,
   monitorRulesQuery,
-} from "./monitor-api";
+} from "@/components/monitor/queries";
+import { Button } from "@/components/ui/button";
+import { ErrorNotice } from "@/components/ui/error-notice";
+import { Field, fieldA11y } from "@/components/ui/field";
+import { formatDate, formatStat, plural } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { NumberInput } from "@/components/ui/number-input";
+import { inputClass, selectClass } from "@/components/ui/styles";
+import { TableHead } from "@/components/ui/table-head";
 import { WebhookDeliveryLog, WebhookSecretPanel } from "./monitor-webhooks";
 
 export interface MonitorAlertsProps {

@@ -2,11 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { type MonitorWindowName, monitorDriftQuery } from "@/components/api/queries";
 import type { EndpointDrift, FeatureDrift } from "@/components/api/types";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount, formatStat, plural } from "@/components/ui/format";
 import { TableHead } from "@/components/ui/table-head";
+import { type MonitorWindowName, monitorDriftQuery } from "./queries";
 
 export interface MonitorDriftProps {
   name: string;

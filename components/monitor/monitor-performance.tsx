@@ -4,12 +4,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useCan } from "@/components/identity/viewer-context";
-import { Button } from "@/components/ui/button";
-import { ErrorNotice } from "@/components/ui/error-notice";
-import { formatCount, formatDay, formatStat, plural } from "@/components/ui/format";
-import { Notice } from "@/components/ui/notice";
-import { inputClass } from "@/components/ui/styles";
-import { METRICS } from "@/lib/define/tasks";
 import {
   type ActualsPosted,
   invalidatePerformance,
@@ -18,7 +12,13 @@ import {
   type Performance,
   type PerformanceBucket,
   postActualsCsv,
-} from "./monitor-api";
+} from "@/components/monitor/queries";
+import { Button } from "@/components/ui/button";
+import { ErrorNotice } from "@/components/ui/error-notice";
+import { formatCount, formatDay, formatStat, plural } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { inputClass } from "@/components/ui/styles";
+import { METRICS } from "@/lib/define/tasks";
 
 export interface MonitorPerformanceProps {
   name: string;

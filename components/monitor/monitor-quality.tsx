@@ -1,10 +1,10 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { type MonitorWindowName, monitorQualityQuery } from "@/components/api/queries";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatStat } from "@/components/ui/format";
 import { TableHead } from "@/components/ui/table-head";
+import { type MonitorWindowName, monitorQualityQuery } from "./queries";
 
 export interface MonitorQualityProps {
   name: string;

@@ -3,8 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { invalidateEndpoints } from "@/components/api/queries";
 import type { Endpoint } from "@/components/api/types";
+import { invalidateEndpoints } from "@/components/integrate/queries";
+import { type Comparison, challengerRunQuery, compareChallenger, promoteChallenger, type RetrainQueued, retrainEndpoint } from "@/components/monitor/queries";
 import { RunStatusBadge } from "@/components/train/run-metrics";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -12,7 +13,6 @@ import { formatCount, formatStat, plural } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { TableHead } from "@/components/ui/table-head";
-import { type Comparison, challengerRunQuery, compareChallenger, promoteChallenger, type RetrainQueued, retrainEndpoint } from "./monitor-api";
 import { metricName } from "./monitor-performance";
 
 export interface MonitorRetrainProps {

@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { type ReactElement, useMemo } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { type MonitorWindowName, monitorTrafficQuery } from "@/components/api/queries";
 import type { EndpointTraffic } from "@/components/api/types";
 import { ms, TrafficFigures } from "@/components/integrate/endpoint-traffic";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatCount, formatStat } from "@/components/ui/format";
+import { type MonitorWindowName, monitorTrafficQuery } from "./queries";
 
 export interface MonitorTrafficProps {
   name: string;

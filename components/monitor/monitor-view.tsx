@@ -1,7 +1,6 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import { MONITOR_REFRESH_MS, MONITOR_WINDOWS, type MonitorWindowName } from "@/components/api/queries";
 import type { Endpoint } from "@/components/api/types";
 import { useCan } from "@/components/identity/viewer-context";
 import { cardClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
@@ -11,6 +10,7 @@ import { MonitorPerformance } from "./monitor-performance";
 import { MonitorQuality } from "./monitor-quality";
 import { MonitorRetrain } from "./monitor-retrain";
 import { MonitorTraffic } from "./monitor-traffic";
+import { MONITOR_REFRESH_MS, MONITOR_WINDOWS, type MonitorWindowName } from "./queries";
 
 export interface MonitorViewProps {
   endpoints: Pick<Endpoint, "name" | "mode" | "model">[];

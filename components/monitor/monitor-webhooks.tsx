@@ -1,11 +1,11 @@
 "use client";
 
 import { useId } from "react";
+import type { AlertRule, WebhookDelivery } from "@/components/monitor/queries";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatDate, formatStat, plural } from "@/components/ui/format";
 import { controlClass } from "@/components/ui/styles";
-import type { AlertRule, WebhookDelivery } from "./monitor-api";
 
 export interface WebhookSecretPanelProps {
   secret: string;

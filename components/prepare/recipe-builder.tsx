@@ -1,9 +1,10 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, invalidateProjects, recipePreviewQuery, recipeQuery, sendJson } from "@/components/api/queries";
+import { ApiError, sendJson } from "@/components/api/fetch";
 import type { DatasetDetail, Project, Recipe, RecipePreview, RecipeStep } from "@/components/api/types";
+import { invalidateProjects } from "@/components/define/queries";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -12,6 +13,7 @@ import { Notice } from "@/components/ui/notice";
 import { cardClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
 import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 import { ColumnChecklist } from "./column-checklist";
+import { recipePreviewQuery, recipeQuery } from "./queries";
 import { columnsBeforeStep, errorsUnder } from "./recipe-columns";
 import { canonicalJson, defaultDraft, draftFromSpec, type RecipeDraft, specFromDraft } from "./recipe-draft";
 import { defaultStep, OP_LABELS, RECIPE_OPS, type RecipeOp } from "./recipe-ops";
@@ -21,18 +23,20 @@ import { RecipeVersions } from "./recipe-versions";
 import { SplitFields } from "./split-fields";
 
 export interface RecipeBuilderProps {
+  /** The page prefetches the project's `recipeQuery` and `recipeVersionsQuery`. */
   project: Project;
   dataset: DatasetDetail;
-  initialRecipe: Recipe | null;
-  initialVersions: Recipe[];
 }
 
 /** Recipe edits wait this long for a pause before the preview is asked for. */
 const PREVIEW_DEBOUNCE_MS = 400;
 
 /** Step 3's recipe: target, features, ordered steps and split, with a live preview and versions. */
-export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions }: RecipeBuilderProps) {
+export function RecipeBuilder({ project, dataset }: RecipeBuilderProps) {
   const qc = useQueryClient();
+  const { data: saved } = useSuspenseQuery(recipeQuery(project.id));
+  // The recipe the page opened with: the draft starts from it, and the note below is about it.
+  const [initialRecipe] = useState(saved);
   const canEdit = useCan("editor");
   const columns = dataset.columns;
   const keyCounter = useRef(0);
@@ -48,7 +52,6 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
     if (preview.data && !preview.isPlaceholderData) setLastGood(preview.data);
   }, [preview.data, preview.isPlaceholderData]);
 
-  const { data: saved } = useQuery({ ...recipeQuery(project.id), initialData: initialRecipe });
   const save = useMutation({
     mutationFn: () => sendJson<Recipe>("PUT", `/api/projects/${encodeURIComponent(project.id)}/recipe`, spec),
     onSuccess: () => invalidateProjects(qc),
@@ -216,7 +219,7 @@ export function RecipeBuilder({ project, dataset, initialRecipe, initialVersions
           {save.error && <ErrorNotice error={save.error} shownFields={problemErrors.map((e) => e.field)} />}
           <div>
             <h3 className="mb-1 text-sm font-semibold">Versions</h3>
-            <RecipeVersions projectId={project.id} initialVersions={initialVersions} onLoad={(r) => setDraft(draftFromSpec(r.spec, columns, nextKey))} />
+            <RecipeVersions projectId={project.id} onLoad={(r) => setDraft(draftFromSpec(r.spec, columns, nextKey))} />
           </div>
         </div>
       </div>

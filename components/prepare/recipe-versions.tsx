@@ -1,20 +1,20 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { recipeVersionsQuery } from "@/components/api/queries";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import type { Recipe } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { formatDate } from "@/components/ui/format";
+import { recipeVersionsQuery } from "./queries";
 
 export interface RecipeVersionsProps {
+  /** The page prefetches `recipeVersionsQuery(projectId)`. */
   projectId: string;
-  initialVersions: Recipe[];
   onLoad: (recipe: Recipe) => void;
 }
 
 /** Every saved version of the recipe, newest first; any can be loaded back into the builder. */
-export function RecipeVersions({ projectId, initialVersions, onLoad }: RecipeVersionsProps) {
-  const { data: versions = [] } = useQuery({ ...recipeVersionsQuery(projectId), initialData: initialVersions });
+export function RecipeVersions({ projectId, onLoad }: RecipeVersionsProps) {
+  const { data: versions } = useSuspenseQuery(recipeVersionsQuery(projectId));
   if (versions.length === 0) return <p className="text-sm text-slate-500">No version saved yet.</p>;
   return (
     <ol className="divide-y divide-slate-100" aria-label="Recipe versions">

@@ -6,8 +6,9 @@
  * a "browser" run.
  */
 
-import { fetchAllRows, fetchJson, saveBrowserRun } from "@/components/api/queries";
+import { fetchJson } from "@/components/api/fetch";
 import type { DatasetDetail, Recipe, Run } from "@/components/api/types";
+import { fetchAllRows } from "@/components/data/queries";
 import type { Row } from "@/lib/data/types";
 import type { Task } from "@/lib/define/tasks";
 import type { RunDetailsBase, TrainedModel, TrainedRun } from "@/lib/train/algorithms/algorithm";
@@ -15,6 +16,7 @@ import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry"
 import { chooseBackend } from "@/lib/train/backend";
 import { runContextOf } from "@/lib/train/run-context";
 import type { EpochLog } from "@/lib/train/types";
+import { saveBrowserRun } from "./queries";
 
 /** Browser backends in order of preference; wasm is not registered in the browser bundle. */
 const BROWSER_BACKENDS = ["webgl", "cpu"] as const;

@@ -3,8 +3,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { invalidateRuns, keys } from "@/components/api/queries";
 import type { Run } from "@/components/api/types";
+import { projectKeys } from "@/components/define/queries";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { cardClass, inputClass, sectionTitleClass, selectClass } from "@/components/ui/styles";
@@ -12,6 +12,7 @@ import type { Task } from "@/lib/define/tasks";
 import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry";
 import { boundViolation, describeBound } from "@/lib/train/param-bounds";
 import type { BrowserTrainStage } from "./browser-train-engine";
+import { invalidateRuns } from "./queries";
 import { runLabel } from "./run-metrics";
 
 export interface BrowserTrainPanelProps {
@@ -131,7 +132,7 @@ export function BrowserTrainPanel({ projectId, task, algorithms, onSaved }: Brow
       setSaved({ run: result.run, stopped: result.stopped });
       setPhase("done");
       await invalidateRuns(qc, projectId);
-      void qc.invalidateQueries({ queryKey: keys.project(projectId), exact: true });
+      void qc.invalidateQueries({ queryKey: projectKeys.detail(projectId), exact: true });
       onSaved?.(result.run);
     } catch (e) {
       if (abort.signal.aborted) return;

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useId, useRef, useState } from "react";
-import { ApiError, importModelBundle, invalidateModels } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import type { ModelVersion } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -11,6 +11,7 @@ import { Field, fieldA11y } from "@/components/ui/field";
 import { formatBytes } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { inputClass } from "@/components/ui/styles";
+import { importModelBundle, invalidateModels } from "./queries";
 
 type Phase =
   | { kind: "idle" }

@@ -1,8 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { modelBundleUrl, modelListQuery } from "@/components/api/queries";
 import type { ModelVersion } from "@/components/api/types";
 import { Can } from "@/components/identity/viewer-context";
 import { buttonClass } from "@/components/ui/button";
@@ -12,10 +11,10 @@ import { formatDate, formatStat } from "@/components/ui/format";
 import { groupVersions } from "@/components/ui/group-versions";
 import { VersionGroupCard } from "@/components/ui/version-group-card";
 import { METRICS, TASK_LABELS, TASKS, type Task } from "@/lib/define/tasks";
+import { modelBundleUrl, modelListQuery } from "./queries";
 import { metricLabel } from "./run-metrics";
 
 export interface ModelRegistryProps {
-  initialItems: ModelVersion[];
   /** Project id → name, for the links of versions registered from a project. */
   projectNames: Record<string, string>;
 }
@@ -47,9 +46,12 @@ function manifestFacts(manifest: Record<string, unknown>): ManifestFacts {
   };
 }
 
-/** Every registered model version, grouped by name (the most recently changed name first), newest version first. */
-export function ModelRegistry({ initialItems, projectNames }: ModelRegistryProps) {
-  const { data: items = [], error } = useQuery({ ...modelListQuery(), initialData: initialItems });
+/**
+ * Every registered model version (the page prefetches `modelListQuery()`), grouped by name (the
+ * most recently changed name first), newest version first.
+ */
+export function ModelRegistry({ projectNames }: ModelRegistryProps) {
+  const { data: items, error } = useSuspenseQuery(modelListQuery());
   if (error) return <ErrorNotice error={error} />;
   if (items.length === 0) {
     return (

@@ -3,13 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
-import { ApiError, invalidateModels, projectQuery, registerModel } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import type { Run } from "@/components/api/types";
+import { projectQuery } from "@/components/define/queries";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { fieldA11y } from "@/components/ui/field";
 import { inputClass } from "@/components/ui/styles";
+import { invalidateModels, registerModel } from "./queries";
 
 export interface RegisterModelButtonProps {
   /** A succeeded run. */

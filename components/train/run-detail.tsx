@@ -1,11 +1,11 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { isActiveRun } from "@/components/api/queries";
 import type { MetricValues, Run, RunDetails } from "@/components/api/types";
 import { formatCount, formatDate, formatStat, plural } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { METRICS } from "@/lib/define/tasks";
+import { isActiveRun } from "./queries";
 import { RegisterModelButton } from "./register-model-button";
 import { formatDuration, isBetter, metricLabel, RunStatusBadge, type RunYardstick, runLabel, runVerdict } from "./run-metrics";
 import { ForecastDetails, OtherBaselines, SingleItemTable } from "./run-task-details";

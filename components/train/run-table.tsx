@@ -2,13 +2,13 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { cancelRun, invalidateRuns, isActiveRun } from "@/components/api/queries";
 import type { Run } from "@/components/api/types";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { formatDate } from "@/components/ui/format";
 import { checkboxClass } from "@/components/ui/styles";
+import { cancelRun, invalidateRuns, isActiveRun } from "./queries";
 import { formatDuration, metricValue, RunStatusBadge, type RunYardstick, runLabel } from "./run-metrics";
 
 export interface RunTableProps {

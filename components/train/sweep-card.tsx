@@ -1,13 +1,13 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { isActiveRun } from "@/components/api/queries";
 import type { Run, Sweep } from "@/components/api/types";
 import { formatDate, formatStat } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { cardClass } from "@/components/ui/styles";
 import { metricInfo, type Task } from "@/lib/define/tasks";
 import { formatSweepValue } from "@/lib/train/sweep-space";
+import { isActiveRun } from "./queries";
 import { metricLabel, metricValue, RunStatusBadge, runLabel } from "./run-metrics";
 
 export interface SweepCardProps {

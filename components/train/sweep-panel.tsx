@@ -2,8 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
-import { ApiError, createSweep, invalidateRuns, projectSweepsQuery, type SweepRequest, sweepKeys } from "@/components/api/queries";
-import type { Sweep } from "@/components/api/types";
+import { ApiError } from "@/components/api/fetch";
 import { useCan } from "@/components/identity/viewer-context";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -21,6 +20,7 @@ import {
   type SweepParam,
   sweepFieldHint,
 } from "@/lib/train/sweep-space";
+import { createSweep, invalidateRuns, projectSweepsQuery, type SweepRequest } from "./queries";
 import { SweepCard } from "./sweep-card";
 
 export interface SweepPanelProps {
@@ -96,7 +96,7 @@ function SweepForm({ projectId, algorithms, activations, maxTrials }: SweepFormP
   const start = useMutation({
     mutationFn: (body: SweepRequest) => createSweep(projectId, body),
     onSuccess: (sweep) => {
-      qc.setQueryData<Sweep[]>(sweepKeys.project(projectId), (old) => [sweep, ...(old ?? []).filter((s) => s.id !== sweep.id)]);
+      qc.setQueryData(projectSweepsQuery(projectId).queryKey, (old) => [sweep, ...(old ?? []).filter((s) => s.id !== sweep.id)]);
       void invalidateRuns(qc, projectId);
     },
   });

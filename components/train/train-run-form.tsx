@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { ApiError, createRun, invalidateRuns, keys } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import type { Run } from "@/components/api/types";
 import { Button } from "@/components/ui/button";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -11,6 +11,7 @@ import { Notice } from "@/components/ui/notice";
 import { cardClass, inputClass, selectClass } from "@/components/ui/styles";
 import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry";
 import { formatParamValue, type ParamField, paramFieldHint, parseParamDraft } from "@/lib/train/param-fields";
+import { createRun, invalidateRuns, projectRunsQuery } from "./queries";
 
 /** The params of one algorithm as the server resolves them for this project (shown as placeholders). */
 export type TrainParamDefaults = Record<string, unknown>;
@@ -51,7 +52,7 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
   const start = useMutation({
     mutationFn: (body: { algorithm: string; params?: Record<string, unknown> }) => createRun(projectId, body),
     onSuccess: (run) => {
-      qc.setQueryData<Run[]>(keys.projectRuns(projectId), (old) => [run, ...(old ?? []).filter((r) => r.id !== run.id)]);
+      qc.setQueryData(projectRunsQuery(projectId).queryKey, (old) => [run, ...(old ?? []).filter((r) => r.id !== run.id)]);
       void invalidateRuns(qc, projectId);
       onStarted(run);
     },

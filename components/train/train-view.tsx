@@ -1,15 +1,16 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { isActiveRun, keys, projectRunsQuery } from "@/components/api/queries";
 import type { Run } from "@/components/api/types";
+import { projectKeys } from "@/components/define/queries";
 import { useCan } from "@/components/identity/viewer-context";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { cardClass, sectionTitleClass } from "@/components/ui/styles";
 import type { Task } from "@/lib/define/tasks";
 import { getAlgorithm } from "@/lib/train/algorithms/registry";
 import { BrowserTrainPanel } from "./browser-train-panel";
+import { isActiveRun, projectRunsQuery } from "./queries";
 import { RunDetail } from "./run-detail";
 import { RunLearningCurves } from "./run-learning-curves";
 import { bestRunId, runLabel, runYardstick } from "./run-metrics";
@@ -19,16 +20,15 @@ import { TrainRunForm, type TrainRunFormProps } from "./train-run-form";
 
 export interface TrainViewProps {
   project: { id: string; task: Task; successMetric: string | null; successThreshold: number | null };
-  initialRuns: Run[];
   /** The form's algorithms and their defaults; null when the project cannot train here (no recipe, or a task this build does not train). */
   form: (Pick<TrainRunFormProps, "algorithms" | "columns"> & { activations: readonly string[]; maxSweepTrials: number }) | null;
 }
 
-/** The interactive part of the Train step: start runs, follow and compare them, inspect one. */
-export function TrainView({ project, initialRuns, form }: TrainViewProps) {
+/** The interactive part of the Train step (the page prefetches `projectRunsQuery`): start runs, follow and compare them, inspect one. */
+export function TrainView({ project, form }: TrainViewProps) {
   const qc = useQueryClient();
   const canEdit = useCan("editor");
-  const { data: runs = [], error } = useQuery({ ...projectRunsQuery(project.id), initialData: initialRuns });
+  const { data: runs, error } = useSuspenseQuery(projectRunsQuery(project.id));
   const yardstick = useMemo(() => runYardstick(project.task, project.successMetric, project.successThreshold), [project]);
   const bestId = useMemo(() => bestRunId(runs, yardstick), [runs, yardstick]);
 
@@ -44,7 +44,7 @@ export function TrainView({ project, initialRuns, form }: TrainViewProps) {
   const anyActive = runs.some(isActiveRun);
   const wasActive = useRef(anyActive);
   useEffect(() => {
-    if (wasActive.current && !anyActive) void qc.invalidateQueries({ queryKey: keys.project(project.id), exact: true });
+    if (wasActive.current && !anyActive) void qc.invalidateQueries({ queryKey: projectKeys.detail(project.id), exact: true });
     wasActive.current = anyActive;
   }, [anyActive, qc, project.id]);
 

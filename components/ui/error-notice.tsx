@@ -1,4 +1,4 @@
-import { ApiError } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 import { Notice } from "./notice";
 
 export interface ErrorNoticeProps {

@@ -1,9 +1,9 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { isServer, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { z } from "zod";
-import { ApiError } from "@/components/api/queries";
+import { ApiError } from "@/components/api/fetch";
 
 // zod compiles validators with `new Function` when it may; the pages' Content-Security-Policy
 // allows no eval, so in the browser it validates without compiling (and does not probe for it).
@@ -17,7 +17,7 @@ function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        // Pages hand over server-loaded data; do not refetch it the instant it arrives.
+        // Pages hand over server-loaded data (HydrationBoundary); do not refetch it the instant it arrives.
         staleTime: 30_000,
         refetchOnWindowFocus: false,
         // A 4xx will not heal by asking again.
@@ -27,8 +27,18 @@ function makeQueryClient() {
   });
 }
 
-/** One QueryClient per browser session (per request during server rendering). */
+let browserQueryClient: QueryClient | undefined;
+
+/**
+ * A new QueryClient per request during server rendering; one for the browser session, kept outside
+ * React so that a render that suspends (a query the page did not prefetch) does not lose it.
+ */
+function getQueryClient(): QueryClient {
+  if (isServer) return makeQueryClient();
+  browserQueryClient ??= makeQueryClient();
+  return browserQueryClient;
+}
+
 export function Providers({ children }: ProvidersProps) {
-  const [client] = useState(makeQueryClient);
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return <QueryClientProvider client={getQueryClient()}>{children}</QueryClientProvider>;
 }

@@ -1,11 +1,12 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import type { Run } from "@/components/api/types";
 import { StepIntro } from "@/components/define/step-intro";
 import { StepStateBadge } from "@/components/define/step-state";
 import { Can } from "@/components/identity/viewer-context";
+import { projectRunsQuery } from "@/components/train/queries";
 import type { TrainAlgorithmOption } from "@/components/train/train-run-form";
 import { TrainView } from "@/components/train/train-view";
 import { buttonClass } from "@/components/ui/button";
@@ -40,7 +41,9 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
   await connection();
   const { id } = await params;
   const project = loadProject(id);
-  const runs: Run[] = listRuns(project.id);
+  const runs = listRuns(project.id);
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(projectRunsQuery(project.id).queryKey, runs);
   const latestRecipe = listRecipeVersions(project.id)[0] ?? null;
   let ctx: RunContext | null = null;
   let contextError: string | null = null;
@@ -96,11 +99,12 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
       )}
       {blocker && <div className="mb-8">{blocker}</div>}
       {(form || runs.length > 0) && (
-        <TrainView
-          project={{ id: project.id, task: project.task, successMetric: project.successMetric, successThreshold: project.successThreshold }}
-          initialRuns={runs}
-          form={form}
-        />
+        <HydrationBoundary state={dehydrate(queryClient)}>
+          <TrainView
+            project={{ id: project.id, task: project.task, successMetric: project.successMetric, successThreshold: project.successThreshold }}
+            form={form}
+          />
+        </HydrationBoundary>
       )}
     </div>
   );
