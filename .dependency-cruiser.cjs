@@ -2,9 +2,19 @@
  * Import boundaries (`npm run lint:deps`). The steps of the process, in order: each step's code
  * may use the steps before it, never one after it. lib/shared, lib/identity (who may do what) and
  * db are beneath every step; lib/samples (the demo projects, made through every step), app and
- * components are above them.
+ * components are above them. Components keep the same order among themselves: components/<step>
+ * for each step, beneath them components/ui, components/api and components/identity.
  */
 const STEPS = ["define", "data", "prepare", "train", "integrate", "monitor"];
+
+/**
+ * What a step's components may read of a later step, and why. The project's definition names its
+ * target among the attached dataset's columns, as lib/define checks it on the server (from the
+ * table itself, which a browser cannot read).
+ */
+const COMPONENT_READS = {
+  define: { path: "^components/data/queries\\.ts$", why: "the attached dataset's columns (components/data/queries.ts), where the target is chosen" },
+};
 
 /** A test may set up what it needs through any step. */
 const TESTS = "\\.test\\.tsx?$|\\.fixture\\.ts$";
@@ -32,6 +42,28 @@ module.exports = {
       severity: "error",
       from: { path: "^lib/identity/", pathNot: TESTS },
       to: { path: `^lib/(${STEPS.join("|")}|samples)/` },
+    },
+    ...STEPS.slice(0, -1).map((step, i) => ({
+      name: `components-${step}-not-later-steps`,
+      comment: `components/${step} shows step ${i + 1}: like lib/${step}, it never imports a later step's components (${STEPS.slice(i + 1).join(", ")})${COMPONENT_READS[step] ? `, but for ${COMPONENT_READS[step].why}` : ""}.`,
+      severity: "error",
+      from: { path: `^components/${step}/`, pathNot: TESTS },
+      to: { path: `^components/(${STEPS.slice(i + 1).join("|")})/`, ...(COMPONENT_READS[step] ? { pathNot: COMPONENT_READS[step].path } : {}) },
+    })),
+    {
+      name: "components-shared-not-steps",
+      comment:
+        "components/ui (shared pieces), components/api (the HTTP client) and components/identity are beneath every step's components: they import none of them.",
+      severity: "error",
+      from: { path: "^components/(ui|api|identity)/", pathNot: TESTS },
+      to: { path: `^components/(${STEPS.join("|")})/` },
+    },
+    {
+      name: "components-api-not-ui",
+      comment: "components/api (fetching, the answers' types) renders nothing: it imports no component.",
+      severity: "error",
+      from: { path: "^components/api/", pathNot: TESTS },
+      to: { path: "^components/(?!api/)" },
     },
     {
       name: "components-not-server",

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { UserMenu } from "@/components/identity/user-menu";
+import { type Viewer, ViewerProvider } from "@/components/identity/viewer-context";
+import { Brand } from "@/components/ui/brand";
+import { MainNav } from "@/components/ui/main-nav";
+import { Providers } from "@/components/ui/providers";
 import { pageViewer } from "@/lib/identity/server/principal";
-import { Brand } from "@/components/brand";
-import { MainNav } from "@/components/main-nav";
-import { Providers } from "@/components/providers";
-import { UserMenu } from "@/components/user-menu";
-import { ViewerProvider, type Viewer } from "@/components/viewer-context";
 import "./globals.css";
 
 export const metadata: Metadata = {

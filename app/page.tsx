@@ -1,14 +1,17 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { connection } from "next/server";
+import { NewProjectForm } from "@/components/define/new-project-form";
+import { ProjectList } from "@/components/define/project-list";
+import { projectListQuery } from "@/components/define/queries";
+import { EditorSideColumn, ListPage } from "@/components/ui/list-page";
+import { cardClass } from "@/components/ui/styles";
 import { listProjects } from "@/lib/define/server/projects";
 import { withSteps } from "@/lib/steps/state";
-import { EditorSideColumn, ListPage } from "@/components/list-page";
-import { NewProjectForm } from "@/components/new-project-form";
-import { ProjectList } from "@/components/project-list";
-import { cardClass } from "@/components/styles";
 
 export default async function HomePage() {
   await connection();
-  const projects = listProjects().map(withSteps);
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(projectListQuery().queryKey, listProjects().map(withSteps));
   return (
     <ListPage
       id="projects-heading"
@@ -25,7 +28,9 @@ export default async function HomePage() {
         </EditorSideColumn>
       }
     >
-      <ProjectList initialProjects={projects} />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <ProjectList />
+      </HydrationBoundary>
     </ListPage>
   );
 }

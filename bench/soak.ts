@@ -394,7 +394,7 @@ async function run(app: { launcherPid: number; launcherExited: () => string | nu
 
   const pages = [`/projects/${ep.projectId}/monitor`, `/endpoints/${ep.name}`, `/projects/${ep.projectId}`];
   let page = 0;
-  // The monitor page's window (components/monitor-view.tsx: a day by default), ending at each read.
+  // The monitor page's window (components/monitor/monitor-view.tsx: a day by default), ending at each read.
   const monitorUrl = (what: string) => `/api/endpoints/${ep.name}/${what}?since=${encodeURIComponent(new Date(Date.now() - 24 * 60 * 60_000).toISOString())}`;
 
   const submitJob = async () => {

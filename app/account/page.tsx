@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { pageViewer } from "@/lib/identity/server/principal";
+import { ApiTokens } from "@/components/identity/api-tokens";
+import { ChangePasswordForm } from "@/components/identity/change-password-form";
+import { RoleBadge } from "@/components/identity/role-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { cardClass, sectionTitleClass } from "@/components/ui/styles";
 import { ROLE_LABEL } from "@/lib/identity/roles";
-import { ApiTokens } from "@/components/api-tokens";
-import { ChangePasswordForm } from "@/components/change-password-form";
-import { PageHeader } from "@/components/page-header";
-import { RoleBadge } from "@/components/role-badge";
-import { cardClass, sectionTitleClass } from "@/components/styles";
+import { pageViewer } from "@/lib/identity/server/principal";
 
 export const metadata: Metadata = { title: "Account" };
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { AdminTabs } from "@/components/admin-tabs";
-import { PageHeader } from "@/components/page-header";
+import { AdminTabs } from "@/components/identity/admin-tabs";
+import { PageHeader } from "@/components/ui/page-header";
 
 /** Administration: people and invites, workspace settings, the audit log (the proxy lets only administrators in). */
 export default function AdminLayout({ children }: { children: ReactNode }) {

@@ -1,15 +1,18 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { DatasetAddPanel } from "@/components/data/dataset-add-panel";
+import { DatasetCatalog } from "@/components/data/dataset-catalog";
+import { datasetListQuery } from "@/components/data/queries";
+import { ListPage, SideColumn } from "@/components/ui/list-page";
 import { listDatasets } from "@/lib/data/server/datasets";
-import { DatasetAddPanel } from "@/components/dataset-add-panel";
-import { DatasetCatalog } from "@/components/dataset-catalog";
-import { ListPage, SideColumn } from "@/components/list-page";
 
 export const metadata: Metadata = { title: "Datasets" };
 
 export default async function DatasetsPage() {
   await connection();
-  const items = listDatasets();
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(datasetListQuery().queryKey, listDatasets());
   return (
     <ListPage
       id="datasets-heading"
@@ -22,7 +25,9 @@ export default async function DatasetsPage() {
         </SideColumn>
       }
     >
-      <DatasetCatalog initialItems={items} />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <DatasetCatalog />
+      </HydrationBoundary>
     </ListPage>
   );
 }

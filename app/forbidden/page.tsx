@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { pageViewer } from "@/lib/identity/server/principal";
+import { RoleBadge, roleName } from "@/components/identity/role-badge";
+import { buttonClass } from "@/components/ui/button";
 import { isRole } from "@/lib/identity/roles";
-import { buttonClass } from "@/components/button";
-import { RoleBadge, roleName } from "@/components/role-badge";
+import { pageViewer } from "@/lib/identity/server/principal";
 
 export const metadata: Metadata = { title: "Not allowed" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { AuthCard } from "@/components/auth-card";
-import { NewAccountForm } from "@/components/new-account-form";
-import { Notice } from "@/components/notice";
+import { AuthCard } from "@/components/identity/auth-card";
+import { NewAccountForm } from "@/components/identity/new-account-form";
+import { Notice } from "@/components/ui/notice";
 
 export const metadata: Metadata = { title: "Accept an invite" };
 

@@ -1,17 +1,20 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { ModelImportForm } from "@/components/train/model-import-form";
+import { ModelRegistry } from "@/components/train/model-registry";
+import { modelListQuery } from "@/components/train/queries";
+import { EditorSideColumn, ListPage } from "@/components/ui/list-page";
+import { cardClass, sectionTitleClass } from "@/components/ui/styles";
 import { listProjects } from "@/lib/define/server/projects";
 import { listModels } from "@/lib/train/server/models";
-import { EditorSideColumn, ListPage } from "@/components/list-page";
-import { ModelImportForm } from "@/components/model-import-form";
-import { ModelRegistry } from "@/components/model-registry";
-import { cardClass, sectionTitleClass } from "@/components/styles";
 
 export const metadata: Metadata = { title: "Models" };
 
 export default async function ModelsPage() {
   await connection();
-  const items = listModels();
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(modelListQuery().queryKey, listModels());
   const projectNames = Object.fromEntries(listProjects().map((p) => [p.id, p.name]));
   return (
     <ListPage
@@ -29,7 +32,9 @@ export default async function ModelsPage() {
         </EditorSideColumn>
       }
     >
-      <ModelRegistry initialItems={items} projectNames={projectNames} />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <ModelRegistry projectNames={projectNames} />
+      </HydrationBoundary>
     </ListPage>
   );
 }

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDate } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { cardClass } from "@/components/ui/styles";
 import { listReports } from "@/lib/integrate/server/reports/reports";
-import { formatDate } from "@/components/format";
-import { PageHeader } from "@/components/page-header";
-import { cardClass } from "@/components/styles";
-import { EmptyState } from "@/components/empty-state";
 
 export const metadata: Metadata = { title: "Reports" };
 

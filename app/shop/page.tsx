@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { ProductTile, ShopFrame } from "@/components/integrate/shop";
 import { shopCatalog } from "@/lib/samples/shop-catalog";
-import { ShopFrame, ProductTile } from "@/components/shop";
 
 export const metadata: Metadata = { title: "Web shop demo" };
 

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuthCard } from "@/components/identity/auth-card";
+import { safeNext } from "@/components/identity/safe-next";
+import { SignInForm } from "@/components/identity/sign-in-form";
+import { Notice } from "@/components/ui/notice";
 import { pageViewer } from "@/lib/identity/server/principal";
-import { AuthCard } from "@/components/auth-card";
-import { safeNext } from "@/components/safe-next";
-import { Notice } from "@/components/notice";
-import { SignInForm } from "@/components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { InvitePanel } from "@/components/invite-panel";
-import { PeopleTable } from "@/components/people-table";
-import { sectionTitleClass } from "@/components/styles";
+import { InvitePanel } from "@/components/identity/invite-panel";
+import { PeopleTable } from "@/components/identity/people-table";
+import { sectionTitleClass } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "People" };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { SettingsForm } from "@/components/settings-form";
+import { SettingsForm } from "@/components/identity/settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
 

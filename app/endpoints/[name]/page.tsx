@@ -1,11 +1,13 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
+import { EndpointView } from "@/components/integrate/endpoint-view";
+import { endpointQuery } from "@/components/integrate/queries";
 import { getProject } from "@/lib/define/server/projects";
+import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { isAppError } from "@/lib/shared/errors";
-import { EndpointView } from "@/components/endpoint-view";
 
 type Params = { params: Promise<{ name: string }> };
 
@@ -30,6 +32,8 @@ export default async function EndpointPage({ params }: Params) {
   // The project the model came from, while it exists (an imported model has none).
   const { projectId } = endpoint;
   const project = projectId ? unlessNotFound(() => getProject(projectId)) : null;
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(endpointQuery(endpoint.name).queryKey, endpoint);
   return (
     <div className="space-y-6">
       <div>
@@ -45,7 +49,9 @@ export default async function EndpointPage({ params }: Params) {
           Endpoint <span className="font-mono">{endpoint.name}</span>
         </h1>
       </div>
-      <EndpointView initialEndpoint={endpoint} />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <EndpointView name={endpoint.name} />
+      </HydrationBoundary>
     </div>
   );
 }

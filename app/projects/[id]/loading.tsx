@@ -1,4 +1,4 @@
-import { PageSkeleton } from "@/components/page-skeleton";
+import { PageSkeleton } from "@/components/ui/page-skeleton";
 
 export default function StepLoading() {
   return <PageSkeleton label="Loading the step" />;

@@ -1,10 +1,12 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { reportQuery } from "@/components/integrate/queries";
+import { ReportView } from "@/components/integrate/report-view";
 import { getReport, type Report } from "@/lib/integrate/server/reports/reports";
 import { isAppError } from "@/lib/shared/errors";
-import { ReportView } from "@/components/report-view";
 
 type Params = { params: Promise<{ id: string }> };
 
@@ -25,6 +27,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function ReportPage({ params }: Params) {
   await connection();
   const report = findReport((await params).id) ?? notFound();
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(reportQuery(report.id).queryKey, report);
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -32,7 +36,9 @@ export default async function ReportPage({ params }: Params) {
           ← All reports
         </Link>
       </p>
-      <ReportView initialReport={report} />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <ReportView id={report.id} />
+      </HydrationBoundary>
     </div>
   );
 }

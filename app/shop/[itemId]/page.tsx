@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { headers } from "next/headers";
 import { connection } from "next/server";
 import { Suspense } from "react";
+import { formatPrice, ProductImage, ProductTile, ShopFrame } from "@/components/integrate/shop";
 import { readShopState, SHOP_ENDPOINT } from "@/lib/samples/demo";
-import { shopCatalog, type ShopProduct } from "@/lib/samples/shop-catalog";
-import { ProductImage, ProductTile, ShopFrame, formatPrice } from "@/components/shop";
+import { type ShopProduct, shopCatalog } from "@/lib/samples/shop-catalog";
 
 export const metadata: Metadata = { title: "Product · Web shop demo" };
 

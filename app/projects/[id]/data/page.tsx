@@ -1,7 +1,9 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { ProjectDataStep } from "@/components/data/project-data-step";
+import { datasetListQuery, datasetQuery } from "@/components/data/queries";
 import { getDataset, listDatasets } from "@/lib/data/server/datasets";
-import { ProjectDataStep } from "@/components/project-data-step";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Get data" };
@@ -10,6 +12,13 @@ export default async function DataPage({ params }: { params: Promise<{ id: strin
   await connection();
   const { id } = await params;
   const project = loadProject(id);
-  const dataset = project.datasetId && project.dataset ? getDataset(project.datasetId) : null;
-  return <ProjectDataStep initialProject={project} initialDataset={dataset} initialVersions={listDatasets()} />;
+  const queryClient = new QueryClient();
+  // An attached version that no longer exists is left to the client, which says so.
+  if (project.datasetId && project.dataset) queryClient.setQueryData(datasetQuery(project.datasetId).queryKey, getDataset(project.datasetId));
+  queryClient.setQueryData(datasetListQuery().queryKey, listDatasets());
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <ProjectDataStep projectId={project.id} />
+    </HydrationBoundary>
+  );
 }

@@ -1,12 +1,15 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { StepIntro } from "@/components/define/step-intro";
+import { StepStateBadge } from "@/components/define/step-state";
+import { EndpointDeployPanel } from "@/components/integrate/endpoint-deploy-panel";
+import { endpointListQuery } from "@/components/integrate/queries";
+import { modelListQuery } from "@/components/train/queries";
+import { buttonClass } from "@/components/ui/button";
 import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
 import { listModels } from "@/lib/train/server/models";
-import { buttonClass } from "@/components/button";
-import { EndpointDeployPanel } from "@/components/endpoint-deploy-panel";
-import { StepIntro } from "@/components/step-intro";
-import { StepStateBadge } from "@/components/step-state";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Integrate" };
@@ -16,6 +19,9 @@ export default async function IntegratePage({ params }: { params: Promise<{ id: 
   const project = loadProject((await params).id);
   const models = listModels({ projectId: project.id });
   const endpoints = listEndpoints({ projectId: project.id });
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(modelListQuery({ projectId: project.id }).queryKey, models);
+  queryClient.setQueryData(endpointListQuery({ projectId: project.id }).queryKey, endpoints);
   return (
     <section aria-labelledby="integrate-step-heading">
       <StepIntro id="integrate-step-heading" title="Integrate" actions={<StepStateBadge state={project.steps.integrate} />}>
@@ -32,7 +38,9 @@ export default async function IntegratePage({ params }: { params: Promise<{ id: 
           </Link>
         </div>
       ) : (
-        <EndpointDeployPanel project={{ id: project.id, name: project.name, delivery: project.delivery }} initialModels={models} initialEndpoints={endpoints} />
+        <HydrationBoundary state={dehydrate(queryClient)}>
+          <EndpointDeployPanel project={{ id: project.id, name: project.name, delivery: project.delivery }} />
+        </HydrationBoundary>
       )}
     </section>
   );

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { StepIntro } from "@/components/define/step-intro";
+import { StepStateBadge } from "@/components/define/step-state";
+import { MonitorView } from "@/components/monitor/monitor-view";
+import { buttonClass } from "@/components/ui/button";
 import { listEndpoints } from "@/lib/integrate/server/endpoints/endpoints";
-import { buttonClass } from "@/components/button";
-import { MonitorView } from "@/components/monitor-view";
-import { StepIntro } from "@/components/step-intro";
-import { StepStateBadge } from "@/components/step-state";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Monitor" };

@@ -1,15 +1,17 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { StepIntro } from "@/components/define/step-intro";
+import { ProfileView } from "@/components/prepare/profile-view";
+import { recipeQuery, recipeVersionsQuery } from "@/components/prepare/queries";
+import { RecipeBuilder } from "@/components/prepare/recipe-builder";
+import { buttonClass } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { sectionTitleClass } from "@/components/ui/styles";
 import { getDataset } from "@/lib/data/server/datasets";
 import { listRecipeVersions } from "@/lib/prepare/server/recipes";
-import { buttonClass } from "@/components/button";
-import { ProfileView } from "@/components/profile-view";
-import { RecipeBuilder } from "@/components/recipe-builder";
-import { StepIntro } from "@/components/step-intro";
-import { sectionTitleClass } from "@/components/styles";
 import { loadProject } from "../load-project";
-import { EmptyState } from "@/components/empty-state";
 
 export const metadata: Metadata = { title: "Prepare" };
 
@@ -34,6 +36,9 @@ export default async function PreparePage({ params }: { params: Promise<{ id: st
   }
 
   const versions = listRecipeVersions(project.id);
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(recipeQuery(project.id).queryKey, versions[0] ?? null);
+  queryClient.setQueryData(recipeVersionsQuery(project.id).queryKey, versions);
   return (
     <div className="space-y-8">
       <StepIntro title="Prepare">
@@ -50,7 +55,9 @@ export default async function PreparePage({ params }: { params: Promise<{ id: st
         <h3 id="recipe-heading" className={`${sectionTitleClass} mb-3`}>
           Recipe
         </h3>
-        <RecipeBuilder key={dataset.id} project={project} dataset={dataset} initialRecipe={versions[0] ?? null} initialVersions={versions} />
+        <HydrationBoundary state={dehydrate(queryClient)}>
+          <RecipeBuilder key={dataset.id} project={project} dataset={dataset} />
+        </HydrationBoundary>
       </section>
     </div>
   );

@@ -1,7 +1,15 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
 import Link from "next/link";
 import { connection } from "next/server";
+import type { ReactNode } from "react";
+import { StepIntro } from "@/components/define/step-intro";
+import { StepStateBadge } from "@/components/define/step-state";
+import { Can } from "@/components/identity/viewer-context";
+import { projectRunsQuery } from "@/components/train/queries";
+import type { TrainAlgorithmOption } from "@/components/train/train-run-form";
+import { TrainView } from "@/components/train/train-view";
+import { buttonClass } from "@/components/ui/button";
 import type { Task } from "@/lib/define/tasks";
 import { listRecipeVersions } from "@/lib/prepare/server/recipes";
 import { AppError } from "@/lib/shared/errors";
@@ -11,14 +19,6 @@ import type { RunContext } from "@/lib/train/run-context";
 import { resolveRunParams } from "@/lib/train/run-params";
 import { listRuns, runContext } from "@/lib/train/server/runs";
 import { sweepTrialCap } from "@/lib/train/server/sweeps";
-import type { TrainAlgorithmOption } from "@/components/train-run-form";
-import type { Run } from "@/components/api-types";
-import { buttonClass } from "@/components/button";
-import { Notice } from "@/components/notice";
-import { StepIntro } from "@/components/step-intro";
-import { StepStateBadge } from "@/components/step-state";
-import { TrainView } from "@/components/train-view";
-import { Can } from "@/components/viewer-context";
 import { loadProject } from "../load-project";
 
 export const metadata: Metadata = { title: "Train" };
@@ -41,7 +41,9 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
   await connection();
   const { id } = await params;
   const project = loadProject(id);
-  const runs: Run[] = listRuns(project.id);
+  const runs = listRuns(project.id);
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(projectRunsQuery(project.id).queryKey, runs);
   const latestRecipe = listRecipeVersions(project.id)[0] ?? null;
   let ctx: RunContext | null = null;
   let contextError: string | null = null;
@@ -97,11 +99,12 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
       )}
       {blocker && <div className="mb-8">{blocker}</div>}
       {(form || runs.length > 0) && (
-        <TrainView
-          project={{ id: project.id, task: project.task, successMetric: project.successMetric, successThreshold: project.successThreshold }}
-          initialRuns={runs}
-          form={form}
-        />
+        <HydrationBoundary state={dehydrate(queryClient)}>
+          <TrainView
+            project={{ id: project.id, task: project.task, successMetric: project.successMetric, successThreshold: project.successThreshold }}
+            form={form}
+          />
+        </HydrationBoundary>
       )}
     </div>
   );
