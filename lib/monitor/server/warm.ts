@@ -22,9 +22,11 @@ export const WARM_AFTER_ROWS = 20_000;
 /** The windows a store is made for when there is none: the API's defaults (traffic: an hour; drift and quality: a day). */
 const TRAFFIC_WINDOW_MS = 60 * 60_000;
 
-/** The endpoint's newest log rowid when its stores were last synced here. */
-const g = globalThis as unknown as { __monitorWarmer?: { timer: NodeJS.Timeout | null; synced: Map<string, number> } };
-const state = (g.__monitorWarmer ??= { timer: null, synced: new Map() });
+declare global {
+  /** The warmer's timer, and each endpoint's newest log rowid when its stores were last synced here (one per process). */
+  var __monitorWarmer: { timer: NodeJS.Timeout | null; synced: Map<string, number> } | undefined;
+}
+const state = (globalThis.__monitorWarmer ??= { timer: null, synced: new Map() });
 
 /**
  * One round: syncs the stores of every endpoint whose log grew by at least `afterRows` rows since

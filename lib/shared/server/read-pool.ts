@@ -99,9 +99,11 @@ interface PoolState {
   usable: boolean;
 }
 
-// One pool per process, whichever copy of this module (tsx's or Next's bundle) asks.
-const g = globalThis as unknown as { __readPool?: PoolState };
-const pool: PoolState = (g.__readPool ??= { preload: [], threads: [], queue: [], seq: 0, usable: true });
+declare global {
+  /** One pool per process, whichever copy of this module (tsx's or Next's bundle) asks. */
+  var __readPool: PoolState | undefined;
+}
+const pool: PoolState = (globalThis.__readPool ??= { preload: [], threads: [], queue: [], seq: 0, usable: true });
 // A state made by an older copy of this module (hot reload under `next dev`) lacks the newer fields.
 pool.preload ??= [];
 
