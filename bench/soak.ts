@@ -123,6 +123,8 @@ class Tally {
   errors: Record<string, number> = {};
   /** When each failure started (ms since the epoch): split later into inside and outside the kills' recovery windows. */
   errorTimes: number[] = [];
+  /** The slowest requests: how long each took and when it started (ms since the epoch), to line them up with the server's log. */
+  slowest: { ms: number; wall: number }[] = [];
   ok = 0;
 
   async time(fn: () => Promise<Reply>, ok = (s: number) => s >= 200 && s < 300): Promise<Reply | null> {
@@ -130,7 +132,12 @@ class Tally {
     const t = performance.now();
     try {
       const res = await fn();
-      this.latencies.push(performance.now() - t);
+      const ms = performance.now() - t;
+      this.latencies.push(ms);
+      if (this.slowest.length < 3 || ms > this.slowest[2].ms) {
+        this.slowest.push({ ms, wall });
+        this.slowest.sort((a, b) => b.ms - a.ms).splice(3);
+      }
       if (ok(res.status)) this.ok++;
       else this.fail(String(res.status), wall);
       return res;
@@ -160,6 +167,7 @@ class Tally {
       max: sorted.length ? round(sorted[sorted.length - 1]) : null,
       errors: this.errorCount,
       errorsByKind: this.errors,
+      slowest: this.slowest.map((x) => ({ ms: round(x.ms), at: new Date(x.wall).toISOString() })),
     };
   }
 }

@@ -40,6 +40,31 @@ async function main() {
       );
     }, memoryLogMs).unref();
   }
+  // Diagnostics (the soak): garbage-collection pauses and event-loop stalls of this thread longer than N ms, with the time, to tell what a slow request waited for.
+  const pausesMs = Number(process.env.WORKBENCH_LOG_PAUSES_MS ?? 0);
+  if (pausesMs > 0) {
+    const { PerformanceObserver, constants } = await import("node:perf_hooks");
+    const kinds: Record<number, string> = {
+      [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+      [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+      [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+      [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak callbacks",
+    };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration < pausesMs) continue;
+        const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+        console.log(`[pause] ${new Date(performance.timeOrigin + e.startTime).toISOString()} gc ${kinds[kind ?? -1] ?? kind} ${Math.round(e.duration)} ms`);
+      }
+    }).observe({ entryTypes: ["gc"] });
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      if (now - last - 10 >= pausesMs)
+        console.log(`[pause] ${new Date(performance.timeOrigin + last).toISOString()} event loop stalled ${Math.round(now - last - 10)} ms`);
+      last = now;
+    }, 10).unref();
+  }
   const { setupLink } = await import("@/lib/identity/server/setup");
   let stopping = false;
   const server = http.createServer((req, res) => {
@@ -70,6 +95,11 @@ async function main() {
       if (link) console.log(`▲ set up the first administrator: ${link}`);
       // The supervisor starts a standby once this one serves (launch.mjs).
       process.send?.({ type: "listening" });
+      // The first page rendered runs React's server rendering for the first time, a few hundred ms on
+      // this thread that scoring requests wait behind: done now, on the one page anyone may open.
+      void fetch(`http://127.0.0.1:${port}/sign-in`)
+        .then((r) => r.arrayBuffer())
+        .catch(() => {});
     });
   if (!standby) listen();
   else {

@@ -3,7 +3,8 @@ import { endpoints } from "@/db/schema";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { TRAFFIC_READ_MODULE, WINDOW_READ_MODULE } from "./read-modules";
 import { syncTraffic } from "./traffic-read";
-import { windowSpec } from "./window-drift";
+import { endpointTraffic } from "./traffic";
+import { endpointDrift, endpointQuality, windowSpec } from "./window-drift";
 import { syncWindow } from "./window-read";
 
 /**
@@ -17,9 +18,9 @@ import { syncWindow } from "./window-read";
  * endpoint someone watches costs little more, its stores being synced by the reads already.
  * It runs in the serving web server and in its standby (each has its own reader thread).
  */
-export const WARM_EVERY_MS = 10_000;
-export const WARM_AFTER_ROWS = 20_000;
-/** The windows a store is made for when there is none: the API's defaults (traffic: an hour; drift and quality: a day). */
+export const WARM_EVERY_MS = 2000;
+export const WARM_AFTER_ROWS = 5000;
+/** The windows a store is made for when there is none: the API's defaults (traffic: an hour, as endpointTraffic's; drift and quality: a day). */
 const TRAFFIC_WINDOW_MS = 60 * 60_000;
 
 declare global {
@@ -44,6 +45,7 @@ export async function warmMonitorStores(afterRows = WARM_AFTER_ROWS): Promise<st
     const top = (newest.get(name) as { r: number | null }).r ?? 0;
     const from = state.synced.get(name) ?? 0;
     if (top <= from || (grown.get(name, from, afterRows) as { n: number }).n < afterRows) continue;
+    const first = !state.synced.has(name);
     state.synced.set(name, top);
     try {
       const now = Date.now();
@@ -51,6 +53,12 @@ export async function warmMonitorStores(afterRows = WARM_AFTER_ROWS): Promise<st
       await readOffThread({ module: TRAFFIC_READ_MODULE, fn: "syncTraffic", local: syncTraffic, args: [w] });
       warmed.push(name);
       await readOffThread({ module: WINDOW_READ_MODULE, fn: "syncWindow", local: syncWindow, args: [windowSpec(name, {})] });
+      if (first) {
+        // The first time, whole answers too: the reads' code runs once (compiled, and the answers cached) before anyone waits for it.
+        await endpointTraffic(name);
+        await endpointDrift(name);
+        await endpointQuality(name);
+      }
     } catch (e) {
       // An endpoint whose model is gone, a store that could not be read: its own reads say so; tried again once it grows again.
       console.error(`[monitor] could not keep the monitoring of ${name} warm: ${e instanceof Error ? e.message : String(e)}`);
