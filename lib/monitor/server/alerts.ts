@@ -7,6 +7,7 @@ import { getEndpoint } from "@/lib/integrate/server/endpoints/endpoints";
 import { endpointTraffic } from "@/lib/monitor/server/traffic";
 import { AppError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
+import { runEvery } from "@/lib/shared/server/every";
 import { newId } from "@/lib/shared/ids";
 import { endpointPerformance } from "./actuals";
 import { newWebhookSecret } from "./webhook-signature";
@@ -212,8 +213,6 @@ interface Change {
 declare global {
   /** The evaluation in progress or last made, one chain per process (evaluateAlerts). */
   var __alertEvaluation: Promise<unknown> | undefined;
-  /** The evaluator's timer: one per process (startAlertEvaluator). */
-  var __alertEvaluator: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -302,14 +301,5 @@ function notify({ rule, alertId, state, value, at }: Change): void {
 
 /** Starts evaluating every ALERT_TICK_MS in this process (once, however often it is called). */
 export function startAlertEvaluator(): void {
-  if (globalThis.__alertEvaluator) return;
-  let running = false;
-  globalThis.__alertEvaluator = setInterval(() => {
-    if (running) return;
-    running = true;
-    evaluateAlerts()
-      .catch((e) => console.error("[alerts] evaluation failed", e))
-      .finally(() => (running = false));
-  }, ALERT_TICK_MS);
-  globalThis.__alertEvaluator.unref();
+  runEvery("alerts", ALERT_TICK_MS, evaluateAlerts);
 }

@@ -1,5 +1,6 @@
 import { getDb } from "@/db/client";
 import { endpoints } from "@/db/schema";
+import { runEvery } from "@/lib/shared/server/every";
 import { readOffThread } from "@/lib/shared/server/read-pool";
 import { TRAFFIC_READ_MODULE, WINDOW_READ_MODULE } from "./read-modules";
 import { syncTraffic } from "./traffic-read";
@@ -20,14 +21,19 @@ import { syncWindow } from "./window-read";
  */
 export const WARM_EVERY_MS = 2000;
 export const WARM_AFTER_ROWS = 5000;
-/** The windows a store is made for when there is none: the API's defaults (traffic: an hour, as endpointTraffic's; drift and quality: a day). */
-const TRAFFIC_WINDOW_MS = 60 * 60_000;
+/**
+ * The window a store is made for when there is none: a day, the monitor page's first window (and
+ * drift's and quality's default). A traffic store made for the API's default hour would be made
+ * again from the whole log by the page's first read of the day (seconds for a busy endpoint); one
+ * made for the day serves any window within it from what it keeps.
+ */
+const WINDOW_MS = 24 * 60 * 60_000;
 
 declare global {
-  /** The warmer's timer, and each endpoint's newest log rowid when its stores were last synced here (one per process). */
-  var __monitorWarmer: { timer: NodeJS.Timeout | null; synced: Map<string, number> } | undefined;
+  /** Each endpoint's newest log rowid when its stores were last synced here (one per process). */
+  var __monitorWarmed: Map<string, number> | undefined;
 }
-const state = (globalThis.__monitorWarmer ??= { timer: null, synced: new Map() });
+const synced = (globalThis.__monitorWarmed ??= new Map());
 
 /**
  * One round: syncs the stores of every endpoint whose log grew by at least `afterRows` rows since
@@ -43,19 +49,19 @@ export async function warmMonitorStores(afterRows = WARM_AFTER_ROWS): Promise<st
   const warmed: string[] = [];
   for (const { name } of getDb().select({ name: endpoints.name }).from(endpoints).all()) {
     const top = (newest.get(name) as { r: number | null }).r ?? 0;
-    const from = state.synced.get(name) ?? 0;
+    const from = synced.get(name) ?? 0;
     if (top <= from || (grown.get(name, from, afterRows) as { n: number }).n < afterRows) continue;
-    const first = !state.synced.has(name);
-    state.synced.set(name, top);
+    const first = !synced.has(name);
+    synced.set(name, top);
     try {
       const now = Date.now();
-      const w = { name, sinceMs: now - TRAFFIC_WINDOW_MS, untilMs: now };
+      const w = { name, sinceMs: now - WINDOW_MS, untilMs: now };
       await readOffThread({ module: TRAFFIC_READ_MODULE, fn: "syncTraffic", local: syncTraffic, args: [w] });
       warmed.push(name);
       await readOffThread({ module: WINDOW_READ_MODULE, fn: "syncWindow", local: syncWindow, args: [windowSpec(name, {})] });
       if (first) {
         // The first time, whole answers too: the reads' code runs once (compiled, and the answers cached) before anyone waits for it.
-        await endpointTraffic(name);
+        await endpointTraffic(name, { since: new Date(Date.now() - WINDOW_MS) });
         await endpointDrift(name);
         await endpointQuality(name);
       }
@@ -69,14 +75,5 @@ export async function warmMonitorStores(afterRows = WARM_AFTER_ROWS): Promise<st
 
 /** Starts the rounds (once per process). */
 export function startMonitorWarmer(): void {
-  if (state.timer) return;
-  let running = false;
-  state.timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    warmMonitorStores()
-      .catch((e) => console.error("[monitor] warming failed", e))
-      .finally(() => (running = false));
-  }, WARM_EVERY_MS);
-  state.timer.unref();
+  runEvery("monitor", WARM_EVERY_MS, () => warmMonitorStores());
 }

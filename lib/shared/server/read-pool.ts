@@ -221,7 +221,7 @@ function logIfSlow(task: Task, ranMs: number | undefined): void {
   const ms = (n: number) => `${Math.round(n)} ms`;
   const { module, fn } = task.message;
   console.log(
-    `[read-pool] slow read ${path.basename(module)} ${fn}: ${ms(now - task.queuedAt)} (waited ${ms(task.sentAt - task.queuedAt)}, ran ${ms(ranMs ?? Number.NaN)}, passing ${ms(now - task.sentAt - (ranMs ?? 0))})`,
+    `[read-pool] pid ${process.pid}: slow read ${path.basename(module)} ${fn}: ${ms(now - task.queuedAt)} (waited ${ms(task.sentAt - task.queuedAt)}, ran ${ms(ranMs ?? Number.NaN)}, passing ${ms(now - task.sentAt - (ranMs ?? 0))})`,
   );
 }
 

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { endpointKeys, endpoints, type EndpointRow } from "@/db/schema";
 import { AppError, notFound } from "@/lib/shared/errors";
+import { runEvery } from "@/lib/shared/server/every";
 import { compilePredictor, type Predictor } from "./predictors";
 
 /** How long a serving process trusts its cached endpoint row and keys before reading them again. */
@@ -29,8 +30,6 @@ interface Serving {
  */
 declare global {
   var __workbenchServing: ServingState | undefined;
-  /** The predictor warmer's timer: one per process (startPredictorWarmer). */
-  var __predictorWarmer: NodeJS.Timeout | undefined;
 }
 const shared: ServingState = (globalThis.__workbenchServing ??= {
   compiled: new Map(),
@@ -149,7 +148,6 @@ const WARM_EVERY_MS = 2000;
  * for loading a bundle.
  */
 export function startPredictorWarmer(): void {
-  if (globalThis.__predictorWarmer) return;
   const failedAt = new Map<string, number>();
   const warm = () => {
     try {
@@ -167,9 +165,7 @@ export function startPredictorWarmer(): void {
       console.error("[endpoints] warming predictors failed", e);
     }
   };
-  warm();
-  globalThis.__predictorWarmer = setInterval(warm, WARM_EVERY_MS);
-  globalThis.__predictorWarmer.unref();
+  runEvery("endpoints", WARM_EVERY_MS, warm, { now: true });
 }
 
 // ---------------------------------------------------------------------------------------------
