@@ -189,3 +189,19 @@ describe("caps on a sweep's trials", () => {
     expect(e.errors.map((x) => x.field)).toEqual(["space.batchSize", "space.hiddenUnits"]);
   });
 });
+
+describe("cancelRun", () => {
+  it("ends a queued run, asks a running one to stop, and refuses a finished or unknown one", async () => {
+    const projectId = await trainableProject();
+    const queued = createRun(projectId, { algorithm: "linear" });
+    expect(cancelRun(queued.id)).toMatchObject({ status: "cancelled" });
+    const claimed = createRun(projectId, { algorithm: "linear" });
+    // As a worker claims it (claimNextRun): running, not yet asked to stop.
+    getDb().update(runs).set({ status: "running", startedAt: new Date() }).where(eq(runs.id, claimed.id)).run();
+    expect(cancelRun(claimed.id)).toMatchObject({ status: "running" });
+    expect(getDb().select({ cancel: runs.cancelRequested }).from(runs).where(eq(runs.id, claimed.id)).get()).toEqual({ cancel: true });
+    getDb().update(runs).set({ status: "cancelled", finishedAt: new Date() }).where(eq(runs.id, claimed.id)).run();
+    expect(thrown(() => cancelRun(queued.id))).toMatchObject({ code: "CONFLICT" });
+    expect(thrown(() => cancelRun("run_nosuch"))).toMatchObject({ code: "NOT_FOUND" });
+  });
+});

@@ -157,16 +157,21 @@ export function listRuns(projectId: string): Run[] {
 /** Asks a run to stop: a queued run is cancelled at once, a running one at its next epoch. */
 export function cancelRun(id: string): Run {
   const db = getDb();
-  const row = db.select().from(runs).where(eq(runs.id, id)).get();
-  if (!row) throw notFound("Run", id);
-  if (row.status === "queued") {
-    db.update(runs)
-      .set({ status: "cancelled", finishedAt: new Date(), cancelRequested: true })
-      .where(and(eq(runs.id, id), eq(runs.status, "queued")))
-      .run();
-  } else if (row.status === "running") {
-    db.update(runs).set({ cancelRequested: true }).where(eq(runs.id, id)).run();
-  } else {
+  // One statement, not a read then a write: a worker claiming the run between the two made the
+  // cancel of a queued run match nothing, and the run trained on as if no one had asked.
+  const queued = sql`${runs.status} = 'queued'`;
+  const cancelled = db
+    .update(runs)
+    .set({
+      cancelRequested: true,
+      status: sql`CASE WHEN ${queued} THEN 'cancelled' ELSE ${runs.status} END`,
+      finishedAt: sql`CASE WHEN ${queued} THEN ${Date.now()} ELSE ${runs.finishedAt} END`,
+    })
+    .where(and(eq(runs.id, id), inArray(runs.status, ["queued", "running"])))
+    .run();
+  if (cancelled.changes === 0) {
+    const row = db.select({ status: runs.status }).from(runs).where(eq(runs.id, id)).get();
+    if (!row) throw notFound("Run", id);
     throw new AppError("CONFLICT", `The run has already ${row.status}; there is nothing to cancel.`, [{ field: "status", message: row.status }]);
   }
   return getRun(id);
