@@ -141,10 +141,15 @@ export function logSignature(db: Database.Database, w: { name: string; sinceMs: 
   const newest = db
     .prepare("SELECT rowid AS r FROM request_logs WHERE endpoint_name = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
     .get(w.name, w.sinceMs, w.untilMs) as { r: number } | undefined;
-  const last = db.prepare("SELECT max(rowid) AS r FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ?").get(w.name) as {
+  return `${oldest?.r ?? 0}:${newest?.r ?? 0}:${newestLogRowid(db, w.name)}`;
+}
+
+/** The rowid of the endpoint's newest log row (0: none), one seek over the (endpoint, rowid) index. */
+export function newestLogRowid(db: Database.Database, name: string): number {
+  const last = db.prepare("SELECT max(rowid) AS r FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ?").get(name) as {
     r: number | null;
   };
-  return `${oldest?.r ?? 0}:${newest?.r ?? 0}:${last.r ?? 0}`;
+  return last.r ?? 0;
 }
 
 /**

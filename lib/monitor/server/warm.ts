@@ -2,6 +2,7 @@ import { getDb } from "@/db/client";
 import { endpoints } from "@/db/schema";
 import { runEvery } from "@/lib/shared/server/every";
 import { readOffThread } from "@/lib/shared/server/read-pool";
+import { newestLogRowid } from "./log-sample";
 import { TRAFFIC_READ_MODULE, WINDOW_READ_MODULE } from "./read-modules";
 import { syncTraffic } from "./traffic-read";
 import { endpointTraffic } from "./traffic";
@@ -41,14 +42,13 @@ const synced = (globalThis.__monitorWarmed ??= new Map());
  */
 export async function warmMonitorStores(afterRows = WARM_AFTER_ROWS): Promise<string[]> {
   const db = getDb().$client;
-  const newest = db.prepare("SELECT max(rowid) AS r FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ?");
   // At most `afterRows` counted: the cost of the check is bounded however far the log ran ahead.
   const grown = db.prepare(
     "SELECT count(*) AS n FROM (SELECT 1 FROM request_logs INDEXED BY request_logs_endpoint WHERE endpoint_name = ? AND rowid > ? LIMIT ?)",
   );
   const warmed: string[] = [];
   for (const { name } of getDb().select({ name: endpoints.name }).from(endpoints).all()) {
-    const top = (newest.get(name) as { r: number | null }).r ?? 0;
+    const top = newestLogRowid(db, name);
     const from = synced.get(name) ?? 0;
     if (top <= from || (grown.get(name, from, afterRows) as { n: number }).n < afterRows) continue;
     const first = !synced.has(name);
