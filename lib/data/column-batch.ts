@@ -1,0 +1,73 @@
+import { setCell } from "@/lib/shared/cells";
+import type { Cell, ColumnType, Row } from "./types";
+
+/**
+ * A table held as columns rather than rows (browser-safe): what DuckDB hands back when a dataset
+ * version is read, and what the columnar recipe, training and batch scoring work on. Numbers,
+ * integers, booleans (1/0) and datetimes (epoch milliseconds, UTC) are a Float64Array with NaN
+ * for a missing value; categories and texts an array of strings with null for a missing value.
+ */
+export type ColumnData = { type: Exclude<ColumnType, "category" | "text">; values: Float64Array } | { type: "category" | "text"; values: (string | null)[] };
+
+export interface ColumnBatch {
+  length: number;
+  /** By exact column name, in the version's column order. */
+  columns: Map<string, ColumnData>;
+}
+
+export const isTextType = (type: ColumnType): type is "category" | "text" => type === "category" || type === "text";
+
+/** An empty column of a type, of `length` missing values. */
+export function emptyColumn(type: ColumnType, length: number): ColumnData {
+  return isTextType(type) ? { type, values: new Array<string | null>(length).fill(null) } : { type, values: new Float64Array(length).fill(Number.NaN) };
+}
+
+/** A cell of a column as a row holds it: a datetime as its ISO text, a boolean as true/false. */
+export function cellOf(column: ColumnData, i: number): Cell {
+  if (isTextType(column.type)) return (column.values as (string | null)[])[i];
+  const v = (column.values as Float64Array)[i];
+  if (Number.isNaN(v)) return null;
+  if (column.type === "datetime") return new Date(v).toISOString();
+  if (column.type === "boolean") return v === 1;
+  return v;
+}
+
+/** The value a row's cell has in a column of a type (the inverse of cellOf). */
+function numberOfCell(cell: Cell | undefined, type: ColumnType): number {
+  if (cell === null || cell === undefined) return Number.NaN;
+  if (type === "datetime") return typeof cell === "string" ? Date.parse(cell) : Number.NaN;
+  if (type === "boolean") return typeof cell === "boolean" ? (cell ? 1 : 0) : Number.NaN;
+  return typeof cell === "number" ? cell : Number.NaN;
+}
+
+/** Rows (typed cells, as coerceRow makes them) as a batch of the given columns. */
+export function batchFromRows(rows: readonly Row[], columns: readonly { name: string; type: ColumnType }[]): ColumnBatch {
+  const out = new Map<string, ColumnData>();
+  for (const { name, type } of columns) {
+    const column = emptyColumn(type, rows.length);
+    if (isTextType(type)) {
+      const values = column.values as (string | null)[];
+      for (let i = 0; i < rows.length; i++) {
+        const cell = Object.hasOwn(rows[i], name) ? rows[i][name] : null;
+        values[i] = cell === null || cell === undefined ? null : String(cell);
+      }
+    } else {
+      const values = column.values as Float64Array;
+      for (let i = 0; i < rows.length; i++) values[i] = numberOfCell(Object.hasOwn(rows[i], name) ? rows[i][name] : null, type);
+    }
+    out.set(name, column);
+  }
+  return { length: rows.length, columns: out };
+}
+
+/** A batch as rows keyed by column name (the row path's input). */
+export function rowsOfBatch(batch: ColumnBatch, from = 0, to = batch.length): Row[] {
+  const rows: Row[] = [];
+  const entries = [...batch.columns];
+  for (let i = from; i < to; i++) {
+    const row: Row = {};
+    for (const [name, column] of entries) setCell(row, name, cellOf(column, i));
+    rows.push(row);
+  }
+  return rows;
+}
