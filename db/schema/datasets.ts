@@ -12,7 +12,7 @@ export const datasetVersions = sqliteTable(
     sourceKind: text({ enum: ["upload", "url", "sample"] }).notNull(),
     /** File name of an upload, the URL of an import, the file of a sample. */
     source: text().notNull(),
-    format: text({ enum: ["csv", "tsv", "json", "jsonl"] }).notNull(),
+    format: text({ enum: ["csv", "tsv", "json", "jsonl", "parquet"] }).notNull(),
     sizeBytes: integer().notNull().default(0),
     rowCount: integer().notNull().default(0),
     /** JSON array of ColumnInfo (name, type, inferredType, nullCount). */

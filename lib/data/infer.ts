@@ -164,6 +164,24 @@ function isIntegerText(text: string): boolean {
 }
 
 function decideType(seen: ColumnEvidence): ColumnType {
+  return decideColumnType({ ...seen, distinct: seen.distinct.size });
+}
+
+/** What a column's values allowed, as counts: the JS inferrer's evidence, or SQL aggregates over a stored version (lib/data/server/infer-sql.ts). */
+export interface ColumnEvidenceCounts {
+  nonMissing: number;
+  canBoolean: boolean;
+  canInteger: boolean;
+  canNumber: boolean;
+  canDatetime: boolean;
+  /** Distinct non-missing values (exact up to at least CATEGORY_MAX_DISTINCT + 1). */
+  distinct: number;
+  totalChars: number;
+  withSpace: number;
+}
+
+/** A column's type from what its values allowed. */
+export function decideColumnType(seen: ColumnEvidenceCounts): ColumnType {
   // A column with only missing values carries no evidence; `category` is the cheapest guess to
   // live with (it imputes to a constant and one-hot encodes to nothing) and is easy to override.
   if (seen.nonMissing === 0) return "category";
@@ -174,8 +192,8 @@ function decideType(seen: ColumnEvidence): ColumnType {
   return isCategory(seen) ? "category" : "text";
 }
 
-function isCategory(seen: ColumnEvidence): boolean {
-  const distinct = seen.distinct.size;
+function isCategory(seen: ColumnEvidenceCounts): boolean {
+  const distinct = seen.distinct;
   const limit = Math.max(CATEGORY_MIN_DISTINCT_LIMIT, CATEGORY_DISTINCT_SHARE * seen.nonMissing);
   const averageChars = seen.totalChars / seen.nonMissing;
   if (seen.withSpace === 0 && averageChars <= CODE_MAX_AVERAGE_CHARS) return true;

@@ -3,7 +3,7 @@
 export { COLUMN_TYPES, type ColumnType, type RawCell, type Cell, type Row, type ColumnInfo } from "@/lib/shared/columns";
 import type { ColumnInfo } from "@/lib/shared/columns";
 
-export const DATASET_FORMATS = ["csv", "tsv", "json", "jsonl"] as const;
+export const DATASET_FORMATS = ["csv", "tsv", "json", "jsonl", "parquet"] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 export interface DatasetVersion {

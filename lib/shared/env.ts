@@ -55,6 +55,13 @@ const schema = z.object({
   WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
   /** Diagnostics (the soak): monitoring reads that take longer than this many ms, waiting included, are logged with where the time went (read-pool.ts). */
   WORKBENCH_SLOW_READ_MS: z.coerce.number().int().positive().optional(),
+  /** Threads each process's DuckDB (dataset files) may use; default: every core. */
+  WORKBENCH_DUCKDB_THREADS: z.coerce.number().int().positive().optional(),
+  /** Memory each process's DuckDB may hold before it spills to the data folder's tmp (DuckDB's syntax: "512MB"). */
+  WORKBENCH_DUCKDB_MEMORY: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:KB|MB|GB|KiB|MiB|GiB)$/i)
+    .default("400MB"),
 });
 
 function load() {

@@ -75,8 +75,12 @@ export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 /** Error codes of a full disk: Node's (ENOSPC, EDQUOT: a quota) and SQLite's (SQLITE_FULL). */
 const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
 
-/** Whether a write failed because the disk (or the database's quota of it) is full. */
-export const isDiskFull = (e: unknown): boolean => typeof e === "object" && e !== null && DISK_FULL_CODES.has(String((e as { code?: unknown }).code));
+/** Whether a write failed because the disk (or the database's quota of it) is full; DuckDB says so only in its message. */
+export const isDiskFull = (e: unknown): boolean =>
+  typeof e === "object" &&
+  e !== null &&
+  (DISK_FULL_CODES.has(String((e as { code?: unknown }).code)) ||
+    /no space left on device|disk quota exceeded/i.test(String((e as { message?: unknown }).message)));
 
 /** A 507 naming `field`: what was sent could not be stored for want of disk space, and nothing of it was kept. */
 export const diskFull = (field: string, what: string) =>

@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, gte } from "drizzle-orm";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { datasetProfiles, datasetRows, datasetVersions, projects, recipes, type DatasetVersionRow } from "@/db/schema";
+import { datasetProfiles, datasetVersions, projects, recipes, type DatasetVersionRow } from "@/db/schema";
+import { setCell } from "@/lib/shared/cells";
 import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
-import { coerceRow } from "../infer";
-import { COLUMN_TYPES, type ColumnInfo, type DatasetVersion, type RawCell, type Row } from "../types";
+import { type ColumnBatch, rowsOfBatch } from "../column-batch";
+import { COLUMN_TYPES, type ColumnInfo, type DatasetVersion, type Row } from "../types";
+import { type BatchQuery, type PageQuery, type RowFilter, readBatch, readPage, removeVersionFiles, streamBatches } from "./store";
 
 /** Rows read from the database per page when streaming a whole version. */
 export const READ_PAGE_ROWS = 2_000;
@@ -64,50 +65,62 @@ export function findLatestVersion(name: string): DatasetVersion | undefined {
   return row ? presentVersion(row) : undefined;
 }
 
-/** A page of typed rows, keyed by exact column names. */
-export function getRows(id: string, offset: number, limit: number): { rows: Row[]; total: number; offset: number; limit: number } {
+/** A page of typed rows, keyed by exact column names: sorted and filtered by DuckDB over the version's file. */
+export async function getRows(
+  id: string,
+  offset: number,
+  limit: number,
+  opts: { sort?: PageQuery["sort"]; filters?: RowFilter[] } = {},
+): Promise<{ rows: Row[]; total: number; offset: number; limit: number; matched?: number; rowNumbers: number[] }> {
   const v = getRow(id);
   const columns = v.columns as ColumnInfo[];
-  const raw = getDb()
-    .select({ data: datasetRows.data })
-    .from(datasetRows)
-    .where(and(eq(datasetRows.versionId, id), gte(datasetRows.idx, offset)))
-    .orderBy(asc(datasetRows.idx))
-    .limit(limit)
-    .all();
-  return { rows: raw.map((r) => coerceRow(columns, JSON.parse(r.data) as RawCell[])), total: v.rowCount, offset, limit };
+  const page = await readPage(id, columns, { offset, limit, ...opts });
+  const rows = page.rows.map((r) => {
+    const row: Row = {};
+    columns.forEach((c, j) => setCell(row, c.name, cellOfSql(r.cells[j], c.type)));
+    return row;
+  });
+  return { rows, total: v.rowCount, offset, limit, ...(page.total >= 0 ? { matched: page.total } : {}), rowNumbers: page.rows.map((r) => r.row) };
+}
+
+/** A value DuckDB gave for a typed column as a row's cell (datetimes as ISO text, booleans as true/false). */
+function cellOfSql(value: unknown, type: ColumnInfo["type"]): Row[string] {
+  if (value === null || value === undefined) return null;
+  if (type === "datetime") return new Date(Number(value)).toISOString();
+  if (type === "boolean") return Number(value) === 1;
+  if (type === "category" || type === "text") return String(value);
+  return Number(value);
+}
+
+/** The columns of a ready version (its types as they are now, overrides included). */
+export function versionColumns(id: string): ColumnInfo[] {
+  return getRow(id).columns as ColumnInfo[];
 }
 
 /**
- * Streams a whole version as typed cell arrays in column order, a page at a time, yielding
- * to the event loop between pages so a long read never stalls other requests.
+ * Reads a version's typed columns into memory: every row, the first `limit`, or a seeded sample
+ * (DuckDB reads the file; no per-row object is made).
  */
-export async function* streamTypedRows(id: string): AsyncGenerator<{ columns: ColumnInfo[]; rows: Row[] }> {
+export async function readColumns(id: string, q: BatchQuery = {}): Promise<{ columns: ColumnInfo[]; batch: ColumnBatch }> {
   const v = getRow(id);
   const columns = v.columns as ColumnInfo[];
-  const stmt = getDb().$client.prepare("SELECT idx, data FROM dataset_rows WHERE version_id = ? AND idx >= ? ORDER BY idx LIMIT ?");
-  let next = 0;
-  for (;;) {
-    const page = stmt.all(id, next, READ_PAGE_ROWS) as { idx: number; data: string }[];
-    if (page.length === 0) return;
-    yield { columns, rows: page.map((r) => coerceRow(columns, JSON.parse(r.data) as RawCell[])) };
-    next = page[page.length - 1].idx + 1;
-    await yieldToEventLoop();
-  }
+  const { batch } = await readBatch(id, columns, q, Math.min(v.rowCount, q.limit ?? v.rowCount, q.sample?.rows ?? v.rowCount));
+  return { columns, batch };
+}
+
+/**
+ * Streams a whole version as typed rows, a chunk at a time (for callers that still work on rows:
+ * keep them to small tables or samples).
+ */
+export async function* streamTypedRows(id: string): AsyncGenerator<{ columns: ColumnInfo[]; rows: Row[] }> {
+  const columns = getRow(id).columns as ColumnInfo[];
+  for await (const { batch } of streamBatches(id, columns, { size: READ_PAGE_ROWS })) yield { columns, rows: rowsOfBatch(batch) };
 }
 
 /** Reads up to `limit` typed rows of a version into memory (for recipe fitting and previews). */
-export async function readTypedRows(id: string, limit = Number.MAX_SAFE_INTEGER): Promise<{ columns: ColumnInfo[]; rows: Row[] }> {
-  const out: Row[] = [];
-  let columns: ColumnInfo[] = (getRow(id).columns as ColumnInfo[]) ?? [];
-  for await (const page of streamTypedRows(id)) {
-    columns = page.columns;
-    for (const r of page.rows) {
-      if (out.length >= limit) return { columns, rows: out };
-      out.push(r);
-    }
-  }
-  return { columns, rows: out };
+export async function readTypedRows(id: string, limit?: number): Promise<{ columns: ColumnInfo[]; rows: Row[] }> {
+  const { columns, batch } = await readColumns(id, limit === undefined ? {} : { limit });
+  return { columns, rows: rowsOfBatch(batch) };
 }
 
 const overrideSchema = z
@@ -154,8 +167,9 @@ export function deleteDataset(id: string): void {
     );
   }
   db.transaction((tx) => {
-    tx.delete(datasetRows).where(eq(datasetRows.versionId, id)).run();
     tx.delete(datasetProfiles).where(eq(datasetProfiles.versionId, id)).run();
     tx.delete(datasetVersions).where(eq(datasetVersions.id, id)).run();
   });
+  // The row first: a crash between the two leaves a file no version names, which the next start removes (recover.ts).
+  removeVersionFiles(id);
 }

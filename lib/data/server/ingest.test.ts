@@ -27,7 +27,7 @@ describe("ingestDataset", () => {
       ["qty", "integer", 1],
       ["Price (€)", "number", 0],
     ]);
-    expect(getRows(v.id, 1, 10).rows).toEqual([{ week: "2024-01-08T00:00:00.000Z", store: "b", qty: null, "Price (€)": 2 }]);
+    expect((await getRows(v.id, 1, 10)).rows).toEqual([{ week: "2024-01-08T00:00:00.000Z", store: "b", qty: null, "Price (€)": 2 }]);
   });
 
   it("makes version n+1 for the same name and leaves version n alone", async () => {

@@ -1,14 +1,18 @@
 import { createHash } from "node:crypto";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { and, eq, max } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { datasetProfiles, datasetRows, datasetVersions } from "@/db/schema";
+import { datasetProfiles, datasetVersions } from "@/db/schema";
 import { AppError, diskFull, isDiskFull } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
-import { createTypeInferrer } from "../infer";
 import type { DatasetFormat, DatasetVersion } from "../types";
-import { detectFormat, parseRecords } from "./parse";
+import { type Converted, convertUpload, looksLikeParquet } from "./convert";
 import { presentVersion } from "./datasets";
+import { detectFormat } from "./parse";
+import { removeVersionFiles, versionDir, versionFile } from "./store";
 
 /** Bytes read before the format is decided (and binary content is sniffed). */
 const SNIFF_BYTES = 64 * 1024;
@@ -52,10 +56,10 @@ export function checkDatasetName(name: string | undefined | null): string {
 }
 
 /**
- * Streams a file into a new, hidden dataset version: parse in batches, insert each batch in
- * its own transaction and yield to the event loop between them, so other requests keep being
- * served while a 100 MB file goes in. Nothing is visible until `finalize`; any failure
- * removes what was written.
+ * Streams a file into a new, hidden dataset version: the bytes go to disk as they come (hashed and
+ * counted, so an oversized body stops at the limit), then DuckDB turns them into the version's
+ * Parquet file (convert.ts) off the event loop. Nothing is visible until `finalize`; any failure
+ * removes what was written, file and row.
  */
 export async function ingestData(src: IngestSource): Promise<IngestedData> {
   const db = getDb();
@@ -72,13 +76,12 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
     hash.update(chunk);
   });
   const { head, rest } = await peek(counted, SNIFF_BYTES);
-  const format = src.format ?? detectFormat(src.fileName, src.contentType, head);
+  const format =
+    src.format ?? (looksLikeParquet(head) || isParquetName(src.fileName, src.contentType) ? "parquet" : detectFormat(src.fileName, src.contentType, head));
 
   const discard = () => {
-    db.transaction((tx) => {
-      tx.delete(datasetRows).where(eq(datasetRows.versionId, id)).run();
-      tx.delete(datasetVersions).where(eq(datasetVersions.id, id)).run();
-    });
+    db.delete(datasetVersions).where(eq(datasetVersions.id, id)).run();
+    removeVersionFiles(id);
   };
   // A full disk is the server's problem, not the file's: a 507 naming the field.
   const asStored = (e: unknown) => (isDiskFull(e) ? diskFull(field, "the data") : e);
@@ -101,24 +104,16 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
     throw asStored(e);
   }
 
-  const insert = db.$client.prepare("INSERT INTO dataset_rows (version_id, idx, data) VALUES (?, ?, ?)");
-  const insertBatch = db.$client.transaction((rows: unknown[][], start: number) => {
-    for (let i = 0; i < rows.length; i++) insert.run(id, start + i, JSON.stringify(rows[i]));
-  });
-  const inferrer = createTypeInferrer();
-  let rowCount = 0;
-  let columns: string[] = [];
+  let converted: Converted;
   try {
-    for await (const batch of parseRecords(rest, format)) {
-      columns = batch.columns;
-      for (const row of batch.rows) inferrer.add(columns, row);
-      insertBatch(batch.rows, rowCount);
-      rowCount += batch.rows.length;
-      await yieldToEventLoop();
-    }
-    if (rowCount === 0) {
-      throw new AppError("VALIDATION", "The file has no data rows.", [{ field, message: "no data rows" }]);
-    }
+    const dir = versionDir(id);
+    fs.mkdirSync(dir, { recursive: true });
+    const upload = path.join(dir, `upload.${format}`);
+    await pipeline(Readable.from(rest), fs.createWriteStream(upload));
+    // The upload's bytes are the version's hash; the Parquet file keeps every cell of them as text.
+    converted = await convertUpload(upload, format, versionFile(id), path.join(dir, "plain.csv"));
+    fs.rmSync(upload, { force: true });
+    fs.rmSync(path.join(dir, "plain.csv"), { force: true });
   } catch (e) {
     try {
       discard();
@@ -128,7 +123,7 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
     }
     throw asStored(e);
   }
-  const info = inferrer.finish(columns, rowCount);
+  const { columns: info, rowCount } = converted;
   const contentHash = `sha256:${hash.digest("hex")}`;
 
   return {
@@ -156,6 +151,13 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
       }
     },
   };
+}
+
+const PARQUET_TYPES = new Set(["application/vnd.apache.parquet", "application/x-parquet", "application/parquet"]);
+
+/** A Parquet upload by its name or type (its bytes decide too: looksLikeParquet); one that is not Parquet inside is refused as such. */
+function isParquetName(fileName: string | undefined, contentType: string | undefined): boolean {
+  return /\.parquet$/i.test(fileName ?? "") || PARQUET_TYPES.has(contentType?.split(";")[0].trim().toLowerCase() ?? "");
 }
 
 /** Ingests and names in one go (URL imports, samples, uploads whose name is known up front). */

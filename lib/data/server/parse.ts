@@ -258,7 +258,7 @@ function expectedFieldsOf(message: string): string {
 }
 
 /** Names are kept exactly as written; only empty and repeated names are refused. */
-function checkColumnNames(names: string[]): string[] {
+export function checkColumnNames(names: string[]): string[] {
   const seen = new Set<string>();
   names.forEach((name, i) => {
     if (name.trim() === "") throw validation("columns", `column ${i + 1} has no name`);

@@ -1,0 +1,287 @@
+import fs from "node:fs";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { byteRecords, scanRecords } from "@/lib/data/csv-bytes";
+import { parseRecords as parseCsvText } from "@/lib/data/csv-records";
+import { AppError, isDiskFull, validation } from "@/lib/shared/errors";
+import { createTypeInferrer } from "../infer";
+import type { ColumnInfo, DatasetFormat } from "../types";
+import { sqlString, withDuck } from "./duck";
+import { inferColumnsSql } from "./infer-sql";
+import { checkColumnNames, parseRecords } from "./parse";
+import { rawColumn } from "./store";
+
+/**
+ * From an uploaded file to a version's Parquet file of raw text cells (columns c0…), with its
+ * column infos and row count. Three ways in:
+ * - a plain CSV (UTF-8, one line ending, records RFC 4180 allows, as many fields as the header):
+ *   DuckDB's reader, while a byte scan here checks the file is that plain (the JS parser's rules);
+ * - Parquet: DuckDB reads it, and each value is kept as its text;
+ * - anything else (TSV, JSON, JSON Lines, a CSV the scan finds odd, one DuckDB refuses): the
+ *   streaming JS parser (parse.ts), whose problems are the ones users have always been given,
+ *   writes a plain CSV that DuckDB then converts.
+ */
+
+export interface Converted {
+  columns: ColumnInfo[];
+  rowCount: number;
+}
+
+const PARQUET_OPTIONS = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)";
+const MAGIC = Buffer.from("PAR1");
+
+/** Parquet by its magic bytes, whatever it is called. */
+export const looksLikeParquet = (head: Buffer) => head.length >= 4 && head.subarray(0, 4).equals(MAGIC);
+
+const copySql = (select: string, out: string) => `COPY (${select}) TO ${sqlString(out)} ${PARQUET_OPTIONS}`;
+const rowsWritten = async (c: DuckDBConnection, sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+
+export async function convertUpload(file: string, format: DatasetFormat, out: string, scratch: string): Promise<Converted> {
+  if (format === "parquet") return convertParquet(file, out);
+  if (format === "csv") {
+    const fast = await convertPlainCsv(file, out);
+    if (fast) return fast;
+    fs.rmSync(out, { force: true });
+  }
+  return convertWithParser(file, format, out, scratch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parquet
+
+async function convertParquet(file: string, out: string): Promise<Converted> {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const front = Buffer.alloc(4);
+    fs.readSync(fd, front, 0, 4, 0);
+    if (!front.equals(MAGIC)) throw validation("file", "the file is not a Parquet file (it does not start with Parquet's magic bytes)");
+    const tail = Buffer.alloc(4);
+    if (size >= 12) fs.readSync(fd, tail, 0, 4, size - 4);
+    if (size < 12 || !tail.equals(MAGIC)) throw validation("file", "the Parquet file is truncated (it does not end with Parquet's footer)");
+  } finally {
+    fs.closeSync(fd);
+  }
+  return withDuck(async (c) => {
+    let described: { name: string; type: string }[];
+    try {
+      described = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`))
+        .getRows()
+        .map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+    } catch (e) {
+      throw validation("file", `the file is not a readable Parquet file (${firstLine(e)})`);
+    }
+    const names = checkColumnNames(described.map((d) => d.name));
+    // Each value as its text: dates and times in the forms the type inference reads as datetimes.
+    const asText = described.map((d, i) => {
+      const col = `"${d.name.replaceAll('"', '""')}"`;
+      const text = /^TIMESTAMP( WITH TIME ZONE|TZ)/.test(d.type)
+        ? `strftime(timezone('UTC', ${col}), '%Y-%m-%dT%H:%M:%S.%gZ')`
+        : /^TIMESTAMP/.test(d.type)
+          ? `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%g')`
+          : `CAST(${col} AS VARCHAR)`;
+      return `${text} AS ${rawColumn(i)}`;
+    });
+    let rowCount: number;
+    try {
+      rowCount = await rowsWritten(c, copySql(`SELECT ${asText.join(", ")} FROM read_parquet(${sqlString(file)})`, out));
+    } catch (e) {
+      if (isDiskFull(e)) throw e;
+      throw validation("file", `the Parquet file could not be read (${firstLine(e)})`);
+    }
+    if (rowCount === 0) throw validation("file", "the file has no data rows");
+    const columns = await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, names, rowCount);
+    return { columns, rowCount };
+  });
+}
+
+const firstLine = (e: unknown) =>
+  String((e as Error).message ?? e)
+    .split("\n")[0]
+    .slice(0, 300);
+
+// ---------------------------------------------------------------------------------------------
+// Plain CSV: DuckDB reads it while a byte scan checks it is plain
+
+const SCAN_BYTES = 4 << 20;
+const SCAN_RECORDS = 8192;
+
+interface CsvShape {
+  names: string[];
+  /** "\r\n" or "\n"; null when both occur (DuckDB takes one). */
+  newline: "\r\n" | "\n" | null;
+}
+
+/** The header and line ending of a CSV from its head, or null when the head is not plain enough for DuckDB. */
+function csvShape(head: Buffer): CsvShape | null {
+  let text = head.toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lf = text.indexOf("\n");
+  if (lf < 0) return null;
+  const line = text.slice(0, lf);
+  const header = line.endsWith("\r") ? line.slice(0, -1) : line;
+  // A header with a quote the line does not close spans lines: the parser's way.
+  if (strictFieldCount(header) < 1) return null;
+  const { records } = parseCsvText(header, true);
+  if (records.length !== 1) return null;
+  return { names: records[0], newline: line.endsWith("\r") ? "\r\n" : "\n" };
+}
+
+/**
+ * Fields of one record's text as the JS parser would split it, or -1 when the parser would refuse
+ * or read it differently (a quote inside an unquoted field, text after a closing quote, a bare
+ * carriage return: its own line break there).
+ */
+export function strictFieldCount(text: string): number {
+  let i = 0;
+  let fields = 0;
+  const n = text.length;
+  for (;;) {
+    if (text.charCodeAt(i) === 34) {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) return -1;
+        if (text.charCodeAt(q + 1) === 34) {
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      if (i < n && text.charCodeAt(i) !== 44) return -1;
+    } else {
+      const comma = text.indexOf(",", i);
+      const end = comma < 0 ? n : comma;
+      for (let k = i; k < end; k++) {
+        const ch = text.charCodeAt(k);
+        if (ch === 34 || ch === 13) return -1;
+      }
+      i = end;
+    }
+    fields++;
+    if (i >= n) return fields;
+    i++; // the comma
+    if (i === n) return fields + 1;
+  }
+}
+
+/** Scans a CSV's records: whether each is one the JS parser reads as `width` fields, and how many rows there are. */
+async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n"): Promise<{ plain: boolean; rows: number }> {
+  const fd = fs.openSync(file, "r");
+  const records = byteRecords(width, SCAN_RECORDS);
+  let buf = Buffer.allocUnsafe(SCAN_BYTES);
+  let have = 0;
+  let pos = 0;
+  let eof = false;
+  let count = 0;
+  let sawLf = false;
+  let sawCrLf = false;
+  try {
+    for (;;) {
+      const next = scanRecords(buf, pos, have, eof, records);
+      if (records.count < SCAN_RECORDS && !eof) {
+        buf.copyWithin(0, pos, have);
+        have -= pos;
+        pos = 0;
+        if (have === buf.length) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger, 0, 0, have);
+          buf = bigger;
+        }
+        const n = fs.readSync(fd, buf, have, buf.length - have, null);
+        if (n === 0) eof = true;
+        have += n;
+        continue;
+      }
+      for (let k = 0; k < records.count; k++) {
+        const end = records.end[k];
+        // How the record's line ended: CRLF or LF (the last one may have none).
+        if (end < have) {
+          if (buf[end] === 13) sawCrLf = true;
+          else if (buf[end] === 10 && (end === 0 || buf[end - 1] !== 13)) sawLf = true;
+        }
+        if (records.plain[k] === 1) continue;
+        let text = buf.toString("utf8", records.start[k], end);
+        if (text.endsWith("\r")) {
+          text = text.slice(0, -1);
+          sawCrLf = true;
+        }
+        if (strictFieldCount(text) !== width) return { plain: false, rows: 0 };
+      }
+      count += records.count;
+      pos = next;
+      if (records.count === 0 && eof) break;
+      await yieldToEventLoop();
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if ((sawLf && sawCrLf) || (newline === "\r\n" && sawLf) || (newline === "\n" && sawCrLf)) return { plain: false, rows: 0 };
+  return { plain: true, rows: count - 1 };
+}
+
+/** Null when the file is not plain (or DuckDB reads it otherwise): the parser's way then. */
+async function convertPlainCsv(file: string, out: string): Promise<Converted | null> {
+  const head = Buffer.alloc(64 * 1024);
+  const fd = fs.openSync(file, "r");
+  const got = fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  // A NUL byte: a binary file, which the parser names as such.
+  if (head.subarray(0, got).includes(0)) return null;
+  const shape = csvShape(head.subarray(0, got));
+  if (!shape || shape.newline === null) return null;
+  try {
+    checkColumnNames(shape.names);
+  } catch {
+    return null;
+  }
+  const width = shape.names.length;
+  const columns = `{${shape.names.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}}`;
+  const read = `read_csv(${sqlString(file)}, columns = ${columns}, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, new_line = ${sqlString(shape.newline === "\r\n" ? "\\r\\n" : "\\n")}, auto_detect = false, comment = '', max_line_size = 8388608)`;
+  return withDuck(async (c) => {
+    const [duck, scan] = await Promise.allSettled([rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)), scanPlainCsv(file, width, shape.newline!)]);
+    if (scan.status === "rejected") throw scan.reason;
+    if (duck.status === "rejected") {
+      if (isDiskFull(duck.reason)) throw duck.reason;
+      return null;
+    }
+    if (!scan.value.plain || scan.value.rows !== duck.value) return null;
+    if (duck.value === 0) throw validation("file", "the file has no data rows");
+    return { columns: await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, shape.names, duck.value), rowCount: duck.value };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Any format: the JS parser, then DuckDB from a plain CSV it writes
+
+/** A cell of the plain CSV: always quoted (so no record is an empty line), null as "" (which DuckDB reads as null). */
+const plainCell = (cell: unknown) => (cell === null || cell === undefined ? '""' : `"${String(cell).replaceAll('"', '""')}"`);
+
+async function convertWithParser(file: string, format: DatasetFormat, out: string, scratch: string): Promise<Converted> {
+  const inferrer = createTypeInferrer();
+  const plain = fs.openSync(scratch, "w");
+  let columns: string[] = [];
+  let rowCount = 0;
+  try {
+    for await (const batch of parseRecords(fs.createReadStream(file, { highWaterMark: 1 << 20 }), format)) {
+      columns = batch.columns;
+      let text = "";
+      for (const row of batch.rows) {
+        inferrer.add(columns, row);
+        text += `${row.map(plainCell).join(",")}\n`;
+      }
+      fs.writeSync(plain, text);
+      rowCount += batch.rows.length;
+    }
+  } finally {
+    fs.closeSync(plain);
+  }
+  if (rowCount === 0) throw validation("file", "the file has no data rows");
+  const spec = `{${columns.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}}`;
+  // Rows of a JSON file written before a key first appeared are shorter: null_padding fills them.
+  const read = `read_csv(${sqlString(scratch)}, columns = ${spec}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, comment = '', null_padding = true, max_line_size = 20000000)`;
+  const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)));
+  if (written !== rowCount) throw new AppError("INTERNAL", `the converted file has ${written} rows, not ${rowCount}`);
+  return { columns: inferrer.finish(columns, rowCount), rowCount };
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { coerceCell, createTypeInferrer } from "../infer";
+import type { ColumnType } from "../types";
+import { listValue } from "@duckdb/node-api";
+import { duckRows } from "./duck";
+
+/** Every string of up to `n` characters over `alphabet`. */
+function strings(alphabet: string, n: number): string[] {
+  let level = [""];
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) {
+    level = level.flatMap((s) => [...alphabet].map((c) => s + c));
+    out.push(...level);
+  }
+  return out;
+}
+
+const TRICKY = [
+  "",
+  " ",
+  "NA",
+  " na ",
+  "N/A",
+  "nan",
+  "NaN",
+  "null",
+  "None",
+  "none ",
+  "nil",
+  "\u00a0NA\u00a0",
+  "\tnull",
+  "1",
+  "0",
+  "-0",
+  "+5",
+  " 7 ",
+  "007",
+  "1.5",
+  "1.",
+  ".5",
+  "1e5",
+  "1E-3",
+  "1.e5",
+  "+-1",
+  "1_000",
+  "0x10",
+  "0b1",
+  "Infinity",
+  "inf",
+  "1e400",
+  "1e-400",
+  "9007199254740991",
+  "9007199254740992",
+  "-9007199254740993",
+  "3.0",
+  "3.5",
+  "12345678901234567890",
+  "true",
+  "TRUE",
+  "False",
+  " yes",
+  "No",
+  "y",
+  "t",
+  "1 ",
+  " 0",
+  "2024-01-08",
+  "2024/01/08",
+  "2024-01/08",
+  "2024-02-29",
+  "2023-02-29",
+  "2024-13-01",
+  "2024-04-31",
+  "0099-01-01",
+  "2024-01-08T10:20",
+  "2024-01-08 10:20:30",
+  "2024-01-08t10:20:30.123456789",
+  "2024-01-08T10:20:30.5Z",
+  "2024-01-08T10:20:30z",
+  "2024-01-08T10:20:30+05:30",
+  "2024-01-08T10:20:30 -0530",
+  "2024-01-08T10:20:30+24:00",
+  "2024-01-08T24:00",
+  "2024-01-08T23:60",
+  "2024-01-08T10:20:61",
+  "2024-1-8",
+  "24-01-08",
+  "abc",
+  "a b",
+  "é",
+  "x,y",
+  '"q"',
+];
+
+const CELLS = [...TRICKY, ...strings("01.e+- ", 3), ...strings("0aT:", 2)];
+
+describe("the SQL coercion macros", () => {
+  for (const [type, macro] of [
+    ["number", "wb_number"],
+    ["integer", "wb_integer"],
+    ["boolean", "wb_boolean"],
+    ["datetime", "wb_datetime"],
+    ["text", "wb_text"],
+  ] as const) {
+    it(`${macro} gives coerceCell's ${type} of every cell`, async () => {
+      const rows = await duckRows(`SELECT s, ${macro}(s) FROM unnest($1::VARCHAR[]) AS t(s)`, [listValue(CELLS)]);
+      const got = new Map(rows.map(([s, v]) => [s as string, v]));
+      for (const cell of CELLS) {
+        const want = coerceCell(cell, type as ColumnType);
+        const sql = got.get(cell) ?? null;
+        const asRow = sql === null ? null : type === "datetime" ? new Date(sql as number).toISOString() : type === "boolean" ? sql === 1 : sql;
+        expect({ cell, value: asRow }).toEqual({ cell, value: want });
+      }
+    });
+  }
+
+  it("the inference tests agree with the JavaScript inferrer's patterns", async () => {
+    const rows = await duckRows(
+      `SELECT s, wb_missing(s), wb_boolean_text(wb_trim(s)), wb_integer_text(wb_trim(s)), wb_number_text(wb_trim(s)) FROM unnest($1::VARCHAR[]) AS t(s)`,
+      [listValue(CELLS)],
+    );
+    for (const [s, missing, bool, int, num] of rows) {
+      const inferrer = createTypeInferrer();
+      inferrer.add(["c"], [s as string]);
+      const [info] = inferrer.finish(["c"], 1);
+      if (missing) expect({ s, nullCount: info.nullCount }).toEqual({ s, nullCount: 1 });
+      else {
+        const want = bool ? "boolean" : int ? "integer" : num ? "number" : null;
+        if (want) expect({ s, type: info.type }).toEqual({ s, type: want });
+        else expect({ s, ok: !["boolean", "integer", "number"].includes(info.type) }).toEqual({ s, ok: true });
+      }
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { env } from "@/lib/shared/env";
+
+/**
+ * This process's DuckDB: in memory, reading and writing the dataset versions' Parquet files in the
+ * data folder. No process owns a database file, so any number of web servers and workers read the
+ * same files. Each call takes its own connection (queries of one connection run one at a time);
+ * the instance, its settings and its macros are shared.
+ */
+
+/**
+ * Whitespace that JavaScript's String.prototype.trim removes (and so the row path's coercion):
+ * DuckDB's trim() takes the characters to remove.
+ */
+const JS_WHITESPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+
+/** lib/data/infer.ts's NUMBER_PATTERN. */
+export const NUMBER_REGEX = "[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?";
+/** lib/data/infer.ts's DATETIME_PATTERN without its back-reference (RE2 has none): one separator throughout, as there. */
+const DATETIME_REGEX =
+  "(\\d{4})(?:-(\\d{2})-(\\d{2})|/(\\d{2})/(\\d{2}))(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?\\s*([Zz]|[+-]\\d{2}:?\\d{2})?)?";
+const MAX_SAFE_INTEGER = "9007199254740991";
+
+/** A SQL string literal. */
+export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The row path's cell coercion (lib/data/infer.ts coerceCell) and type inference tests as SQL
+ * macros over a raw text cell `r`: every reader of a version casts its stored text with these, so
+ * a column's type means the same in SQL as in JavaScript (a test holds them together cell by cell).
+ * Numbers, integers, booleans (1/0) and datetimes (epoch ms, UTC) come out as DOUBLE.
+ */
+const MACROS = [
+  `wb_trim(r) AS trim(r, ${sqlString(JS_WHITESPACE)})`,
+  `wb_missing(r) AS r IS NULL OR wb_trim(r) = '' OR (length(wb_trim(r)) <= 4 AND lower(wb_trim(r)) IN ('na', 'n/a', 'nan', 'null', 'none'))`,
+  `wb_number_text(t) AS regexp_full_match(t, ${sqlString(NUMBER_REGEX)})`,
+  `wb_integer_text(t) AS regexp_full_match(t, '[+-]?\\d+') AND abs(TRY_CAST(t AS DOUBLE)) <= ${MAX_SAFE_INTEGER}`,
+  `wb_boolean_text(t) AS lower(t) IN ('true', 'false', 'yes', 'no')`,
+  `wb_finite(x) AS CASE WHEN isfinite(x) THEN x END`,
+  `wb_number(r) AS CASE WHEN wb_missing(r) THEN NULL WHEN wb_number_text(wb_trim(r)) THEN wb_finite(TRY_CAST(wb_trim(r) AS DOUBLE)) END`,
+  `wb_integer(r) AS CASE WHEN wb_number(r) = trunc(wb_number(r)) AND abs(wb_number(r)) <= ${MAX_SAFE_INTEGER} THEN wb_number(r) END`,
+  `wb_boolean(r) AS CASE WHEN wb_missing(r) THEN NULL WHEN wb_trim(r) = '1' OR lower(wb_trim(r)) IN ('true', 'yes') THEN 1.0::DOUBLE WHEN wb_trim(r) = '0' OR lower(wb_trim(r)) IN ('false', 'no') THEN 0.0::DOUBLE END`,
+  `wb_text(r) AS CASE WHEN wb_missing(r) THEN NULL ELSE r END`,
+  // A datetime's parts, then its epoch milliseconds when they name a real moment (as parseDatetimeMs).
+  `wb_dt_parts(t) AS regexp_extract(t, ${sqlString(`^${DATETIME_REGEX}$`)}, ['y', 'm1', 'd1', 'm2', 'd2', 'hh', 'mi', 'ss', 'f', 'z'])`,
+  `wb_dt_offset(z) AS CASE WHEN z = '' OR lower(z) = 'z' THEN 0
+      WHEN CAST(substr(replace(z, ':', ''), 2, 2) AS INTEGER) <= 23 AND CAST(substr(replace(z, ':', ''), 4, 2) AS INTEGER) <= 59
+      THEN (CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * (CAST(substr(replace(z, ':', ''), 2, 2) AS INTEGER) * 60 + CAST(substr(replace(z, ':', ''), 4, 2) AS INTEGER)) END`,
+  `wb_dt_ms(y, mo, d, hh, mi, ss, f, z) AS CASE
+      WHEN mo BETWEEN 1 AND 12 AND d >= 1 AND d <= dayofmonth(last_day(make_date(y, mo, 1))) AND hh <= 23 AND mi <= 59 AND ss <= 59 AND wb_dt_offset(z) IS NOT NULL
+      THEN (date_diff('day', DATE '1970-01-01', make_date(y, mo, d)) * 86400000 + hh * 3600000 + mi * 60000 + ss * 1000
+        + (CASE WHEN f = '' THEN 0 ELSE CAST(rpad(left(f, 3), 3, '0') AS INTEGER) END) - wb_dt_offset(z) * 60000)::DOUBLE END`,
+  `wb_dt_of(p) AS CASE WHEN p.y <> '' THEN wb_dt_ms(CAST(p.y AS INTEGER), CAST(p.m1 || p.m2 AS INTEGER), CAST(p.d1 || p.d2 AS INTEGER),
+      CAST(coalesce(nullif(p.hh, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.mi, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.ss, ''), '0') AS INTEGER), p.f, p.z) END`,
+  `wb_datetime(r) AS CASE WHEN wb_missing(r) THEN NULL ELSE wb_dt_of(wb_dt_parts(wb_trim(r))) END`,
+];
+
+let instance: Promise<DuckDBInstance> | null = null;
+
+async function createInstance(): Promise<DuckDBInstance> {
+  const spill = path.join(env.dataDir, "tmp", "duckdb", String(process.pid));
+  fs.mkdirSync(spill, { recursive: true });
+  const db = await DuckDBInstance.create(":memory:", {
+    threads: String(env.WORKBENCH_DUCKDB_THREADS ?? Math.max(1, os.availableParallelism())),
+    memory_limit: env.WORKBENCH_DUCKDB_MEMORY,
+    temp_directory: spill,
+    // Nothing is fetched at run time: the extensions used (parquet, json, icu) are built in.
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  const setup = await db.connect();
+  try {
+    for (const macro of MACROS) await setup.run(`CREATE OR REPLACE MACRO ${macro}`);
+  } finally {
+    setup.closeSync();
+  }
+  return db;
+}
+
+function getInstance(): Promise<DuckDBInstance> {
+  instance ??= createInstance().catch((e) => {
+    instance = null;
+    throw e;
+  });
+  return instance;
+}
+
+/** A connection of its own, for a caller that holds it across awaits (a streamed result): close it with closeSync. */
+export async function openDuck(): Promise<DuckDBConnection> {
+  return (await getInstance()).connect();
+}
+
+/** Runs `fn` on a connection of its own, closed after. */
+export async function withDuck<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  const c = await (await getInstance()).connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.closeSync();
+  }
+}
+
+/** Every row of a query, as arrays of JS values (BIGINT as bigint: cast in SQL where a number is wanted). */
+export function duckRows(sql: string, params?: DuckDBValue[]): Promise<DuckDBValue[][]> {
+  return withDuck(async (c) => (await c.runAndReadAll(sql, params)).getRows());
+}
+
+/** Runs statements that return nothing of interest. */
+export function duckRun(sql: string, params?: DuckDBValue[]): Promise<void> {
+  return withDuck(async (c) => {
+    await c.run(sql, params);
+  });
+}

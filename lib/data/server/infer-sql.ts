@@ -1,0 +1,124 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type ColumnEvidenceCounts, createTypeInferrer, decideColumnType } from "../infer";
+import type { ColumnInfo, ColumnType } from "../types";
+import { rawColumn } from "./store";
+
+/**
+ * Type inference over a stored version in SQL, with the JavaScript inferrer's rules
+ * (lib/data/infer.ts): the same tests on every cell (duck.ts's macros), the same decision
+ * (`decideColumnType`). Testing every type on every cell would cost a regular expression per type
+ * per cell, so the JavaScript inferrer first reads the head of the file for each column's
+ * candidate — types only ever get ruled out as rows come, so the head's type is the most the whole
+ * column can be — and SQL then checks that one type on every cell; a column that fails is checked
+ * for every type (rare: a file whose first rows are not like the rest).
+ */
+
+/** Rows the JavaScript inferrer reads for the candidates. */
+const HEAD_ROWS = 2_000;
+
+const missing = (r: string) => `wb_missing(${r})`;
+const t = (r: string) => `wb_trim(${r})`;
+/** Whitespace between two non-space characters (the JS inferrer's /\S\s+\S/), tested only on cells with a space-like character. */
+const withSpaceSql = (r: string) =>
+  `bool_or(CASE WHEN strpos(${r}, ' ') > 0 OR strpos(${r}, chr(9)) > 0 OR strpos(${r}, chr(10)) > 0 OR strpos(${r}, chr(13)) > 0 OR strpos(${r}, chr(12)) > 0 THEN regexp_matches(${r}, '\\S\\s+\\S') ELSE false END) FILTER (WHERE NOT ${missing(r)})`;
+
+/** Aggregates that refute a candidate type: the count of non-missing cells that are not of it. */
+function refutations(type: ColumnType, r: string): string[] {
+  const not = (test: string) => `count(*) FILTER (WHERE NOT ${missing(r)} AND NOT coalesce(${test}, false))`;
+  switch (type) {
+    case "boolean":
+      return [not(`wb_boolean_text(${t(r)})`)];
+    case "integer":
+      return [not(`wb_integer_text(${t(r)})`)];
+    case "number":
+      return [not(`wb_number_text(${t(r)})`)];
+    case "datetime":
+      return [not(`wb_datetime(${r}) IS NOT NULL`)];
+    default:
+      return [];
+  }
+}
+
+/** Aggregates of a column's text evidence: distinct values, characters, whether any has a space inside. */
+const textEvidence = (r: string) => [
+  `count(DISTINCT ${r}) FILTER (WHERE NOT ${missing(r)})`,
+  `coalesce(sum(length(${r})) FILTER (WHERE NOT ${missing(r)}), 0)`,
+  withSpaceSql(r),
+];
+
+/** Column infos of the text table `relation` (columns c0…), whose column names are `names`. */
+export async function inferColumnsSql(c: DuckDBConnection, relation: string, names: string[], rowCount: number): Promise<ColumnInfo[]> {
+  const head = (await c.runAndReadAll(`SELECT ${names.map((_, i) => rawColumn(i)).join(", ")} FROM ${relation} LIMIT ${HEAD_ROWS}`)).getRows();
+  const inferrer = createTypeInferrer();
+  for (const row of head) inferrer.add(names, row as (string | null)[]);
+  const headInfo = inferrer.finish(names, head.length);
+  // A column the head has no value of gives no candidate: it is checked for every type.
+  const candidates = headInfo.map((info) => (info.nullCount === head.length ? null : info.type));
+
+  // One pass: non-missing count, the candidate's refutation (or the text evidence) per column.
+  const parts: string[] = [];
+  const layout: { at: number; refute: number; text: boolean }[] = [];
+  names.forEach((_, i) => {
+    const r = rawColumn(i);
+    const candidate = candidates[i];
+    const refute = candidate === null ? [] : refutations(candidate, r);
+    const text = candidate !== null && refute.length === 0;
+    layout.push({ at: parts.length, refute: refute.length, text });
+    parts.push(`count(*) FILTER (WHERE NOT ${missing(r)})`, ...refute, ...(text ? textEvidence(r) : []));
+  });
+  const [values] = names.length ? (await c.runAndReadAll(`SELECT ${parts.join(", ")} FROM ${relation}`)).getRows() : [[]];
+  const num = (k: number) => Number(values[k] ?? 0);
+
+  const types: ColumnType[] = [];
+  const failing: number[] = [];
+  names.forEach((_, i) => {
+    const { at, refute, text } = layout[i];
+    const nonMissing = num(at);
+    const candidate = candidates[i];
+    if (nonMissing === 0) types[i] = "category";
+    else if (text) types[i] = decideColumnType(textCounts(nonMissing, values, at + 1));
+    else if (candidate !== null && num(at + refute) === 0) types[i] = candidate;
+    else failing.push(i);
+  });
+
+  // Columns whose head misled: every test on every cell.
+  if (failing.length) {
+    const all: string[] = [];
+    for (const i of failing) {
+      const r = rawColumn(i);
+      all.push(
+        `count(*) FILTER (WHERE NOT ${missing(r)})`,
+        ...(["boolean", "integer", "number", "datetime"] as const).flatMap((ty) => refutations(ty, r)),
+        ...textEvidence(r),
+      );
+    }
+    const [v] = (await c.runAndReadAll(`SELECT ${all.join(", ")} FROM ${relation}`)).getRows();
+    failing.forEach((i, k) => {
+      const at = k * 8;
+      const n = (j: number) => Number(v[at + j] ?? 0);
+      types[i] = decideColumnType({
+        ...textCounts(n(0), v, at + 5),
+        canBoolean: n(1) === 0,
+        canInteger: n(2) === 0,
+        canNumber: n(3) === 0,
+        canDatetime: n(4) === 0,
+      });
+    });
+  }
+
+  const nonMissingOf = (i: number) => num(layout[i].at);
+  return names.map((name, i) => ({ name, type: types[i], inferredType: types[i], nullCount: rowCount - nonMissingOf(i) }));
+}
+
+function textCounts(nonMissing: number, values: readonly unknown[], at: number): ColumnEvidenceCounts {
+  return {
+    nonMissing,
+    canBoolean: false,
+    canInteger: false,
+    canNumber: false,
+    canDatetime: false,
+    distinct: Number(values[at] ?? 0),
+    totalChars: Number(values[at + 1] ?? 0),
+    withSpace: values[at + 2] === true ? 1 : 0,
+  };
+}

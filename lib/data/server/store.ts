@@ -1,0 +1,293 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { DuckDBDataChunk, DuckDBValue } from "@duckdb/node-api";
+import { env } from "@/lib/shared/env";
+import { type ColumnBatch, type ColumnData, isTextType } from "../column-batch";
+import type { ColumnInfo, ColumnType } from "../types";
+import { openDuck, sqlString, withDuck } from "./duck";
+
+/**
+ * Where a dataset version's rows live and how they are read. A version is one Parquet file,
+ * written once and never changed: every cell exactly as the file had it, as text (`c0`, `c1`, …
+ * by position: names can differ only in case, which SQL identifiers cannot), so a type is a cast
+ * applied as the version is read (the SQL macros of duck.ts, which are the row path's
+ * coerceCell). An override changes the cast, never the file, and can always be undone.
+ */
+
+export const datasetsDir = () => path.join(env.dataDir, "datasets");
+export const versionDir = (id: string) => path.join(datasetsDir(), id);
+export const versionFile = (id: string) => path.join(versionDir(id), "data.parquet");
+export const rawColumn = (i: number) => `c${i}`;
+
+/**
+ * The SQL reading stored text as a column's type. A column read as the type inferred at ingest
+ * (every non-missing cell was checked against it then) takes a plain cast; any other type, the
+ * full coercion, which refuses (null) what does not fit.
+ */
+export function castSql(column: Pick<ColumnInfo, "type" | "inferredType">, raw: string): string {
+  const verified = column.type === column.inferredType;
+  switch (column.type) {
+    case "number":
+      return verified ? `wb_finite(TRY_CAST(wb_trim(${raw}) AS DOUBLE))` : `wb_number(${raw})`;
+    case "integer":
+      return verified ? `TRY_CAST(wb_trim(${raw}) AS DOUBLE)` : `wb_integer(${raw})`;
+    case "boolean":
+      return `wb_boolean(${raw})`;
+    case "datetime":
+      return `wb_datetime(${raw})`;
+    case "category":
+    case "text":
+      return `wb_text(${raw})`;
+  }
+}
+
+/** The version's file as a table: `__row` (its row number, from 0) and `c0…` typed by `columns`. */
+export function typedRelation(id: string, columns: readonly Pick<ColumnInfo, "type" | "inferredType">[]): string {
+  const cols = columns.map((c, i) => `${castSql(c, rawColumn(i))} AS ${rawColumn(i)}`);
+  return `(SELECT file_row_number AS __row${cols.length ? ", " : ""}${cols.join(", ")} FROM read_parquet(${sqlString(versionFile(id))}, file_row_number = true))`;
+}
+
+/** The version's file as stored: `__row` and the raw text of each column. */
+export function rawRelation(id: string): string {
+  return `(SELECT file_row_number AS __row, * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(versionFile(id))}, file_row_number = true))`;
+}
+
+export function removeVersionFiles(id: string): void {
+  fs.rmSync(versionDir(id), { recursive: true, force: true });
+}
+
+/** Bytes of a version's files on disk. */
+export function storedBytes(id: string): number {
+  try {
+    return fs.readdirSync(versionDir(id)).reduce((sum, f) => sum + fs.statSync(path.join(versionDir(id), f)).size, 0);
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading into columns
+
+/** A growable column being filled from DuckDB chunks. */
+class ColumnFill {
+  private numbers: Float64Array;
+  private texts: (string | null)[] = [];
+  length = 0;
+  constructor(
+    readonly type: ColumnType,
+    capacity: number,
+  ) {
+    this.numbers = new Float64Array(isTextType(type) ? 0 : Math.max(capacity, 16));
+  }
+
+  add(chunk: DuckDBDataChunk, j: number): void {
+    const vector = chunk.getColumnVector(j);
+    const n = chunk.rowCount;
+    if (isTextType(this.type)) {
+      for (let k = 0; k < n; k++) this.texts.push(vector.getItem(k) as string | null);
+    } else {
+      if (this.length + n > this.numbers.length) {
+        const bigger = new Float64Array(Math.max(this.numbers.length * 2, this.length + n));
+        bigger.set(this.numbers.subarray(0, this.length));
+        this.numbers = bigger;
+      }
+      for (let k = 0; k < n; k++) {
+        const v = vector.getItem(k) as number | null;
+        this.numbers[this.length + k] = v === null ? Number.NaN : v;
+      }
+    }
+    this.length += n;
+  }
+
+  done(): ColumnData {
+    if (isTextType(this.type)) return { type: this.type as "category" | "text", values: this.texts };
+    return { type: this.type as Exclude<ColumnType, "category" | "text">, values: this.numbers.slice(0, this.length) };
+  }
+}
+
+export interface BatchQuery {
+  /** Only these columns (by name), in this order; default every column. */
+  columns?: string[];
+  /** Rows from this row number on. */
+  from?: number;
+  /** At most this many rows. */
+  limit?: number;
+  /** A seeded sample of at most this many rows, kept in file order. */
+  sample?: { rows: number; seed: number };
+}
+
+function selectedColumns(columns: readonly ColumnInfo[], names?: string[]): { info: ColumnInfo; index: number }[] {
+  const all = columns.map((info, index) => ({ info, index }));
+  if (!names) return all;
+  return names.map((n) => {
+    const found = all.find((c) => c.info.name === n);
+    if (!found) throw new Error(`no column ${JSON.stringify(n)} in the version`);
+    return found;
+  });
+}
+
+/** The SQL of a batch query: the typed columns asked for (`c<position>`), then `__row`. */
+export function batchSql(id: string, columns: readonly ColumnInfo[], q: BatchQuery = {}): string {
+  const picked = selectedColumns(columns, q.columns);
+  const select = [...picked.map((c) => rawColumn(c.index)), "__row::DOUBLE"].join(", ");
+  const where = q.from ? `WHERE __row >= ${Math.floor(q.from)}` : "";
+  const limit = q.limit !== undefined ? `LIMIT ${Math.floor(q.limit)}` : "";
+  const relation = typedRelation(id, columns);
+  if (q.sample) {
+    // The rows whose seeded hash is smallest: the same rows every time, whatever the thread count.
+    return `SELECT ${select} FROM (SELECT * FROM ${relation} ${where} ORDER BY hash(__row, ${Math.floor(q.sample.seed)}), __row LIMIT ${Math.floor(q.sample.rows)}) ORDER BY __row ${limit}`;
+  }
+  return `SELECT ${select} FROM ${relation} ${where} ORDER BY __row ${limit}`;
+}
+
+/** Typed columns of a version (or of its sample) as one batch, with each row's number. */
+export async function readBatch(
+  id: string,
+  columns: readonly ColumnInfo[],
+  q: BatchQuery = {},
+  expectedRows = 0,
+): Promise<{ batch: ColumnBatch; rows: Float64Array }> {
+  const picked = selectedColumns(columns, q.columns);
+  return withDuck(async (c) => {
+    const result = await c.stream(batchSql(id, columns, q));
+    const fills = picked.map((p) => new ColumnFill(p.info.type, expectedRows));
+    const rowNumbers = new ColumnFill("number", expectedRows);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      fills.forEach((f, j) => f.add(chunk, j));
+      rowNumbers.add(chunk, picked.length);
+    }
+    const map = new Map<string, ColumnData>();
+    picked.forEach((p, j) => map.set(p.info.name, fills[j].done()));
+    return { batch: { length: rowNumbers.length, columns: map }, rows: rowNumbers.done().values as Float64Array };
+  });
+}
+
+/**
+ * A version's rows in chunks of `size` from row `from` on, as typed columns and — for output that
+ * repeats its input as it came — each column's stored text.
+ */
+export async function* streamBatches(
+  id: string,
+  columns: readonly ColumnInfo[],
+  opts: { from?: number; size: number; raw?: boolean },
+): AsyncGenerator<{ batch: ColumnBatch; raw: (string | null)[][] | null; first: number }> {
+  const typed = typedRelation(id, columns);
+  const rawCols = columns.map((_, i) => `r.${rawColumn(i)} AS r${i}`);
+  const sql = opts.raw
+    ? `SELECT ${columns.map((_, i) => `t.${rawColumn(i)}`).join(", ")}${columns.length ? ", " : ""}${rawCols.join(", ")}, t.__row FROM ${typed} t POSITIONAL JOIN ${rawRelation(id)} r WHERE t.__row >= ${Math.floor(opts.from ?? 0)} ORDER BY t.__row`
+    : `SELECT ${columns.map((_, i) => rawColumn(i)).join(", ")}${columns.length ? ", " : ""}__row FROM ${typed} WHERE __row >= ${Math.floor(opts.from ?? 0)} ORDER BY __row`;
+  const c = await openDuck();
+  try {
+    const result = await c.stream(sql);
+    let fills = columns.map((col) => new ColumnFill(col.type, opts.size));
+    let raws: (string | null)[][] = columns.map(() => []);
+    let first = opts.from ?? 0;
+    let count = 0;
+    const flush = () => {
+      const map = new Map<string, ColumnData>();
+      columns.forEach((col, j) => map.set(col.name, fills[j].done()));
+      const out = { batch: { length: count, columns: map }, raw: opts.raw ? raws : null, first };
+      first += count;
+      count = 0;
+      fills = columns.map((col) => new ColumnFill(col.type, opts.size));
+      raws = columns.map(() => []);
+      return out;
+    };
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      // DuckDB's chunks (2,048 rows) are gathered into chunks of `size`.
+      let at = 0;
+      while (at < chunk.rowCount) {
+        const take = Math.min(chunk.rowCount - at, opts.size - count);
+        const part = take === chunk.rowCount && at === 0 ? chunk : sliceChunk(chunk, at, take);
+        fills.forEach((f, j) => f.add(part, j));
+        if (opts.raw) for (let j = 0; j < columns.length; j++) pushTexts(raws[j], part, columns.length + j);
+        count += take;
+        at += take;
+        if (count === opts.size) yield flush();
+      }
+    }
+    if (count > 0) yield flush();
+  } finally {
+    c.closeSync();
+  }
+}
+
+function pushTexts(into: (string | null)[], chunk: DuckDBDataChunk, j: number): void {
+  const v = chunk.getColumnVector(j);
+  for (let k = 0; k < chunk.rowCount; k++) into.push(v.getItem(k) as string | null);
+}
+
+/** Rows [at, at + n) of a chunk as a chunk-like view (only what ColumnFill and pushTexts read). */
+function sliceChunk(chunk: DuckDBDataChunk, at: number, n: number): DuckDBDataChunk {
+  return {
+    rowCount: n,
+    getColumnVector: (j: number) => chunk.getColumnVector(j).slice(at, n),
+  } as Pick<DuckDBDataChunk, "rowCount" | "getColumnVector"> as DuckDBDataChunk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages of rows
+
+export interface RowFilter {
+  column: string;
+  op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "isnull" | "notnull";
+  value?: string | number | boolean;
+}
+
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  sort?: { column: string; descending: boolean };
+  filters?: RowFilter[];
+}
+
+/** A filter's condition on a typed column, its value bound as a parameter. */
+function filterSql(f: RowFilter, column: ColumnInfo, ref: string, params: DuckDBValue[]): string {
+  if (f.op === "isnull") return `${ref} IS NULL`;
+  if (f.op === "notnull") return `${ref} IS NOT NULL`;
+  const bind = (v: DuckDBValue) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.op === "contains") return `contains(lower(CAST(${ref} AS VARCHAR)), lower(${bind(String(f.value ?? ""))}))`;
+  let value: DuckDBValue;
+  if (isTextType(column.type)) value = String(f.value ?? "");
+  else if (column.type === "datetime") value = typeof f.value === "string" ? Date.parse(f.value) : Number(f.value);
+  else if (column.type === "boolean") value = f.value === true || f.value === "true" || f.value === 1 ? 1 : 0;
+  else value = Number(f.value);
+  const op = f.op === "==" ? "=" : f.op === "!=" ? "IS DISTINCT FROM" : f.op;
+  return `${ref} ${op} ${bind(value)}`;
+}
+
+/** A page of a version's rows, sorted and filtered in SQL, with the number of rows that pass the filters. */
+export async function readPage(
+  id: string,
+  columns: readonly ColumnInfo[],
+  q: PageQuery,
+): Promise<{ rows: { row: number; cells: DuckDBValue[] }[]; total: number }> {
+  const params: DuckDBValue[] = [];
+  const ref = (name: string) => {
+    const i = columns.findIndex((c) => c.name === name);
+    return { ref: rawColumn(i), column: columns[i] };
+  };
+  const conditions = (q.filters ?? []).map((f) => {
+    const { ref: r, column } = ref(f.column);
+    return filterSql(f, column, r, params);
+  });
+  const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+  const order = q.sort ? `${ref(q.sort.column).ref} ${q.sort.descending ? "DESC" : "ASC"} NULLS LAST, __row` : "__row";
+  const relation = typedRelation(id, columns);
+  const select = [...columns.map((_, i) => rawColumn(i)), "__row"].join(", ");
+  return withDuck(async (c) => {
+    const page = await c.runAndReadAll(`SELECT ${select} FROM ${relation} ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`, params);
+    const total = where ? Number((await c.runAndReadAll(`SELECT count(*) FROM ${relation} ${where}`, params)).getRows()[0][0]) : -1;
+    return {
+      rows: page.getRows().map((r) => ({ row: Number(r[columns.length]), cells: r.slice(0, columns.length) })),
+      total,
+    };
+  });
+}
