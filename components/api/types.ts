@@ -74,6 +74,8 @@ export interface RunDetails {
   singleItem?: { model: MetricValues; popularity: MetricValues; cooccurrence: MetricValues };
   /** Recipe steps a forecaster or recommender does not apply (it builds its own features). */
   skippedSteps?: string[];
+  /** The version had more rows than the run's sample size: a seeded sample of `rows` of its `of` rows. */
+  sample?: { rows: number; of: number; seed: number };
 }
 
 /** A training run as the API answers it, with the loosely typed parts of the server shape spelled out. */

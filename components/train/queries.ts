@@ -35,7 +35,7 @@ export const runQuery = (id: string) =>
   });
 
 /** `{algorithm, params?}` → the queued run (202). */
-export const createRun = (projectId: string, body: { algorithm: string; params?: Record<string, unknown> }) =>
+export const createRun = (projectId: string, body: { algorithm: string; params?: Record<string, unknown>; sampleRows?: number }) =>
   sendJson<Run>("POST", `/api/projects/${enc(projectId)}/runs`, body);
 
 export const cancelRun = (id: string) => sendJson<Run>("POST", `/api/runs/${enc(id)}/cancel`);

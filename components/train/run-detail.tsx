@@ -229,6 +229,14 @@ function TrainingFacts({ details }: { details: RunDetails }) {
             <dd className="tabular-nums">{rows}</dd>
           </>
         )}
+        {details.sample && (
+          <>
+            <dt className="text-slate-500">Sample</dt>
+            <dd className="tabular-nums">
+              a seeded sample of {formatCount(details.sample.rows)} of {formatCount(details.sample.of)} rows (seed {details.sample.seed})
+            </dd>
+          </>
+        )}
         {details.series !== undefined && (
           <>
             <dt className="text-slate-500">Series</dt>

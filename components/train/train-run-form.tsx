@@ -10,6 +10,7 @@ import { Field, fieldA11y } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { cardClass, inputClass, selectClass } from "@/components/ui/styles";
 import { type AlgorithmId, getAlgorithm } from "@/lib/train/algorithms/registry";
+import { DEFAULT_TRAIN_SAMPLE_ROWS, MAX_TRAIN_SAMPLE_ROWS, MIN_TRAIN_SAMPLE_ROWS } from "@/lib/train/sample-size";
 import { formatParamValue, type ParamField, paramFieldHint, parseParamDraft } from "@/lib/train/param-fields";
 import { createRun, invalidateRuns, projectRunsQuery } from "./queries";
 
@@ -46,11 +47,12 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
   const [algorithm, setAlgorithm] = useState<AlgorithmId>(algorithms[0]?.name ?? "linear");
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [sampleDraft, setSampleDraft] = useState("");
   const chosen = algorithms.find((a) => a.name === algorithm) ?? algorithms[0];
   const fields = getAlgorithm(chosen?.name ?? "linear").fields;
 
   const start = useMutation({
-    mutationFn: (body: { algorithm: string; params?: Record<string, unknown> }) => createRun(projectId, body),
+    mutationFn: (body: { algorithm: string; params?: Record<string, unknown>; sampleRows?: number }) => createRun(projectId, body),
     onSuccess: (run) => {
       qc.setQueryData(projectRunsQuery(projectId).queryKey, (old) => [run, ...(old ?? []).filter((r) => r.id !== run.id)]);
       void invalidateRuns(qc, projectId);
@@ -61,7 +63,7 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
   const serverErrors = start.error instanceof ApiError ? start.error.fieldErrors : {};
   const errorOf = (name: string) => localErrors[name] ?? paramServerError(serverErrors, name);
   const shownFields = Object.keys(serverErrors).filter(
-    (k) => k === "algorithm" || fields.some((f) => k === `params.${f.name}` || k.startsWith(`params.${f.name}.`)),
+    (k) => k === "algorithm" || k === "sampleRows" || fields.some((f) => k === `params.${f.name}` || k.startsWith(`params.${f.name}.`)),
   );
 
   const set = (name: string, value: string) => {
@@ -72,9 +74,13 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const { params, errors } = parseParamDraft(fields, draft);
+    const sample = sampleDraft.trim() === "" ? undefined : Number(sampleDraft.replaceAll(/[,_\s]/g, ""));
+    if (sample !== undefined && (!Number.isInteger(sample) || sample < MIN_TRAIN_SAMPLE_ROWS || sample > MAX_TRAIN_SAMPLE_ROWS)) {
+      errors.sampleRows = `a whole number from ${MIN_TRAIN_SAMPLE_ROWS.toLocaleString("en-US")} to ${MAX_TRAIN_SAMPLE_ROWS.toLocaleString("en-US")}`;
+    }
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
-    start.mutate({ algorithm, ...(Object.keys(params).length > 0 ? { params } : {}) });
+    start.mutate({ algorithm, ...(Object.keys(params).length > 0 ? { params } : {}), ...(sample !== undefined ? { sampleRows: sample } : {}) });
   };
 
   if (!chosen) return null;
@@ -146,6 +152,26 @@ export function TrainRunForm({ projectId, algorithms, columns, onStarted }: Trai
           Hyperparameters <span className="font-normal text-slate-500">· leave a field empty to use the default shown</span>
         </legend>
         {fields.filter((f) => f.group === "training").map(control)}
+        <Field
+          id="run-sample-rows"
+          label="Sample rows"
+          optional
+          error={localErrors.sampleRows ?? serverErrors.sampleRows}
+          hint="A larger dataset trains on a seeded sample of this many rows; the run says so."
+        >
+          <input
+            {...fieldA11y("run-sample-rows", localErrors.sampleRows ?? serverErrors.sampleRows, true)}
+            type="text"
+            inputMode="numeric"
+            className={inputClass}
+            placeholder={DEFAULT_TRAIN_SAMPLE_ROWS.toLocaleString("en-US")}
+            value={sampleDraft}
+            onChange={(e) => {
+              setSampleDraft(e.target.value);
+              setLocalErrors(({ sampleRows: _, ...rest }) => rest);
+            }}
+          />
+        </Field>
       </fieldset>
       <ErrorNotice error={start.error} shownFields={shownFields} />
       <div className="flex items-center gap-3">

@@ -48,6 +48,11 @@ export const runs = sqliteTable(
     finishedAt: integer({ mode: "timestamp_ms" }),
     /** The training worker that took it (lib/shared/server/proc.ts processIdentity): a worker that starts fails a running run only once its worker is gone. */
     claimedBy: text(),
+    /**
+     * The most rows the run trains on: a version with more trains on a seeded sample of this many
+     * (lib/train/server/sample.ts); what it took is in details.sample. Null: the default.
+     */
+    sampleRows: integer(),
   },
   (t) => [index("runs_project").on(t.projectId, t.createdAt), index("runs_status").on(t.status, t.createdAt), index("runs_sweep").on(t.sweepId)],
 );

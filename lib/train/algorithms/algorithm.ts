@@ -97,6 +97,8 @@ export type RunDetailsBase = {
   evaluation?: string;
   /** Recipe steps the algorithm does not apply (it builds its own features). */
   skippedSteps?: string[];
+  /** The version had more rows than the run's sample size: it trained on a seeded sample of `rows` of its `of` rows. */
+  sample?: { rows: number; of: number; seed: number };
 };
 
 /** What training hands back: the model, the recipe as fitted, and what the run records. */

@@ -172,6 +172,7 @@ export async function saveBrowserRun(projectId: string, req: Request): Promise<R
     startedAt: new Date(meta.startedAt),
     finishedAt: new Date(meta.finishedAt),
     claimedBy: null,
+    sampleRows: null,
   };
   try {
     db.insert(runs).values(row).run();

@@ -3,7 +3,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { projects, recipes, runs, type RunRow } from "@/db/schema";
-import { readTypedRows } from "@/lib/data/server/datasets";
+import { trainingData } from "./sample";
 import type { FittedRecipe } from "@/lib/prepare/recipe";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
 import { env } from "@/lib/shared/env";
@@ -58,7 +58,8 @@ export async function executeRun(run: RunRow, signal?: AbortSignal): Promise<voi
     const algorithm = getAlgorithm(run.algorithm);
     const engine = await algorithm.engine();
     const params: Params = algorithm.readParams(run.params);
-    const data = await readTypedRows(run.datasetId);
+    const { data, sample } = await trainingData(run);
+    if (sample) console.log(`[worker] run ${run.id} trains on a seeded sample of ${sample.rows} of ${sample.of} rows`);
     trained = await engine.train({ task: project.task, params, spec: recipe.spec as RecipeSpec, data, callbacks });
     if (signal?.aborted && !isCancelled()) {
       // As a run a dead worker left running (failInterruptedRuns): it does not resume.
@@ -75,7 +76,7 @@ export async function executeRun(run: RunRow, signal?: AbortSignal): Promise<voi
         epoch: trained.history.length,
         metrics: trained.metrics,
         baseline: trained.baseline,
-        details: trained.details,
+        details: sample ? { ...trained.details, sample } : trained.details,
         finishedAt: new Date(),
       })
       .where(eq(runs.id, run.id))

@@ -14,6 +14,7 @@ import type { RunBaseline, RunMetrics } from "../algorithms/algorithm";
 import { ALGORITHM_IDS, type AlgorithmId, algorithmsFor, type RunDetails } from "../algorithms/registry";
 import { type RunContext, runContextOf } from "../run-context";
 import { resolveRunParams } from "../run-params";
+import { DEFAULT_TRAIN_SAMPLE_ROWS, MAX_TRAIN_SAMPLE_ROWS, MIN_TRAIN_SAMPLE_ROWS } from "../sample-size";
 import type { EpochLog } from "../types";
 import { checkRunQuota } from "./quotas";
 
@@ -35,6 +36,8 @@ export interface Run {
   baseline: RunBaseline | null;
   /** What the run's algorithm records besides its metrics (its own details type). */
   details: RunDetails | null;
+  /** The most rows the run trains on (a larger version: a seeded sample of this many; details.sample says what it took). */
+  sampleRows: number;
   error: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -61,6 +64,7 @@ export function presentRun(r: RunRow): Run {
     metrics: (r.metrics as RunMetrics | null) ?? null,
     baseline: (r.baseline as RunBaseline | null) ?? null,
     details: (r.details as RunDetails | null) ?? null,
+    sampleRows: r.sampleRows ?? DEFAULT_TRAIN_SAMPLE_ROWS,
     error: r.error,
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
@@ -73,6 +77,8 @@ const createRunSchema = z
   .object({
     algorithm: z.enum(ALGORITHM_IDS, { message: `must be one of ${ALGORITHM_IDS.join(", ")}` }),
     params: z.record(z.string(), z.unknown()).optional(),
+    /** The most rows to train on: a larger version trains on a seeded sample of this many. */
+    sampleRows: z.number().int().min(MIN_TRAIN_SAMPLE_ROWS).max(MAX_TRAIN_SAMPLE_ROWS).optional(),
   })
   .strict();
 
@@ -83,7 +89,7 @@ const createRunSchema = z
  */
 export function createRun(projectId: string, input: unknown): Run {
   const body = parseWith(createRunSchema, input);
-  const row = newRunRow(projectId, body.algorithm, body.params ?? {});
+  const row = { ...newRunRow(projectId, body.algorithm, body.params ?? {}), sampleRows: body.sampleRows ?? null };
   getDb().transaction((tx) => {
     checkRunQuota(tx, { projectId, userId: row.createdBy, adding: 1 });
     tx.insert(runs).values(row).run();
@@ -133,6 +139,7 @@ export function newRunRow(projectId: string, algorithm: AlgorithmId, rawParams: 
     startedAt: null,
     finishedAt: null,
     claimedBy: null,
+    sampleRows: null,
   };
 }
 

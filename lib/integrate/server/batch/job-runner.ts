@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetVersions, jobs, type JobRow } from "@/db/schema";
-import { coerceRow } from "@/lib/data/infer";
+import { rowsOfBatch } from "@/lib/data/column-batch";
+import { streamBatches } from "@/lib/data/server/store";
 import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
 import { csvRecordBatches } from "@/lib/data/csv-records";
 import { csvCell } from "@/lib/shared/csv";
@@ -74,17 +75,14 @@ function datasetSource(datasetId: string): Source {
   const version = getDb().select().from(datasetVersions).where(eq(datasetVersions.id, datasetId)).get();
   if (!version) throw new AppError("VALIDATION", `The job's dataset version ${datasetId} no longer exists.`, [{ field: "datasetId", message: "deleted" }]);
   const columns = version.columns as ColumnInfo[];
-  const stmt = getDb().$client.prepare("SELECT idx, data FROM dataset_rows WHERE version_id = ? AND idx >= ? ORDER BY idx LIMIT ?");
   return {
     columns: columns.map((c) => c.name),
     async *chunks(start) {
-      let next = start;
-      for (;;) {
-        const page = stmt.all(datasetId, next, JOB_CHUNK_ROWS) as { idx: number; data: string }[];
-        if (page.length === 0) return;
-        const raw = page.map((r) => JSON.parse(r.data) as RawCell[]);
-        yield { rows: raw.map((cells) => coerceRow(columns, cells)), raw };
-        next = page[page.length - 1].idx + 1;
+      // DuckDB reads the version's file: each row typed as the version says, and its cells as stored (for the CSV).
+      for await (const { batch, raw } of streamBatches(datasetId, columns, { from: start, size: JOB_CHUNK_ROWS, raw: true })) {
+        const cells: RawCell[][] = [];
+        for (let i = 0; i < batch.length; i++) cells.push(raw!.map((column) => column[i]));
+        yield { rows: rowsOfBatch(batch), raw: cells };
       }
     },
   };

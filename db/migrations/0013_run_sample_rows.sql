@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `sample_rows` integer;
