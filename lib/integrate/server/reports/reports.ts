@@ -2,7 +2,8 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { actuals, datasetVersions, endpoints, jobs, reports, schedules, type JobRow, type ReportRow } from "@/db/schema";
-import { findLatestVersion, streamTypedRows } from "@/lib/data/server/datasets";
+import { rowsOfBatch } from "@/lib/data/column-batch";
+import { findLatestVersion, readColumns } from "@/lib/data/server/datasets";
 import { AppError, describeFields, type FieldError, notFound } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { quoteIdent } from "@/lib/shared/sql";
@@ -262,9 +263,12 @@ export function deleteReport(id: string): void {
 export async function reportData(id: string): Promise<ReportData> {
   const row = getRow(id);
   const history = findLatestVersion(row.historyDataset);
-  const historyRows: ReportRowIn[] = [];
+  let historyRows: ReportRowIn[] = [];
   if (history) {
-    for await (const page of streamTypedRows(history.id)) historyRows.push(...page.rows);
+    // Only the columns the report draws, read by DuckDB from the version's file (not every column of every row).
+    const names = new Set(history.columns.map((c) => c.name));
+    const wanted = [...new Set([row.timeColumn, row.valueColumn, ...row.seriesColumns])].filter((c) => names.has(c));
+    historyRows = rowsOfBatch((await readColumns(history.id, { columns: wanted })).batch);
   }
   const job = outputJob(row.endpointName, jobColumns(row));
   let forecastRows: ReportRowIn[] = [];
