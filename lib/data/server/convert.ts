@@ -25,6 +25,8 @@ import { rawColumn } from "./store";
 export interface Converted {
   columns: ColumnInfo[];
   rowCount: number;
+  /** Which way it came in: DuckDB's CSV reader, DuckDB's Parquet reader, or the JS parser. */
+  via: "csv" | "parquet" | "parser";
 }
 
 const PARQUET_OPTIONS = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)";
@@ -91,7 +93,7 @@ async function convertParquet(file: string, out: string): Promise<Converted> {
     }
     if (rowCount === 0) throw validation("file", "the file has no data rows");
     const columns = await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, names, rowCount);
-    return { columns, rowCount };
+    return { columns, rowCount, via: "parquet" };
   });
 }
 
@@ -238,7 +240,7 @@ async function convertPlainCsv(file: string, out: string): Promise<Converted | n
   }
   const width = shape.names.length;
   const columns = `{${shape.names.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}}`;
-  const read = `read_csv(${sqlString(file)}, columns = ${columns}, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, new_line = ${sqlString(shape.newline === "\r\n" ? "\\r\\n" : "\\n")}, auto_detect = false, comment = '', max_line_size = 8388608)`;
+  const read = `read_csv(${sqlString(file)}, columns = ${columns}, header = true, delim = ',', quote = '"', escape = '"', new_line = ${sqlString(shape.newline === "\r\n" ? "\\r\\n" : "\\n")}, auto_detect = false, comment = '', max_line_size = 8388608)`;
   return withDuck(async (c) => {
     const [duck, scan] = await Promise.allSettled([rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)), scanPlainCsv(file, width, shape.newline!)]);
     if (scan.status === "rejected") throw scan.reason;
@@ -248,7 +250,7 @@ async function convertPlainCsv(file: string, out: string): Promise<Converted | n
     }
     if (!scan.value.plain || scan.value.rows !== duck.value) return null;
     if (duck.value === 0) throw validation("file", "the file has no data rows");
-    return { columns: await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, shape.names, duck.value), rowCount: duck.value };
+    return { columns: await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, shape.names, duck.value), rowCount: duck.value, via: "csv" };
   });
 }
 
@@ -283,5 +285,5 @@ async function convertWithParser(file: string, format: DatasetFormat, out: strin
   const read = `read_csv(${sqlString(scratch)}, columns = ${spec}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, comment = '', null_padding = true, max_line_size = 20000000)`;
   const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)));
   if (written !== rowCount) throw new AppError("INTERNAL", `the converted file has ${written} rows, not ${rowCount}`);
-  return { columns: inferrer.finish(columns, rowCount), rowCount };
+  return { columns: inferrer.finish(columns, rowCount), rowCount, via: "parser" };
 }
