@@ -1,4 +1,4 @@
-import { setCell } from "@/lib/shared/cells";
+import { setCell, toTimestamp } from "@/lib/shared/cells";
 import type { Cell, ColumnType, Row } from "./types";
 
 /**
@@ -32,8 +32,23 @@ export function cellOf(column: ColumnData, i: number): Cell {
   return v;
 }
 
+/**
+ * toTimestamp of a cell (null when missing or unreadable) without making a datetime's ISO text:
+ * the time a time split or a lag orders rows by.
+ */
+export function timeOfCell(column: ColumnData, i: number): number | null {
+  if (isTextType(column.type)) return toTimestamp((column.values as (string | null)[])[i]);
+  const v = (column.values as Float64Array)[i];
+  // A boolean's cell is true/false, which has no time; a datetime's ISO text holds whole milliseconds.
+  if (column.type === "boolean" || !Number.isFinite(v)) return null;
+  return column.type === "datetime" ? wholeMilliseconds(v) : v;
+}
+
+/** Epoch milliseconds as a Date keeps them (and its ISO text reads back): truncated, never -0. */
+export const wholeMilliseconds = (ms: number) => Math.trunc(ms) + 0;
+
 /** The value a row's cell has in a column of a type (the inverse of cellOf). */
-function numberOfCell(cell: Cell | undefined, type: ColumnType): number {
+export function numberOfCell(cell: Cell | undefined, type: ColumnType): number {
   if (cell === null || cell === undefined) return Number.NaN;
   if (type === "datetime") return typeof cell === "string" ? Date.parse(cell) : Number.NaN;
   if (type === "boolean") return typeof cell === "boolean" ? (cell ? 1 : 0) : Number.NaN;
@@ -70,4 +85,15 @@ export function rowsOfBatch(batch: ColumnBatch, from = 0, to = batch.length): Ro
     rows.push(row);
   }
   return rows;
+}
+
+/** Rows `indices` of a batch, in that order (a split's part, a sample). */
+export function takeBatchRows(batch: ColumnBatch, indices: ArrayLike<number>): ColumnBatch {
+  const out = new Map<string, ColumnData>();
+  for (const [name, column] of batch.columns) {
+    const taken = emptyColumn(column.type, indices.length);
+    for (let i = 0; i < indices.length; i++) taken.values[i] = column.values[indices[i]];
+    out.set(name, taken);
+  }
+  return { length: indices.length, columns: out };
 }

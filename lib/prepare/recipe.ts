@@ -93,7 +93,7 @@ export interface RecipeInput {
 
 export type ApplyMode = "train" | "serve";
 
-type ColumnLike = Pick<ColumnInfo, "name" | "type">;
+export type ColumnLike = Pick<ColumnInfo, "name" | "type">;
 
 // ---------------------------------------------------------------------------------------------
 // Column names of derived columns (the recipe builder shows the same names)
@@ -533,28 +533,45 @@ export function validateRecipe(spec: RecipeInput & { split?: SplitSpec }, column
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fitting
+// Fitting. The statistics are computed from what a source says about a column (its numbers, its
+// distinct values), so the row fit here and the columnar one (columnar-recipe.ts) learn the same.
 
-/** The most frequent value, typed as in the data; ties go to the smallest value so the fit is deterministic. */
-function mode(rows: Row[], column: string): Cell {
-  const counts = new Map<string, { value: Cell; count: number }>();
-  for (const row of rows) {
-    const value = readCell(row, column);
-    if (isMissing(value)) continue;
-    const key = `${typeof value}:${String(value)}`;
-    const entry = counts.get(key);
-    if (entry) entry.count++;
-    else counts.set(key, { value, count: 1 });
-  }
-  const ranked = [...counts.values()].sort((a, b) => b.count - a.count || compareValues(a.value, b.value));
+/** A distinct value of a column, typed as in the data, and how many rows hold it. */
+export interface ValueCount {
+  value: Cell;
+  count: number;
+}
+
+/**
+ * The training data as fitting reads it, whatever holds it: rows here, a column batch in
+ * columnar-recipe.ts. Every answer is what the rows' cells would give, so one fit serves both.
+ */
+export interface FitSource {
+  /** Rows now (filters drop some). */
+  readonly length: number;
+  /** A row's cell as a row would hold it (null when missing or absent). */
+  cell(row: number, column: string): Cell;
+  /** The finite numbers of a column (cellToNumber of each cell), in row order. */
+  numbers(column: string): number[];
+  /** Non-missing values by type and text (`${typeof}:${String}`), in order of first appearance. */
+  valueCounts(column: string): ValueCount[];
+  /** toTimestamp of each cell. */
+  times(column: string): (number | null)[];
+  /** Moves the data through a fitted step in train mode; `after` are the columns it leaves. */
+  apply(step: FittedStep, after: ColumnLike[]): void;
+}
+
+/** The most frequent value; ties go to the smallest value so the fit is deterministic. */
+function modeOf(counts: ValueCount[]): Cell {
+  const ranked = [...counts].sort((a, b) => b.count - a.count || compareValues(a.value, b.value));
   return ranked.length ? ranked[0].value : null;
 }
 
 /** The fill of one column. A numeric column with no value in training fills with 0 rather than staying null. */
-function imputeValue(step: ImputeStep, rows: Row[], column: string): Cell {
+function imputeValue(step: ImputeStep, source: FitSource, column: string): Cell {
   if (step.strategy === "constant") return step.value ?? null;
-  if (step.strategy === "mode") return mode(rows, column);
-  const values = numbersOf(rows, column);
+  if (step.strategy === "mode") return modeOf(source.valueCounts(column));
+  const values = source.numbers(column);
   if (!values.length) return 0;
   return step.strategy === "mean" ? mean(values) : median(values);
 }
@@ -571,18 +588,16 @@ function scaleStat(method: ScaleStep["method"], column: string, values: number[]
   return { column, mean: center, std: Math.sqrt(variance) };
 }
 
-/** Categories by frequency (then value), capped; the rest share `__other__`. */
-function onehotVocabulary(rows: Row[], column: string): OnehotVocabulary {
+/** Categories (values by their text) by frequency, then value, capped; the rest share `__other__`. */
+function onehotVocabulary(column: string, values: ValueCount[]): OnehotVocabulary {
   const counts = new Map<string, number>();
-  for (const row of rows) {
-    const value = readCell(row, column);
-    if (!isMissing(value)) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-  }
+  for (const { value, count } of values) counts.set(String(value), (counts.get(String(value)) ?? 0) + count);
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { column, categories: ranked.slice(0, MAX_ONEHOT_CATEGORIES).map(([c]) => c), other: ranked.length > MAX_ONEHOT_CATEGORIES };
 }
 
-function onehotOutputNames(vocabulary: OnehotVocabulary): string[] {
+/** The `${column}=...` columns of a vocabulary, in order; `__other__` last when rarer categories were cut. */
+export function onehotOutputNames(vocabulary: OnehotVocabulary): string[] {
   const names = vocabulary.categories.map((c) => onehotColumnName(vocabulary.column, c));
   const other = onehotColumnName(vocabulary.column, OTHER_CATEGORY);
   return vocabulary.other && !names.includes(other) ? [...names, other] : names;
@@ -593,36 +608,34 @@ function groupKey(values: Cell[]): string {
   return JSON.stringify(values.map((v) => (isMissing(v) ? null : v)));
 }
 
-function groupRows(rows: Row[], groupBy: string[]): Map<string, number[]> {
+/** The series key of each of `length` rows, from their groupBy cells. */
+export function groupKeys(length: number, groupBy: string[], cell: (row: number, column: string) => Cell): string[] {
+  return Array.from({ length }, (_, i) => groupKey(groupBy.map((g) => cell(i, g))));
+}
+
+/** Each series' rows (series in order of first appearance), sorted by time then position. */
+function seriesByTime(keys: readonly string[], times: readonly (number | null)[]): number[][] {
   const groups = new Map<string, number[]>();
-  rows.forEach((row, i) => {
-    const key = groupKey(groupBy.map((g) => readCell(row, g)));
+  keys.forEach((key, i) => {
     const members = groups.get(key);
     if (members) members.push(i);
     else groups.set(key, [i]);
   });
-  return groups;
-}
-
-function sortByTime(members: number[], times: (number | null)[]): number[] {
-  return members.sort((a, b) => compareTimes(times[a], times[b]) || a - b);
+  return [...groups.values()].map((members) => members.sort((a, b) => compareTimes(times[a], times[b]) || a - b));
 }
 
 /** Per series, the last max(lags) training rows: the first later rows take their lags from them. */
-function lagHistory(step: LagStep, rows: Row[]): LagHistory[] {
+function lagHistory(step: LagStep, source: FitSource): LagHistory[] {
   const depth = Math.max(...step.lags);
   const groupBy = step.groupBy ?? [];
-  const times = rows.map((row) => toTimestamp(readCell(row, step.timeColumn)));
-  return [...groupRows(rows, groupBy).values()].map((members) => {
-    const sorted = sortByTime(members, times);
-    return {
-      group: groupBy.map((g) => readCell(rows[sorted[0]], g)),
-      tail: sorted.slice(-depth).map((i) => ({ time: readCell(rows[i], step.timeColumn), values: step.columns.map((c) => readCell(rows[i], c)) })),
-    };
-  });
+  const keys = groupKeys(source.length, groupBy, (i, c) => source.cell(i, c));
+  return seriesByTime(keys, source.times(step.timeColumn)).map((sorted) => ({
+    group: groupBy.map((g) => source.cell(sorted[0], g)),
+    tail: sorted.slice(-depth).map((i) => ({ time: source.cell(i, step.timeColumn), values: step.columns.map((c) => source.cell(i, c)) })),
+  }));
 }
 
-function fitStep(step: RecipeStep, rows: Row[], columns: WorkColumn[]): FittedStep {
+function fitStep(step: RecipeStep, source: FitSource, columns: WorkColumn[]): FittedStep {
   const exists = (name: string) => columns.some((c) => c.name === name);
   if (step.op === "filter") {
     // Only a one-hot output never seen in training can be missing here; those are integers.
@@ -631,14 +644,14 @@ function fitStep(step: RecipeStep, rows: Row[], columns: WorkColumn[]): FittedSt
   const present = step.columns.filter(exists);
   switch (step.op) {
     case "impute":
-      return { ...step, columns: present, fills: present.map((column) => ({ column, value: imputeValue(step, rows, column) })) };
+      return { ...step, columns: present, fills: present.map((column) => ({ column, value: imputeValue(step, source, column) })) };
     case "scale":
-      return { ...step, columns: present, stats: present.map((column) => scaleStat(step.method, column, numbersOf(rows, column))) };
+      return { ...step, columns: present, stats: present.map((column) => scaleStat(step.method, column, source.numbers(column))) };
     case "onehot":
-      return { ...step, columns: present, vocabularies: present.map((column) => onehotVocabulary(rows, column)) };
+      return { ...step, columns: present, vocabularies: present.map((column) => onehotVocabulary(column, source.valueCounts(column))) };
     case "lag": {
       const narrowed = { ...step, columns: present };
-      return { ...narrowed, history: lagHistory(narrowed, rows) };
+      return { ...narrowed, history: lagHistory(narrowed, source) };
     }
     default:
       return { ...step, columns: present };
@@ -646,32 +659,21 @@ function fitStep(step: RecipeStep, rows: Row[], columns: WorkColumn[]): FittedSt
 }
 
 /**
- * Fits every step, in order, on the output of the previous steps over the training rows
- * only. Throws a VALIDATION AppError when the recipe does not fit the columns.
+ * Fits every step, in order, on the output of the previous steps over the training data only,
+ * whatever holds it: `open` gets the columns to read (features, target, columns steps read) and
+ * returns the source. Throws a VALIDATION AppError when the recipe does not fit the columns.
  */
-export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLike[]): FittedRecipe {
+export function fitRecipeOn(spec: RecipeInput, columns: ColumnLike[], open: (inputs: ColumnLike[]) => FitSource): FittedRecipe {
   const errors = validateRecipe(spec, columns);
   if (errors.length) throw invalidFields(errors);
   let work = initialColumns(spec, columns);
   const inputColumns = work.filter((c) => c.role !== "target").map(({ name, type }) => ({ name, type }));
-  let rows = projectRows(
-    trainRows,
-    work.map((c) => c.name),
-  );
+  const source = open(work.map(({ name, type }) => ({ name, type })));
   const steps: FittedStep[] = [];
   for (const step of spec.steps) {
-    const fitted = fitStep(step, rows, work);
-    rows = transformStep(fitted, rows, "train");
-    const vocabularies = fitted.op === "onehot" ? fitted.vocabularies : [];
-    work = columnsAfterStep(
-      work,
-      fitted,
-      (source) => {
-        const vocabulary = vocabularies.find((v) => v.column === source);
-        return vocabulary ? onehotOutputNames(vocabulary) : [];
-      },
-      deriveWork,
-    );
+    const fitted = fitStep(step, source, work);
+    work = columnsAfterStep(work, fitted, fittedOnehotOutputs(fitted), deriveWork);
+    source.apply(fitted, work);
     steps.push(fitted);
   }
   return {
@@ -684,6 +686,58 @@ export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLi
   };
 }
 
+/** The one-hot outputs of a fitted step's source column, for columnsAfterStep ([] for other steps). */
+export function fittedOnehotOutputs(step: FittedStep): (source: string) => string[] {
+  const vocabularies = step.op === "onehot" ? step.vocabularies : [];
+  return (source) => {
+    const vocabulary = vocabularies.find((v) => v.column === source);
+    return vocabulary ? onehotOutputNames(vocabulary) : [];
+  };
+}
+
+/** Training rows as a fit source; the rows are private copies, which the steps edit in place. */
+function rowSource(initial: Row[]): FitSource {
+  let rows = initial;
+  return {
+    get length() {
+      return rows.length;
+    },
+    cell: (i, column) => readCell(rows[i], column),
+    numbers: (column) => numbersOf(rows, column),
+    valueCounts: (column) => {
+      const counts = new Map<string, ValueCount>();
+      for (const row of rows) {
+        const value = readCell(row, column);
+        if (isMissing(value)) continue;
+        const key = `${typeof value}:${String(value)}`;
+        const entry = counts.get(key);
+        if (entry) entry.count++;
+        else counts.set(key, { value, count: 1 });
+      }
+      return [...counts.values()];
+    },
+    times: (column) => rows.map((row) => toTimestamp(readCell(row, column))),
+    apply: (step) => {
+      rows = transformStep(step, rows, "train");
+    },
+  };
+}
+
+/**
+ * Fits every step, in order, on the output of the previous steps over the training rows
+ * only. Throws a VALIDATION AppError when the recipe does not fit the columns.
+ */
+export function fitRecipe(spec: RecipeInput, trainRows: Row[], columns: ColumnLike[]): FittedRecipe {
+  return fitRecipeOn(spec, columns, (inputs) =>
+    rowSource(
+      projectRows(
+        trainRows,
+        inputs.map((c) => c.name),
+      ),
+    ),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Transforming. Working rows are private copies (projectRows), so steps edit them in place.
 
@@ -694,7 +748,7 @@ function imputeRows(step: FittedStep & { op: "impute" }, rows: Row[]): Row[] {
   return rows;
 }
 
-function scaleValue(value: number, stat: ScaleStat): number {
+export function scaleValue(value: number, stat: ScaleStat): number {
   if ("mean" in stat) return (value - stat.mean) / (stat.std === 0 ? 1 : stat.std);
   const range = stat.max - stat.min;
   return range === 0 ? 0 : (value - stat.min) / range;
@@ -789,12 +843,12 @@ function mapNumbers(rows: Row[], columns: string[], f: (value: number) => number
   return rows;
 }
 
-function clipValue(value: number, min: number | undefined, max: number | undefined): number {
+export function clipValue(value: number, min: number | undefined, max: number | undefined): number {
   return Math.min(Math.max(value, min ?? -Infinity), max ?? Infinity);
 }
 
 /** log1p; at or below -1 it is undefined (or -Infinity), which no model can use, so null. */
-function log1pOrNull(value: number): number | null {
+export function log1pOrNull(value: number): number | null {
   return value <= -1 ? null : Math.log1p(value);
 }
 
@@ -847,34 +901,37 @@ function writeLags(step: LagStep, rows: Row[], ordered: number[], before: Cell[]
   });
 }
 
+/** A run of one series' rows in time order, lagged after `before` (the values of its history's rows, oldest first). */
+export interface LagRun {
+  rows: number[];
+  before: Cell[][];
+}
+
 /**
- * Lags by row position within each series, sorted by time. Rows later than the series'
+ * Lags go by row position within each series, sorted by time. Rows later than the series'
  * training history continue it, so the first of them get their lags from training; rows
  * within the training period (e.g. the training rows themselves) are lagged among
- * themselves. Rows keep their input order.
+ * themselves. `keys` and `times` are each row's series key (groupKeys) and time.
  */
-function lagRows(step: FittedStep & { op: "lag" }, rows: Row[]): Row[] {
+export function lagRuns(step: FittedStep & { op: "lag" }, keys: readonly string[], times: readonly (number | null)[]): LagRun[] {
   const histories = new Map(step.history.map((h) => [groupKey(h.group), h.tail]));
-  const times = rows.map((row) => toTimestamp(readCell(row, step.timeColumn)));
-  for (const [key, members] of groupRows(rows, step.groupBy ?? [])) {
-    const sorted = sortByTime(members, times);
-    const tail = histories.get(key) ?? [];
+  return seriesByTime(keys, times).flatMap((sorted) => {
+    const tail = histories.get(keys[sorted[0]]) ?? [];
     const tailTimes = tail.map((p) => toTimestamp(p.time)).filter((t): t is number => t !== null);
     const lastSeen = tailTimes.length ? Math.max(...tailTimes) : -Infinity;
     const isLater = (i: number) => tail.length > 0 && times[i] !== null && times[i]! > lastSeen;
-    writeLags(
-      step,
-      rows,
-      sorted.filter((i) => !isLater(i)),
-      [],
-    );
-    writeLags(
-      step,
-      rows,
-      sorted.filter(isLater),
-      tail.map((p) => p.values),
-    );
-  }
+    return [
+      { rows: sorted.filter((i) => !isLater(i)), before: [] },
+      { rows: sorted.filter(isLater), before: tail.map((p) => p.values) },
+    ];
+  });
+}
+
+/** Rows keep their input order; lagRuns says which rows lag which. */
+function lagRows(step: FittedStep & { op: "lag" }, rows: Row[]): Row[] {
+  const keys = groupKeys(rows.length, step.groupBy ?? [], (i, c) => readCell(rows[i], c));
+  const times = rows.map((row) => toTimestamp(readCell(row, step.timeColumn)));
+  for (const run of lagRuns(step, keys, times)) writeLags(step, rows, run.rows, run.before);
   return rows;
 }
 
