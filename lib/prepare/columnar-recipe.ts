@@ -122,7 +122,8 @@ const cellAt = (work: WorkBatch, name: string, i: number): Cell => {
 };
 
 /** cellToNumber of row i's cell; NaN where that is null. */
-function numberAt(column: ColumnData, i: number): number {
+/** A cell of a column as the row path's cellToNumber reads it (NaN: none). */
+export function numberAt(column: ColumnData, i: number): number {
   if (isText(column)) return cellToNumber(column.values[i]) ?? Number.NaN;
   // A datetime's cell is ISO text, which is no number.
   if (column.type === "datetime") return Number.NaN;

@@ -223,8 +223,8 @@ async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n")
   return { plain: true, rows: count - 1 };
 }
 
-/** Null when the file is not plain (or DuckDB reads it otherwise): the parser's way then. */
-async function convertPlainCsv(file: string, out: string): Promise<Converted | null> {
+/** The head of a CSV file as DuckDB will read it: its header and the read_csv call of its text cells (c0…), or null when the head is not plain. */
+function plainCsvRead(file: string): { names: string[]; newline: "\r\n" | "\n"; read: string } | null {
   const head = Buffer.alloc(64 * 1024);
   const fd = fs.openSync(file, "r");
   const got = fs.readSync(fd, head, 0, head.length, 0);
@@ -238,11 +238,30 @@ async function convertPlainCsv(file: string, out: string): Promise<Converted | n
   } catch {
     return null;
   }
-  const width = shape.names.length;
   const columns = `{${shape.names.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}}`;
   const read = `read_csv(${sqlString(file)}, columns = ${columns}, header = true, delim = ',', quote = '"', escape = '"', new_line = ${sqlString(shape.newline === "\r\n" ? "\\r\\n" : "\\n")}, auto_detect = false, comment = '', max_line_size = 8388608)`;
+  return { names: shape.names, newline: shape.newline, read };
+}
+
+/**
+ * A SELECT of a CSV file's cells as text (c0…, header names dropped), when the whole file is plain
+ * (read by DuckDB as the JS parser would read it); else null.
+ */
+export async function plainCsvSelect(file: string): Promise<{ names: string[]; sql: string } | null> {
+  const plain = plainCsvRead(file);
+  if (!plain) return null;
+  const scan = await scanPlainCsv(file, plain.names.length, plain.newline);
+  return scan.plain ? { names: plain.names, sql: `SELECT * FROM ${plain.read}` } : null;
+}
+
+/** Null when the file is not plain (or DuckDB reads it otherwise): the parser's way then. */
+async function convertPlainCsv(file: string, out: string): Promise<Converted | null> {
+  const shape = plainCsvRead(file);
+  if (!shape) return null;
+  const width = shape.names.length;
+  const read = shape.read;
   return withDuck(async (c) => {
-    const [duck, scan] = await Promise.allSettled([rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)), scanPlainCsv(file, width, shape.newline!)]);
+    const [duck, scan] = await Promise.allSettled([rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)), scanPlainCsv(file, width, shape.newline)]);
     if (scan.status === "rejected") throw scan.reason;
     if (duck.status === "rejected") {
       if (isDiskFull(duck.reason)) throw duck.reason;

@@ -1,3 +1,4 @@
+import type { ColumnBatch } from "@/lib/data/column-batch";
 import type { z } from "zod";
 import type { ColumnInfo, ColumnType, Row } from "@/lib/data/types";
 import type { Task } from "@/lib/define/tasks";
@@ -150,6 +151,13 @@ export interface ServingPredictor {
     /** One prediction per row of an n × features matrix of finite numbers. */
     predictMatrix(x: Float32Array, n: number): Prediction[];
   };
+  /**
+   * Batch scoring from columns (any recipe): the inputs as a column batch typed by the input
+   * schema, the recipe applied per column (applyRecipeColumns), one forward pass over the rows
+   * whose features are all usable. `usable[i]` is 0 for a row with a feature that is not a finite
+   * number: its prediction is null and the caller scores it the row way for its error.
+   */
+  scoreColumns?(batch: ColumnBatch): { predictions: (Prediction | null)[]; usable: Uint8Array };
   dispose(): void;
 }
 

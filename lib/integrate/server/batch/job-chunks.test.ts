@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csvRecordBatches } from "@/lib/data/csv-records";
+import { csvRecordBatches, parseRecords as parseCsvText } from "@/lib/data/csv-records";
 import type { ColumnInfo, ColumnType, RawCell, Row } from "@/lib/data/types";
 import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
 import type { RecipeStep } from "@/lib/prepare/recipe-schema";
@@ -12,7 +12,9 @@ import { initServerBackend } from "@/lib/train/server/backend";
 import { tabularPredictor } from "@/lib/train/algorithms/tabular/predictor";
 import { trainTabular } from "@/lib/train/algorithms/tabular/train";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
+import { plainCsvSelect } from "@/lib/data/server/convert";
 import type { Predictor } from "../serving/predictors";
+import { canScoreColumns, columnChunkOutput, rawChunks } from "./job-columns";
 
 const col = (name: string, type: ColumnType): ColumnInfo => ({ name, type, inferredType: type, nullCount: 0 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-chunks-"));
@@ -125,11 +127,12 @@ function expectSameOutput(got: Collected, want: Collected, predictionAt: number[
   expect(gl.length).toBe(wl.length);
   for (let i = 0; i < wl.length; i++) {
     if (gl[i] === wl[i]) continue;
-    const [g, w] = [gl[i].split(","), wl[i].split(",")];
+    // Cells as a CSV reader splits them (a quoted cell may hold a comma).
+    const [g, w] = [parseCsvText(gl[i], true).records[0] ?? [], parseCsvText(wl[i], true).records[0] ?? []];
     expect(g.length, `line ${i}: ${gl[i]} vs ${wl[i]}`).toBe(w.length);
     // Predictions sit right after the inputs: the table's column j is the CSV's cell j - 1.
     g.forEach((cell, j) => {
-      if (predictionAt.includes(j + 1)) expect(close(Number(cell), Number(w[j])), `line ${i} cell ${j}`).toBe(true);
+      if (predictionAt.includes(j + 1)) expect(close(Number(cell), Number(w[j])), `line ${i} cell ${j}: ${gl[i]} vs ${wl[i]}`).toBe(true);
       else expect(cell, `line ${i} cell ${j}`).toBe(w[j]);
     });
   }
@@ -312,5 +315,115 @@ describe("ColumnarChunks", () => {
     const layout = layoutOf(predictor, ["a", "b", "c", "flag", "d", "note"]);
     const got = await collect(new ColumnarChunks(layout, 500, 1000).chunks(file, 0));
     expectSameOutput(got, await rowPath(layout, text), [8, 9]);
+  });
+});
+
+describe("columns through DuckDB (any recipe)", () => {
+  /** A model whose recipe needs more than per-number-column steps: a date part, a one-hot of a category, imputation and scaling. */
+  async function wideRecipePredictor(task: "regression" | "classification" = "regression") {
+    const columns = [
+      col("a", "number"),
+      col("when", "datetime"),
+      col("shop", "category"),
+      col("flag", "boolean"),
+      col("note", "text"),
+      col("y", task === "regression" ? "number" : "category"),
+    ];
+    const random = mulberry32(9);
+    const train: Row[] = Array.from({ length: 300 }, (_, i) => {
+      const a = random() * 10;
+      return {
+        a: i % 13 === 0 ? null : a,
+        when: new Date(Date.UTC(2024, 0, 1 + (i % 90))).toISOString(),
+        shop: ["north", "south", "east"][i % 3],
+        flag: random() < 0.5,
+        note: "n",
+        y: task === "regression" ? a + (i % 3) : a > 5 ? "big" : "small",
+      };
+    });
+    const steps: RecipeStep[] = [
+      { op: "impute", columns: ["a"], strategy: "median" },
+      { op: "datepart", columns: ["when"], parts: ["month", "dayofweek"] },
+      { op: "onehot", columns: ["shop"] },
+      { op: "scale", columns: ["a"], method: "standard" },
+    ];
+    const fitted = fitRecipe({ target: "y", features: ["a", "when", "shop", "flag"], steps }, train, columns);
+    const features = modelFeatures(fitted);
+    const prepared = applyRecipe(fitted, train).rows;
+    const x = { data: Float32Array.from(prepared.flatMap((r) => features.map((f) => Number(r[f] ?? 0)))), rows: prepared.length, cols: features.length };
+    const y = prepared.map((r) => r.y) as number[] | string[];
+    const model = await trainTabular({
+      algorithm: task === "regression" ? "linear" : "logistic",
+      task,
+      params: { epochs: 3 },
+      train: { x, y },
+      validation: { x, y },
+    });
+    return { modelId: "m", name: "m", version: 1, task, ...(await tabularPredictor(model, fitted)) } as Predictor;
+  }
+
+  /** Plain records (no ragged row, one line ending) with odd cells: missing words, bad values, unseen categories, formulas, quotes. */
+  function plainTrickyCsv(rows: number, seed: number): string {
+    const random = mulberry32(seed);
+    const odd = [
+      ",2024-02-01,north,true,empty a: imputed",
+      "NA,2024-02-01,north,false,a missing word",
+      "abc,2024-02-01,north,true,not a number: a row error",
+      "1,not a date,north,true,a bad date: a row error",
+      "1,,north,true,no date: a missing feature and the row path error",
+      "1,2024-02-01,west,true,an unseen category",
+      "1,2024-02-01,,true,no category",
+      "1,2024-02-01,south,maybe,not a boolean: a row error",
+      '2,2024-02-01,"north",true,"quoted, with a comma"',
+      '3,2024-02-01 10:30,south,TRUE,"a ""quoted"" note"',
+      "1e40,2024-02-01,south,true,beyond float32: a row error",
+      "4,2024-02-01,east,true,=1+2",
+      " 7 ,2024/02/03,east,1,spaces and slashes",
+    ];
+    const lines = ["a,when,shop,flag,note"];
+    for (let i = 0; i < rows; i++) {
+      if (random() < 0.1) lines.push(odd[Math.floor(random() * odd.length)]);
+      else
+        lines.push(
+          [(random() * 10).toFixed(3), `2024-0${1 + (i % 3)}-1${i % 10}`, ["north", "south", "east"][i % 3], random() < 0.5 ? "true" : "false", `n${i}`].join(
+            ",",
+          ),
+        );
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  async function duckPath(layout: OutputLayout, sql: string, start = 0, size = 8192): Promise<Collected> {
+    async function* chunks() {
+      for await (const { raw, count } of rawChunks(sql, layout.inputNames.length, start, size)) yield columnChunkOutput(layout, raw, count);
+    }
+    return collect(chunks(), start);
+  }
+
+  for (const task of ["regression", "classification"] as const) {
+    it(`writes what the row path writes for a ${task} over a plain CSV file, resumed or not`, async () => {
+      const predictor = await wideRecipePredictor(task);
+      expect(predictor.columnar).toBeUndefined();
+      const layout = layoutOf(predictor, ["a", "when", "shop", "flag", "note"]);
+      expect(canScoreColumns(layout)).toBe(true);
+      const text = plainTrickyCsv(3000, task === "regression" ? 1 : 2);
+      const file = path.join(dir, `duck-${task}.csv`);
+      fs.writeFileSync(file, text);
+      const select = await plainCsvSelect(file);
+      expect(select).not.toBeNull();
+      const predictionAt = task === "regression" ? [6] : [7, 8];
+      const got = await duckPath(layout, select!.sql, 0, 1000);
+      expect(got.errors.filter(Boolean).length).toBeGreaterThan(20);
+      expectSameOutput(got, await rowPath(layout, text), predictionAt);
+      const resumed = await duckPath(layout, select!.sql, 1234, 700);
+      expect(resumed.table[0][0]).toBe(1234);
+      expectSameOutput(resumed, await rowPath(layout, text, 1234), predictionAt);
+    });
+  }
+
+  it("leaves a CSV that is not plain to the row path", async () => {
+    const file = path.join(dir, "ragged.csv");
+    fs.writeFileSync(file, "a,b\n1,2\n3\n");
+    expect(await plainCsvSelect(file)).toBeNull();
   });
 });

@@ -4,8 +4,10 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetVersions, jobs, type JobRow } from "@/db/schema";
 import { rowsOfBatch } from "@/lib/data/column-batch";
-import { streamBatches } from "@/lib/data/server/store";
-import type { ColumnInfo, RawCell, Row } from "@/lib/data/types";
+import { plainCsvSelect } from "@/lib/data/server/convert";
+import { sqlString } from "@/lib/data/server/duck";
+import { rawColumn, streamBatches, versionFile } from "@/lib/data/server/store";
+import type { ColumnInfo, ColumnType, RawCell, Row } from "@/lib/data/types";
 import { csvRecordBatches } from "@/lib/data/csv-records";
 import { csvCell } from "@/lib/shared/csv";
 import { AppError, isDiskFull } from "@/lib/shared/errors";
@@ -15,6 +17,7 @@ import { identityAlive, processIdentity } from "@/lib/shared/server/proc";
 import { coerceRows } from "../../formats";
 import { predictorFor } from "../serving/runtime";
 import { startCommitter } from "./job-commit";
+import { canScoreColumns, columnChunkOutput, rawChunks } from "./job-columns";
 import { ColumnarChunks, predictionColumns, rowChunkOutput, rowOfCells, type ChunkOutput, type OutputLayout } from "./job-chunks";
 import { realtimeLoad } from "../serving/realtime-beat";
 import { jobDir, jobInputFile, jobOutputFile, releaseJobOutput } from "./jobs";
@@ -121,6 +124,28 @@ async function fileSource(file: string): Promise<Source> {
   };
 }
 
+/**
+ * The SELECT of a job's input cells as text for DuckDB, in the input's column order: a dataset
+ * version whose types are the model's (a version typed otherwise is read the row way, which
+ * coerces its typed cells once more), or an uploaded CSV that is plain throughout.
+ */
+async function duckInput(job: JobRow, schema: { name: string; type: ColumnType }[]): Promise<string | null> {
+  if (job.sourceKind === "file") return (await plainCsvSelect(jobInputFile(job.id)))?.sql ?? null;
+  const version = getDb().select().from(datasetVersions).where(eq(datasetVersions.id, job.datasetId!)).get();
+  if (!version) return null;
+  const columns = version.columns as ColumnInfo[];
+  const numeric = (t: ColumnType) => t === "number" || t === "integer";
+  const agrees = schema.every((s) => {
+    const c = columns.find((x) => x.name === s.name);
+    return !!c && (c.type === s.type || (c.type === c.inferredType && numeric(c.type) && numeric(s.type)));
+  });
+  return agrees ? `SELECT ${columns.map((_, i) => rawColumn(i)).join(", ")} FROM read_parquet(${sqlString(versionFile(version.id))})` : null;
+}
+
+async function* duckChunks(sql: string, width: number, layout: OutputLayout, start: number): AsyncGenerator<ChunkOutput> {
+  for await (const { raw, count } of rawChunks(sql, width, start)) yield columnChunkOutput(layout, raw, count);
+}
+
 async function* rowChunks(source: Source, layout: OutputLayout, start: number): AsyncGenerator<ChunkOutput> {
   for await (const chunk of source.chunks(start)) yield rowChunkOutput(layout, chunk.rows, chunk.raw, chunk.predictions);
 }
@@ -206,10 +231,19 @@ export async function executeJob(job: JobRow, signal?: AbortSignal): Promise<voi
     };
     let chunkStarted = performance.now();
     try {
-      // A plain CSV file for a model with a columnar form: read as columns of numbers; anything else, as rows.
+      // A plain CSV file for a model whose recipe works per number column: read from its bytes as
+      // columns of numbers; any other recipe, a dataset version or a plain CSV: DuckDB reads the
+      // cells as columns and the recipe runs per column; anything else, as rows.
       const columnar = job.sourceKind !== "dataset" && !forecastMode && predictor.columnar ? new ColumnarChunks(layout) : null;
-      const chunks: AsyncIterable<ChunkOutput> = columnar ? columnar.chunks(jobInputFile(job.id), done) : rowChunks(source, layout, done);
-      console.log(`[worker] job ${job.id} reads its input ${columnar ? "as columns (a plain CSV file, a per-column recipe)" : "as rows"}`);
+      const duckSql = columnar || forecastMode || !canScoreColumns(layout) ? null : await duckInput(job, predictor.inputSchema);
+      const chunks: AsyncIterable<ChunkOutput> = columnar
+        ? columnar.chunks(jobInputFile(job.id), done)
+        : duckSql
+          ? duckChunks(duckSql, inputNames.length, layout, done)
+          : rowChunks(source, layout, done);
+      console.log(
+        `[worker] job ${job.id} reads its input ${columnar ? "as columns (a plain CSV file, a per-column recipe)" : duckSql ? "as columns through DuckDB (any recipe)" : "as rows"}`,
+      );
       for await (const chunk of chunks) {
         if (signal?.aborted) {
           // A stop of the worker: the chunks written so far are committed; queued again, the job resumes after them on the next start.

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ColumnType } from "@/lib/data/types";
+import { applyRecipeColumns, numberAt } from "@/lib/prepare/columnar-recipe";
 import { applyRecipe, columnTransforms, type FittedRecipe } from "@/lib/prepare/recipe";
 import { cellToNumber } from "@/lib/shared/cells";
 import { validation } from "@/lib/shared/errors";
@@ -50,6 +51,31 @@ export async function tabularPredictor(model: TabularModel, fitted: FittedRecipe
     inputSchema,
     ...(model.task === "classification" ? { labels } : {}),
     ...(transforms ? { columnar: { features: features.map((input, j) => ({ input, transform: transforms[j] })), predictMatrix } } : {}),
+    scoreColumns(batch) {
+      const prepared = applyRecipeColumns(fitted, batch, { mode: "serve" }).batch;
+      const n = prepared.length;
+      const usable = new Uint8Array(n).fill(1);
+      const columns = features.map((f) => prepared.columns.get(f));
+      // Features column by column into one matrix; a row with an unusable value is left out of it.
+      const x = new Float32Array(n * features.length);
+      columns.forEach((column, j) => {
+        for (let i = 0; i < n; i++) {
+          const value = column === undefined ? Number.NaN : numberAt(column, i);
+          if (!Number.isFinite(Math.fround(value))) usable[i] = 0;
+          else x[i * features.length + j] = value;
+        }
+      });
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        if (usable[i] === 0) continue;
+        if (m !== i) x.copyWithin(m * features.length, i * features.length, (i + 1) * features.length);
+        m++;
+      }
+      const scored = m > 0 ? predictMatrix(x, m) : [];
+      const predictions = new Array<Prediction | null>(n);
+      for (let i = 0, k = 0; i < n; i++) predictions[i] = usable[i] ? scored[k++] : null;
+      return { predictions, usable };
+    },
     predict(rows, opts) {
       const field = opts?.field ?? "rows";
       // Only the features are read from the prepared rows, by name: no need to project them to the output columns.
