@@ -22,4 +22,6 @@ export interface ColumnInfo {
   type: ColumnType;
   inferredType: ColumnType;
   nullCount: number;
+  /** Some cell of the column has whitespace around it, which reading trims (the casts of lib/data/server/store.ts take the longer way then). */
+  padded?: true;
 }

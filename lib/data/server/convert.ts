@@ -92,10 +92,25 @@ async function convertParquet(file: string, out: string): Promise<Converted> {
       throw validation("file", `the Parquet file could not be read (${firstLine(e)})`);
     }
     if (rowCount === 0) throw validation("file", "the file has no data rows");
-    const columns = await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, names, rowCount);
+    const ends = `'^[${SPACE_CLASS}]|[${SPACE_CLASS}]$'`;
+    const [flags] = (
+      await c.runAndReadAll(
+        `SELECT ${names.map((_, i) => `coalesce(bool_or(regexp_matches(${rawColumn(i)}, ${ends})), false)`).join(", ")} FROM read_parquet(${sqlString(out)})`,
+      )
+    ).getRows();
+    const columns = await inferColumnsSql(
+      c,
+      `read_parquet(${sqlString(out)})`,
+      names,
+      rowCount,
+      flags.map((f) => f === true),
+    );
     return { columns, rowCount, via: "parquet" };
   });
 }
+
+/** JavaScript's \s as an RE2 character class. */
+const SPACE_CLASS = "\\s\\x{0B}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
 
 const firstLine = (e: unknown) =>
   String((e as Error).message ?? e)
@@ -168,8 +183,14 @@ export function strictFieldCount(text: string): number {
   }
 }
 
+/** Whitespace at either end of a text (what JavaScript's trim() removes: its \s). */
+const PADDED = /^\s|\s$/;
+/** A byte that is, or may begin or end, a whitespace character: ASCII space and controls, any byte of a multi-byte character. */
+const maybeSpace = (b: number) => b <= 0x20 || b >= 0x80;
+
 /** Scans a CSV's records: whether each is one the JS parser reads as `width` fields, and how many rows there are. */
-async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n"): Promise<{ plain: boolean; rows: number }> {
+async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n"): Promise<{ plain: boolean; rows: number; padded: boolean[] }> {
+  const padded = new Array<boolean>(width).fill(false);
   const fd = fs.openSync(file, "r");
   const records = byteRecords(width, SCAN_RECORDS);
   let buf = Buffer.allocUnsafe(SCAN_BYTES);
@@ -203,13 +224,25 @@ async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n")
           if (buf[end] === 13) sawCrLf = true;
           else if (buf[end] === 10 && (end === 0 || buf[end - 1] !== 13)) sawLf = true;
         }
-        if (records.plain[k] === 1) continue;
+        if (count === 0 && k === 0) continue; // the header: its names are no cells
+        if (records.plain[k] === 1) {
+          // Whitespace, or a character that may be, at either end of a field: its column is trimmed on reading.
+          for (let j = 0; j < width; j++) {
+            const s = records.fieldStart[k * width + j];
+            const e = records.fieldEnd[k * width + j];
+            if (s < e && !padded[j] && (maybeSpace(buf[s]) || maybeSpace(buf[e - 1]))) padded[j] = true;
+          }
+          continue;
+        }
         let text = buf.toString("utf8", records.start[k], end);
         if (text.endsWith("\r")) {
           text = text.slice(0, -1);
           sawCrLf = true;
         }
-        if (strictFieldCount(text) !== width) return { plain: false, rows: 0 };
+        if (strictFieldCount(text) !== width) return { plain: false, rows: 0, padded };
+        parseCsvText(text, true).records[0]?.forEach((cell, j) => {
+          if (PADDED.test(cell)) padded[j] = true;
+        });
       }
       count += records.count;
       pos = next;
@@ -219,8 +252,8 @@ async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n")
   } finally {
     fs.closeSync(fd);
   }
-  if ((sawLf && sawCrLf) || (newline === "\r\n" && sawLf) || (newline === "\n" && sawCrLf)) return { plain: false, rows: 0 };
-  return { plain: true, rows: count - 1 };
+  if ((sawLf && sawCrLf) || (newline === "\r\n" && sawLf) || (newline === "\n" && sawCrLf)) return { plain: false, rows: 0, padded };
+  return { plain: true, rows: count - 1, padded };
 }
 
 /** The head of a CSV file as DuckDB will read it: its header and the read_csv call of its text cells (c0…), or null when the head is not plain. */
@@ -269,7 +302,11 @@ async function convertPlainCsv(file: string, out: string): Promise<Converted | n
     }
     if (!scan.value.plain || scan.value.rows !== duck.value) return null;
     if (duck.value === 0) throw validation("file", "the file has no data rows");
-    return { columns: await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, shape.names, duck.value), rowCount: duck.value, via: "csv" };
+    return {
+      columns: await inferColumnsSql(c, `read_parquet(${sqlString(out)})`, shape.names, duck.value, scan.value.padded),
+      rowCount: duck.value,
+      via: "csv",
+    };
   });
 }
 
@@ -281,6 +318,7 @@ const plainCell = (cell: unknown) => (cell === null || cell === undefined ? '""'
 
 async function convertWithParser(file: string, format: DatasetFormat, out: string, scratch: string): Promise<Converted> {
   const inferrer = createTypeInferrer();
+  const padded: boolean[] = [];
   const plain = fs.openSync(scratch, "w");
   let columns: string[] = [];
   let rowCount = 0;
@@ -290,6 +328,7 @@ async function convertWithParser(file: string, format: DatasetFormat, out: strin
       let text = "";
       for (const row of batch.rows) {
         inferrer.add(columns, row);
+        for (let j = 0; j < row.length; j++) if (typeof row[j] === "string" && PADDED.test(row[j] as string)) padded[j] = true;
         text += `${row.map(plainCell).join(",")}\n`;
       }
       fs.writeSync(plain, text);
@@ -304,5 +343,6 @@ async function convertWithParser(file: string, format: DatasetFormat, out: strin
   const read = `read_csv(${sqlString(scratch)}, columns = ${spec}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, comment = '', null_padding = true, max_line_size = 20000000)`;
   const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)));
   if (written !== rowCount) throw new AppError("INTERNAL", `the converted file has ${written} rows, not ${rowCount}`);
-  return { columns: inferrer.finish(columns, rowCount), rowCount, via: "parser" };
+  const infos = inferrer.finish(columns, rowCount).map((info, j) => (padded[j] ? { ...info, padded: true as const } : info));
+  return { columns: infos, rowCount, via: "parser" };
 }

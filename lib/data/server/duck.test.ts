@@ -3,6 +3,7 @@ import { coerceCell, createTypeInferrer } from "../infer";
 import type { ColumnType } from "../types";
 import { listValue } from "@duckdb/node-api";
 import { duckRows } from "./duck";
+import { castSql } from "./store";
 
 /** Every string of up to `n` characters over `alphabet`. */
 function strings(alphabet: string, n: number): string[] {
@@ -94,29 +95,38 @@ const TRICKY = [
 
 const CELLS = [...TRICKY, ...strings("01.e+- ", 3), ...strings("0aT:", 2)];
 
-describe("the SQL coercion macros", () => {
-  for (const [type, macro] of [
-    ["number", "wb_number"],
-    ["integer", "wb_integer"],
-    ["boolean", "wb_boolean"],
-    ["datetime", "wb_datetime"],
-    ["text", "wb_text"],
-  ] as const) {
-    it(`${macro} gives coerceCell's ${type} of every cell`, async () => {
-      const rows = await duckRows(`SELECT s, ${macro}(s) FROM unnest($1::VARCHAR[]) AS t(s)`, [listValue(CELLS)]);
-      const got = new Map(rows.map(([s, v]) => [s as string, v]));
-      for (const cell of CELLS) {
-        const want = coerceCell(cell, type as ColumnType);
-        const sql = got.get(cell) ?? null;
-        const asRow = sql === null ? null : type === "datetime" ? new Date(sql as number).toISOString() : type === "boolean" ? sql === 1 : sql;
-        expect({ cell, value: asRow }).toEqual({ cell, value: want });
+describe("the SQL casts of stored text", () => {
+  for (const type of ["number", "integer", "boolean", "datetime", "category", "text"] as const) {
+    for (const padded of [false, true]) {
+      for (const checked of [false, true]) {
+        it(`read a ${type} column (${padded ? "padded" : "no cell padded"}, ${checked ? "inferred so: every cell checked" : "overridden"}) as coerceCell does`, async () => {
+          // A column's cells meet what its flags say: no whitespace around them unless padded; of its type (or missing) when inferred so.
+          const cells = CELLS.filter((cell) => {
+            if (!padded && cell !== cell.trim()) return false;
+            if (!checked) return true;
+            const inferrer = createTypeInferrer();
+            inferrer.add(["c"], [cell]);
+            const [info] = inferrer.finish(["c"], 1);
+            return info.nullCount === 1 || info.type === type || (type === "number" && info.type === "integer");
+          });
+          const column = { type, inferredType: checked ? type : ("text" as const), ...(padded ? { padded: true as const } : {}) };
+          const rows = await duckRows(`SELECT s, ${castSql(column, "s")} FROM unnest($1::VARCHAR[]) AS t(s)`, [listValue(cells)]);
+          const got = new Map(rows.map(([s, v]) => [s as string, v]));
+          expect(got.size).toBe(new Set(cells).size);
+          for (const cell of cells) {
+            const want = coerceCell(cell, type as ColumnType);
+            const sql = got.get(cell) ?? null;
+            const asRow = sql === null ? null : type === "datetime" ? new Date(sql as number).toISOString() : type === "boolean" ? sql === 1 : sql;
+            expect({ cell, value: asRow }).toEqual({ cell, value: want });
+          }
+        });
       }
-    });
+    }
   }
 
   it("the inference tests agree with the JavaScript inferrer's patterns", async () => {
     const rows = await duckRows(
-      `SELECT s, wb_missing(s), wb_boolean_text(wb_trim(s)), wb_integer_text(wb_trim(s)), wb_number_text(wb_trim(s)) FROM unnest($1::VARCHAR[]) AS t(s)`,
+      `SELECT s, wb_missing(wb_trim(s)), wb_boolean_text(wb_trim(s)), wb_integer_text(wb_trim(s)), wb_number_text(wb_trim(s)) FROM unnest($1::VARCHAR[]) AS t(s)`,
       [listValue(CELLS)],
     );
     for (const [s, missing, bool, int, num] of rows) {

@@ -29,23 +29,26 @@ export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * The row path's cell coercion (lib/data/infer.ts coerceCell) and type inference tests as SQL
- * macros over a raw text cell `r`: every reader of a version casts its stored text with these, so
- * a column's type means the same in SQL as in JavaScript (a test holds them together cell by cell).
- * Numbers, integers, booleans (1/0) and datetimes (epoch ms, UTC) come out as DOUBLE.
+ * macros: every reader of a version casts its stored text with these (store.ts castSql), so a
+ * column's type means the same in SQL as in JavaScript (a test holds them together cell by cell).
+ * They take `t`, the cell's text already trimmed as JavaScript's trim() trims it — for a column
+ * whose cells have no whitespace around them (the usual case, known at ingest: `padded`) that is
+ * the cell itself, since trimming with DuckDB's trim() over this character set costs more than
+ * the rest of a read. Numbers, integers, booleans (1/0) and datetimes (epoch ms, UTC) come out as
+ * DOUBLE.
  */
 const MACROS = [
   `wb_trim(r) AS trim(r, ${sqlString(JS_WHITESPACE)})`,
-  `wb_missing(r) AS r IS NULL OR wb_trim(r) = '' OR (length(wb_trim(r)) <= 4 AND lower(wb_trim(r)) IN ('na', 'n/a', 'nan', 'null', 'none'))`,
+  `wb_missing(t) AS t IS NULL OR (strlen(t) <= 4 AND lower(t) IN ('', 'na', 'n/a', 'nan', 'null', 'none'))`,
   `wb_number_text(t) AS regexp_full_match(t, ${sqlString(NUMBER_REGEX)})`,
   `wb_integer_text(t) AS regexp_full_match(t, '[+-]?\\d+') AND abs(TRY_CAST(t AS DOUBLE)) <= ${MAX_SAFE_INTEGER}`,
   `wb_boolean_text(t) AS lower(t) IN ('true', 'false', 'yes', 'no')`,
   `wb_finite(x) AS CASE WHEN isfinite(x) THEN x END`,
-  `wb_number(r) AS CASE WHEN wb_missing(r) THEN NULL WHEN wb_number_text(wb_trim(r)) THEN wb_finite(TRY_CAST(wb_trim(r) AS DOUBLE)) END`,
-  `wb_integer(r) AS CASE WHEN wb_number(r) = trunc(wb_number(r)) AND abs(wb_number(r)) <= ${MAX_SAFE_INTEGER} THEN wb_number(r) END`,
-  `wb_boolean(r) AS CASE WHEN wb_missing(r) THEN NULL WHEN wb_trim(r) = '1' OR lower(wb_trim(r)) IN ('true', 'yes') THEN 1.0::DOUBLE WHEN wb_trim(r) = '0' OR lower(wb_trim(r)) IN ('false', 'no') THEN 0.0::DOUBLE END`,
-  `wb_text(r) AS CASE WHEN wb_missing(r) THEN NULL ELSE r END`,
+  `wb_number(t) AS CASE WHEN wb_missing(t) THEN NULL WHEN wb_number_text(t) THEN wb_finite(TRY_CAST(t AS DOUBLE)) END`,
+  `wb_integer(t) AS list_transform([wb_number(t)], x -> CASE WHEN x = trunc(x) AND abs(x) <= ${MAX_SAFE_INTEGER} THEN x END)[1]`,
+  `wb_boolean(t) AS CASE WHEN wb_missing(t) THEN NULL WHEN t = '1' OR lower(t) IN ('true', 'yes') THEN 1.0::DOUBLE WHEN t = '0' OR lower(t) IN ('false', 'no') THEN 0.0::DOUBLE END`,
+  `wb_text(r, t) AS CASE WHEN wb_missing(t) THEN NULL ELSE r END`,
   // A datetime's parts, then its epoch milliseconds when they name a real moment (as parseDatetimeMs).
-  `wb_dt_parts(t) AS regexp_extract(t, ${sqlString(`^${DATETIME_REGEX}$`)}, ['y', 'm1', 'd1', 'm2', 'd2', 'hh', 'mi', 'ss', 'f', 'z'])`,
   `wb_dt_offset(z) AS CASE WHEN z = '' OR lower(z) = 'z' THEN 0
       WHEN CAST(substr(replace(z, ':', ''), 2, 2) AS INTEGER) <= 23 AND CAST(substr(replace(z, ':', ''), 4, 2) AS INTEGER) <= 59
       THEN (CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * (CAST(substr(replace(z, ':', ''), 2, 2) AS INTEGER) * 60 + CAST(substr(replace(z, ':', ''), 4, 2) AS INTEGER)) END`,
@@ -55,7 +58,10 @@ const MACROS = [
         + (CASE WHEN f = '' THEN 0 ELSE CAST(rpad(left(f, 3), 3, '0') AS INTEGER) END) - wb_dt_offset(z) * 60000)::DOUBLE END`,
   `wb_dt_of(p) AS CASE WHEN p.y <> '' THEN wb_dt_ms(CAST(p.y AS INTEGER), CAST(p.m1 || p.m2 AS INTEGER), CAST(p.d1 || p.d2 AS INTEGER),
       CAST(coalesce(nullif(p.hh, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.mi, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.ss, ''), '0') AS INTEGER), p.f, p.z) END`,
-  `wb_datetime(r) AS CASE WHEN wb_missing(r) THEN NULL ELSE wb_dt_of(wb_dt_parts(wb_trim(r))) END`,
+  // The parts extracted once (a lambda binds them), not once per part.
+  `wb_datetime(t) AS CASE WHEN wb_missing(t) THEN NULL ELSE list_transform([regexp_extract(t, ${sqlString(`^${DATETIME_REGEX}$`)}, ['y', 'm1', 'd1', 'm2', 'd2', 'hh', 'mi', 'ss', 'f', 'z'])], p -> wb_dt_of(p))[1] END`,
+  // A datetime column whose every cell was checked at ingest: its plain forms through DuckDB's own cast (the same instant), any other through wb_datetime.
+  `wb_datetime_checked(t) AS CASE WHEN (strlen(t) = 10 OR (strlen(t) = 19 AND substr(t, 11, 1) IN ('T', ' '))) AND substr(t, 5, 1) = '-' THEN epoch_ms(TRY_CAST(t AS TIMESTAMP))::DOUBLE ELSE wb_datetime(t) END`,
 ];
 
 let instance: Promise<DuckDBInstance> | null = null;

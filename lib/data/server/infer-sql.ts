@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ColumnEvidenceCounts, createTypeInferrer, decideColumnType } from "../infer";
 import type { ColumnInfo, ColumnType } from "../types";
-import { rawColumn } from "./store";
+import { rawColumn, trimmedSql } from "./store";
 
 /**
  * Type inference over a stored version in SQL, with the JavaScript inferrer's rules
@@ -16,39 +16,54 @@ import { rawColumn } from "./store";
 /** Rows the JavaScript inferrer reads for the candidates. */
 const HEAD_ROWS = 2_000;
 
-const missing = (r: string) => `wb_missing(${r})`;
-const t = (r: string) => `wb_trim(${r})`;
+/** A column's cell in SQL: `r` as stored, `t` trimmed as JavaScript trims it (store.ts trimmedSql). */
+interface Cell {
+  r: string;
+  t: string;
+}
+
+const missing = ({ t }: Cell) => `wb_missing(${t})`;
 /** Whitespace between two non-space characters (the JS inferrer's /\S\s+\S/), tested only on cells with a space-like character. */
-const withSpaceSql = (r: string) =>
-  `bool_or(CASE WHEN strpos(${r}, ' ') > 0 OR strpos(${r}, chr(9)) > 0 OR strpos(${r}, chr(10)) > 0 OR strpos(${r}, chr(13)) > 0 OR strpos(${r}, chr(12)) > 0 THEN regexp_matches(${r}, '\\S\\s+\\S') ELSE false END) FILTER (WHERE NOT ${missing(r)})`;
+const withSpaceSql = (c: Cell) =>
+  `bool_or(CASE WHEN strpos(${c.r}, ' ') > 0 OR strpos(${c.r}, chr(9)) > 0 OR strpos(${c.r}, chr(10)) > 0 OR strpos(${c.r}, chr(13)) > 0 OR strpos(${c.r}, chr(12)) > 0 THEN regexp_matches(${c.r}, '\\S\\s+\\S') ELSE false END) FILTER (WHERE NOT ${missing(c)})`;
 
 /** Aggregates that refute a candidate type: the count of non-missing cells that are not of it. */
-function refutations(type: ColumnType, r: string): string[] {
-  const not = (test: string) => `count(*) FILTER (WHERE NOT ${missing(r)} AND NOT coalesce(${test}, false))`;
+function refutations(type: ColumnType, c: Cell): string[] {
+  const not = (test: string) => `count(*) FILTER (WHERE NOT ${missing(c)} AND NOT coalesce(${test}, false))`;
   switch (type) {
     case "boolean":
-      return [not(`wb_boolean_text(${t(r)})`)];
+      return [not(`wb_boolean_text(${c.t})`)];
     case "integer":
-      return [not(`wb_integer_text(${t(r)})`)];
+      return [not(`wb_integer_text(${c.t})`)];
     case "number":
-      return [not(`wb_number_text(${t(r)})`)];
+      return [not(`wb_number_text(${c.t})`)];
     case "datetime":
-      return [not(`wb_datetime(${r}) IS NOT NULL`)];
+      return [not(`wb_datetime(${c.t}) IS NOT NULL`)];
     default:
       return [];
   }
 }
 
 /** Aggregates of a column's text evidence: distinct values, characters, whether any has a space inside. */
-const textEvidence = (r: string) => [
-  `count(DISTINCT ${r}) FILTER (WHERE NOT ${missing(r)})`,
-  `coalesce(sum(length(${r})) FILTER (WHERE NOT ${missing(r)}), 0)`,
-  withSpaceSql(r),
+const textEvidence = (c: Cell) => [
+  `count(DISTINCT ${c.r}) FILTER (WHERE NOT ${missing(c)})`,
+  `coalesce(sum(length(${c.r})) FILTER (WHERE NOT ${missing(c)}), 0)`,
+  withSpaceSql(c),
 ];
 
-/** Column infos of the text table `relation` (columns c0…), whose column names are `names`. */
-export async function inferColumnsSql(c: DuckDBConnection, relation: string, names: string[], rowCount: number): Promise<ColumnInfo[]> {
-  const head = (await c.runAndReadAll(`SELECT ${names.map((_, i) => rawColumn(i)).join(", ")} FROM ${relation} LIMIT ${HEAD_ROWS}`)).getRows();
+/**
+ * Column infos of the text table `relation` (columns c0…), whose column names are `names`;
+ * `padded[i]`: some cell of column i may have whitespace around it (it is trimmed first then).
+ */
+export async function inferColumnsSql(
+  conn: DuckDBConnection,
+  relation: string,
+  names: string[],
+  rowCount: number,
+  padded: readonly boolean[],
+): Promise<ColumnInfo[]> {
+  const cell = (i: number): Cell => ({ r: rawColumn(i), t: trimmedSql({ padded: padded[i] || undefined }, rawColumn(i)) });
+  const head = (await conn.runAndReadAll(`SELECT ${names.map((_, i) => rawColumn(i)).join(", ")} FROM ${relation} LIMIT ${HEAD_ROWS}`)).getRows();
   const inferrer = createTypeInferrer();
   for (const row of head) inferrer.add(names, row as (string | null)[]);
   const headInfo = inferrer.finish(names, head.length);
@@ -59,14 +74,14 @@ export async function inferColumnsSql(c: DuckDBConnection, relation: string, nam
   const parts: string[] = [];
   const layout: { at: number; refute: number; text: boolean }[] = [];
   names.forEach((_, i) => {
-    const r = rawColumn(i);
+    const c = cell(i);
     const candidate = candidates[i];
-    const refute = candidate === null ? [] : refutations(candidate, r);
+    const refute = candidate === null ? [] : refutations(candidate, c);
     const text = candidate !== null && refute.length === 0;
     layout.push({ at: parts.length, refute: refute.length, text });
-    parts.push(`count(*) FILTER (WHERE NOT ${missing(r)})`, ...refute, ...(text ? textEvidence(r) : []));
+    parts.push(`count(*) FILTER (WHERE NOT ${missing(c)})`, ...refute, ...(text ? textEvidence(c) : []));
   });
-  const [values] = names.length ? (await c.runAndReadAll(`SELECT ${parts.join(", ")} FROM ${relation}`)).getRows() : [[]];
+  const [values] = names.length ? (await conn.runAndReadAll(`SELECT ${parts.join(", ")} FROM ${relation}`)).getRows() : [[]];
   const num = (k: number) => Number(values[k] ?? 0);
 
   const types: ColumnType[] = [];
@@ -85,14 +100,14 @@ export async function inferColumnsSql(c: DuckDBConnection, relation: string, nam
   if (failing.length) {
     const all: string[] = [];
     for (const i of failing) {
-      const r = rawColumn(i);
+      const c = cell(i);
       all.push(
-        `count(*) FILTER (WHERE NOT ${missing(r)})`,
-        ...(["boolean", "integer", "number", "datetime"] as const).flatMap((ty) => refutations(ty, r)),
-        ...textEvidence(r),
+        `count(*) FILTER (WHERE NOT ${missing(c)})`,
+        ...(["boolean", "integer", "number", "datetime"] as const).flatMap((ty) => refutations(ty, c)),
+        ...textEvidence(c),
       );
     }
-    const [v] = (await c.runAndReadAll(`SELECT ${all.join(", ")} FROM ${relation}`)).getRows();
+    const [v] = (await conn.runAndReadAll(`SELECT ${all.join(", ")} FROM ${relation}`)).getRows();
     failing.forEach((i, k) => {
       const at = k * 8;
       const n = (j: number) => Number(v[at + j] ?? 0);
@@ -107,7 +122,13 @@ export async function inferColumnsSql(c: DuckDBConnection, relation: string, nam
   }
 
   const nonMissingOf = (i: number) => num(layout[i].at);
-  return names.map((name, i) => ({ name, type: types[i], inferredType: types[i], nullCount: rowCount - nonMissingOf(i) }));
+  return names.map((name, i) => ({
+    name,
+    type: types[i],
+    inferredType: types[i],
+    nullCount: rowCount - nonMissingOf(i),
+    ...(padded[i] ? { padded: true as const } : {}),
+  }));
 }
 
 function textCounts(nonMissing: number, values: readonly unknown[], at: number): ColumnEvidenceCounts {

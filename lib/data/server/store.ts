@@ -19,30 +19,37 @@ export const versionDir = (id: string) => path.join(datasetsDir(), id);
 export const versionFile = (id: string) => path.join(versionDir(id), "data.parquet");
 export const rawColumn = (i: number) => `c${i}`;
 
+/** A column as its casts need it: the type to read, the one inferred (checked on every cell), and whether its cells have whitespace around them. */
+export type CastColumn = Pick<ColumnInfo, "type" | "inferredType" | "padded">;
+
+/** The cell's text trimmed as JavaScript trims it: itself when no cell of its column has whitespace around it. */
+export const trimmedSql = (column: Pick<ColumnInfo, "padded">, raw: string) => (column.padded ? `wb_trim(${raw})` : raw);
+
 /**
  * The SQL reading stored text as a column's type. A column read as the type inferred at ingest
  * (every non-missing cell was checked against it then) takes a plain cast; any other type, the
  * full coercion, which refuses (null) what does not fit.
  */
-export function castSql(column: Pick<ColumnInfo, "type" | "inferredType">, raw: string): string {
+export function castSql(column: CastColumn, raw: string): string {
   const verified = column.type === column.inferredType;
+  const t = trimmedSql(column, raw);
   switch (column.type) {
     case "number":
-      return verified ? `wb_finite(TRY_CAST(wb_trim(${raw}) AS DOUBLE))` : `wb_number(${raw})`;
+      return verified ? `wb_finite(TRY_CAST(${t} AS DOUBLE))` : `wb_number(${t})`;
     case "integer":
-      return verified ? `TRY_CAST(wb_trim(${raw}) AS DOUBLE)` : `wb_integer(${raw})`;
+      return verified ? `wb_finite(TRY_CAST(${t} AS DOUBLE))` : `wb_integer(${t})`;
     case "boolean":
-      return `wb_boolean(${raw})`;
+      return `wb_boolean(${t})`;
     case "datetime":
-      return `wb_datetime(${raw})`;
+      return verified ? `wb_datetime_checked(${t})` : `wb_datetime(${t})`;
     case "category":
     case "text":
-      return `wb_text(${raw})`;
+      return `wb_text(${raw}, ${t})`;
   }
 }
 
 /** The version's file as a table: `__row` (its row number, from 0) and `c0…` typed by `columns`. */
-export function typedRelation(id: string, columns: readonly Pick<ColumnInfo, "type" | "inferredType">[]): string {
+export function typedRelation(id: string, columns: readonly CastColumn[]): string {
   const cols = columns.map((c, i) => `${castSql(c, rawColumn(i))} AS ${rawColumn(i)}`);
   return `(SELECT file_row_number AS __row${cols.length ? ", " : ""}${cols.join(", ")} FROM read_parquet(${sqlString(versionFile(id))}, file_row_number = true))`;
 }
