@@ -3,7 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { models } from "@/db/schema";
-import { findLatestVersion, readTypedRows } from "@/lib/data/server/datasets";
+import { findLatestVersion } from "@/lib/data/server/datasets";
 import type { Row } from "@/lib/data/types";
 import { updateProject } from "@/lib/define/server/projects";
 import type { Task } from "@/lib/define/tasks";
@@ -20,6 +20,7 @@ import { readOffThread } from "@/lib/shared/server/read-pool";
 import { getModel, registerModel, type ModelVersion } from "@/lib/train/server/models";
 import { checkRunQuota } from "@/lib/train/server/quotas";
 import { createRun, getRun } from "@/lib/train/server/runs";
+import { trainingData } from "@/lib/train/server/sample";
 import { pairMetrics, type Metrics, type Pair } from "../actuals";
 import { successCriterion } from "./actuals";
 import { readActualInputs } from "./actuals-read";
@@ -152,7 +153,8 @@ export async function compareWithChampion(name: string, input: unknown) {
       );
     // The recipe version the run trained on: its split is the one the validation rows come from.
     const spec: RecipeSpec = getRecipeVersion(run.projectId, run.recipeVersion).spec;
-    const all = (await readTypedRows(run.datasetId)).rows;
+    // The rows the run trained on (a seeded sample of a large version): its split indexes them.
+    const all = (await trainingData(run)).data.rows;
     const validation = splitIndices(all, spec.split).validation.slice(0, MAX_VALIDATION_ROWS);
     const target = String(challenger.manifest.target ?? spec.target);
     const picked = Array.from(validation, (i) => all[i]).filter((r) => r[target] !== null && r[target] !== undefined);
