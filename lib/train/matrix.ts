@@ -1,3 +1,4 @@
+import { type ColumnBatch, cellOf, isTextType } from "@/lib/data/column-batch";
 import type { Cell, Row } from "@/lib/data/types";
 import { cellToNumber, ownCell } from "@/lib/shared/cells";
 import { AppError } from "@/lib/shared/errors";
@@ -23,7 +24,8 @@ function describeCell(cell: Cell | undefined): string {
   return JSON.stringify(cell);
 }
 
-function badFeature(column: string, rowIndex: number, cell: Cell | undefined): AppError {
+/** The VALIDATION error for a feature cell no model can use (missing, not finite in float32, not a number). */
+export function badFeature(column: string, rowIndex: number, cell: Cell | undefined): AppError {
   const missing = cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
   const asNumber = typeof cell === "number" ? cell : typeof cell === "string" && cell.trim() !== "" ? Number(cell) : Number.NaN;
   const infinite = !Number.isNaN(asNumber) && !Number.isFinite(Math.fround(asNumber)); // ±Infinity, or beyond float32
@@ -56,6 +58,40 @@ export function toMatrix(rows: readonly Row[], featureNames: readonly string[]):
   return { data, rows: rows.length, cols };
 }
 
+/**
+ * toMatrix of a column batch (the recipe's output columns): the same numbers, and for a cell no
+ * model can use the same error, naming the first such cell in row order.
+ */
+export function matrixOfBatch(batch: ColumnBatch, featureNames: readonly string[]): Matrix {
+  const rows = batch.length;
+  const cols = featureNames.length;
+  const data = new Float32Array(rows * cols);
+  let bad: { row: number; col: number } | null = null;
+  for (let j = 0; j < cols; j++) {
+    const column = batch.columns.get(featureNames[j]);
+    // A later column's bad cell comes first only in an earlier row.
+    const end = bad ? bad.row : rows;
+    for (let i = 0; i < end; i++) {
+      let value: number | null;
+      if (!column) value = null;
+      else if (isTextType(column.type)) value = cellToNumber(column.values[i]);
+      // A datetime's cell is ISO text, which is no number.
+      else value = column.type === "datetime" ? null : (column.values as Float64Array)[i];
+      // fround catches numbers that are finite in float64 but overflow float32.
+      if (value === null || !Number.isFinite(Math.fround(value))) {
+        bad = { row: i, col: j };
+        break;
+      }
+      data[i * cols + j] = value;
+    }
+  }
+  if (bad) {
+    const column = batch.columns.get(featureNames[bad.col]);
+    throw badFeature(featureNames[bad.col], bad.row, column ? cellOf(column, bad.row) : null);
+  }
+  return { data, rows, cols };
+}
+
 /** The rows `indices` of a matrix, in that order. Shape: [indices.length, m.cols]. */
 export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const data = new Float32Array(indices.length * m.cols);
@@ -79,9 +115,23 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
 export function targetVector(rows: readonly Row[], target: string, task: "classification"): string[];
 export function targetVector(rows: readonly Row[], target: string, task: "regression" | "classification"): number[] | string[];
 export function targetVector(rows: readonly Row[], target: string, task: "regression" | "classification"): number[] | string[] {
+  return targetOf(rows.length, (i) => ownCell(rows[i], target), task);
+}
+
+/** targetVector of a column batch. */
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "regression"): number[];
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "classification"): string[];
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "regression" | "classification"): number[] | string[];
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "regression" | "classification"): number[] | string[] {
+  const column = batch.columns.get(target);
+  return targetOf(batch.length, (i) => (column ? cellOf(column, i) : undefined), task);
+}
+
+/** The target of `length` rows from each row's cell (undefined when the row lacks the column). */
+function targetOf(length: number, cellAt: (i: number) => Cell | undefined, task: "regression" | "classification"): number[] | string[] {
   if (task === "regression") {
-    return rows.map((row, i) => {
-      const cell = ownCell(row, target);
+    return Array.from({ length }, (_, i) => {
+      const cell = cellAt(i);
       const value = cellToNumber(cell);
       if (value === null) {
         const missing = cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
@@ -92,8 +142,8 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
       return value;
     });
   }
-  return rows.map((row, i) => {
-    const cell = ownCell(row, target);
+  return Array.from({ length }, (_, i) => {
+    const cell = cellAt(i);
     if (cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell))) {
       throw targetError(i, cell, "which cannot be learnt from", "drop such rows with a filter step (notnull)");
     }
