@@ -82,7 +82,7 @@ function seen(fn: () => unknown) {
 }
 
 describe("matrixOfBatch and targetOfBatch", () => {
-  const batch = randomBatch(4, 300);
+  const batch = randomBatch(4, 2500);
   const rows = rowsOfBatch(batch);
   const column = (values: number[], type: Exclude<ColumnData["type"], "category" | "text"> = "number"): ColumnData => ({
     type,
@@ -107,7 +107,7 @@ describe("matrixOfBatch and targetOfBatch", () => {
     const names = ["text", "id", "flag", "half", "tiny"];
     const m = matrixOfBatch(full, names);
     expect(m).toStrictEqual(toMatrix(rowsOfBatch(full), names));
-    expect(m.rows).toBe(300);
+    expect(m.rows).toBe(2500);
     for (const name of ["label", "y", "n", "b", "d"])
       expect(seen(() => targetOfBatch(batch, name, "classification"))).toStrictEqual(seen(() => targetVector(rows, name, "classification")));
     const present = rows.flatMap((r, i) => (r.label === null ? [] : [i]));
@@ -134,6 +134,15 @@ describe("matrixOfBatch and targetOfBatch", () => {
       ["text", { a: column([1, 2]), t: { type: "category", values: ["3", "red"] } }, ["a", "t"]],
       ["blank text", { t: { type: "text", values: ["1", " "] } }, ["t"]],
       ["an absent column", { a: column([1, 2]) }, ["a", "b"]],
+      ...[
+        [2500, 1500],
+        [1024, 1023],
+        [1023, 1024],
+        [2999, 2999],
+      ].map(([a, b]): [string, Record<string, ColumnData>, string[]] => {
+        const bad = (at: number) => column(Array.from({ length: 3000 }, (_, i) => (i === at ? Number.NaN : i)));
+        return [`rows ${a} and ${b} of a long batch`, { a: bad(a), b: bad(b), c: column(new Array(3000).fill(0.5)) }, ["c", "a", "b"]];
+      }),
     ];
     for (const [what, columns, names] of cases) {
       const b = batchOf(columns);

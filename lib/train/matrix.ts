@@ -1,4 +1,4 @@
-import { type ColumnBatch, cellOf, isTextType } from "@/lib/data/column-batch";
+import { type ColumnBatch, type ColumnData, cellOf, isTextType } from "@/lib/data/column-batch";
 import type { Cell, Row } from "@/lib/data/types";
 import { cellToNumber, ownCell } from "@/lib/shared/cells";
 import { AppError } from "@/lib/shared/errors";
@@ -58,6 +58,9 @@ export function toMatrix(rows: readonly Row[], featureNames: readonly string[]):
   return { data, rows: rows.length, cols };
 }
 
+/** Rows filled at a time, column by column: the block of the matrix they write stays in cache. */
+const BLOCK_ROWS = 1024;
+
 /**
  * toMatrix of a column batch (the recipe's output columns): the same numbers, and for a cell no
  * model can use the same error, naming the first such cell in row order.
@@ -66,30 +69,41 @@ export function matrixOfBatch(batch: ColumnBatch, featureNames: readonly string[
   const rows = batch.length;
   const cols = featureNames.length;
   const data = new Float32Array(rows * cols);
-  let bad: { row: number; col: number } | null = null;
-  for (let j = 0; j < cols; j++) {
-    const column = batch.columns.get(featureNames[j]);
-    // A later column's bad cell comes first only in an earlier row.
-    const end = bad ? bad.row : rows;
-    for (let i = 0; i < end; i++) {
-      let value: number | null;
-      if (!column) value = null;
-      else if (isTextType(column.type)) value = cellToNumber(column.values[i]);
-      // A datetime's cell is ISO text, which is no number.
-      else value = column.type === "datetime" ? null : (column.values as Float64Array)[i];
-      // fround catches numbers that are finite in float64 but overflow float32.
-      if (value === null || !Number.isFinite(Math.fround(value))) {
-        bad = { row: i, col: j };
-        break;
-      }
-      data[i * cols + j] = value;
+  const columns = featureNames.map((name) => batch.columns.get(name));
+  for (let start = 0; start < rows; start += BLOCK_ROWS) {
+    let end = Math.min(rows, start + BLOCK_ROWS);
+    let bad = -1;
+    for (let j = 0; j < cols; j++) {
+      const at = fillColumn(data, cols, j, columns[j], start, end);
+      // A later column's bad cell comes first only in an earlier row.
+      if (at >= 0) [bad, end] = [j, at];
+    }
+    if (bad >= 0) {
+      const column = columns[bad];
+      throw badFeature(featureNames[bad], end, column ? cellOf(column, end) : null);
     }
   }
-  if (bad) {
-    const column = batch.columns.get(featureNames[bad.col]);
-    throw badFeature(featureNames[bad.col], bad.row, column ? cellOf(column, bad.row) : null);
-  }
   return { data, rows, cols };
+}
+
+/** Writes rows [start, end) of column j; the first row whose cell no model can use, or -1. */
+function fillColumn(data: Float32Array, cols: number, j: number, column: ColumnData | undefined, start: number, end: number): number {
+  // A datetime's cell is ISO text, which is no number; numbers (and booleans as 1/0) are as they are.
+  if (column?.values instanceof Float64Array && column.type !== "datetime") {
+    const values = column.values;
+    for (let i = start; i < end; i++) {
+      // fround catches numbers that are finite in float64 but overflow float32 (and NaN, a missing value).
+      if (!Number.isFinite(Math.fround(values[i]))) return i;
+      data[i * cols + j] = values[i];
+    }
+    return -1;
+  }
+  for (let i = start; i < end; i++) {
+    const value = column && isTextType(column.type) ? cellToNumber(column.values[i]) : null;
+    if (value === null || !Number.isFinite(Math.fround(value))) return i;
+    data[i * cols + j] = value;
+  }
+  return -1;
 }
 
 /** The rows `indices` of a matrix, in that order. Shape: [indices.length, m.cols]. */
