@@ -27,7 +27,7 @@ export const RANDOM_COLUMNS: ColumnInfo[] = [
 ];
 
 const DAY_MS = 86_400_000;
-const START_MS = Date.UTC(2023, 0, 1);
+const START_DAY = Date.UTC(2023, 0, 1) / DAY_MS;
 /** Categories of `c` in training; `unseen` batches add some never seen. */
 const COLORS = ["red", "blue", "green", "grey", "teal"];
 const NEW_COLORS = ["purple", "pink"];
@@ -74,10 +74,15 @@ export function randomBatch(seed: number, length: number, opts: RandomBatchOptio
         return `m${Math.floor(random() ** 2 * MANY_VALUES)}`;
       }),
     ],
-    // Two times a day every third day: over two years, and with rows sharing a time (ties to order).
+    // Over two years (a few in the last days of 1969, before the epoch), at three times of day,
+    // the last a millisecond before midnight: rows share times (ties to order) and days.
     [
       "d",
-      numbers("datetime", () => (chance(0.1) ? Number.NaN : START_MS + (shift + 3 * Math.floor(random() * 243)) * DAY_MS + (chance(0.5) ? 0 : DAY_MS / 2))),
+      numbers("datetime", () => {
+        if (chance(0.1)) return Number.NaN;
+        const day = chance(0.04) ? -1 - Math.floor(random() * 4) : START_DAY + shift + Math.floor(random() * 730);
+        return day * DAY_MS + pick([0, DAY_MS / 2, DAY_MS - 1]);
+      }),
     ],
     ["t", texts("text", () => (chance(0.2) ? null : chance(0.05) ? "" : `note ${Math.floor(random() * 40)}`))],
     ["g", texts("category", () => (chance(0.05) ? null : pick(["A", "B", "C"])))],

@@ -3,7 +3,7 @@ import { type ColumnBatch, rowsOfBatch } from "@/lib/data/column-batch";
 import type { Row } from "@/lib/data/types";
 import { applyRecipeColumns, fitRecipeColumns } from "./columnar-recipe";
 import { RANDOM_COLUMNS, randomBatch } from "./columnar-recipe.fixture";
-import { applyRecipe, fitRecipe, MAX_ONEHOT_CATEGORIES, type RecipeInput } from "./recipe";
+import { applyRecipe, type FilterStep, fitRecipe, MAX_ONEHOT_CATEGORIES, type RecipeInput } from "./recipe";
 import type { RecipeStep } from "./recipe-schema";
 
 const SEEDS = [1, 2, 3];
@@ -116,7 +116,7 @@ describe("columnar recipe equals the row recipe", () => {
   each("drop", [{ op: "drop", columns: ["t", "d", "many"] }]);
 
   describe("filter", () => {
-    const filters: RecipeStep[] = [
+    const filters: FilterStep[] = [
       { op: "filter", column: "n", operator: ">", value: 10 },
       { op: "filter", column: "n", operator: "<=", value: 50 },
       { op: "filter", column: "i", operator: "==", value: 2 },
@@ -127,7 +127,7 @@ describe("columnar recipe equals the row recipe", () => {
       { op: "filter", column: "c", operator: "!=", value: "red" },
       { op: "filter", column: "d", operator: ">=", value: "2024-01-01" },
       { op: "filter", column: "d", operator: "<", value: "2023-06-01T10:00" },
-      { op: "filter", column: "d", operator: "==", value: "2023-03-01T05:00:00Z" },
+      { op: "filter", column: "d", operator: "==", value: "2023-03-01T12:00:00Z" },
       { op: "filter", column: "b", operator: "==", value: true },
       { op: "filter", column: "b", operator: "!=", value: "false" },
       { op: "filter", column: "t", operator: "isnull" },

@@ -224,13 +224,33 @@ function filterColumns(step: FittedStep & { op: "filter" }, work: WorkBatch, mod
   work.length = rows.length;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Every part is one of the UTC day, so each day's parts are computed once (a Date per row and
+ * part otherwise), from the first time seen that day.
+ */
 function datepartColumns(step: FittedStep & { op: "datepart" }, work: WorkBatch): void {
   for (const name of step.columns) {
     const times = timesOf(work, name);
     for (const part of step.parts) {
       const values = new Float64Array(work.length);
-      // datePart of a time a Date cannot hold is NaN: missing, as the row code makes it.
-      for (let i = 0; i < values.length; i++) values[i] = times[i] === null ? Number.NaN : datePart(times[i]!, part);
+      const byDay = new Map<number, number>();
+      for (let i = 0; i < values.length; i++) {
+        const ms = times[i];
+        if (ms === null) {
+          values[i] = Number.NaN;
+          continue;
+        }
+        const day = Math.floor(ms / DAY_MS);
+        let value = byDay.get(day);
+        if (value === undefined) {
+          // datePart of a time a Date cannot hold is NaN: missing, as the row code makes it.
+          value = datePart(ms, part);
+          byDay.set(day, value);
+        }
+        values[i] = value;
+      }
       work.columns.set(datepartColumnName(name, part), { type: "integer", values });
     }
   }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { rowsOfBatch } from "@/lib/data/column-batch";
 import type { Row } from "@/lib/data/types";
-import { splitIndices, splitSizes } from "./split";
+import { randomBatch } from "./columnar-recipe.fixture";
+import type { SplitSpec } from "./recipe-schema";
+import { splitBatchIndices, splitIndices, splitSizes } from "./split";
 
 const rowsOf = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ id: i }));
 
@@ -149,5 +152,35 @@ describe("time split", () => {
 
   it("throws without a time column (the schema prevents it)", () => {
     expect(() => splitIndices(rowsOf(3), { method: "time", validation: 0.2 })).toThrow(/timeColumn/);
+  });
+});
+
+describe("splitBatchIndices", () => {
+  it("splits a batch as its rows: random, and by a datetime or number time with ties and missing times", () => {
+    const splits: SplitSpec[] = [
+      { method: "random", validation: 0.2, test: 0.1, seed: 5 },
+      { method: "time", validation: 0.2, test: 0.2, timeColumn: "d" },
+      { method: "time", validation: 0.3, timeColumn: "k" },
+      { method: "time", validation: 0.2, timeColumn: "absent" },
+    ];
+    for (const seed of [1, 2]) {
+      const batch = randomBatch(seed, 300);
+      // Times within one millisecond are one time, as their ISO texts are.
+      (batch.columns.get("d")!.values as Float64Array).set([1000.9, 1000.1, 999.5]);
+      for (const split of splits) {
+        const parts = splitBatchIndices(batch, split);
+        expect(parts).toEqual(splitIndices(rowsOfBatch(batch), split));
+        expectPartition(parts, 300);
+      }
+    }
+  });
+
+  it("never cuts between times within one millisecond", () => {
+    const values = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8.2, 8.7, 9]);
+    const split: SplitSpec = { method: "time", validation: 0.1, test: 0.2, timeColumn: "d" };
+    const parts = splitBatchIndices({ length: 10, columns: new Map([["d", { type: "datetime", values }]]) }, split);
+    expect(parts.test).toEqual([9]);
+    // A number time is taken as it is.
+    expect(splitBatchIndices({ length: 10, columns: new Map([["d", { type: "number", values }]]) }, split).test).toEqual([8, 9]);
   });
 });

@@ -1,3 +1,4 @@
+import { type ColumnBatch, timeOfCell } from "@/lib/data/column-batch";
 import type { Row } from "@/lib/data/types";
 import { toTimestamp } from "@/lib/shared/cells";
 import { shuffledIndices } from "@/lib/shared/random";
@@ -35,14 +36,30 @@ export function splitSizes(n: number, validation: number, test: number): { train
   return { train: n - nValidation - nTest, validation: nValidation, test: nTest };
 }
 
+/** A row's time in a column (null when it has none), what a time split orders rows by. */
+type TimeOf = (row: number, column: string) => number | null;
+
 /** Splits row indices into train / validation / test; each part lists its indices in ascending order. */
 export function splitIndices(rows: Row[], split: SplitSpec): SplitIndices {
-  return split.method === "time" ? splitByTime(rows, split) : splitRandomly(rows, split);
+  return splitIndicesOf(rows.length, split, (i, column) => toTimestamp(rows[i][column]));
 }
 
-function splitRandomly(rows: Row[], split: SplitSpec): SplitIndices {
-  const sizes = splitSizes(rows.length, split.validation, split.test ?? 0);
-  const order = shuffledIndices(rows.length, split.seed ?? DEFAULT_SPLIT_SEED);
+/** splitIndices of a column batch: the same parts as for its rows. */
+export function splitBatchIndices(batch: ColumnBatch, split: SplitSpec): SplitIndices {
+  return splitIndicesOf(batch.length, split, (i, name) => {
+    const column = batch.columns.get(name);
+    return column ? timeOfCell(column, i) : null;
+  });
+}
+
+/** Splits the indices of `n` rows, reading only what the split needs: for a time split, each row's time. */
+function splitIndicesOf(n: number, split: SplitSpec, timeOf: TimeOf): SplitIndices {
+  return split.method === "time" ? splitByTime(n, split, timeOf) : splitRandomly(n, split);
+}
+
+function splitRandomly(n: number, split: SplitSpec): SplitIndices {
+  const sizes = splitSizes(n, split.validation, split.test ?? 0);
+  const order = shuffledIndices(n, split.seed ?? DEFAULT_SPLIT_SEED);
   const test = order.slice(0, sizes.test);
   const validation = order.slice(sizes.test, sizes.test + sizes.validation);
   const train = order.slice(sizes.test + sizes.validation);
@@ -55,11 +72,10 @@ function splitRandomly(rows: Row[], split: SplitSpec): SplitIndices {
  * rows sharing a timestamp (e.g. every series on one date) always land in the same part.
  * Rows without a time come first and so stay in train.
  */
-function splitByTime(rows: Row[], split: SplitSpec): SplitIndices {
+function splitByTime(n: number, split: SplitSpec, timeOf: TimeOf): SplitIndices {
   const timeColumn = split.timeColumn;
   if (!timeColumn) throw new Error("a time split needs timeColumn");
-  const n = rows.length;
-  const times = rows.map((row) => toTimestamp(row[timeColumn]) ?? Number.NEGATIVE_INFINITY);
+  const times = Array.from({ length: n }, (_, i) => timeOf(i, timeColumn) ?? Number.NEGATIVE_INFINITY);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
   const boundaries = timeBoundaries(order.map((i) => times[i]));
   const sizes = splitSizes(n, split.validation, split.test ?? 0);

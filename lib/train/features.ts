@@ -1,9 +1,11 @@
+import { type ColumnBatch, cellOf, rowsOfBatch, takeBatchRows } from "@/lib/data/column-batch";
 import type { ColumnInfo, Row } from "@/lib/data/types";
+import { applyRecipeColumns, fitRecipeColumns } from "@/lib/prepare/columnar-recipe";
 import { applyRecipe, fitRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
 import type { RecipeSpec } from "@/lib/prepare/recipe-schema";
-import { splitIndices } from "@/lib/prepare/split";
+import { splitBatchIndices, splitIndices } from "@/lib/prepare/split";
 import { AppError } from "@/lib/shared/errors";
-import { targetVector, toMatrix, type Matrix } from "./matrix";
+import { matrixOfBatch, targetOfBatch, targetVector, toMatrix, type Matrix } from "./matrix";
 
 /**
  * The data a model trains on, from a recipe (browser-safe: the train page and the server worker
@@ -58,10 +60,42 @@ export function prepareTrainingParts(
   };
   const train = prepare(trainRows);
   const validation = prepare(pick(parts.validation));
-  if (!train || !validation) {
-    throw new AppError("VALIDATION", "The split leaves no training or validation rows with a target value.", [{ field: "split", message: "empty part" }]);
-  }
+  if (!train || !validation) throw emptyPart();
   return { fitted, features, trainRows, train, validation, test: prepare(pick(parts.test)) };
+}
+
+const emptyPart = () =>
+  new AppError("VALIDATION", "The split leaves no training or validation rows with a target value.", [{ field: "split", message: "empty part" }]);
+
+/**
+ * prepareTrainingParts on a column batch: the same fitted recipe, features and parts as for the
+ * batch's rows, without an object per row. Of the training rows it keeps only the reference
+ * sample (`sampleEvenly(trainRows)`), which is all a run reads of them.
+ */
+export function prepareTrainingPartsColumns(
+  spec: Pick<RecipeSpec, "target" | "features" | "steps" | "split">,
+  batch: ColumnBatch,
+  columns: ColumnInfo[],
+  task: "regression" | "classification",
+) {
+  const parts = splitBatchIndices(batch, spec.split);
+  const trainBatch = takeBatchRows(batch, parts.train);
+  const fitted = fitRecipeColumns(spec, trainBatch, columns);
+  const features = modelFeatures(fitted);
+  const prepare = (part: ColumnBatch): TrainingPart | null => {
+    const applied = applyRecipeColumns(fitted, part, { mode: "train" }).batch;
+    const target = applied.columns.get(fitted.target);
+    const withTarget: number[] = [];
+    for (let i = 0; i < applied.length; i++) if (target && cellOf(target, i) !== null) withTarget.push(i);
+    if (withTarget.length === 0) return null;
+    const out = withTarget.length === applied.length ? applied : takeBatchRows(applied, withTarget);
+    return { x: matrixOfBatch(out, features), y: targetOfBatch(out, fitted.target, task) };
+  };
+  const train = prepare(trainBatch);
+  const validation = prepare(takeBatchRows(batch, parts.validation));
+  if (!train || !validation) throw emptyPart();
+  const trainSample = rowsOfBatch(takeBatchRows(trainBatch, evenSampleIndices(trainBatch.length)));
+  return { fitted, features, trainSample, train, validation, test: prepare(takeBatchRows(batch, parts.test)) };
 }
 
 /** Recipe steps that keep a row's columns as they are (they drop rows or fill and bound values). */
@@ -88,6 +122,11 @@ export const REFERENCE_SAMPLE_ROWS = 500;
 
 /** An evenly spread sample of at most `n` items. */
 export function sampleEvenly<T>(items: readonly T[], n = REFERENCE_SAMPLE_ROWS): T[] {
-  const step = Math.max(1, Math.floor(items.length / n));
-  return items.filter((_, i) => i % step === 0).slice(0, n);
+  return evenSampleIndices(items.length, n).map((i) => items[i]);
+}
+
+/** The positions sampleEvenly takes of `length` items: every step-th, at most `n`. */
+function evenSampleIndices(length: number, n = REFERENCE_SAMPLE_ROWS): number[] {
+  const step = Math.max(1, Math.floor(length / n));
+  return Array.from({ length: Math.min(n, Math.ceil(length / step)) }, (_, k) => k * step);
 }

@@ -1,3 +1,4 @@
+import { type ColumnBatch, type ColumnData, cellOf, isTextType } from "@/lib/data/column-batch";
 import type { Cell, Row } from "@/lib/data/types";
 import { cellToNumber, ownCell } from "@/lib/shared/cells";
 import { AppError } from "@/lib/shared/errors";
@@ -23,7 +24,8 @@ function describeCell(cell: Cell | undefined): string {
   return JSON.stringify(cell);
 }
 
-function badFeature(column: string, rowIndex: number, cell: Cell | undefined): AppError {
+/** The VALIDATION error for a feature cell no model can use (missing, not finite in float32, not a number). */
+export function badFeature(column: string, rowIndex: number, cell: Cell | undefined): AppError {
   const missing = cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
   const asNumber = typeof cell === "number" ? cell : typeof cell === "string" && cell.trim() !== "" ? Number(cell) : Number.NaN;
   const infinite = !Number.isNaN(asNumber) && !Number.isFinite(Math.fround(asNumber)); // ±Infinity, or beyond float32
@@ -56,6 +58,54 @@ export function toMatrix(rows: readonly Row[], featureNames: readonly string[]):
   return { data, rows: rows.length, cols };
 }
 
+/** Rows filled at a time, column by column: the block of the matrix they write stays in cache. */
+const BLOCK_ROWS = 1024;
+
+/**
+ * toMatrix of a column batch (the recipe's output columns): the same numbers, and for a cell no
+ * model can use the same error, naming the first such cell in row order.
+ */
+export function matrixOfBatch(batch: ColumnBatch, featureNames: readonly string[]): Matrix {
+  const rows = batch.length;
+  const cols = featureNames.length;
+  const data = new Float32Array(rows * cols);
+  const columns = featureNames.map((name) => batch.columns.get(name));
+  for (let start = 0; start < rows; start += BLOCK_ROWS) {
+    let end = Math.min(rows, start + BLOCK_ROWS);
+    let bad = -1;
+    for (let j = 0; j < cols; j++) {
+      const at = fillColumn(data, cols, j, columns[j], start, end);
+      // A later column's bad cell comes first only in an earlier row.
+      if (at >= 0) [bad, end] = [j, at];
+    }
+    if (bad >= 0) {
+      const column = columns[bad];
+      throw badFeature(featureNames[bad], end, column ? cellOf(column, end) : null);
+    }
+  }
+  return { data, rows, cols };
+}
+
+/** Writes rows [start, end) of column j; the first row whose cell no model can use, or -1. */
+function fillColumn(data: Float32Array, cols: number, j: number, column: ColumnData | undefined, start: number, end: number): number {
+  // A datetime's cell is ISO text, which is no number; numbers (and booleans as 1/0) are as they are.
+  if (column?.values instanceof Float64Array && column.type !== "datetime") {
+    const values = column.values;
+    for (let i = start; i < end; i++) {
+      // fround catches numbers that are finite in float64 but overflow float32 (and NaN, a missing value).
+      if (!Number.isFinite(Math.fround(values[i]))) return i;
+      data[i * cols + j] = values[i];
+    }
+    return -1;
+  }
+  for (let i = start; i < end; i++) {
+    const value = column && isTextType(column.type) ? cellToNumber(column.values[i]) : null;
+    if (value === null || !Number.isFinite(Math.fround(value))) return i;
+    data[i * cols + j] = value;
+  }
+  return -1;
+}
+
 /** The rows `indices` of a matrix, in that order. Shape: [indices.length, m.cols]. */
 export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const data = new Float32Array(indices.length * m.cols);
@@ -79,9 +129,23 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
 export function targetVector(rows: readonly Row[], target: string, task: "classification"): string[];
 export function targetVector(rows: readonly Row[], target: string, task: "regression" | "classification"): number[] | string[];
 export function targetVector(rows: readonly Row[], target: string, task: "regression" | "classification"): number[] | string[] {
+  return targetOf(rows.length, (i) => ownCell(rows[i], target), task);
+}
+
+/** targetVector of a column batch. */
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "regression"): number[];
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "classification"): string[];
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "regression" | "classification"): number[] | string[];
+export function targetOfBatch(batch: ColumnBatch, target: string, task: "regression" | "classification"): number[] | string[] {
+  const column = batch.columns.get(target);
+  return targetOf(batch.length, (i) => (column ? cellOf(column, i) : undefined), task);
+}
+
+/** The target of `length` rows from each row's cell (undefined when the row lacks the column). */
+function targetOf(length: number, cellAt: (i: number) => Cell | undefined, task: "regression" | "classification"): number[] | string[] {
   if (task === "regression") {
-    return rows.map((row, i) => {
-      const cell = ownCell(row, target);
+    return Array.from({ length }, (_, i) => {
+      const cell = cellAt(i);
       const value = cellToNumber(cell);
       if (value === null) {
         const missing = cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell));
@@ -92,8 +156,8 @@ export function targetVector(rows: readonly Row[], target: string, task: "regres
       return value;
     });
   }
-  return rows.map((row, i) => {
-    const cell = ownCell(row, target);
+  return Array.from({ length }, (_, i) => {
+    const cell = cellAt(i);
     if (cell === null || cell === undefined || (typeof cell === "number" && Number.isNaN(cell))) {
       throw targetError(i, cell, "which cannot be learnt from", "drop such rows with a filter step (notnull)");
     }
