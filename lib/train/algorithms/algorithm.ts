@@ -78,7 +78,8 @@ export interface TrainInput<P> {
   task: Task;
   params: P;
   spec: Pick<RecipeSpec, "target" | "features" | "steps" | "split">;
-  data: { rows: Row[]; columns: ColumnInfo[] };
+  /** The rows; `batch`, when given, the same data as columns (tabular models build their matrices from it, and `rows` is made only if read). */
+  data: { rows: Row[]; columns: ColumnInfo[]; batch?: ColumnBatch };
   callbacks: TrainCallbacks;
 }
 

@@ -2,7 +2,7 @@ import type { Row } from "@/lib/data/types";
 import { applyRecipe, type FittedRecipe } from "@/lib/prepare/recipe";
 import { AppError } from "@/lib/shared/errors";
 import { majorityBaseline, meanBaseline } from "../../baselines";
-import { prepareTrainingParts, sampleEvenly, type TrainingPart } from "../../features";
+import { prepareTrainingParts, prepareTrainingPartsColumns, sampleEvenly, type TrainingPart } from "../../features";
 import { toMatrix } from "../../matrix";
 import { type ConfusionMatrix, confusionMatrix } from "../../metrics";
 import type { RunBaseline, RunDetailsBase, RunMetrics, TrainedRun, TrainInput } from "../algorithm";
@@ -27,7 +27,11 @@ export async function trainTabularRun(
   { task, params, spec, data, callbacks }: TrainInput<TabularParams>,
 ): Promise<TrainedRun<TabularModel, TabularDetails>> {
   if (task !== "regression" && task !== "classification") throw new AppError("VALIDATION", `${algorithm} does not train ${task} projects.`);
-  const { fitted, features, trainRows, train, validation, test } = prepareTrainingParts(spec, data.rows, data.columns, task);
+  // A worker's data comes as columns (a version read by DuckDB): the matrices are built from them, with no object per row.
+  const parts = data.batch
+    ? prepareTrainingPartsColumns(spec, data.batch, data.columns, task)
+    : (({ trainRows, ...rest }) => ({ ...rest, trainSample: sampleEvenly(trainRows) }))(prepareTrainingParts(spec, data.rows, data.columns, task));
+  const { fitted, features, trainSample, train, validation, test } = parts;
   const model = await trainTabular({ algorithm, task, params, train, validation, callbacks });
   try {
     return {
@@ -35,7 +39,7 @@ export async function trainTabularRun(
       fitted,
       history: model.history,
       ...scoreTabularRun(model, task, { features, train, validation, test }),
-      reference: tabularReference(model, fitted, features, trainRows),
+      reference: tabularReference(model, fitted, features, trainSample),
     };
   } catch (e) {
     model.dispose();
