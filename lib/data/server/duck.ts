@@ -55,7 +55,9 @@ const MACROS = [
         + (CASE WHEN f = '' THEN 0 ELSE CAST(rpad(left(f, 3), 3, '0') AS INTEGER) END) - wb_dt_offset(z) * 60000)::DOUBLE END`,
   `wb_dt_of(p) AS CASE WHEN p.y <> '' THEN wb_dt_ms(CAST(p.y AS INTEGER), CAST(p.m1 || p.m2 AS INTEGER), CAST(p.d1 || p.d2 AS INTEGER),
       CAST(coalesce(nullif(p.hh, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.mi, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.ss, ''), '0') AS INTEGER), p.f, p.z) END`,
-  `wb_datetime(r) AS CASE WHEN wb_missing(r) THEN NULL ELSE wb_dt_of(wb_dt_parts(wb_trim(r))) END`,
+  // The parts bound once through a lambda: a macro argument is pasted wherever it is named, and wb_dt_of names its parts
+  // a dozen times (each a regexp_extract of the cell); so bound, sorting or filtering by a datetime is ten times faster.
+  `wb_datetime(r) AS CASE WHEN wb_missing(r) THEN NULL ELSE list_transform([wb_dt_parts(wb_trim(r))], lambda p: wb_dt_of(p))[1] END`,
 ];
 
 let instance: Promise<DuckDBInstance> | null = null;
