@@ -56,7 +56,7 @@ export function RowFilterForm({ columns, filters, onChange }: RowFilterFormProps
           </label>
           <select
             id={`${id}-column`}
-            className={`${controlClass} w-44 py-1 pr-8`}
+            className={`${controlClass} h-9 w-44 pr-8`}
             value={column.name}
             onChange={(e) => {
               setColumnName(e.target.value);
@@ -75,7 +75,7 @@ export function RowFilterForm({ columns, filters, onChange }: RowFilterFormProps
           <label htmlFor={`${id}-op`} className={labelClass}>
             Condition
           </label>
-          <select id={`${id}-op`} className={`${controlClass} w-36 py-1 pr-8`} value={op} onChange={(e) => setOp(e.target.value as FilterOp)}>
+          <select id={`${id}-op`} className={`${controlClass} h-9 w-36 pr-8`} value={op} onChange={(e) => setOp(e.target.value as FilterOp)}>
             {ops.map((o) => (
               <option key={o} value={o}>
                 {OP_LABELS[o]}
@@ -89,14 +89,14 @@ export function RowFilterForm({ columns, filters, onChange }: RowFilterFormProps
               Value
             </label>
             {column.type === "boolean" ? (
-              <select id={valueId} className={`${controlClass} w-28 py-1 pr-8`} value={text || "true"} onChange={(e) => setText(e.target.value)}>
+              <select id={valueId} className={`${controlClass} h-9 w-28 pr-8`} value={text || "true"} onChange={(e) => setText(e.target.value)}>
                 <option value="true">true</option>
                 <option value="false">false</option>
               </select>
             ) : (
               <input
                 id={valueId}
-                className={`${controlClass} w-48 py-1`}
+                className={`${controlClass} h-9 w-48`}
                 value={text}
                 inputMode={column.type === "number" || column.type === "integer" ? "decimal" : undefined}
                 placeholder={column.type === "datetime" ? "2024-01-31" : undefined}
@@ -110,7 +110,7 @@ export function RowFilterForm({ columns, filters, onChange }: RowFilterFormProps
             )}
           </div>
         )}
-        <Button type="submit" variant="secondary" size="sm" disabled={full} title={full ? `At most ${MAX_ROW_FILTERS} filters` : undefined}>
+        <Button type="submit" variant="secondary" disabled={full} title={full ? `At most ${MAX_ROW_FILTERS} filters` : undefined}>
           Add filter
         </Button>
       </form>

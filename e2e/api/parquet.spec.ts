@@ -28,15 +28,15 @@ async function parquetOf(select: string): Promise<Buffer> {
 
 /** One column of each Parquet type the workbench reads, a null in each, and names with spaces and non-ASCII. */
 const TRIPS_SQL = `
-  SELECT n::INTEGER AS n, big::BIGINT AS big, price::DOUBLE AS "Price (€)", ok::BOOLEAN AS ok, day::DATE AS day,
-         at::TIMESTAMP AS at, atz::TIMESTAMPTZ AS "at zone", label::VARCHAR AS label
+  SELECT v1::INTEGER AS n, v2::BIGINT AS big, v3::DOUBLE AS "Price (€)", v4::BOOLEAN AS ok, v5::DATE AS day,
+         v6::TIMESTAMP AS "at", v7::TIMESTAMPTZ AS "at zone", v8::VARCHAR AS label
   FROM (VALUES
     (1, 3000000000, 1.5, true, DATE '2024-01-31', TIMESTAMP '2024-01-02 03:04:05.123', TIMESTAMPTZ '2024-01-02 03:04:05+02:00', 'alpha'),
     (2, -7, NULL, false, DATE '2024-02-29', TIMESTAMP '2024-02-29 23:59:59', TIMESTAMPTZ '2024-06-30 12:00:00+00:00', 'beta, "quoted"'),
     (NULL, 0, -0.25, NULL, NULL, NULL, NULL, 'größe'),
     (4, NULL, 0.001, true, DATE '1999-12-31', TIMESTAMP '1999-12-31 00:00:00', TIMESTAMPTZ '2000-01-01 00:30:00+01:00', NULL)
-  ) AS t(n, big, price, ok, day, at, atz, label)
-  ORDER BY n NULLS LAST`;
+  ) AS t(v1, v2, v3, v4, v5, v6, v7, v8)
+  ORDER BY v1 NULLS LAST`;
 
 const TRIPS_TYPES = {
   n: "integer",

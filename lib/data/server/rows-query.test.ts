@@ -69,33 +69,20 @@ describe("checkRowsQuery", () => {
     expect(refusal(filter(...many))).toEqual([{ field: "filter", message: "at most 8 filters" }]);
   });
 
+  /** One mistake per filter, each found only against the columns. */
+  const MISTAKES = [
+    { column: "missing", op: "==", value: 1 },
+    { column: "ok", op: "<", value: true },
+    { column: "price", op: ">", value: "2" },
+    { column: "when", op: ">", value: "yesterday" },
+    { column: "ok", op: "==", value: "true" },
+    { column: "Color", op: "==", value: 3 },
+    { column: "n", op: "isnull", value: 1 },
+    { column: "n", op: "==" },
+  ];
+
   it("names each bad filter's field, all in one answer", () => {
-    const errors = refusal({
-      sort: "nope",
-      ...filter(
-        { column: "missing", op: "==", value: 1 },
-        { column: "price", op: "~", value: 1 },
-        { column: "ok", op: "<", value: true },
-        { column: "price", op: ">", value: "2" },
-        { column: "when", op: ">", value: "yesterday" },
-        { column: "ok", op: "==", value: "true" },
-        { column: "Color", op: "==", value: 3 },
-        { column: "n", op: "isnull", value: 1 },
-      ),
-    });
-    expect(errors.map((e) => e.field)).toEqual(["sort", "filter.1.op"]);
-    const semantic = refusal(
-      filter(
-        { column: "missing", op: "==", value: 1 },
-        { column: "ok", op: "<", value: true },
-        { column: "price", op: ">", value: "2" },
-        { column: "when", op: ">", value: "yesterday" },
-        { column: "ok", op: "==", value: "true" },
-        { column: "Color", op: "==", value: 3 },
-        { column: "n", op: "isnull", value: 1 },
-        { column: "n", op: "==" },
-      ),
-    );
+    const semantic = refusal(filter(...MISTAKES));
     expect(semantic.map((e) => e.field)).toEqual([
       "filter.0.column",
       "filter.1.op",
@@ -107,6 +94,11 @@ describe("checkRowsQuery", () => {
       "filter.7.value",
     ]);
     expect(semantic[1].message).toContain("boolean");
+  });
+
+  it("names a filter of the wrong shape before checking any against the columns, beside a bad sort", () => {
+    const errors = refusal({ sort: "nope", ...filter(MISTAKES[0], { column: "price", op: "~", value: 1 }) });
+    expect(errors.map((e) => e.field)).toEqual(["sort", "filter.1.op"]);
   });
 
   it("names an unknown key of a filter and a value that is no scalar", () => {
