@@ -2,7 +2,8 @@
  * Shapes of the REST answers the browser reads, as type-only imports from the lib modules
  * that own them (erased at compile time, so no server code reaches the browser bundle).
  */
-import type { DatasetVersion, Row } from "@/lib/data/types";
+import type { getRows } from "@/lib/data/server/datasets";
+import type { DatasetVersion } from "@/lib/data/types";
 import type { Endpoint, EndpointKeyInfo } from "@/lib/integrate/server/endpoints/endpoints";
 import type { Traffic } from "@/lib/monitor/server/traffic";
 import type { StoredProfile } from "@/lib/prepare/server/profile";
@@ -23,10 +24,8 @@ export interface DatasetDetail extends DatasetVersion {
   versions: { id: string; version: number; rowCount: number; createdAt: string }[];
 }
 
-export interface RowsPage {
-  rows: Row[];
-  total: number;
-}
+/** A page of rows: `total` rows in the version, `matched` of them passing the filters (when filtered), each row's number in the version. */
+export type RowsPage = Awaited<ReturnType<typeof getRows>>;
 
 /** The preview as the browser uses it (the fitted recipe it also carries is not shown). */
 export type RecipePreview = Omit<ServerRecipePreview, "fitted">;

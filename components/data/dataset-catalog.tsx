@@ -28,7 +28,7 @@ export function DatasetCatalog() {
   if (items.length === 0) {
     return (
       <EmptyState title="No datasets yet">
-        <p className="mt-1 text-sm text-slate-500">Upload a CSV, TSV, JSON or JSON Lines file, or import one from a URL.</p>
+        <p className="mt-1 text-sm text-slate-500">Upload a CSV, TSV, JSON, JSON Lines or Parquet file, or import one from a URL.</p>
       </EmptyState>
     );
   }

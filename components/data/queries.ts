@@ -2,12 +2,19 @@
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { enc, fetchJson } from "@/components/api/fetch";
 import type { DatasetDetail, DatasetProfile, DatasetVersion, RowsPage } from "@/components/api/types";
+import { type RowFilter, type RowSort, rowsSearchParams } from "@/lib/data/row-query";
+
+/** How a page of rows is ordered and narrowed: a sort (or file order) and filters that all hold. */
+export interface RowsView {
+  sort: RowSort | null;
+  filters: RowFilter[];
+}
 
 export const datasetKeys = {
   all: ["datasets"] as const,
   list: () => [...datasetKeys.all, "list"] as const,
   detail: (id: string) => [...datasetKeys.all, "detail", id] as const,
-  rows: (id: string, offset: number, limit: number) => [...datasetKeys.detail(id), "rows", offset, limit] as const,
+  rows: (id: string, offset: number, limit: number, view?: RowsView) => [...datasetKeys.detail(id), "rows", offset, limit, view ?? null] as const,
   profile: (id: string) => [...datasetKeys.detail(id), "profile"] as const,
 };
 
@@ -23,12 +30,14 @@ export const datasetQuery = (id: string) =>
     queryFn: ({ signal }) => fetchJson<DatasetDetail>(`/api/datasets/${enc(id)}`, { signal }),
   });
 
-const rowsUrl = (id: string, offset: number, limit: number) => `/api/datasets/${enc(id)}/rows?offset=${offset}&limit=${limit}`;
+const rowsUrl = (id: string, offset: number, limit: number, view?: RowsView) =>
+  `/api/datasets/${enc(id)}/rows?${rowsSearchParams({ offset, limit, sort: view?.sort, filters: view?.filters })}`;
 
-export const datasetRowsQuery = (id: string, offset: number, limit: number) =>
+/** A page of a version's rows, sorted and filtered on the server when `view` says so. */
+export const datasetRowsQuery = (id: string, offset: number, limit: number, view?: RowsView) =>
   queryOptions({
-    queryKey: datasetKeys.rows(id, offset, limit),
-    queryFn: ({ signal }) => fetchJson<RowsPage>(rowsUrl(id, offset, limit), { signal }),
+    queryKey: datasetKeys.rows(id, offset, limit, view),
+    queryFn: ({ signal }) => fetchJson<RowsPage>(rowsUrl(id, offset, limit, view), { signal }),
     staleTime: 5 * 60_000,
   });
 

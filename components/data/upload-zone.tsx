@@ -26,7 +26,7 @@ type Phase =
   | { kind: "done"; dataset: DatasetVersion }
   | { kind: "failed"; error: unknown };
 
-const ACCEPT = ".csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,text/tab-separated-values,application/json";
+const ACCEPT = ".csv,.tsv,.txt,.json,.jsonl,.ndjson,.parquet,text/csv,text/tab-separated-values,application/json,application/vnd.apache.parquet";
 
 /** A file name without its extension: the default dataset name. */
 const baseName = (fileName: string) => fileName.replace(/\.[^.]+$/, "") || fileName;
@@ -132,7 +132,7 @@ export function UploadZone({ onUploaded, uploadedAction }: UploadZoneProps) {
             <span className="font-medium">{file.name}</span> <span className="text-slate-500">· {formatBytes(file.size)}</span>
           </p>
         ) : (
-          <p className="text-sm text-slate-600">Drag a CSV, TSV, JSON or JSON Lines file here, or</p>
+          <p className="text-sm text-slate-600">Drag a CSV, TSV, JSON, JSON Lines or Parquet file here, or</p>
         )}
         <input
           ref={inputRef}

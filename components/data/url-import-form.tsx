@@ -53,7 +53,7 @@ export function UrlImportForm({ onImported, importedAction }: UrlImportFormProps
 
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Import from URL" noValidate>
-      <Field id={`${id}-url`} label="File URL" error={errors.url} hint="An http(s) link to a CSV, TSV, JSON or JSON Lines file.">
+      <Field id={`${id}-url`} label="File URL" error={errors.url} hint="An http(s) link to a CSV, TSV, JSON, JSON Lines or Parquet file.">
         <input
           {...fieldA11y(`${id}-url`, errors.url, true)}
           className={inputClass}

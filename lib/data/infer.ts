@@ -31,7 +31,7 @@ const BOOLEAN_PATTERN = /^(?:true|false|yes|no)$/i;
 const TRUE_PATTERN = /^(?:true|yes)$/i;
 const INTEGER_PATTERN = /^[+-]?\d+$/;
 /** Plain decimals and exponents; a decimal comma ("1,5") is deliberately not a number. */
-const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /**
  * yyyy-mm-dd or yyyy/mm/dd (one separator throughout), optionally followed by a time with
  * "T" or a space, optional seconds and fraction, and an optional "Z" or ±hh[:]mm offset.

@@ -7,7 +7,8 @@ import { AppError, notFound, validation } from "@/lib/shared/errors";
 import { parseWith } from "@/lib/shared/http";
 import { type ColumnBatch, rowsOfBatch } from "../column-batch";
 import { COLUMN_TYPES, type ColumnInfo, type DatasetVersion, type Row } from "../types";
-import { type BatchQuery, type PageQuery, type RowFilter, readBatch, readPage, removeVersionFiles, streamBatches } from "./store";
+import { checkRowsQuery, type RowsQueryParams } from "./rows-query";
+import { type BatchQuery, readBatch, readPage, removeVersionFiles, streamBatches } from "./store";
 
 /** Rows read from the database per page when streaming a whole version. */
 export const READ_PAGE_ROWS = 2_000;
@@ -65,22 +66,27 @@ export function findLatestVersion(name: string): DatasetVersion | undefined {
   return row ? presentVersion(row) : undefined;
 }
 
-/** A page of typed rows, keyed by exact column names: sorted and filtered by DuckDB over the version's file. */
+/**
+ * A page of typed rows, keyed by exact column names, with each row's number in the version (from
+ * 0): sorted and filtered by DuckDB over the version's file. `matched` counts the rows that pass
+ * the filters, when there are any. The query is checked against the columns first (422s).
+ */
 export async function getRows(
   id: string,
   offset: number,
   limit: number,
-  opts: { sort?: PageQuery["sort"]; filters?: RowFilter[] } = {},
+  params: RowsQueryParams = {},
 ): Promise<{ rows: Row[]; total: number; offset: number; limit: number; matched?: number; rowNumbers: number[] }> {
   const v = getRow(id);
   const columns = v.columns as ColumnInfo[];
-  const page = await readPage(id, columns, { offset, limit, ...opts });
+  const query = checkRowsQuery(params, columns);
+  const page = await readPage(id, columns, { offset, limit, ...query });
   const rows = page.rows.map((r) => {
     const row: Row = {};
     columns.forEach((c, j) => setCell(row, c.name, cellOfSql(r.cells[j], c.type)));
     return row;
   });
-  return { rows, total: v.rowCount, offset, limit, ...(page.total >= 0 ? { matched: page.total } : {}), rowNumbers: page.rows.map((r) => r.row) };
+  return { rows, total: v.rowCount, offset, limit, ...(page.matched === null ? {} : { matched: page.matched }), rowNumbers: page.rows.map((r) => r.row) };
 }
 
 /** A value DuckDB gave for a typed column as a row's cell (datetimes as ISO text, booleans as true/false). */

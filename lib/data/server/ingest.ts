@@ -155,9 +155,12 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
 
 const PARQUET_TYPES = new Set(["application/vnd.apache.parquet", "application/x-parquet", "application/parquet"]);
 
+/** Whether a declared content type is one of Parquet's (the registered one and those in common use). */
+export const isParquetType = (contentType: string | undefined | null): boolean => PARQUET_TYPES.has(contentType?.split(";")[0].trim().toLowerCase() ?? "");
+
 /** A Parquet upload by its name or type (its bytes decide too: looksLikeParquet); one that is not Parquet inside is refused as such. */
 function isParquetName(fileName: string | undefined, contentType: string | undefined): boolean {
-  return /\.parquet$/i.test(fileName ?? "") || PARQUET_TYPES.has(contentType?.split(";")[0].trim().toLowerCase() ?? "");
+  return /\.parquet$/i.test(fileName ?? "") || isParquetType(contentType);
 }
 
 /** Ingests and names in one go (URL imports, samples, uploads whose name is known up front). */

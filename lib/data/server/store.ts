@@ -5,6 +5,7 @@ import { env } from "@/lib/shared/env";
 import { type ColumnBatch, type ColumnData, isTextType } from "../column-batch";
 import type { ColumnInfo, ColumnType } from "../types";
 import { openDuck, sqlString, withDuck } from "./duck";
+import type { CheckedFilter } from "./rows-query";
 
 /**
  * Where a dataset version's rows live and how they are read. A version is one Parquet file,
@@ -48,9 +49,12 @@ export function castSql(column: CastColumn, raw: string): string {
   }
 }
 
-/** The version's file as a table: `__row` (its row number, from 0) and `c0…` typed by `columns`. */
-export function typedRelation(id: string, columns: readonly CastColumn[]): string {
-  const cols = columns.map((c, i) => `${castSql(c, rawColumn(i))} AS ${rawColumn(i)}`);
+/**
+ * The version's file as a table: `__row` (its row number, from 0) and `c0…` typed by `columns`;
+ * `only` keeps just the columns at those positions (the others are not cast).
+ */
+export function typedRelation(id: string, columns: readonly CastColumn[], only?: ReadonlySet<number>): string {
+  const cols = columns.flatMap((c, i) => (only && !only.has(i) ? [] : [`${castSql(c, rawColumn(i))} AS ${rawColumn(i)}`]));
   return `(SELECT file_row_number AS __row${cols.length ? ", " : ""}${cols.join(", ")} FROM read_parquet(${sqlString(versionFile(id))}, file_row_number = true))`;
 }
 
@@ -239,62 +243,68 @@ function sliceChunk(chunk: DuckDBDataChunk, at: number, n: number): DuckDBDataCh
 // ---------------------------------------------------------------------------------------------
 // Pages of rows
 
-export interface RowFilter {
-  column: string;
-  op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "isnull" | "notnull";
-  value?: string | number | boolean;
-}
-
 export interface PageQuery {
   offset: number;
   limit: number;
-  sort?: { column: string; descending: boolean };
-  filters?: RowFilter[];
+  /** The column (by position) to sort by: missing values last either way, ties in file order. */
+  sort?: { column: number; descending: boolean };
+  /** Conditions every row must meet, checked against the columns (rows-query.ts). */
+  filters?: readonly CheckedFilter[];
 }
 
-/** A filter's condition on a typed column, its value bound as a parameter. */
-function filterSql(f: RowFilter, column: ColumnInfo, ref: string, params: DuckDBValue[]): string {
+/** The SQL type a filter's value is bound as: the type the column's cast gives. */
+const valueSql = (value: string | number | null) => (typeof value === "number" ? "DOUBLE" : "VARCHAR");
+
+/** A filter's condition on its typed column, its value bound as a parameter. */
+function filterSql(f: CheckedFilter, params: DuckDBValue[]): string {
+  const ref = rawColumn(f.column);
   if (f.op === "isnull") return `${ref} IS NULL`;
   if (f.op === "notnull") return `${ref} IS NOT NULL`;
-  const bind = (v: DuckDBValue) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  if (f.op === "contains") return `contains(lower(CAST(${ref} AS VARCHAR)), lower(${bind(String(f.value ?? ""))}))`;
-  let value: DuckDBValue;
-  if (isTextType(column.type)) value = String(f.value ?? "");
-  else if (column.type === "datetime") value = typeof f.value === "string" ? Date.parse(f.value) : Number(f.value);
-  else if (column.type === "boolean") value = f.value === true || f.value === "true" || f.value === 1 ? 1 : 0;
-  else value = Number(f.value);
+  params.push(f.value);
+  const value = `$${params.length}::${valueSql(f.value)}`;
+  if (f.op === "contains") return `contains(lower(${ref}), lower(${value}))`;
+  // A missing value is not equal to any: != keeps it (as pandas' != does), where SQL's <> would drop it.
   const op = f.op === "==" ? "=" : f.op === "!=" ? "IS DISTINCT FROM" : f.op;
-  return `${ref} ${op} ${bind(value)}`;
+  return `${ref} ${op} ${value}`;
 }
 
-/** A page of a version's rows, sorted and filtered in SQL, with the number of rows that pass the filters. */
+/**
+ * A page of a version's rows, sorted and filtered in SQL, with the number of rows that pass the
+ * filters (null without filters). In two steps, so that only the page's rows are cast in full:
+ * the page's row numbers from the sort and filter columns alone, then those rows. Casting every
+ * column of every row to sort them took seconds per million rows, for each page.
+ */
 export async function readPage(
   id: string,
   columns: readonly ColumnInfo[],
   q: PageQuery,
-): Promise<{ rows: { row: number; cells: DuckDBValue[] }[]; total: number }> {
+): Promise<{ rows: { row: number; cells: DuckDBValue[] }[]; matched: number | null }> {
+  const offset = Math.floor(q.offset);
+  const limit = Math.floor(q.limit);
+  const filters = q.filters ?? [];
   const params: DuckDBValue[] = [];
-  const ref = (name: string) => {
-    const i = columns.findIndex((c) => c.name === name);
-    return { ref: rawColumn(i), column: columns[i] };
-  };
-  const conditions = (q.filters ?? []).map((f) => {
-    const { ref: r, column } = ref(f.column);
-    return filterSql(f, column, r, params);
-  });
-  const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
-  const order = q.sort ? `${ref(q.sort.column).ref} ${q.sort.descending ? "DESC" : "ASC"} NULLS LAST, __row` : "__row";
-  const relation = typedRelation(id, columns);
+  const where = filters.length ? `WHERE ${filters.map((f) => filterSql(f, params)).join(" AND ")}` : "";
+  const used = new Set([...filters.map((f) => f.column), ...(q.sort ? [q.sort.column] : [])]);
+  const narrow = typedRelation(id, columns, used);
   const select = [...columns.map((_, i) => rawColumn(i)), "__row"].join(", ");
   return withDuck(async (c) => {
-    const page = await c.runAndReadAll(`SELECT ${select} FROM ${relation} ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`, params);
-    const total = where ? Number((await c.runAndReadAll(`SELECT count(*) FROM ${relation} ${where}`, params)).getRows()[0][0]) : -1;
-    return {
-      rows: page.getRows().map((r) => ({ row: Number(r[columns.length]), cells: r.slice(0, columns.length) })),
-      total,
-    };
+    const matched = where ? Number((await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${narrow} ${where}`, params)).getRows()[0][0]) : null;
+    if (!where && !q.sort) {
+      // File order without filters: the page is a range of row numbers.
+      const page = await c.runAndReadAll(
+        `SELECT ${select} FROM ${typedRelation(id, columns)} WHERE __row >= ${offset} AND __row < ${offset + limit} ORDER BY __row`,
+      );
+      return { rows: page.getRows().map((r) => pageRow(r, columns.length)), matched };
+    }
+    const order = q.sort ? `${rawColumn(q.sort.column)} ${q.sort.descending ? "DESC" : "ASC"} NULLS LAST, __row` : "__row";
+    const picked = (await c.runAndReadAll(`SELECT __row FROM ${narrow} ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params))
+      .getRows()
+      .map((r) => Number(r[0]));
+    if (picked.length === 0) return { rows: [], matched };
+    const page = await c.runAndReadAll(`SELECT ${select} FROM ${typedRelation(id, columns)} WHERE __row IN (${picked.join(", ")})`);
+    const byRow = new Map(page.getRows().map((r) => [Number(r[columns.length]), pageRow(r, columns.length)]));
+    return { rows: picked.flatMap((n) => byRow.get(n) ?? []), matched };
   });
 }
+
+const pageRow = (r: DuckDBValue[], width: number) => ({ row: Number(r[width]), cells: r.slice(0, width) });

@@ -5,7 +5,7 @@ import { env } from "@/lib/shared/env";
 import { AppError } from "@/lib/shared/errors";
 import { drainRest, isJsonContentType, readJson } from "@/lib/shared/http";
 import type { DatasetVersion } from "../types";
-import { checkDatasetName, ingestData, ingestDataset, type IngestedData } from "./ingest";
+import { checkDatasetName, ingestData, ingestDataset, type IngestedData, isParquetType } from "./ingest";
 import { openUrl } from "./url-import";
 
 /** Declared types that can never be tabular text; anything else is sniffed. */
@@ -14,8 +14,9 @@ const REFUSED_TYPES = /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x
 const importSchema = z.object({ name: z.string(), url: z.string().min(1, "required").max(4096) }).strict();
 
 function refuseType(type: string | undefined, field: string) {
-  if (type && REFUSED_TYPES.test(type.toLowerCase())) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `${type} is not a supported data format; send CSV, TSV, JSON or JSON Lines.`, [
+  // Parquet's registered type is an application/vnd.* one, refused by the pattern otherwise.
+  if (type && REFUSED_TYPES.test(type.toLowerCase()) && !isParquetType(type)) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `${type} is not a supported data format; send CSV, TSV, JSON, JSON Lines or Parquet.`, [
       { field, message: `unsupported type ${type}` },
     ]);
   }
@@ -27,7 +28,7 @@ function baseName(fileName: string): string {
 
 /**
  * `POST /api/datasets`: a multipart upload (`file`, `name`), a JSON URL import (`{name, url}`),
- * or a raw CSV/TSV/JSON body with `?name=`. Every path streams; nothing is stored on failure.
+ * or a raw CSV/TSV/JSON/Parquet body with `?name=`. Every path streams; nothing is stored on failure.
  */
 export async function createDatasetFromRequest(req: Request): Promise<DatasetVersion> {
   // Lower-cased for matching only: a multipart boundary is case-sensitive.
@@ -63,7 +64,7 @@ export async function createDatasetFromRequest(req: Request): Promise<DatasetVer
 
   if (contentType.startsWith("multipart/form-data")) return ingestMultipart(req, rawContentType, queryName);
 
-  if (/^(text\/(csv|plain|tab-separated-values)|application\/(json|x-ndjson|jsonl|octet-stream))/.test(contentType)) {
+  if (/^(text\/(csv|plain|tab-separated-values)|application\/(json|x-ndjson|jsonl|octet-stream))/.test(contentType) || isParquetType(contentType)) {
     const name = checkDatasetName(queryName);
     const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream);
     // The ingest reads a copy, which it destroys when it stops on an error; the rest of the body
@@ -79,7 +80,7 @@ export async function createDatasetFromRequest(req: Request): Promise<DatasetVer
   }
   throw new AppError(
     "UNSUPPORTED_MEDIA_TYPE",
-    `Content-Type ${contentType || "(none)"} is not accepted; send multipart/form-data with a file, JSON {name, url}, or a text/csv body with ?name=.`,
+    `Content-Type ${contentType || "(none)"} is not accepted; send multipart/form-data with a file, JSON {name, url}, or a text/csv (or application/vnd.apache.parquet) body with ?name=.`,
     [{ field: "content-type", message: "unsupported" }],
   );
 }
