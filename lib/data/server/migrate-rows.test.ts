@@ -1,61 +1,20 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import { newId } from "@/lib/shared/ids";
-import { coerceRow, createTypeInferrer } from "../infer";
 import type { ColumnInfo, ColumnType, DatasetFormat, RawCell, Row } from "../types";
 import { getDataset, getRows, readTypedRows } from "./datasets";
 import { duckRows, sqlString } from "./duck";
+import { insertLegacyRows, legacyRead, writeVersionAsRows } from "./legacy-rows.fixture";
 import { migrateRowVersions, rawText } from "./migrate-rows";
-import { parseRecords } from "./parse";
 import { versionDir, versionFile } from "./store";
 
 const unique = (p: string) => `${p}-${Math.random().toString(36).slice(2, 8)}`;
 const sqlite = () => getDb().$client;
 
-/**
- * A ready version stored as the workbench before Parquet files stored it (its ingest.ts, `git show
- * HEAD~2`): the file parsed by parse.ts, types inferred, one JSON array of raw cells per row in
- * dataset_rows; `types` overrides columns afterwards, as a user could have.
- */
-async function ingestTheOldWay(text: string, format: DatasetFormat, types: Record<string, ColumnType> = {}): Promise<string> {
-  const id = newId("ds");
-  const inferrer = createTypeInferrer();
-  const rows: RawCell[][] = [];
-  let names: string[] = [];
-  for await (const batch of parseRecords(Readable.from([Buffer.from(text)]), format)) {
-    names = batch.columns;
-    for (const row of batch.rows) {
-      inferrer.add(names, row);
-      rows.push(row);
-    }
-  }
-  const columns = inferrer.finish(names, rows.length).map((c) => ({ ...c, type: types[c.name] ?? c.type }));
-  const db = sqlite();
-  db.prepare(
-    "INSERT INTO dataset_versions (id, name, version, status, source_kind, source, format, size_bytes, row_count, columns, content_hash, created_at) VALUES (?, ?, 1, 'ready', 'upload', ?, ?, ?, ?, ?, ?, ?)",
-  ).run(
-    id,
-    unique("old"),
-    `t.${format}`,
-    format,
-    Buffer.byteLength(text),
-    rows.length,
-    JSON.stringify(columns),
-    `sha256:${createHash("sha256").update(text).digest("hex")}`,
-    Date.now(),
-  );
-  insertRows(id, rows);
-  return id;
-}
-
-function insertRows(id: string, rows: RawCell[][]): void {
-  const insert = sqlite().prepare("INSERT INTO dataset_rows (version_id, idx, data) VALUES (?, ?, ?)");
-  sqlite().transaction(() => rows.forEach((r, i) => insert.run(id, i, JSON.stringify(r))))();
-}
+/** A ready version stored as rows, as before Parquet files (legacy-rows.fixture.ts); its id. */
+const ingestTheOldWay = async (text: string, format: DatasetFormat, types: Record<string, ColumnType> = {}) =>
+  (await writeVersionAsRows(sqlite(), { name: unique("old"), text, format, types })).id;
 
 const storedRows = (id: string) =>
   (sqlite().prepare("SELECT data FROM dataset_rows WHERE version_id = ? ORDER BY idx").all(id) as { data: string }[]).map(
@@ -63,11 +22,8 @@ const storedRows = (id: string) =>
   );
 const rowCountIn = (id: string) => (sqlite().prepare("SELECT count(*) AS n FROM dataset_rows WHERE version_id = ?").get(id) as { n: number }).n;
 
-/** What the reader before Parquet files gave: coerceRow over each stored row. */
-function oldReader(id: string): Row[] {
-  const columns = getDataset(id).columns as ColumnInfo[];
-  return storedRows(id).map((r) => coerceRow(columns, r));
-}
+/** What the reader before Parquet files gave for the version's rows now in the database. */
+const oldReader = (id: string): Row[] => legacyRead(getDataset(id).columns as ColumnInfo[], storedRows(id));
 
 /** The file's raw text columns, row by row. */
 const rawFile = async (id: string) =>
@@ -150,7 +106,7 @@ describe("migrateRowVersions", () => {
     expect((await readTypedRows(id)).rows).toEqual(expected);
 
     // Killed after the file was renamed into place, before its rows were deleted.
-    insertRows(id, [
+    insertLegacyRows(sqlite(), id, [
       ["x", 1, "y"],
       ["z", 2, "w"],
       ["q", 3, "r"],

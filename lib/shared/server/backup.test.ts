@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -115,7 +116,7 @@ describe("backupWorkbench and restoreWorkbench", () => {
       sourceKind: "upload",
       source: "t.csv",
       fileName: "t.csv",
-      stream: [Buffer.from(csv)],
+      stream: Readable.from([Buffer.from(csv)]),
       maxBytes: 1 << 20,
     });
     // An upload in flight (its version ingesting, its file half written) and a version still stored as database rows.
