@@ -20,20 +20,28 @@ const source = (text: string, chunkBytes = 7) => {
 };
 
 /**
- * What this process's ingests left: versions still pending (their names carry this pid; other test
- * files run in other processes) and folders under datasets/ that no version names. None once an
- * ingest has ended, whichever way.
+ * Runs an ingest that fails, and gives its error and what it left: versions still pending (their
+ * names carry this pid; other test files run in other processes) and, of the version folders it
+ * made (`made`: fs.mkdirSync under datasets/), those still there. Nothing, once it has failed.
  */
-function leftovers(): { pending: number; orphanFolders: string[] } {
-  const sqlite = getDb().$client;
-  const pending = sqlite
-    .prepare("SELECT count(*) AS n FROM dataset_versions WHERE substr(name, 1, ?) = ?")
+async function failedIngest(run: () => Promise<unknown>): Promise<{ error: AppError | null; made: number; left: { pending: number; folders: string[] } }> {
+  const mkdir = vi.spyOn(fs, "mkdirSync");
+  let error: AppError | null = null;
+  let made: string[];
+  try {
+    await run();
+  } catch (e) {
+    error = e as AppError;
+  } finally {
+    made = mkdir.mock.calls.map((c) => String(c[0])).filter((dir) => path.dirname(dir) === datasetsDir());
+    mkdir.mockRestore();
+  }
+  const pending = getDb()
+    .$client.prepare("SELECT count(*) AS n FROM dataset_versions WHERE substr(name, 1, ?) = ?")
     .get(PENDING_PREFIX.length + String(process.pid).length + 1, `${PENDING_PREFIX}${process.pid}/`) as { n: number };
-  const named = sqlite.prepare("SELECT 1 FROM dataset_versions WHERE id = ?");
-  const folders = fs.existsSync(datasetsDir()) ? fs.readdirSync(datasetsDir()) : [];
-  return { pending: pending.n, orphanFolders: folders.filter((id) => !named.get(id)) };
+  return { error, made: made.length, left: { pending: pending.n, folders: made.filter((dir) => fs.existsSync(dir)) } };
 }
-const NOTHING_LEFT = { pending: 0, orphanFolders: [] };
+const NOTHING_LEFT = { pending: 0, folders: [] };
 
 /** A tmpfs of `bytes` over a new folder, where this process may mount one (root with CAP_SYS_ADMIN); null elsewhere. */
 function smallDisk(bytes: number): { dir: string; unmount(): void } | null {
@@ -81,17 +89,20 @@ describe("ingestDataset", () => {
 
   it("removes everything stored when parsing fails half-way", async () => {
     const good = Array.from({ length: 12_000 }, (_, i) => `${i},x`).join("\n");
-    const err = await ingestDataset(unique("ragged"), source(`a,b\n${good}\n1,2,3\n`, 4096)).catch((e) => e);
+    const { error: err, made, left } = await failedIngest(() => ingestDataset(unique("ragged"), source(`a,b\n${good}\n1,2,3\n`, 4096)));
     expect(err).toBeInstanceOf(AppError);
-    expect(err.errors[0].field).toBe("file");
-    expect(leftovers()).toEqual(NOTHING_LEFT);
+    expect(err?.errors[0].field).toBe("file");
+    expect(made).toBe(1);
+    expect(left).toEqual(NOTHING_LEFT);
   });
 
   it("refuses data over the size limit with 413 naming the field", async () => {
-    const err = await ingestDataset(unique("big"), { ...source("a\n" + "1\n".repeat(5000)), maxBytes: 1000, field: "url" }).catch((e) => e);
-    expect(err.code).toBe("TOO_LARGE");
-    expect(err.errors[0].field).toBe("url");
-    expect(leftovers()).toEqual(NOTHING_LEFT);
+    const { error: err, left } = await failedIngest(() =>
+      ingestDataset(unique("big"), { ...source("a\n" + "1\n".repeat(5000)), maxBytes: 1000, field: "url" }),
+    );
+    expect(err?.code).toBe("TOO_LARGE");
+    expect(err?.errors[0].field).toBe("url");
+    expect(left).toEqual(NOTHING_LEFT);
   });
 
   it("keeps a version invisible until it is finalized", async () => {
@@ -131,11 +142,16 @@ describe("ingestDataset", () => {
     const full = await import("./ingest");
     vi.unstubAllEnvs();
     const rows = Array.from({ length: 40_000 }, (_, i) => `${i},some text to fill the disk ${i}`).join("\n");
-    const err = await full.ingestDataset(unique("full"), { ...source(`a,b\n${rows}\n`, 64 * 1024), maxBytes: 64 << 20 }).catch((e) => e);
+    const {
+      error: err,
+      made,
+      left,
+    } = await failedIngest(() => full.ingestDataset(unique("full"), { ...source(`a,b\n${rows}\n`, 64 * 1024), maxBytes: 64 << 20 }));
     // (Its AppError is of the modules loaded again.)
     expect(err).toMatchObject({ code: "INSUFFICIENT_STORAGE", errors: [{ field: "file", message: "no space left on device" }] });
-    expect(err.message).toMatch(/^No space left on device/);
-    expect(leftovers()).toEqual(NOTHING_LEFT);
+    expect(err?.message).toMatch(/^No space left on device/);
+    expect(made).toBe(1);
+    expect(left).toEqual(NOTHING_LEFT);
     expect((await full.ingestDataset(unique("fits"), source("a\n1\n"))).rowCount).toBe(1);
   });
 
