@@ -132,6 +132,26 @@ function mountSmallDisk(dir: string, bytes: number): { unmount(): void } | null 
   return { unmount: () => execFileSync("umount", ["-l", dir], { stdio: "ignore" }) };
 }
 
+/**
+ * Runs `body` against a server of the test's own once it is ready (printing its output when the
+ * body fails), then stops it, unmounts its small disk (if any) and removes its data folder.
+ */
+async function onOwnServer(server: OwnServer, small: { unmount(): void } | null, body: (api: APIRequestContext) => Promise<void>): Promise<void> {
+  let api: APIRequestContext | null = null;
+  try {
+    api = await ready(server);
+    await body(api);
+  } catch (e) {
+    console.log(`--- the server's output ---\n${server.output().slice(-5000)}`);
+    throw e;
+  } finally {
+    await api?.dispose();
+    server.stop();
+    small?.unmount();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
 /** A CSV of about `bytes` whose text Parquet cannot squeeze much (random hex). */
 function hexCsv(bytes: number): string {
   const lines = ["id,h"];
@@ -163,9 +183,7 @@ for (const disk of FULL_DISKS) {
     const small = disk.diskBytes ? mountSmallDisk(datasets, disk.diskBytes) : null;
     test.skip(disk.diskBytes > 0 && !small, "this process may not mount a file system");
     const server = startOwnWebServer(await freePort(), { ...OWN_SERVER_ADMIN_ENV, ...disk.env }, { dataDir });
-    let api: APIRequestContext | null = null;
-    try {
-      api = await ready(server);
+    await onOwnServer(server, small, async (api) => {
       const name = uniq("too big for the disk");
       const res = await api.post(`/api/datasets?name=${encodeURIComponent(name)}`, {
         headers: { "content-type": "text/csv" },
@@ -180,15 +198,7 @@ for (const disk of FULL_DISKS) {
       expect((await expectJson<{ items: unknown[] }>(await api.get("/api/datasets"), 200)).items).toEqual([]);
       // What the failed upload took is free again: a smaller file fits.
       expect((await upload(api, name, idCsv(8000))).rowCount).toBe(8000);
-    } catch (e) {
-      console.log(`--- the server's output ---\n${server.output().slice(-5000)}`);
-      throw e;
-    } finally {
-      await api?.dispose();
-      server.stop();
-      small?.unmount();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 }
 
@@ -244,15 +254,12 @@ for (const disk of ["injected", "tmpfs"] as const) {
       worker: true,
       workerEnv: disk === "injected" ? { WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES: String(FILE_FULL_AFTER_BYTES) } : {},
     });
-    let api: APIRequestContext | null = null;
-    try {
-      api = await ready(server);
+    await onOwnServer(server, small, async (api) => {
       const ep = await deployLinear(api);
       // From a dataset: no input file beside the output on the small disk, only output.csv fills it.
       const rows = 20_000;
       const input = await upload(api, uniq("bigger than the disk"), idCsv(rows));
-      const submit = (datasetId: string) =>
-        api!.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId } });
+      const submit = (datasetId: string) => api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId } });
       const queued = await expectJson<Job>(await submit(input.id), 202);
       const job = await waitForJob(api, queued.id);
       expect(job.status).toBe("failed");
@@ -273,14 +280,6 @@ for (const disk of ["injected", "tmpfs"] as const) {
       expect(next.status).toBe("succeeded");
       const lines = (await (await api.get(next.outputUrl!)).text()).trim().split("\n").slice(1);
       expect(lines.map((l) => Number(l.split(",")[0]))).toEqual(Array.from({ length: 500 }, (_, i) => i));
-    } catch (e) {
-      console.log(`--- the server's output ---\n${server.output().slice(-5000)}`);
-      throw e;
-    } finally {
-      await api?.dispose();
-      server.stop();
-      small?.unmount();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 }
