@@ -92,21 +92,18 @@ async function convertParquet(file: string, out: string): Promise<Converted> {
       throw validation("file", `the Parquet file could not be read (${firstLine(e)})`);
     }
     if (rowCount === 0) throw validation("file", "the file has no data rows");
-    const ends = `'^[${SPACE_CLASS}]|[${SPACE_CLASS}]$'`;
-    const [flags] = (
-      await c.runAndReadAll(
-        `SELECT ${names.map((_, i) => `coalesce(bool_or(regexp_matches(${rawColumn(i)}, ${ends})), false)`).join(", ")} FROM read_parquet(${sqlString(out)})`,
-      )
-    ).getRows();
-    const columns = await inferColumnsSql(
-      c,
-      `read_parquet(${sqlString(out)})`,
-      names,
-      rowCount,
-      flags.map((f) => f === true),
-    );
+    const relation = `read_parquet(${sqlString(out)})`;
+    const columns = await inferColumnsSql(c, relation, names, rowCount, await paddedColumns(c, relation, names.length));
     return { columns, rowCount, via: "parquet" };
   });
+}
+
+/** Which of the text columns c0… of `relation` (`width` of them) have a cell with whitespace around it, as JavaScript's \s finds it (ColumnInfo's `padded`). */
+export async function paddedColumns(c: DuckDBConnection, relation: string, width: number): Promise<boolean[]> {
+  const ends = `'^[${SPACE_CLASS}]|[${SPACE_CLASS}]$'`;
+  const any = Array.from({ length: width }, (_, i) => `coalesce(bool_or(regexp_matches(${rawColumn(i)}, ${ends})), false)`);
+  const [flags] = (await c.runAndReadAll(`SELECT ${any.join(", ")} FROM ${relation}`)).getRows();
+  return flags.map((f) => f === true);
 }
 
 /** JavaScript's \s as an RE2 character class. */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import type { ColumnInfo, ColumnType, DatasetFormat, RawCell, Row } from "../types";
+import type { ColumnInfo, ColumnType, DatasetFormat, DatasetVersion, RawCell, Row } from "../types";
 import { getDataset, getRows, readTypedRows } from "./datasets";
 import { duckRows, sqlString } from "./duck";
 import { insertLegacyRows, legacyRead, writeVersionAsRows } from "./legacy-rows.fixture";
@@ -36,7 +36,13 @@ const JSON_ROWS = JSON.stringify([
   { id: 4, price: -0.25, flag: true, label: "NA", when: "not a date", code: 10, big: 123456789, extra: "a key that came late" },
   { id: 5, price: 1e-7, flag: false, label: " padded ", when: "2024-03-04", code: 11, big: 2, extra: "," },
 ]);
-const CSV_TEXT = 'name,qty,comment\n"Müller, Jörg",3,"he said ""hi"""\nZoë,,🚀\n"a\nb",5,\n';
+const CSV_TEXT = 'name,qty,comment,day\n"Müller, Jörg",3,"he said ""hi""",2024-01-02\nZoë,,🚀, 2024-01-03 \n"a\nb",5,,2024-01-04\n';
+
+/** The version as it was, with the columns that have a cell with whitespace around it marked `padded` (reading trims them). */
+function marked(v: DatasetVersion, stored: RawCell[][]): DatasetVersion {
+  const padded = (j: number) => stored.some((r) => typeof r[j] === "string" && /^\s|\s$/.test(r[j] as string));
+  return { ...v, columns: v.columns.map((c, j) => (padded(j) ? { ...c, padded: true as const } : c)) };
+}
 
 describe("migrateRowVersions", () => {
   it("writes each version stored as rows as its Parquet file: rows read as the old reader read them, hash, columns and row count unchanged", async () => {
@@ -55,7 +61,7 @@ describe("migrateRowVersions", () => {
 
     for (const id of ids) {
       const was = before.get(id)!;
-      expect(getDataset(id)).toEqual(was.version);
+      expect(getDataset(id)).toEqual(marked(was.version, was.stored));
       expect((await readTypedRows(id)).rows).toEqual(was.rows);
       expect((await getRows(id, 0, 100)).rows).toEqual(was.rows);
       expect(rowCountIn(id)).toBe(0);
@@ -69,6 +75,18 @@ describe("migrateRowVersions", () => {
     }
     expect(before.get(json)!.rows[0]).toMatchObject({ id: 1, price: 1.5, flag: true, big: 1e21, extra: null });
     expect(before.get(overridden)!.rows[0]).toMatchObject({ code: "7", flag: null, price: "1.5", big: null });
+    // A datetime with spaces around it reads as the old reader read it: trimmed.
+    expect(before.get(csv)!.rows[1]).toMatchObject({ name: "Zoë", qty: null, day: "2024-01-03T00:00:00.000Z" });
+    expect(
+      getDataset(csv)
+        .columns.filter((c) => c.padded)
+        .map((c) => c.name),
+    ).toEqual(["day"]);
+    expect(
+      getDataset(json)
+        .columns.filter((c) => c.padded)
+        .map((c) => c.name),
+    ).toEqual(["label"]);
     for (const id of ids) {
       const v = before.get(id)!.version;
       expect(lines).toContain(`[migrate] dataset ${v.name} v1: ${v.rowCount}/${v.rowCount} rows`);
@@ -105,12 +123,15 @@ describe("migrateRowVersions", () => {
     expect(fs.readdirSync(versionDir(id))).toEqual(["data.parquet"]);
     expect((await readTypedRows(id)).rows).toEqual(expected);
 
-    // Killed after the file was renamed into place, before its rows were deleted.
+    // Killed after the file was renamed into place, before its rows were deleted; its columns'
+    // marks lost too, as in a backup whose database snapshot was taken before they were made.
     insertLegacyRows(sqlite(), id, [
-      ["x", 1, "y"],
-      ["z", 2, "w"],
-      ["q", 3, "r"],
+      ["x", 1, "y", "z"],
+      ["z", 2, "w", "z"],
+      ["q", 3, "r", "z"],
     ]);
+    const unmarked = getDataset(id).columns.map(({ padded, ...c }) => c);
+    sqlite().prepare("UPDATE dataset_versions SET columns = ? WHERE id = ?").run(JSON.stringify(unmarked), id);
     const inode = fs.statSync(versionFile(id)).ino;
     const lines: string[] = [];
     await migrateRowVersions((l) => lines.push(l));
@@ -118,6 +139,11 @@ describe("migrateRowVersions", () => {
     expect(fs.statSync(versionFile(id)).ino).toBe(inode);
     expect((await readTypedRows(id)).rows).toEqual(expected);
     expect(lines.some((l) => l.includes(getDataset(id).name))).toBe(false);
+    expect(
+      getDataset(id)
+        .columns.filter((c) => c.padded)
+        .map((c) => c.name),
+    ).toEqual(["day"]);
   });
 
   it("leaves a version whose rows do not add up to its row count as it was", async () => {

@@ -5,8 +5,8 @@ import { and, asc, eq, exists } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetRows, datasetVersions } from "@/db/schema";
 import type { ColumnInfo, RawCell } from "../types";
-import { writeRawParquet } from "./convert";
-import { duckRows, sqlString } from "./duck";
+import { paddedColumns, writeRawParquet } from "./convert";
+import { duckRows, sqlString, withDuck } from "./duck";
 import type { RecordBatch } from "./parse";
 import { deleteVersionRows, processAlive } from "./recover";
 import { versionDir, versionFile } from "./store";
@@ -104,19 +104,37 @@ function fsyncPath(p: string): void {
   }
 }
 
-/** Writes the version's file (unless a complete one is there), then deletes its rows. */
+/**
+ * Marks the version's columns that have a cell with whitespace around it in `file` (ColumnInfo's
+ * `padded`), which the casts then trim as the reader of database rows did (coerceCell).
+ */
+async function markPadded(v: RowVersion, file: string): Promise<void> {
+  const flags = await withDuck((c) => paddedColumns(c, `read_parquet(${sqlString(file)})`, v.columns.length));
+  getDb().transaction((tx) => {
+    const row = tx.select({ columns: datasetVersions.columns }).from(datasetVersions).where(eq(datasetVersions.id, v.id)).get();
+    const columns = ((row?.columns ?? []) as ColumnInfo[]).map((c, j) => (flags[j] && !c.padded ? { ...c, padded: true as const } : c));
+    if (columns.some((c, j) => c !== row?.columns[j])) tx.update(datasetVersions).set({ columns }).where(eq(datasetVersions.id, v.id)).run();
+  });
+}
+
+/** Writes the version's file (unless a complete one is there) and marks its columns, then deletes its rows. */
 async function migrateVersion(v: RowVersion, log: Log): Promise<void> {
   const dir = versionDir(v.id);
   const file = versionFile(v.id);
   fs.mkdirSync(dir, { recursive: true });
   removeStaleTemps(dir);
   if (fs.existsSync(file) && (await rowsInFile(file)) !== v.rowCount) fs.rmSync(file);
-  if (!fs.existsSync(file)) {
+  if (fs.existsSync(file)) {
+    // Renamed into place by a start cut short, after its columns were marked (again, for a backup's snapshot taken in between).
+    await markPadded(v, file);
+  } else {
     // Names of this process's own: another web server still stopping cannot write over them.
     const temp = path.join(dir, `data.parquet${TEMP_MARK}${process.pid}`);
     try {
       const { rowCount } = await writeRawParquet(rowPages(v, log), temp, path.join(dir, `rows.csv${TEMP_MARK}${process.pid}`));
       if (rowCount !== v.rowCount) throw new Error(`the database holds ${rowCount} of its ${v.rowCount} rows; its rows are left in the database`);
+      // Before the rename: a file in place always has its columns marked.
+      await markPadded(v, temp);
       fsyncPath(temp);
       fs.renameSync(temp, file);
       fsyncPath(dir);
@@ -129,8 +147,9 @@ async function migrateVersion(v: RowVersion, log: Log): Promise<void> {
 
 /**
  * Turns every ready version still stored as database rows into its Parquet file (raw text columns
- * c0…, as ingest writes them; its hash, columns and row count unchanged), logging progress. A
- * version that fails is logged and left as it was, for the next start to try again.
+ * c0…, as ingest writes them; its hash, row count and columns unchanged but for the `padded` mark
+ * reading needs), logging progress. A version that fails is logged and left as it was, for the
+ * next start to try again.
  */
 export async function migrateRowVersions(log: Log = console.log): Promise<{ versions: number; rows: number }> {
   let pending: RowVersion[];
