@@ -1,4 +1,4 @@
-/** Runs once when the server starts (a standby web server: when it takes over): migrate the database, remove what a crash left, seed the samples, prepare the first administrator, keep deployed models compiled, trigger schedules, evaluate alerts. */
+/** Runs once when the server starts (a standby web server: when it takes over): migrate the database, remove what a crash left, move dataset rows into files, seed the samples, prepare the first administrator, keep deployed models compiled, trigger schedules, evaluate alerts. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // The first administrator: from WORKBENCH_ADMIN_EMAIL/PASSWORD, or a one-time set-up link (printed by scripts/server.ts after the address).
@@ -24,6 +24,10 @@ export async function register() {
     // comes in at a start; beside the first requests when a standby takes over (they are newer).
     const { recoverAfterCrash } = await import("./lib/integrate/server/recover");
     await recoverAfterCrash(servingSince);
+    // Dataset versions an older workbench stored as database rows become Parquet files, once, by
+    // the serving web server alone (as the clean-up): before requests read them, at a start.
+    const { migrateRowVersions } = await import("./lib/data/server/migrate-rows");
+    await migrateRowVersions();
     const { prepareWorkbench } = await import("./lib/samples/seed");
     await prepareWorkbench();
     // Schedules are triggered here; a run missed while the server was down runs once now.

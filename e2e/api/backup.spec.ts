@@ -6,7 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, OWN_SERVER_ADMIN_ENV, signIn } from "./auth-helpers";
-import { createProject, expectJson, upload, uniq, type Dataset, type Project } from "./helpers";
+import { createProject, expectJson, getRows, upload, uniq, type Dataset, type Project } from "./helpers";
 import { idCsv, waitForRun, type Run } from "./train-helpers";
 import { sidePort } from "../own-server";
 
@@ -143,6 +143,8 @@ test("a backup taken during a batch job and scoring load restores into a new fol
 
     // A project with a dataset, a trained and registered model, a real-time endpoint and a finished job.
     const dataset = await upload(api, uniq("backup training"), idCsv(300));
+    const datasetRows = (await getRows(api, dataset.id)).rows;
+    expect(datasetRows).toHaveLength(300);
     const project = await createProject(api, { name: uniq("backup"), task: "regression", datasetId: dataset.id, target: "y" });
     await expectJson(
       await api.put(`/api/projects/${project.id}/recipe`, {
@@ -253,6 +255,8 @@ test("a backup taken during a batch job and scoring load restores into a new fol
     expect((await expectJson<Project>(await again.get(`/api/projects/${project.id}`), 200)).name).toBe(project.name);
     const datasetAgain = await expectJson<Dataset>(await again.get(`/api/datasets/${dataset.id}`), 200);
     expect({ contentHash: datasetAgain.contentHash, rowCount: datasetAgain.rowCount }).toEqual({ contentHash: dataset.contentHash, rowCount: 300 });
+    // Its rows, from the Parquet file the backup holds.
+    expect((await getRows(again, dataset.id)).rows).toEqual(datasetRows);
     expect(await expectJson(await again.get(`/api/models/${model.id}`), 200)).toMatchObject({ id: model.id, version: model.version });
     expect(await expectJson(await again.get(`/api/endpoints/${name}`), 200)).toMatchObject({ name, model: { id: model.id } });
     const scoredAgain = await expectJson<{ predictions: number[] }>(await again.post(`/api/endpoints/${name}/score`, { headers: keyed, data: row }), 200);

@@ -109,6 +109,8 @@ export interface Column {
   type: string;
   inferredType?: string;
   nullCount: number;
+  /** Some cell has whitespace around it (reading trims the column). */
+  padded?: true;
 }
 
 export interface Dataset {

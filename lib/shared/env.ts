@@ -51,7 +51,10 @@ const schema = z.object({
    * then writes fail with SQLITE_FULL, as on a full disk (db/client.ts limitGrowth).
    */
   WORKBENCH_FAULT_DB_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
-  /** Tests only: a batch job's output.csv may grow to this many bytes, then its writes fail with ENOSPC, as on a full disk (job-commit.ts). */
+  /**
+   * Tests only: a batch job's output.csv (job-commit.ts) or a dataset upload's file (ingest.ts)
+   * may grow to this many bytes, then its writes fail with ENOSPC, as on a full disk.
+   */
   WORKBENCH_FAULT_FILE_FULL_AFTER_BYTES: z.coerce.number().int().positive().optional(),
   /** Diagnostics (the soak): monitoring reads that take longer than this many ms, waiting included, are logged with where the time went (read-pool.ts). */
   WORKBENCH_SLOW_READ_MS: z.coerce.number().int().positive().optional(),

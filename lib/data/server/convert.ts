@@ -8,7 +8,7 @@ import { createTypeInferrer } from "../infer";
 import type { ColumnInfo, DatasetFormat } from "../types";
 import { sqlString, withDuck } from "./duck";
 import { inferColumnsSql } from "./infer-sql";
-import { checkColumnNames, parseRecords } from "./parse";
+import { checkColumnNames, parseRecords, type RecordBatch } from "./parse";
 import { rawColumn } from "./store";
 
 /**
@@ -92,21 +92,18 @@ async function convertParquet(file: string, out: string): Promise<Converted> {
       throw validation("file", `the Parquet file could not be read (${firstLine(e)})`);
     }
     if (rowCount === 0) throw validation("file", "the file has no data rows");
-    const ends = `'^[${SPACE_CLASS}]|[${SPACE_CLASS}]$'`;
-    const [flags] = (
-      await c.runAndReadAll(
-        `SELECT ${names.map((_, i) => `coalesce(bool_or(regexp_matches(${rawColumn(i)}, ${ends})), false)`).join(", ")} FROM read_parquet(${sqlString(out)})`,
-      )
-    ).getRows();
-    const columns = await inferColumnsSql(
-      c,
-      `read_parquet(${sqlString(out)})`,
-      names,
-      rowCount,
-      flags.map((f) => f === true),
-    );
+    const relation = `read_parquet(${sqlString(out)})`;
+    const columns = await inferColumnsSql(c, relation, names, rowCount, await paddedColumns(c, relation, names.length));
     return { columns, rowCount, via: "parquet" };
   });
+}
+
+/** Which of the text columns c0… of `relation` (`width` of them) have a cell with whitespace around it, as JavaScript's \s finds it (ColumnInfo's `padded`). */
+export async function paddedColumns(c: DuckDBConnection, relation: string, width: number): Promise<boolean[]> {
+  const ends = `'^[${SPACE_CLASS}]|[${SPACE_CLASS}]$'`;
+  const any = Array.from({ length: width }, (_, i) => `coalesce(bool_or(regexp_matches(${rawColumn(i)}, ${ends})), false)`);
+  const [flags] = (await c.runAndReadAll(`SELECT ${any.join(", ")} FROM ${relation}`)).getRows();
+  return flags.map((f) => f === true);
 }
 
 /** JavaScript's \s as an RE2 character class. */
@@ -316,33 +313,68 @@ async function convertPlainCsv(file: string, out: string): Promise<Converted | n
 /** A cell of the plain CSV: always quoted (so no record is an empty line), null as "" (which DuckDB reads as null). */
 const plainCell = (cell: unknown) => (cell === null || cell === undefined ? '""' : `"${String(cell).replaceAll('"', '""')}"`);
 
-async function convertWithParser(file: string, format: DatasetFormat, out: string, scratch: string): Promise<Converted> {
-  const inferrer = createTypeInferrer();
-  const padded: boolean[] = [];
-  const plain = fs.openSync(scratch, "w");
+/**
+ * Writes batches of raw cells as a version's Parquet file of text columns c0… (as many as the last
+ * batch names; shorter rows are padded with null): each cell as its text (a JSON number or boolean
+ * as String() gives it), through a plain CSV at `scratch`, removed after, that DuckDB converts.
+ * Says which columns have a cell with whitespace around it (ColumnInfo's `padded`). The JS
+ * parser's way in, and the migration of versions stored as database rows (migrate-rows.ts). With
+ * no rows nothing is written.
+ */
+export async function writeRawParquet(
+  batches: AsyncIterable<RecordBatch>,
+  out: string,
+  scratch: string,
+): Promise<{ columns: string[]; rowCount: number; padded: boolean[] }> {
   let columns: string[] = [];
   let rowCount = 0;
+  const padded: boolean[] = [];
+  let narrowest = Number.POSITIVE_INFINITY;
+  let multiline = false;
   try {
-    for await (const batch of parseRecords(fs.createReadStream(file, { highWaterMark: 1 << 20 }), format)) {
-      columns = batch.columns;
-      let text = "";
-      for (const row of batch.rows) {
-        inferrer.add(columns, row);
-        for (let j = 0; j < row.length; j++) if (typeof row[j] === "string" && PADDED.test(row[j] as string)) padded[j] = true;
-        text += `${row.map(plainCell).join(",")}\n`;
+    const plain = fs.openSync(scratch, "w");
+    try {
+      for await (const batch of batches) {
+        columns = batch.columns;
+        let text = "";
+        for (const row of batch.rows) {
+          for (let j = 0; j < row.length; j++) if (typeof row[j] === "string" && PADDED.test(row[j] as string)) padded[j] = true;
+          const line = row.map(plainCell).join(",");
+          narrowest = Math.min(narrowest, row.length);
+          multiline ||= line.includes("\n") || line.includes("\r");
+          text += `${line}\n`;
+        }
+        fs.writeSync(plain, text);
+        rowCount += batch.rows.length;
       }
-      fs.writeSync(plain, text);
-      rowCount += batch.rows.length;
+    } finally {
+      fs.closeSync(plain);
     }
+    const flags = columns.map((_, j) => padded[j] === true);
+    if (rowCount === 0) return { columns, rowCount, padded: flags };
+    const spec = `{${columns.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}}`;
+    // Rows of a JSON file written before a key first appeared are shorter: null_padding fills them,
+    // which DuckDB's parallel reader refuses beside cells spanning lines.
+    const padding = narrowest < columns.length ? `, null_padding = true${multiline ? ", parallel = false" : ""}` : "";
+    const read = `read_csv(${sqlString(scratch)}, columns = ${spec}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, comment = ''${padding}, max_line_size = 20000000)`;
+    const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)));
+    if (written !== rowCount) throw new AppError("INTERNAL", `the converted file has ${written} rows, not ${rowCount}`);
+    return { columns, rowCount, padded: flags };
   } finally {
-    fs.closeSync(plain);
+    fs.rmSync(scratch, { force: true });
   }
+}
+
+async function convertWithParser(file: string, format: DatasetFormat, out: string, scratch: string): Promise<Converted> {
+  const inferrer = createTypeInferrer();
+  async function* inferred(): AsyncGenerator<RecordBatch> {
+    for await (const batch of parseRecords(fs.createReadStream(file, { highWaterMark: 1 << 20 }), format)) {
+      for (const row of batch.rows) inferrer.add(batch.columns, row);
+      yield batch;
+    }
+  }
+  const { columns, rowCount, padded } = await writeRawParquet(inferred(), out, scratch);
   if (rowCount === 0) throw validation("file", "the file has no data rows");
-  const spec = `{${columns.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}}`;
-  // Rows of a JSON file written before a key first appeared are shorter: null_padding fills them.
-  const read = `read_csv(${sqlString(scratch)}, columns = ${spec}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, comment = '', null_padding = true, max_line_size = 20000000)`;
-  const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)));
-  if (written !== rowCount) throw new AppError("INTERNAL", `the converted file has ${written} rows, not ${rowCount}`);
   const infos = inferrer.finish(columns, rowCount).map((info, j) => (padded[j] ? { ...info, padded: true as const } : info));
   return { columns: infos, rowCount, via: "parser" };
 }

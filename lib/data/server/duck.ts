@@ -66,8 +66,11 @@ const MACROS = [
 
 let instance: Promise<DuckDBInstance> | null = null;
 
+/** Where each process's DuckDB spills what does not fit its memory: a folder per pid, so a start can tell a dead process's (recover.ts). */
+export const spillRoot = () => path.join(env.dataDir, "tmp", "duckdb");
+
 async function createInstance(): Promise<DuckDBInstance> {
-  const spill = path.join(env.dataDir, "tmp", "duckdb", String(process.pid));
+  const spill = path.join(spillRoot(), String(process.pid));
   fs.mkdirSync(spill, { recursive: true });
   const db = await DuckDBInstance.create(":memory:", {
     threads: String(env.WORKBENCH_DUCKDB_THREADS ?? Math.max(1, os.availableParallelism())),

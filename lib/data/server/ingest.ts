@@ -8,6 +8,7 @@ import { getDb } from "@/db/client";
 import { datasetProfiles, datasetVersions } from "@/db/schema";
 import { AppError, diskFull, isDiskFull } from "@/lib/shared/errors";
 import { newId } from "@/lib/shared/ids";
+import { fileWriteStream } from "@/lib/shared/server/file-fault";
 import type { DatasetFormat, DatasetVersion } from "../types";
 import { type Converted, convertUpload, looksLikeParquet } from "./convert";
 import { presentVersion } from "./datasets";
@@ -109,11 +110,10 @@ export async function ingestData(src: IngestSource): Promise<IngestedData> {
     const dir = versionDir(id);
     fs.mkdirSync(dir, { recursive: true });
     const upload = path.join(dir, `upload.${format}`);
-    await pipeline(Readable.from(rest), fs.createWriteStream(upload));
+    await pipeline(Readable.from(rest), fileWriteStream(upload));
     // The upload's bytes are the version's hash; the Parquet file keeps every cell of them as text.
     converted = await convertUpload(upload, format, versionFile(id), path.join(dir, "plain.csv"));
     fs.rmSync(upload, { force: true });
-    fs.rmSync(path.join(dir, "plain.csv"), { force: true });
   } catch (e) {
     try {
       discard();

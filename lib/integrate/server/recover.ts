@@ -3,7 +3,7 @@ import path from "node:path";
 import { inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { jobs } from "@/db/schema";
-import { removeUnfinishedVersions } from "@/lib/data/server/recover";
+import { removeDeadSpillFolders, removeOrphanVersionFolders, removeUnfinishedVersions } from "@/lib/data/server/recover";
 import { env } from "@/lib/shared/env";
 import { releaseJobOutput } from "./batch/jobs";
 
@@ -66,9 +66,10 @@ function releaseEndedJobs(): number {
 /**
  * Removes what a crash left half-made, as a web server starts serving (at its start before it
  * takes requests, or as a standby takes over from one that died), and says what went, one line
- * per kind: versions still ingesting with their rows (of dead processes only), job folders of
- * uploads cut off (written before `servingSinceMs`, when this process began to serve), and the
- * partial output of jobs that will not resume.
+ * per kind: versions still ingesting with their files (of dead processes only), version folders
+ * no version names, the DuckDB spill folders of dead processes, job folders of uploads cut off
+ * (written before `servingSinceMs`, when this process began to serve), and the partial output of
+ * jobs that will not resume.
  */
 export async function recoverAfterCrash(servingSinceMs = Date.now()): Promise<void> {
   // Each kind on its own: a clean-up that fails is logged and tried again at the next start, never a reason not to start.
@@ -82,7 +83,13 @@ export async function recoverAfterCrash(servingSinceMs = Date.now()): Promise<vo
   };
   const versions = await attempt("unfinished dataset versions", removeUnfinishedVersions);
   if (versions?.versions)
-    console.log(`[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their ${versions.rows} row(s)`);
+    console.log(
+      `[recover] removed ${versions.versions} unfinished dataset version(s) left ingesting, with their files${versions.rows ? ` and ${versions.rows} database row(s)` : ""}`,
+    );
+  const orphans = await attempt("dataset folders without a version", removeOrphanVersionFolders);
+  if (orphans) console.log(`[recover] removed ${orphans} dataset folder(s) no version names (a deletion cut off)`);
+  const spills = await attempt("the DuckDB spill folders of ended processes", removeDeadSpillFolders);
+  if (spills) console.log(`[recover] removed ${spills} DuckDB spill folder(s) of processes that ended`);
   const folders = await attempt("job folders without a job", () => removeOrphanJobFolders(servingSinceMs));
   if (folders) console.log(`[recover] removed ${folders} job folder(s) of uploads cut off before their job was queued`);
   const ended = await attempt("the output of failed and cancelled jobs", releaseEndedJobs);

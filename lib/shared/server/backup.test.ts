@@ -1,11 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { jobs, models } from "@/db/schema";
+import { duckRows, sqlString } from "@/lib/data/server/duck";
+import { ingestDataset, PENDING_PREFIX } from "@/lib/data/server/ingest";
+import { versionFile } from "@/lib/data/server/store";
 import { insertJobRow } from "@/lib/integrate/server/batch/test-fixtures";
 import { env } from "@/lib/shared/env";
 import { BackupError } from "./backup-manifest";
@@ -31,11 +35,11 @@ const addJob = (id: string, status: "running" | "succeeded", outputBytes: number
 
 describe("planFiles", () => {
   const snapshot = {
-    rows: { jobs: new Set(["job_a"]), "artifacts/models": new Set(["mdl_a"]), "artifacts/runs": new Set<string>() },
+    rows: { jobs: new Set(["job_a"]), "artifacts/models": new Set(["mdl_a"]), "artifacts/runs": new Set<string>(), datasets: new Set(["ds_a"]) },
     outputBytes: new Map([["job_a", 12]]),
   };
 
-  it("keeps the folders of rows in the snapshot, cuts a job's output to its committed bytes, leaves out the live database and the load signal", () => {
+  it("keeps the folders of rows in the snapshot (a version's file alone), cuts a job's output to its committed bytes, leaves out the live database, the load signal and scratch space", () => {
     const files = [
       "workbench.sqlite",
       "workbench.sqlite-wal",
@@ -49,6 +53,10 @@ describe("planFiles", () => {
       "artifacts/models/mdl_a/manifest.json",
       "artifacts/models/mdl_new/manifest.json",
       "artifacts/runs/run_new/model.json",
+      "datasets/ds_a/data.parquet",
+      "datasets/ds_a/data.parquet.migrating-123",
+      "datasets/ds_new/upload.csv",
+      "tmp/duckdb/123/duckdb_temp_storage-0.tmp",
     ];
     expect(planFiles(files, snapshot, "workbench.sqlite")).toEqual([
       { path: ".samples-seeded" },
@@ -56,6 +64,7 @@ describe("planFiles", () => {
       { path: "jobs/job_a/input.csv" },
       { path: "jobs/job_a/output.csv", limit: 12 },
       { path: "artifacts/models/mdl_a/manifest.json" },
+      { path: "datasets/ds_a/data.parquet" },
     ]);
   });
 });
@@ -99,6 +108,68 @@ describe("backupWorkbench and restoreWorkbench", () => {
 
     // Into a folder that now holds the restored data: refused, nothing written.
     expect(() => restoreWorkbench({ from: dir, to })).toThrow(/is not empty \(it holds .*workbench\.sqlite.*\); restore only into an empty or new folder/);
+  });
+
+  it("back up each ready dataset version's Parquet file, not what an ingest has in the making or scratch space, and restore it whole", async () => {
+    const csv = 'name,qty\n"Müller, Jörg",3\nZoë,\n';
+    const ready = await ingestDataset(`backup ${process.pid}`, {
+      sourceKind: "upload",
+      source: "t.csv",
+      fileName: "t.csv",
+      stream: Readable.from([Buffer.from(csv)]),
+      maxBytes: 1 << 20,
+    });
+    // An upload in flight (its version ingesting, its file half written) and a version still stored as database rows.
+    const sqlite = getDb().$client;
+    const insertVersion = sqlite.prepare(
+      "INSERT INTO dataset_versions (id, name, version, status, source_kind, source, format, row_count, columns, created_at) VALUES (?, ?, ?, ?, 'upload', 't.csv', 'csv', ?, '[]', ?)",
+    );
+    const ingesting = `ds_bk_ingesting_${process.pid}`;
+    insertVersion.run(ingesting, `${PENDING_PREFIX}${process.pid}/${ingesting}`, 0, "ingesting", 0, Date.now());
+    inData(`datasets/${ingesting}/upload.csv`, "a\n1\n");
+    const inRows = `ds_bk_rows_${process.pid}`;
+    insertVersion.run(inRows, `rows ${process.pid}`, 1, "ready", 1, Date.now());
+    sqlite.prepare("INSERT INTO dataset_rows (version_id, idx, data) VALUES (?, 0, '[1]')").run(inRows);
+    // A DuckDB spill file of a process that ended (no pid is above 2^22).
+    inData(`tmp/duckdb/${4_194_304 + 9}/duckdb_temp_storage-0.tmp`, "spilled");
+    try {
+      const lines: string[] = [];
+      const { dir, manifest } = await backupWorkbench({
+        dataDir: env.dataDir,
+        databaseFile: env.databaseFile,
+        into: tempDir("backups"),
+        log: (l) => lines.push(l),
+      });
+      const paths = manifest.files.map((f) => f.path);
+      expect(paths).toContain(`datasets/${ready.id}/data.parquet`);
+      expect(paths.filter((p) => p.includes(ingesting) || p.includes(inRows) || p.startsWith("tmp/"))).toEqual([]);
+      // The version still in database rows needs no file; the ready one's was there.
+      expect(lines.filter((l) => l.includes(inRows) || l.includes(ready.id))).toEqual([]);
+
+      const to = path.join(tempDir("restored"), "data");
+      restoreWorkbench({ from: dir, to });
+      const rows = (file: string) => duckRows(`SELECT * FROM read_parquet(${sqlString(file)})`);
+      expect(await rows(path.join(to, "datasets", ready.id, "data.parquet"))).toEqual(await rows(versionFile(ready.id)));
+      expect(await rows(path.join(to, "datasets", ready.id, "data.parquet"))).toEqual([
+        ["Müller, Jörg", "3"],
+        ["Zoë", null],
+      ]);
+      const restored = new Database(path.join(to, "workbench.sqlite"), { readonly: true });
+      expect(restored.prepare("SELECT data FROM dataset_rows WHERE version_id = ?").all(inRows)).toEqual([{ data: "[1]" }]);
+      restored.close();
+
+      // A ready version's file gone from the data folder: the backup says so.
+      fs.rmSync(versionFile(ready.id));
+      const warned: string[] = [];
+      await backupWorkbench({ dataDir: env.dataDir, databaseFile: env.databaseFile, into: tempDir("backups"), log: (l) => warned.push(l) });
+      expect(warned.join("\n")).toContain(`datasets/${ready.id}/data.parquet (not there)`);
+    } finally {
+      sqlite.prepare("DELETE FROM dataset_rows WHERE version_id = ?").run(inRows);
+      sqlite.prepare("DELETE FROM dataset_versions WHERE id IN (?, ?, ?)").run(ingesting, inRows, ready.id);
+      fs.rmSync(path.join(env.dataDir, "datasets", ingesting), { recursive: true, force: true });
+      fs.rmSync(path.join(env.dataDir, "datasets", ready.id), { recursive: true, force: true });
+      fs.rmSync(path.join(env.dataDir, "tmp", "duckdb", String(4_194_304 + 9)), { recursive: true, force: true });
+    }
   });
 
   it("takes a new snapshot when a file the snapshot refers to is deleted before it is copied", async () => {

@@ -28,11 +28,21 @@ import {
  * a job running at the snapshot resumes after a restore from exactly its committed chunks.
  */
 
-/** Folders of the data folder holding one folder per row of a table (jobs.ts jobDir, models.ts modelDir, execute.ts runArtifactsDir). */
-const ROW_FOLDERS = ["jobs", "artifacts/models", "artifacts/runs"] as const;
+/**
+ * Folders of the data folder holding one folder per row of a table (jobs.ts jobDir, models.ts
+ * modelDir, execute.ts runArtifactsDir, the dataset versions' store.ts versionDir).
+ */
+const ROW_FOLDERS = ["jobs", "artifacts/models", "artifacts/runs", "datasets"] as const;
 type RowFolder = (typeof ROW_FOLDERS)[number];
 /** Not copied as files: the web server's load signal for the worker, which means nothing later. */
 const TRANSIENT_FILES = new Set(["realtime.beat"]);
+/** Not copied: scratch space (each process's DuckDB spill folder, duck.ts), which means nothing later. */
+const TRANSIENT_FOLDERS = ["tmp/"];
+/**
+ * The one file of a version's folder that is the version (store.ts versionFile); beside it only
+ * an ingest's or a migration's files in the making, which a restored workbench would remove.
+ */
+const VERSION_FILE = "data.parquet";
 /** Pages copied per step of the online backup (4 MiB of 4 KiB pages), between which it reports progress. */
 const BACKUP_STEP_PAGES = 1024;
 /** Snapshots taken before giving up on files deleted between a snapshot and their copy. */
@@ -112,6 +122,11 @@ function inspectSnapshot(file: string): Snapshot {
       .from(runs)
       .all()
       .map((r) => r.id);
+    // Ready versions only (one still ingesting is removed at a restored start), and whether each is
+    // still stored as database rows (before Parquet files: its file is not written yet).
+    const versions = sqlite
+      .prepare("SELECT id, EXISTS (SELECT 1 FROM dataset_rows r WHERE r.version_id = v.id) AS inRows FROM dataset_versions v WHERE status = 'ready'")
+      .all() as { id: string; inRows: number }[];
     const tags = migrationTags();
     const applied = sqlite.prepare("SELECT created_at AS at FROM __drizzle_migrations ORDER BY created_at").all() as { at: number }[];
     const required = [
@@ -119,9 +134,15 @@ function inspectSnapshot(file: string): Snapshot {
       ...modelIds.map((id) => `artifacts/models/${id}/${MANIFEST_FILE}`),
       ...jobRows.filter((j) => j.sourceKind === "file").map((j) => `jobs/${j.id}/input.csv`),
       ...jobRows.filter((j) => j.outputBytes > 0).map((j) => `jobs/${j.id}/output.csv`),
+      ...versions.filter((v) => !v.inRows).map((v) => `datasets/${v.id}/${VERSION_FILE}`),
     ];
     return {
-      rows: { jobs: new Set(jobRows.map((j) => j.id)), "artifacts/models": new Set(modelIds), "artifacts/runs": new Set(runIds) },
+      rows: {
+        jobs: new Set(jobRows.map((j) => j.id)),
+        "artifacts/models": new Set(modelIds),
+        "artifacts/runs": new Set(runIds),
+        datasets: new Set(versions.map((v) => v.id)),
+      },
       outputBytes: new Map(jobRows.map((j) => [j.id, j.outputBytes])),
       required,
       migrations: applied.map((m) => tags.get(Number(m.at)) ?? `unknown migration of ${new Date(Number(m.at)).toISOString()}`),
@@ -139,13 +160,14 @@ interface PlannedFile {
 
 /**
  * The data folder's files that belong with the snapshot: the folders of rows it holds (not those
- * of rows made after it), everything outside those folders, never the live database.
+ * of rows made after it; of a dataset version, only its file), everything outside those folders,
+ * never the live database or scratch space.
  */
 export function planFiles(files: string[], snapshot: Pick<Snapshot, "rows" | "outputBytes">, databaseName: string): PlannedFile[] {
   const live = new Set(["", "-wal", "-shm", "-journal"].map((s) => databaseName + s));
   const planned: PlannedFile[] = [];
   for (const file of files) {
-    if (live.has(file) || TRANSIENT_FILES.has(file)) continue;
+    if (live.has(file) || TRANSIENT_FILES.has(file) || TRANSIENT_FOLDERS.some((f) => file.startsWith(f))) continue;
     const folder = ROW_FOLDERS.find((f) => file.startsWith(`${f}/`));
     if (!folder) {
       planned.push({ path: file });
@@ -153,6 +175,7 @@ export function planFiles(files: string[], snapshot: Pick<Snapshot, "rows" | "ou
     }
     const [id, ...rest] = file.slice(folder.length + 1).split("/");
     if (rest.length === 0 || !snapshot.rows[folder].has(id)) continue;
+    if (folder === "datasets" && rest.join("/") !== VERSION_FILE) continue;
     planned.push(folder === "jobs" && rest.join("/") === "output.csv" ? { path: file, limit: snapshot.outputBytes.get(id) ?? 0 } : { path: file });
   }
   return planned;
