@@ -28,6 +28,28 @@ test("a linear run trains on the server, reports history, metrics and the mean b
   expect(list.items.map((r) => r.id)).toContain(run.id);
 });
 
+test("a version larger than the run's sample size trains on a seeded sample of it, and the run says so", async ({ request }) => {
+  const project = await projectWithRecipe(request, "regression", linearCsv(600), "y");
+  const queued = await expectJson<Run>(
+    await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", sampleRows: 200, params: { epochs: 20 } } }),
+    202,
+  );
+  expect(queued.sampleRows).toBe(200);
+  const run = await waitForRun(request, queued.id, ["succeeded", "failed"]);
+  expect(run.error).toBeNull();
+  expect(run.details!.sample).toEqual({ rows: 200, of: 600, seed: run.seed });
+  const rows = run.details!.rows as { train: number; validation: number; test: number };
+  expect(rows.train + rows.validation + rows.test).toBe(200);
+  // Without a size of its own, a run of this small version trains on all of it.
+  const all = await waitForRun(
+    request,
+    (await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "linear", params: { epochs: 5 } } }), 202)).id,
+    ["succeeded", "failed"],
+  );
+  expect(all.details!.sample).toBeUndefined();
+  expect(all.sampleRows).toBe(250_000);
+});
+
 test("a logistic run separates two classes better than the majority class and gives a confusion matrix", async ({ request }) => {
   const project = await projectWithRecipe(request, "classification", classesCsv(300), "label");
   const queued = await expectJson<Run>(await request.post(`/api/projects/${project.id}/runs`, { data: { algorithm: "logistic" } }), 202);
@@ -68,6 +90,8 @@ test.describe("bad run requests: a problem answer naming the field, nothing queu
     ["a param out of range", { algorithm: "mlp", params: { learningRate: 5 } }, 422, "params.learningRate"],
     ["an unknown param", { algorithm: "mlp", params: { epoch: 3 } }, 422, "params.epoch"],
     ["params not an object", { algorithm: "mlp", params: [1] }, 422, "params"],
+    ["a sample size below the floor", { algorithm: "linear", sampleRows: 5 }, 422, "sampleRows"],
+    ["a sample size that is no whole number", { algorithm: "linear", sampleRows: 150.5 }, 422, "sampleRows"],
   ];
   for (const [what, body, status, field] of cases) {
     test(what, async ({ request }) => {

@@ -14,6 +14,9 @@ export interface Run {
   params: Record<string, unknown>;
   backend: string | null;
   recipeVersion: number;
+  seed: number;
+  /** The most rows it trains on; details.sample says when a larger version was sampled. */
+  sampleRows: number;
   progress: { epoch: number; totalEpochs: number };
   history: { epoch: number; loss: number; valLoss?: number }[];
   metrics: { validation: Record<string, number>; test?: Record<string, number> } | null;
