@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coerceCell, createTypeInferrer } from "../infer";
+import { coerceCell, createTypeInferrer, parseDatetimeMs } from "../infer";
 import type { ColumnType } from "../types";
 import { listValue } from "@duckdb/node-api";
 import { duckRows } from "./duck";
@@ -123,6 +123,11 @@ describe("the SQL casts of stored text", () => {
       }
     }
   }
+
+  it("the inference's datetime test accepts exactly what parseDatetimeMs accepts", async () => {
+    const rows = await duckRows(`SELECT s, wb_datetime_ok(wb_trim(s)) FROM unnest($1::VARCHAR[]) AS t(s)`, [listValue(CELLS)]);
+    for (const [s, ok] of rows) expect({ s, ok }).toEqual({ s, ok: parseDatetimeMs((s as string).trim()) !== null });
+  });
 
   it("the inference tests agree with the JavaScript inferrer's patterns", async () => {
     const rows = await duckRows(

@@ -39,7 +39,7 @@ export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
  */
 const MACROS = [
   `wb_trim(r) AS trim(r, ${sqlString(JS_WHITESPACE)})`,
-  `wb_missing(t) AS t IS NULL OR (strlen(t) <= 4 AND lower(t) IN ('', 'na', 'n/a', 'nan', 'null', 'none'))`,
+  `wb_missing(t) AS t IS NULL OR (strlen(t) <= 4 AND list_contains(['', 'na', 'n/a', 'nan', 'null', 'none'], lower(t)))`,
   `wb_number_text(t) AS regexp_full_match(t, ${sqlString(NUMBER_REGEX)})`,
   `wb_integer_text(t) AS regexp_full_match(t, '[+-]?\\d+') AND abs(TRY_CAST(t AS DOUBLE)) <= ${MAX_SAFE_INTEGER}`,
   `wb_boolean_text(t) AS lower(t) IN ('true', 'false', 'yes', 'no')`,
@@ -60,6 +60,10 @@ const MACROS = [
       CAST(coalesce(nullif(p.hh, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.mi, ''), '0') AS INTEGER), CAST(coalesce(nullif(p.ss, ''), '0') AS INTEGER), p.f, p.z) END`,
   // The parts extracted once (a lambda binds them), not once per part.
   `wb_datetime(t) AS CASE WHEN wb_missing(t) THEN NULL ELSE list_transform([regexp_extract(t, ${sqlString(`^${DATETIME_REGEX}$`)}, ['y', 'm1', 'd1', 'm2', 'd2', 'hh', 'mi', 'ss', 'f', 'z'])], p -> wb_dt_of(p))[1] END`,
+  // Whether a cell is a datetime (the inference's test): its plain forms by DuckDB's own cast, which checks the calendar as parseDatetimeMs does, any other through wb_datetime.
+  `wb_datetime_ok(t) AS CASE WHEN regexp_full_match(t, '\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}:\\d{2})?') AND substr(t, 1, 4) <> '0000'
+      THEN TRY_CAST(t AS TIMESTAMP) IS NOT NULL AND (strlen(t) = 10 OR (substr(t, 12, 2) < '24' AND substr(t, 15, 2) < '60' AND substr(t, 18, 2) < '60'))
+      ELSE wb_datetime(t) IS NOT NULL END`,
   // A datetime column whose every cell was checked at ingest: its plain forms through DuckDB's own cast (the same instant), any other through wb_datetime.
   `wb_datetime_checked(t) AS CASE WHEN (strlen(t) = 10 OR (strlen(t) = 19 AND substr(t, 11, 1) IN ('T', ' '))) AND substr(t, 5, 1) = '-' THEN epoch_ms(TRY_CAST(t AS TIMESTAMP))::DOUBLE ELSE wb_datetime(t) END`,
 ];

@@ -38,7 +38,7 @@ function refutations(type: ColumnType, c: Cell): string[] {
     case "number":
       return [not(`wb_number_text(${c.t})`)];
     case "datetime":
-      return [not(`wb_datetime(${c.t}) IS NOT NULL`)];
+      return [not(`wb_datetime_ok(${c.t})`)];
     default:
       return [];
   }
