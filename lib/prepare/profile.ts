@@ -1,7 +1,8 @@
 /**
  * Streaming profile of a dataset: per-column statistics and pairwise correlations of the
  * numeric columns. Browser-safe and pure. Rows arrive one at a time as typed cells; the hot
- * path allocates nothing per cell (typed arrays and counters only).
+ * path allocates nothing per cell (typed arrays and counters only). The server computes the same
+ * profile in SQL (lib/prepare/server/profile-sql.ts) with the definitions exported here.
  */
 import type { Cell, ColumnType } from "@/lib/data/types";
 import { mulberry32 as createRandom } from "@/lib/shared/random";
@@ -53,7 +54,7 @@ const RESERVOIR_SEED = 0x5eed_1234;
 const INITIAL_VALUES_CAPACITY = 1024;
 /** Distinct values counted exactly per column; more only sets distinctCapped. */
 const DISTINCT_LIMIT = 100_000;
-const TOP_VALUES = 10;
+export const TOP_VALUES = 10;
 /**
  * A pair's centred sum of squares this small relative to its raw sum of squares is rounding
  * noise, not variance: the column is constant over the pair's rows and has no correlation.
@@ -62,7 +63,7 @@ const RELATIVE_VARIANCE_FLOOR = 1e-12;
 /** Sums kept per pair of numeric columns: n, Σx, Σy, Σx², Σy², Σxy. */
 const PAIR_SUMS = 6;
 
-const QUANTILES = { p01: 0.01, p05: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95, p99: 0.99 } as const;
+export const QUANTILES = { p01: 0.01, p05: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95, p99: 0.99 } as const;
 
 interface ColumnAccumulator {
   add(cell: Cell): void;
@@ -99,7 +100,8 @@ export function createProfiler(columns: { name: string; type: ColumnType }[]): {
   return { add, finish };
 }
 
-function isNumericType(type: ColumnType): boolean {
+/** The columns that take part in correlations. */
+export function isNumericType(type: ColumnType): boolean {
   return type === "number" || type === "integer";
 }
 
@@ -215,7 +217,7 @@ class NumericAccumulator implements ColumnAccumulator {
     const base = { name, type, count: values.count, nullCount: this.nullCount };
     if (values.count === 0) return { ...base, distinctCount: 0, distinctCapped: false };
     const sorted = values.sorted();
-    const integerBins = type === "integer" && values.max - values.min < HISTOGRAM_BINS;
+    const integerBins = usesIntegerBins(type, values.min, values.max);
     return {
       ...base,
       ...distinctOfSorted(sorted, values.isSample),
@@ -233,7 +235,11 @@ class NumericAccumulator implements ColumnAccumulator {
 function distinctOfSorted(sorted: Float64Array, isSample: boolean): { distinctCount: number; distinctCapped: boolean } {
   let distinct = sorted.length > 0 ? 1 : 0;
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  // From a sample, the count of distinct values is only a lower bound.
+  return cappedDistinct(distinct, isSample);
+}
+
+/** A count of distinct values as reported: at most DISTINCT_LIMIT; from a sample, only a lower bound. */
+export function cappedDistinct(distinct: number, isSample: boolean): { distinctCount: number; distinctCapped: boolean } {
   return { distinctCount: Math.min(distinct, DISTINCT_LIMIT), distinctCapped: isSample || distinct > DISTINCT_LIMIT };
 }
 
@@ -257,7 +263,7 @@ function quantilesOfSorted(sorted: Float64Array): NumericStats["quantiles"] {
  */
 function histogramOfSorted(sorted: Float64Array, min: number, max: number, count: number, integerBins: boolean): NumericStats["histogram"] {
   if (min === max) return [{ start: min, end: max, count }];
-  const edges = integerBins ? integerEdges(min, max) : equalWidthEdges(min, max, HISTOGRAM_BINS);
+  const edges = histogramEdges(min, max, integerBins);
   const counts = countIntoBins(sorted, edges);
   const scale = count / sorted.length;
   return Array.from(counts, (binCount, i) => ({
@@ -267,14 +273,24 @@ function histogramOfSorted(sorted: Float64Array, min: number, max: number, count
   }));
 }
 
-/** numpy.linspace's edges: the last edge is exactly max. */
-function equalWidthEdges(min: number, max: number, bins: number): number[] {
-  const step = (max - min) / bins;
-  return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * step));
+/** Whether a column's histogram has one bin per integer rather than HISTOGRAM_BINS equal widths. */
+export function usesIntegerBins(type: ColumnType, min: number, max: number): boolean {
+  return type === "integer" && max - min < HISTOGRAM_BINS;
 }
 
-function integerEdges(min: number, max: number): number[] {
-  return Array.from({ length: max - min + 2 }, (_, i) => min - 0.5 + i);
+/**
+ * The grid of a histogram from min to max (min < max): edge i is origin + i · step, but for the
+ * last edge of equal widths, which is max itself (numpy.linspace). Integer bins are centred on the
+ * integers (origin min − 0.5, step 1). SQL computes the edges it compares with from this rule.
+ */
+export function histogramGrid(min: number, max: number, integerBins: boolean): { origin: number; step: number; bins: number } {
+  return integerBins ? { origin: min - 0.5, step: 1, bins: max - min + 1 } : { origin: min, step: (max - min) / HISTOGRAM_BINS, bins: HISTOGRAM_BINS };
+}
+
+/** A value v falls in bin b, the last b with b = 0 or v >= edges[b] (countIntoBins), so the last bin is also closed on the right. */
+export function histogramEdges(min: number, max: number, integerBins: boolean): number[] {
+  const { origin, step, bins } = histogramGrid(min, max, integerBins);
+  return Array.from({ length: bins + 1 }, (_, i) => (i === bins && !integerBins ? max : origin + i * step));
 }
 
 /** One pass over the sorted values, moving to the next bin as the values cross its edge. */
@@ -385,7 +401,7 @@ class CountingAccumulator implements ColumnAccumulator {
 }
 
 /** The TOP_VALUES most frequent values; ties go to the smaller value, for a stable answer. */
-function topValuesOf(counts: Map<string, number>): { value: string; count: number }[] {
+export function topValuesOf(counts: Map<string, number>): { value: string; count: number }[] {
   return Array.from(counts, ([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
     .slice(0, TOP_VALUES);
@@ -502,18 +518,34 @@ class CorrelationAccumulator {
   private correlation(i: number, j: number): number | null {
     const at = (i * this.size + j) * PAIR_SUMS;
     const partial = this.partialSums;
-    const n = this.completeRows + partial[at];
-    if (n < 2) return null;
-    const sx = this.completeSums[i] + partial[at + 1];
-    const sy = this.completeSums[j] + partial[at + 2];
-    const sxx = this.completeSquares[i] + partial[at + 3];
-    const syy = this.completeSquares[j] + partial[at + 4];
-    const sxy = this.completeProducts[i * this.size + j] + partial[at + 5];
-    const centredXX = sxx - (sx * sx) / n;
-    const centredYY = syy - (sy * sy) / n;
-    if (centredXX <= RELATIVE_VARIANCE_FLOOR * sxx || centredYY <= RELATIVE_VARIANCE_FLOOR * syy) return null;
-    if (centredXX <= 0 || centredYY <= 0) return null;
-    const r = (sxy - (sx * sy) / n) / Math.sqrt(centredXX * centredYY);
-    return Math.max(-1, Math.min(1, r));
+    return correlationOfSums({
+      n: this.completeRows + partial[at],
+      sx: this.completeSums[i] + partial[at + 1],
+      sy: this.completeSums[j] + partial[at + 2],
+      sxx: this.completeSquares[i] + partial[at + 3],
+      syy: this.completeSquares[j] + partial[at + 4],
+      sxy: this.completeProducts[i * this.size + j] + partial[at + 5],
+    });
   }
+}
+
+/** A pair's sums over the rows where both columns have a value, each column shifted by a constant. */
+export interface PairSums {
+  n: number;
+  sx: number;
+  sy: number;
+  sxx: number;
+  syy: number;
+  sxy: number;
+}
+
+/** Pearson's r from a pair's sums; null for fewer than two rows or a column without variance over them. */
+export function correlationOfSums({ n, sx, sy, sxx, syy, sxy }: PairSums): number | null {
+  if (n < 2) return null;
+  const centredXX = sxx - (sx * sx) / n;
+  const centredYY = syy - (sy * sy) / n;
+  if (centredXX <= RELATIVE_VARIANCE_FLOOR * sxx || centredYY <= RELATIVE_VARIANCE_FLOOR * syy) return null;
+  if (centredXX <= 0 || centredYY <= 0) return null;
+  const r = (sxy - (sx * sy) / n) / Math.sqrt(centredXX * centredYY);
+  return Math.max(-1, Math.min(1, r));
 }

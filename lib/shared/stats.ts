@@ -91,16 +91,24 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 // ---------------------------------------------------------------------------------------------
 // Quantiles
 
+/**
+ * The two ranks (0-based, in ascending order) that quantile q of `length` values lies between, and
+ * how far it lies towards the upper one: for a caller that fetches just those values (SQL).
+ */
+export function quantilePosition(length: number, q: number): { below: number; above: number; t: number } {
+  const position = q * (length - 1);
+  const below = Math.floor(position);
+  return { below, above: Math.min(below + 1, length - 1), t: position - below };
+}
+
 /** numpy.quantile(method="linear"): interpolation between the two nearest ranks. */
 export function quantileOfSorted(sorted: Float64Array | number[], q: number): number {
-  const position = q * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return lerp(sorted[below], sorted[above], position - below);
+  const { below, above, t } = quantilePosition(sorted.length, q);
+  return lerp(sorted[below], sorted[above], t);
 }
 
 /** numpy's _lerp: interpolating from the nearer end keeps the result monotonic in t. */
-function lerp(a: number, b: number, t: number): number {
+export function lerp(a: number, b: number, t: number): number {
   const difference = b - a;
   return t >= 0.5 ? b - difference * (1 - t) : a + difference * t;
 }

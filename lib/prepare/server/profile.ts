@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { datasetProfiles } from "@/db/schema";
-import { streamTypedRows } from "@/lib/data/server/datasets";
-import { createProfiler, type DatasetProfile } from "../profile";
+import { versionColumns } from "@/lib/data/server/datasets";
+import type { DatasetProfile } from "../profile";
+import { profileVersion } from "./profile-sql";
 
 export interface StoredProfile extends DatasetProfile {
   datasetId: string;
@@ -10,10 +11,10 @@ export interface StoredProfile extends DatasetProfile {
   computedAt: string;
 }
 
-/** Profiles being computed right now, so concurrent requests share one pass. */
+/** Profiles being computed right now, so concurrent requests share one computation. */
 const inFlight = new Map<string, Promise<StoredProfile>>();
 
-/** A dataset version's profile: computed once, in one streaming pass, then served from the cache. */
+/** A dataset version's profile: computed once, by DuckDB over its file, then served from the cache. */
 export async function getProfile(datasetId: string): Promise<StoredProfile> {
   const cached = getDb().select().from(datasetProfiles).where(eq(datasetProfiles.versionId, datasetId)).get();
   if (cached) {
@@ -29,16 +30,7 @@ export async function getProfile(datasetId: string): Promise<StoredProfile> {
 
 async function computeProfile(datasetId: string): Promise<StoredProfile> {
   const started = performance.now();
-  let profiler: ReturnType<typeof createProfiler> | null = null;
-  let names: string[] = [];
-  for await (const page of streamTypedRows(datasetId)) {
-    if (!profiler) {
-      profiler = createProfiler(page.columns.map((c) => ({ name: c.name, type: c.type })));
-      names = page.columns.map((c) => c.name);
-    }
-    for (const row of page.rows) profiler.add(names.map((n) => row[n] ?? null));
-  }
-  const profile = profiler ? profiler.finish() : { rowCount: 0, columns: [], correlations: { columns: [], matrix: [] } };
+  const profile = await profileVersion(datasetId, versionColumns(datasetId));
   const durationMs = Math.round(performance.now() - started);
   const computedAt = new Date();
   getDb()
