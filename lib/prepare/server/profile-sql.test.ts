@@ -51,7 +51,7 @@ function expectSameProfile(sql: DatasetProfile, js: DatasetProfile): void {
  * Columns of every type and shape: nulls and missing spellings, ties, negatives, an integer range
  * under 20 (one bin per integer) and one over, values on bin edges (exactly, and where rounding
  * moves the edge: 3 · 0.1 > 0.3), a constant, a single value, a column with no values, keys that
- * are all distinct (sorted, not counted), dates with and without times, more than ten categories
+ * are all distinct or nearly (sorted, not counted), dates with and without times, more than ten categories
  * with counts tied across the top ten's cut, free text.
  */
 const COLORS = ["sky", "red", "blue", "green", "cyan", "teal", "plum", "rust", "gold", "jade", "ruby", "sand", "ash"];
@@ -59,7 +59,7 @@ const COLORS = ["sky", "red", "blue", "green", "cyan", "teal", "plum", "rust", "
 function mixedCsv(rows: number): string {
   const random = mulberry32(7);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  const header = "id,score,small,wide,edge,tenths,flag,day,stamp,color,note,constant,single,sparse,nanint,empty";
+  const header = "id,near,score,small,wide,edge,tenths,flag,day,stamp,color,note,constant,single,sparse,nanint,empty";
   const lines = [header];
   for (let i = 0; i < rows; i++) {
     const score = pick(["3.7", "-1.2", "0.5", "8.25", "2", "2", "11", "-4.5", "6.1", "", "NA"]);
@@ -75,7 +75,7 @@ function mixedCsv(rows: number): string {
     const single = i === 17 ? "42.5" : "";
     const sparse = random() < 0.4 ? (random() * 10).toFixed(2) : "";
     const nanint = random() < 0.2 ? "NaN" : String(Math.floor(random() * 9));
-    lines.push([i, score, small, wide, edge, tenths, flag, day, stamp, color, note, "7.25", single, sparse, nanint, ""].join(","));
+    lines.push([i, (i % 299) * 1.5, score, small, wide, edge, tenths, flag, day, stamp, color, note, "7.25", single, sparse, nanint, ""].join(","));
   }
   return `${lines.join("\n")}\n`;
 }
@@ -103,6 +103,7 @@ describe("profileVersion", () => {
     // 0…20 over 300 rows: 0…5 fifteen times, 6…20 fourteen; the last bin holds 19 and 20.
     expect(col("edge").histogram!.map((b) => b.count)).toEqual([...Array(6).fill(15), ...Array(13).fill(14), 28]);
     expect(col("empty")).toMatchObject({ count: 0, nullCount: 300, distinctCount: 0 });
+    expect(col("near")).toMatchObject({ count: 300, distinctCount: 299 });
     expect(col("single")).toMatchObject({ count: 1, std: 0, min: 42.5, max: 42.5 });
     expect(col("nanint").nullCount).toBeGreaterThan(0);
     const names = sql.correlations.columns;
@@ -119,19 +120,23 @@ describe("profileVersion", () => {
         { name: "day", type: "text" },
         { name: "color", type: "boolean" },
         { name: "flag", type: "number" },
+        // No value at all: its correlations have no first value to shift by.
+        { name: "note", type: "number" },
       ],
     });
     expectSameProfile(await profileVersion(id, versionColumns(id)), await profileInJs(id));
   });
 
   it("caps distinct counts at DISTINCT_LIMIT as createProfiler does", async () => {
-    const rows = Array.from({ length: 100_001 }, (_, i) => `${i},v${String(i).padStart(6, "0")},${(i * 7) % 1000}`);
-    const id = await ingestCsv(`key,label,cycle\n${rows.join("\n")}\n`);
+    // late has no value in the first rows, so its first value is looked up beyond them.
+    const rows = Array.from({ length: 100_001 }, (_, i) => `${i},v${String(i).padStart(6, "0")},${(i * 7) % 1000},${i < 5000 ? "" : (i * 31) % 97}`);
+    const id = await ingestCsv(`key,label,cycle,late\n${rows.join("\n")}\n`);
     const sql = await profileVersion(id, versionColumns(id));
     expect(sql.columns.map((c) => [c.name, c.distinctCount, c.distinctCapped])).toEqual([
       ["key", 100_000, true],
       ["label", 100_000, true],
       ["cycle", 1000, false],
+      ["late", 97, false],
     ]);
     expectSameProfile(sql, await profileInJs(id));
   });

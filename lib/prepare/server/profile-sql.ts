@@ -23,21 +23,21 @@ import {
  * (lib/prepare/profile.ts) gives over the version's typed rows, with its definitions (edges, top
  * values, quantile ranks, the correlation rule) imported from there.
  *
- * Each column's values are counted (a GROUP BY) and everything of the column comes from its
+ * One pass over the file counts each column's values (a GROUP BY per column) and takes the sums
+ * correlations need, all into one table; the numbers and datetimes, which more than one part
+ * reads, are cast once for them (a materialized CTE). Everything of a column then comes from its
  * counts: count, min, max, mean, std, distinct values, the runs of equal values that hold the
  * quantiles' ranks, histogram bins, top values. A column of all but distinct values (a key, a
- * timestamp) would have as many counts as values, so it is sorted instead. Correlations are the
- * streaming profiler's sums over the rows. The casts from stored text cost as much as the rest, so
- * the numbers and datetimes, which are read more than once, are cast once into a table of this
- * connection; categories, texts and booleans are counted straight from the file.
+ * timestamp) would have as many counts as values, so it is sorted instead.
  *
  * Unlike the streaming profiler, nothing is sampled: quantiles, histograms and distinct counts are
  * exact at any size, and the top values of a column with more than DISTINCT_LIMIT values count
  * every value. Mean, std and correlations are summed in another order (last-bit differences).
  */
 
-const ROWS_TABLE = "profile_rows";
-const countsTable = (i: number) => `profile_counts_${i}`;
+/** The connection's table of the pass: value counts, the aggregates over the rows, and the correlation sums over each numeric column's null rows. */
+const COUNTS_TABLE = "profile_counts";
+const ROW_KIND = { count: 0, aggregate: 1, nullSums: 2 } as const;
 /** Rows read first, for each numeric column's first value and a guess of how many distinct values each ordered column has. */
 const PROBE_ROWS = 4096;
 /** A column whose first rows are at least this share distinct is sorted rather than counted (only speed depends on the guess). */
@@ -64,34 +64,26 @@ const sqlDouble = (x: number) => `CAST('${x}' AS DOUBLE)`;
 const hasOrder = (type: ColumnType) => isNumericType(type) || type === "datetime";
 const isText = (type: ColumnType) => type === "category" || type === "text";
 
+/** A column's value counts in the pass's table, as (x, n); a text column's values as x too. */
+const countsOf = (type: ColumnType, i: number) =>
+  `(SELECT ${isText(type) ? "s" : "x"} AS x, n FROM ${COUNTS_TABLE} WHERE kind = ${ROW_KIND.count} AND col = ${i})`;
+
 /** The profile of dataset version `id`, whose columns are `columns` (types as they are now). */
 export async function profileVersion(id: string, columns: readonly ColumnInfo[]): Promise<DatasetProfile> {
   return withDuck(async (c) => {
     const relation = typedRelation(id, columns);
-    const ordered = columns.flatMap((column, i) => (hasOrder(column.type) ? [i] : []));
-    const tables: string[] = [];
     try {
-      if (ordered.length > 0) {
-        tables.push(ROWS_TABLE);
-        await c.run(`CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS SELECT __row, ${ordered.map(rawColumn).join(", ")} FROM ${relation}`);
-      }
-      const source = (i: number) => (hasOrder(columns[i].type) ? ROWS_TABLE : relation);
-      const probe = await readProbe(c, columns);
+      const probe = await readProbe(c, relation, columns);
       const routes = columns.map(
         (column, i): Route => (hasOrder(column.type) && (probe.distinctShare[i] ?? 0) >= SORTED_MIN_DISTINCT_SHARE ? "sorted" : "counts"),
       );
-      for (const [i, route] of routes.entries()) {
-        if (route !== "counts") continue;
-        tables.push(countsTable(i));
-        const x = rawColumn(i);
-        await c.run(
-          `CREATE OR REPLACE TEMP TABLE ${countsTable(i)} AS SELECT ${x} AS x, count(*)::DOUBLE AS n FROM ${source(i)} WHERE ${x} IS NOT NULL GROUP BY ALL`,
-        );
-      }
+      const shifts = await firstValues(c, relation, columns, probe.first);
+      const pass = passSql(relation, columns, routes, shifts);
+      await c.run(`CREATE OR REPLACE TEMP TABLE ${COUNTS_TABLE} AS ${pass.sql}`);
       const rowCount = (await readRow(c, `SELECT count(*)::DOUBLE FROM ${relation}`))[0] ?? 0;
-      const summaries = await readSummaries(c, columns, routes);
-      const values = await readValueStats(c, columns, routes, summaries);
-      const correlations = await readCorrelations(c, columns, summaries, rowCount, probe.first);
+      const { aggregates, nullSums } = await readSums(c);
+      const summaries = await readSummaries(c, columns, routes, (i) => pass.sortedSummary(i, aggregates));
+      const values = await readValueStats(c, relation, columns, routes, summaries);
       return {
         rowCount,
         columns: columns.map((column, i) => ({
@@ -101,10 +93,10 @@ export async function profileVersion(id: string, columns: readonly ColumnInfo[])
           nullCount: rowCount - summaries[i].count,
           ...typedProfile(column.type, summaries[i], values[i]),
         })),
-        correlations,
+        correlations: correlationsOf(columns, pass.correlation, aggregates, nullSums),
       };
     } finally {
-      for (const table of tables) await c.run(`DROP TABLE IF EXISTS ${table}`);
+      await c.run(`DROP TABLE IF EXISTS ${COUNTS_TABLE}`);
     }
   });
 }
@@ -125,33 +117,126 @@ function numbersOf(value: unknown): (number | null)[] {
  * it, as the streaming profiler does; null when these rows have none) and each ordered column's
  * share of distinct values among them.
  */
-async function readProbe(c: DuckDBConnection, columns: readonly ColumnInfo[]): Promise<{ first: (number | null)[]; distinctShare: (number | null)[] }> {
-  const none = columns.map(() => null);
-  const select = columns.flatMap((column, i) => {
+async function readProbe(
+  c: DuckDBConnection,
+  relation: string,
+  columns: readonly ColumnInfo[],
+): Promise<{ first: (number | null)[]; distinctShare: (number | null)[] }> {
+  const ordered = columns.flatMap((column, i) => (hasOrder(column.type) ? [i] : []));
+  const probed = new Map<number, (number | null)[]>();
+  if (ordered.length > 0) {
+    const select = ordered.map((i) => {
+      const x = rawColumn(i);
+      const first = isNumericType(columns[i].type) ? `arg_min(${x}, __row) FILTER (WHERE ${x} IS NOT NULL)` : "NULL";
+      return `[${first}, count(DISTINCT ${x}) / count(${x})]::DOUBLE[]`;
+    });
+    const row = await readRow(c, `SELECT ${select.join(", ")} FROM ${relation} WHERE __row < ${PROBE_ROWS}`);
+    ordered.forEach((i, k) => probed.set(i, numbersOf(row[k])));
+  }
+  return { first: columns.map((_, i) => probed.get(i)?.[0] ?? null), distinctShare: columns.map((_, i) => probed.get(i)?.[1] ?? null) };
+}
+
+/** Each numeric column's first value in row order, looked up in all rows for those the probe's rows have none of (0 for a column without any). */
+async function firstValues(c: DuckDBConnection, relation: string, columns: readonly ColumnInfo[], probed: (number | null)[]): Promise<number[]> {
+  const unprobed = columns.flatMap((column, i) => (isNumericType(column.type) && probed[i] === null ? [i] : []));
+  const looked = unprobed.length
+    ? await readRow(
+        c,
+        `SELECT ${unprobed.map((i) => `arg_min(${rawColumn(i)}, __row) FILTER (WHERE ${rawColumn(i)} IS NOT NULL)`).join(", ")} FROM ${relation}`,
+      )
+    : [];
+  return columns.map((_, i) => probed[i] ?? looked[unprobed.indexOf(i)] ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pass: value counts, aggregates over the rows, correlation sums
+
+/** Where the correlation sums are in the aggregates: per numeric column (n, Σu, Σu²) and per pair Σuv. */
+interface CorrelationLayout {
+  /** Positions (column indexes) of the numeric columns. */
+  positions: number[];
+  own: number[];
+  pairs: { a: number; b: number; product: number }[];
+}
+
+/**
+ * The SQL of the pass, and where its aggregates are: a sorted column's summary, the correlation
+ * sums. Numeric values are shifted by their column's first value (u), as the streaming profiler
+ * sums them; a column's sums over another's null rows are taken off for their pair.
+ */
+function passSql(
+  relation: string,
+  columns: readonly ColumnInfo[],
+  routes: Route[],
+  shifts: number[],
+): { sql: string; correlation: CorrelationLayout; sortedSummary: (i: number, aggregates: (number | null)[]) => (number | null)[] } {
+  const ordered = columns.flatMap((column, i) => (hasOrder(column.type) ? [i] : []));
+  const positions = columns.flatMap((column, i) => (isNumericType(column.type) ? [i] : []));
+  const u = (i: number) => `u${i}`;
+  const rows = `(SELECT ${[...ordered.map(rawColumn), ...positions.map((i) => `${rawColumn(i)} - ${sqlDouble(shifts[i])} AS ${u(i)}`)].join(", ")} FROM profile_typed)`;
+
+  const aggregates: string[] = [];
+  const add = (sql: string) => aggregates.push(sql) - 1;
+  const ownSums = (i: number) => [`count(${u(i)})`, `sum(${u(i)})`, `sum(${u(i)} * ${u(i)})`];
+  const summaryAt = new Map<number, number>();
+  for (const i of ordered) {
+    if (routes[i] !== "sorted") continue;
     const x = rawColumn(i);
-    if (!hasOrder(column.type)) return [];
-    const first = isNumericType(column.type) ? `arg_min(${x}, __row) FILTER (WHERE ${x} IS NOT NULL)` : "NULL";
-    return [`[${first}, count(DISTINCT ${x}) / count(${x})]::DOUBLE[]`];
+    summaryAt.set(i, add(`count(${x})`));
+    for (const sql of [`min(${x})`, `max(${x})`, `avg(${x})`, `stddev_samp(${x})`]) add(sql);
+  }
+  const own = positions.map((i) => ownSums(i).map(add)[0]);
+  const pairs = positions.flatMap((a, k) => positions.slice(k + 1).map((b) => ({ a, b, product: add(`sum(${u(a)} * ${u(b)})`) })));
+
+  const listed = (sums: string[], kind: number, col: string, from: string) =>
+    `SELECT ${kind} AS kind, ${col} AS col, unnest(l) AS x, NULL::VARCHAR AS s, unnest(range(len(l)))::DOUBLE AS n FROM (SELECT [${sums.join(", ")}]::DOUBLE[] AS l FROM ${from})`;
+  const branches = columns.flatMap((column, i) => {
+    if (routes[i] !== "counts") return [];
+    const x = rawColumn(i);
+    const value = isText(column.type) ? `NULL::DOUBLE AS x, ${x} AS s` : `${x}::DOUBLE AS x, NULL::VARCHAR AS s`;
+    return [
+      `SELECT ${ROW_KIND.count} AS kind, ${i} AS col, ${value}, count(*)::DOUBLE AS n FROM ${hasOrder(column.type) ? "profile_typed" : "typed"} WHERE ${x} IS NOT NULL GROUP BY ${x}`,
+    ];
   });
-  if (select.length === 0) return { first: none, distinctShare: none };
-  const row = (await readRow(c, `SELECT ${select.join(", ")} FROM ${ROWS_TABLE} WHERE __row < ${PROBE_ROWS}`)).map(numbersOf);
-  const at = (i: number) => row[columns.slice(0, i).filter((column) => hasOrder(column.type)).length];
+  if (aggregates.length > 0) branches.push(listed(aggregates, ROW_KIND.aggregate, "NULL", rows));
+  for (const b of positions) branches.push(listed(positions.flatMap(ownSums), ROW_KIND.nullSums, String(b), `${rows} WHERE ${u(b)} IS NULL`));
   return {
-    first: columns.map((column, i) => (hasOrder(column.type) ? at(i)[0] : null)),
-    distinctShare: columns.map((column, i) => (hasOrder(column.type) ? at(i)[1] : null)),
+    sql: `WITH typed AS NOT MATERIALIZED (SELECT * FROM ${relation})${ordered.length ? `, profile_typed AS MATERIALIZED (SELECT ${ordered.map(rawColumn).join(", ")} FROM typed)` : ""} ${branches.join(" UNION ALL ")}`,
+    correlation: { positions, own, pairs },
+    sortedSummary: (i, sums) => {
+      const at = summaryAt.get(i) ?? 0;
+      return [0, 1, 2, 3, 4].map((k) => sums[at + k] ?? null);
+    },
   };
+}
+
+/** The pass's aggregates over the rows, and per numeric column its null rows' sums (in the order of the pass's own sums). */
+async function readSums(c: DuckDBConnection): Promise<{ aggregates: (number | null)[]; nullSums: Map<number, (number | null)[]> }> {
+  const aggregates: (number | null)[] = [];
+  const nullSums = new Map<number, (number | null)[]>();
+  const rows = (await c.runAndReadAll(`SELECT kind, col, x, n FROM ${COUNTS_TABLE} WHERE kind <> ${ROW_KIND.count}`)).getRows() as [
+    number,
+    number | null,
+    number | null,
+    number,
+  ][];
+  for (const [kind, col, x, n] of rows) {
+    if (kind === ROW_KIND.aggregate) aggregates[n] = x;
+    else {
+      const list = nullSums.get(col ?? -1) ?? [];
+      list[n] = x;
+      nullSums.set(col ?? -1, list);
+    }
+  }
+  return { aggregates, nullSums };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Summaries: from the value counts, or from the rows for a sorted column
 
-/** The SQL of a column's summary as a list in SUMMARY_FIELDS order. */
-function summarySql(type: ColumnType, i: number, route: Route): string {
-  if (route === "sorted") {
-    const x = rawColumn(i);
-    return `(SELECT [count(${x}), min(${x}), max(${x}), avg(${x}), stddev_samp(${x}), NULL, NULL]::DOUBLE[] FROM ${ROWS_TABLE})`;
-  }
-  const v = countsTable(i);
+/** The SQL of a counted column's summary, as a list in SUMMARY_FIELDS order. */
+function summarySql(type: ColumnType, i: number): string {
+  const v = countsOf(type, i);
   if (isText(type)) return `(SELECT [sum(n), NULL, NULL, NULL, NULL, NULL, count(*)]::DOUBLE[] FROM ${v})`;
   if (type === "boolean") return `(SELECT [sum(n), NULL, NULL, NULL, NULL, sum(n) FILTER (WHERE x = 1), count(*)]::DOUBLE[] FROM ${v})`;
   // The mean first, then the sample variance around it: two passes over the counts, not the rows.
@@ -159,11 +244,17 @@ function summarySql(type: ColumnType, i: number, route: Route): string {
   return `(SELECT [sum(n), min(x), max(x), any_value(m), sqrt(sum(n * (x - m) * (x - m)) / (sum(n) - 1)), NULL, count(*)]::DOUBLE[] FROM ${v}, (SELECT ${mean} AS m))`;
 }
 
-async function readSummaries(c: DuckDBConnection, columns: readonly ColumnInfo[], routes: Route[]): Promise<Summary[]> {
-  if (columns.length === 0) return [];
-  const lists = await readRow(c, `SELECT ${columns.map((column, i) => summarySql(column.type, i, routes[i])).join(", ")}`);
-  return lists.map((list) => {
-    const values = numbersOf(list);
+/** Each column's summary: from its counts, or, for a sorted column, from the pass's aggregates (count, min, max, mean, std). */
+async function readSummaries(
+  c: DuckDBConnection,
+  columns: readonly ColumnInfo[],
+  routes: Route[],
+  sortedSummary: (i: number) => (number | null)[],
+): Promise<Summary[]> {
+  const counted = columns.flatMap((_, i) => (routes[i] === "counts" ? [i] : []));
+  const lists = counted.length ? await readRow(c, `SELECT ${counted.map((i) => summarySql(columns[i].type, i)).join(", ")}`) : [];
+  return columns.map((_, i) => {
+    const values = routes[i] === "counts" ? numbersOf(lists[counted.indexOf(i)]) : sortedSummary(i);
     const summary = Object.fromEntries(SUMMARY_FIELDS.map((field, k) => [field, values[k] ?? null])) as Record<keyof Summary, number | null>;
     return { ...summary, count: summary.count ?? 0 };
   });
@@ -210,12 +301,12 @@ function binnedSql(min: number, max: number, integerBins: boolean, relation: str
 }
 
 /** The rows of the value-statistics query for column i, (col, kind, a, b, n, s), and the tables they share. */
-function valueStatsSql(type: ColumnType, i: number, route: Route, summary: Summary): { ctes: string[]; parts: string[] } {
+function valueStatsSql(relation: string, type: ColumnType, i: number, route: Route, summary: Summary): { ctes: string[]; parts: string[] } {
   const none = { ctes: [], parts: [] };
   if (summary.count === 0 || type === "boolean") return none;
   const row = (kind: number, a: string, b: string, n: string, s: string) =>
     `SELECT ${i} AS col, ${kind} AS kind, (${a})::DOUBLE AS a, (${b})::DOUBLE AS b, (${n})::DOUBLE AS n, (${s})::VARCHAR AS s`;
-  const v = countsTable(i);
+  const v = countsOf(type, i);
   if (isText(type))
     return { ctes: [], parts: [`${row(KIND.top, "NULL", "NULL", "n", "x")} FROM (SELECT x, n FROM ${v} ORDER BY n DESC, x LIMIT ${TOP_VALUES})`] };
   const ranks = quantileRanks(summary.count);
@@ -227,7 +318,7 @@ function valueStatsSql(type: ColumnType, i: number, route: Route, summary: Summa
     const x = rawColumn(i);
     values = `profile_sorted_${i}`;
     ctes.push(
-      `${values} AS MATERIALIZED (SELECT ${x} AS x, 1 AS n, row_number() OVER w - 1 AS rank, ${x} IS DISTINCT FROM lag(${x}) OVER w AS new FROM ${ROWS_TABLE} WHERE ${x} IS NOT NULL WINDOW w AS (ORDER BY ${x}))`,
+      `${values} AS MATERIALIZED (SELECT ${x} AS x, 1 AS n, row_number() OVER w - 1 AS rank, ${x} IS DISTINCT FROM lag(${x}) OVER w AS new FROM ${relation} WHERE ${x} IS NOT NULL WINDOW w AS (ORDER BY ${x}))`,
     );
     parts.push(`${row(KIND.distinct, "count(*) FILTER (WHERE new)", "NULL", "NULL", "NULL")} FROM ${values}`);
     if (isNumericType(type)) parts.push(`${row(KIND.run, "x", "rank", "1", "NULL")} FROM ${values} WHERE list_contains([${ranks.join(", ")}], rank)`);
@@ -242,9 +333,15 @@ function valueStatsSql(type: ColumnType, i: number, route: Route, summary: Summa
   return { ctes, parts };
 }
 
-async function readValueStats(c: DuckDBConnection, columns: readonly ColumnInfo[], routes: Route[], summaries: Summary[]): Promise<ValueStats[]> {
+async function readValueStats(
+  c: DuckDBConnection,
+  relation: string,
+  columns: readonly ColumnInfo[],
+  routes: Route[],
+  summaries: Summary[],
+): Promise<ValueStats[]> {
   const stats: ValueStats[] = summaries.map((s) => ({ distinct: s.distinct ?? 0, runs: [], bins: new Map(), top: [] }));
-  const pieces = columns.map((column, i) => valueStatsSql(column.type, i, routes[i], summaries[i]));
+  const pieces = columns.map((column, i) => valueStatsSql(relation, column.type, i, routes[i], summaries[i]));
   const ctes = pieces.flatMap((p) => p.ctes);
   const parts = pieces.flatMap((p) => p.parts);
   if (parts.length === 0) return stats;
@@ -320,59 +417,32 @@ function typedProfile(type: ColumnType, summary: Summary, values: ValueStats): O
 // Correlations: the streaming profiler's sums, pairwise complete
 
 /**
- * Pearson correlations of the numeric columns over the rows where both have a value, from sums of
- * the values shifted by each column's first value. Sums over every row serve each pair; a column
- * with nulls has the other columns' sums over its null rows taken off for the pairs it is in.
- * (Plain aggregates: a FILTER per pair would copy every column for each aggregate.)
+ * Pearson correlations of the numeric columns over the rows where both have a value, from the
+ * pass's sums of the values shifted by each column's first value. Sums over every row serve each
+ * pair; a column with nulls has the other columns' sums over its null rows taken off for the pairs
+ * it is in. (Plain aggregates: a FILTER per pair would copy every column for each aggregate.)
  */
-async function readCorrelations(
-  c: DuckDBConnection,
+function correlationsOf(
   columns: readonly ColumnInfo[],
-  summaries: Summary[],
-  rowCount: number,
-  probedFirst: (number | null)[],
-): Promise<DatasetProfile["correlations"]> {
-  const numeric = columns.flatMap((column, i) => (isNumericType(column.type) ? [i] : []));
-  const matrix: (number | null)[][] = numeric.map((_, a) => numeric.map((_, b) => (a === b ? 1 : null)));
-  const result = { columns: numeric.map((i) => columns[i].name), matrix };
-  const positions = numeric.filter((i) => summaries[i].count > 0);
-  if (positions.length < 2) return result;
-
-  // A column without a value in the probe's rows has its first value looked up in all of them.
-  const unprobed = positions.filter((i) => probedFirst[i] === null);
-  const looked = unprobed.length
-    ? await readRow(
-        c,
-        `SELECT ${unprobed.map((i) => `arg_min(${rawColumn(i)}, __row) FILTER (WHERE ${rawColumn(i)} IS NOT NULL)`).join(", ")} FROM ${ROWS_TABLE}`,
-      )
-    : [];
-  const shift = (i: number) => probedFirst[i] ?? looked[unprobed.indexOf(i)] ?? 0;
-
-  const u = (a: number) => `u${a}`;
-  const shifted = `(SELECT ${positions.map((i, a) => `${rawColumn(i)} - ${sqlDouble(shift(i))} AS ${u(a)}`).join(", ")} FROM ${ROWS_TABLE})`;
-  const ownSums = positions.flatMap((_, a) => [`count(${u(a)})::DOUBLE`, `sum(${u(a)})`, `sum(${u(a)} * ${u(a)})`]);
-  const pairs = positions.flatMap((_, a) => positions.slice(a + 1).map((_, k) => [a, a + 1 + k]));
-  const all = await readRow(c, `SELECT ${[...ownSums, ...pairs.map(([a, b]) => `sum(${u(a)} * ${u(b)})`)].join(", ")} FROM ${shifted}`);
-  const totals = all.slice(0, ownSums.length);
-  const products = all.slice(ownSums.length);
-  /** For each column with nulls, the sums of every column over its null rows. */
-  const overNulls = new Map<number, (number | null)[]>();
-  for (const [b, i] of positions.entries()) {
-    if (summaries[i].count < rowCount) overNulls.set(b, await readRow(c, `SELECT ${ownSums.join(", ")} FROM ${shifted} WHERE ${u(b)} IS NULL`));
-  }
-
-  /** n, Σx and Σx² of column a over the rows where column b has a value. */
-  const sumsGiven = (a: number, b: number) => {
-    const off = overNulls.get(b);
-    return [0, 1, 2].map((k) => (totals[3 * a + k] ?? 0) - (off?.[3 * a + k] ?? 0));
+  layout: CorrelationLayout,
+  aggregates: (number | null)[],
+  nullSums: Map<number, (number | null)[]>,
+): DatasetProfile["correlations"] {
+  const { positions, own, pairs } = layout;
+  const matrix: (number | null)[][] = positions.map((_, a) => positions.map((_, b) => (a === b ? 1 : null)));
+  /** n, Σu and Σu² of column i over the rows where column j has a value. */
+  const sumsGiven = (i: number, j: number) => {
+    const a = positions.indexOf(i);
+    const off = nullSums.get(j);
+    return [0, 1, 2].map((k) => (aggregates[own[a] + k] ?? 0) - (off?.[3 * a + k] ?? 0));
   };
-  pairs.forEach(([a, b], p) => {
+  for (const { a, b, product } of pairs) {
     const [n, sx, sxx] = sumsGiven(a, b);
     const [, sy, syy] = sumsGiven(b, a);
-    const r = correlationOfSums({ n, sx, sy, sxx, syy, sxy: products[p] ?? 0 });
-    const [x, y] = [numeric.indexOf(positions[a]), numeric.indexOf(positions[b])];
+    const r = correlationOfSums({ n, sx, sy, sxx, syy, sxy: aggregates[product] ?? 0 });
+    const [x, y] = [positions.indexOf(a), positions.indexOf(b)];
     matrix[x][y] = r;
     matrix[y][x] = r;
-  });
-  return result;
+  }
+  return { columns: positions.map((i) => columns[i].name), matrix };
 }
