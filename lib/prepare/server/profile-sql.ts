@@ -28,7 +28,7 @@ import {
  * reads, are cast once for them (a materialized CTE). Everything of a column then comes from its
  * counts: count, min, max, mean, std, distinct values, the runs of equal values that hold the
  * quantiles' ranks, histogram bins, top values. A column of all but distinct values (a key, a
- * timestamp) would have as many counts as values, so it is sorted instead.
+ * timestamp) would have as many counts as values, so it is read once more and sorted instead.
  *
  * Unlike the streaming profiler, nothing is sampled: quantiles, histograms and distinct counts are
  * exact at any size, and the top values of a column with more than DISTINCT_LIMIT values count
