@@ -43,9 +43,14 @@ const TARGET = {
   bigProcessMb: 1024,
 };
 
-/** Whether `python3` can import these modules (comma-separated): the baselines run only where it can. */
-function pythonHas(modules: string): boolean {
-  return spawnSync("python3", ["-c", `import ${modules}`], { stdio: "ignore" }).status === 0;
+/**
+ * The first Python that imports these modules (comma-separated), or null: BENCH_PYTHON, else
+ * `python3` on the PATH, else the system's /usr/bin/python3 (where apt installs pandas when the
+ * PATH's is a pyenv or venv one without it). The baselines run only where one does.
+ */
+function pythonWith(modules: string): string | null {
+  const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ["python3", "/usr/bin/python3"];
+  return candidates.find((python) => spawnSync(python, ["-c", `import ${modules}`], { stdio: "ignore" }).status === 0) ?? null;
 }
 
 /** Bytes of every file under `dir`. */
@@ -136,7 +141,8 @@ export async function benchData(dir: string, rows: number): Promise<void> {
 
 /** pandas' read_csv of the file, timed inside Python, with its peak memory; or why it was not run. */
 function pandasReadCsv(file: string): string {
-  if (!pythonHas("pandas")) return "pandas not present (python3 -c 'import pandas' failed)";
+  const python = pythonWith("pandas");
+  if (!python) return "pandas not present (python3 -c 'import pandas' failed)";
   const code = [
     "import resource, sys, time",
     "import pandas as pd",
@@ -144,10 +150,10 @@ function pandasReadCsv(file: string): string {
     "df = pd.read_csv(sys.argv[1])",
     "print(time.perf_counter() - t, len(df), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)",
   ].join("\n");
-  const run = spawnSync("python3", ["-c", code, file], { encoding: "utf8" });
+  const run = spawnSync(python, ["-c", code, file], { encoding: "utf8" });
   if (run.status !== 0) return `failed: ${run.stderr.trim().split("\n").pop()}`;
   const [sec, rows, peakMb] = run.stdout.trim().split(" ").map(Number);
-  return `${sec.toFixed(2)} s for ${fmt(rows)} rows, peak RSS ${peakMb.toFixed(0)} MiB`;
+  return `${sec.toFixed(2)} s for ${fmt(rows)} rows (${python}), peak RSS ${peakMb.toFixed(0)} MiB`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,10 +177,11 @@ export const CARS_STEPS = [
  * Issue 16's batch figure: `CARS_ROWS` cars-shaped rows scored by an mlp behind impute +
  * datepart + onehot + scale (trained on a 5,000-row sample and deployed), as a job whose input
  * is an uploaded CSV and as a job over a dataset version: seconds from submit to succeeded and
- * the batch worker's peak memory; then the same work in pandas + scikit-learn where python3 has them.
+ * the batch worker's peak memory; then the same work in pandas + scikit-learn where python3 has
+ * them. The files are written in `tmp`.
  */
-export async function benchBatchData(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-batchdata-"));
+export async function benchBatchData(tmp: string): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(tmp, "batchdata-"));
   const trainFile = path.join(dir, "cars-train.csv");
   const batchFile = path.join(dir, "cars.csv");
   await generateCarsCsv(trainFile, CARS_TRAIN_ROWS, { seed: 11, target: true });
@@ -222,22 +229,24 @@ async function uploadCsv(name: string, file: string): Promise<{ id: string; rowC
 
 /** bench/batch-baseline.py on the same files and recipe: its times and peak memory, or why it was not run. */
 function pandasBatch(dir: string, trainFile: string, batchFile: string): string {
-  if (!pythonHas("pandas, sklearn")) return "pandas not present: issue quotes 7.3 s / 0.93 GB";
+  const python = pythonWith("pandas, sklearn");
+  if (!python) return "pandas not present: issue quotes 7.3 s / 0.93 GB";
   const stepsFile = path.join(dir, "steps.json");
   fs.writeFileSync(stepsFile, JSON.stringify(CARS_STEPS));
-  const run = spawnSync("python3", ["bench/batch-baseline.py", stepsFile, trainFile, "price", batchFile, path.join(dir, "pandas-out.csv")], {
+  const run = spawnSync(python, ["bench/batch-baseline.py", stepsFile, trainFile, "price", batchFile, path.join(dir, "pandas-out.csv")], {
     encoding: "utf8",
   });
   if (run.status !== 0) return `failed: ${run.stderr.trim().split("\n").pop()}`;
   const r = JSON.parse(run.stdout) as { rows: number; read: number; transform: number; predict: number; write: number; total: number; peakMb: number };
-  return `${r.total.toFixed(2)} s for ${fmt(r.rows)} rows (read ${r.read.toFixed(2)}, transform ${r.transform.toFixed(2)}, predict ${r.predict.toFixed(2)}, write ${r.write.toFixed(2)}), peak RSS ${r.peakMb.toFixed(0)} MiB`;
+  return `${r.total.toFixed(2)} s for ${fmt(r.rows)} rows (${python}) (read ${r.read.toFixed(2)}, transform ${r.transform.toFixed(2)}, predict ${r.predict.toFixed(2)}, write ${r.write.toFixed(2)}), peak RSS ${r.peakMb.toFixed(0)} MiB`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // 10,000,000 rows on the production server
 
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 10_000_000);
-const BIG_EPOCHS = 10;
+/** Few: the stage measures a run's memory and time at the default sample size, not the model's quality. */
+const BIG_EPOCHS = 3;
 /** generateCsv's columns the big model reads, and its recipe (the rest: id, day, note, flag, the target). */
 const BIG_NUMBERS = ["store", "week", "qty", "temp (°C)", "score", "units", "ratio", "cost", "margin", "visits", "rating"];
 const BIG_CATEGORIES = ["brand", "region", "segment"];
@@ -277,10 +286,11 @@ export function describePeaks(peaks: ProcessPeak[], limitMb: number): string {
  * Issue 16's scale figure: `BIG_ROWS` × 20 (generateCsv) on the production server — upload over
  * HTTP, profile, an mlp trained with the default sample, a batch job over the dataset version,
  * the dataset's page and two pages of its rows — each stage's time and the peak memory of every
- * process of the server's group meanwhile. A stage that fails is printed as such and ends the part.
+ * process of the server's group meanwhile. A stage that fails is printed as such and ends the
+ * part. The CSV is written in `tmp`.
  */
-export async function benchBig(): Promise<void> {
-  const file = path.join(os.tmpdir(), `workbench-big-${process.pid}.csv`);
+export async function benchBig(tmp: string): Promise<void> {
+  const file = path.join(tmp, "big.csv");
   const t = performance.now();
   const size = await generateCsv(file, BIG_ROWS);
   console.log(
@@ -364,16 +374,22 @@ export async function benchBig(): Promise<void> {
 
 /** The dataset's page as a browser gets it (HTML), and its first and middle page of rows through the API: each one's time. */
 async function openDatasetPage(id: string, rowCount: number): Promise<string> {
-  const timed = async (what: string, url: string) => {
+  const timed = async (what: string, url: string, check: (body: string) => string) => {
     const t = performance.now();
     const res = await send("GET", url, undefined, tokenHeader());
+    const ms = performance.now() - t;
     if (res.status !== 200) throw new Error(`${what} → ${res.status}: ${res.body.slice(0, 200)}`);
-    return `${what} ${(performance.now() - t).toFixed(0)} ms (${(res.body.length / 1024).toFixed(0)} KiB)`;
+    return `${what} ${ms.toFixed(0)} ms (${check(res.body)})`;
+  };
+  const rows = (body: string) => {
+    const page = JSON.parse(body) as { rows?: unknown };
+    if (!Array.isArray(page.rows)) throw new Error(`the answer has no rows: ${body.slice(0, 100)}`);
+    return `${page.rows.length} rows`;
   };
   const middle = Math.floor(rowCount / 2);
   return [
-    await timed("page HTML", `/datasets/${id}`),
-    await timed("rows 0–49", `/api/datasets/${id}/rows?offset=0&limit=50`),
-    await timed(`rows ${fmt(middle)}–${fmt(middle + 49)}`, `/api/datasets/${id}/rows?offset=${middle}&limit=50`),
+    await timed("page HTML", `/datasets/${id}`, (body) => `${(body.length / 1024).toFixed(0)} KiB`),
+    await timed("rows 0–49", `/api/datasets/${id}/rows?offset=0&limit=50`, rows),
+    await timed(`rows ${fmt(middle)}–${fmt(middle + 49)}`, `/api/datasets/${id}/rows?offset=${middle}&limit=50`, rows),
   ].join(", ");
 }

@@ -26,11 +26,18 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-bench-"));
 process.env.WORKBENCH_DATA_DIR = path.join(dir, "data");
 process.env.WORKBENCH_SEED_SAMPLES = "0";
+// The generated files (a 10,000,000-row CSV is a gigabyte) go too when a signal stops the bench.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  });
+}
 
 async function main() {
   if (process.env.BENCH_ONLY === "data") return benchData(dir, ROWS);
-  if (process.env.BENCH_ONLY === "batchdata") return benchBatchData();
-  if (process.env.BENCH_ONLY === "big") return benchBig();
+  if (process.env.BENCH_ONLY === "batchdata") return benchBatchData(dir);
+  if (process.env.BENCH_ONLY === "big") return benchBig(dir);
   if (process.env.BENCH_ONLY === "serving") return benchServing();
   if (process.env.BENCH_ONLY === "scoring") return benchServing("scoring");
   if (process.env.BENCH_ONLY === "batch") return benchServing("batch");
@@ -39,10 +46,9 @@ async function main() {
   if (process.env.BENCH_ONLY === "drift") return benchDrift();
   await benchData(dir, ROWS);
   await benchTraining();
-  fs.rmSync(dir, { recursive: true, force: true });
   await benchServing();
-  await benchBatchData();
-  await benchBig();
+  await benchBatchData(dir);
+  await benchBig(dir);
 }
 
 /** Issue 3's speed figure: server-side MLP training, 10k rows × 8 features, 20 epochs, wasm backend. */

@@ -455,7 +455,7 @@ let serverPgid: number | undefined;
 
 /** What a process of the server's group is, from its command line (scripts/launch.mjs starts them). */
 export function processRole(cmd: string): string {
-  if (cmd.includes("scripts/server.ts")) return "web server";
+  if (cmd.includes("scripts/server.ts")) return cmd.includes("--standby") ? "standby web server" : "web server";
   if (cmd.includes("--lane train")) return "training worker";
   if (cmd.includes("--lane batch")) return "batch worker";
   if (cmd.includes("launch")) return "supervisor";
@@ -855,16 +855,28 @@ export async function withServer<T>(opts: { seed: boolean; env?: Record<string, 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-serve-bench-"));
   const server = startServer(dataDir, opts.seed, opts.env ?? {});
   serverPgid = server.pid;
-  try {
-    await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
-    await signInForToken();
-    return await fn({ pgid: server.pid!, dataDir });
-  } finally {
+  const stop = () => {
     try {
       if (server.pid) process.kill(-server.pid, "SIGTERM");
     } catch {
       // Already gone.
     }
+  };
+  // The server runs in a process group of its own: a bench stopped by a signal (Ctrl-C, timeout) stops it too.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stop();
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
+    await signInForToken();
+    return await fn({ pgid: server.pid!, dataDir });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    stop();
     await until("the server to stop", async () => ((await send("GET", "/v2/health/live").catch(() => null)) === null ? true : undefined), 30_000);
     agent.destroy();
     fs.rmSync(dataDir, { recursive: true, force: true });
