@@ -459,7 +459,8 @@ export function processRole(cmd: string): string {
   if (cmd.includes("--lane train")) return "training worker";
   if (cmd.includes("--lane batch")) return "batch worker";
   if (cmd.includes("launch")) return "supervisor";
-  return cmd.slice(0, 40);
+  // Anything else (tsx's esbuild service, say): its program's name.
+  return path.basename(cmd.split(" ")[0]);
 }
 
 /** The processes whose process group is `pgid`, from /proc (no `ps` to spawn): pid and command line. */
