@@ -1,7 +1,13 @@
 /**
- * `npm run bench`: prints the figures the issues ask for. Runs the real ingest and profile code
- * in this process against a fresh data folder (no server needed).
- *   BENCH_ROWS=200000 npm run bench   for a quicker run
+ * `npm run bench`: prints the figures the issues ask for, each target beside its figure (PASS/FAIL,
+ * printed, never asserted). The whole run: the data figures in-process (ingest, profile, stored size
+ * of a 1,000,000-row CSV), MLP training speed, the serving figures (one-row, 100-row and
+ * recommendation scoring, the batch job, catalog, drift), the cars-shaped batch job, and
+ * 10,000,000 rows on the production server.
+ *   BENCH_ROWS=200000 npm run bench   for a quicker ingest
+ *   BENCH_ONLY=data npm run bench     only ingest + profile + stored size of a 1,000,000 × 20 CSV in-process, with pandas' read_csv beside it (BENCH_ROWS to change)
+ *   BENCH_ONLY=batchdata npm run bench only the 1,000,000-row cars-shaped batch job (impute + datepart + onehot + scale, mlp), from a CSV file and from a dataset version, and pandas + scikit-learn doing the same (BENCH_CARS_ROWS to change)
+ *   BENCH_ONLY=big npm run bench      only 10,000,000 × 20 on the production server: upload, profile, training, batch job, dataset page, each process's peak RSS (BENCH_BIG_ROWS to change)
  *   BENCH_ONLY=serving npm run bench  only the serving figures (production server, HTTP)
  *   BENCH_ONLY=scoring npm run bench  only floor, one-row and 100-row scoring (no samples; BENCH_CPU_PROF=dir profiles the server)
  *   BENCH_ONLY=batch npm run bench    only the 1,000,000-row batch job, alone and beside one-row scoring (BENCH_BATCH_ROWS to change)
@@ -12,8 +18,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
-import { generateCsv } from "./generate";
+import { benchBatchData, benchBig, benchData } from "./data";
 import { benchDrift } from "./drift";
 import { benchCatalog, benchServing } from "./serving";
 
@@ -21,81 +26,29 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-bench-"));
 process.env.WORKBENCH_DATA_DIR = path.join(dir, "data");
 process.env.WORKBENCH_SEED_SAMPLES = "0";
-
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-/** Samples resident memory every 50 ms; returns the peak seen. */
-function trackPeakRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+// The generated files (a 10,000,000-row CSV is a gigabyte) go too when a signal stops the bench.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  });
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY === "data") return benchData(dir, ROWS);
+  if (process.env.BENCH_ONLY === "batchdata") return benchBatchData(dir);
+  if (process.env.BENCH_ONLY === "big") return benchBig(dir);
   if (process.env.BENCH_ONLY === "serving") return benchServing();
   if (process.env.BENCH_ONLY === "scoring") return benchServing("scoring");
   if (process.env.BENCH_ONLY === "batch") return benchServing("batch");
   if (process.env.BENCH_ONLY === "monitor") return benchServing("monitor");
   if (process.env.BENCH_ONLY === "catalog") return benchCatalog();
   if (process.env.BENCH_ONLY === "drift") return benchDrift();
-  const file = path.join(dir, "bench.csv");
-  console.log(`# ML Workbench bench (${os.cpus().length} cores, node ${process.version})`);
-  let t = performance.now();
-  const size = await generateCsv(file, ROWS);
-  console.log(`generated ${fmt(ROWS)} rows × 20 columns, ${mb(size)} MiB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
-  // Baseline: read the same file and count lines, the floor for any streaming ingest.
-  t = performance.now();
-  let lines = 0;
-  for await (const chunk of fs.createReadStream(file)) for (const b of chunk as Buffer) if (b === 10) lines++;
-  const readSec = (performance.now() - t) / 1000;
-  console.log(`baseline: read + count lines       ${fmt(lines / readSec)} rows/s (${readSec.toFixed(2)} s)`);
-
-  const { getDb } = await import("@/db/client");
-  const { ingestDataset } = await import("@/lib/data/server/ingest");
-  const { getProfile } = await import("@/lib/prepare/server/profile");
-  getDb();
-
-  const baseRss = process.memoryUsage().rss;
-  const rss = trackPeakRss();
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  t = performance.now();
-  const version = await ingestDataset("bench", {
-    sourceKind: "upload",
-    source: "bench.csv",
-    fileName: "bench.csv",
-    stream: fs.createReadStream(file),
-    maxBytes: 1 << 30,
-  });
-  const ingestSec = (performance.now() - t) / 1000;
-  loop.disable();
-  const peak = rss.stop();
-  console.log(
-    `ingest (parse + infer + SQLite)    ${fmt(version.rowCount / ingestSec)} rows/s (${ingestSec.toFixed(2)} s, ${((readSec / ingestSec) * 100).toFixed(1)}% of baseline speed)`,
-  );
-  console.log(`ingest peak RSS                    ${mb(peak)} MiB (${mb(peak - baseRss)} MiB above the ${mb(baseRss)} MiB before; file is ${mb(size)} MiB)`);
-  console.log(
-    `event-loop delay during ingest     p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms (how long another request could wait)`,
-  );
-  console.log(`types inferred                     ${version.columns.map((c) => `${c.name}:${c.type}`).join(", ")}`);
-
-  const loop2 = monitorEventLoopDelay({ resolution: 10 });
-  loop2.enable();
-  const rss2 = trackPeakRss();
-  t = performance.now();
-  await getProfile(version.id);
-  const profileSec = (performance.now() - t) / 1000;
-  loop2.disable();
-  console.log(`profile (first, computed)          ${profileSec.toFixed(2)} s, ${fmt(version.rowCount / profileSec)} rows/s, peak RSS ${mb(rss2.stop())} MiB`);
-  console.log(`event-loop delay during profile    p99 ${(loop2.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop2.max / 1e6).toFixed(1)} ms`);
-  t = performance.now();
-  await getProfile(version.id);
-  console.log(`profile (second, cached)           ${(performance.now() - t).toFixed(1)} ms`);
+  await benchData(dir, ROWS);
   await benchTraining();
-  fs.rmSync(dir, { recursive: true, force: true });
   await benchServing();
+  await benchBatchData(dir);
+  await benchBig(dir);
 }
 
 /** Issue 3's speed figure: server-side MLP training, 10k rows × 8 features, 20 epochs, wasm backend. */
@@ -132,8 +85,9 @@ async function benchTraining() {
   model.dispose();
 }
 
-main().catch((e) => {
-  console.error(e);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(1);
-});
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(dir, { recursive: true, force: true }));

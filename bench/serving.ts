@@ -31,7 +31,7 @@ interface Reply {
   cookies: string[];
 }
 
-function send(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+export function send(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url.startsWith("http:") ? url : `${ORIGIN}${url}`,
@@ -51,7 +51,7 @@ function send(method: string, url: string, body?: string, headers: Record<string
 /** The bench server's administrator (made at its start) and the API token its calls carry once signed in. */
 export const BENCH_ADMIN = { email: "bench@workbench.test", password: "bench-admin-password" };
 let apiToken: string | null = null;
-const tokenHeader = (): Record<string, string> => (apiToken ? { authorization: `Bearer ${apiToken}` } : {});
+export const tokenHeader = (): Record<string, string> => (apiToken ? { authorization: `Bearer ${apiToken}` } : {});
 
 /** Signs the bench's administrator in and takes a personal API token for the calls that follow, as a script would. */
 async function signInForToken(): Promise<void> {
@@ -63,7 +63,7 @@ async function signInForToken(): Promise<void> {
   apiToken = (JSON.parse(made.body) as { token: string }).token;
 }
 
-async function api<T>(method: string, url: string, body?: unknown, expected = [200, 201, 202]): Promise<T> {
+export async function api<T>(method: string, url: string, body?: unknown, expected = [200, 201, 202]): Promise<T> {
   const res = await send(method, url, body === undefined ? undefined : JSON.stringify(body), tokenHeader());
   if (!expected.includes(res.status)) throw new Error(`${method} ${url} → ${res.status}: ${res.body.slice(0, 300)}`);
   return JSON.parse(res.body) as T;
@@ -199,7 +199,7 @@ function regressionCsv(rows: number): string {
 /** BENCH_CPU_PROF=<dir>: the server's processes write V8 CPU profiles there when they exit (open them in Chrome's DevTools). */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 
-function startServer(dataDir: string, seed: boolean): ChildProcess {
+function startServer(dataDir: string, seed: boolean, extraEnv: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ["--input-type=module", "-e", `import("./scripts/launch.mjs").then((m) => m.launch(${PORT}))`], {
     cwd: process.cwd(),
     // The samples are seeded: the web-shop endpoint is the recommendation scenario measured here.
@@ -210,6 +210,7 @@ function startServer(dataDir: string, seed: boolean): ChildProcess {
       WORKBENCH_ADMIN_EMAIL: BENCH_ADMIN.email,
       WORKBENCH_ADMIN_PASSWORD: BENCH_ADMIN.password,
       NODE_ENV: "production",
+      ...extraEnv,
       ...(CPU_PROF_DIR ? { WORKBENCH_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}` } : {}),
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -249,30 +250,78 @@ export interface BenchClient {
   upload(name: string, csv: string): Promise<{ id: string }>;
 }
 
+/** This bench's own client: the server it started, signed in as its administrator. */
+export const benchClient: BenchClient = { api, upload: multipartUpload };
+
 /** An mlp on 8 features behind an impute + scale recipe, trained, registered and deployed through the API; returns its key. */
 export async function deployRegression(
-  client: BenchClient = { api, upload: multipartUpload },
+  client: BenchClient = benchClient,
   endpoint = "bench-regression",
 ): Promise<{ name: string; key: string; projectId: string }> {
-  const { api } = client;
   const ds = await client.upload("bench regression", regressionCsv(2000));
-  const project = await api<{ id: string }>("POST", "/api/projects", { name: "bench regression", task: "regression", datasetId: ds.id, target: "y" });
   // A recipe as a user would write one (impute, then standardise every feature): the fitted recipe runs in every request and batch row.
   const xs = Array.from({ length: FEATURES }, (_, j) => `x${j}`);
   const steps = [
     { op: "impute", columns: xs, strategy: "mean" },
     { op: "scale", columns: xs, method: "standard" },
   ];
-  await api("PUT", `/api/projects/${project.id}/recipe`, { datasetId: ds.id, target: "y", steps, split: { method: "random", validation: 0.2, seed: 1 } });
-  const run = await api<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { algorithm: "mlp", params: { epochs: 20 } });
-  await until(
+  const { projectId, run } = await trainRegression(client, { name: "bench regression", datasetId: ds.id, target: "y", steps, params: { epochs: 20 } });
+  return { ...(await deployRun(client, run.id, endpoint)), projectId };
+}
+
+/** A training run as the bench reads it from `GET /api/runs/:id`. */
+export interface BenchRun {
+  id: string;
+  status: string;
+  error: string | null;
+  params: Record<string, unknown>;
+  details: Record<string, unknown> | null;
+  durationMs: number | null;
+  /** The most rows the run trains on, where the server has training samples. */
+  sampleRows?: number;
+}
+
+/** A regression model to train: its dataset version and target, the recipe's steps (and features, when not every column), the mlp's params. */
+export interface TrainSpec {
+  name: string;
+  datasetId: string;
+  target: string;
+  features?: string[];
+  steps: unknown[];
+  params: Record<string, unknown>;
+  /** How long the run may take; five minutes unless said. */
+  timeoutMs?: number;
+}
+
+/** A project with the spec's recipe and an mlp run of it, trained to the end through the API: the run as it finished (throws when it did not succeed). */
+export async function trainRegression(client: BenchClient, spec: TrainSpec): Promise<{ projectId: string; run: BenchRun }> {
+  const { api } = client;
+  const project = await api<{ id: string }>("POST", "/api/projects", { name: spec.name, task: "regression", datasetId: spec.datasetId, target: spec.target });
+  await api("PUT", `/api/projects/${project.id}/recipe`, {
+    datasetId: spec.datasetId,
+    target: spec.target,
+    ...(spec.features ? { features: spec.features } : {}),
+    steps: spec.steps,
+    split: { method: "random", validation: 0.2, seed: 1 },
+  });
+  const queued = await api<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { algorithm: "mlp", params: spec.params });
+  const run = await until(
     "the bench model to train",
-    async () => ((await api<{ status: string }>("GET", `/api/runs/${run.id}`)).status === "succeeded" ? true : undefined),
-    300_000,
+    async () => {
+      const r = await api<BenchRun>("GET", `/api/runs/${queued.id}`);
+      return r.status === "queued" || r.status === "running" ? undefined : r;
+    },
+    spec.timeoutMs ?? 300_000,
   );
-  const model = await api<{ id: string }>("POST", "/api/models", { runId: run.id });
-  const ep = await api<{ name: string; key: string }>("POST", "/api/endpoints", { name: endpoint, modelId: model.id });
-  return { name: ep.name, key: ep.key, projectId: project.id };
+  if (run.status !== "succeeded") throw new Error(`the training run ${run.status}: ${run.error}`);
+  return { projectId: project.id, run };
+}
+
+/** Registers a trained run's model and deploys it as the endpoint `name`: its name and key. */
+export async function deployRun(client: BenchClient, runId: string, name: string): Promise<{ name: string; key: string }> {
+  const model = await client.api<{ id: string }>("POST", "/api/models", { runId });
+  const ep = await client.api<{ name: string; key: string }>("POST", "/api/endpoints", { name, modelId: model.id });
+  return { name: ep.name, key: ep.key };
 }
 
 /** Top-10 over a synthetic 50,000-item catalog with the real scoring code (embeddings, co-occurrence, popularity), in-process. */
@@ -361,23 +410,13 @@ export async function benchCatalog(): Promise<void> {
   );
 }
 
-/** Resident memory of each process of the server's group (web server, worker), by command. */
 /** CPU time used so far by the server's processes (web server, worker), from /proc, in ms; by role. */
 function groupCpuMs(pgid: number): { web: number; worker: number } {
   const out = { web: 0, worker: 0 };
-  try {
-    const list = execFileSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" });
-    for (const line of list.trim().split("\n")) {
-      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-      if (!m) continue;
-      const stat = fs.readFileSync(`/proc/${m[1]}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s
-      if (/worker/.test(m[2])) out.worker += ms;
-      else out.web += ms;
-    }
-  } catch {
-    // A process that ended between ps and /proc: counted as nothing.
+  for (const p of groupProcesses(pgid)) {
+    // A process that ended since the listing counts as nothing (processCpuMs reads 0).
+    if (/worker/.test(p.cmd)) out.worker += processCpuMs(p.pid);
+    else out.web += processCpuMs(p.pid);
   }
   return out;
 }
@@ -414,15 +453,72 @@ async function startBareServer(): Promise<{ scenario: Scenario; stop: () => void
 /** The server's process group, once started: where the CPU figures are read. */
 let serverPgid: number | undefined;
 
-/** The server's processes (pid and command line). */
-function listGroup(pgid: number): { pid: number; cmd: string }[] {
-  const out = execFileSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" });
-  return out
-    .trim()
-    .split("\n")
-    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), cmd: m[2] }));
+/** What a process of the server's group is, from its command line (scripts/launch.mjs starts them). */
+export function processRole(cmd: string): string {
+  if (cmd.includes("scripts/server.ts")) return cmd.includes("--standby") ? "standby web server" : "web server";
+  if (cmd.includes("--lane train")) return "training worker";
+  if (cmd.includes("--lane batch")) return "batch worker";
+  if (cmd.includes("launch")) return "supervisor";
+  // Anything else (tsx's esbuild service, say): its program's name.
+  return path.basename(cmd.split(" ")[0]);
+}
+
+/** The processes whose process group is `pgid`, from /proc (no `ps` to spawn): pid and command line. */
+function groupProcesses(pgid: number): { pid: number; cmd: string }[] {
+  const found: { pid: number; cmd: string }[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command's closing parenthesis: state, ppid, pgrp, …
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
+      found.push({ pid: Number(entry), cmd: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim() });
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return found;
+}
+
+export interface ProcessPeak {
+  pid: number;
+  role: string;
+  /** Peak resident memory seen, MiB. */
+  peakMb: number;
+  /** Whether the process was gone by the end (a crash, a restart). */
+  exited: boolean;
+}
+
+/**
+ * The peak resident memory of every process of the server's group from now until `stop()`:
+ * each process's high-water mark (VmHWM) reset now where Linux allows it (clear_refs 5) and read
+ * every `intervalMs`, so a spike between reads still counts; where it cannot be reset, VmRSS
+ * sampled instead. Processes started meanwhile (a restart) are found at the next read.
+ */
+export function trackGroupPeaks(pgid: number, intervalMs = 200): { stop(): ProcessPeak[] } {
+  const seen = new Map<number, ProcessPeak>();
+  const first = groupProcesses(pgid);
+  const key = first.every((p) => resetPeakRss(p.pid)) ? "VmHWM" : "VmRSS";
+  const read = () => {
+    const alive = groupProcesses(pgid);
+    const alivePids = new Set(alive.map((p) => p.pid));
+    for (const p of alive) {
+      const mb = procStatusMb(p.pid, key);
+      const known = seen.get(p.pid);
+      if (known) known.peakMb = Math.max(known.peakMb, mb);
+      else seen.set(p.pid, { pid: p.pid, role: processRole(p.cmd), peakMb: mb, exited: false });
+    }
+    for (const p of seen.values()) p.exited = !alivePids.has(p.pid);
+  };
+  read();
+  const timer = setInterval(read, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return [...seen.values()].sort((a, b) => a.pid - b.pid);
+    },
+  };
 }
 
 /** A memory line of /proc/<pid>/status (VmRSS: resident now, VmHWM: peak), MiB; 0 when the process is gone. */
@@ -472,7 +568,7 @@ export async function batchCsv(rows: number): Promise<{ file: string; size: numb
 
 interface JobRun {
   rowsDone: number;
-  /** Upload → succeeded, seconds. */
+  /** Submit (the upload's start, for a file) → succeeded, seconds. */
   total: number;
   upload: number;
   /** The job's own startedAt → finishedAt, seconds. */
@@ -488,20 +584,41 @@ interface JobRun {
   during?: LoadResult;
 }
 
-/** Uploads the CSV as a job on the endpoint and waits for it, sampling memory; optionally scores one row at a time meanwhile. */
-async function runBatchJob(
+/** Streams a file to the server as a `text/csv` body (the whole file, without reading it into memory). */
+export function sendFile(url: string, file: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = http.request(
+      `${ORIGIN}${url}`,
+      { method: "POST", agent, headers: { ...headers, "content-type": "text/csv", "content-length": fs.statSync(file).size } },
+      (r) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
+      },
+    );
+    req.on("error", reject);
+    fs.createReadStream(file).pipe(req);
+  });
+}
+
+/**
+ * Queues a batch job on the endpoint (a CSV file uploaded as its input, or a dataset version by
+ * id) and waits for it, reading the job process's peak memory; optionally scores one row at a time meanwhile.
+ */
+export async function runBatchJob(
   pgid: number,
   dataDir: string,
   ep: { name: string; key: string },
-  csv: { file: string; size: number },
+  input: { file: string } | { datasetId: string },
   withLoad: boolean,
 ): Promise<JobRun> {
-  // The processes, found once (ps) before anything is timed; then only /proc reads. A ps run
-  // during the measurement would block this process — the load's client — for milliseconds at a
-  // time and put those into the latencies measured.
-  const processes = listGroup(pgid);
-  const jobPids = processes.filter((p) => p.cmd.includes("worker.ts") || p.cmd.includes("job-process")).map((p) => p.pid);
-  const webPids = processes.filter((p) => p.cmd.includes("server.ts")).map((p) => p.pid);
+  // The processes, found once before anything is timed; then only reads of their own /proc
+  // files. A scan of all of /proc during the measurement would block this process — the load's
+  // client — for milliseconds at a time and put those into the latencies measured.
+  const processes = groupProcesses(pgid);
+  // The batch lane's worker runs the job; the training worker's memory (the model it just trained) is not the job's.
+  const jobPids = processes.filter((p) => processRole(p.cmd) === "batch worker").map((p) => p.pid);
+  const webPids = processes.filter((p) => processRole(p.cmd) === "web server").map((p) => p.pid);
   const before = Math.max(0, ...jobPids.map((pid) => procStatusMb(pid, "VmRSS")));
   // Peak resident memory from the kernel's own high-water mark, reset now (clear_refs 5): no
   // sampling to miss a spike. Where it cannot be reset, an asynchronous sampler instead.
@@ -518,19 +635,11 @@ async function runBatchJob(
   const client0 = process.cpuUsage();
   const started = performance.now();
   const startedWall = Date.now();
-  const res = await new Promise<Reply>((resolve, reject) => {
-    const req = http.request(
-      `${ORIGIN}/api/endpoints/${ep.name}/jobs`,
-      { method: "POST", agent, headers: { authorization: `Bearer ${ep.key}`, "content-type": "text/csv", "content-length": csv.size } },
-      (r) => {
-        const chunks: Buffer[] = [];
-        r.on("data", (c: Buffer) => chunks.push(c));
-        r.on("end", () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookies: [] }));
-      },
-    );
-    req.on("error", reject);
-    fs.createReadStream(csv.file).pipe(req);
-  });
+  const auth = { authorization: `Bearer ${ep.key}` };
+  const res =
+    "datasetId" in input
+      ? await send("POST", `/api/endpoints/${ep.name}/jobs`, JSON.stringify({ datasetId: input.datasetId }), auth)
+      : await sendFile(`/api/endpoints/${ep.name}/jobs`, input.file, auth);
   if (res.status !== 202) throw new Error(`batch job → ${res.status}: ${res.body.slice(0, 300)}`);
   const job = JSON.parse(res.body) as { id: string };
   const uploaded = performance.now();
@@ -725,9 +834,27 @@ async function benchMonitorReads(dataDir: string, ep: { name: string; key: strin
  * scoring, nothing in-process.
  */
 export async function benchServing(only?: "scoring" | "batch" | "monitor"): Promise<void> {
+  await withServer({ seed: only === undefined }, ({ pgid, dataDir }) => servingFigures(pgid, dataDir, only));
+  if (only) return;
+  await benchCatalog();
+  await benchDrift();
+}
+
+/** A production server of the bench's, running: its process group and its data folder. */
+export interface BenchServer {
+  pgid: number;
+  dataDir: string;
+}
+
+/**
+ * Runs `fn` against a production server (the app built first if needed) on a fresh data folder,
+ * signed in with an API token; then stops the server, waits until it is gone (what follows
+ * needs the machine to itself) and removes the folder. `env` adds to the server's environment.
+ */
+export async function withServer<T>(opts: { seed: boolean; env?: Record<string, string> }, fn: (server: BenchServer) => Promise<T>): Promise<T> {
   execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbench-serve-bench-"));
-  const server = startServer(dataDir, only === undefined);
+  const server = startServer(dataDir, opts.seed, opts.env ?? {});
   serverPgid = server.pid;
   const stop = () => {
     try {
@@ -736,130 +863,140 @@ export async function benchServing(only?: "scoring" | "batch" | "monitor"): Prom
       // Already gone.
     }
   };
+  // The server runs in a process group of its own: a bench stopped by a signal (Ctrl-C, timeout) stops it too.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stop();
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     await until("the server", async () => ((await send("GET", "/v2/health/ready")).status === 200 ? true : undefined), 120_000);
     await signInForToken();
-    const regression = await deployRegression();
-    if (only === "monitor") return await benchMonitorReads(dataDir, regression);
-    if (only === "batch") {
-      const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });
-      // BENCH_BATCH_LOAD=0: the job alone, without the real-time figures beside it (the quick loop for the batch path).
-      const withLoad = process.env.BENCH_BATCH_LOAD !== "0";
-      const [idle] = withLoad
-        ? await loadSideBySide([
-            {
-              name: "score 1 row, idle",
-              method: "POST",
-              url: `/api/endpoints/${regression.name}/score`,
-              body: one,
-              headers: { authorization: `Bearer ${regression.key}` },
-            },
-          ])
-        : [];
-      await benchBatch(server.pid!, dataDir, regression, idle);
-      return;
-    }
-    if (only === "scoring") {
-      const auth = { authorization: `Bearer ${regression.key}` };
-      const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
-      console.log(
-        `\n# scoring: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`,
-      );
-      const bare = await startBareServer();
-      try {
-        printLoad(
-          await loadSideBySide([
-            FLOOR,
-            {
-              name: "score 1 row (mlp, 8 features)",
-              method: "POST",
-              url: `/api/endpoints/${regression.name}/score`,
-              body: JSON.stringify({ rows: [row()] }),
-              headers: auth,
-            },
-            {
-              name: "score 100 rows (mlp, 8 features)",
-              method: "POST",
-              url: `/api/endpoints/${regression.name}/score`,
-              body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }),
-              headers: auth,
-            },
-            bare.scenario,
-          ]),
-        );
-      } finally {
-        bare.stop();
-      }
-      return;
-    }
-    // The seeded web-shop endpoint: the worker trains and deploys it on first start.
-    const shop = await until(
-      "the web-shop endpoint",
-      async () => {
-        const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
-        return s.key ? { name: "web-shop", key: s.key } : undefined;
-      },
-      300_000,
-    );
-    // The worker also trains the orange-juice demo at first start: wait until it and its first job are done, so nothing trains while we measure.
-    await until(
-      "the orange-juice demo",
-      async () => {
-        const s = JSON.parse(fs.readFileSync(path.join(dataDir, "oj-demo.json"), "utf8")) as { jobId?: string; error?: string };
-        if (s.error) return true;
-        if (!s.jobId) return undefined;
-        const j = await api<{ status: string }>("GET", `/api/jobs/${s.jobId}`);
-        return j.status === "queued" || j.status === "running" ? undefined : true;
-      },
-      300_000,
-    );
-    const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-    const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
-    const one = JSON.stringify({ rows: [row()] });
-    const hundred = JSON.stringify({ rows: Array.from({ length: 100 }, row) });
-    const rec = JSON.stringify({ rows: [{ itemId: "85123A" }], k: 10 });
-    // Check every scenario answers before timing it.
-    for (const [url, body, key] of [
-      [`/api/endpoints/${regression.name}/score`, one, regression.key],
-      [`/api/endpoints/${regression.name}/score`, hundred, regression.key],
-      [`/api/endpoints/${shop.name}/score`, rec, shop.key],
-    ] as const) {
-      const res = await send("POST", url, body, auth(key));
-      if (res.status !== 200) throw new Error(`${url} → ${res.status}: ${res.body.slice(0, 200)}`);
-    }
+    return await fn({ pgid: server.pid!, dataDir });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    stop();
+    await until("the server to stop", async () => ((await send("GET", "/v2/health/live").catch(() => null)) === null ? true : undefined), 30_000);
+    agent.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
+/** The serving figures on a running server (see benchServing). */
+async function servingFigures(pgid: number, dataDir: string, only: "scoring" | "batch" | "monitor" | undefined): Promise<void> {
+  const regression = await deployRegression();
+  if (only === "monitor") return await benchMonitorReads(dataDir, regression);
+  if (only === "batch") {
+    const one = JSON.stringify({ rows: [Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, 0.1 * j]))] });
+    // BENCH_BATCH_LOAD=0: the job alone, without the real-time figures beside it (the quick loop for the batch path).
+    const withLoad = process.env.BENCH_BATCH_LOAD !== "0";
+    const [idle] = withLoad
+      ? await loadSideBySide([
+          {
+            name: "score 1 row, idle",
+            method: "POST",
+            url: `/api/endpoints/${regression.name}/score`,
+            body: one,
+            headers: { authorization: `Bearer ${regression.key}` },
+          },
+        ])
+      : [];
+    await benchBatch(pgid, dataDir, regression, idle);
+    return;
+  }
+  if (only === "scoring") {
+    const auth = { authorization: `Bearer ${regression.key}` };
+    const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
     console.log(
-      `\n# serving: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`,
+      `\n# scoring: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up`,
     );
     const bare = await startBareServer();
-    let results: LoadResult[];
     try {
-      results = await loadSideBySide([
-        FLOOR,
-        { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: auth(regression.key) },
-        {
-          name: "score 100 rows (mlp, 8 features)",
-          method: "POST",
-          url: `/api/endpoints/${regression.name}/score`,
-          body: hundred,
-          headers: auth(regression.key),
-        },
-        { name: "recommend top-10 (web-shop)", method: "POST", url: `/api/endpoints/${shop.name}/score`, body: rec, headers: auth(shop.key) },
-        bare.scenario,
-      ]);
+      printLoad(
+        await loadSideBySide([
+          FLOOR,
+          {
+            name: "score 1 row (mlp, 8 features)",
+            method: "POST",
+            url: `/api/endpoints/${regression.name}/score`,
+            body: JSON.stringify({ rows: [row()] }),
+            headers: auth,
+          },
+          {
+            name: "score 100 rows (mlp, 8 features)",
+            method: "POST",
+            url: `/api/endpoints/${regression.name}/score`,
+            body: JSON.stringify({ rows: Array.from({ length: 100 }, row) }),
+            headers: auth,
+          },
+          bare.scenario,
+        ]),
+      );
     } finally {
       bare.stop();
     }
-    printLoad(results);
-    await benchBatch(server.pid!, dataDir, regression, results[1]);
-  } finally {
-    stop();
-    // The in-process figures need the machine to themselves: wait for the server to be gone.
-    await until("the server to stop", async () => ((await send("GET", "/v2/health/live").catch(() => null)) === null ? true : undefined), 30_000);
-    agent.destroy();
+    return;
   }
-  if (only) return;
-  await benchCatalog();
-  await benchDrift();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  // The seeded web-shop endpoint: the worker trains and deploys it on first start.
+  const shop = await until(
+    "the web-shop endpoint",
+    async () => {
+      const s = JSON.parse(fs.readFileSync(path.join(dataDir, "shop.json"), "utf8")) as { key?: string };
+      return s.key ? { name: "web-shop", key: s.key } : undefined;
+    },
+    300_000,
+  );
+  // The worker also trains the orange-juice demo at first start: wait until it and its first job are done, so nothing trains while we measure.
+  await until(
+    "the orange-juice demo",
+    async () => {
+      const s = JSON.parse(fs.readFileSync(path.join(dataDir, "oj-demo.json"), "utf8")) as { jobId?: string; error?: string };
+      if (s.error) return true;
+      if (!s.jobId) return undefined;
+      const j = await api<{ status: string }>("GET", `/api/jobs/${s.jobId}`);
+      return j.status === "queued" || j.status === "running" ? undefined : true;
+    },
+    300_000,
+  );
+  const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+  const row = () => Object.fromEntries(Array.from({ length: FEATURES }, (_, j) => [`x${j}`, Number((Math.sin(j) * 0.7).toFixed(3))]));
+  const one = JSON.stringify({ rows: [row()] });
+  const hundred = JSON.stringify({ rows: Array.from({ length: 100 }, row) });
+  const rec = JSON.stringify({ rows: [{ itemId: "85123A" }], k: 10 });
+  // Check every scenario answers before timing it.
+  for (const [url, body, key] of [
+    [`/api/endpoints/${regression.name}/score`, one, regression.key],
+    [`/api/endpoints/${regression.name}/score`, hundred, regression.key],
+    [`/api/endpoints/${shop.name}/score`, rec, shop.key],
+  ] as const) {
+    const res = await send("POST", url, body, auth(key));
+    if (res.status !== 200) throw new Error(`${url} → ${res.status}: ${res.body.slice(0, 200)}`);
+  }
+
+  console.log(
+    `\n# serving: production server (scripts/server.ts), ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} interleaved rounds after ${WARMUP_SECONDS} s warm-up, client and server on the same ${os.cpus().length} cores`,
+  );
+  const bare = await startBareServer();
+  let results: LoadResult[];
+  try {
+    results = await loadSideBySide([
+      FLOOR,
+      { name: "score 1 row (mlp, 8 features)", method: "POST", url: `/api/endpoints/${regression.name}/score`, body: one, headers: auth(regression.key) },
+      {
+        name: "score 100 rows (mlp, 8 features)",
+        method: "POST",
+        url: `/api/endpoints/${regression.name}/score`,
+        body: hundred,
+        headers: auth(regression.key),
+      },
+      { name: "recommend top-10 (web-shop)", method: "POST", url: `/api/endpoints/${shop.name}/score`, body: rec, headers: auth(shop.key) },
+      bare.scenario,
+    ]);
+  } finally {
+    bare.stop();
+  }
+  printLoad(results);
+  await benchBatch(pgid, dataDir, regression, results[1]);
 }
