@@ -16,6 +16,8 @@ describe("trackGroupPeaks", () => {
     );
     const tracker = trackGroupPeaks(child.pid!, 50);
     await once(child.stdout!, "data");
+    // Read once the memory is taken: an interval's read may have come just before.
+    tracker.sample();
     child.stdin!.end();
     await once(child, "exit");
     const peaks = tracker.stop();

@@ -495,7 +495,7 @@ export interface ProcessPeak {
  * every `intervalMs`, so a spike between reads still counts; where it cannot be reset, VmRSS
  * sampled instead. Processes started meanwhile (a restart) are found at the next read.
  */
-export function trackGroupPeaks(pgid: number, intervalMs = 200): { stop(): ProcessPeak[] } {
+export function trackGroupPeaks(pgid: number, intervalMs = 200): { sample(): void; stop(): ProcessPeak[] } {
   const seen = new Map<number, ProcessPeak>();
   const first = groupProcesses(pgid);
   const key = first.every((p) => resetPeakRss(p.pid)) ? "VmHWM" : "VmRSS";
@@ -513,6 +513,8 @@ export function trackGroupPeaks(pgid: number, intervalMs = 200): { stop(): Proce
   read();
   const timer = setInterval(read, intervalMs);
   return {
+    /** Reads the group's memory now (besides every interval). */
+    sample: read,
     stop() {
       clearInterval(timer);
       read();
