@@ -326,7 +326,7 @@ export async function benchBig(tmp: string): Promise<void> {
         () => uploadCsv("bench big", file),
         (v, sec) => `${fmt(v.rowCount)} rows, ${fmt(v.rowCount / sec)} rows/s`,
       );
-      if (!ds) return;
+      if (!ds) return console.log("profile, training, batch job, dataset page: not run (they need the uploaded version)");
       await stage(
         "profile (GET …/profile)",
         () => benchClient.api<{ rowCount: number; durationMs: number }>("GET", `/api/datasets/${ds.id}/profile`),
