@@ -6,7 +6,7 @@ import { parseRecords as parseCsvText } from "@/lib/data/csv-records";
 import { AppError, isDiskFull, validation } from "@/lib/shared/errors";
 import { createTypeInferrer } from "../infer";
 import type { ColumnInfo, DatasetFormat } from "../types";
-import { sqlString, withDuck } from "./duck";
+import { onOneThread, sqlString, withDuck } from "./duck";
 import { inferColumnsSql } from "./infer-sql";
 import { checkColumnNames, parseRecords, type RecordBatch } from "./parse";
 import { rawColumn } from "./store";
@@ -36,7 +36,13 @@ const MAGIC = Buffer.from("PAR1");
 export const looksLikeParquet = (head: Buffer) => head.length >= 4 && head.subarray(0, 4).equals(MAGIC);
 
 const copySql = (select: string, out: string) => `COPY (${select}) TO ${sqlString(out)} ${PARQUET_OPTIONS}`;
-const rowsWritten = async (c: DuckDBConnection, sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+/** Inputs from this size on are converted on one DuckDB thread (onOneThread): the order-keeping COPY stays within memory. */
+const ONE_THREAD_BYTES = 256 * 1024 * 1024;
+const rowsWritten = async (c: DuckDBConnection, sql: string, inputBytes = 0) => {
+  const run = async () => Number((await c.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+  return inputBytes >= ONE_THREAD_BYTES ? onOneThread(run) : run();
+};
+const sizeOf = (file: string) => fs.statSync(file).size;
 
 export async function convertUpload(file: string, format: DatasetFormat, out: string, scratch: string): Promise<Converted> {
   if (format === "parquet") return convertParquet(file, out);
@@ -86,7 +92,7 @@ async function convertParquet(file: string, out: string): Promise<Converted> {
     });
     let rowCount: number;
     try {
-      rowCount = await rowsWritten(c, copySql(`SELECT ${asText.join(", ")} FROM read_parquet(${sqlString(file)})`, out));
+      rowCount = await rowsWritten(c, copySql(`SELECT ${asText.join(", ")} FROM read_parquet(${sqlString(file)})`, out), sizeOf(file));
     } catch (e) {
       if (isDiskFull(e)) throw e;
       throw validation("file", `the Parquet file could not be read (${firstLine(e)})`);
@@ -291,7 +297,10 @@ async function convertPlainCsv(file: string, out: string): Promise<Converted | n
   const width = shape.names.length;
   const read = shape.read;
   return withDuck(async (c) => {
-    const [duck, scan] = await Promise.allSettled([rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)), scanPlainCsv(file, width, shape.newline)]);
+    const [duck, scan] = await Promise.allSettled([
+      rowsWritten(c, copySql(`SELECT * FROM ${read}`, out), sizeOf(file)),
+      scanPlainCsv(file, width, shape.newline),
+    ]);
     if (scan.status === "rejected") throw scan.reason;
     if (duck.status === "rejected") {
       if (isDiskFull(duck.reason)) throw duck.reason;
@@ -357,7 +366,7 @@ export async function writeRawParquet(
     // which DuckDB's parallel reader refuses beside cells spanning lines.
     const padding = narrowest < columns.length ? `, null_padding = true${multiline ? ", parallel = false" : ""}` : "";
     const read = `read_csv(${sqlString(scratch)}, columns = ${spec}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, comment = ''${padding}, max_line_size = 20000000)`;
-    const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out)));
+    const written = await withDuck((c) => rowsWritten(c, copySql(`SELECT * FROM ${read}`, out), sizeOf(scratch)));
     if (written !== rowCount) throw new AppError("INTERNAL", `the converted file has ${written} rows, not ${rowCount}`);
     return { columns, rowCount, padded: flags };
   } finally {

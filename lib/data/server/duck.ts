@@ -81,7 +81,7 @@ async function createInstance(): Promise<DuckDBInstance> {
   const spill = path.join(spillRoot(), String(process.pid));
   fs.mkdirSync(spill, { recursive: true });
   const db = await DuckDBInstance.create(":memory:", {
-    threads: String(env.WORKBENCH_DUCKDB_THREADS ?? Math.max(1, os.availableParallelism())),
+    threads: String(defaultThreads()),
     memory_limit: env.WORKBENCH_DUCKDB_MEMORY,
     temp_directory: spill,
     // Nothing is fetched at run time: the extensions used (parquet, json, icu) are built in.
@@ -117,6 +117,26 @@ export async function withDuck<T>(fn: (c: DuckDBConnection) => Promise<T>): Prom
     return await fn(c);
   } finally {
     c.closeSync();
+  }
+}
+
+/** DuckDB's threads when nothing holds it to one. */
+const defaultThreads = () => env.WORKBENCH_DUCKDB_THREADS ?? Math.max(1, os.availableParallelism());
+let singleThreadHolds = 0;
+
+/**
+ * Runs `fn` with this process's DuckDB on one thread. An order-keeping COPY of a large file on
+ * several threads buffers the row groups that are ready before their turn, and past a few
+ * million rows that outgrows the memory limit ("Out of Memory Error"); on one thread the rows
+ * stream through in order, in bounded memory. The setting is the instance's: other queries run
+ * on one thread meanwhile, slower but right.
+ */
+export async function onOneThread<T>(fn: () => Promise<T>): Promise<T> {
+  if (singleThreadHolds++ === 0) await duckRun("SET threads = 1");
+  try {
+    return await fn();
+  } finally {
+    if (--singleThreadHolds === 0) await duckRun(`SET threads = ${defaultThreads()}`);
   }
 }
 
