@@ -7,6 +7,7 @@ import { AppError, isDiskFull, validation } from "@/lib/shared/errors";
 import { createTypeInferrer } from "../infer";
 import type { ColumnInfo, DatasetFormat } from "../types";
 import { onOneThread, sqlString, withDuck } from "./duck";
+import { openWindow, readMoreIfShort } from "./scan-file";
 import { inferColumnsSql } from "./infer-sql";
 import { checkColumnNames, parseRecords, type RecordBatch } from "./parse";
 import { rawColumn } from "./store";
@@ -194,32 +195,16 @@ const maybeSpace = (b: number) => b <= 0x20 || b >= 0x80;
 /** Scans a CSV's records: whether each is one the JS parser reads as `width` fields, and how many rows there are. */
 async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n"): Promise<{ plain: boolean; rows: number; padded: boolean[] }> {
   const padded = new Array<boolean>(width).fill(false);
-  const fd = fs.openSync(file, "r");
+  const w = openWindow(file, SCAN_BYTES);
   const records = byteRecords(width, SCAN_RECORDS);
-  let buf = Buffer.allocUnsafe(SCAN_BYTES);
-  let have = 0;
-  let pos = 0;
-  let eof = false;
   let count = 0;
   let sawLf = false;
   let sawCrLf = false;
   try {
     for (;;) {
-      const next = scanRecords(buf, pos, have, eof, records);
-      if (records.count < SCAN_RECORDS && !eof) {
-        buf.copyWithin(0, pos, have);
-        have -= pos;
-        pos = 0;
-        if (have === buf.length) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, have);
-          buf = bigger;
-        }
-        const n = fs.readSync(fd, buf, have, buf.length - have, null);
-        if (n === 0) eof = true;
-        have += n;
-        continue;
-      }
+      const next = scanRecords(w.buf, w.pos, w.have, w.eof, records);
+      if (readMoreIfShort(w, records.count, SCAN_RECORDS)) continue;
+      const { buf, have } = w;
       for (let k = 0; k < records.count; k++) {
         const end = records.end[k];
         // How the record's line ended: CRLF or LF (the last one may have none).
@@ -248,12 +233,12 @@ async function scanPlainCsv(file: string, width: number, newline: "\r\n" | "\n")
         });
       }
       count += records.count;
-      pos = next;
-      if (records.count === 0 && eof) break;
+      w.pos = next;
+      if (records.count === 0 && w.eof) break;
       await yieldToEventLoop();
     }
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(w.fd);
   }
   if ((sawLf && sawCrLf) || (newline === "\r\n" && sawLf) || (newline === "\n" && sawCrLf)) return { plain: false, rows: 0, padded };
   return { plain: true, rows: count - 1, padded };

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { byteRecords, plainDecimal, scanRecords, type ByteRecords } from "@/lib/data/csv-bytes";
 import { parseRecords } from "@/lib/data/csv-records";
+import { openWindow, readMoreIfShort } from "@/lib/data/server/scan-file";
 import type { ColumnType, RawCell, Row } from "@/lib/data/types";
 import { csvCell, isFormulaLike } from "@/lib/shared/csv";
 import { AppError } from "@/lib/shared/errors";
@@ -202,36 +203,18 @@ export class ColumnarChunks {
    * before the next is read: the buffer it was read from is reused.
    */
   async *chunks(file: string, start: number): AsyncGenerator<ChunkOutput> {
-    const fd = fs.openSync(file, "r");
+    const w = openWindow(file, this.readBytes);
     try {
-      let buf = Buffer.allocUnsafe(this.readBytes);
-      let have = 0;
-      let pos = 0;
-      let eof = false;
       let header = true;
       let skip = start;
       for (;;) {
-        const next = scanRecords(buf, pos, have, eof, this.records);
+        const next = scanRecords(w.buf, w.pos, w.have, w.eof, this.records);
         const found = this.records.count;
-        // A short chunk at the buffer's end: read more first (the scan is redone; once per read),
-        // unless the buffer is full of whole records (wide rows): then they are the chunk. It grows
-        // only for a record longer than itself.
-        if (found < this.capacity && !eof && !(found > 0 && pos === 0 && have === buf.length)) {
-          buf.copyWithin(0, pos, have);
-          have -= pos;
-          pos = 0;
-          if (have === buf.length) {
-            const bigger = Buffer.allocUnsafe(buf.length * 2);
-            buf.copy(bigger, 0, 0, have);
-            buf = bigger;
-          }
-          const n = fs.readSync(fd, buf, have, buf.length - have, null);
-          if (n === 0) eof = true;
-          have += n;
-          continue;
-        }
+        // A short chunk at the buffer's end: read more first (the scan is redone; once per read).
+        if (readMoreIfShort(w, found, this.capacity)) continue;
         if (found === 0) return;
-        pos = next;
+        w.pos = next;
+        const buf = w.buf;
         let first = 0;
         if (header) {
           // The first record is the header (a leading BOM with it): the caller has its names.
@@ -247,7 +230,7 @@ export class ColumnarChunks {
         yield this.output(buf, first, found);
       }
     } finally {
-      fs.closeSync(fd);
+      fs.closeSync(w.fd);
     }
   }
 
