@@ -284,7 +284,8 @@ test("SIGTERM mid-job: the batch worker commits its chunk and leaves the job que
     await waitForHealth(app.base);
     let api = await adminContextOn(playwrightRequest, app.base);
     const ep = await deployLinear(api);
-    const rows = 150_000;
+    // Enough rows that the job is still running when the stop comes: columnar scoring does 150,000 in under a second.
+    const rows = 1_500_000;
     const input = await upload(api, uniq("stop input"), idCsv(rows));
     const job = await expectJson<Job>(
       await api.post(`/api/endpoints/${ep.name}/jobs`, { headers: { authorization: `Bearer ${ep.key}` }, data: { datasetId: input.id } }),
