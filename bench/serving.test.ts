@@ -34,6 +34,6 @@ describe("processRole", () => {
     expect(processRole("node --import tsx scripts/server.ts -p 3198 --standby")).toBe("standby web server");
     expect(processRole("node --import tsx scripts/worker.ts --lane train")).toBe("training worker");
     expect(processRole("node --import tsx scripts/worker.ts --lane batch")).toBe("batch worker");
-    expect(processRole("/work/node_modules/@esbuild/linux-x64/bin/esbuild --service=0.28.2 --ping")).toBe("esbuild");
+    expect(processRole("node_modules/@esbuild/linux-x64/bin/esbuild --service=0.28.2 --ping")).toBe("esbuild");
   });
 });
