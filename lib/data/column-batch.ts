@@ -55,26 +55,6 @@ export function numberOfCell(cell: Cell | undefined, type: ColumnType): number {
   return typeof cell === "number" ? cell : Number.NaN;
 }
 
-/** Rows (typed cells, as coerceRow makes them) as a batch of the given columns. */
-export function batchFromRows(rows: readonly Row[], columns: readonly { name: string; type: ColumnType }[]): ColumnBatch {
-  const out = new Map<string, ColumnData>();
-  for (const { name, type } of columns) {
-    const column = emptyColumn(type, rows.length);
-    if (isTextType(type)) {
-      const values = column.values as (string | null)[];
-      for (let i = 0; i < rows.length; i++) {
-        const cell = Object.hasOwn(rows[i], name) ? rows[i][name] : null;
-        values[i] = cell === null || cell === undefined ? null : String(cell);
-      }
-    } else {
-      const values = column.values as Float64Array;
-      for (let i = 0; i < rows.length; i++) values[i] = numberOfCell(Object.hasOwn(rows[i], name) ? rows[i][name] : null, type);
-    }
-    out.set(name, column);
-  }
-  return { length: rows.length, columns: out };
-}
-
 /** A batch as rows keyed by column name (the row path's input). */
 export function rowsOfBatch(batch: ColumnBatch, from = 0, to = batch.length): Row[] {
   const rows: Row[] = [];

@@ -8,10 +8,8 @@ import { parseWith } from "@/lib/shared/http";
 import { type ColumnBatch, rowsOfBatch } from "../column-batch";
 import { COLUMN_TYPES, type ColumnInfo, type DatasetVersion, type Row } from "../types";
 import { checkRowsQuery, type RowsQueryParams } from "./rows-query";
-import { type BatchQuery, readBatch, readPage, removeVersionFiles, streamBatches } from "./store";
+import { type BatchQuery, readBatch, readPage, removeVersionFiles } from "./store";
 
-/** Rows read from the database per page when streaming a whole version. */
-export const READ_PAGE_ROWS = 2_000;
 export const MAX_ROWS_PAGE = 1_000;
 
 export function presentVersion(row: DatasetVersionRow): DatasetVersion {
@@ -112,15 +110,6 @@ export async function readColumns(id: string, q: BatchQuery = {}): Promise<{ col
   const columns = v.columns as ColumnInfo[];
   const { batch } = await readBatch(id, columns, q, Math.min(v.rowCount, q.limit ?? v.rowCount, q.sample?.rows ?? v.rowCount));
   return { columns, batch };
-}
-
-/**
- * Streams a whole version as typed rows, a chunk at a time (for callers that still work on rows:
- * keep them to small tables or samples).
- */
-export async function* streamTypedRows(id: string): AsyncGenerator<{ columns: ColumnInfo[]; rows: Row[] }> {
-  const columns = getRow(id).columns as ColumnInfo[];
-  for await (const { batch } of streamBatches(id, columns, { size: READ_PAGE_ROWS })) yield { columns, rows: rowsOfBatch(batch) };
 }
 
 /** Reads up to `limit` typed rows of a version into memory (for recipe fitting and previews). */

@@ -67,15 +67,6 @@ export function removeVersionFiles(id: string): void {
   fs.rmSync(versionDir(id), { recursive: true, force: true });
 }
 
-/** Bytes of a version's files on disk. */
-export function storedBytes(id: string): number {
-  try {
-    return fs.readdirSync(versionDir(id)).reduce((sum, f) => sum + fs.statSync(path.join(versionDir(id), f)).size, 0);
-  } catch {
-    return 0;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading into columns
 
